@@ -1,0 +1,107 @@
+/**
+ * The loaded, validated form of playbooks and roles. The loader (src/load) builds it from YAML;
+ * the engine (src/engine) runs it. Static imports (import_tasks, import_role, import_playbook,
+ * role dependencies) are already expanded here; dynamic includes stay as IncludeNodes.
+ */
+import type { Position } from '../errors.js';
+
+export type Vars = Record<string, unknown>;
+
+/** Keywords that may appear on tasks, blocks, includes (and partly on plays). Values are raw (untemplated). */
+export interface TaskKeywords {
+  name?: string;
+  when?: unknown; // string | string[] | boolean
+  loop?: unknown;
+  with_items?: unknown;
+  loop_control?: { loop_var?: string; label?: string; index_var?: string; pause?: number };
+  register?: string;
+  changed_when?: unknown;
+  failed_when?: unknown;
+  ignore_errors?: unknown;
+  notify?: string[];
+  tags?: string[];
+  become?: unknown;
+  become_user?: string;
+  environment?: unknown;
+  retries?: unknown;
+  until?: unknown;
+  delay?: unknown;
+  run_once?: unknown;
+  delegate_to?: string;
+  no_log?: unknown;
+  check_mode?: unknown;
+  vars?: Vars;
+  any_errors_fatal?: unknown;
+}
+
+export interface RoleContext {
+  name: string;
+  /** absolute path of the role folder */
+  path: string;
+  defaults: Vars;
+  vars: Vars;
+  /** params given where the role was used (roles: - role: x, vars...) */
+  params: Vars;
+}
+
+interface NodeBase {
+  pos: Position;
+  kw: TaskKeywords;
+  /** the role whose file this node comes from, if any */
+  role?: RoleContext;
+}
+
+export interface TaskNode extends NodeBase {
+  kind: 'task';
+  /** canonical module name (short) */
+  module: string;
+  /** module args, untemplated; free-form strings are in _raw_params */
+  args: Record<string, unknown>;
+  /** handler only: listen topics */
+  listen?: string[];
+}
+
+export interface BlockNode extends NodeBase {
+  kind: 'block';
+  block: Node[];
+  rescue: Node[];
+  always: Node[];
+}
+
+export interface IncludeNode extends NodeBase {
+  kind: 'include_tasks' | 'include_role';
+  /** include_tasks: file (may be templated); include_role: name, tasks_from... */
+  args: Record<string, unknown>;
+}
+
+export type Node = TaskNode | BlockNode | IncludeNode;
+
+export interface Play {
+  name: string;
+  hosts: string; // raw pattern (may be templated)
+  pos: Position;
+  /** folder of the playbook file the play comes from */
+  baseDir: string;
+  vars: Vars;
+  /** absolute paths (may be templated: resolved at run time) */
+  varsFiles: string[];
+  gatherFacts: boolean;
+  become?: unknown;
+  becomeUser?: string;
+  serial?: (number | string)[];
+  anyErrorsFatal: boolean;
+  maxFailPercentage?: number;
+  tags: string[];
+  environment?: unknown;
+  preTasks: Node[];
+  /** roles: expanded into blocks with role context, run after pre_tasks and before tasks */
+  roles: Node[];
+  tasks: Node[];
+  postTasks: Node[];
+  handlers: TaskNode[];
+}
+
+export interface Playbook {
+  file: string;
+  plays: Play[];
+}

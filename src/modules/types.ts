@@ -1,0 +1,71 @@
+/**
+ * The module contract. A module gathers the current state with as few remote round trips as
+ * possible, compares it with the wanted state, and acts only when they differ. In check mode it
+ * stops after the comparison and reports what it would change.
+ */
+import type { Connection, ExecOptions, ExecResult } from '../transport/types.js';
+
+export interface DiffEntry {
+  before?: string;
+  after?: string;
+  before_header?: string;
+  after_header?: string;
+}
+
+/** As in Ansible, so that register / changed_when / failed_when work the same. */
+export interface ModuleResult {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  rc?: number;
+  stdout?: string;
+  stderr?: string;
+  stdout_lines?: string[];
+  stderr_lines?: string[];
+  diff?: DiffEntry | DiffEntry[];
+  [key: string]: unknown;
+}
+
+export interface ModuleContext {
+  /** inventory_hostname of the target */
+  host: string;
+  /** connection to the target (for delegate_to: to the delegate) */
+  conn: Connection;
+  /** run a command with the task's become/environment applied */
+  run(cmd: string, opts?: Omit<ExecOptions, 'become' | 'becomeUser'>): Promise<ExecResult>;
+  check: boolean;
+  diff: boolean;
+  /** all variables visible to the task (hostvars of the host, facts, play vars...) */
+  vars: Record<string, unknown>;
+  /** render a Jinja2 template string with the task's variables (template module) */
+  render(source: string, extraVars?: Record<string, unknown>): string;
+  /**
+   * Find a workstation file for `src:` of copy/template: searches the role's files/ or
+   * templates/ folder, then the playbook folder's files/ / templates/, then relative to the
+   * playbook folder. Returns an absolute path or throws KbsError NOT_FOUND.
+   */
+  findFile(kind: 'files' | 'templates', src: string): string;
+  /** Ask the engine to stop: meta's end_host / end_play / flush_handlers. */
+  meta?(action: string): void;
+  /** set_fact / the setup module hand facts back to the engine */
+  setFacts?(facts: Record<string, unknown>, cacheable?: boolean): void;
+}
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface ModuleDef {
+  /** short name, e.g. 'copy'; 'ansible.builtin.copy' and 'ansible.legacy.copy' resolve to it */
+  name: string;
+  /** other accepted names, e.g. systemd_service for systemd */
+  aliases?: string[];
+  /** 'free form' modules (command, shell, raw) accept a string: it becomes args._raw_params */
+  freeForm?: boolean;
+  /** the module runs on the workstation only (debug, set_fact, assert, fail, meta) */
+  local?: boolean;
+  /** JSON Schema of args, checked before any host is contacted (additionalProperties false) */
+  schema: JsonSchema;
+  /** The module has no check-mode support: in check mode the task is skipped. */
+  noCheckMode?: boolean;
+  run(args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult>;
+}

@@ -1,0 +1,78 @@
+/**
+ * The transport contract. A Connection is one open session to one host, held for the whole run.
+ * Every remote action (modules, facts, file transfer) is a shell snippet run over exec, with
+ * optional stdin; files are uploaded by streaming their bytes to stdin. No SFTP, no Python.
+ */
+
+export interface ExecOptions {
+  /** bytes fed to the command's stdin, then EOF */
+  stdin?: string | Buffer;
+  /** run through sudo (become) */
+  become?: boolean;
+  /** become user, default root */
+  becomeUser?: string;
+  /** environment for the command (exported in the shell snippet, not via ssh setenv) */
+  env?: Record<string, string>;
+  /** working directory */
+  cwd?: string;
+  /** kill the command after this many ms (rc -1, stderr says timeout) */
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  /** raw stdout bytes (for binary payloads such as slurp) */
+  stdoutBuf?: Buffer;
+}
+
+export interface ConnectionStats {
+  /** number of transport connections opened (1 per host per run when all is well) */
+  connects: number;
+  /** number of exec channels opened */
+  execs: number;
+}
+
+export interface Connection {
+  /** inventory_hostname */
+  readonly host: string;
+  readonly stats: ConnectionStats;
+  /** run /bin/sh -c CMD on the host */
+  exec(cmd: string, opts?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** Everything needed to open a connection, resolved from inventory vars + ssh_config. */
+export interface ConnectionSpec {
+  /** inventory_hostname */
+  name: string;
+  /** 'ssh' (default) or 'local' */
+  type: 'ssh' | 'local';
+  /** ansible_host (defaults to name) */
+  address: string;
+  port?: number; // ansible_port
+  user?: string; // ansible_user
+  password?: string; // ansible_password (secret)
+  privateKeyFiles?: string[]; // ansible_ssh_private_key_file
+  /** raw ansible_ssh_common_args, e.g. "-o ProxyJump=user@bastion:22" */
+  commonArgs?: string;
+  become?: boolean; // ansible_become (default for tasks that don't say)
+  becomeUser?: string; // ansible_become_user
+  becomePassword?: string; // ansible_become_password (secret)
+}
+
+export interface TransportOptions {
+  /** seconds, default 10 */
+  connectTimeout?: number;
+  /** connect attempts, default 3 */
+  retries?: number;
+  /** add unknown host keys to known_hosts (OpenSSH accept-new) */
+  acceptNewHostKeys?: boolean;
+  /** default ~/.ssh/known_hosts */
+  knownHostsFile?: string;
+  /** default ~/.ssh/config; null disables */
+  sshConfigFile?: string | null;
+  /** default process.env.SSH_AUTH_SOCK */
+  agentSocket?: string;
+}

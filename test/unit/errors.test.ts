@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KbsError, didYouMean, exitCodeFor } from '../../src/errors.js';
+
+test('KbsError renders file:line:col, message and hint', () => {
+  const e = new KbsError('SCHEMA', 'unknown module "lineinfil"', {
+    pos: { file: 'site.yml', line: 4, col: 7 },
+    hint: 'did you mean lineinfile?',
+  });
+  assert.equal(e.render(), 'site.yml:4:7: error: unknown module "lineinfil"\n  hint: did you mean lineinfile?');
+  assert.equal(exitCodeFor(e), 4);
+  assert.equal(exitCodeFor(new Error('x')), 1);
+});
+
+test('didYouMean finds close names and ignores far ones', () => {
+  assert.equal(didYouMean('lineinfil', ['copy', 'lineinfile', 'file']), 'lineinfile');
+  assert.equal(didYouMean('zzzzzz', ['copy', 'lineinfile']), undefined);
+});
