@@ -40,6 +40,10 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** render a Jinja2 template string with the task's variables (template module) */
   render(source: string, extraVars?: Record<string, unknown>): string;
+  /** evaluate a Jinja2 condition (assert's that) with the task's variables */
+  condition(expr: unknown): boolean;
+  /** verbosity of the run (-v = 1 ...), for debug's verbosity */
+  verbosity: number;
   /**
    * Find a workstation file for `src:` of copy/template: searches the role's files/ or
    * templates/ folder, then the playbook folder's files/ / templates/, then relative to the
