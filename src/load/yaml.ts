@@ -1,0 +1,140 @@
+/**
+ * YAML with positions. Files are parsed as YAML 1.1, as Ansible (PyYAML) does: `yes/no` are
+ * booleans and `0644` is an octal number. Every later error can point back at file:line:col.
+ */
+import { readFileSync } from 'node:fs';
+import { Document, visit, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { KbsError, type Position } from '../errors.js';
+
+export type YamlPath = (string | number)[];
+
+export interface YamlFile {
+  file: string;
+  doc: Document;
+  lc: LineCounter;
+  /** the plain JS value of the document */
+  value: unknown;
+}
+
+const unsafeTag = {
+  tag: '!unsafe',
+  resolve: (s: string) => s,
+};
+const vaultTag = {
+  tag: '!vault',
+  resolve: () => {
+    throw new Error('!vault values are not supported by kbs');
+  },
+};
+
+/** Parse YAML text (read from `file` when text is not given). Throws KbsError YAML / NOT_FOUND. */
+export function parseYaml(file: string, text?: string): YamlFile {
+  let src = text;
+  if (src === undefined) {
+    try {
+      src = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new KbsError('NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+        pos: { file },
+        hint: 'check the path',
+      });
+    }
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(src, {
+    version: '1.1',
+    lineCounter: lc,
+    prettyErrors: false,
+    customTags: [unsafeTag, vaultTag],
+    merge: true,
+  });
+  const err = doc.errors[0];
+  if (err) {
+    const at = lc.linePos(err.pos[0]);
+    const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new KbsError('YAML', `YAML syntax error: ${msg}`, {
+      pos: { file, line: at.line, col: at.col },
+      hint: yamlHint(err.code),
+    });
+  }
+  const bad = findCollectionKey(doc);
+  if (bad !== undefined) {
+    const at = lc.linePos(bad);
+    throw new KbsError('YAML', 'YAML syntax error: a value starting with "{{" was read as a mapping', {
+      pos: { file, line: at.line, col: at.col },
+      hint: 'quote the whole value: key: "{{ var }}"',
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new KbsError('YAML', `YAML error: ${(e as Error).message}`, { pos: { file } });
+  }
+  return { file, doc, lc, value };
+}
+
+/** Offset of the first mapping key that is itself a collection (an unquoted "{{ x }}"). */
+function findCollectionKey(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isMap(pair.key) || isSeq(pair.key)) {
+        found = (pair.key as Node).range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'a key appears twice in the same mapping; remove one';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation and the ":" after keys';
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      return 'a value that starts with "{{" must be quoted: "{{ var }}"';
+    default:
+      return 'check the YAML syntax near this position';
+  }
+}
+
+/** Position of the node at `path` (the key when which='key' and the path ends in a map key). */
+export function posAt(yf: YamlFile, path: YamlPath, which: 'key' | 'value' = 'value'): Position {
+  let node: unknown = yf.doc.contents;
+  let keyNode: unknown;
+  let last: unknown = node;
+  for (const seg of path) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      if (!pair) break;
+      keyNode = pair.key;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+    } else {
+      break;
+    }
+    if (node == null) {
+      node = keyNode;
+      last = keyNode;
+      break;
+    }
+    last = node;
+  }
+  const target = (which === 'key' && keyNode ? keyNode : last) as Node | undefined;
+  const offset = target?.range?.[0];
+  if (offset === undefined) return { file: yf.file };
+  const { line, col } = yf.lc.linePos(offset);
+  return { file: yf.file, line, col };
+}
+
+function keyString(k: unknown): string {
+  if (isScalar(k)) return String(k.value);
+  return String(k);
+}
