@@ -1,0 +1,183 @@
+/** Everything shared by the plays of one run. */
+import { KbsError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { hostInventoryVars, magicVars } from '../inventory/vars.js';
+import type { Play, RoleContext, Vars } from '../load/model.js';
+import type { Templater } from '../template/types.js';
+import type { Connection, ConnectionSpec, ExecOptions, ExecResult } from '../transport/types.js';
+import { lazyMap, makeScope, mergeLayers } from '../vars/scope.js';
+import type { Emit } from './events.js';
+import type { Inherited } from './inherit.js';
+import type { RunOptions } from './options.js';
+import { HostState } from './state.js';
+
+/** The transport pool, as the engine needs it. */
+export interface Pool {
+  get(spec: ConnectionSpec): Promise<Connection>;
+  closeAll(): Promise<void>;
+  totals(): { connects: number; execs: number };
+  /** drop a host's connection (meta: reset_connection) */
+  reset?(name: string): Promise<void>;
+}
+
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+export class RunContext {
+  readonly hosts = new Map<string, HostState>();
+  readonly magic: ReturnType<typeof magicVars>;
+  /** current play, for play vars / play_hosts */
+  play?: Play;
+  playVars: Vars = {};
+  playHosts: string[] = [];
+  batchHosts: string[] = [];
+  private specs = new Map<string, ConnectionSpec>();
+
+  constructor(
+    readonly inv: Inventory,
+    readonly opts: RunOptions,
+    readonly templater: Templater,
+    readonly pool: Pool,
+    readonly emit: Emit,
+    readonly playbookDir: string,
+  ) {
+    this.magic = magicVars(inv);
+    for (const name of inv.hosts.keys()) this.hosts.set(name, new HostState(name));
+  }
+
+  host(name: string): HostState {
+    let h = this.hosts.get(name);
+    if (!h) {
+      h = new HostState(name);
+      this.hosts.set(name, h);
+    }
+    return h;
+  }
+
+  /** Host-level variables (what hostvars[name] shows): inventory, facts, set_fact, registered, extra vars. */
+  hostLevel(name: string): Vars {
+    const h = this.host(name);
+    const inv = this.inv.hosts.has(name) ? hostInventoryVars(this.inv, name) : {};
+    return mergeLayers([inv, h.factVars(), this.playVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+  }
+
+  /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */
+  taskVars(name: string, role: RoleContext | undefined, inh: Inherited, taskVars?: Vars, extra?: Vars): Vars {
+    const h = this.host(name);
+    const inv = this.inv.hosts.has(name) ? hostInventoryVars(this.inv, name) : {};
+    const layers: (Vars | undefined)[] = [
+      role?.defaults,
+      inv,
+      h.factVars(),
+      this.playVars,
+      role?.vars,
+      ...inh.vars,
+      taskVars,
+      inh.includeParams,
+      role?.params,
+      h.setFacts,
+      h.registered,
+      this.opts.extraVars,
+      this.magicFor(name, role),
+      extra,
+    ];
+    return makeScope(mergeLayers(layers), { templater: this.templater });
+  }
+
+  private magicFor(name: string, role?: RoleContext): Vars {
+    const m: Vars = {
+      inventory_hostname: name,
+      inventory_hostname_short: name.split('.')[0],
+      groups: this.magic.groups,
+      group_names: this.magic.groupNames(name),
+      hostvars: this.hostvars,
+      play_hosts: this.batchHosts,
+      ansible_play_hosts: this.playHosts.filter((n) => this.host(n).active),
+      ansible_play_hosts_all: this.playHosts,
+      ansible_play_batch: this.batchHosts.filter((n) => this.host(n).active),
+      ansible_check_mode: this.opts.check,
+      ansible_diff_mode: this.opts.diff,
+      ansible_verbosity: this.opts.verbosity,
+      ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0 (kbs)' },
+      playbook_dir: this.playbookDir,
+      ansible_play_name: this.play?.name,
+    };
+    if (role) {
+      m.role_name = role.name;
+      m.role_path = role.path;
+      m.ansible_role_name = role.name;
+    }
+    return m;
+  }
+
+  private _hostvars?: Vars;
+  get hostvars(): Vars {
+    if (!this._hostvars) {
+      this._hostvars = lazyMap(this.hosts.keys(), (n) => makeScope(this.hostLevel(n), { templater: this.templater }));
+    }
+    return this._hostvars;
+  }
+
+  /** Call whenever facts/set_fact/registered change so hostvars is rebuilt lazily. */
+  invalidate(): void {
+    this._hostvars = undefined;
+  }
+
+  /** Connection spec of a host, from its (templated) variables. Cached per run. */
+  spec(name: string): ConnectionSpec {
+    const cached = this.specs.get(name);
+    if (cached) return cached;
+    const inInventory = this.inv.hosts.has(name);
+    if (!inInventory && LOCAL_NAMES.has(name)) {
+      const s: ConnectionSpec = { name, type: 'local', address: name };
+      this.specs.set(name, s);
+      return s;
+    }
+    const v = makeScope(this.hostLevel(name), { templater: this.templater });
+    const str = (k: string) => (v[k] === undefined || v[k] === null ? undefined : String(v[k]));
+    const keyFile = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
+    const conn = str('ansible_connection') ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
+    if (conn !== 'ssh' && conn !== 'local' && conn !== 'paramiko' && conn !== 'smart') {
+      throw new KbsError('INVENTORY', `host ${name}: ansible_connection "${conn}" is not supported`, {
+        host: name,
+        hint: 'use ssh or local',
+      });
+    }
+    const s: ConnectionSpec = {
+      name,
+      type: conn === 'local' ? 'local' : 'ssh',
+      address: str('ansible_host') ?? str('ansible_ssh_host') ?? name,
+      port: v.ansible_port !== undefined ? Number(v.ansible_port) : v.ansible_ssh_port !== undefined ? Number(v.ansible_ssh_port) : undefined,
+      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user'),
+      password: str('ansible_password') ?? str('ansible_ssh_pass'),
+      privateKeyFiles: keyFile === undefined || keyFile === null ? undefined : Array.isArray(keyFile) ? keyFile.map(String) : [String(keyFile)],
+      commonArgs: [str('ansible_ssh_common_args'), str('ansible_ssh_extra_args')].filter(Boolean).join(' ') || undefined,
+      become: v.ansible_become === undefined ? undefined : this.templater.condition(v.ansible_become, v),
+      becomeUser: str('ansible_become_user'),
+      becomePassword: str('ansible_become_password') ?? str('ansible_become_pass') ?? str('ansible_sudo_pass'),
+    };
+    this.specs.set(name, s);
+    return s;
+  }
+
+  /** A connection that opens on first use (so debug/set_fact-only plays never connect). */
+  lazyConnection(name: string): Connection {
+    const ctx = this;
+    let real: Connection | undefined;
+    const open = async () => {
+      if (!real) {
+        real = await ctx.pool.get(ctx.spec(name));
+      }
+      return real;
+    };
+    return {
+      host: name,
+      get stats() {
+        return real?.stats ?? { connects: 0, execs: 0 };
+      },
+      async exec(cmd: string, o?: ExecOptions): Promise<ExecResult> {
+        return (await open()).exec(cmd, o);
+      },
+      async close() {},
+    };
+  }
+}

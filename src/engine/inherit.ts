@@ -1,0 +1,56 @@
+/** Keywords that blocks, imports and roles pass down to the tasks inside them. */
+import type { Node, TaskKeywords, Vars } from '../load/model.js';
+
+export interface Inherited {
+  /** conditions of enclosing blocks/imports; all must hold */
+  when: unknown[];
+  /** vars of enclosing blocks, outermost first */
+  vars: Vars[];
+  tags: string[];
+  become?: unknown;
+  becomeUser?: string;
+  environment: unknown[];
+  ignoreErrors?: unknown;
+  delegateTo?: string;
+  runOnce?: unknown;
+  noLog?: unknown;
+  checkMode?: unknown;
+  anyErrorsFatal?: unknown;
+  /** params of include_tasks / include_role */
+  includeParams?: Vars;
+  /** running handlers */
+  handler?: boolean;
+  /** inside a block that has a rescue section: a failure counts as rescued */
+  rescuable?: boolean;
+}
+
+export function rootInherited(tags: string[], environment?: unknown): Inherited {
+  return { when: [], vars: [], tags, environment: environment === undefined ? [] : [environment] };
+}
+
+/** The keywords of `node` layered on top of `inh` (what a block's children see). */
+export function inherit(inh: Inherited, kw: TaskKeywords): Inherited {
+  return {
+    when: kw.when === undefined ? inh.when : [...inh.when, kw.when],
+    vars: kw.vars ? [...inh.vars, kw.vars] : inh.vars,
+    tags: kw.tags?.length ? [...inh.tags, ...kw.tags] : inh.tags,
+    become: kw.become ?? inh.become,
+    becomeUser: kw.become_user ?? inh.becomeUser,
+    environment: kw.environment === undefined ? inh.environment : [...inh.environment, kw.environment],
+    ignoreErrors: kw.ignore_errors ?? inh.ignoreErrors,
+    delegateTo: kw.delegate_to ?? inh.delegateTo,
+    runOnce: kw.run_once ?? inh.runOnce,
+    noLog: kw.no_log ?? inh.noLog,
+    checkMode: kw.check_mode ?? inh.checkMode,
+    anyErrorsFatal: kw.any_errors_fatal ?? inh.anyErrorsFatal,
+    includeParams: inh.includeParams,
+    handler: inh.handler,
+    rescuable: inh.rescuable,
+  };
+}
+
+export function nodeName(n: Node): string {
+  if (n.kw.name) return n.kw.name;
+  if (n.kind === 'task') return n.module;
+  return n.kind;
+}

@@ -1,0 +1,32 @@
+/** Options of one engine run (what `kbs run` flags become). */
+import type { Vars } from '../load/model.js';
+import type { TransportOptions } from '../transport/types.js';
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  /** concurrent hosts per task, default 50 */
+  forks: number;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Vars;
+  startAtTask?: string;
+  verbosity: number;
+  transport: TransportOptions;
+  rolesPath: string[];
+}
+
+export function defaultRunOptions(): RunOptions {
+  return {
+    check: false,
+    diff: false,
+    forks: 50,
+    tags: [],
+    skipTags: [],
+    extraVars: {},
+    verbosity: 0,
+    transport: {},
+    rolesPath: [],
+  };
+}

@@ -1,0 +1,379 @@
+/**
+ * One play: hosts → batches (serial) → sections (pre_tasks, roles, tasks, post_tasks, each
+ * followed by a handler flush) → nodes. Linear strategy: a task runs on every active host of the
+ * batch concurrently (forks), then the next task starts.
+ */
+import pLimit from 'p-limit';
+import { dirname, resolve } from 'node:path';
+import { KbsError } from '../errors.js';
+import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
+import { loadTaskFile, resolveRole } from '../load/playbook.js';
+import { CENSORED, type HostStatus } from './events.js';
+import type { RunContext } from './context.js';
+import { inherit, nodeName, rootInherited, type Inherited } from './inherit.js';
+import { tagsSelected, type TagFilter } from './tags.js';
+import { runTaskOnHost, errorOutcome, type HostOutcome, type TaskRun } from './task.js';
+import { batches } from './batches.js';
+
+let taskIds = 0;
+
+export class PlayRunner {
+  private aborted = false;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly tags: TagFilter;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly play: Play,
+    /** shared across plays: --start-at-task is pending until the task is met */
+    private readonly startAt: { name?: string },
+  ) {
+    this.limit = pLimit(Math.max(1, ctx.opts.forks));
+    this.tags = { only: ctx.opts.tags, skip: ctx.opts.skipTags };
+  }
+
+  async run(hosts: string[]): Promise<void> {
+    const { ctx, play } = this;
+    ctx.emit({ type: 'play_start', play: play.name, hosts, pos: play.pos });
+    ctx.playHosts = hosts;
+    const root = rootInherited(play.tags);
+    const list = batches(hosts, play.serial, play.pos);
+    for (let i = 0; i < list.length && !this.aborted; i++) {
+      const batch = list[i].filter((h) => ctx.host(h).active);
+      if (!batch.length) continue;
+      ctx.batchHosts = batch;
+      ctx.invalidate();
+      if (list.length > 1) ctx.emit({ type: 'batch_start', play: play.name, hosts: batch, index: i + 1, of: list.length });
+      if (play.gatherFacts) await this.gatherFacts(batch, root);
+      for (const section of [play.preTasks, [...play.roles, ...play.tasks], play.postTasks]) {
+        if (this.aborted) break;
+        await this.runNodes(section, root, batch);
+        if (!this.aborted) await this.flushHandlers(batch);
+      }
+      if (!batch.some((h) => ctx.host(h).active)) break;
+    }
+    ctx.emit({ type: 'play_end', play: play.name });
+  }
+
+  private async gatherFacts(batch: string[], root: Inherited): Promise<void> {
+    const task: TaskNode = { kind: 'task', module: 'setup', args: {}, kw: { name: 'Gathering Facts', tags: ['always'] }, pos: this.play.pos };
+    await this.runTask(task, root, batch);
+  }
+
+  private active(hosts: string[]): string[] {
+    return hosts.filter((h) => this.ctx.host(h).active);
+  }
+
+  /** Run nodes in order on `hosts`. */
+  async runNodes(nodes: Node[], inh: Inherited, hosts: string[]): Promise<void> {
+    for (const node of nodes) {
+      if (this.aborted) return;
+      const act = this.active(hosts);
+      if (!act.length) return;
+      if (node.kind === 'task') await this.runTask(node, inh, act);
+      else if (node.kind === 'block') await this.runBlock(node, inh, act);
+      else await this.runInclude(node, inh, act);
+    }
+  }
+
+  private async runBlock(b: BlockNode, inh: Inherited, hosts: string[]): Promise<void> {
+    const { ctx } = this;
+    const inner = inherit(inh, b.kw);
+    const rescuable = b.rescue.length > 0;
+    const before = new Set(hosts.filter((h) => ctx.host(h).active));
+    await this.runNodes(b.block, { ...inner, rescuable: rescuable || inner.rescuable }, hosts);
+    const failedInBlock = [...before].filter((h) => ctx.host(h).failed && !ctx.host(h).unreachable);
+    if (rescuable && failedInBlock.length && !this.aborted) {
+      for (const h of failedInBlock) ctx.host(h).failed = false;
+      await this.runNodes(b.rescue, inner, failedInBlock);
+    }
+    if (b.always.length && !this.aborted) {
+      // always runs on every host that entered the block, failed or not; failures stay failures
+      const stillFailed = [...before].filter((h) => ctx.host(h).failed && !ctx.host(h).unreachable);
+      for (const h of stillFailed) ctx.host(h).failed = false;
+      await this.runNodes(b.always, inner, [...before]);
+      for (const h of stillFailed) ctx.host(h).failed = true;
+    }
+  }
+
+  private async runInclude(n: IncludeNode, inh: Inherited, hosts: string[]): Promise<void> {
+    const { ctx } = this;
+    const tpl = ctx.templater;
+    if (!tagsSelected([...inh.tags, ...(n.kw.tags ?? [])], this.tags)) return;
+    // each host: the list of (file or role, params) invocations it makes (a loop gives several)
+    const calls = new Map<string, { key: string; params: Vars; node: () => Node[] }[]>();
+    await Promise.all(
+      hosts.map(async (h) => {
+        try {
+          const scope = ctx.taskVars(h, n.role, inh, n.kw.vars);
+          const loopSrc = n.kw.loop ?? n.kw.with_items;
+          const items: unknown[] = loopSrc === undefined ? [undefined] : (tpl.render(loopSrc, scope, { pos: n.pos }) as unknown[]);
+          const loopVar = n.kw.loop_control?.loop_var ?? 'item';
+          const list: { key: string; params: Vars; node: () => Node[] }[] = [];
+          for (const item of Array.isArray(items) ? items : []) {
+            const params: Vars = { ...(n.kw.vars ?? {}) };
+            if (loopSrc !== undefined) params[loopVar] = item;
+            const s = loopSrc === undefined ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
+            const conds = [...inh.when, n.kw.when].filter((c) => c !== undefined);
+            if (!conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => tpl.condition(x, s, { pos: n.pos })))) continue;
+            const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;
+            if (n.kind === 'include_tasks') {
+              const file = String(args.file ?? args._raw_params ?? '');
+              const base = n.role ? resolve(n.role.path, 'tasks') : dirname(n.pos.file);
+              const path = resolve(base, file);
+              list.push({ key: `tasks:${path}`, params, node: () => loadTaskFile(path, n.role) });
+            } else {
+              const name = String(args.name ?? args.role ?? '');
+              list.push({
+                key: `role:${name}:${JSON.stringify(args)}`,
+                params,
+                node: () => [resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args })],
+              });
+            }
+          }
+          calls.set(h, list);
+        } catch (e) {
+          this.apply(h, { id: ++taskIds, name: nodeName(n), task: fakeTask(n), inh }, errorOutcome(e, h, false));
+        }
+      }),
+    );
+    const rounds = Math.max(0, ...[...calls.values()].map((l) => l.length));
+    for (let i = 0; i < rounds && !this.aborted; i++) {
+      const groups = new Map<string, { hosts: string[]; params: Vars; load: () => Node[] }>();
+      for (const [h, list] of calls) {
+        const c = list[i];
+        if (!c || !ctx.host(h).active) continue;
+        const k = `${c.key}|${JSON.stringify(c.params)}`;
+        const g = groups.get(k) ?? { hosts: [], params: c.params, load: c.node };
+        g.hosts.push(h);
+        groups.set(k, g);
+      }
+      for (const g of groups.values()) {
+        let nodes: Node[];
+        try {
+          nodes = g.load();
+        } catch (e) {
+          const id = ++taskIds;
+          ctx.emit({ type: 'task_start', task: nodeName(n), id, pos: n.pos, handler: !!inh.handler, hosts: g.hosts });
+          for (const h of g.hosts) this.apply(h, { id, name: nodeName(n), task: fakeTask(n), inh }, errorOutcome(e, h, false));
+          continue;
+        }
+        const child: Inherited = { ...inherit(inh, { ...n.kw, when: undefined, tags: undefined, vars: undefined, loop: undefined }), includeParams: { ...(inh.includeParams ?? {}), ...g.params } };
+        await this.runNodes(nodes, child, g.hosts);
+      }
+    }
+  }
+
+  /** Run one task on the active hosts (concurrently, up to forks). */
+  async runTask(task: TaskNode, inh: Inherited, hosts: string[]): Promise<void> {
+    const { ctx } = this;
+    const taskTags = [...inh.tags, ...(task.kw.tags ?? [])];
+    if (!inh.handler && !tagsSelected(taskTags, this.tags)) return;
+    const name = task.kw.name ?? task.module;
+    if (this.startAt.name !== undefined && !inh.handler) {
+      if (!matchName(this.startAt.name, name)) return;
+      this.startAt.name = undefined;
+    }
+    const act = this.active(hosts);
+    if (!act.length) return;
+    const t: TaskRun = { task, inh, id: ++taskIds, name };
+    if (task.module === 'meta') return this.runMeta(t, act);
+    ctx.emit({ type: 'task_start', task: name, id: t.id, pos: task.pos, role: task.role?.name, handler: !!inh.handler, hosts: act });
+
+    let runOnce = false;
+    try {
+      const ro = task.kw.run_once ?? inh.runOnce;
+      runOnce = ro !== undefined && ctx.templater.condition(ro, ctx.taskVars(act[0], task.role, inh, task.kw.vars));
+    } catch {
+      runOnce = false;
+    }
+    if (runOnce) {
+      const first = act[0];
+      const out = await runTaskOnHost(ctx, t, first);
+      this.apply(first, t, out);
+      for (const h of act.slice(1)) {
+        if (task.kw.register) ctx.host(h).registered[task.kw.register] = out.result;
+        if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
+      }
+    } else {
+      const outs = await Promise.all(act.map((h) => this.limit(() => runTaskOnHost(ctx, t, h))));
+      act.forEach((h, i) => this.apply(h, t, outs[i]));
+    }
+    ctx.emit({ type: 'task_end', task: name, id: t.id });
+    this.checkFailureLimits(t, act);
+  }
+
+  private checkFailureLimits(t: TaskRun, act: string[]): void {
+    const { ctx, play } = this;
+    const failedNow = act.filter((h) => ctx.host(h).failed || ctx.host(h).unreachable);
+    if (!failedNow.length) return;
+    const fatal = play.anyErrorsFatal || (t.inh.anyErrorsFatal !== undefined && ctx.templater.condition(t.inh.anyErrorsFatal, {})) ||
+      (t.task.kw.any_errors_fatal !== undefined && ctx.templater.condition(t.task.kw.any_errors_fatal, {}));
+    if (fatal && !t.inh.rescuable) {
+      this.abort(`any_errors_fatal: ${failedNow.join(', ')} failed on task "${t.name}"`);
+      return;
+    }
+    if (play.maxFailPercentage !== undefined) {
+      const batch = ctx.batchHosts;
+      const failed = batch.filter((h) => ctx.host(h).failed || ctx.host(h).unreachable).length;
+      if ((failed / batch.length) * 100 > play.maxFailPercentage) {
+        this.abort(`max_fail_percentage ${play.maxFailPercentage}% exceeded: ${failed} of ${batch.length} hosts failed`);
+      }
+    }
+  }
+
+  private abort(msg: string): void {
+    this.aborted = true;
+    this.ctx.emit({ type: 'warning', msg: `play "${this.play.name}" stopped: ${msg}` });
+    for (const h of this.ctx.batchHosts) {
+      const s = this.ctx.host(h);
+      if (s.active) s.failed = true;
+    }
+  }
+
+  /** Record a host's outcome: register, stats, notify, host state, event. */
+  private apply(host: string, t: TaskRun, out: HostOutcome): void {
+    const { ctx } = this;
+    const s = ctx.host(host);
+    const kw = t.task.kw;
+    if (kw.register) {
+      s.registered[kw.register] = out.result;
+      ctx.invalidate();
+    }
+    const rescuable = t.inh.rescuable === true;
+    switch (out.status) {
+      case 'unreachable':
+        s.unreachable = true;
+        s.stats.unreachable++;
+        break;
+      case 'failed':
+        s.failed = true;
+        if (rescuable) {
+          s.stats.rescued++;
+          s.setFacts.ansible_failed_task = { name: t.name, action: t.task.module };
+          s.setFacts.ansible_failed_result = out.result;
+        } else s.stats.failed++;
+        break;
+      case 'ignored':
+        s.stats.ok++;
+        s.stats.ignored++;
+        if (out.result.changed) s.stats.changed++;
+        break;
+      case 'skipped':
+        s.stats.skipped++;
+        break;
+      case 'changed':
+        s.stats.ok++;
+        s.stats.changed++;
+        break;
+      default:
+        s.stats.ok++;
+    }
+    if ((out.status === 'changed' || (out.status === 'ignored' && out.result.changed)) && kw.notify) {
+      const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
+      for (const n of kw.notify) s.notified.add(String(ctx.templater.render(n, scope)));
+    }
+    const shown = out.noLog ? censor(out.result) : out.result;
+    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, delegatedTo: out.delegatedTo, noLog: out.noLog });
+    for (const it of out.items ?? []) {
+      ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: out.noLog ? '(censored)' : it.label, result: out.noLog ? censor(it.result) : it.result });
+    }
+  }
+
+  private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {
+    const { ctx } = this;
+    const action = String(t.task.args._raw_params ?? t.task.args.action ?? '').trim();
+    const selected: string[] = [];
+    for (const h of hosts) {
+      const scope = ctx.taskVars(h, t.task.role, t.inh, t.task.kw.vars);
+      const conds = [...t.inh.when, t.task.kw.when].filter((c) => c !== undefined);
+      if (conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => ctx.templater.condition(x, scope)))) selected.push(h);
+    }
+    switch (action) {
+      case 'flush_handlers':
+        await this.flushHandlers(hosts);
+        return;
+      case 'end_play':
+        if (selected.length) {
+          for (const h of ctx.batchHosts) ctx.host(h).ended = true;
+          this.aborted = true;
+        }
+        return;
+      case 'end_host':
+        for (const h of selected) ctx.host(h).ended = true;
+        return;
+      case 'end_batch':
+        if (selected.length) for (const h of ctx.batchHosts) ctx.host(h).ended = true;
+        return;
+      case 'clear_facts':
+        for (const h of selected) {
+          ctx.host(h).facts = {};
+          ctx.host(h).setFacts = {};
+        }
+        ctx.invalidate();
+        return;
+      case 'clear_host_errors':
+        for (const h of ctx.playHosts) ctx.host(h).failed = false;
+        return;
+      case 'reset_connection':
+        for (const h of selected) await ctx.pool.reset?.(h);
+        return;
+      case 'noop':
+      case 'refresh_inventory':
+        return;
+      default:
+        throw new KbsError('SCHEMA', `unknown meta action "${action}"`, {
+          pos: t.task.pos,
+          hint: 'use flush_handlers, end_play, end_host, end_batch, clear_facts, clear_host_errors, reset_connection or noop',
+        });
+    }
+  }
+
+  /** Run notified handlers in definition order, until none is pending. */
+  async flushHandlers(hosts: string[]): Promise<void> {
+    const { ctx, play } = this;
+    const inh: Inherited = { ...rootInherited(play.tags), handler: true };
+    for (let pass = 0; pass < 10; pass++) {
+      let ran = false;
+      for (const hd of play.handlers) {
+        const names = [hd.kw.name, ...(hd.listen ?? [])].filter((x): x is string => !!x);
+        const targets = hosts.filter((h) => {
+          const s = ctx.host(h);
+          return s.active && names.some((n) => s.notified.has(n));
+        });
+        if (!targets.length) continue;
+        for (const h of targets) for (const n of names) ctx.host(h).notified.delete(n);
+        ran = true;
+        await this.runTask(hd, inh, targets);
+        if (this.aborted) return;
+      }
+      if (!ran) return;
+    }
+  }
+}
+
+export function builtinRolesDir(): string {
+  // src/engine/play.ts (tsx) and dist/src/engine/play.js (built) both sit under the repo
+  const here = dirname(new URL(import.meta.url).pathname);
+  return here.includes('/dist/') ? resolve(here, '../../../roles') : resolve(here, '../../roles');
+}
+
+function fakeTask(n: IncludeNode): TaskNode {
+  return { kind: 'task', module: n.kind, args: n.args, kw: n.kw, pos: n.pos, role: n.role };
+}
+
+function censor(r: HostOutcome['result']): HostOutcome['result'] {
+  const out: HostOutcome['result'] = { changed: r.changed, censored: CENSORED };
+  if (r.failed) out.failed = true;
+  if (r.skipped) out.skipped = true;
+  return out;
+}
+
+function matchName(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  if (!/[*?[]/.test(pattern)) return false;
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return re.test(name);
+}
+
+export type { HostStatus };

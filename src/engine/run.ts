@@ -1,0 +1,109 @@
+/**
+ * Run a loaded playbook against an inventory: checks that need no host (patterns, handlers), then
+ * each play in order. Returns the recap; never throws for task failures (those are in the stats).
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { KbsError } from '../errors.js';
+import type { Inventory } from '../inventory/types.js';
+import { resolvePattern } from '../inventory/pattern.js';
+import type { Node, Play, Playbook, Vars } from '../load/model.js';
+import { parseYaml } from '../load/yaml.js';
+import type { Templater } from '../template/types.js';
+import { RunContext, type Pool } from './context.js';
+import type { Emit, HostStats } from './events.js';
+import type { RunOptions } from './options.js';
+import { PlayRunner } from './play.js';
+
+export interface RunSummary {
+  stats: Record<string, HostStats>;
+  durationMs: number;
+  connections: number;
+  execs: number;
+}
+
+export async function runPlaybook(
+  pb: Playbook,
+  inv: Inventory,
+  opts: RunOptions,
+  deps: { templater: Templater; pool: Pool; emit: Emit },
+): Promise<RunSummary> {
+  const started = Date.now();
+  preflight(pb);
+  const ctx = new RunContext(inv, opts, deps.templater, deps.pool, deps.emit, dirname(resolve(pb.file)));
+  deps.emit({ type: 'playbook_start', file: pb.file, check: opts.check });
+  const startAt = { name: opts.startAtTask };
+  const limited = opts.limit ? new Set(resolvePattern(inv, opts.limit).hosts) : undefined;
+  const seen = new Set<string>();
+  try {
+    for (const play of pb.plays) {
+      const hosts = playHosts(ctx, play, limited);
+      hosts.forEach((h) => seen.add(h));
+      ctx.play = play;
+      ctx.playVars = loadPlayVars(ctx, play);
+      ctx.invalidate();
+      for (const h of hosts) ctx.host(h).ended = false;
+      const active = hosts.filter((h) => ctx.host(h).active);
+      if (!active.length) {
+        deps.emit({ type: 'warning', msg: `play "${play.name}": no hosts matched` + (hosts.length ? ' that are still running' : ''), pos: play.pos });
+        continue;
+      }
+      await new PlayRunner(ctx, play, startAt).run(active);
+    }
+  } finally {
+    await deps.pool.closeAll();
+  }
+  const stats: Record<string, HostStats> = {};
+  for (const h of seen) stats[h] = ctx.host(h).stats;
+  const totals = deps.pool.totals();
+  const summary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs };
+  deps.emit({ type: 'recap', ...summary });
+  return summary;
+}
+
+function playHosts(ctx: RunContext, play: Play, limited?: Set<string>): string[] {
+  const pattern = String(ctx.templater.render(play.hosts, { ...ctx.opts.extraVars }, { pos: play.pos }));
+  const r = resolvePattern(ctx.inv, pattern);
+  for (const w of r.warnings) ctx.emit({ type: 'warning', msg: w, pos: play.pos });
+  return limited ? r.hosts.filter((h) => limited.has(h)) : r.hosts;
+}
+
+/** play vars, then vars_files on top (files named with templates are rendered with play + extra vars). */
+function loadPlayVars(ctx: RunContext, play: Play): Vars {
+  const out: Vars = { ...play.vars };
+  for (const f of play.varsFiles) {
+    const name = String(ctx.templater.render(f, { ...out, ...ctx.opts.extraVars }, { pos: play.pos }));
+    const path = isAbsolute(name) ? name : resolve(play.baseDir, name);
+    const yf = parseYaml(path);
+    if (yf.value == null) continue;
+    if (typeof yf.value !== 'object' || Array.isArray(yf.value)) {
+      throw new KbsError('SCHEMA', `vars file ${path} must hold a mapping of variables`, { pos: { file: path, line: 1, col: 1 } });
+    }
+    Object.assign(out, yf.value);
+  }
+  return out;
+}
+
+/** Checks that need no host: every notify names a handler of its play. */
+export function preflight(pb: Playbook): void {
+  for (const play of pb.plays) {
+    const names = new Set<string>();
+    for (const h of play.handlers) {
+      if (h.kw.name) names.add(h.kw.name);
+      for (const l of h.listen ?? []) names.add(l);
+    }
+    const walk = (nodes: Node[]) => {
+      for (const n of nodes) {
+        for (const nt of n.kw.notify ?? []) {
+          if (!names.has(nt) && !nt.includes('{{')) {
+            throw new KbsError('SCHEMA', `task notifies "${nt}", but play "${play.name}" has no handler with that name or listen topic`, {
+              pos: n.pos,
+              hint: names.size ? `handlers: ${[...names].join(', ')}` : 'add a handlers: section',
+            });
+          }
+        }
+        if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
+      }
+    };
+    walk([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks, ...play.handlers]);
+  }
+}

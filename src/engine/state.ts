@@ -1,0 +1,34 @@
+/** Per-host state for one run: facts, set_fact and registered vars persist across plays. */
+import type { Vars } from '../load/model.js';
+import { emptyStats, type HostStats } from './events.js';
+
+export class HostState {
+  /** ansible_facts (without prefix) */
+  facts: Vars = {};
+  /** set_fact / include_vars results */
+  setFacts: Vars = {};
+  /** register: results */
+  registered: Vars = {};
+  stats: HostStats = emptyStats();
+  /** failed in this play: leaves the play */
+  failed = false;
+  unreachable = false;
+  /** meta: end_host */
+  ended = false;
+  /** handler names notified and not yet run */
+  notified = new Set<string>();
+
+  constructor(readonly name: string) {}
+
+  /** still taking tasks in the current play */
+  get active(): boolean {
+    return !this.failed && !this.unreachable && !this.ended;
+  }
+
+  /** facts as Ansible exposes them: ansible_facts.x and ansible_x */
+  factVars(): Vars {
+    const out: Vars = { ansible_facts: this.facts };
+    for (const [k, v] of Object.entries(this.facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+    return out;
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * One task on one host: conditions, loop, templated args, delegate_to, become, environment, the
+ * module call with until/retries, changed_when/failed_when, register. Returns the host's outcome;
+ * the play runner turns outcomes into stats, events and host state.
+ */
+import { KbsError } from '../errors.js';
+import type { TaskNode, Vars } from '../load/model.js';
+import { getModule } from '../modules/registry.js';
+import type { ModuleContext, ModuleResult } from '../modules/types.js';
+import { OMIT } from '../template/index.js';
+import type { Connection } from '../transport/types.js';
+import { makeScope, mergeLayers, rawOf } from '../vars/scope.js';
+import type { RunContext } from './context.js';
+import type { HostStatus } from './events.js';
+import { findFile } from './files.js';
+import type { Inherited } from './inherit.js';
+
+export interface TaskRun {
+  task: TaskNode;
+  inh: Inherited;
+  id: number;
+  name: string;
+}
+
+export interface HostOutcome {
+  status: HostStatus;
+  result: ModuleResult;
+  delegatedTo?: string;
+  /** per-item outcomes of a loop */
+  items?: { status: HostStatus; label: string; result: ModuleResult }[];
+  noLog: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string): Promise<HostOutcome> {
+  const { task, inh } = t;
+  const tpl = ctx.templater;
+  const kw = task.kw;
+  let noLog = false;
+  try {
+    const scope = ctx.taskVars(host, task.role, inh, kw.vars);
+    noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
+    const loopSrc = kw.loop ?? kw.with_items;
+    if (loopSrc === undefined) {
+      if (!conditionsHold(ctx, [...inh.when, kw.when], scope, t)) return skipped(kw.when, noLog);
+      const r = await runOnce(ctx, t, host, scope);
+      return { ...r, noLog };
+    }
+    let items = tpl.render(loopSrc, scope, { pos: task.pos, task: t.name });
+    if (kw.with_items !== undefined && Array.isArray(items)) items = items.flat(1);
+    if (!Array.isArray(items)) {
+      throw new KbsError('TASK', `loop must be a list, got ${typeof items}`, {
+        pos: task.pos,
+        hint: 'use a list, or a filter such as dict2items',
+      });
+    }
+    const lc = kw.loop_control ?? {};
+    const loopVar = lc.loop_var ?? 'item';
+    const results: ModuleResult[] = [];
+    const itemOutcomes: HostOutcome['items'] = [];
+    for (let i = 0; i < items.length; i++) {
+      const extra: Vars = {
+        [loopVar]: items[i],
+        ansible_loop_var: loopVar,
+        ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
+      };
+      if (lc.index_var) {
+        extra[lc.index_var] = i;
+        extra.ansible_index_var = lc.index_var;
+      }
+      const itemScope = makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl });
+      const label = lc.label !== undefined ? String(tpl.render(lc.label, itemScope)) : labelOf(items[i]);
+      let r: { status: HostStatus; result: ModuleResult; delegatedTo?: string };
+      if (!conditionsHold(ctx, [...inh.when, kw.when], itemScope, t)) {
+        r = skipped(kw.when, noLog);
+      } else {
+        r = await runOnce(ctx, t, host, itemScope);
+      }
+      const res = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
+      if (lc.index_var) res[lc.index_var] = i;
+      results.push(res);
+      itemOutcomes.push({ status: r.status, label, result: res });
+      if (r.status === 'unreachable') return { ...r, noLog };
+      if (lc.pause) await sleep(Number(lc.pause) * 1000);
+    }
+    const anyFailed = results.some((r) => r.failed);
+    const allSkipped = results.length > 0 && results.every((r) => r.skipped);
+    const agg: ModuleResult = {
+      changed: results.some((r) => r.changed),
+      results,
+      msg: anyFailed ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
+    };
+    if (anyFailed) agg.failed = true;
+    if (allSkipped || results.length === 0) agg.skipped = true;
+    let status: HostStatus = anyFailed ? 'failed' : agg.skipped ? 'skipped' : agg.changed ? 'changed' : 'ok';
+    if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope)) status = 'ignored';
+    return { status, result: agg, items: itemOutcomes, noLog };
+  } catch (e) {
+    return errorOutcome(e, host, noLog);
+  }
+}
+
+function conditionsHold(ctx: RunContext, conds: unknown[], scope: Vars, t: TaskRun): boolean {
+  for (const c of conds) {
+    if (c === undefined || c === null) continue;
+    const list = Array.isArray(c) ? c : [c];
+    for (const one of list) if (!ctx.templater.condition(one, scope, { pos: t.task.pos, task: t.name })) return false;
+  }
+  return true;
+}
+
+function skipped(when: unknown, noLog: boolean): HostOutcome {
+  return {
+    status: 'skipped',
+    result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when },
+    noLog,
+  };
+}
+
+function labelOf(item: unknown): string {
+  if (typeof item === 'string') return item;
+  return JSON.stringify(item);
+}
+
+export function errorOutcome(e: unknown, host: string, noLog: boolean): HostOutcome {
+  if (e instanceof KbsError && e.code === 'UNREACHABLE') {
+    return { status: 'unreachable', result: { changed: false, unreachable: true, msg: e.message }, noLog };
+  }
+  if (e instanceof KbsError) {
+    const where = e.where();
+    const msg = `${where ? where + ': ' : ''}${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`;
+    return { status: 'failed', result: { changed: false, failed: true, msg }, noLog };
+  }
+  return { status: 'failed', result: { changed: false, failed: true, msg: `internal error on ${host}: ${String(e)}` }, noLog };
+}
+
+/** Strip omitted args (`x | default(omit)`). */
+function stripOmit(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(stripOmit);
+  if (v && typeof v === 'object') {
+    const out: Vars = {};
+    for (const [k, x] of Object.entries(v as Vars)) if (x !== OMIT) out[k] = stripOmit(x);
+    return out;
+  }
+  return v;
+}
+
+async function runOnce(
+  ctx: RunContext,
+  t: TaskRun,
+  host: string,
+  scope: Vars,
+): Promise<{ status: HostStatus; result: ModuleResult; delegatedTo?: string }> {
+  const { task, inh } = t;
+  const tpl = ctx.templater;
+  const kw = task.kw;
+  const where = { pos: task.pos, task: t.name };
+  const mod = getModule(task.module);
+  if (!mod) throw new KbsError('SCHEMA', `unknown module "${task.module}"`, { pos: task.pos });
+
+  const args = stripOmit(tpl.render(task.args, scope, where)) as Vars;
+  const delegateRaw = kw.delegate_to ?? inh.delegateTo;
+  const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
+  const target = delegate ?? host;
+  const spec = mod.local ? undefined : ctx.spec(target);
+  const becomeRaw = kw.become ?? inh.become ?? ctx.play?.become;
+  const become = becomeRaw === undefined ? (spec?.become ?? false) : tpl.condition(becomeRaw, scope, where);
+  const becomeUserRaw = kw.become_user ?? inh.becomeUser ?? ctx.play?.becomeUser;
+  const becomeUser = becomeUserRaw === undefined ? spec?.becomeUser : String(tpl.render(becomeUserRaw, scope, where));
+  const env: Record<string, string> = {};
+  for (const e of [ctx.play?.environment, ...inh.environment, kw.environment]) {
+    if (e === undefined || e === null) continue;
+    const r = tpl.render(e, scope, where);
+    if (r && typeof r === 'object') for (const [k, v] of Object.entries(r as Vars)) env[k] = String(v);
+  }
+  const checkRaw = kw.check_mode ?? inh.checkMode;
+  const check = checkRaw === undefined ? ctx.opts.check : tpl.condition(checkRaw, scope, where);
+  if (check && mod.noCheckMode) {
+    return { status: 'skipped', result: { changed: false, skipped: true, msg: 'skipped in check mode' }, delegatedTo: delegate };
+  }
+  const conn: Connection = ctx.lazyConnection(target);
+  const state = ctx.host(host);
+  const mctx: ModuleContext = {
+    host,
+    conn,
+    check,
+    diff: ctx.opts.diff,
+    vars: scope,
+    verbosity: ctx.opts.verbosity,
+    run: (cmd, o) => conn.exec(cmd, { ...o, become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
+    render: (src, extra) =>
+      tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where),
+    condition: (e) => tpl.condition(e, scope, where),
+    findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
+    // meta is carried out by the play runner (it acts on the play, not on a host)
+    meta: () => undefined,
+    setFacts: (facts, _cacheable) => {
+      if (task.module === 'setup') Object.assign(state.facts, facts);
+      else Object.assign(state.setFacts, facts);
+      ctx.invalidate();
+    },
+  };
+
+  const until = kw.until;
+  let attempts = 1;
+  let delay = 0;
+  if (until !== undefined) {
+    const r = kw.retries === undefined ? 3 : Number(tpl.render(kw.retries, scope, where));
+    attempts = r <= 0 ? 1 : r + 1;
+    delay = kw.delay === undefined ? 5 : Number(tpl.render(kw.delay, scope, where));
+  }
+  let result: ModuleResult = { changed: false };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    result = await mod.run(args, mctx);
+    result = postProcess(ctx, t, result, scope);
+    if (until === undefined) break;
+    result.attempts = attempt;
+    const bound = bindRegister(kw.register, result, scope, ctx);
+    if (!result.failed && tpl.condition(until, bound, where)) break;
+    if (attempt === attempts) {
+      result.failed = true;
+      result.msg = result.msg ?? `condition "until" not met after ${attempts} attempts`;
+      break;
+    }
+    if (delay > 0) await sleep(delay * 1000);
+  }
+  let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
+  if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope, where)) status = 'ignored';
+  return { status, result, delegatedTo: delegate };
+}
+
+function bindRegister(register: string | undefined, result: ModuleResult, scope: Vars, ctx: RunContext): Vars {
+  if (!register) return scope;
+  return makeScope(mergeLayers([rawOf(scope), { [register]: result }]), { templater: ctx.templater });
+}
+
+/** changed_when / failed_when, evaluated with the register name bound to the result (as Ansible does). */
+function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: Vars): ModuleResult {
+  const kw = t.task.kw;
+  if (kw.changed_when === undefined && kw.failed_when === undefined) return result;
+  const where = { pos: t.task.pos, task: t.name };
+  const bound = bindRegister(kw.register, result, scope, ctx);
+  const r = { ...result };
+  if (kw.changed_when !== undefined) r.changed = allTrue(ctx, kw.changed_when, bound, where);
+  if (kw.failed_when !== undefined) {
+    const f = allTrue(ctx, kw.failed_when, bound, where);
+    r.failed_when_result = f;
+    if (f) {
+      r.failed = true;
+      if (!r.msg) r.msg = 'failed_when condition was true';
+    } else delete r.failed;
+  }
+  return r;
+}
+
+function allTrue(ctx: RunContext, cond: unknown, vars: Vars, where: { pos: TaskNode['pos']; task: string }): boolean {
+  const list = Array.isArray(cond) ? cond : [cond];
+  return list.every((c) => ctx.templater.condition(c, vars, where));
+}
