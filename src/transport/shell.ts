@@ -25,9 +25,13 @@ export const SUDO_PROMPT = '[kbs-sudo-prompt]';
 /**
  * Wrap a command for become through sudo. Without a password: sudo -n (never prompts, fails
  * clearly). With a password: sudo -S reads it from the first line of stdin.
+ * With MARKER, the command first prints MARKER + newline to stderr, so the caller knows that sudo
+ * succeeded (and, with a password, when to stop feeding the password and send the real stdin:
+ * see become.ts).
  */
-export function becomeCommand(cmd: string, user: string | undefined, withPassword: boolean): string {
+export function becomeCommand(cmd: string, user: string | undefined, withPassword: boolean, marker?: string): string {
   const u = user && user !== 'root' ? ` -u ${shq(user)}` : '';
   const mode = withPassword ? `-S -p ${shq(SUDO_PROMPT)}` : '-n';
-  return `sudo ${mode} -H${u} -- /bin/sh -c ${shq(cmd)}`;
+  const inner = marker ? `printf '%s\\n' ${shq(marker)} >&2; ${cmd}` : cmd;
+  return `sudo ${mode} -H${u} -- /bin/sh -c ${shq(inner)}`;
 }

@@ -1,0 +1,81 @@
+/**
+ * ConnectionPool: one connection per host per run. Concurrent get()s for the same host share one
+ * attempt; a host that could not be reached stays unreachable for the run (its get() keeps
+ * rejecting with the same error, without dialing again).
+ *
+ * Retries: network errors (refused, reset, dropped before the handshake) are retried with a short
+ * backoff, up to `retries` attempts in all. Authentication and host key failures are never
+ * retried, and neither is a connect timeout (a host that hung once would make the run wait
+ * `retries` times the timeout).
+ */
+import { KbsError } from '../errors.js';
+import type { Connection, ConnectionSpec, ConnectionStats, TransportOptions } from './types.js';
+import { LocalConnection } from './local.js';
+import { connectSsh, type ConnectTuning } from './connect.js';
+
+export class ConnectionPool {
+  private readonly conns = new Map<string, Promise<Connection>>();
+  private readonly opened: Connection[] = [];
+  /** connection attempts made (including failed ones) */
+  attempts = 0;
+
+  constructor(
+    private readonly opts: TransportOptions = {},
+    private readonly tuning: ConnectTuning & { backoffMs?: number } = {},
+  ) {}
+
+  get(spec: ConnectionSpec): Promise<Connection> {
+    let p = this.conns.get(spec.name);
+    if (!p) {
+      p = this.open(spec);
+      p.catch(() => undefined); // the caller handles it; avoid an unhandled rejection here
+      this.conns.set(spec.name, p);
+    }
+    return p;
+  }
+
+  private async open(spec: ConnectionSpec): Promise<Connection> {
+    if (spec.type === 'local') {
+      const c = new LocalConnection(spec.name, spec.becomePassword);
+      this.opened.push(c);
+      return c;
+    }
+    const attempts = Math.max(1, this.opts.retries ?? 3);
+    const backoff = this.tuning.backoffMs ?? 250;
+    for (let i = 1; ; i++) {
+      this.attempts++;
+      try {
+        const c = await connectSsh(spec, this.opts, this.tuning);
+        this.opened.push(c);
+        return c;
+      } catch (e) {
+        const retryable = e instanceof KbsError && e.code === 'UNREACHABLE' && e.detail?.retryable === true;
+        if (!retryable || i >= attempts) {
+          if (e instanceof KbsError) throw e;
+          throw new KbsError('UNREACHABLE', `cannot connect to ${spec.address}: ${(e as Error).message}`, {
+            host: spec.name,
+            cause: e,
+          });
+        }
+        await new Promise((res) => setTimeout(res, backoff * 2 ** (i - 1)));
+      }
+    }
+  }
+
+  /** Close every open connection (errors while closing are ignored); totals() still counts them. */
+  async closeAll(): Promise<void> {
+    const all = [...this.opened];
+    this.conns.clear();
+    await Promise.allSettled(all.map((c) => c.close()));
+  }
+
+  /** Sum of the stats of every connection opened in this run. */
+  totals(): ConnectionStats {
+    const t: ConnectionStats = { connects: 0, execs: 0 };
+    for (const c of this.opened) {
+      t.connects += c.stats.connects;
+      t.execs += c.stats.execs;
+    }
+    return t;
+  }
+}
