@@ -14,6 +14,12 @@ export interface InvGroup {
   /** depth from 'all' (all = 0); used for precedence: parent before child */
   depth: number;
   pos?: Position;
+  /** ansible_group_priority as set in the inventory source (default 1; higher wins) */
+  priority?: number;
+  /** vars written in the inventory source itself (Ansible's precedence keeps them below group_vars/ files) */
+  sourceVars?: Vars;
+  /** group_vars/NAME found beside the inventory ([0]), then in each extraVarsDirs folder ([1..]) */
+  fileVars?: Vars[];
 }
 
 export interface InvHost {
@@ -23,6 +29,12 @@ export interface InvHost {
   /** every group the host belongs to, directly or through children, 'all' included ('ungrouped' when none) */
   groups: string[];
   pos?: Position;
+  /** vars written in the inventory source itself */
+  sourceVars?: Vars;
+  /** host_vars/NAME found beside the inventory ([0]), then in each extraVarsDirs folder ([1..]) */
+  fileVars?: Vars[];
+  /** true for Ansible's implicit localhost (not in any group, not matched by 'all') */
+  implicit?: boolean;
 }
 
 export interface Inventory {
@@ -31,4 +43,6 @@ export interface Inventory {
   /** hosts in definition order */
   hosts: Map<string, InvHost>;
   groups: Map<string, InvGroup>;
+  /** Ansible's implicit localhost, present when 'localhost' is not an inventory host */
+  implicitLocalhost?: InvHost;
 }

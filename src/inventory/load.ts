@@ -1,0 +1,119 @@
+/**
+ * loadInventory: Ansible's YAML (or INI) inventory from a file or a folder of files, plus
+ * group_vars/ and host_vars/ beside it and in `extraVarsDirs` (e.g. the playbook's folder).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { KbsError } from '../errors.js';
+import type { Vars } from '../load/model.js';
+import { parseYaml } from '../load/yaml.js';
+import { InventoryBuilder } from './builder.js';
+import { readIniInventory } from './ini.js';
+import type { InvHost, Inventory } from './types.js';
+import { VarsDir } from './varsfiles.js';
+import { readYamlInventory } from './yaml.js';
+
+export interface LoadInventoryOptions {
+  /** further folders holding group_vars/ and host_vars/ (later ones win over earlier ones and over the inventory's) */
+  extraVarsDirs?: string[];
+}
+
+const YAML_EXTS = ['.yml', '.yaml', '.json'];
+
+/** Load one inventory path (file or folder), or several (merged in order). */
+export function loadInventory(path: string | string[], opts: LoadInventoryOptions = {}): Inventory {
+  const paths = Array.isArray(path) ? path : [path];
+  const b = new InventoryBuilder();
+  const sources: string[] = [];
+  const varsBases: string[] = [];
+  for (const p of paths) {
+    if (isDirectory(p)) {
+      varsBases.push(p);
+      for (const f of folderSources(p)) {
+        readSource(f, b);
+        sources.push(f);
+      }
+    } else {
+      varsBases.push(dirname(p));
+      readSource(p, b);
+      sources.push(p);
+    }
+  }
+  const inv = b.finish(sources);
+  inv.implicitLocalhost = inv.hosts.has('localhost')
+    ? undefined
+    : { name: 'localhost', vars: {}, sourceVars: { ansible_connection: 'local' }, groups: [], implicit: true };
+  applyVarsFiles(inv, [unique(varsBases), ...(opts.extraVarsDirs ?? []).map((d) => [d])]);
+  return inv;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch (e) {
+    throw new KbsError('NOT_FOUND', `inventory ${p} not found`, {
+      pos: { file: p },
+      hint: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'check the path given with -i' : String(e),
+    });
+  }
+}
+
+/** Files of an inventory folder, sorted: YAML by extension, extension-less files sniffed; others skipped. */
+function folderSources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.') || name.endsWith('~') || name === 'group_vars' || name === 'host_vars') continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) continue;
+    const ext = extname(name);
+    if (ext === '' || YAML_EXTS.includes(ext)) out.push(full);
+  }
+  return out;
+}
+
+function readSource(file: string, b: InventoryBuilder): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KbsError('NOT_FOUND', `cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      pos: { file },
+    });
+  }
+  if (isIni(file, text)) readIniInventory(file, text, b);
+  else readYamlInventory(parseYaml(file, text), b);
+}
+
+function isIni(file: string, text: string): boolean {
+  const ext = extname(file);
+  if (ext === '.ini') return true;
+  if (YAML_EXTS.includes(ext)) return false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line === '---' || /^[^\s[][^=]*:(\s|$)/.test(line)) return false;
+    return true;
+  }
+  return false;
+}
+
+/** tiers[0]: folders beside the inventory; tiers[1..]: extraVarsDirs. */
+function applyVarsFiles(inv: Inventory, tiers: string[][]): void {
+  const dirs = tiers.map((t) => t.map((d) => ({ group: new VarsDir(join(d, 'group_vars')), host: new VarsDir(join(d, 'host_vars')) })));
+  const layer = (pick: (d: { group: VarsDir; host: VarsDir }) => Vars | undefined): Vars[] =>
+    dirs.map((tier) => Object.assign({}, ...tier.map((d) => pick(d) ?? {})) as Vars);
+  for (const g of inv.groups.values()) {
+    g.fileVars = layer((d) => d.group.varsFor(g.name));
+    g.vars = Object.assign({}, g.sourceVars, ...g.fileVars) as Vars;
+  }
+  const hosts: InvHost[] = [...inv.hosts.values()];
+  if (inv.implicitLocalhost) hosts.push(inv.implicitLocalhost);
+  for (const h of hosts) {
+    h.fileVars = layer((d) => d.host.varsFor(h.name));
+    h.vars = Object.assign({}, h.sourceVars, ...h.fileVars) as Vars;
+  }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,107 @@
+/**
+ * Inventory variables of a host, layered as Ansible does (hash_behaviour=replace: a later layer
+ * replaces a top-level key), lowest first:
+ *   all (inventory source) < other groups (inventory source) < group_vars/all beside the inventory
+ *   < group_vars/all beside the playbook < group_vars/<group> beside the inventory < ... beside the
+ *   playbook < host (inventory source) < host_vars beside the inventory < host_vars beside the playbook.
+ * Groups are sorted by depth (parent before child), then ansible_group_priority, then name.
+ * Results are cached per inventory and host: call invalidateInventoryVars after changing `inv`.
+ */
+import { KbsError } from '../errors.js';
+import type { Vars } from '../load/model.js';
+import type { InvGroup, InvHost, Inventory } from './types.js';
+
+const cache = new WeakMap<Inventory, Map<string, Readonly<Vars>>>();
+const magicCache = new WeakMap<Inventory, MagicVars>();
+
+/** The host, or the implicit localhost; undefined when unknown. */
+export function getHost(inv: Inventory, name: string): InvHost | undefined {
+  return inv.hosts.get(name) ?? (inv.implicitLocalhost?.name === name ? inv.implicitLocalhost : undefined);
+}
+
+/** Group names sorted for precedence: depth, then ansible_group_priority (default 1), then name. */
+export function sortGroups(inv: Inventory, names: Iterable<string>): string[] {
+  const key = (n: string) => inv.groups.get(n);
+  return [...names].sort((a, b) => {
+    const ga = key(a);
+    const gb = key(b);
+    return (
+      (ga?.depth ?? 0) - (gb?.depth ?? 0) ||
+      (ga?.priority ?? 1) - (gb?.priority ?? 1) ||
+      (a < b ? -1 : a > b ? 1 : 0)
+    );
+  });
+}
+
+/** The merged inventory vars of `host` (frozen, shared: copy before changing). Throws for an unknown host. */
+export function hostInventoryVars(inv: Inventory, host: string): Readonly<Vars> {
+  let perHost = cache.get(inv);
+  if (!perHost) {
+    perHost = new Map();
+    cache.set(inv, perHost);
+  }
+  const hit = perHost.get(host);
+  if (hit) return hit;
+  const h = getHost(inv, host);
+  if (!h) throw new KbsError('INTERNAL', `hostInventoryVars: unknown host "${host}"`);
+  const vars = Object.freeze(compute(inv, h));
+  perHost.set(host, vars);
+  return vars;
+}
+
+/** Forget cached vars (of one host, or of all hosts) after `inv` was changed. */
+export function invalidateInventoryVars(inv: Inventory, host?: string): void {
+  if (host === undefined) {
+    cache.delete(inv);
+    magicCache.delete(inv);
+  } else cache.get(inv)?.delete(host);
+}
+
+function compute(inv: Inventory, h: InvHost): Vars {
+  const all = inv.groups.get('all');
+  const others = sortGroups(inv, h.groups.filter((g) => g !== 'all'))
+    .map((n) => inv.groups.get(n))
+    .filter((g): g is InvGroup => g !== undefined);
+  const layers: (Vars | undefined)[] = [];
+  const layered = (x: { sourceVars?: Vars; fileVars?: Vars[] } | undefined) => x?.sourceVars !== undefined || x?.fileVars !== undefined;
+  if (!layered(all) && !others.some(layered) && !layered(h)) {
+    // an Inventory built without layers: the merged vars per group and host
+    layers.push(all?.vars, ...others.map((g) => g.vars), h.vars);
+  } else {
+    const tiers = Math.max(all?.fileVars?.length ?? 0, ...others.map((g) => g.fileVars?.length ?? 0));
+    layers.push(src(all), ...others.map(src));
+    for (let t = 0; t < tiers; t++) layers.push(all?.fileVars?.[t]);
+    for (let t = 0; t < tiers; t++) for (const g of others) layers.push(g.fileVars?.[t]);
+    layers.push(src(h), ...(h.fileVars ?? []));
+  }
+  return Object.assign({}, ...layers.filter((l) => l !== undefined)) as Vars;
+}
+
+function src(x: InvGroup | InvHost | undefined): Vars | undefined {
+  if (!x) return undefined;
+  return x.sourceVars ?? (x.fileVars ? undefined : x.vars);
+}
+
+export interface MagicVars {
+  /** group name -> hosts (definition order); 'all' and 'ungrouped' included */
+  groups: Record<string, string[]>;
+  /** host -> its groups, sorted, without 'all' and 'ungrouped' */
+  group_names: Record<string, string[]>;
+}
+
+/** Ansible's `groups` and per-host `group_names` (cached with the vars). */
+export function magicVars(inv: Inventory): MagicVars {
+  const hit = magicCache.get(inv);
+  if (hit) return hit;
+  const groups: Record<string, string[]> = {};
+  for (const name of inv.groups.keys()) groups[name] = [];
+  const group_names: Record<string, string[]> = {};
+  for (const h of inv.hosts.values()) {
+    for (const g of h.groups) (groups[g] ??= []).push(h.name);
+    group_names[h.name] = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort();
+  }
+  if (inv.implicitLocalhost) group_names[inv.implicitLocalhost.name] = [];
+  const out = { groups, group_names };
+  magicCache.set(inv, out);
+  return out;
+}
