@@ -88,7 +88,7 @@ export class RunContext {
       inventory_hostname: name,
       inventory_hostname_short: name.split('.')[0],
       groups: this.magic.groups,
-      group_names: this.magic.groupNames(name),
+      group_names: this.magic.group_names[name] ?? [],
       hostvars: this.hostvars,
       play_hosts: this.batchHosts,
       ansible_play_hosts: this.playHosts.filter((n) => this.host(n).active),

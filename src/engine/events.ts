@@ -30,6 +30,8 @@ export type EngineEvent =
       host: string;
       status: HostStatus;
       result: ModuleResult;
+      /** module name */
+      action: string;
       delegatedTo?: string;
       /** verbose-only details may be dropped by views */
       noLog: boolean;

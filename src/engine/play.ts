@@ -273,11 +273,11 @@ export class PlayRunner {
       const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
       for (const n of kw.notify) s.notified.add(String(ctx.templater.render(n, scope)));
     }
-    const shown = out.noLog ? censor(out.result) : out.result;
-    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, delegatedTo: out.delegatedTo, noLog: out.noLog });
     for (const it of out.items ?? []) {
       ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: out.noLog ? '(censored)' : it.label, result: out.noLog ? censor(it.result) : it.result });
     }
+    const shown = out.noLog ? censor(out.result) : out.result;
+    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog });
   }
 
   private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {

@@ -1,0 +1,41 @@
+/** `kbs` entry: parse the verb, run it, render a KbsError once, return the exit code. */
+import { Command, CommanderError } from 'commander';
+import { KbsError, EXIT, exitCodeFor } from '../errors.js';
+import type { CliIO } from './io.js';
+import { registerRun } from './run.js';
+import { registerApply } from './apply.js';
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let code: number = EXIT.OK;
+  const program = new Command('kbs')
+    .description('Kubernetes clusters with kubeadm over SSH, on a fast Ansible-compatible engine')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  const setCode = (c: number) => {
+    code = c;
+  };
+  registerRun(program, io, setCode);
+  registerApply(program, io, setCode);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.OK;
+      return EXIT.INVALID;
+    }
+    return renderError(e, io);
+  }
+}
+
+export function renderError(e: unknown, io: CliIO): number {
+  if (e instanceof KbsError) {
+    io.stderr(e.render() + '\n');
+    return exitCodeFor(e);
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  io.stderr(`error: internal error: ${msg}\n  hint: this is a bug in kbs; run with KBS_DEBUG=1 for details and report it\n`);
+  if (io.env.KBS_DEBUG && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
+  return EXIT.INTERNAL;
+}

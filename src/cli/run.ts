@@ -1,0 +1,184 @@
+/** `kbs run PLAYBOOK -i INVENTORY`: run an Ansible-syntax playbook. */
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { KbsError, EXIT } from '../errors.js';
+import { runPlaybook, type RunSummary } from '../engine/run.js';
+import type { EngineEvent } from '../engine/events.js';
+import { defaultRunOptions, type RunOptions } from '../engine/options.js';
+import { builtinRolesDir } from '../engine/play.js';
+import { loadInventory } from '../inventory/load.js';
+import { resolvePattern } from '../inventory/pattern.js';
+import { loadPlaybook } from '../load/playbook.js';
+import type { Node, Playbook } from '../load/model.js';
+import type { Inventory } from '../inventory/types.js';
+import { createTemplater } from '../template/index.js';
+import { ConnectionPool } from '../transport/pool.js';
+import { jsonView } from '../report/json.js';
+import { plainView } from '../report/plain.js';
+import { ttyView } from '../report/tty.js';
+import type { CliIO } from './io.js';
+import { parseExtraVars } from './extra-vars.js';
+
+export interface RunFlags {
+  inventory?: string[];
+  limit?: string;
+  tags?: string[];
+  skipTags?: string[];
+  check?: boolean;
+  diff?: boolean;
+  extraVars?: string[];
+  forks?: string;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  syntaxCheck?: boolean;
+  startAtTask?: string;
+  verbose?: number;
+  output?: string;
+  rolesPath?: string[];
+  acceptNewHostKeys?: boolean;
+  connectTimeout?: string;
+  knownHosts?: string;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const commaList = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** The options shared by `run` and `apply`. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <file>', 'inventory file or folder (repeatable)', collect)
+    .option('-l, --limit <pattern>', 'further limit the hosts with a pattern (a:b, a:&b, a:!b, globs)')
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', commaList)
+    .option('--skip-tags <tags>', 'skip tasks with these tags (comma-separated, repeatable)', commaList)
+    .option('-C, --check', 'check mode: report what would change, change nothing')
+    .option('-D, --diff', 'show the changes made (or that would be made) to files')
+    .option('-e, --extra-vars <vars>', 'k=v pairs, a YAML/JSON mapping, or @file.yml (repeatable; highest precedence)', collect)
+    .option('-f, --forks <n>', 'hosts worked on at once per task', '50')
+    .option('--list-hosts', 'list the hosts each play would run on, then stop')
+    .option('--list-tasks', 'list the tasks each play would run, then stop')
+    .option('--syntax-check', 'load and validate everything, contact no host')
+    .option('--start-at-task <name>', 'start at the first task with this name (globs allowed)')
+    .option('-v, --verbose', 'more output (-vv, -vvv)', (_v: string, prev: number) => prev + 1, 0)
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
+    .option('--roles-path <dir>', 'extra folder to find roles in (repeatable)', collect)
+    .option('--accept-new-host-keys', "add unknown host keys to known_hosts (OpenSSH's accept-new); changed keys still fail")
+    .option('--connect-timeout <seconds>', 'SSH connect timeout', '10')
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)');
+}
+
+export function registerRun(program: Command, io: CliIO, setCode: (c: number) => void): void {
+  addRunOptions(program.command('run').argument('<playbook>', 'playbook file').description('run an Ansible-syntax playbook against an inventory')).action(
+    async (playbook: string, flags: RunFlags) => {
+      setCode(await runCommand(playbook, flags, io));
+    },
+  );
+}
+
+export function toRunOptions(flags: RunFlags): RunOptions {
+  const forks = Number(flags.forks ?? 50);
+  if (!Number.isInteger(forks) || forks < 1) throw new KbsError('USAGE', `--forks must be a positive integer, got "${flags.forks}"`);
+  const timeout = Number(flags.connectTimeout ?? 10);
+  if (!(timeout > 0)) throw new KbsError('USAGE', `--connect-timeout must be a positive number of seconds, got "${flags.connectTimeout}"`);
+  return {
+    ...defaultRunOptions(),
+    check: !!flags.check,
+    diff: !!flags.diff,
+    forks,
+    limit: flags.limit,
+    tags: flags.tags ?? [],
+    skipTags: flags.skipTags ?? [],
+    extraVars: parseExtraVars(flags.extraVars ?? []),
+    startAtTask: flags.startAtTask,
+    verbosity: flags.verbose ?? 0,
+    rolesPath: (flags.rolesPath ?? []).map((p) => resolve(p)),
+    transport: {
+      connectTimeout: timeout,
+      acceptNewHostKeys: !!flags.acceptNewHostKeys,
+      knownHostsFile: flags.knownHosts ? resolve(flags.knownHosts) : undefined,
+    },
+  };
+}
+
+/** Load everything and validate; nothing touches a host here. */
+export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv: Inventory; opts: RunOptions } {
+  if (!flags.inventory?.length) {
+    throw new KbsError('USAGE', 'no inventory given', { hint: 'pass -i inventory.yaml' });
+  }
+  const opts = toRunOptions(flags);
+  const pbFile = resolve(playbook);
+  const inv = loadInventory(flags.inventory.map((p) => resolve(p)), { extraVarsDirs: [dirname(pbFile)] });
+  const pb = loadPlaybook(pbFile, { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
+  if (opts.limit) resolvePattern(inv, opts.limit);
+  return { pb, inv, opts };
+}
+
+export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): Promise<number> {
+  const { renderError } = await import('./main.js');
+  try {
+    const { pb, inv, opts } = prepare(playbook, flags);
+    if (flags.syntaxCheck) {
+      io.stdout(`\nplaybook: ${playbook}\n`);
+      return EXIT.OK;
+    }
+    if (flags.listHosts || flags.listTasks) {
+      listPlays(pb, inv, opts, io, !!flags.listHosts, !!flags.listTasks);
+      return EXIT.OK;
+    }
+    const summary = await execute(pb, inv, opts, flags.output ?? 'auto', io);
+    return exitCodeOf(summary);
+  } catch (e) {
+    return renderError(e, io);
+  }
+}
+
+export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, output: string, io: CliIO, extraEmit?: (e: EngineEvent) => void): Promise<RunSummary> {
+  const format = output === 'auto' ? (io.isTTY ? 'tty' : 'plain') : output;
+  let view: (e: EngineEvent) => void;
+  let done: () => Promise<void> = async () => undefined;
+  if (format === 'json') view = jsonView(io.stdout);
+  else if (format === 'tty') {
+    const v = ttyView(io.stdout, { verbosity: opts.verbosity, diff: opts.diff });
+    view = v.view;
+    done = v.done;
+  } else view = plainView(io.stdout, { verbosity: opts.verbosity, diff: opts.diff });
+  const emit = (e: EngineEvent) => {
+    view(e);
+    extraEmit?.(e);
+  };
+  const templater = createTemplater({ lookupBase: dirname(pb.file) });
+  const pool = new ConnectionPool(opts.transport);
+  const summary = await runPlaybook(pb, inv, opts, { templater, pool, emit });
+  await done();
+  return summary;
+}
+
+export function exitCodeOf(s: RunSummary): number {
+  const all = Object.values(s.stats);
+  if (all.some((x) => x.failed > 0)) return EXIT.FAILED;
+  if (all.some((x) => x.unreachable > 0)) return EXIT.UNREACHABLE;
+  return EXIT.OK;
+}
+
+function listPlays(pb: Playbook, inv: Inventory, opts: RunOptions, io: CliIO, hosts: boolean, tasks: boolean): void {
+  io.stdout(`\nplaybook: ${pb.file}\n`);
+  const limited = opts.limit ? new Set(resolvePattern(inv, opts.limit).hosts) : undefined;
+  pb.plays.forEach((play, i) => {
+    io.stdout(`\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]\n`);
+    if (hosts) {
+      const hs = resolvePattern(inv, play.hosts).hosts.filter((h) => !limited || limited.has(h));
+      io.stdout(`    pattern: ['${play.hosts}']\n    hosts (${hs.length}):\n`);
+      for (const h of hs) io.stdout(`      ${h}\n`);
+    }
+    if (tasks) {
+      io.stdout('    tasks:\n');
+      const walk = (nodes: Node[], tags: string[]) => {
+        for (const n of nodes) {
+          const t = [...tags, ...(n.kw.tags ?? [])];
+          if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], t);
+          else io.stdout(`      ${n.role ? n.role.name + ' : ' : ''}${n.kw.name ?? (n.kind === 'task' ? n.module : n.kind)}\tTAGS: [${[...new Set(t)].join(', ')}]\n`);
+        }
+      };
+      walk([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks], play.tags);
+    }
+  });
+}

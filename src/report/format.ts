@@ -1,0 +1,125 @@
+/** Text shared by the views: Ansible-style headers, result lines, failure details, recap. */
+import type { EngineEvent, HostStats } from '../engine/events.js';
+import type { ModuleResult } from '../modules/types.js';
+
+export function banner(title: string, width = 80): string {
+  const stars = Math.max(3, width - title.length - 1);
+  return `${title} ${'*'.repeat(stars)}`;
+}
+
+const TAIL = 10;
+
+function tail(s: unknown, n = TAIL): string | undefined {
+  if (typeof s !== 'string' || !s.trim()) return undefined;
+  const lines = s.replace(/\s+$/, '').split('\n');
+  return (lines.length > n ? ['…', ...lines.slice(-n)] : lines).join('\n');
+}
+
+/** What a failure shows: msg, rc, and the tail of stderr/stdout. */
+export function failureDetail(r: ModuleResult): string {
+  const parts: string[] = [];
+  if (r.msg !== undefined) parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : JSON.stringify(r.msg)}`);
+  if (r.rc !== undefined) parts.push(`rc: ${r.rc}`);
+  const se = tail(r.stderr);
+  if (se) parts.push(`stderr:\n${indent(se)}`);
+  const so = tail(r.stdout);
+  if (so) parts.push(`stdout:\n${indent(so)}`);
+  if (r.censored) parts.push(String(r.censored));
+  return parts.join('\n');
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => '    ' + l)
+    .join('\n');
+}
+
+const WORD: Record<string, string> = {
+  ok: 'ok',
+  changed: 'changed',
+  failed: 'fatal',
+  skipped: 'skipping',
+  unreachable: 'fatal',
+  ignored: 'failed',
+};
+
+export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbosity: number): string {
+  const who = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
+  const r = e.result;
+  if (e.status === 'unreachable') return `fatal: ${who}: UNREACHABLE! => ${r.msg ?? ''}`;
+  if (e.status === 'failed' || e.status === 'ignored') {
+    const detail = failureDetail(r);
+    const line = `${WORD[e.status]}: ${who}: FAILED!${detail ? '\n' + indent(detail) : ''}`;
+    return e.status === 'ignored' ? `${line}\n...ignoring` : line;
+  }
+  let line = `${WORD[e.status]}: ${who}`;
+  if (e.action === 'debug' && e.status !== 'skipped') {
+    const shown: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) if (!['changed', 'failed', 'skipped'].includes(k)) shown[k] = v;
+    line += ` => ${JSON.stringify(shown, null, 4)}`;
+  } else if (verbosity > 0) line += ` => ${JSON.stringify(r)}`;
+  return line;
+}
+
+export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): string {
+  const w = WORD[e.status];
+  const base = `${w}: [${e.host}] => (item=${e.label})`;
+  if (e.status === 'failed' || e.status === 'ignored') {
+    const d = failureDetail(e.result);
+    return d ? `${base}\n${indent(d)}` : base;
+  }
+  return base;
+}
+
+export function diffText(r: ModuleResult): string | undefined {
+  const d = r.diff;
+  if (!d) return undefined;
+  const list = Array.isArray(d) ? d : [d];
+  const out: string[] = [];
+  for (const x of list) {
+    if (x.before === undefined && x.after === undefined) continue;
+    out.push(`--- ${x.before_header ?? 'before'}`, `+++ ${x.after_header ?? 'after'}`);
+    out.push(...simpleDiff(String(x.before ?? ''), String(x.after ?? '')));
+  }
+  return out.length ? out.join('\n') : undefined;
+}
+
+/** Line diff (LCS), enough for config files. */
+export function simpleDiff(a: string, b: string): string[] {
+  const A = a.split('\n');
+  const B = b.split('\n');
+  if (A.length * B.length > 4_000_000) return [...A.map((l) => '-' + l), ...B.map((l) => '+' + l)];
+  const m = A.length;
+  const n = B.length;
+  const dp: Uint32Array[] = Array.from({ length: m + 1 }, () => new Uint32Array(n + 1));
+  for (let i = m - 1; i >= 0; i--) for (let j = n - 1; j >= 0; j--) dp[i][j] = A[i] === B[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < m && j < n) {
+    if (A[i] === B[j]) {
+      out.push(' ' + A[i]);
+      i++;
+      j++;
+    } else if (dp[i + 1][j] >= dp[i][j + 1]) out.push('-' + A[i++]);
+    else out.push('+' + B[j++]);
+  }
+  while (i < m) out.push('-' + A[i++]);
+  while (j < n) out.push('+' + B[j++]);
+  return out;
+}
+
+export function recapLines(stats: Record<string, HostStats>): string[] {
+  const names = Object.keys(stats).sort();
+  const w = Math.max(26, ...names.map((n) => n.length + 1));
+  const lines = [banner('PLAY RECAP')];
+  for (const n of names) {
+    const s = stats[n];
+    const col = (k: string, v: number) => `${k}=${v}`.padEnd(k.length + 5);
+    lines.push(
+      `${n.padEnd(w)} : ${col('ok', s.ok)}${col('changed', s.changed)}${col('unreachable', s.unreachable)}${col('failed', s.failed)}${col('skipped', s.skipped)}${col('rescued', s.rescued)}${col('ignored', s.ignored)}`.trimEnd(),
+    );
+  }
+  return lines;
+}

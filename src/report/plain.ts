@@ -1,0 +1,40 @@
+/** Plain line output (not a TTY, CI logs): Ansible-like text, one line per host result. */
+import type { EngineEvent } from '../engine/events.js';
+import { banner, diffText, hostLine, itemLine, recapLines } from './format.js';
+
+export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
+  return (e: EngineEvent): void => {
+    switch (e.type) {
+      case 'play_start':
+        write(`\n${banner(`PLAY [${e.play}]`)}\n`);
+        break;
+      case 'task_start':
+        write(`\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`)}\n`);
+        break;
+      case 'host_result': {
+        if (opts.diff && !e.noLog) {
+          const d = diffText(e.result);
+          if (d) write(d + '\n');
+        }
+        if (e.result.results && Array.isArray(e.result.results) && e.status !== 'unreachable') {
+          // items were printed one by one; close like Ansible only on failure
+          if (e.status === 'failed') write(`fatal: [${e.host}]: FAILED! => msg: ${e.result.msg}\n`);
+          break;
+        }
+        write(hostLine(e, opts.verbosity) + '\n');
+        break;
+      }
+      case 'item_result':
+        write(itemLine(e) + '\n');
+        break;
+      case 'warning':
+        write(`[WARNING]: ${e.host ? `[${e.host}] ` : ''}${e.msg}\n`);
+        break;
+      case 'recap':
+        write('\n' + recapLines(e.stats).join('\n') + '\n');
+        break;
+      default:
+        break;
+    }
+  };
+}
