@@ -51,7 +51,8 @@ export async function gatherFacts(conn: Connection, opts: GatherOptions = {}): P
   if (!res.stdout.includes('@@kbs-facts')) {
     const why = firstLineOf(res.stderr);
     if (opts.become && /sudo/i.test(res.stderr)) {
-      throw new KbsError('BECOME', `fact gathering could not become ${opts.becomeUser ?? 'root'}: ${why}`, {
+      const msg = /become/i.test(why) ? why : `could not become ${opts.becomeUser ?? 'root'}: ${why}`;
+      throw new KbsError('BECOME', `fact gathering failed: ${msg}`, {
         host,
         hint: 'give the become password (ansible_become_password / --ask-become-pass) or allow sudo without password',
       });

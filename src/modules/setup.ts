@@ -1,0 +1,65 @@
+/**
+ * setup (alias gather_facts): gather facts in one round trip and hand them to the engine.
+ * The result's `ansible_facts` has the `ansible_` prefix, as Ansible's setup module returns it;
+ * the engine exposes them as `ansible_hostname` and as `ansible_facts.hostname`.
+ */
+import { KbsError } from '../errors.js';
+import { filterFacts, gatherFacts, prefixFacts } from '../facts/index.js';
+import type { Connection } from '../transport/types.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
+
+const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+
+/** Default time limit of the whole gathering, in seconds, when gather_timeout is not given. */
+export const DEFAULT_GATHER_TIMEOUT = 30;
+
+/** A Connection whose exec goes through ctx.run, so the task's become/environment apply. */
+function taskConnection(ctx: ModuleContext): Connection {
+  return {
+    host: ctx.host,
+    stats: ctx.conn.stats,
+    exec: (cmd, opts) => ctx.run(cmd, { timeoutMs: opts?.timeoutMs }),
+    close: async () => undefined,
+  };
+}
+
+function timeoutSeconds(v: unknown): number {
+  if (v === undefined || v === null || v === '') return DEFAULT_GATHER_TIMEOUT;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new KbsError('TASK', `gather_timeout must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+export const setupModule: ModuleDef = {
+  name: 'setup',
+  aliases: ['gather_facts'],
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      filter: stringOrList,
+      gather_subset: stringOrList,
+      gather_timeout: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+      fact_path: { type: 'string' },
+    },
+  },
+  async run(args, ctx): Promise<ModuleResult> {
+    let timeout: number;
+    try {
+      timeout = timeoutSeconds(args.gather_timeout);
+    } catch (e) {
+      return { changed: false, failed: true, msg: (e as Error).message };
+    }
+    try {
+      const facts = await gatherFacts(taskConnection(ctx), { timeoutMs: timeout * 1000 });
+      const ansible_facts = filterFacts(prefixFacts(facts), args.filter as string | string[] | undefined);
+      ctx.setFacts?.(ansible_facts);
+      return { changed: false, ansible_facts };
+    } catch (e) {
+      if (e instanceof KbsError && e.code === 'TASK') return { changed: false, failed: true, msg: e.message };
+      throw e;
+    }
+  },
+};
