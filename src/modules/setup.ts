@@ -1,10 +1,11 @@
 /**
  * setup (alias gather_facts): gather facts in one round trip and hand them to the engine.
  * The result's `ansible_facts` has the `ansible_` prefix, as Ansible's setup module returns it;
- * the engine exposes them as `ansible_hostname` and as `ansible_facts.hostname`.
+ * ctx.setFacts gets them without it (hostname, default_ipv4, ...); the engine exposes them as
+ * `ansible_facts.hostname` and `ansible_hostname`.
  */
 import { KbsError } from '../errors.js';
-import { filterFacts, gatherFacts, prefixFacts } from '../facts/index.js';
+import { filterFacts, gatherFacts, prefixFacts, stripPrefix } from '../facts/index.js';
 import type { Connection } from '../transport/types.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 
@@ -55,7 +56,8 @@ export const setupModule: ModuleDef = {
     try {
       const facts = await gatherFacts(taskConnection(ctx), { timeoutMs: timeout * 1000 });
       const ansible_facts = filterFacts(prefixFacts(facts), args.filter as string | string[] | undefined);
-      ctx.setFacts?.(ansible_facts);
+      // the engine keeps facts without the prefix (ansible_facts.hostname) and adds ansible_hostname
+      ctx.setFacts?.(stripPrefix(ansible_facts));
       return { changed: false, ansible_facts };
     } catch (e) {
       if (e instanceof KbsError && e.code === 'TASK') return { changed: false, failed: true, msg: e.message };
