@@ -32,6 +32,10 @@ export interface TaskKeywords {
   check_mode?: unknown;
   vars?: Vars;
   any_errors_fatal?: unknown;
+  /** show the task's diff (with --diff); `diff: false` hides it */
+  diff?: unknown;
+  /** an unreachable host does not stop the play for this task */
+  ignore_unreachable?: unknown;
 }
 
 export interface RoleContext {
@@ -72,6 +76,8 @@ export interface IncludeNode extends NodeBase {
   kind: 'include_tasks' | 'include_role';
   /** include_tasks: file (may be templated); include_role: name, tasks_from... */
   args: Record<string, unknown>;
+  /** include_tasks: folder of the including file; a relative `file` is looked up there first */
+  baseDir?: string;
 }
 
 export type Node = TaskNode | BlockNode | IncludeNode;
@@ -99,6 +105,17 @@ export interface Play {
   tasks: Node[];
   postTasks: Node[];
   handlers: TaskNode[];
+  /** optional play keywords (absent when not given) */
+  connection?: string;
+  /** remote_user: the ssh user unless the host sets ansible_user */
+  remoteUser?: string;
+  checkMode?: unknown;
+  diff?: unknown;
+  noLog?: unknown;
+  ignoreErrors?: unknown;
+  ignoreUnreachable?: unknown;
+  forceHandlers?: boolean;
+  gatherSubset?: string[];
 }
 
 export interface Playbook {

@@ -3,7 +3,7 @@
  * booleans and `0644` is an octal number. Every later error can point back at file:line:col.
  */
 import { readFileSync } from 'node:fs';
-import { Document, visit, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { Document, visit, type Tags, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { KbsError, type Position } from '../errors.js';
 
 export type YamlPath = (string | number)[];
@@ -27,6 +27,30 @@ const vaultTag = {
   },
 };
 
+/**
+ * PyYAML (and so Ansible) reads only yes/no, true/false and on/off as booleans; the yaml package's
+ * 1.1 schema also takes y/Y/n/N, which would turn `when: y` or `- n` into booleans.
+ */
+const pyTrue = {
+  identify: (v: unknown) => v === true,
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
+  resolve: () => true,
+};
+const pyFalse = {
+  identify: (v: unknown) => v === false,
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
+  resolve: () => false,
+};
+
+function customTags(tags: Tags): Tags {
+  const isBool = (t: Tags[number]) => typeof t === 'object' && t !== null && 'tag' in t && t.tag === 'tag:yaml.org,2002:bool';
+  return [...tags.filter((t) => !isBool(t)), pyTrue, pyFalse, unsafeTag, vaultTag];
+}
+
 /** Parse YAML text (read from `file` when text is not given). Throws KbsError YAML / NOT_FOUND. */
 export function parseYaml(file: string, text?: string): YamlFile {
   let src = text;
@@ -45,7 +69,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     version: '1.1',
     lineCounter: lc,
     prettyErrors: false,
-    customTags: [unsafeTag, vaultTag],
+    customTags,
     merge: true,
   });
   const err = doc.errors[0];

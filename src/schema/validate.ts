@@ -22,11 +22,47 @@ export function compile(schema: object): ValidateFunction {
  * Validate `value` (found at `base` inside `yf`) against `schema`. Throws one KbsError SCHEMA for the
  * most relevant problem. `what` names the thing for messages ("task", "play", "inventory").
  */
-export function validate(schema: object, value: unknown, yf: YamlFile, base: YamlPath, what: string): void {
+export function validate(
+  schema: object,
+  value: unknown,
+  yf: YamlFile,
+  base: YamlPath,
+  what: string,
+  opts: ValidateOptions = {},
+): void {
   const v = compile(schema);
   if (v(value)) return;
-  const err = pickError(v.errors ?? []);
-  throw toKbsError(err, yf, base, what);
+  const errors = v.errors ?? [];
+  const err = pickError(errors);
+  const expect = expectationFor(err, errors);
+  if (expect !== undefined && err.keyword !== 'additionalProperties' && err.keyword !== 'required') {
+    const rel = pathOf(err.instancePath);
+    const keyName = rel.length ? String(rel[rel.length - 1]) : what;
+    throw new KbsError('SCHEMA', `"${keyName}" in ${what} must be ${expect}`, { pos: posAt(yf, [...base, ...rel]) });
+  }
+  throw toKbsError(err, yf, base, what, opts);
+}
+
+export interface ValidateOptions {
+  /** word for keys in messages: 'key' (default), 'argument', 'keyword' */
+  noun?: string;
+}
+
+/**
+ * A schema may carry `expect: "a number or a template"` (ignored by ajv): the wording of what the
+ * value must be. Looked up on the failing schema and on an anyOf/oneOf around it at the same path.
+ */
+function expectationFor(err: ErrorObject, all: ErrorObject[]): string | undefined {
+  const own = (err.parentSchema as { expect?: unknown } | undefined)?.expect;
+  const alt = all.find(
+    (e) =>
+      (e.keyword === 'anyOf' || e.keyword === 'oneOf') &&
+      e.instancePath === err.instancePath &&
+      typeof (e.parentSchema as { expect?: unknown } | undefined)?.expect === 'string',
+  );
+  const outer = (alt?.parentSchema as { expect?: string } | undefined)?.expect;
+  if (outer !== undefined) return outer;
+  return typeof own === 'string' ? own : undefined;
 }
 
 function pickError(errors: ErrorObject[]): ErrorObject {
@@ -47,7 +83,14 @@ function pathOf(instancePath: string): YamlPath {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-export function toKbsError(err: ErrorObject, yf: YamlFile, base: YamlPath, what: string): KbsError {
+export function toKbsError(
+  err: ErrorObject,
+  yf: YamlFile,
+  base: YamlPath,
+  what: string,
+  opts: ValidateOptions = {},
+): KbsError {
+  const noun = opts.noun ?? 'key';
   const rel = pathOf(err.instancePath);
   const path = [...base, ...rel];
   const keyName = rel.length ? String(rel[rel.length - 1]) : what;
@@ -56,14 +99,14 @@ export function toKbsError(err: ErrorObject, yf: YamlFile, base: YamlPath, what:
       const extra = String((err.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(((err.parentSchema as { properties?: object })?.properties ?? {}) as object);
       const guess = didYouMean(extra, allowed);
-      return new KbsError('SCHEMA', `unknown key "${extra}" in ${rel.length ? `"${keyName}" of ` : ''}${what}`, {
+      return new KbsError('SCHEMA', `unknown ${noun} "${extra}" in ${rel.length ? `"${keyName}" of ` : ''}${what}`, {
         pos: posAt(yf, [...path, extra], 'key'),
         hint: guess ? `did you mean ${guess}?` : allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined,
       });
     }
     case 'required': {
       const missing = String((err.params as { missingProperty: string }).missingProperty);
-      return new KbsError('SCHEMA', `${what}${rel.length ? ` "${keyName}"` : ''} is missing the required key "${missing}"`, {
+      return new KbsError('SCHEMA', `${what}${rel.length ? ` "${keyName}"` : ''} is missing the required ${noun} "${missing}"`, {
         pos: posAt(yf, path),
         hint: `add "${missing}:"`,
       });

@@ -1,0 +1,124 @@
+/**
+ * Module arguments: a mapping, a free-form string (`command: echo hi` -> _raw_params) or
+ * Ansible's `k=v` string; the legacy `args:` keyword merges in (inline args win). Checked with the
+ * module's JSON Schema, where template values are accepted for any type.
+ */
+import { KbsError, type Position } from '../errors.js';
+import type { ModuleDef, JsonSchema } from '../modules/types.js';
+import { templateTolerant } from '../schema/tolerant.js';
+import { validate } from '../schema/validate.js';
+import { isTemplate } from './keywords.js';
+import { parseKv } from './kv.js';
+import type { YamlFile, YamlPath } from './yaml.js';
+
+/** options never taken out of a free-form string, even if the module documents them */
+const NEVER_INLINE = new Set(['_raw_params', 'cmd', 'argv', 'free_form']);
+
+export function schemaOf(mod: ModuleDef): JsonSchema {
+  const s = mod.schema ?? {};
+  const props = (s.properties ?? {}) as Record<string, unknown>;
+  if (mod.freeForm && !('_raw_params' in props)) {
+    return { ...s, properties: { ...props, _raw_params: { type: 'string' } } };
+  }
+  return s;
+}
+
+function optionNames(schema: JsonSchema): Set<string> {
+  return new Set(Object.keys((schema.properties ?? {}) as object).filter((k) => !NEVER_INLINE.has(k)));
+}
+
+/** string args -> a mapping, following the module's free-form-ness */
+export function stringArgs(mod: ModuleDef, text: string, pos: Position): Record<string, unknown> {
+  const schema = schemaOf(mod);
+  const props = (schema.properties ?? {}) as Record<string, unknown>;
+  const freeForm = mod.freeForm === true || '_raw_params' in props;
+  const args = parseKv(text, { freeForm, options: optionNames(schema) });
+  if (!freeForm && args._raw_params !== undefined) {
+    throw new KbsError('SCHEMA', `module "${mod.name}" does not take free-form text: "${String(args._raw_params)}"`, {
+      pos,
+      hint: `give arguments as key=value words or as a mapping (key: value lines under ${mod.name}:)`,
+    });
+  }
+  return args;
+}
+
+/**
+ * Values given as strings where the schema wants a boolean, a number or a list are converted as
+ * Ansible's argument spec does ("yes" -> true, "3" -> 3, "a,b" -> [a, b]). Templates stay as they are.
+ * Also useful to the engine after rendering.
+ */
+export function coerceArgs(args: Record<string, unknown>, schema: JsonSchema): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) out[k] = typeof v === 'string' && props[k] && !isTemplate(v) ? coerce(v, props[k]) : v;
+  return out;
+}
+
+function typesOf(s: JsonSchema): string[] {
+  const t = s.type;
+  const own = t === undefined ? [] : Array.isArray(t) ? t.map(String) : [String(t)];
+  const alts = [...((s.anyOf as JsonSchema[]) ?? []), ...((s.oneOf as JsonSchema[]) ?? [])].flatMap(typesOf);
+  return [...own, ...alts];
+}
+
+function coerce(v: string, s: JsonSchema): unknown {
+  const types = typesOf(s);
+  if (types.length === 0 || types.includes('string')) return v;
+  const low = v.trim().toLowerCase();
+  if (types.includes('boolean')) {
+    if (['yes', 'true', 'on', '1', 'y'].includes(low)) return true;
+    if (['no', 'false', 'off', '0', 'n'].includes(low)) return false;
+  }
+  if (types.includes('integer') && /^[-+]?\d+$/.test(low)) return Number(low);
+  if (types.includes('number') && low !== '' && Number.isFinite(Number(low))) return Number(low);
+  if (types.includes('array')) return v.split(',').map((x) => x.trim()).filter(Boolean);
+  return v;
+}
+
+/** Where each arg came from, so that an error points at the right place. */
+export interface ArgSource {
+  yf: YamlFile;
+  /** path of the module value (map or string) */
+  path: YamlPath;
+}
+
+/**
+ * Merge `args:` (lower) with the module's own args (higher), coerce and validate. `inline` are args
+ * parsed from the module value; `extra` from the args: keyword.
+ */
+export function finishArgs(
+  mod: ModuleDef,
+  inline: Record<string, unknown>,
+  inlineSrc: ArgSource,
+  extra: Record<string, unknown> | undefined,
+  extraSrc: ArgSource | undefined,
+): Record<string, unknown> {
+  const schema = schemaOf(mod);
+  const merged = coerceArgs({ ...(extra ?? {}), ...inline }, schema);
+  const tolerant = templateTolerant(schema);
+  const what = `module "${mod.name}"`;
+  // validate each source separately first so that positions point into the right mapping
+  if (extra && extraSrc) {
+    const own = Object.fromEntries(Object.entries(merged).filter(([k]) => !(k in inline)));
+    validate(partial(tolerant), own, extraSrc.yf, extraSrc.path, what, { noun: 'argument' });
+  }
+  validate(partial(tolerant), pick(merged, Object.keys(inline)), inlineSrc.yf, inlineSrc.path, what, { noun: 'argument' });
+  validate(tolerant, merged, inlineSrc.yf, inlineSrc.path, what, { noun: 'argument' });
+  return merged;
+}
+
+const partials = new WeakMap<object, JsonSchema>();
+/** the schema without `required` (a part of the args is checked alone) */
+function partial(s: JsonSchema): JsonSchema {
+  let p = partials.get(s);
+  if (!p) {
+    p = { ...s };
+    for (const k of ['required', 'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', 'dependentRequired', 'dependencies', 'minProperties']) delete p[k];
+    partials.set(s, p);
+  }
+  return p;
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}

@@ -1,0 +1,66 @@
+/** State shared while one playbook (or one dynamically included file) is loaded. */
+import { statSync } from 'node:fs';
+import type { Position } from '../errors.js';
+import type { RoleContext, TaskNode } from './model.js';
+import { parseYaml, type YamlFile } from './yaml.js';
+
+export interface LoadOptions {
+  /** extra role folders (--roles-path), searched after <playbook dir>/roles */
+  rolesPath?: string[];
+  /** kbs's own roles/ folder, searched last */
+  builtinRolesDir?: string;
+}
+
+export interface LoadContext {
+  playbookDir: string;
+  opts: LoadOptions;
+  /** role handlers found while loading join the play's handlers here */
+  handlers: TaskNode[];
+  /** role path + params of roles already expanded in this play (deduplication) */
+  seenRoles: Set<string>;
+  /** role path + handlers file already added to `handlers` */
+  seenHandlers: Set<string>;
+  /** files being imported and roles being expanded, outermost first (cycle detection) */
+  stack: string[];
+  /** notify names used by statically loaded tasks, checked against the handlers at the end */
+  notifies: { name: string; pos: Position }[];
+}
+
+export function newContext(playbookDir: string, opts: LoadOptions, handlers: TaskNode[] = []): LoadContext {
+  return { playbookDir, opts, handlers, seenRoles: new Set(), seenHandlers: new Set(), stack: [], notifies: [] };
+}
+
+/** Where a list of tasks comes from. */
+export interface FileCtx {
+  yf: YamlFile;
+  /** folder of the file (relative import_tasks / include_tasks resolve here first) */
+  dir: string;
+  role?: RoleContext;
+  /** parsing a handlers list: listen allowed, blocks/includes not */
+  handler?: boolean;
+}
+
+const cache = new Map<string, { mtimeMs: number; size: number; yf: YamlFile }>();
+
+/**
+ * parseYaml with a cache by absolute path (a role used twice, a file imported twice: parsed
+ * once). A changed file (mtime or size) is parsed again.
+ */
+export function loadYaml(file: string): YamlFile {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return parseYaml(file); // throws NOT_FOUND with the reason
+  }
+  const hit = cache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return fresh(hit.yf);
+  const yf = parseYaml(file);
+  cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, yf });
+  return fresh(yf);
+}
+
+/** the nodes built from a file may be changed by their users: hand out a copy of the plain value */
+function fresh(yf: YamlFile): YamlFile {
+  return { ...yf, value: structuredClone(yf.value) };
+}

@@ -1,0 +1,130 @@
+/**
+ * Task keywords: which keys of a task are keywords, which are unsupported (with a hint), and how
+ * raw keyword values become TaskKeywords (notify/tags as lists, with_items as loop...).
+ */
+import { KbsError, type Position } from '../errors.js';
+import { BLOCK_KEYWORDS, taskKeywordProps } from '../schema/playbook.js';
+import type { TaskKeywords } from './model.js';
+
+/** every key a task may carry besides its module */
+export const TASK_KEYWORDS: ReadonlySet<string> = new Set(Object.keys(taskKeywordProps));
+export const BLOCK_KEYWORD_SET: ReadonlySet<string> = new Set(BLOCK_KEYWORDS);
+
+/** include/import pseudo-modules, by short name */
+export const SPECIAL = ['include_tasks', 'import_tasks', 'include_role', 'import_role'] as const;
+export type Special = (typeof SPECIAL)[number];
+
+export function specialName(key: string): Special | undefined {
+  const short = key.replace(/^ansible\.(builtin|legacy)\./, '');
+  return (SPECIAL as readonly string[]).includes(short) ? (short as Special) : undefined;
+}
+
+/** keys Ansible knows that kbs refuses, with what to do instead */
+export const UNSUPPORTED: Record<string, string> = {
+  async: 'kbs runs tasks on all hosts of a batch concurrently; remove async/poll',
+  poll: 'kbs runs tasks on all hosts of a batch concurrently; remove async/poll',
+  delegate_facts: 'set facts on the delegated host with set_fact and delegate_to in a separate play',
+  connection: 'use delegate_to: localhost to run a task on the workstation',
+  include: 'use include_tasks: (dynamic) or import_tasks: (static)',
+  throttle: 'limit parallelism with serial: on the play or --forks',
+  module_defaults: 'give the arguments on each task',
+  debugger: 'kbs has no task debugger; use -v and debug: tasks',
+  timeout: 'not supported on tasks; use a command with `timeout 60 ...`',
+};
+
+/** with_<lookup>: with_items / with_list become loop; the rest are refused */
+export function withHint(key: string): string {
+  const lookup = key.slice('with_'.length);
+  const map: Record<string, string> = {
+    dict: 'loop: "{{ mydict | dict2items }}"',
+    nested: 'loop: "{{ list_a | product(list_b) | list }}"',
+    together: 'loop: "{{ list_a | zip(list_b) | list }}"',
+    sequence: 'loop: "{{ range(1, 5) | list }}"',
+    subelements: 'loop: "{{ users | subelements(\'keys\') }}"',
+    fileglob: 'loop: "{{ query(\'fileglob\', \'*.conf\') }}"',
+    indexed_items: 'loop: with loop_control: {index_var: idx}',
+    flattened: 'loop: "{{ nested | flatten }}"',
+  };
+  return map[lookup] ? `use ${map[lookup]}` : `use loop: with a filter instead of with_${lookup}`;
+}
+
+/** "a,b" -> ['a','b']; list -> strings */
+export function toTags(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.flatMap((t) =>
+    String(t)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+}
+
+export function toList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+export function isTemplate(v: unknown): boolean {
+  return typeof v === 'string' && /\{\{|\{%/.test(v);
+}
+
+/** a list with no template markup anywhere: can be flattened now */
+function isStatic(v: unknown): boolean {
+  if (Array.isArray(v)) return v.every(isStatic);
+  if (v && typeof v === 'object') return Object.values(v).every(isStatic);
+  return !isTemplate(v);
+}
+
+/**
+ * Raw keyword values (already schema-checked) -> TaskKeywords. with_items becomes loop flattened
+ * one level when it is static; when it holds templates it stays in with_items and the engine
+ * flattens it one level after rendering.
+ */
+export function normalizeKeywords(raw: Record<string, unknown>, pos: (key: string) => Position): TaskKeywords {
+  const kw: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    switch (k) {
+      case 'args':
+      case 'action':
+      case 'local_action':
+      case 'listen':
+        break;
+      case 'become_method':
+        if (v !== 'sudo')
+          throw new KbsError('SCHEMA', `become_method "${String(v)}" is not supported`, {
+            pos: pos(k),
+            hint: 'kbs becomes another user with sudo only; remove become_method or set it to sudo',
+          });
+        break;
+      case 'name':
+        kw.name = String(v);
+        break;
+      case 'notify':
+        kw.notify = toList(v);
+        break;
+      case 'tags':
+        kw.tags = toTags(v);
+        break;
+      case 'with_items':
+        if (raw.loop !== undefined) throw bothLoops(pos(k));
+        if (Array.isArray(v) && isStatic(v)) kw.loop = v.flatMap((x) => (Array.isArray(x) ? x : [x]));
+        else kw.with_items = v;
+        break;
+      case 'with_list':
+        if (raw.loop !== undefined || raw.with_items !== undefined) throw bothLoops(pos(k));
+        kw.loop = v;
+        break;
+      default:
+        kw[k] = v;
+    }
+  }
+  return kw as TaskKeywords;
+}
+
+function bothLoops(p: Position): KbsError {
+  return new KbsError('SCHEMA', 'a task can have only one loop (loop, with_items or with_list)', {
+    pos: p,
+    hint: 'keep one of them',
+  });
+}

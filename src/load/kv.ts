@@ -1,0 +1,114 @@
+/**
+ * Ansible's inline argument syntax: `path=/x state=touch msg="a b"`. Splits on whitespace outside
+ * quotes and outside Jinja2 markup ({{ }}, {% %}, {# #}).
+ */
+
+export interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export function splitArgs(s: string): Token[] {
+  const out: Token[] = [];
+  let quote: string | undefined;
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    const two = s.slice(i, i + 2);
+    if (start < 0) {
+      if (/\s/.test(c)) continue;
+      start = i;
+    }
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (two === '{{' || two === '{%' || two === '{#') {
+      depth++;
+      i++;
+      continue;
+    }
+    if (depth > 0 && (two === '}}' || two === '%}' || two === '#}')) {
+      depth--;
+      i++;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '\\') i++;
+    else if (/\s/.test(c)) {
+      out.push({ text: s.slice(start, i), start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push({ text: s.slice(start), start, end: s.length });
+  return out;
+}
+
+/** Position of the "=" of a k=v token, or -1 (a quoted or templated "=" does not count). */
+function eqIndex(tok: string): number {
+  for (let i = 0; i < tok.length; i++) {
+    const c = tok[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '{') return -1;
+    if (c === '=') return i;
+  }
+  return -1;
+}
+
+export function unquote(v: string): string {
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) {
+    const q = v[0];
+    return v.slice(1, -1).replace(new RegExp(`\\\\${q}`, 'g'), q);
+  }
+  return v.replace(/\\=/g, '=');
+}
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface KvOptions {
+  /**
+   * free-form module: only keys in `options` are taken as options, everything else stays in
+   * _raw_params verbatim. Otherwise every k=v token is an option.
+   */
+  freeForm: boolean;
+  options?: ReadonlySet<string>;
+}
+
+/** Parse `k=v k2="v 2" rest`; words that are not options are joined into _raw_params. */
+export function parseKv(s: string, opts: KvOptions): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const removed: Token[] = [];
+  const raw: Token[] = [];
+  for (const tok of splitArgs(s)) {
+    const eq = eqIndex(tok.text);
+    const key = eq > 0 ? tok.text.slice(0, eq) : '';
+    const isOpt = eq > 0 && KEY.test(key) && (!opts.freeForm || (opts.options?.has(key) ?? false));
+    if (isOpt) {
+      args[key] = unquote(tok.text.slice(eq + 1));
+      removed.push(tok);
+    } else raw.push(tok);
+  }
+  if (raw.length) args._raw_params = removed.length ? cut(s, removed) : s.trim();
+  return args;
+}
+
+/** the string without the removed tokens (and the blanks before each), everything else verbatim */
+function cut(s: string, removed: Token[]): string {
+  let out = '';
+  let at = 0;
+  for (const t of removed) {
+    let from = t.start;
+    while (from > at && (s[from - 1] === ' ' || s[from - 1] === '\t')) from--;
+    out += s.slice(at, from);
+    at = t.end;
+  }
+  out += s.slice(at);
+  return out.trim();
+}
