@@ -99,7 +99,7 @@ export class SshConnection implements Connection {
       }
       let timedOut = false;
       try {
-        this.client.exec(`/bin/sh -c ${shq(full)}`, (err, ch) => {
+        this.client.exec(remoteCommand(full, opts.timeoutMs), (err, ch) => {
           if (settled) {
             ch?.close();
             return;
@@ -128,6 +128,8 @@ export class SshConnection implements Connection {
           const finalize = () => {
             if (settled) return;
             if (this.dead !== undefined && code === null && !timedOut) return fail(this.unreachable());
+            // finished on its own just as the timer fired: keep the real result
+            if (timedOut && code !== null && code !== 137) timedOut = false;
             settled = true;
             this.pending.delete(fail);
             if (timer) clearTimeout(timer);
@@ -148,14 +150,17 @@ export class SshConnection implements Connection {
           if (opts.timeoutMs && opts.timeoutMs > 0) {
             timer = setTimeout(() => {
               timedOut = true;
-              try {
-                ch.signal('KILL');
-              } catch {
-                /* older servers: closing the channel is enough */
-              }
-              ch.close();
-              // do not wait for a server that does not confirm the close
-              setTimeout(finalize, 1000).unref();
+              // the remote `timeout` kills the whole process group about now; if it is not
+              // there (or the host hangs), kill what we can and stop waiting
+              setTimeout(() => {
+                try {
+                  ch.signal('KILL');
+                } catch {
+                  /* ignore */
+                }
+                ch.close();
+                setTimeout(finalize, 500).unref();
+              }, 1500).unref();
             }, opts.timeoutMs);
           }
         });
@@ -185,4 +190,17 @@ export class SshConnection implements Connection {
     this.markDead('closed by kbs');
     for (const j of [...(this.opts.jumps ?? [])].reverse()) j.end();
   }
+}
+
+/**
+ * The string sent to sshd (which runs it with the user's login shell): exec /bin/sh -c CMD.
+ * With a timeout, CMD runs under coreutils `timeout -s KILL`, which kills the command's whole
+ * process group (not only the shell) when time is up; hosts without `timeout` just run CMD and
+ * rely on kbs closing the channel.
+ */
+export function remoteCommand(cmd: string, timeoutMs?: number): string {
+  if (!timeoutMs || timeoutMs <= 0) return `exec /bin/sh -c ${shq(cmd)}`;
+  const secs = (timeoutMs / 1000).toFixed(3);
+  const script = `command -v timeout >/dev/null 2>&1 && exec timeout -s KILL ${secs} /bin/sh -c "$1"; exec /bin/sh -c "$1"`;
+  return `exec /bin/sh -c ${shq(script)} kbs-timeout ${shq(cmd)}`;
 }
