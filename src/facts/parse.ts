@@ -59,7 +59,7 @@ export function parseFacts(stdout: string, host?: string): Facts {
     pkg_mgr: pkgMgr(flags),
     virtualization_type: virt.type,
     virtualization_role: virt.role,
-    selinux: selinux(flags, file('/sys/fs/selinux/enforce'), lines('/etc/selinux/config')),
+    selinux: selinux(lines('/sys/fs/selinux/enforce')[0], lines('/etc/selinux/config')),
     apparmor: { status: flags.has('apparmor') ? 'enabled' : 'disabled' },
     ...userFacts(section(raw, 'id')[0]),
     env,

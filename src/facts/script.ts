@@ -98,7 +98,6 @@ command -v systemctl >/dev/null 2>&1 && echo systemctl
 [ -e /.dockerenv ] && echo dockerenv
 [ -e /run/.containerenv ] && echo containerenv
 [ -d /sys/kernel/security/apparmor ] && echo apparmor
-[ -d /sys/fs/selinux ] && echo selinuxfs
 [ -e /sbin/openrc ] && echo openrc
 [ -d /etc/init.d ] && echo initd
 for p in ${PKG_TOOLS}; do command -v "$p" >/dev/null 2>&1 && echo "pkg $p"; done

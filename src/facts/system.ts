@@ -62,10 +62,11 @@ export function virtualization(
   return { type: 'NA', role: 'NA' };
 }
 
-export function selinux(flags: Set<string>, enforce: string | undefined, config: string[]): CoreFacts['selinux'] {
-  if (!flags.has('selinuxfs')) return { status: 'disabled' };
-  const out: CoreFacts['selinux'] = { status: 'enabled' };
-  if (enforce !== undefined) out.mode = enforce.trim() === '1' ? 'enforcing' : 'permissive';
+/** SELinux is enabled when selinuxfs is mounted, i.e. /sys/fs/selinux/enforce exists (a bare
+ * /sys/fs/selinux directory is only a mount point: Debian has one). */
+export function selinux(enforce: string | undefined, config: string[]): CoreFacts['selinux'] {
+  if (enforce === undefined) return { status: 'disabled' };
+  const out: CoreFacts['selinux'] = { status: 'enabled', mode: enforce.trim() === '1' ? 'enforcing' : 'permissive' };
   for (const line of config) {
     const m = /^\s*(SELINUX|SELINUXTYPE)\s*=\s*(\S+)/.exec(line);
     if (m?.[1] === 'SELINUX') out.config_mode = m[2];

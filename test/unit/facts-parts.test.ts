@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { distroFacts } from '../../src/facts/distro.js';
 import { dateTimeFacts } from '../../src/facts/datetime.js';
 import { networkOf, parseDefaultRoute, prefixToNetmask } from '../../src/facts/network.js';
-import { nameFacts, parseEnv, serviceMgr, virtualization } from '../../src/facts/system.js';
+import { nameFacts, parseEnv, selinux, serviceMgr, virtualization } from '../../src/facts/system.js';
 import { filterFacts, globToRegExp, prefixFacts, stripPrefix } from '../../src/facts/index.js';
 
 const osr = (s: string) => s.trim().split('\n');
@@ -127,4 +127,14 @@ test('setup filter globs, with and without the ansible_ prefix', () => {
   assert.equal(Object.keys(filterFacts(pre, '*')).length, 5);
   assert.ok(!globToRegExp('a.b').test('axb'));
   assert.deepEqual(stripPrefix({ ansible_hostname: 'a', foo: 1 }), { hostname: 'a', foo: 1 });
+});
+
+test('selinux: enabled only when selinuxfs is mounted (enforce file readable)', () => {
+  assert.deepEqual(selinux(undefined, ['SELINUX=enforcing']), { status: 'disabled' });
+  assert.deepEqual(selinux('0', ['SELINUX=enforcing', 'SELINUXTYPE=targeted']), {
+    status: 'enabled',
+    mode: 'permissive',
+    config_mode: 'enforcing',
+    type: 'targeted',
+  });
 });
