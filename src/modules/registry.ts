@@ -2,9 +2,40 @@
  * All modules by name. `ansible.builtin.X`, `ansible.legacy.X` and aliases resolve to the module.
  * Add a module by importing it and listing it in MODULES.
  */
+import { assert } from './assert.js';
+import { command } from './command.js';
+import { copy } from './copy.js';
+import { debug } from './debug.js';
+import { fail } from './fail.js';
+import { file } from './file.js';
+import { lineinfile } from './lineinfile.js';
+import { meta } from './meta.js';
+import { raw } from './raw.js';
+import { set_fact } from './set_fact.js';
+import { setupModule } from './setup.js';
+import { shell } from './shell.js';
+import { slurp } from './slurp.js';
+import { stat } from './stat.js';
+import { template } from './template.js';
 import type { ModuleDef } from './types.js';
 
-const MODULES: ModuleDef[] = [];
+const MODULES: ModuleDef[] = [
+  command,
+  shell,
+  raw,
+  copy,
+  template,
+  file,
+  lineinfile,
+  stat,
+  slurp,
+  set_fact,
+  debug,
+  assert,
+  fail,
+  meta,
+  setupModule,
+];
 
 const byName = new Map<string, ModuleDef>();
 for (const m of MODULES) {

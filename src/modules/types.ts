@@ -40,6 +40,11 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** render a Jinja2 template string with the task's variables (template module) */
   render(source: string, extraVars?: Record<string, unknown>): string;
+  /**
+   * Optional: evaluate a bare Jinja2 expression to a native value (debug's var:). Without it,
+   * debug falls back to render('{{ expr }}'), which gives a string.
+   */
+  evaluate?(expr: string): unknown;
   /** evaluate a Jinja2 condition (assert's that) with the task's variables */
   condition(expr: unknown): boolean;
   /** verbosity of the run (-v = 1 ...), for debug's verbosity */

@@ -1,0 +1,121 @@
+/** ansible.builtin.copy: put a workstation file, a remote file (remote_src) or `content` at `dest`. */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { KbsError } from '../errors.js';
+import type { DiffEntry, ModuleContext, ModuleDef, ModuleResult } from './types.js';
+import { optStr, reqStr, toBool } from './util/args.js';
+import { parseMode } from './util/mode.js';
+import { putFile, type PutSpec } from './util/putfile.js';
+import { probe } from './util/remote.js';
+import { BOOL, FILE_ATTRS, MODE, STR, argsSchema } from './util/schema.js';
+
+export const copy: ModuleDef = {
+  name: 'copy',
+  schema: argsSchema(
+    {
+      src: STR,
+      content: {},
+      dest: STR,
+      ...FILE_ATTRS,
+      backup: BOOL,
+      force: BOOL,
+      remote_src: BOOL,
+      validate: STR,
+      follow: BOOL,
+      local_follow: BOOL,
+      directory_mode: MODE,
+    },
+    ['dest'],
+  ),
+  async run(args, ctx) {
+    const dest = reqStr(args, 'dest');
+    const src = optStr(args, 'src');
+    const hasContent = args.content !== undefined && args.content !== null;
+    if (src !== undefined && hasContent) throw new KbsError('TASK', 'src and content are mutually exclusive');
+    if (src === undefined && !hasContent) throw new KbsError('TASK', 'src (or content) is required');
+    const common = {
+      dest,
+      mode: parseMode(args.mode),
+      owner: optStr(args, 'owner'),
+      group: optStr(args, 'group'),
+      backup: toBool(args.backup, false, 'backup'),
+      force: toBool(args.force, true, 'force'),
+      validate: optStr(args, 'validate'),
+      follow: toBool(args.follow, false, 'follow'),
+    };
+
+    if (hasContent) {
+      // Ansible writes non-string content (a dict or list after templating) as JSON
+      const c = args.content;
+      const text = typeof c === 'string' ? c : JSON.stringify(c);
+      return putFile(ctx, { ...common, data: Buffer.from(text, 'utf8'), afterHeader: 'dynamically generated' });
+    }
+
+    if (toBool(args.remote_src, false, 'remote_src')) return copyRemote(ctx, src!, common);
+
+    const path = ctx.findFile('files', src!);
+    const st = await stat(path);
+    if (st.isDirectory()) return copyTree(ctx, path, src!, common);
+    return putFile(ctx, { ...common, data: await readFile(path), basename: basename(path), srcMode: st.mode, afterHeader: path });
+  },
+};
+
+type Common = Omit<PutSpec, 'afterHeader'>;
+
+/** remote_src: the source is a file on the host; compared by sha256 there, copied with cp. */
+async function copyRemote(ctx: ModuleContext, src: string, common: Common): Promise<ModuleResult> {
+  const p = await probe(ctx, [{ tag: 'src', path: src, follow: true, checksum: 'sha256' }]);
+  const s = p.files.src;
+  if (!s.exists) throw new KbsError('TASK', `Source ${src} not found`);
+  if (s.type === 'directory') throw new KbsError('TASK', `remote_src with a directory (${src}) is not supported by kbs`, { hint: 'use the command module with cp -a' });
+  if (!s.readable) throw new KbsError('TASK', `Source ${src} not readable`);
+  const r = await putFile(ctx, {
+    ...common,
+    remote: { path: src, sha256: s.checksum ?? '', size: s.size },
+    basename: basename(src),
+    srcMode: s.mode,
+    afterHeader: src,
+  });
+  delete r.checksum;
+  return { ...r, src };
+}
+
+/**
+ * A workstation folder: "dir/" copies its contents into dest, "dir" copies the folder itself.
+ * Each file is one probe and (when different) one write; folders are created as needed.
+ */
+async function copyTree(ctx: ModuleContext, root: string, src: string, common: Common): Promise<ModuleResult> {
+  const base = src.endsWith('/') ? common.dest : join(common.dest, basename(root));
+  const files = await walk(root, '');
+  let changed = false;
+  const diff: DiffEntry[] = [];
+  for (const rel of files) {
+    const full = join(root, rel);
+    const st = await stat(full);
+    const r = await putFile(ctx, {
+      ...common,
+      dest: join(base, rel),
+      mkdirs: true,
+      data: await readFile(full),
+      srcMode: st.mode,
+      afterHeader: full,
+    });
+    changed ||= r.changed;
+    if (r.diff) diff.push(...(Array.isArray(r.diff) ? r.diff : [r.diff]));
+  }
+  const out: ModuleResult = { changed, dest: base, src: root, files: files.length };
+  if (diff.length) out.diff = diff;
+  return out;
+}
+
+async function walk(root: string, rel: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(join(root, rel), { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const r = rel ? join(rel, e.name) : e.name;
+    if (e.isDirectory()) out.push(...(await walk(root, r)));
+    else if (e.isFile() || e.isSymbolicLink()) out.push(r);
+  }
+  return out;
+}

@@ -1,0 +1,330 @@
+/**
+ * ansible.builtin.file: state file / directory / link / hard / absent / touch, with mode, owner,
+ * group (recursively for directories). One probe round trip, then at most a few commands.
+ */
+import { posix } from 'node:path';
+import { KbsError } from '../errors.js';
+import { shq } from '../transport/shell.js';
+import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
+import { optStr, toBool } from './util/args.js';
+import { planAttrs, type AttrWant } from './util/attrs.js';
+import { stateDiff } from './util/diff.js';
+import { formatMode, parseMode, resolveMode } from './util/mode.js';
+import { chownSpec, probe, remoteError, type FileInfo, type Probe } from './util/remote.js';
+import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { recurseAttrs } from './util/tree.js';
+
+const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const;
+type State = (typeof STATES)[number];
+
+export const file: ModuleDef = {
+  name: 'file',
+  schema: {
+    ...argsSchema({
+      path: STR,
+      dest: STR,
+      name: STR,
+      state: oneOfStr(...STATES),
+      src: STR,
+      ...FILE_ATTRS,
+      recurse: BOOL,
+      force: BOOL,
+      follow: BOOL,
+      access_time: STR,
+      access_time_format: STR,
+      modification_time: STR,
+      modification_time_format: STR,
+    }),
+    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+  },
+  async run(args, ctx) {
+    const path = optStr(args, 'path', 'dest', 'name');
+    if (!path) throw new KbsError('TASK', 'missing required argument: path');
+    const stateArg = optStr(args, 'state');
+    if (stateArg !== undefined && !(STATES as readonly string[]).includes(stateArg)) {
+      throw new KbsError('TASK', `value of state must be one of: ${STATES.join(', ')}, got: ${stateArg}`);
+    }
+    const src = optStr(args, 'src');
+    const recurse = toBool(args.recurse, false, 'recurse');
+    const force = toBool(args.force, false, 'force');
+    const follow = toBool(args.follow, true, 'follow');
+    const want: AttrWant = { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') };
+    if (want.mode?.kind === 'preserve') throw new KbsError('TASK', 'mode "preserve" is only valid for copy and template');
+    const times = parseTimes(args, stateArg === 'touch');
+
+    const srcAbs = src === undefined ? undefined : src.startsWith('/') ? src : posix.join(posix.dirname(path), src);
+    const items = [
+      { tag: 'l', path },
+      { tag: 't', path, follow: true },
+      ...(srcAbs !== undefined ? [{ tag: 's', path: srcAbs, follow: true }] : []),
+    ];
+    const prelude = [times.atime, times.mtime]
+      .map((t, i) => (t && t !== 'now' && t !== 'preserve' ? `printf '${i ? 'MT' : 'AT'}\\t%s\\n' "$(date -d ${shq(t)} +%s)"` : ''))
+      .filter(Boolean)
+      .join('\n');
+    const p = await probe(ctx, items, { prelude });
+    const l = p.files.l;
+    const prev = prevState(l);
+    let state: State;
+    if (stateArg) state = stateArg as State;
+    else if (prev !== 'absent') state = prev === 'hard' ? 'file' : prev;
+    else state = recurse ? 'directory' : 'file';
+    if (src !== undefined && state !== 'link' && state !== 'hard') {
+      throw new KbsError('TASK', `src option requires state to be 'link' or 'hard'`);
+    }
+    if (recurse && state !== 'directory') throw new KbsError('TASK', 'recurse option requires state to be directory');
+
+    const f = new FileTask(ctx, p, path, prev, want, follow);
+    switch (state) {
+      case 'absent':
+        return f.absent();
+      case 'file':
+        return f.file(times);
+      case 'directory':
+        return f.directory(recurse, times);
+      case 'touch':
+        return f.touch(times);
+      case 'link':
+        return f.link(src, force);
+      case 'hard':
+        return f.hard(src, force);
+    }
+  },
+};
+
+type Prev = 'absent' | 'file' | 'directory' | 'link' | 'hard';
+
+function prevState(i: FileInfo): Prev {
+  if (!i.exists) return 'absent';
+  if (i.type === 'link') return 'link';
+  if (i.type === 'directory') return 'directory';
+  return i.nlink > 1 ? 'hard' : 'file';
+}
+
+interface Times {
+  atime?: string; // 'now' | 'preserve' | a date for `date -d`
+  mtime?: string;
+}
+
+/** access_time/modification_time: 'now', 'preserve' or a time in the default format %Y%m%d%H%M.%S */
+function parseTimes(args: Record<string, unknown>, touch: boolean): Times {
+  const one = (k: string, fk: string): string | undefined => {
+    const v = optStr(args, k) ?? (touch ? 'now' : 'preserve');
+    if (v === 'now' || v === 'preserve') return v;
+    const fmt = optStr(args, fk) ?? '%Y%m%d%H%M.%S';
+    if (fmt !== '%Y%m%d%H%M.%S') throw new KbsError('TASK', `${fk} other than %Y%m%d%H%M.%S is not supported by kbs`);
+    const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{2})$/.exec(v);
+    if (!m) throw new KbsError('TASK', `${k} "${v}" does not match the format ${fmt}`);
+    return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
+  };
+  return { atime: one('access_time', 'access_time_format'), mtime: one('modification_time', 'modification_time_format') };
+}
+
+class FileTask {
+  constructor(
+    readonly ctx: ModuleContext,
+    readonly p: Probe,
+    readonly path: string,
+    readonly prev: Prev,
+    readonly want: AttrWant,
+    readonly follow: boolean,
+  ) {}
+
+  private async exec(cmd: string, what: string): Promise<void> {
+    if (!cmd || this.ctx.check) return;
+    const r = await this.ctx.run(cmd);
+    if (r.rc !== 0) throw remoteError(what, r);
+  }
+
+  private result(changed: boolean, state: string, before: Record<string, unknown>, after: Record<string, unknown>, extra: Record<string, unknown> = {}): ModuleResult {
+    const r: ModuleResult = { changed, path: this.path, state, ...extra };
+    if (this.ctx.diff) r.diff = stateDiff({ path: this.path, ...before }, { path: this.path, ...after });
+    return r;
+  }
+
+  async absent(): Promise<ModuleResult> {
+    if (this.prev === 'absent') return this.result(false, 'absent', {}, {});
+    await this.exec(`rm -rf -- ${shq(this.path)}`, `cannot remove ${this.path}`);
+    return this.result(true, 'absent', { state: this.prev }, { state: 'absent' });
+  }
+
+  /** the path whose attributes are managed: the link's target when following a link */
+  private target(): { path: string; info: FileInfo } {
+    const l = this.p.files.l;
+    if (l.type === 'link' && this.follow) return { path: l.lnkSource ?? this.path, info: this.p.files.t };
+    return { path: this.path, info: l };
+  }
+
+  private timesCmd(path: string, t: Times, noDeref: boolean, info: FileInfo): { cmd: string; changed: boolean } {
+    const parts: string[] = [];
+    let changed = false;
+    const h = noDeref ? '-h ' : '';
+    for (const [flag, v, cur, key] of [
+      ['-a', t.atime, info.atime, 'AT'],
+      ['-m', t.mtime, info.mtime, 'MT'],
+    ] as const) {
+      if (!v || v === 'preserve') continue;
+      if (v === 'now') {
+        parts.push(`touch -c ${h}${flag} -- ${shq(path)}`);
+        changed = true;
+      } else {
+        const epoch = Number(this.p.vals[key]);
+        if (Math.floor(cur) !== epoch) {
+          parts.push(`touch -c ${h}${flag} -d ${shq(v)} -- ${shq(path)}`);
+          changed = true;
+        }
+      }
+    }
+    return { cmd: parts.join(' && '), changed };
+  }
+
+  async file(times: Times): Promise<ModuleResult> {
+    const { path, info } = this.target();
+    const kind = prevState(info);
+    if (kind === 'absent') throw new KbsError('TASK', `file (${this.path}) is absent, cannot continue`, { hint: 'use state: touch to create an empty file' });
+    if (kind !== 'file' && kind !== 'hard') throw new KbsError('TASK', `file (${this.path}) is ${kind}, cannot continue`);
+    return this.attrsOnly(path, info, times, 'file');
+  }
+
+  private async attrsOnly(path: string, info: FileInfo, times: Times, state: string, extraCmd = '', extraChanged = false, before: Record<string, unknown> = {}, after: Record<string, unknown> = {}): Promise<ModuleResult> {
+    const noDeref = info.type === 'link';
+    const a = planAttrs(path, info, this.want, this.p.umask, noDeref);
+    const t = this.timesCmd(path, times, noDeref, info);
+    const cmd = [extraCmd, a.cmd, t.cmd].filter(Boolean).join(' && ');
+    await this.exec(cmd, `cannot set attributes of ${path}`);
+    return this.result(extraChanged || a.changed || t.changed, state, { ...before, ...a.before }, { ...after, ...a.after }, {
+      mode: formatMode(a.mode),
+      owner: a.owner,
+      group: a.group,
+      uid: info.uid,
+      gid: info.gid,
+      size: info.size,
+    });
+  }
+
+  async directory(recurse: boolean, times: Times): Promise<ModuleResult> {
+    const { path, info } = this.target();
+    if (info.exists && info.type !== 'directory') {
+      throw new KbsError('TASK', `${this.path} already exists as a ${prevState(info)}`);
+    }
+    if (!info.exists) return this.mkdir(path, recurse);
+    const res = await this.attrsOnly(path, info, times, 'directory');
+    if (recurse) {
+      const r = await recurseAttrs(this.ctx, path, this.want, this.p.umask);
+      if (r.changed) res.changed = true;
+    }
+    return res;
+  }
+
+  /** create the folder and its missing parents; mode/owner/group apply to each one created */
+  private async mkdir(path: string, recurse: boolean): Promise<ModuleResult> {
+    const base = 0o777 & ~this.p.umask;
+    const mode = this.want.mode ? resolveMode(this.want.mode, base, true, this.p.umask) : undefined;
+    const chown = chownSpec(this.want.owner, this.want.group);
+    const per = [mode !== undefined ? `chmod ${mode.toString(8)} -- "$c" || exit 1` : '', chown ? `chown ${shq(chown)} -- "$c" || exit 1` : '']
+      .filter(Boolean)
+      .join('; ');
+    const cmd =
+      `c=${shq(path)}; set --; while [ ! -e "$c" ] && [ ! -L "$c" ]; do set -- "$c" "$@"; c=$(dirname -- "$c"); done\n` +
+      `for c in "$@"; do mkdir -- "$c" || exit 1; ${per}${per ? ';' : ''} done`;
+    await this.exec(cmd, `cannot create ${path}`);
+    if (recurse && !this.ctx.check) await recurseAttrs(this.ctx, path, this.want, this.p.umask);
+    return this.result(true, 'directory', { state: 'absent' }, { state: 'directory' }, {
+      mode: formatMode(mode ?? base),
+      owner: this.want.owner ?? this.p.user,
+      group: this.want.group ?? this.p.group,
+    });
+  }
+
+  async touch(times: Times): Promise<ModuleResult> {
+    const l = this.p.files.l;
+    if (!l.exists) {
+      const base = 0o666 & ~this.p.umask;
+      const mode = this.want.mode ? resolveMode(this.want.mode, base, false, this.p.umask) : base;
+      const chown = chownSpec(this.want.owner, this.want.group);
+      const cmd = [`touch -- ${shq(this.path)}`, this.want.mode ? `chmod ${mode.toString(8)} -- ${shq(this.path)}` : '', chown ? `chown ${shq(chown)} -- ${shq(this.path)}` : '']
+        .filter(Boolean)
+        .join(' && ');
+      await this.exec(cmd, `cannot create ${this.path}`);
+      return this.result(true, 'file', { state: 'absent' }, { state: 'touch' }, {
+        mode: formatMode(mode),
+        owner: this.want.owner ?? this.p.user,
+        group: this.want.group ?? this.p.group,
+      });
+    }
+    const { path, info } = this.target();
+    const state = prevState(info) === 'directory' ? 'directory' : prevState(info) === 'absent' ? 'link' : 'file';
+    return this.attrsOnly(path, info, times, state, '', false, { state: this.prev }, { state: 'touch' });
+  }
+
+  async link(src: string | undefined, force: boolean): Promise<ModuleResult> {
+    const l = this.p.files.l;
+    if (src === undefined) {
+      if (l.type !== 'link' || l.lnkTarget === undefined) throw new KbsError('TASK', 'src is required for creating new symlinks');
+      src = l.lnkTarget;
+    }
+    const s = this.p.files.s;
+    if (s && !s.exists && !force) {
+      throw new KbsError('TASK', `src file does not exist, use "force=yes" if you really want to create the link: ${src}`);
+    }
+    let pre = '';
+    if (this.prev === 'directory') {
+      if (!force) throw new KbsError('TASK', `refusing to convert from directory to symlink for ${this.path}`);
+      pre = `rmdir -- ${shq(this.path)} 2>/dev/null || { echo 'the directory ${this.path.replace(/'/g, '')} is not empty, refusing to convert it' >&2; exit 1; }; `;
+    } else if ((this.prev === 'file' || this.prev === 'hard') && !force) {
+      throw new KbsError('TASK', `refusing to convert from ${this.prev} to symlink for ${this.path}`, { hint: 'set force: true to replace it' });
+    }
+    const relink = this.prev !== 'link' || l.lnkTarget !== src;
+    let cmd = '';
+    if (relink) {
+      cmd = `${pre}t=$(dirname -- ${shq(this.path)})/.kbs-link.$$ && ln -s -- ${shq(src)} "$t" && mv -Tf -- "$t" ${shq(this.path)} || { rm -f -- "$t"; exit 1; }`;
+    }
+    // owner/group of the link itself; mode of its target (Linux has no link modes)
+    const linkInfo: FileInfo = relink ? { ...l, exists: true, type: 'link', owner: this.p.user, group: this.p.group, uid: -1, gid: -1 } : l;
+    const a = planAttrs(this.path, linkInfo, { owner: this.want.owner, group: this.want.group }, this.p.umask, true);
+    const owner = this.want.owner ?? (relink ? undefined : a.owner);
+    let modeCmd = '';
+    if (this.want.mode && this.follow && s?.exists) {
+      const m = resolveMode(this.want.mode, s.mode, s.type === 'directory', this.p.umask);
+      if (m !== s.mode) modeCmd = `chmod ${m.toString(8)} -- ${shq(this.path)}`;
+    }
+    const all = [cmd, a.cmd, modeCmd].filter(Boolean).join(' && ');
+    await this.exec(all, `cannot link ${this.path}`);
+    const changed = relink || a.changed || modeCmd !== '';
+    const before: Record<string, unknown> = { ...a.before };
+    const after: Record<string, unknown> = { ...a.after };
+    if (relink) {
+      before.state = this.prev;
+      after.state = 'link';
+      if (l.lnkTarget !== undefined) before.src = l.lnkTarget;
+      after.src = src;
+    }
+    const r = this.result(changed, 'link', before, after, { dest: this.path, src });
+    if (owner) r.owner = owner;
+    return r;
+  }
+
+  async hard(src: string | undefined, force: boolean): Promise<ModuleResult> {
+    if (src === undefined) throw new KbsError('TASK', 'src is required for creating new hard links');
+    const s = this.p.files.s;
+    if (!s.exists) throw new KbsError('TASK', `src does not exist: ${src}`);
+    if (s.type === 'directory') throw new KbsError('TASK', `cannot hard link a directory: ${src}`);
+    const l = this.p.files.l;
+    if (this.prev === 'directory') throw new KbsError('TASK', `refusing to convert from directory to hard link for ${this.path}`);
+    const same = l.exists && l.type !== 'link' && l.inode === s.inode && l.dev === s.dev;
+    if (!same && this.prev === 'file' && !force) {
+      throw new KbsError('TASK', `Cannot link, file exists at destination: ${this.path}`, { hint: 'set force: true to replace it' });
+    }
+    const srcPath = src.startsWith('/') ? src : posix.join(posix.dirname(this.path), src);
+    const cmd = same
+      ? ''
+      : `t=$(dirname -- ${shq(this.path)})/.kbs-link.$$ && ln -L -- ${shq(srcPath)} "$t" && mv -Tf -- "$t" ${shq(this.path)} || { rm -f -- "$t"; exit 1; }`;
+    // after linking, the path shares the source's inode: its attributes are the source's
+    const a = planAttrs(this.path, same ? l : s, this.want, this.p.umask);
+    await this.exec([cmd, a.cmd].filter(Boolean).join(' && '), `cannot link ${this.path}`);
+    const before: Record<string, unknown> = { ...a.before };
+    const after: Record<string, unknown> = { ...a.after };
+    if (!same) [before.state, after.state, after.src] = [this.prev, 'hard', src];
+    return this.result(!same || a.changed, 'hard', before, after, { dest: this.path, src, mode: formatMode(a.mode), owner: a.owner, group: a.group });
+  }
+}

@@ -1,0 +1,21 @@
+/** ansible.builtin.slurp: a remote file's bytes, base64-encoded (binary safe). */
+import { shq } from '../transport/shell.js';
+import type { ModuleDef } from './types.js';
+import { failed, optStr, reqStr } from './util/args.js';
+import { STR, argsSchema } from './util/schema.js';
+
+export const slurp: ModuleDef = {
+  name: 'slurp',
+  schema: { ...argsSchema({ src: STR, path: STR }), anyOf: [{ required: ['src'] }, { required: ['path'] }] },
+  async run(args, ctx) {
+    const src = optStr(args, 'src', 'path') ?? reqStr(args, 'src');
+    const q = shq(src);
+    const r = await ctx.run(`[ -e ${q} ] || exit 44; [ -d ${q} ] && exit 45; [ -r ${q} ] || exit 46; exec cat -- ${q}`);
+    if (r.rc === 44) return failed(`file not found: ${src}`);
+    if (r.rc === 45) return failed(`source is a directory and must be a file: ${src}`);
+    if (r.rc === 46) return failed(`file is not readable: ${src}`);
+    if (r.rc !== 0) return failed(`unable to slurp file: ${src}: ${r.stderr.trim()}`, { rc: r.rc });
+    const buf = r.stdoutBuf ?? Buffer.from(r.stdout, 'utf8');
+    return { changed: false, content: buf.toString('base64'), encoding: 'base64', source: src };
+  },
+};

@@ -1,0 +1,90 @@
+/** ansible.builtin.stat: facts about one path, in one exec. get_mime and get_attributes are not computed. */
+import type { ModuleDef } from './types.js';
+import { optStr, reqStr, toBool } from './util/args.js';
+import { formatMode } from './util/mode.js';
+import { probe, type Algo } from './util/remote.js';
+import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { KbsError } from '../errors.js';
+
+const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+
+export const stat: ModuleDef = {
+  name: 'stat',
+  schema: {
+    ...argsSchema({
+      path: STR,
+      dest: STR,
+      name: STR,
+      follow: BOOL,
+      get_checksum: BOOL,
+      checksum_algorithm: oneOfStr(...ALGOS),
+      checksum: oneOfStr(...ALGOS),
+      checksum_algo: oneOfStr(...ALGOS),
+      get_mime: BOOL,
+      mime: BOOL,
+      mime_type: BOOL,
+      'mime-type': BOOL,
+      get_attributes: BOOL,
+      attr: BOOL,
+      attributes: BOOL,
+    }),
+    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+  },
+  async run(args, ctx) {
+    const path = optStr(args, 'path', 'dest', 'name') ?? reqStr(args, 'path');
+    const algo = optStr(args, 'checksum_algorithm', 'checksum', 'checksum_algo') ?? 'sha1';
+    if (!ALGOS.includes(algo)) throw new KbsError('TASK', `checksum_algorithm must be one of: ${ALGOS.join(', ')}`);
+    const getChecksum = toBool(args.get_checksum, true, 'get_checksum');
+    const follow = toBool(args.follow, false, 'follow');
+    const p = await probe(ctx, [{ tag: 'x', path, follow, checksum: getChecksum ? (algo as Algo) : undefined }]);
+    const i = p.files.x;
+    if (!i.exists) return { changed: false, stat: { exists: false } };
+    const m = i.mode;
+    const st: Record<string, unknown> = {
+      exists: true,
+      path,
+      mode: formatMode(m),
+      isdir: i.type === 'directory',
+      ischr: i.type === 'chr',
+      isblk: i.type === 'blk',
+      isreg: i.type === 'file',
+      isfifo: i.type === 'fifo',
+      islnk: i.type === 'link',
+      issock: i.type === 'socket',
+      uid: i.uid,
+      gid: i.gid,
+      size: i.size,
+      inode: i.inode,
+      dev: i.dev,
+      nlink: i.nlink,
+      atime: i.atime,
+      mtime: i.mtime,
+      ctime: i.ctime,
+      wusr: !!(m & 0o200),
+      rusr: !!(m & 0o400),
+      xusr: !!(m & 0o100),
+      wgrp: !!(m & 0o020),
+      rgrp: !!(m & 0o040),
+      xgrp: !!(m & 0o010),
+      woth: !!(m & 0o002),
+      roth: !!(m & 0o004),
+      xoth: !!(m & 0o001),
+      isuid: !!(m & 0o4000),
+      isgid: !!(m & 0o2000),
+      blocks: i.blocks,
+      block_size: i.blockSize,
+      device_type: i.type === 'chr' || i.type === 'blk' ? (i.devMajor << 8) | (i.devMinor & 0xff) | ((i.devMinor & ~0xff) << 12) : 0,
+      readable: i.readable,
+      writeable: i.writeable,
+      executable: i.executable,
+      pw_name: i.owner,
+      gr_name: i.group,
+    };
+    if (i.checksum !== undefined) st.checksum = i.checksum;
+    if (i.type === 'link') {
+      st.lnk_source = i.lnkSource;
+      st.lnk_target = i.lnkTarget;
+    }
+    return { changed: false, stat: st };
+  },
+};

@@ -1,0 +1,84 @@
+/** Reading module args the way Ansible does: booleans as yes/no strings, strings, lists. */
+import { KbsError } from '../../errors.js';
+import type { ModuleResult } from '../types.js';
+
+const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't', '1.0']);
+const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f', '0.0', '']);
+
+/** Ansible's boolean(): true/false, 1/0, 'yes'/'no', 'on'/'off', 'true'/'false', 'y'/'n'... */
+export function toBool(v: unknown, dflt = false, name = 'value'): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (v === 1) return true;
+    if (v === 0) return false;
+  }
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (TRUE.has(s)) return true;
+    if (FALSE.has(s)) return false;
+  }
+  throw new KbsError('TASK', `${name}: "${String(v)}" is not a valid boolean`, {
+    hint: 'use true/false (or yes/no)',
+  });
+}
+
+/** A string arg (numbers are stringified as Ansible does), or undefined when absent/null. */
+export function optStr(args: Record<string, unknown>, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = args[n];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw new KbsError('TASK', `${n} must be a string, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+  }
+  return undefined;
+}
+
+export function reqStr(args: Record<string, unknown>, ...names: string[]): string {
+  const v = optStr(args, ...names);
+  if (v === undefined || v === '') {
+    throw new KbsError('TASK', `missing required argument: ${names[0]}`);
+  }
+  return v;
+}
+
+/** A list arg: lists stay lists, a string becomes [string], (Ansible also splits "a,b": not here). */
+export function toList(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** The result of a failed module run. */
+export function failed(msg: string, extra: Record<string, unknown> = {}): ModuleResult {
+  return { changed: false, ...extra, failed: true, msg };
+}
+
+/** Split text into lines like Python's str.splitlines() (no trailing empty line). */
+export function splitLines(s: string): string[] {
+  if (s === '') return [];
+  const lines = s.split(/\r\n|\n|\r/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Ansible's datetime string: '2024-05-01 10:00:00.123456' (local time). */
+export function pyDateTime(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`
+  );
+}
+
+/** Python's str(timedelta): '0:00:00.002345'. */
+export function pyDelta(ms: number): string {
+  const totalUs = Math.max(0, Math.round(ms * 1000));
+  const us = totalUs % 1_000_000;
+  let s = Math.floor(totalUs / 1_000_000);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(us).padStart(6, '0')}`;
+}

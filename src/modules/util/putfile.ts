@@ -1,0 +1,139 @@
+/**
+ * Put bytes at a path on the host, the way copy and template do: one probe (exists, type,
+ * sha256, mode, owner, group; the old content too under --diff), compare, then one atomic write
+ * (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place chmod/chown.
+ */
+import { createHash } from 'node:crypto';
+import { KbsError } from '../../errors.js';
+import { shq } from '../../transport/shell.js';
+import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
+import { MAX_DIFF_BYTES, contentDiff, stateDiff } from './diff.js';
+import { type ModeSpec, formatMode, resolveMode } from './mode.js';
+import { attrScript, chownSpec, groupMatches, ownerMatches, probe, remoteError, writeFile } from './remote.js';
+
+export interface PutSpec {
+  dest: string;
+  /** the bytes to put, or a remote file (remote_src) with its sha256 */
+  data?: Buffer;
+  remote?: { path: string; sha256: string; sha1?: string; size: number };
+  /** name used when dest is a folder (copy/template with src); undefined for content */
+  basename?: string;
+  mode?: ModeSpec;
+  /** create missing parent folders (recursive copy; dest ending in /) */
+  mkdirs?: boolean;
+  /** the source's mode, for mode: preserve */
+  srcMode?: number;
+  owner?: string;
+  group?: string;
+  backup: boolean;
+  force: boolean;
+  validate?: string;
+  follow: boolean;
+  /** --diff header of the new content (source path, or 'dynamically generated') */
+  afterHeader: string;
+}
+
+export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleResult> {
+  if (s.validate !== undefined && !s.validate.includes('%s')) {
+    throw new KbsError('TASK', `validate must contain %s: ${s.validate}`);
+  }
+  let dest = s.dest;
+  let mkdirs = s.mkdirs ?? false;
+  if (dest.endsWith('/')) {
+    if (s.basename === undefined) throw new KbsError('TASK', 'can not use content with a dir as dest');
+    dest = dest + s.basename;
+    mkdirs = true;
+  }
+  const prelude = [
+    `d=${shq(dest)}`,
+    s.basename !== undefined ? `if [ -d "$d" ]; then d="$d/"${shq(s.basename)}; fi` : `[ -d "$d" ] && printf 'ISDIR\\t1\\n'`,
+    s.follow ? `[ -L "$d" ] && d=$(readlink -f -- "$d")` : '',
+    `printf 'D\\t%s\\n' "$d"`,
+    `[ -d "$(dirname -- "$d")" ] && printf 'PD\\t1\\n'`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const p = await probe(ctx, [{ tag: 'dest', expr: '"$d"', checksum: 'sha256' }], {
+    prelude,
+    content: ctx.diff && s.data ? { expr: '"$d"', max: MAX_DIFF_BYTES } : undefined,
+  });
+  if (p.vals.ISDIR) throw new KbsError('TASK', 'can not use content with a dir as dest');
+  dest = p.vals.D ?? dest;
+  const cur = p.files.dest;
+  if (!p.vals.PD && !mkdirs) {
+    throw new KbsError('TASK', `Destination directory ${dirname(dest)} does not exist`);
+  }
+  if (cur.exists && cur.type === 'directory') throw new KbsError('TASK', `${dest} is a directory`);
+
+  const sha256 = s.remote ? s.remote.sha256 : createHash('sha256').update(s.data!).digest('hex');
+  const sha1 = s.remote ? s.remote.sha1 : createHash('sha1').update(s.data!).digest('hex');
+  const size = s.remote ? s.remote.size : s.data!.length;
+  const isFile = cur.exists && cur.type === 'file';
+  const contentChanged = !isFile ? !cur.exists || s.force : s.force && cur.checksum !== sha256;
+
+  const base = cur.exists && cur.type === 'file' ? cur.mode : 0o666 & ~p.umask;
+  const mode =
+    s.mode === undefined ? base : s.mode.kind === 'preserve' ? (s.srcMode ?? base) & 0o7777 : resolveMode(s.mode, base, false, p.umask);
+  const owner = s.owner ?? (cur.exists ? cur.owner : p.user);
+  const group = s.group ?? (cur.exists ? cur.group : p.group);
+  const attrChanged = cur.exists && (mode !== cur.mode || !ownerMatches(s.owner, cur) || !groupMatches(s.group, cur));
+  const changed = contentChanged || attrChanged;
+
+  const diff: DiffEntry[] = [];
+  if (ctx.diff && contentChanged) {
+    if (s.data) diff.push(contentDiff(isFile ? (p.content ?? Buffer.alloc(0)) : undefined, s.data, dest, s.afterHeader));
+    else diff.push({ before_header: dest, after_header: s.afterHeader, before: '', after: '(diff skipped: remote source)\n' });
+  }
+  if (ctx.diff && attrChanged) {
+    const b: Record<string, unknown> = { path: dest };
+    const a: Record<string, unknown> = { path: dest };
+    if (mode !== cur.mode) [b.mode, a.mode] = [formatMode(cur.mode), formatMode(mode)];
+    if (!ownerMatches(s.owner, cur)) [b.owner, a.owner] = [cur.owner, s.owner];
+    if (!groupMatches(s.group, cur)) [b.group, a.group] = [cur.group, s.group];
+    diff.push(stateDiff(b, a, `${dest} (file attributes)`));
+  }
+
+  const result: ModuleResult = {
+    changed,
+    dest,
+    checksum: sha1,
+    size: contentChanged ? size : cur.size,
+    mode: formatMode(mode),
+    owner,
+    group,
+    state: 'file',
+  };
+  if (diff.length) result.diff = diff;
+  if (!changed || ctx.check) return result;
+
+  if (contentChanged) {
+    const explicit = chownSpec(s.owner, s.group);
+    // an existing file keeps its owner and group unless told otherwise (as Ansible's atomic_move)
+    const keep = cur.exists ? chownSpec(s.owner ?? String(cur.uid), s.group ?? String(cur.gid)) : explicit;
+    const out = await writeFile(
+      ctx,
+      {
+        dest,
+        mode,
+        chown: keep,
+        chownSoft: cur.exists && !explicit,
+        backup: s.backup,
+        validate: s.validate,
+        mkdirs,
+        remoteSrc: s.remote?.path,
+      },
+      s.data,
+    );
+    if (out.backupFile) result.backup_file = out.backupFile;
+  } else {
+    const cmd = attrScript(shq(dest), mode !== cur.mode ? mode : undefined, chownSpec(s.owner, s.group));
+    const r = await ctx.run(cmd);
+    if (r.rc !== 0) throw remoteError(`cannot set attributes of ${dest}`, r);
+  }
+  return result;
+}
+
+function dirname(p: string): string {
+  const i = p.replace(/\/+$/, '').lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : p.slice(0, i);
+}
