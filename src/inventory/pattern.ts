@@ -3,8 +3,9 @@
  * regexes (`~web\d+`), unions (`a:b`, `a,b`), intersections (`a:&b`), exclusions (`a:!b`), and
  * subscripts (`g[0]`, `g[1:3]` inclusive, `g[2:]`, `g[-1]`). Unions are applied first, then
  * intersections, then exclusions; a pattern of only `&`/`!` parts starts from `all`.
- * The result is unique and in inventory definition order (also for subscripts, which index the
- * matched hosts in definition order). Out of scope: host names containing ':' (IPv6 addresses),
+ * The result is unique and in inventory definition order. Subscripts index the matched hosts in
+ * Ansible's order (a group's own hosts, then its children's, breadth first: see groupHosts), so
+ * `g[0]` is `groups['g'][0]` as in Ansible. Out of scope: host names containing ':' (IPv6 addresses),
  * and regexes containing ':', ',' or spaces (they split the pattern, as in Ansible).
  */
 import { KbsError } from '../errors.js';
@@ -81,6 +82,7 @@ function matchOne(inv: Inventory, term: string, warnings: string[]): string[] {
   }
   const re = compile(expr);
   const magic = magicVars(inv);
+  // Ansible's order: hosts of the matching groups (group order), then matching host names
   const found = new Set<string>();
   const groups = [...inv.groups.keys()].filter((g) => re.test(g));
   for (const g of groups) for (const h of magic.groups[g] ?? []) found.add(h);
@@ -92,7 +94,7 @@ function matchOne(inv: Inventory, term: string, warnings: string[]): string[] {
     if (groups.length === 0 && expr !== 'all') warnings.push(`Could not match supplied host pattern, ignoring: ${expr}`);
     return [];
   }
-  const hosts = inOrder(inv, found);
+  const hosts = [...found];
   if (!sub) return hosts;
   if (sub.single) {
     const i = sub.start < 0 ? hosts.length + sub.start : sub.start;

@@ -83,10 +83,12 @@ function src(x: InvGroup | InvHost | undefined): Vars | undefined {
 }
 
 export interface MagicVars {
-  /** group name -> hosts (definition order); 'all' and 'ungrouped' included */
+  /** group name -> hosts in Ansible's order (see groupHosts); 'all' and 'ungrouped' included */
   groups: Record<string, string[]>;
   /** host -> its groups, sorted, without 'all' and 'ungrouped' */
   group_names: Record<string, string[]>;
+  /** group_names of one host ([] for an unknown host) */
+  groupNames(host: string): string[];
 }
 
 /** Ansible's `groups` and per-host `group_names` (cached with the vars). */
@@ -94,14 +96,33 @@ export function magicVars(inv: Inventory): MagicVars {
   const hit = magicCache.get(inv);
   if (hit) return hit;
   const groups: Record<string, string[]> = {};
-  for (const name of inv.groups.keys()) groups[name] = [];
+  for (const name of inv.groups.keys()) groups[name] = groupHosts(inv, name);
   const group_names: Record<string, string[]> = {};
   for (const h of inv.hosts.values()) {
-    for (const g of h.groups) (groups[g] ??= []).push(h.name);
     group_names[h.name] = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort();
   }
   if (inv.implicitLocalhost) group_names[inv.implicitLocalhost.name] = [];
-  const out = { groups, group_names };
+  const out: MagicVars = { groups, group_names, groupNames: (h) => group_names[h] ?? [] };
   magicCache.set(inv, out);
   return out;
+}
+
+/**
+ * The hosts of a group in Ansible's order (Group.get_hosts): the group's own hosts in file order,
+ * then its descendants' hosts breadth first (children in file order), each host once.
+ */
+export function groupHosts(inv: Inventory, name: string): string[] {
+  const ordered = [name];
+  const seenGroups = new Set(ordered);
+  for (let i = 0; i < ordered.length; i++) {
+    for (const c of inv.groups.get(ordered[i])?.children ?? []) {
+      if (!seenGroups.has(c)) {
+        seenGroups.add(c);
+        ordered.push(c);
+      }
+    }
+  }
+  const out = new Set<string>();
+  for (const g of ordered) for (const h of inv.groups.get(g)?.hosts ?? []) out.add(h);
+  return [...out];
 }

@@ -1,44 +1,87 @@
-/** Ansible's YAML inventory format, read into an InventoryBuilder. */
-import { KbsError } from '../errors.js';
+/**
+ * Ansible's YAML inventory format, read into an InventoryBuilder. Validated with the JSON Schema
+ * first; then the YAML nodes are walked, so group and host names are the text written in the file
+ * (`y:`, `on:` or `1.10:` stay names, not YAML 1.1 booleans or numbers).
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { KbsError, type Position } from '../errors.js';
 import type { Vars } from '../load/model.js';
-import { posAt, type YamlFile, type YamlPath } from '../load/yaml.js';
+import { posAt, type YamlFile } from '../load/yaml.js';
 import { inventorySchema } from '../schema/inventory.js';
 import { validate } from '../schema/validate.js';
 import type { InventoryBuilder } from './builder.js';
 import { expandHostRange } from './range.js';
 
-type GroupData = { hosts?: Record<string, Vars | null> | null; children?: Record<string, GroupData | null> | null; vars?: Vars | null };
+interface Entry {
+  name: string;
+  pos: Position;
+  value: Node | null;
+}
 
 export function readYamlInventory(yf: YamlFile, b: InventoryBuilder): void {
   checkTopLevel(yf);
   try {
     validate(inventorySchema, yf.value, yf, [], 'inventory');
   } catch (e) {
-    throw betterHint(e, yf);
+    throw betterHint(e);
   }
-  const top = (yf.value ?? {}) as Record<string, GroupData | null>;
-  for (const [name, data] of Object.entries(top)) {
-    readGroup(yf, b, name, data, [name], undefined);
-  }
+  for (const g of entries(yf, yf.doc.contents as Node | null)) readGroup(yf, b, g, undefined);
 }
 
-function readGroup(yf: YamlFile, b: InventoryBuilder, name: string, data: GroupData | null, path: YamlPath, parent: string | undefined): void {
-  const pos = posAt(yf, path, 'key');
-  if (parent === undefined) b.group(name, pos);
-  else b.addChild(parent, name, pos);
-  if (!data) return;
-  if (data.vars) b.setGroupVars(name, data.vars, posAt(yf, [...path, 'vars'], 'key'));
-  for (const [pattern, vars] of Object.entries(data.hosts ?? {})) {
-    const hpos = posAt(yf, [...path, 'hosts', pattern], 'key');
-    const { names, port } = splitPort(pattern);
-    const extra = port === undefined ? undefined : { ansible_port: port };
-    for (const host of expandHostRange(names, hpos)) {
-      b.addHost(name, host, vars || extra ? { ...extra, ...(vars ?? {}) } : undefined, hpos);
+function readGroup(yf: YamlFile, b: InventoryBuilder, g: Entry, parent: string | undefined): void {
+  if (parent === undefined) b.group(g.name, g.pos);
+  else b.addChild(parent, g.name, g.pos);
+  const parts = new Map(entries(yf, g.value).map((e) => [e.name, e]));
+  const vars = parts.get('vars');
+  if (vars) {
+    const prio = entries(yf, vars.value).find((e) => e.name === 'ansible_group_priority');
+    b.setGroupVars(g.name, toVars(yf.doc, vars.value) ?? {}, prio?.pos ?? vars.pos);
+  }
+  for (const h of entries(yf, parts.get('hosts')?.value ?? null)) {
+    const { names, port } = splitPort(h.name);
+    const hv = toVars(yf.doc, h.value);
+    const all = port === undefined ? hv : { ansible_port: port, ...hv };
+    for (const host of expandHostRange(names, h.pos)) b.addHost(g.name, host, all, h.pos);
+  }
+  for (const c of entries(yf, parts.get('children')?.value ?? null)) readGroup(yf, b, c, g.name);
+}
+
+/** The pairs of a mapping node (aliases resolved, `<<` merges expanded; explicit keys win). */
+function entries(yf: YamlFile, node: Node | null): Entry[] {
+  const map = resolve(yf.doc, node);
+  if (!isMap(map)) return [];
+  const out = new Map<string, Entry>();
+  for (const pair of map.items as Pair<Node, Node | null>[]) {
+    const key = pair.key;
+    if (isScalar(key) && key.value === '<<' && key.source === '<<') {
+      const v = resolve(yf.doc, pair.value);
+      const sources = isSeq(v) ? (v.items as Node[]) : [v];
+      for (const s of sources) for (const e of entries(yf, s)) if (!out.has(e.name)) out.set(e.name, e);
+      continue;
     }
+    const name = keyName(key);
+    const offset = (key as Node | null)?.range?.[0];
+    const at = offset === undefined ? undefined : yf.lc.linePos(offset);
+    out.delete(name);
+    out.set(name, { name, pos: { file: yf.file, line: at?.line, col: at?.col }, value: pair.value ?? null });
   }
-  for (const [child, cdata] of Object.entries(data.children ?? {})) {
-    readGroup(yf, b, child, cdata, [...path, 'children', child], name);
-  }
+  return [...out.values()];
+}
+
+function resolve(doc: Document, node: Node | null | undefined): Node | null {
+  if (!node) return null;
+  return isAlias(node) ? ((node.resolve(doc) as Node | undefined) ?? null) : node;
+}
+
+function keyName(key: unknown): string {
+  if (isScalar(key)) return typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+  return String(key);
+}
+
+function toVars(doc: Document, node: Node | null): Vars | undefined {
+  if (!node) return undefined;
+  const v = node.toJS(doc, { maxAliasCount: 1000 }) as unknown;
+  return v && typeof v === 'object' ? (v as Vars) : undefined;
 }
 
 /** `web1:2222` -> host web1 with ansible_port 2222 (as Ansible's YAML inventory does). */
@@ -66,11 +109,10 @@ function checkTopLevel(yf: YamlFile): void {
   }
 }
 
-function betterHint(e: unknown, yf: YamlFile): unknown {
+function betterHint(e: unknown): unknown {
   if (!(e instanceof KbsError) || !e.message.startsWith('"hosts" in inventory must be')) return e;
   return new KbsError(e.code, e.message, {
     pos: e.pos,
     hint: 'hosts is a mapping, one "name:" per line (a host with vars: "name:" then indented "key: value")',
-    detail: { file: yf.file },
   });
 }
