@@ -71,7 +71,14 @@ function coerce(v: string, s: JsonSchema): unknown {
   }
   if (types.includes('integer') && /^[-+]?\d+$/.test(low)) return Number(low);
   if (types.includes('number') && low !== '' && Number.isFinite(Number(low))) return Number(low);
-  if (types.includes('array')) return v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (types.includes('array')) {
+    const items = (s.items && typeof s.items === 'object' && !Array.isArray(s.items) ? s.items : {}) as JsonSchema;
+    return v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => coerce(x, items));
+  }
   return v;
 }
 

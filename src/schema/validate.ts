@@ -37,8 +37,8 @@ export function validate(
   const expect = expectationFor(err, errors);
   if (expect !== undefined && err.keyword !== 'additionalProperties' && err.keyword !== 'required') {
     const rel = pathOf(err.instancePath);
-    const keyName = rel.length ? String(rel[rel.length - 1]) : what;
-    throw new KbsError('SCHEMA', `"${keyName}" in ${what} must be ${expect}`, { pos: posAt(yf, [...base, ...rel]) });
+    const subject = rel.length ? `"${String(rel[rel.length - 1])}" in ${what}` : what;
+    throw new KbsError('SCHEMA', `${subject} must be ${expect}`, { pos: posAt(yf, [...base, ...rel]) });
   }
   throw toKbsError(err, yf, base, what, opts);
 }
@@ -54,12 +54,15 @@ export interface ValidateOptions {
  */
 function expectationFor(err: ErrorObject, all: ErrorObject[]): string | undefined {
   const own = (err.parentSchema as { expect?: unknown } | undefined)?.expect;
-  const alt = all.find(
-    (e) =>
-      (e.keyword === 'anyOf' || e.keyword === 'oneOf') &&
-      e.instancePath === err.instancePath &&
-      typeof (e.parentSchema as { expect?: unknown } | undefined)?.expect === 'string',
-  );
+  // the outermost anyOf/oneOf with an expectation at the same place
+  const alt = all
+    .filter(
+      (e) =>
+        (e.keyword === 'anyOf' || e.keyword === 'oneOf') &&
+        e.instancePath === err.instancePath &&
+        typeof (e.parentSchema as { expect?: unknown } | undefined)?.expect === 'string',
+    )
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length)[0];
   const outer = (alt?.parentSchema as { expect?: string } | undefined)?.expect;
   if (outer !== undefined) return outer;
   return typeof own === 'string' ? own : undefined;

@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import '../fixtures/playbooks/fake-modules.js';
+import { KbsError } from '../../src/errors.js';
+import { loadPlaybook } from '../../src/load/playbook.js';
+import { includeRole, resolveRole } from '../../src/load/role.js';
+import { loadTaskFile } from '../../src/load/tasks.js';
+import type { BlockNode, Node, TaskNode } from '../../src/load/model.js';
+
+const FIX = resolve(import.meta.dirname, '../fixtures/playbooks');
+const SEARCH = join(FIX, 'search');
+const DUP = join(FIX, 'dup');
+
+/** the debug msg of each task, depth first */
+function msgs(nodes: Node[]): string[] {
+  return nodes.flatMap((n) => (n.kind === 'block' ? msgs([...n.block, ...n.rescue, ...n.always]) : n.kind === 'task' ? [String(n.args.msg)] : []));
+}
+
+test('role search order: playbook roles/ < roles path < builtin < direct path', () => {
+  const pb = loadPlaybook(join(SEARCH, 'play.yml'), { rolesPath: ['rp'], builtinRolesDir: join(SEARCH, 'builtin') });
+  assert.deepEqual(msgs(pb.plays[0].roles), ['roles/a', 'rp/b', 'builtin/c', 'direct']);
+  assert.deepEqual(
+    pb.plays[0].roles.map((r) => r.role?.path),
+    [join(SEARCH, 'roles/a'), join(SEARCH, 'rp/b'), join(SEARCH, 'builtin/c'), join(SEARCH, 'elsewhere/direct')],
+  );
+  // without the roles path, b comes from builtin
+  const pb2 = loadPlaybook(join(SEARCH, 'play.yml'), { builtinRolesDir: join(SEARCH, 'builtin') });
+  assert.deepEqual(msgs(pb2.plays[0].roles), ['roles/a', 'builtin/b', 'builtin/c', 'direct']);
+});
+
+test('resolveRole: missing role lists the folders searched and a close name', () => {
+  assert.equal(resolveRole('a', SEARCH, {}), join(SEARCH, 'roles/a'));
+  assert.throws(
+    () => resolveRole('bbb', SEARCH, { rolesPath: ['rp'] }, { file: 'p.yml', line: 3, col: 7 }),
+    (e: unknown) => {
+      assert.ok(e instanceof KbsError);
+      assert.equal(e.code, 'NOT_FOUND');
+      assert.equal(e.message, 'role "bbb" not found');
+      assert.equal(e.where(), 'p.yml:3:7');
+      assert.equal(e.hint, `did you mean b? searched ${join(SEARCH, 'roles')}, ${join(SEARCH, 'rp')}`);
+      return true;
+    },
+  );
+});
+
+test('roles run once per play per params unless allow_duplicates; dependencies deduplicated too', () => {
+  const roles = loadPlaybook(join(DUP, 'play.yml')).plays[0].roles;
+  assert.deepEqual(
+    roles.map((r) => [r.role?.name, r.role?.params]),
+    [
+      ['once', {}],
+      ['once', { x: 1 }],
+      ['twice', {}],
+      ['twice', {}],
+      ['p1', {}],
+      ['p2', {}],
+    ],
+  );
+  assert.deepEqual(msgs(roles), ['once', 'once', 'twice', 'twice', 'dep', 'dep']);
+  const p2 = roles[5] as BlockNode;
+  assert.equal(p2.block.length, 1);
+  assert.deepEqual(p2.block[0].role?.params, { x: 2 });
+});
+
+test('a role dependency cycle is an error naming the chain', () => {
+  assert.throws(
+    () => loadPlaybook(join(DUP, 'cycle.yml')),
+    (e: unknown) => {
+      assert.ok(e instanceof KbsError);
+      assert.equal(e.code, 'SCHEMA');
+      assert.equal(e.message, 'role dependency cycle: cyc1 -> cyc2 -> cyc1');
+      assert.equal(e.where(), `${join(DUP, 'roles/cyc2/meta/main.yml')}:1:16`);
+      return true;
+    },
+  );
+});
+
+test('includeRole (run time): role tasks with dependencies, handlers, tasks_from', () => {
+  const full = join(FIX, 'full');
+  const inc = includeRole({ name: 'web' }, full, {});
+  assert.equal(inc.block.role?.name, 'web');
+  assert.deepEqual(
+    inc.block.block.map((n) => (n.kind === 'block' ? `block:${n.role?.name}` : `${n.kind}:${(n as TaskNode).module}`)),
+    ['block:base', 'block:common', 'task:template', 'block:web'],
+  );
+  assert.deepEqual(inc.handlers.map((h) => h.kw.name), ['reload web']);
+  const from = includeRole({ name: 'web', tasks_from: 'extra' }, full, {});
+  assert.deepEqual(from.block.block.slice(2).map((n) => (n as TaskNode).module), ['copy']);
+  assert.throws(() => includeRole({ name: 'web', tasks_from: 'nope' }, full, {}), /role file tasks\/nope not found in role web/);
+});
+
+test('loadTaskFile (run time include_tasks): relative to the base dir, then the role tasks/', () => {
+  const full = join(FIX, 'full');
+  const nodes = loadTaskFile('tasks/dyn.yml', undefined, { baseDir: full });
+  assert.equal(nodes.length, 1);
+  assert.deepEqual((nodes[0] as TaskNode).args, { msg: '{{ item }}' });
+  assert.deepEqual(nodes[0].pos, { file: join(full, 'tasks/dyn.yml'), line: 1, col: 3 });
+  const role = includeRole({ name: 'web' }, full, {}).block.role!;
+  const extra = loadTaskFile('extra.yml', role, { baseDir: full });
+  assert.equal((extra[0] as TaskNode).role, role);
+  assert.throws(
+    () => loadTaskFile('missing.yml', undefined, { baseDir: full, pos: { file: 'site.yml', line: 9, col: 7 } }),
+    (e: unknown) => {
+      assert.ok(e instanceof KbsError);
+      assert.equal(e.code, 'NOT_FOUND');
+      assert.equal(e.message, 'task file "missing.yml" not found');
+      assert.equal(e.where(), 'site.yml:9:7');
+      assert.equal(e.hint, `looked for ${join(full, 'missing.yml')}`);
+      return true;
+    },
+  );
+});
