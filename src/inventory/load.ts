@@ -1,6 +1,15 @@
 /**
  * loadInventory: Ansible's YAML (or INI) inventory from a file or a folder of files, plus
  * group_vars/ and host_vars/ beside it and in `extraVarsDirs` (e.g. the playbook's folder).
+ *
+ * Choices where Ansible only warns or is silent (all are KbsErrors with file:line:col and a hint):
+ * - a name used for both a host and a group is an error (Ansible warns; patterns become ambiguous);
+ * - unknown keys in a group (not hosts/children/vars) are errors (Ansible warns and skips them);
+ * - a range whose end is before its start is an error (Ansible yields no hosts);
+ * - `hosts:`/`vars:`/`children:` as top-level keys are errors (Ansible reads them as group names).
+ * ansible_group_priority counts only when set in the inventory source, as in Ansible.
+ * Folders: .yml/.yaml/.json files are YAML, extension-less files are sniffed (INI or YAML), other
+ * files are skipped; a single file named *.ini is INI.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';

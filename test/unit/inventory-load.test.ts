@@ -1,11 +1,18 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventory } from '../../src/inventory/load.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/inventory');
+const temps: string[] = [];
+after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'kbs-inv-'));
+  temps.push(d);
+  return d;
+};
 const nested = () => loadInventory(join(FIX, 'nested/hosts.yml'));
 
 test('YAML inventory: hosts in definition order, ranges expanded, host:port', () => {
@@ -42,7 +49,7 @@ test('ungrouped holds the hosts that are only in all', () => {
   assert.deepEqual(inv.groups.get('ungrouped')!.hosts, ['bastion']);
   assert.deepEqual(inv.hosts.get('bastion')!.groups, ['all', 'ungrouped']);
   // a host listed under ungrouped and in a real group leaves ungrouped
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-inv-'));
+  const dir = tempDir();
   const f = join(dir, 'h.yml');
   writeFileSync(f, 'all:\n  children:\n    ungrouped:\n      hosts:\n        a:\n        b:\n    web:\n      hosts:\n        a:\n');
   const inv2 = loadInventory(f);
@@ -51,7 +58,7 @@ test('ungrouped holds the hosts that are only in all', () => {
 });
 
 test('an empty inventory still has all and ungrouped', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-inv-'));
+  const dir = tempDir();
   const f = join(dir, 'empty.yml');
   writeFileSync(f, '# nothing\n');
   const inv = loadInventory(f);
@@ -61,7 +68,7 @@ test('an empty inventory still has all and ungrouped', () => {
 });
 
 test('names are the text written in the file, not YAML 1.1 booleans or numbers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-inv-'));
+  const dir = tempDir();
   const f = join(dir, 'h.yml');
   writeFileSync(f, 'all:\n  children:\n    y:\n      hosts:\n        on:\n        1.10:\n        "quoted":\n');
   const inv = loadInventory(f);
@@ -70,7 +77,7 @@ test('names are the text written in the file, not YAML 1.1 booleans or numbers',
 });
 
 test('YAML anchors and merge keys in the inventory', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-inv-'));
+  const dir = tempDir();
   const f = join(dir, 'h.yml');
   writeFileSync(
     f,
@@ -105,7 +112,7 @@ test('the implicit localhost exists only when localhost is not an inventory host
   const inv = nested();
   assert.equal(inv.implicitLocalhost?.implicit, true);
   assert.deepEqual(inv.implicitLocalhost?.groups, []);
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-inv-'));
+  const dir = tempDir();
   const f = join(dir, 'h.yml');
   writeFileSync(f, 'all:\n  hosts:\n    localhost:\n      ansible_connection: local\n');
   assert.equal(loadInventory(f).implicitLocalhost, undefined);
