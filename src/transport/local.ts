@@ -1,7 +1,8 @@
 /** The local transport: ansible_connection=local and delegate_to: localhost. */
 import { spawn } from 'node:child_process';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
-import { becomeCommand, wrapCommand } from './shell.js';
+import { wrapCommand } from './shell.js';
+import { BecomeSession } from './become.js';
 
 export class LocalConnection implements Connection {
   readonly stats: ConnectionStats = { connects: 0, execs: 0 };
@@ -13,16 +14,22 @@ export class LocalConnection implements Connection {
   exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     this.stats.execs++;
     let full = wrapCommand(cmd, opts.env, opts.cwd);
-    let stdin: Buffer | undefined = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
+    const stdin: Buffer | undefined = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
     const asUser = opts.becomeUser ?? 'root';
     const alreadyThere = process.getuid?.() === 0 && asUser === 'root';
+    let become: BecomeSession | undefined;
+    // become.ts feeds the password only when sudo prompts, then the real stdin
+    const write = (data: Buffer | undefined, end: boolean) => {
+      if (!child.stdin.writable) return;
+      if (end) child.stdin.end(data);
+      else if (data) child.stdin.write(data);
+    };
     if (opts.become && !alreadyThere) {
-      const pw = this.becomePassword;
-      full = becomeCommand(full, opts.becomeUser, pw !== undefined);
-      if (pw !== undefined) stdin = Buffer.concat([Buffer.from(pw + '\n'), stdin ?? Buffer.alloc(0)]);
+      become = new BecomeSession(full, opts.becomeUser, this.becomePassword, stdin, write);
+      full = become.command;
     }
+    const child = spawn('/bin/sh', ['-c', full], { stdio: ['pipe', 'pipe', 'pipe'] });
     return new Promise((resolve) => {
-      const child = spawn('/bin/sh', ['-c', full], { stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
@@ -33,9 +40,10 @@ export class LocalConnection implements Connection {
           }, opts.timeoutMs)
         : undefined;
       child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
+      child.stderr.on('data', (d: Buffer) => err.push(become ? become.onStderr(d) : d));
       child.stdin.on('error', () => undefined);
-      child.stdin.end(stdin ?? undefined);
+      if (become) become.start();
+      else child.stdin.end(stdin ?? undefined);
       child.on('error', (e) => {
         if (timer) clearTimeout(timer);
         resolve({ rc: 127, stdout: '', stderr: String(e) });
@@ -45,7 +53,8 @@ export class LocalConnection implements Connection {
         const stdoutBuf = Buffer.concat(out);
         let stderr = Buffer.concat(err).toString('utf8');
         if (timedOut) stderr += `\ncommand timed out after ${opts.timeoutMs} ms`;
-        resolve({ rc: timedOut ? -1 : (code ?? -1), stdout: stdoutBuf.toString('utf8'), stderr, stdoutBuf });
+        const res: ExecResult = { rc: timedOut ? -1 : (code ?? -1), stdout: stdoutBuf.toString('utf8'), stderr, stdoutBuf };
+        resolve(become && !timedOut ? become.finish(res) : res);
       });
     });
   }

@@ -225,5 +225,7 @@ test('local connections come from the same pool', { skip }, async () => {
   const p = new ConnectionPool(optsFor(s));
   const c = await p.get({ name: 'localhost', type: 'local', address: 'localhost' });
   assert.equal((await c.exec('echo $((6*7))')).stdout, '42\n');
-  assert.deepEqual(p.totals(), { connects: 0, execs: 1 });
+  const b = await c.exec('whoami; cat', { become: true, becomeUser: 'kbstest', stdin: 'in' });
+  assert.deepEqual([b.rc, b.stdout, b.stderr], [0, 'kbstest\nin', '']);
+  assert.deepEqual(p.totals(), { connects: 0, execs: 2 });
 });
