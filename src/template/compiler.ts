@@ -1,0 +1,351 @@
+/**
+ * Parsing and code generation: nunjucks' parser and compiler, adjusted where Jinja2 semantics
+ * differ from nunjucks' JavaScript ones:
+ *  - every truth test (`if`, `and`, `or`, `not`, inline if) uses Python truthiness and raises on
+ *    undefined values;
+ *  - comparisons and arithmetic follow Python (`[1] + [2]`, `'1' == 1`, chained `a < b < c`);
+ *  - attribute lookups carry the expression text (`foo.bar`) so undefined errors can name it;
+ *  - dict literal keys are expressions (`{item.key: item.value}`), tuples become lists;
+ *  - `foo.0` indexes a list; `for` over a dict iterates its keys;
+ *  - a "native" mode captures the value of a single `{{ expr }}` instead of printing it.
+ */
+import { BaseCompiler, BaseParser, lexer, nodes, transformer, type NjNode, type NjToken } from './nunjucks.js';
+
+const LEXER_OPTS = { trimBlocks: true, lstripBlocks: false };
+
+/** Parser: nunjucks' postfix parsing plus `foo.0`, `foo.0.bar`, `foo.1.2` (the lexer reads "0." / "1.2" as floats). */
+class KbsParser extends BaseParser {
+  constructor(tokens: unknown) {
+    super(tokens);
+  }
+
+  parsePostfix(node: NjNode): NjNode {
+    const lit = (v: unknown, t: NjToken) => new nodes.Literal(t.lineno, t.colno, v);
+    let tok = this.peekToken() as NjToken | null;
+    while (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        const lookup = this.parseAggregate() as NjNode;
+        if (lookup.children.length > 1) this.fail('invalid index', tok.lineno, tok.colno);
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const val = this.nextToken() as NjToken | null;
+        if (!val) this.fail('expected name as lookup value, got end of expression', tok.lineno, tok.colno);
+        const v = val as NjToken;
+        if (v.type === lexer.TOKEN_SYMBOL) {
+          node = new nodes.LookupVal(tok.lineno, tok.colno, node, lit(v.value, v));
+        } else if (v.type === lexer.TOKEN_INT) {
+          node = new nodes.LookupVal(tok.lineno, tok.colno, node, lit(parseInt(v.value, 10), v));
+        } else if (v.type === lexer.TOKEN_FLOAT) {
+          const [a, b] = v.value.split('.');
+          node = new nodes.LookupVal(tok.lineno, tok.colno, node, lit(parseInt(a, 10), v));
+          if (b) {
+            node = new nodes.LookupVal(tok.lineno, tok.colno, node, lit(parseInt(b, 10), v));
+          } else {
+            // "0." swallowed the dot of ".bar": the next token is the attribute name
+            const attr = this.nextToken() as NjToken | null;
+            if (!attr || (attr.type !== lexer.TOKEN_SYMBOL && attr.type !== lexer.TOKEN_INT)) {
+              this.fail('expected name as lookup value', v.lineno, v.colno);
+            }
+            const at = attr as NjToken;
+            const key = at.type === lexer.TOKEN_INT ? parseInt(at.value, 10) : at.value;
+            node = new nodes.LookupVal(tok.lineno, tok.colno, node, lit(key, at));
+          }
+        } else {
+          this.fail('expected name as lookup value, got ' + v.value, v.lineno, v.colno);
+        }
+      } else {
+        break;
+      }
+      tok = this.peekToken();
+    }
+    return node;
+  }
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Jinja-like source text of an expression, for error messages ("foo.bar", "hostvars[host].x"). */
+export function exprText(node: NjNode | null | undefined): string {
+  if (!node) return '?';
+  switch (node.typename) {
+    case 'Symbol':
+      return String(node.value);
+    case 'Literal':
+      return typeof node.value === 'string' ? `'${node.value}'` : String(node.value);
+    case 'LookupVal': {
+      const target = exprText(node.target);
+      const v = node.val as NjNode;
+      if (v.typename === 'Literal' && typeof v.value === 'string' && IDENT.test(v.value)) return `${target}.${v.value}`;
+      return `${target}[${exprText(v)}]`;
+    }
+    case 'FunCall':
+      return `${exprText(node.name)}(...)`;
+    case 'Filter':
+      return `(${exprText(node.args?.children?.[0])} | ${exprText(node.name)})`;
+    default:
+      return '...';
+  }
+}
+
+interface Pseudo {
+  kbsPseudo: true;
+  typename: string;
+  target: NjNode;
+  dims?: number;
+}
+
+function pseudo(typename: string, target: NjNode, dims?: number): NjNode {
+  const p: Pseudo = { kbsPseudo: true, typename, target, dims };
+  return p as unknown as NjNode;
+}
+
+const ARITH: Record<string, string> = {
+  Add: '+',
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  FloorDiv: '//',
+  Mod: '%',
+  Pow: '**',
+  Concat: '~',
+};
+
+class KbsCompiler extends BaseCompiler {
+  native = false;
+
+  constructor(name: string, throwOnUndefined: boolean) {
+    super(name, throwOnUndefined);
+  }
+
+  assertType(node: NjNode, ...types: unknown[]): void {
+    if (node && (node as unknown as Pseudo).kbsPseudo) return;
+    super.assertType(node, ...types);
+  }
+
+  compileKbsTruthy(node: Pseudo, frame: unknown): void {
+    this._emit('runtime.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  compileKbsIter(node: Pseudo, frame: unknown): void {
+    this._emit('runtime.kbsIter(');
+    this.compile(node.target, frame);
+    this._emit(`, ${node.dims ?? 1})`);
+  }
+
+  compileIf(node: NjNode, frame: unknown, async?: boolean): void {
+    node.cond = pseudo('KbsTruthy', node.cond);
+    super.compileIf(node, frame, async);
+  }
+
+  compileInlineIf(node: NjNode, frame: unknown): void {
+    this._emit('(runtime.truthy(');
+    this.compile(node.cond, frame);
+    this._emit(') ? (');
+    this.compile(node.body, frame);
+    this._emit(') : (');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('""');
+    this._emit('))');
+  }
+
+  private logical(node: NjNode, frame: unknown, fn: string): void {
+    this._emit(`runtime.${fn}(`);
+    this.compile(node.left, frame);
+    this._emit(', function() { return ');
+    this.compile(node.right, frame);
+    this._emit('; })');
+  }
+
+  compileAnd(node: NjNode, frame: unknown): void {
+    this.logical(node, frame, 'kbsAnd');
+  }
+
+  compileOr(node: NjNode, frame: unknown): void {
+    this.logical(node, frame, 'kbsOr');
+  }
+
+  compileNot(node: NjNode, frame: unknown): void {
+    this._emit('!runtime.truthy(');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  /** `x is test` / `x is test(a, b)`; nunjucks drops the commas between test arguments. */
+  compileIs(node: NjNode, frame: unknown): void {
+    const right = node.right as NjNode;
+    const name = right.name ? right.name.value : right.value;
+    this._emit(`env.getTest(${JSON.stringify(String(name))}).call(context, `);
+    this.compile(node.left, frame);
+    if (right.args && right.args.children.length) {
+      this._emit(',');
+      this._compileAggregate(right.args, frame);
+    }
+    this._emit(') === true');
+  }
+
+  compileCompare(node: NjNode, frame: unknown): void {
+    this._emit('runtime.kbsCompare(');
+    this.compile(node.expr, frame);
+    for (const op of node.ops as NjNode[]) {
+      this._emit(`, ${JSON.stringify(op.type)}, `);
+      this.compile(op.expr, frame);
+    }
+    this._emit(')');
+  }
+
+  private binary(node: NjNode, frame: unknown): void {
+    this._emit(`runtime.kbsArith(${JSON.stringify(ARITH[node.typename])}, `);
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  }
+
+  compileAdd(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compileSub(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compileMul(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compileDiv(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compileFloorDiv(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compileMod(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compilePow(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+  compileConcat(n: NjNode, f: unknown): void {
+    this.binary(n, f);
+  }
+
+  compileNeg(node: NjNode, frame: unknown): void {
+    this._emit('runtime.kbsUnary("-", ');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  compilePos(node: NjNode, frame: unknown): void {
+    this._emit('runtime.kbsUnary("+", ');
+    this.compile(node.target, frame);
+    this._emit(')');
+  }
+
+  compileLookupVal(node: NjNode, frame: unknown): void {
+    const val = node.val as NjNode;
+    if (val && val.typename === 'Slice') {
+      this._emit('runtime.kbsSlice((');
+      this._compileExpression(node.target, frame);
+      this._emit('),');
+      this.compile(val, frame);
+      this._emit(')');
+      return;
+    }
+    this._emit('runtime.memberLookup((');
+    this._compileExpression(node.target, frame);
+    this._emit('),');
+    this._compileExpression(val, frame);
+    this._emit(`, ${JSON.stringify(exprText(node))})`);
+  }
+
+  /** `(a, b)` is a tuple in Jinja: a list here. `(a)` is grouping. */
+  compileGroup(node: NjNode, frame: unknown): void {
+    if (node.children.length === 1) this._compileAggregate(node, frame, '(', ')');
+    else this._compileAggregate(node, frame, '[', ']');
+  }
+
+  /** Dict literal: keys are expressions in Jinja2 (`{name: 1}` uses the variable `name`). */
+  compileDict(node: NjNode, frame: unknown): void {
+    this._emit('runtime.kbsDict([');
+    node.children.forEach((pair: NjNode, i: number) => {
+      if (i > 0) this._emit(',');
+      this._emit('[');
+      this._compileExpression(pair.key, frame);
+      this._emit(',');
+      this._compileExpression(pair.value, frame);
+      this._emit(']');
+    });
+    this._emit('])');
+  }
+
+  /** Keyword arguments keep nunjucks' form: names are literal. */
+  compileKeywordArgs(node: NjNode, frame: unknown): void {
+    this._emit('runtime.makeKeywordArgs(');
+    BaseCompiler.prototype.compileDict.call(this, node, frame);
+    this._emit(')');
+  }
+
+  compileFor(node: NjNode, frame: unknown): void {
+    const dims = node.name && node.name.typename === 'Array' ? node.name.children.length : 1;
+    node.arr = pseudo('KbsIter', node.arr, dims);
+    super.compileFor(node, frame);
+  }
+
+  compileOutput(node: NjNode, frame: unknown): void {
+    if (!this.native) {
+      super.compileOutput(node, frame);
+      return;
+    }
+    for (const child of node.children) {
+      if (child.typename === 'TemplateData') continue;
+      this._emit('context.native = ');
+      this.compile(child, frame);
+      this._emitLine(';');
+    }
+  }
+}
+
+/** The JavaScript entry points of a compiled template. */
+export interface CompiledProps {
+  root: (env: unknown, context: unknown, frame: unknown, runtime: unknown, cb: (err: unknown, res: unknown) => void) => void;
+  [block: string]: unknown;
+}
+
+export function parse(source: string): NjNode {
+  const parser = new KbsParser(lexer.lex(source, LEXER_OPTS));
+  return parser.parseAsRoot() as NjNode;
+}
+
+/**
+ * If the template is a single `{{ expr }}` with only whitespace (or comments) around it, return
+ * the text before and after it; otherwise undefined.
+ */
+export function singleExpression(root: NjNode): { lead: string; trail: string } | undefined {
+  let lead = '';
+  let trail = '';
+  let seen = 0;
+  for (const child of root.children) {
+    if (child.typename !== 'Output') return undefined;
+    for (const c of child.children) {
+      if (c.typename === 'TemplateData') {
+        const text = String(c.value ?? '');
+        if (text.trim() !== '') return undefined;
+        if (seen) trail += text;
+        else lead += text;
+      } else if (++seen > 1) return undefined;
+    }
+  }
+  return seen === 1 ? { lead, trail } : undefined;
+}
+
+/** Compile a parsed template to its JavaScript functions. */
+export function compileAst(ast: NjNode, native: boolean, name = 'template'): CompiledProps {
+  const tree = transformer.transform(ast, [], name);
+  const c = new KbsCompiler(name, false);
+  c.native = native;
+  c.compile(tree);
+  const code: string = c.getCode();
+  return new Function(code)() as CompiledProps;
+}

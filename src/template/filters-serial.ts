@@ -1,0 +1,140 @@
+/** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
+import { Document, isCollection, isPair, isScalar, parse as yamlParse, parseAllDocuments, visit } from 'yaml';
+import { bind } from './args.js';
+import type { Filter } from './filters-text.js';
+import { isSafeString } from './nunjucks.js';
+import { isStr, pyType, templateError, truthy } from './python.js';
+import { Undefined } from './undefined.js';
+
+interface JsonOpts {
+  indent: number | null;
+  sortKeys: boolean;
+  ensureAscii: boolean;
+  itemSep: string;
+  keySep: string;
+}
+
+function jsonString(s: string, ensureAscii: boolean): string {
+  const out = JSON.stringify(s);
+  if (!ensureAscii) return out;
+  return out.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+function jsonNumber(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  return String(n);
+}
+
+/** Python json.dumps. */
+export function pyJson(v: unknown, o: JsonOpts, level = 0, seen = new Set<object>()): string {
+  if (v instanceof Undefined) throw v.error();
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return jsonNumber(v);
+  if (typeof v === 'string' || isSafeString(v)) return jsonString(String(v), o.ensureAscii);
+  if (typeof v !== 'object') throw templateError(`Object of type ${pyType(v)} is not JSON serializable`);
+  if (seen.has(v)) throw templateError('Circular reference detected');
+  seen.add(v);
+  try {
+    const nl = o.indent === null ? '' : '\n' + ' '.repeat(o.indent * (level + 1));
+    const end = o.indent === null ? '' : '\n' + ' '.repeat(o.indent * level);
+    if (Array.isArray(v)) {
+      if (!v.length) return '[]';
+      return '[' + nl + v.map((x) => pyJson(x, o, level + 1, seen)).join(o.itemSep + nl) + end + ']';
+    }
+    let keys = Object.keys(v);
+    if (!keys.length) return '{}';
+    if (o.sortKeys) keys = keys.sort();
+    const parts = keys.map((k) => jsonString(k, o.ensureAscii) + o.keySep + pyJson((v as Record<string, unknown>)[k], o, level + 1, seen));
+    return '{' + nl + parts.join(o.itemSep + nl) + end + '}';
+  } finally {
+    seen.delete(v);
+  }
+}
+
+function jsonOpts(indent: unknown, sortKeys: unknown, ensureAscii: unknown, nice: boolean): JsonOpts {
+  const ind = indent === null || indent === undefined ? null : Number(indent);
+  return {
+    indent: ind,
+    sortKeys: truthy(sortKeys),
+    ensureAscii: truthy(ensureAscii),
+    itemSep: ind === null && !nice ? ', ' : ',',
+    keySep: ': ',
+  };
+}
+
+/** Plain data for YAML output (SafeString -> string, Undefined raises). */
+function plainData(v: unknown): unknown {
+  if (v instanceof Undefined) throw v.error();
+  if (isSafeString(v)) return String(v);
+  if (Array.isArray(v)) return v.map(plainData);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = plainData((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+function isLeaf(item: unknown): boolean {
+  if (isPair(item)) return item.value === null || isScalar(item.value);
+  return isScalar(item);
+}
+
+function toYaml(v: unknown, indent: number, nice: boolean): string {
+  const doc = new Document(plainData(v), { version: '1.1' });
+  if (!nice) {
+    // PyYAML's default_flow_style=None: collections holding only scalars are written inline
+    visit(doc, {
+      Collection(_key, node) {
+        if (isCollection(node) && node.items.length && node.items.every(isLeaf)) node.flow = true;
+      },
+    });
+  }
+  return doc.toString({ indent, lineWidth: 0, flowCollectionPadding: false });
+}
+
+export const SERIAL_FILTERS: Record<string, Filter> = {
+  to_json(v, ...args) {
+    const a = bind('to_json', args, { indent: null as unknown, sort_keys: false as unknown, ensure_ascii: true as unknown });
+    return pyJson(v, jsonOpts(a.indent, a.sort_keys, a.ensure_ascii, false));
+  },
+  to_nice_json(v, ...args) {
+    const a = bind('to_nice_json', args, { indent: 4 as unknown, sort_keys: true as unknown, ensure_ascii: true as unknown });
+    return pyJson(v, jsonOpts(a.indent, a.sort_keys, a.ensure_ascii, true));
+  },
+  from_json(v) {
+    if (!isStr(v)) throw templateError(`from_json expects a string, got ${pyType(v)}`);
+    try {
+      return JSON.parse(String(v));
+    } catch {
+      // no excerpt of the input: it may hold secrets
+      throw templateError('from_json: the value is not valid JSON');
+    }
+  },
+  to_yaml(v, ...args) {
+    const a = bind('to_yaml', args, { indent: 2 as unknown, default_flow_style: null as unknown });
+    return toYaml(v, Number(a.indent), a.default_flow_style === false);
+  },
+  to_nice_yaml(v, ...args) {
+    const a = bind('to_nice_yaml', args, { indent: 4 as unknown, width: null as unknown });
+    return toYaml(v, Number(a.indent), true);
+  },
+  from_yaml(v) {
+    if (!isStr(v)) throw templateError(`from_yaml expects a string, got ${pyType(v)}`);
+    try {
+      return yamlParse(String(v), { version: '1.1' }) ?? null;
+    } catch {
+      throw templateError('from_yaml: the value is not valid YAML');
+    }
+  },
+  from_yaml_all(v) {
+    if (!isStr(v)) throw templateError(`from_yaml_all expects a string, got ${pyType(v)}`);
+    const docs = parseAllDocuments(String(v), { version: '1.1' });
+    const list = Array.isArray(docs) ? docs : [];
+    if (list.some((d) => d.errors.length)) throw templateError('from_yaml_all: the value is not valid YAML');
+    return list.map((d) => d.toJS() ?? null);
+  },
+};

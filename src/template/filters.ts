@@ -1,0 +1,58 @@
+/**
+ * The filter table: Ansible/Jinja2 filters (filters-text, filters-data, filters-serial), the ones
+ * that handle undefined values (default, mandatory), and a few harmless nunjucks built-ins.
+ */
+import { createRequire } from 'node:module';
+import { KbsError } from '../errors.js';
+import { bind } from './args.js';
+import { DATA_FILTERS } from './filters-data.js';
+import { SERIAL_FILTERS } from './filters-serial.js';
+import { type Filter, TEXT_FILTERS } from './filters-text.js';
+import { pyStr, truthy } from './python.js';
+import { Undefined } from './undefined.js';
+import { versionCompare } from './version.js';
+
+/** Filters that receive undefined values instead of raising. */
+export const UNDEFINED_OK_FILTERS = new Set(['default', 'd', 'mandatory']);
+
+function defaultFilter(value: unknown, ...args: unknown[]): unknown {
+  const a = bind('default', args, { default_value: '' as unknown, boolean: false });
+  if (value instanceof Undefined) return a.default_value;
+  if (truthy(a.boolean) && !truthy(value)) return a.default_value;
+  return value;
+}
+
+const CORE_FILTERS: Record<string, Filter> = {
+  default: defaultFilter,
+  d: defaultFilter,
+  mandatory(value, ...args) {
+    const a = bind('mandatory', args, { msg: null as unknown });
+    if (value instanceof Undefined) {
+      const msg = a.msg === null ? `Mandatory variable '${value.name}' not defined.` : pyStr(a.msg);
+      throw new KbsError('UNDEFINED', msg, { hint: `set '${value.name}' (vars, inventory, -e)`, detail: { variable: value.name } });
+    }
+    return value;
+  },
+  ternary(value, ...args) {
+    const a = bind('ternary', args, { true_val: null as unknown, false_val: null as unknown, none_val: null as unknown });
+    if ((value === null || value === undefined) && a.none_val !== null) return a.none_val;
+    return truthy(value) ? a.true_val : a.false_val;
+  },
+  version_compare(value, ...args) {
+    const a = bind('version_compare', args, { version: '' as unknown, operator: 'eq' as unknown, strict: false as unknown, version_type: null as unknown });
+    return versionCompare(value, a.version, a.operator, a.strict, a.version_type);
+  },
+};
+
+const require = createRequire(import.meta.url);
+const njFilters = require('nunjucks/src/filters.js') as Record<string, Filter>;
+const NUNJUCKS_EXTRAS = ['batch', 'center', 'escape', 'e', 'safe', 'forceescape', 'nl2br', 'slice', 'striptags', 'truncate', 'urlencode', 'urlize', 'wordcount'];
+
+export const FILTERS: Record<string, Filter> = Object.assign(
+  Object.create(null) as Record<string, Filter>,
+  Object.fromEntries(NUNJUCKS_EXTRAS.map((n) => [n, njFilters[n]])),
+  TEXT_FILTERS,
+  DATA_FILTERS,
+  SERIAL_FILTERS,
+  CORE_FILTERS,
+);

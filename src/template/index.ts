@@ -1,0 +1,300 @@
+/**
+ * The templater: Jinja2 syntax through nunjucks, with Ansible's filters, tests, lookups and strict
+ * undefined variables. See types.ts for the contract.
+ *
+ *   const t = createTemplater();
+ *   t.render('{{ groups["masters"] | length }}', vars)   // -> 3 (native value)
+ *   t.condition('ansible_os_family == "Debian"', vars)   // -> true
+ */
+import { KbsError } from '../errors.js';
+import { compileAst, parse, singleExpression, type CompiledProps } from './compiler.js';
+import { createEnv, OMIT } from './env.js';
+import { isSafeString, njRuntime, TemplateError } from './nunjucks.js';
+import { type Dict, isDict, outputStr, setKey, truthy } from './python.js';
+import { KbsContext, kbsRuntime, type KbsEnv } from './runtime.js';
+import type { TemplateContext, Templater } from './types.js';
+import { Undefined } from './undefined.js';
+
+export { OMIT } from './env.js';
+export { isUndefinedError, Undefined } from './undefined.js';
+export type { TemplateContext, Templater } from './types.js';
+
+export interface TemplaterOptions {
+  /** base directory for relative lookup('file') paths; default: the playbook_dir variable, else cwd */
+  lookupBase?: string;
+  /** maximum number of compiled templates kept (default 10000) */
+  cacheSize?: number;
+}
+
+export interface TemplaterStats {
+  /** number of template compilations (each distinct source is compiled once) */
+  compiles: number;
+  /** number of renders served from the compile cache */
+  hits: number;
+}
+
+export interface KbsTemplater extends Templater {
+  readonly stats: TemplaterStats;
+}
+
+interface Compiled {
+  props: CompiledProps;
+  /** set when the template is a single {{ expr }}: the whitespace around it */
+  single?: { lead: string; trail: string };
+}
+
+const MARKUP = /\{\{|\{%|\{#/;
+
+export function isTemplate(value: unknown): boolean {
+  return typeof value === 'string' && MARKUP.test(value);
+}
+
+/** Ansible's truthiness of a condition's value ('yes'/'no'/'on'/'off' strings count as booleans). */
+export function ansibleTruthy(v: unknown): boolean {
+  if (typeof v === 'string' || isSafeString(v)) {
+    const s = String(v).trim().toLowerCase();
+    if (s === 'true' || s === 'yes' || s === 'on' || s === '1') return true;
+    if (s === 'false' || s === 'no' || s === 'off' || s === '0' || s === '') return false;
+    return true;
+  }
+  return truthy(v);
+}
+
+const BOOL_WORDS: Record<string, boolean> = { true: true, yes: true, on: true, false: false, no: false, off: false };
+
+/** Values out of a native template: strings for SafeStrings, null for JS undefined; Undefined raises. */
+function finalize(v: unknown, seen: Set<object> = new Set()): unknown {
+  if (v instanceof Undefined) throw v.error();
+  if (v === undefined) return null;
+  if (isSafeString(v)) return String(v);
+  if (typeof v !== 'object' || v === null) return v;
+  if (seen.has(v)) return v;
+  seen.add(v);
+  if (Array.isArray(v)) {
+    let out = v;
+    v.forEach((x, i) => {
+      const y = finalize(x, seen);
+      if (y !== x) {
+        if (out === v) out = v.slice();
+        out[i] = y;
+      }
+    });
+    return out;
+  }
+  let out = v as Dict;
+  for (const k of Object.keys(v)) {
+    const x = (v as Dict)[k];
+    const y = finalize(x, seen);
+    if (y !== x) {
+      if (out === v) out = { ...(v as Dict) };
+      setKey(out, k, y);
+    }
+  }
+  return out;
+}
+
+/** Remove OMIT values: dict entries and list items whose value is OMIT, recursively (Ansible's remove_omit). */
+export function removeOmit(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((x) => x !== OMIT).map(removeOmit);
+  if (isDict(value)) {
+    const out: Dict = {};
+    for (const k of Object.keys(value)) if (value[k] !== OMIT) setKey(out, k, removeOmit(value[k]));
+    return out;
+  }
+  return value;
+}
+
+const decorated = new WeakSet<KbsError>();
+
+function excerpt(source: string, line?: number): string {
+  const lines = source.split('\n');
+  const text = (line && lines[line - 1] !== undefined ? lines[line - 1] : lines[0]).trim();
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}
+
+/** Turn anything thrown while compiling or rendering into a KbsError with the caller's position. */
+function toKbsError(err: unknown, ctx: TemplateContext | undefined, source: string, phase: 'compile' | 'render'): KbsError {
+  const prefix = ctx?.task ? `task "${ctx.task}": ` : '';
+  if (err instanceof KbsError) {
+    if (decorated.has(err)) return err;
+    const e = new KbsError(err.code, prefix + err.message, {
+      pos: err.pos ?? ctx?.pos,
+      host: err.host,
+      hint: err.hint,
+      detail: err.detail,
+      cause: err.cause,
+    });
+    decorated.add(e);
+    return e;
+  }
+  const raw = err instanceof Error ? err.message : String(err);
+  const lineno = (err as { lineno?: number }).lineno;
+  const colno = (err as { colno?: number }).colno;
+  const where = lineno ? ` (template line ${lineno}${colno ? `, column ${colno}` : ''})` : '';
+  const e =
+    phase === 'compile' || err instanceof TemplateError
+      ? new KbsError('TEMPLATE', `${prefix}template syntax error: ${raw}${where}`, {
+          pos: ctx?.pos,
+          hint: `check the Jinja2 syntax in: ${excerpt(source, lineno)}`,
+        })
+      : new KbsError('TEMPLATE', `${prefix}template error: ${raw}`, { pos: ctx?.pos, cause: err });
+  decorated.add(e);
+  return e;
+}
+
+class TemplaterImpl implements KbsTemplater {
+  readonly stats: TemplaterStats = { compiles: 0, hits: 0 };
+  private readonly cache = new Map<string, Compiled>();
+  private readonly exprCache = new Map<string, Compiled>();
+  private readonly env: KbsEnv;
+  private readonly max: number;
+
+  constructor(opts: TemplaterOptions) {
+    this.env = createEnv(opts.lookupBase, (s, v, c) => this.renderString(s, v, c));
+    this.max = opts.cacheSize ?? 10000;
+  }
+
+  isTemplate(value: unknown): boolean {
+    return isTemplate(value);
+  }
+
+  render(value: unknown, vars: Dict, ctx?: TemplateContext): unknown {
+    if (typeof value === 'string') return this.renderValue(value, vars, ctx);
+    if (Array.isArray(value)) return value.map((v) => this.render(v, vars, ctx));
+    if (isDict(value)) {
+      const out: Dict = {};
+      for (const k of Object.keys(value)) {
+        const key = isTemplate(k) ? this.renderString(k, vars, ctx) : k;
+        setKey(out, key, this.render(value[k], vars, ctx));
+      }
+      return out;
+    }
+    return value;
+  }
+
+  renderString(source: string, vars: Dict, ctx?: TemplateContext): string {
+    if (!isTemplate(source)) return source;
+    const c = this.compiled(source, ctx);
+    if (c.single) {
+      const v = this.run(c, vars, ctx, source);
+      return c.single.lead + this.guard(() => outputStr(v), ctx, source) + c.single.trail;
+    }
+    return this.run(c, vars, ctx, source) as string;
+  }
+
+  evaluate(expr: string, vars: Dict, ctx?: TemplateContext): unknown {
+    if (typeof expr !== 'string') return expr;
+    const text = expr.trim();
+    if (isTemplate(text)) {
+      const c = this.compiled(text, ctx);
+      if (c.single) return this.guard(() => finalize(this.run(c, vars, ctx, text)), ctx, text);
+      // "{{ a }} == {{ b }}": render first, then evaluate the result (as Ansible does)
+      return this.evaluateBare(this.renderString(text, vars, ctx).trim(), vars, ctx);
+    }
+    return this.evaluateBare(text, vars, ctx);
+  }
+
+  condition(expr: unknown, vars: Dict, ctx?: TemplateContext): boolean {
+    if (expr === null || expr === undefined) return true; // no condition (Ansible)
+    if (typeof expr === 'boolean') return expr;
+    if (typeof expr === 'number') return expr !== 0;
+    if (Array.isArray(expr)) return expr.every((e) => this.condition(e, vars, ctx));
+    if (typeof expr !== 'string') {
+      throw toKbsError(new KbsError('TEMPLATE', `a condition must be a string, boolean or list, not ${typeof expr}`), ctx, '', 'render');
+    }
+    const text = expr.trim();
+    if (text === '') return true; // an empty condition is no condition (Ansible)
+    const word = BOOL_WORDS[text.toLowerCase()];
+    if (word !== undefined) return word;
+    const v = this.evaluate(text, vars, ctx);
+    return this.guard(() => ansibleTruthy(v), ctx, text);
+  }
+
+  private evaluateBare(expr: string, vars: Dict, ctx?: TemplateContext): unknown {
+    if (expr === '') throw toKbsError(new KbsError('TEMPLATE', 'empty expression'), ctx, expr, 'render');
+    let c = this.exprCache.get(expr);
+    if (c) this.stats.hits++;
+    else {
+      const source = `{{ ${expr} }}`;
+      c = this.compile(source, ctx, true);
+      if (!c.single) {
+        throw toKbsError(new Error(`'${expr}' is not a single expression`), ctx, expr, 'compile');
+      }
+      this.remember(this.exprCache, expr, c);
+    }
+    return this.guard(() => finalize(this.run(c, vars, ctx, expr)), ctx, expr);
+  }
+
+  private renderValue(source: string, vars: Dict, ctx?: TemplateContext): unknown {
+    if (!isTemplate(source)) return source;
+    const c = this.compiled(source, ctx);
+    if (!c.single) return this.run(c, vars, ctx, source);
+    const v = this.run(c, vars, ctx, source);
+    if (typeof v === 'string' || isSafeString(v)) return c.single.lead + String(v) + c.single.trail;
+    return this.guard(() => finalize(v), ctx, source);
+  }
+
+  private compiled(source: string, ctx?: TemplateContext): Compiled {
+    const hit = this.cache.get(source);
+    if (hit) {
+      this.stats.hits++;
+      return hit;
+    }
+    const c = this.compile(source, ctx, false);
+    this.remember(this.cache, source, c);
+    return c;
+  }
+
+  private remember(map: Map<string, Compiled>, key: string, c: Compiled): void {
+    if (map.size >= this.max) map.delete(map.keys().next().value as string);
+    map.set(key, c);
+  }
+
+  private compile(source: string, ctx: TemplateContext | undefined, expression: boolean): Compiled {
+    try {
+      const ast = parse(source);
+      const single = singleExpression(ast);
+      this.stats.compiles++;
+      if (expression && !single) return { props: compileAst(ast, false) };
+      return { props: compileAst(ast, !!single), single };
+    } catch (e) {
+      throw toKbsError(e, ctx, expression ? source.slice(3, -3) : source, 'compile');
+    }
+  }
+
+  private run(c: Compiled, vars: Dict, ctx: TemplateContext | undefined, source: string): unknown {
+    const context = new KbsContext(vars ?? {}, this.env, ctx);
+    context.blocks = c.props as unknown as Dict;
+    const frame = new njRuntime.Frame();
+    frame.topLevel = true;
+    let error: unknown;
+    let output: unknown;
+    let done = false;
+    try {
+      c.props.root(this.env, context, frame, kbsRuntime, (err, res) => {
+        done = true;
+        error = err;
+        output = res;
+      });
+    } catch (e) {
+      error = e;
+      done = true;
+    }
+    if (error) throw toKbsError(error, ctx, source, 'render');
+    if (!done) throw toKbsError(new KbsError('INTERNAL', 'template did not finish synchronously'), ctx, source, 'render');
+    return c.single ? context.native : output;
+  }
+
+  private guard<T>(fn: () => T, ctx: TemplateContext | undefined, source: string): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw toKbsError(e, ctx, source, 'render');
+    }
+  }
+}
+
+/** Create a templater. Each instance has its own compile cache. */
+export function createTemplater(opts: TemplaterOptions = {}): KbsTemplater {
+  return new TemplaterImpl(opts);
+}

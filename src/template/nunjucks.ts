@@ -1,0 +1,75 @@
+/**
+ * Typed access to the nunjucks internals kbs builds on (lexer, parser, compiler, nodes, runtime).
+ * nunjucks is CommonJS without type declarations for its internals, so the few shapes we touch are
+ * declared here and nowhere else.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** An AST node; fields vary by node type, so they are looked up by name. */
+export interface NjNode {
+  typename: string;
+  lineno: number;
+  colno: number;
+  children: NjNode[];
+  value: unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [field: string]: any;
+}
+
+export interface NjFrame {
+  lookup(name: string): unknown;
+  set(name: string, val: unknown, resolveUp?: boolean): void;
+  push(isolate?: boolean): NjFrame;
+  topLevel: boolean;
+}
+
+export interface NjToken {
+  type: string;
+  value: string;
+  lineno: number;
+  colno: number;
+}
+
+interface NunjucksModule {
+  lexer: { lex(src: string, opts?: object): unknown } & Record<string, string>;
+  parser: { Parser: unknown };
+  compiler: { Compiler: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  nodes: Record<string, new (...args: any[]) => NjNode>;
+  runtime: Record<string, unknown> & {
+    Frame: new (parent?: NjFrame, isolate?: boolean) => NjFrame;
+    SafeString: new (s: string) => object;
+  };
+  lib: { TemplateError: new (msg: string, lineno?: number, colno?: number) => Error };
+  installJinjaCompat(): void;
+}
+
+export const nj = require('nunjucks') as NunjucksModule;
+export const transformer = require('nunjucks/src/transformer.js') as {
+  transform(ast: NjNode, asyncFilters: string[], name?: string): NjNode;
+};
+export const lexer = nj.lexer;
+export const nodes = nj.nodes;
+export const njRuntime = nj.runtime;
+export const TemplateError = nj.lib.TemplateError;
+
+// Slice syntax (`x[1:]`) lives in nunjucks' jinja-compat layer, which patches the parser and
+// compiler prototypes once. Its runtime parts are unused: kbs passes its own runtime object.
+nj.installJinjaCompat();
+
+// The base classes kbs subclasses (untyped JavaScript).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const BaseParser = nj.parser.Parser as any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const BaseCompiler = nj.compiler.Compiler as any;
+
+/** True for the keyword-arguments object nunjucks passes last to filters and calls. */
+export function isKwargs(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, '__keywords');
+}
+
+export function isSafeString(v: unknown): v is object {
+  return v instanceof njRuntime.SafeString;
+}

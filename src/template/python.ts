@@ -1,0 +1,374 @@
+/**
+ * Python semantics for template values: str()/repr(), truthiness, equality and ordering,
+ * operators (+ - * / // % ** ~) and type names. Jinja2 (and so Ansible) follows Python here, and
+ * JavaScript does not: `[] + []`, `'1' == 1`, `bool([])`, `str(True)` all differ.
+ */
+import { KbsError } from '../errors.js';
+import { isSafeString } from './nunjucks.js';
+import { Undefined } from './undefined.js';
+
+export type Dict = Record<string, unknown>;
+
+export function isDict(v: unknown): v is Dict {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !isSafeString(v);
+}
+
+/** A string, including nunjucks' SafeString (produced by macros). */
+export function isStr(v: unknown): boolean {
+  return typeof v === 'string' || isSafeString(v);
+}
+
+export function templateError(message: string, hint?: string): KbsError {
+  return new KbsError('TEMPLATE', message, hint ? { hint } : {});
+}
+
+/** Key test that sees own and inherited keys but not Object.prototype's builtins. */
+export function hasKey(obj: object, key: string): boolean {
+  if (Object.prototype.hasOwnProperty.call(obj, key)) return true;
+  if (!(key in obj)) return false;
+  return !(key in Object.prototype) || (obj as Dict)[key] !== (Object.prototype as Dict)[key];
+}
+
+/** Python type name of a value (type_debug, error messages). */
+export function pyType(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (v instanceof Undefined) return 'Undefined';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (isStr(v)) return 'str';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'function') return 'function';
+  return 'dict';
+}
+
+function reprString(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + quote;
+}
+
+function reprNumber(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  return String(n);
+}
+
+/** Python repr(), used for values inside lists/dicts and for `{{ [1, 'a'] }}`. */
+export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
+  if (v instanceof Undefined) throw v.error();
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return reprNumber(v);
+  if (typeof v === 'string') return reprString(v);
+  if (isSafeString(v)) return reprString(String(v));
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'function') return '<function>';
+  if (typeof v !== 'object') return String(v);
+  if (seen.has(v)) return Array.isArray(v) ? '[...]' : '{...}';
+  seen.add(v);
+  try {
+    if (Array.isArray(v)) return '[' + v.map((x) => pyRepr(x, seen)).join(', ') + ']';
+    const parts: string[] = [];
+    for (const k of Object.keys(v)) parts.push(`${reprString(k)}: ${pyRepr((v as Dict)[k], seen)}`);
+    return '{' + parts.join(', ') + '}';
+  } finally {
+    seen.delete(v);
+  }
+}
+
+/** Python str(). */
+export function pyStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (isSafeString(v)) return String(v);
+  return pyRepr(v);
+}
+
+/** What `{{ x }}` prints inside a larger string: like str(), but None prints as '' (Ansible). */
+export function outputStr(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return pyStr(v);
+}
+
+/** Python truthiness (bool(x)); an Undefined value raises. */
+export function truthy(v: unknown): boolean {
+  if (v instanceof Undefined) throw v.error();
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v.length > 0;
+  if (isSafeString(v)) return String(v).length > 0;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
+function isNum(v: unknown): v is number | boolean {
+  return typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Python ==. Raises on Undefined. */
+export function pyEquals(a: unknown, b: unknown): boolean {
+  if (a instanceof Undefined) throw a.error();
+  if (b instanceof Undefined) throw b.error();
+  if (a === b) return true;
+  if (a === null || a === undefined) return b === null || b === undefined;
+  if (b === null || b === undefined) return false;
+  if (isNum(a) && isNum(b)) return Number(a) === Number(b);
+  if (isStr(a) && isStr(b)) return String(a) === String(b);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  }
+  if (isDict(a) && isDict(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => hasKey(b, k) && pyEquals(a[k], b[k]));
+  }
+  return false;
+}
+
+function typeMismatch(op: string, a: unknown, b: unknown): KbsError {
+  return templateError(`'${op}' not supported between instances of '${pyType(a)}' and '${pyType(b)}'`);
+}
+
+/** Python ordering: -1, 0, 1. Raises for unorderable types, like Python 3. */
+export function pyOrder(a: unknown, b: unknown, op = '<'): number {
+  if (a instanceof Undefined) throw a.error();
+  if (b instanceof Undefined) throw b.error();
+  if (isNum(a) && isNum(b)) {
+    const x = Number(a);
+    const y = Number(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (isStr(a) && isStr(b)) {
+    const x = String(a);
+    const y = String(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      if (!pyEquals(a[i], b[i])) return pyOrder(a[i], b[i], op);
+    }
+    return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
+  }
+  throw typeMismatch(op, a, b);
+}
+
+/** A comparison operator of Jinja (`==`, `!=`, `<`, `<=`, `>`, `>=`). */
+export function pyCompare(op: string, a: unknown, b: unknown): boolean {
+  switch (op) {
+    case '==':
+    case '===':
+      return pyEquals(a, b);
+    case '!=':
+    case '!==':
+      return !pyEquals(a, b);
+    case '<':
+      return pyOrder(a, b, op) < 0;
+    case '<=':
+      return pyOrder(a, b, op) <= 0;
+    case '>':
+      return pyOrder(a, b, op) > 0;
+    case '>=':
+      return pyOrder(a, b, op) >= 0;
+    default:
+      throw templateError(`unknown comparison operator '${op}'`);
+  }
+}
+
+/** Python `x in container`. */
+export function pyIn(item: unknown, container: unknown): boolean {
+  if (item instanceof Undefined) throw item.error();
+  if (container instanceof Undefined) throw container.error();
+  if (isStr(container)) {
+    if (!isStr(item)) throw templateError(`'in <string>' requires string as left operand, not ${pyType(item)}`);
+    return String(container).includes(String(item));
+  }
+  if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
+  if (isDict(container)) {
+    if (typeof item === 'string' || typeof item === 'number') return hasKey(container, String(item));
+    return false;
+  }
+  throw templateError(`argument of type '${pyType(container)}' is not iterable`);
+}
+
+function num(op: string, a: unknown, b: unknown): [number, number] {
+  if (isNum(a) && isNum(b)) return [Number(a), Number(b)];
+  throw templateError(`unsupported operand type(s) for ${op}: '${pyType(a)}' and '${pyType(b)}'`);
+}
+
+function repeat<T>(seq: T[] | string, n: unknown, op: string, other: unknown): T[] | string {
+  if (typeof n !== 'number' || !Number.isInteger(n)) {
+    throw templateError(`can't multiply sequence by non-int of type '${pyType(other)}'`);
+  }
+  if (typeof seq === 'string') return n > 0 ? seq.repeat(n) : '';
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(...seq);
+  void op;
+  return out;
+}
+
+/** Binary operators of Jinja with Python semantics. */
+export function pyArith(op: string, a: unknown, b: unknown): unknown {
+  if (a instanceof Undefined) throw a.error();
+  if (b instanceof Undefined) throw b.error();
+  if (isSafeString(a)) a = String(a);
+  if (isSafeString(b)) b = String(b);
+  switch (op) {
+    case '~':
+      return outputStr(a) + outputStr(b);
+    case '+':
+      if (typeof a === 'string' && typeof b === 'string') return a + b;
+      if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+      {
+        const [x, y] = num(op, a, b);
+        return x + y;
+      }
+    case '-': {
+      const [x, y] = num(op, a, b);
+      return x - y;
+    }
+    case '*':
+      if (typeof a === 'string' || Array.isArray(a)) return repeat(a, b, op, b);
+      if (typeof b === 'string' || Array.isArray(b)) return repeat(b, a, op, a);
+      {
+        const [x, y] = num(op, a, b);
+        return x * y;
+      }
+    case '/': {
+      const [x, y] = num(op, a, b);
+      if (y === 0) throw templateError('division by zero');
+      return x / y;
+    }
+    case '//': {
+      const [x, y] = num(op, a, b);
+      if (y === 0) throw templateError('integer division or modulo by zero');
+      return Math.floor(x / y);
+    }
+    case '%': {
+      if (typeof a === 'string') return pyPercentFormat(a, b);
+      const [x, y] = num(op, a, b);
+      if (y === 0) throw templateError('integer division or modulo by zero');
+      return ((x % y) + y) % y;
+    }
+    case '**': {
+      const [x, y] = num(op, a, b);
+      return Math.pow(x, y);
+    }
+    default:
+      throw templateError(`unknown operator '${op}'`);
+  }
+}
+
+export function pyUnary(op: string, a: unknown): number {
+  if (a instanceof Undefined) throw a.error();
+  if (!isNum(a)) throw templateError(`bad operand type for unary ${op}: '${pyType(a)}'`);
+  return op === '-' ? -Number(a) : Number(a);
+}
+
+/** printf-style formatting: `'%s-%05.2f' % (a, b)`, `'%(name)s' % d`. */
+export function pyPercentFormat(fmt: string, args: unknown): string {
+  const re = /%(\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\d+))?([sdifrxXoeEgGc%])/g;
+  const specs = [...fmt.matchAll(re)].filter((m) => m[6] !== '%').length;
+  let list: unknown[];
+  if (Array.isArray(args) && (specs > 1 || (specs === 1 && args.length === 1))) list = args;
+  else list = [args];
+  let i = 0;
+  const out = fmt.replace(re, (_m, _g, key: string | undefined, flags: string, width?: string, prec?: string, conv?: string) => {
+    if (conv === '%') return '%';
+    let v: unknown;
+    if (key !== undefined) {
+      if (!isDict(args) || !hasKey(args, key)) throw templateError(`format key '${key}' not found`);
+      v = args[key];
+    } else {
+      if (i >= list.length) throw templateError('not enough arguments for format string');
+      v = list[i++];
+    }
+    if (v instanceof Undefined) throw v.error();
+    let s: string;
+    switch (conv) {
+      case 's':
+        s = pyStr(v);
+        break;
+      case 'r':
+        s = pyRepr(v);
+        break;
+      case 'd':
+      case 'i':
+        s = String(Math.trunc(toNumber(v, conv)));
+        break;
+      case 'x':
+      case 'X':
+      case 'o': {
+        const n = Math.trunc(toNumber(v, conv));
+        s = n.toString(conv === 'o' ? 8 : 16);
+        if (conv === 'X') s = s.toUpperCase();
+        break;
+      }
+      case 'e':
+      case 'E':
+        s = toNumber(v, conv).toExponential(prec === undefined ? 6 : Number(prec));
+        if (conv === 'E') s = s.toUpperCase();
+        break;
+      case 'c':
+        s = typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v);
+        break;
+      default:
+        s = toNumber(v, conv ?? 'f').toFixed(prec === undefined ? 6 : Number(prec));
+    }
+    if (prec !== undefined && (conv === 's' || conv === 'r')) s = s.slice(0, Number(prec));
+    if (flags.includes('+') && /^[0-9]/.test(s) && conv !== 's') s = '+' + s;
+    const w = width && width !== '*' ? Number(width) : 0;
+    if (s.length < w) {
+      if (flags.includes('-')) s = s.padEnd(w);
+      else if (flags.includes('0') && conv !== 's') {
+        const sign = /^[-+]/.test(s) ? s[0] : '';
+        s = sign + s.slice(sign.length).padStart(w - sign.length, '0');
+      } else s = s.padStart(w);
+    }
+    return s;
+  });
+  if (key0(fmt) === undefined && i < list.length && !(list.length === 1 && specs === 0 && isDict(args))) {
+    throw templateError('not all arguments converted during string formatting');
+  }
+  return out;
+}
+
+function key0(fmt: string): string | undefined {
+  const m = /%\(([^)]*)\)/.exec(fmt);
+  return m ? m[1] : undefined;
+}
+
+function toNumber(v: unknown, conv: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw templateError(`%${conv} format: a number is required, not ${pyType(v)}`);
+}
+
+/** Build a dict from [key, value] pairs (dict literals). */
+export function makeDict(pairs: Array<[unknown, unknown]>): Dict {
+  const out: Dict = {};
+  for (const [k, v] of pairs) {
+    if (k instanceof Undefined) throw k.error();
+    setKey(out, typeof k === 'string' ? k : pyStr(k), v);
+  }
+  return out;
+}
+
+/** obj[key] = value, also for "__proto__". */
+export function setKey(obj: Dict, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
