@@ -1,7 +1,7 @@
 /** Everything shared by the plays of one run. */
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { hostInventoryVars, magicVars } from '../inventory/vars.js';
+import { getHost, hostInventoryVars, magicVars } from '../inventory/vars.js';
 import type { Play, RoleContext, Vars } from '../load/model.js';
 import type { Templater } from '../template/types.js';
 import type { Connection, ConnectionSpec, ExecOptions, ExecResult } from '../transport/types.js';
@@ -56,14 +56,14 @@ export class RunContext {
   /** Host-level variables (what hostvars[name] shows): inventory, facts, set_fact, registered, extra vars. */
   hostLevel(name: string): Vars {
     const h = this.host(name);
-    const inv = this.inv.hosts.has(name) ? hostInventoryVars(this.inv, name) : {};
+    const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
     return mergeLayers([inv, h.factVars(), this.playVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
   }
 
   /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */
   taskVars(name: string, role: RoleContext | undefined, inh: Inherited, taskVars?: Vars, extra?: Vars): Vars {
     const h = this.host(name);
-    const inv = this.inv.hosts.has(name) ? hostInventoryVars(this.inv, name) : {};
+    const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
     const layers: (Vars | undefined)[] = [
       role?.defaults,
       inv,

@@ -51,6 +51,22 @@ function customTags(tags: Tags): Tags {
   return [...tags.filter((t) => !isBool(t)), pyTrue, pyFalse, unsafeTag, vaultTag];
 }
 
+/**
+ * PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false in three casings — but not y/n, which
+ * the yaml package's 1.1 schema would read as booleans.
+ */
+const pyYamlBool = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  resolve: (s: string) => /^(?:yes|true|on)$/i.test(s),
+  stringify: ({ value }: { value: unknown }) => (value ? 'true' : 'false'),
+};
+
+function isBoolTag(t: unknown): boolean {
+  return typeof t === 'object' && t !== null && (t as { tag?: string }).tag === 'tag:yaml.org,2002:bool';
+}
+
 /** Parse YAML text (read from `file` when text is not given). Throws KbsError YAML / NOT_FOUND. */
 export function parseYaml(file: string, text?: string): YamlFile {
   let src = text;
@@ -78,7 +94,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new KbsError('YAML', `YAML syntax error: ${msg}`, {
       pos: { file, line: at.line, col: at.col },
-      hint: yamlHint(err.code),
+      hint: /^[ ]*\t/.test(src.split('\n')[at.line - 1] ?? '') ? 'indent with spaces: YAML does not allow tabs for indentation' : yamlHint(err.code),
     });
   }
   const bad = findCollectionKey(doc);
@@ -102,9 +118,12 @@ export function parseYaml(file: string, text?: string): YamlFile {
 function findCollectionKey(doc: Document): number | undefined {
   let found: number | undefined;
   visit(doc, {
-    Pair(_, pair) {
+    Pair(_, pair, path) {
       if (isMap(pair.key) || isSeq(pair.key)) {
-        found = (pair.key as Node).range?.[0] ?? 0;
+        // point at the outer "{" of "{{ x }}" (the flow map holding the collection key)
+        const parent = path[path.length - 1];
+        const outer = isMap(parent) && parent.flow ? parent.range?.[0] : undefined;
+        found = outer ?? (pair.key as Node).range?.[0] ?? 0;
         return visit.BREAK;
       }
       return undefined;

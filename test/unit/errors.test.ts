@@ -16,3 +16,9 @@ test('didYouMean finds close names and ignores far ones', () => {
   assert.equal(didYouMean('lineinfil', ['copy', 'lineinfile', 'file']), 'lineinfile');
   assert.equal(didYouMean('zzzzzz', ['copy', 'lineinfile']), undefined);
 });
+
+test('YAML 1.1 as PyYAML reads it: yes/on are booleans, y/n are strings, 0644 is octal', async () => {
+  const { parseYaml } = await import('../../src/load/yaml.js');
+  const v = parseYaml('x.yml', 'a: y\nb: n\nc: yes\nd: Off\ne: 0644\nf: TRUE\ny: 1\n').value;
+  assert.deepEqual(v, { a: 'y', b: 'n', c: true, d: false, e: 420, f: true, y: 1 });
+});
