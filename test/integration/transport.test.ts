@@ -84,7 +84,7 @@ test('timeout kills the command: rc -1 and stderr says so', { skip }, async () =
   assert.equal(r.rc, -1);
   assert.match(r.stderr, /timed out after 400 ms/);
   assert.equal(r.stdout, 'started\n');
-  assert.ok(took < 1500, `took ${took} ms`);
+  assert.ok(took < 2000, `took ${took} ms`);
   // the whole remote process group is gone, not only the shell
   await new Promise((res) => setTimeout(res, 200));
   assert.deepEqual(processesRunning('sleep', '37'), []);

@@ -179,7 +179,7 @@ test('connect timeout against a listener that never speaks: UNREACHABLE within t
       },
     );
     const took = Date.now() - t0;
-    assert.ok(took >= 900 && took < 1800, `took ${took} ms`);
+    assert.ok(took >= 900 && took < 2500, `took ${took} ms`);
     assert.equal(pool.attempts, 1, 'a timeout is not retried');
 
     // -o ConnectTimeout=N in ansible_ssh_common_args overrides the run's timeout
@@ -189,7 +189,7 @@ test('connect timeout against a listener that never speaks: UNREACHABLE within t
       pool2.get({ name: 'mute2', type: 'ssh', address: '127.0.0.1', port: silent.port, user: 'root', privateKeyFiles: [a.clientKey], commonArgs: '-o ConnectTimeout=1' }),
       kbsError('UNREACHABLE', /timed out after 1 s/),
     );
-    assert.ok(Date.now() - t1 < 1800);
+    assert.ok(Date.now() - t1 < 2500);
   } finally {
     for (const so of silent.sockets) so.destroy();
     silent.server.close();
