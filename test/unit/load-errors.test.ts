@@ -88,12 +88,35 @@ test('wrong keyword types, at the value', () => {
 });
 
 test('YAML syntax errors point at the line', () => {
-  const [code, where, message, hint] = failure({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg=a\n     - debug: msg=b\n' });
-  assert.equal(code, 'YAML');
-  assert.match(where, /^site\.yml:[45]:\d+$/);
-  assert.match(message, /^YAML syntax error: /);
-  assert.ok(hint);
-  assert.deepEqual(failure({ 'site.yml': '- hosts: all\n  hosts: web\n' }).slice(0, 2), ['YAML', 'site.yml:2:3']);
+  assert.deepEqual(failure({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: msg=a\n     - debug: msg=b\n' }), [
+    'YAML',
+    'site.yml:4:6',
+    'YAML syntax error: All sequence items must start at the same column',
+    'check the indentation and the ":" after keys',
+  ]);
+  assert.deepEqual(failure({ 'site.yml': '- hosts: all\n  hosts: web\n' }), [
+    'YAML',
+    'site.yml:2:3',
+    'YAML syntax error: Map keys must be unique',
+    'a key appears twice in the same mapping; remove one',
+  ]);
+  assert.deepEqual(failure({ 'site.yml': play('    - debug:\n        msg: {{ x }}\n') }), [
+    'YAML',
+    'site.yml:4:14',
+    'YAML syntax error: a value starting with "{{" was read as a mapping',
+    'quote the whole value: key: "{{ var }}"',
+  ]);
+  assert.deepEqual(failure({ 'site.yml': '- hosts: all\n\ttasks: []\n' }), [
+    'YAML',
+    'site.yml:2:2',
+    'YAML syntax error: Unexpected scalar at node end',
+    'indent with spaces: YAML does not allow tabs for indentation',
+  ]);
+  // errors in files read later (task files, role files) point into them
+  assert.deepEqual(failure({ 'site.yml': play('    - import_tasks: t.yml\n'), 't.yml': '- debug: msg=a\n  debug: msg=b\n' }).slice(0, 2), [
+    'YAML',
+    't.yml:2:3',
+  ]);
 });
 
 test('missing role: searched folders and did you mean', () => {

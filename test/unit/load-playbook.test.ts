@@ -153,6 +153,7 @@ test('import_playbook adds the imported plays with its vars', () => {
   assert.equal(p2.name, 'all');
   assert.equal(p2.gatherFacts, true);
   assert.deepEqual(p2.vars, { imported: true });
+  assert.deepEqual(p2.tags, ['imp']);
   assert.equal(p2.pos.file, join(FULL, 'other.yml'));
   assert.equal(task(p2.tasks[0]).module, 'ping');
   assert.deepEqual(task(p2.tasks[0]).args, {});
@@ -203,4 +204,32 @@ test('a file used twice is parsed once; a changed file is parsed again; values a
   writeFileSync(g, 'a: 22\n');
   assert.deepEqual(loadYaml(g).value, { a: 22 });
   rmSync(dir, { recursive: true });
+});
+
+test('more forms: aliases, args: merge, dynamic with_items, import_role, FQCN imports', () => {
+  const dir = join(FIX, 'forms');
+  const p = loadPlaybook(join(dir, 'site.yml')).plays[0];
+  const [alias, merged, dynItems, mixedItems, importRole, includeRole, importTasks, includeTasks, notify, fqcnShell] = p.tasks;
+  assert.equal(task(alias).module, 'systemd');
+  assert.deepEqual(task(alias).args, { name: 'kubelet', state: 'started' });
+  assert.deepEqual(task(merged).args, { src: 'x', dest: '/etc/x' });
+  // templates in with_items: flattened by the engine after rendering
+  assert.deepEqual(task(dynItems).kw, { with_items: '{{ groups.all }}' });
+  assert.deepEqual(task(mixedItems).kw, { with_items: ['{{ a }}', 'b'] });
+  const ir = block(importRole);
+  assert.deepEqual(ir.kw, { when: 'r_enabled', vars: { v: 1 } });
+  assert.equal(ir.role?.name, 'r');
+  assert.deepEqual(task(ir.block[0]).args, { msg: 'r-other' });
+  assert.deepEqual(ir.pos, { file: join(dir, 'site.yml'), line: 13, col: 7 });
+  assert.equal(includeRole.kind, 'include_role');
+  assert.deepEqual((includeRole as IncludeNode).args, { name: 'r', tasks_from: 'main' });
+  assert.deepEqual(includeRole.kw, { loop: [1, 2] });
+  assert.deepEqual(task(block(importTasks).block[0]).args, { msg: 'from-file' });
+  assert.deepEqual((includeTasks as IncludeNode).args, { file: '{{ f }}.yml', apply: { tags: ['t'] } });
+  assert.deepEqual(includeTasks.kw, { tags: ['always'] });
+  assert.deepEqual(task(notify).args, { cmd: 'echo hi' });
+  assert.deepEqual(task(fqcnShell).module, 'shell');
+  assert.deepEqual(task(fqcnShell).args, { _raw_params: 'cat /etc/{{ name }} | grep -c x=1' });
+  // the imported role's handlers join the play
+  assert.deepEqual(p.handlers.map((h) => [h.kw.name, h.role?.name]), [['r handler', 'r']]);
 });
