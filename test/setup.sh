@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian 12 machine (run as root; idempotent):
+# OpenSSH server and sudo for the integration tests, ansible for the comparison test,
+# systemd-container, debootstrap, dpkg-dev and iproute2 for the fleet.
+set -euo pipefail
+need=()
+for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:ansible \
+            systemd-nspawn:systemd-container debootstrap:debootstrap dpkg-scanpackages:dpkg-dev \
+            ip:iproute2 openssl:openssl python3:python3 curl:curl; do
+  bin=${pair%%:*}; pkg=${pair#*:}
+  command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "test/setup.sh: run as root to install: ${need[*]}" >&2; exit 1; fi
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
