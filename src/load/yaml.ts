@@ -51,22 +51,6 @@ function customTags(tags: Tags): Tags {
   return [...tags.filter((t) => !isBool(t)), pyTrue, pyFalse, unsafeTag, vaultTag];
 }
 
-/**
- * PyYAML's YAML 1.1 booleans: yes/no/on/off/true/false in three casings — but not y/n, which
- * the yaml package's 1.1 schema would read as booleans.
- */
-const pyYamlBool = {
-  tag: 'tag:yaml.org,2002:bool',
-  default: true,
-  test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
-  resolve: (s: string) => /^(?:yes|true|on)$/i.test(s),
-  stringify: ({ value }: { value: unknown }) => (value ? 'true' : 'false'),
-};
-
-function isBoolTag(t: unknown): boolean {
-  return typeof t === 'object' && t !== null && (t as { tag?: string }).tag === 'tag:yaml.org,2002:bool';
-}
-
 /** Parse YAML text (read from `file` when text is not given). Throws KbsError YAML / NOT_FOUND. */
 export function parseYaml(file: string, text?: string): YamlFile {
   let src = text;
