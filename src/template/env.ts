@@ -97,5 +97,6 @@ export function createEnv(lookupBase: string | undefined, renderString: KbsEnv['
     },
     getTemplate: unsupported,
     getExtension: unsupported,
+    waterfall: unsupported,
   };
 }

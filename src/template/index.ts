@@ -6,6 +6,7 @@
  *   t.render('{{ groups["masters"] | length }}', vars)   // -> 3 (native value)
  *   t.condition('ansible_os_family == "Debian"', vars)   // -> true
  */
+import { types } from 'node:util';
 import { KbsError } from '../errors.js';
 import { compileAst, parse, singleExpression, type CompiledProps } from './compiler.js';
 import { createEnv, OMIT } from './env.js';
@@ -68,7 +69,7 @@ function finalize(v: unknown, seen: Set<object> = new Set()): unknown {
   if (v === undefined) return null;
   if (isSafeString(v)) return String(v);
   if (typeof v !== 'object' || v === null) return v;
-  if (seen.has(v)) return v;
+  if (seen.has(v) || types.isProxy(v)) return v; // lazy views (scopes, hostvars) are not walked
   seen.add(v);
   if (Array.isArray(v)) {
     let out = v;

@@ -31,6 +31,7 @@ export interface KbsEnv {
   getTest(name: string): (...args: unknown[]) => unknown;
   getTemplate(): never;
   getExtension(): never;
+  waterfall(): never;
   /** base directory for relative lookup('file') paths (else playbook_dir, else cwd) */
   lookupBase?: string;
   /** render a template string with the same templater (lookup('template')) */
