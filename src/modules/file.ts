@@ -221,7 +221,7 @@ class FileTask {
     const base = 0o777 & ~this.p.umask;
     const mode = this.want.mode ? resolveMode(this.want.mode, base, true, this.p.umask) : undefined;
     const chown = chownSpec(this.want.owner, this.want.group);
-    const per = [mode !== undefined ? `chmod ${mode.toString(8)} -- "$c" || exit 1` : '', chown ? `chown ${shq(chown)} -- "$c" || exit 1` : '']
+    const per = [chown ? `chown ${shq(chown)} -- "$c" || exit 1` : '', mode !== undefined ? `chmod ${mode.toString(8)} -- "$c" || exit 1` : '']
       .filter(Boolean)
       .join('; ');
     const cmd =
@@ -242,7 +242,7 @@ class FileTask {
       const base = 0o666 & ~this.p.umask;
       const mode = this.want.mode ? resolveMode(this.want.mode, base, false, this.p.umask) : base;
       const chown = chownSpec(this.want.owner, this.want.group);
-      const cmd = [`touch -- ${shq(this.path)}`, this.want.mode ? `chmod ${mode.toString(8)} -- ${shq(this.path)}` : '', chown ? `chown ${shq(chown)} -- ${shq(this.path)}` : '']
+      const cmd = [`touch -- ${shq(this.path)}`, chown ? `chown ${shq(chown)} -- ${shq(this.path)}` : '', this.want.mode ? `chmod ${mode.toString(8)} -- ${shq(this.path)}` : '']
         .filter(Boolean)
         .join(' && ');
       await this.exec(cmd, `cannot create ${this.path}`);

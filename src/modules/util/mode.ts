@@ -58,7 +58,7 @@ export function applySymbolic(spec: string, current: number, isDir: boolean, uma
     const m = /^([ugoa]*)(.*)$/.exec(clause)!;
     const useUmask = m[1] === '';
     const users = m[1] === '' || m[1].includes('a') ? 'ugo' : m[1];
-    const ops = [...m[2].matchAll(/([-+=])([rwxXst]*|[ugo])/g)];
+    const ops = [...m[2].matchAll(/([-+=])([ugo]|[rwxXst]*)/g)];
     for (const [, op, perms] of ops) {
       for (const u of users) {
         const bits = permBits(u as 'u' | 'g' | 'o', perms, mode, isDir, useUmask, umask);

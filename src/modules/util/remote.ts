@@ -250,9 +250,10 @@ export function writeScript(w: WriteSpec): string {
     't=$(mktemp -- "$dir/.kbs-tmp.XXXXXXXX") || exit 1',
     `trap 'rm -f -- "$t"' EXIT`,
     w.remoteSrc === undefined ? 'cat > "$t" || exit 1' : `cp -- ${shq(w.remoteSrc)} "$t" || exit 1`,
-    `chmod ${w.mode.toString(8)} -- "$t" || exit 1`,
   );
+  // chown first: it clears setuid/setgid bits that chmod then sets
   if (w.chown) lines.push(`chown ${shq(w.chown)} -- "$t"${w.chownSoft ? ' 2>/dev/null' : ' || exit 1'}`);
+  lines.push(`chmod ${w.mode.toString(8)} -- "$t" || exit 1`);
   if (w.validate !== undefined) {
     const cmd = w.validate.replace(/%%|%s/g, (m) => (m === '%%' ? '%' : '"$t"'));
     lines.push(`( ${cmd} ) >&2 </dev/null || { printf 'V\\t%s\\n' "$?"; exit 3; }`);
@@ -288,7 +289,8 @@ export async function writeFile(ctx: ModuleContext, w: WriteSpec, data?: Buffer)
 /** chmod/chown an existing path in place (no content change). */
 export function attrScript(pathQ: string, mode: number | undefined, chown: string | undefined, noDeref = false): string {
   const cmds: string[] = [];
-  if (mode !== undefined) cmds.push(`chmod ${mode.toString(8)} -- ${pathQ}`);
+  // chown first: it clears setuid/setgid bits that chmod then sets
   if (chown) cmds.push(`chown ${noDeref ? '-h ' : ''}${shq(chown)} -- ${pathQ}`);
+  if (mode !== undefined) cmds.push(`chmod ${mode.toString(8)} -- ${pathQ}`);
   return cmds.join(' && ');
 }

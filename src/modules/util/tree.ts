@@ -38,10 +38,20 @@ export async function recurseAttrs(ctx: ModuleContext, root: string, want: AttrW
     }
     const ownerOk = want.owner === undefined || want.owner === e.owner || (/^\d+$/.test(want.owner) && Number(want.owner) === e.uid);
     const groupOk = want.group === undefined || want.group === e.group || (/^\d+$/.test(want.group) && Number(want.group) === e.gid);
-    if (!ownerOk || !groupOk) chownList.push(e.path);
+    if (!ownerOk || !groupOk) {
+      chownList.push(e.path);
+      // chown clears setuid/setgid: set the mode again afterwards
+      if (want.mode && e.type !== 'l' && !chmodList.includes(e.path)) chmodList.push(e.path);
+    }
   }
   const count = new Set([...chmodList, ...chownList]).size;
   if (ctx.check || count === 0) return { changed: count > 0, count };
+  // chown first: it clears setuid/setgid bits
+  const cs = chownSpec(want.owner, want.group);
+  if (chownList.length && cs) {
+    const x = await ctx.run(`xargs -0 chown -h ${shq(cs)} --`, { stdin: chownList.join('\0') + '\0' });
+    if (x.rc !== 0) throw remoteError(`cannot chown below ${root}`, x);
+  }
   if (chmodList.length && want.mode) {
     // octal: the same mode for all; symbolic: chmod applies it per entry as Ansible does
     const spec = want.mode.kind === 'octal' ? want.mode.value.toString(8) : want.mode.kind === 'symbolic' ? want.mode.spec : '';
@@ -49,11 +59,6 @@ export async function recurseAttrs(ctx: ModuleContext, root: string, want: AttrW
       const x = await ctx.run(`xargs -0 chmod ${shq(spec)} --`, { stdin: chmodList.join('\0') + '\0' });
       if (x.rc !== 0) throw remoteError(`cannot chmod below ${root}`, x);
     }
-  }
-  const cs = chownSpec(want.owner, want.group);
-  if (chownList.length && cs) {
-    const x = await ctx.run(`xargs -0 chown -h ${shq(cs)} --`, { stdin: chownList.join('\0') + '\0' });
-    if (x.rc !== 0) throw remoteError(`cannot chown below ${root}`, x);
   }
   return { changed: true, count };
 }
