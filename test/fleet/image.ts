@@ -19,7 +19,7 @@ export const BASE_RECIPE = {
     'ca-certificates', 'curl', 'openssl', 'kmod', 'procps',
   ],
   // bump when the post-processing below changes
-  post: 4,
+  post: 5,
 };
 
 /** sshd: key auth only, one host key type (generated per machine by the fleet) */
@@ -93,6 +93,9 @@ function postProcess(root: string): void {
   w('etc/machine-id', '');
   rmSync(join(root, 'var/lib/dbus/machine-id'), { force: true });
   w('etc/hostname', 'localhost\n');
+  // no DNS on the fleet's network: fail fast instead of waiting for the host's resolver
+  rmSync(join(root, 'etc/resolv.conf'), { force: true });
+  w('etc/resolv.conf', '# the kbs fleet has no DNS; machines know each other from /etc/hosts\n');
   // a container has no real consoles or hardware clocks to wait for
   for (const unit of ['getty@tty1.service', 'systemd-timesyncd.service', 'apt-daily.timer', 'apt-daily-upgrade.timer', 'e2scrub_all.timer', 'fstrim.timer']) {
     const link = join(root, 'etc/systemd/system', unit);
