@@ -16,6 +16,8 @@ import { parseHandlerList, parseTaskList } from './tasks.js';
 import { posAt, type YamlFile } from './yaml.js';
 
 export type { LoadOptions } from './context.js';
+export { loadTaskFile, type LoadTaskFileOptions } from './tasks.js';
+export { resolveRole, findRole, type ResolveRoleOptions } from './role.js';
 
 type Raw = Record<string, unknown>;
 

@@ -42,7 +42,7 @@ export function roleSearchDirs(playbookDir: string, opts: LoadOptions, nearDirs:
  * Absolute folder of the role `name`: <playbook dir>/roles/N, each rolesPath folder, the built-in
  * roles folder, then `name` as a path (relative to the playbook folder). Throws NOT_FOUND.
  */
-export function resolveRole(name: string, playbookDir: string, opts: LoadOptions, pos?: Position, nearDirs: string[] = []): string {
+export function findRole(name: string, playbookDir: string, opts: LoadOptions, pos?: Position, nearDirs: string[] = []): string {
   const dirs = roleSearchDirs(playbookDir, opts, nearDirs);
   if (!name.includes('/')) {
     for (const d of dirs) if (isDir(join(d, name))) return join(d, name);
@@ -113,7 +113,7 @@ function stable(v: unknown): string {
  * 'import' (import_role / include_role) always expands. Returns undefined for a duplicate.
  */
 export function expandRole(ref: RoleRef, kw: TaskKeywords, lc: LoadContext, mode: 'play' | 'dependency' | 'import'): BlockNode | undefined {
-  const path = resolveRole(ref.name, lc.playbookDir, lc.opts, ref.pos, ref.nearDirs);
+  const path = findRole(ref.name, lc.playbookDir, lc.opts, ref.pos, ref.nearDirs);
   const meta = readMeta(path);
   const key = `${path}\0${ref.tasksFrom ?? ''}\0${stable(ref.params)}\0${stable(kw.vars ?? {})}`;
   if (mode !== 'import' && !meta.allowDuplicates) {
@@ -194,32 +194,54 @@ export function parseRoleEntry(
   return expandRole({ name, params, pos: at, nearDirs }, kw, lc, mode);
 }
 
-export interface IncludedRole {
-  block: BlockNode;
-  /** the role's handlers (and its dependencies'), to add to the play's */
-  handlers: TaskNode[];
+export interface ResolveRoleOptions extends LoadOptions {
+  /** position of the include_role, for errors */
+  pos?: Position;
+  /** the rendered include_role args: tasks_from, vars_from, defaults_from, handlers_from, apply */
+  args?: Record<string, unknown>;
+  /** the role's handlers (and its dependencies') are added here */
+  handlers?: TaskNode[];
 }
 
 /**
- * For the engine's include_role at run time: `args` are the rendered include_role args (name,
- * tasks_from, vars_from, defaults_from, handlers_from).
+ * For the engine's include_role at run time: the role `name` expanded into a BlockNode (its
+ * dependencies, then its tasks), as for roles:. `args.apply` keywords become the block's keywords.
  */
-export function includeRole(args: Record<string, unknown>, playbookDir: string, opts: LoadOptions, pos?: Position): IncludedRole {
-  const lc = newContext(playbookDir, opts);
+export function resolveRole(name: string, playbookDir: string, opts: ResolveRoleOptions = {}): BlockNode {
+  const lc = newContext(playbookDir, opts, opts.handlers ?? []);
+  const args = opts.args ?? {};
   const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-  const block = expandRole(
+  const pos = opts.pos ?? { file: playbookDir };
+  return expandRole(
     {
-      name: String(args.name),
+      name,
       params: {},
-      pos: pos ?? { file: playbookDir },
+      pos,
       tasksFrom: str(args.tasks_from),
       varsFrom: str(args.vars_from),
       defaultsFrom: str(args.defaults_from),
       handlersFrom: str(args.handlers_from),
     },
-    {},
+    applyKeywords(args.apply, pos),
     lc,
     'import',
   ) as BlockNode;
-  return { block, handlers: lc.handlers };
+}
+
+/** include_*'s `apply:` (already rendered): block keywords for the included nodes */
+export function applyKeywords(apply: unknown, pos: Position): TaskKeywords {
+  if (apply === undefined || apply === null) return {};
+  if (typeof apply !== 'object' || Array.isArray(apply)) {
+    throw new KbsError('SCHEMA', 'apply must be a mapping of keywords', { pos });
+  }
+  for (const k of Object.keys(apply)) {
+    if (!BLOCK_KEYWORD_SET.has(k)) {
+      const guess = didYouMean(k, BLOCK_KEYWORD_SET);
+      throw new KbsError('SCHEMA', `"${k}" cannot be used in apply`, {
+        pos,
+        hint: guess ? `did you mean ${guess}?` : `keywords allowed in apply: ${[...BLOCK_KEYWORD_SET].join(', ')}`,
+      });
+    }
+  }
+  return normalizeKeywords(apply as Record<string, unknown>, () => pos);
 }

@@ -31,7 +31,7 @@ import {
 } from './keywords.js';
 import { parseKv } from './kv.js';
 import type { BlockNode, IncludeNode, Node, RoleContext, TaskKeywords, TaskNode } from './model.js';
-import { expandRole } from './role.js';
+import { applyKeywords, expandRole } from './role.js';
 import { posAt, type YamlPath } from './yaml.js';
 
 type Raw = Record<string, unknown>;
@@ -400,6 +400,8 @@ export interface LoadTaskFileOptions extends LoadOptions {
   pos?: Position;
   /** handlers of roles imported by the file are added here */
   handlers?: TaskNode[];
+  /** the include's rendered `apply:` keywords: the nodes are then wrapped in one block carrying them */
+  apply?: unknown;
 }
 
 /**
@@ -411,5 +413,9 @@ export function loadTaskFile(file: string, role?: RoleContext, opts: LoadTaskFil
   const pos = opts.pos ?? { file };
   const abs = findTaskFile(file, baseDir, role, pos);
   const lc = newContext(opts.playbookDir ?? baseDir, opts, opts.handlers ?? []);
-  return loadTasksFrom(abs, role, lc, pos);
+  const nodes = loadTasksFrom(abs, role, lc, pos);
+  if (opts.apply === undefined || opts.apply === null) return nodes;
+  const block: BlockNode = { kind: 'block', pos, kw: applyKeywords(opts.apply, pos), block: nodes, rescue: [], always: [] };
+  if (role) block.role = role;
+  return [block];
 }

@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import '../fixtures/playbooks/fake-modules.js';
 import { KbsError } from '../../src/errors.js';
 import { loadPlaybook } from '../../src/load/playbook.js';
-import { includeRole, resolveRole } from '../../src/load/role.js';
-import { loadTaskFile } from '../../src/load/tasks.js';
+import { findRole, loadTaskFile, resolveRole } from '../../src/load/playbook.js';
 import type { BlockNode, Node, TaskNode } from '../../src/load/model.js';
 
 const FIX = resolve(import.meta.dirname, '../fixtures/playbooks');
@@ -29,10 +28,10 @@ test('role search order: playbook roles/ < roles path < builtin < direct path', 
   assert.deepEqual(msgs(pb2.plays[0].roles), ['roles/a', 'builtin/b', 'builtin/c', 'direct']);
 });
 
-test('resolveRole: missing role lists the folders searched and a close name', () => {
-  assert.equal(resolveRole('a', SEARCH, {}), join(SEARCH, 'roles/a'));
+test('findRole: missing role lists the folders searched and a close name', () => {
+  assert.equal(findRole('a', SEARCH, {}), join(SEARCH, 'roles/a'));
   assert.throws(
-    () => resolveRole('bbb', SEARCH, { rolesPath: ['rp'] }, { file: 'p.yml', line: 3, col: 7 }),
+    () => findRole('bbb', SEARCH, { rolesPath: ['rp'] }, { file: 'p.yml', line: 3, col: 7 }),
     (e: unknown) => {
       assert.ok(e instanceof KbsError);
       assert.equal(e.code, 'NOT_FOUND');
@@ -76,18 +75,28 @@ test('a role dependency cycle is an error naming the chain', () => {
   );
 });
 
-test('includeRole (run time): role tasks with dependencies, handlers, tasks_from', () => {
+test('resolveRole (run time include_role): dependencies, handlers, tasks_from, apply', () => {
   const full = join(FIX, 'full');
-  const inc = includeRole({ name: 'web' }, full, {});
-  assert.equal(inc.block.role?.name, 'web');
+  const handlers: TaskNode[] = [];
+  const web = resolveRole('web', full, { handlers });
+  assert.equal(web.role?.name, 'web');
+  assert.deepEqual(web.kw, {});
   assert.deepEqual(
-    inc.block.block.map((n) => (n.kind === 'block' ? `block:${n.role?.name}` : `${n.kind}:${(n as TaskNode).module}`)),
+    web.block.map((n) => (n.kind === 'block' ? `block:${n.role?.name}` : `${n.kind}:${(n as TaskNode).module}`)),
     ['block:base', 'block:common', 'task:template', 'block:web'],
   );
-  assert.deepEqual(inc.handlers.map((h) => h.kw.name), ['reload web']);
-  const from = includeRole({ name: 'web', tasks_from: 'extra' }, full, {});
-  assert.deepEqual(from.block.block.slice(2).map((n) => (n as TaskNode).module), ['copy']);
-  assert.throws(() => includeRole({ name: 'web', tasks_from: 'nope' }, full, {}), /role file tasks\/nope not found in role web/);
+  assert.deepEqual(handlers.map((h) => h.kw.name), ['reload web']);
+  const from = resolveRole('web', full, { args: { name: 'web', tasks_from: 'extra', apply: { tags: 'a,b', become: true } } });
+  assert.deepEqual(from.kw, { tags: ['a', 'b'], become: true });
+  assert.deepEqual(from.block.slice(2).map((n) => (n as TaskNode).module), ['copy']);
+  assert.throws(() => resolveRole('web', full, { args: { tasks_from: 'nope' } }), /role file tasks\/nope not found in role web/);
+  assert.throws(() => resolveRole('web', full, { args: { apply: { loop: [1] } } }), /"loop" cannot be used in apply/);
+  assert.throws(() => resolveRole('wbe', full, { pos: { file: 'x.yml', line: 2, col: 3 } }), (e: unknown) => {
+    assert.ok(e instanceof KbsError);
+    assert.equal(e.where(), 'x.yml:2:3');
+    assert.equal(e.hint, `did you mean web? searched ${join(full, 'roles')}`);
+    return true;
+  });
 });
 
 test('loadTaskFile (run time include_tasks): relative to the base dir, then the role tasks/', () => {
@@ -96,9 +105,15 @@ test('loadTaskFile (run time include_tasks): relative to the base dir, then the 
   assert.equal(nodes.length, 1);
   assert.deepEqual((nodes[0] as TaskNode).args, { msg: '{{ item }}' });
   assert.deepEqual(nodes[0].pos, { file: join(full, 'tasks/dyn.yml'), line: 1, col: 3 });
-  const role = includeRole({ name: 'web' }, full, {}).block.role!;
+  const role = resolveRole('web', full).role!;
   const extra = loadTaskFile('extra.yml', role, { baseDir: full });
   assert.equal((extra[0] as TaskNode).role, role);
+  // an absolute path (as the engine passes it), with apply keywords
+  const applied = loadTaskFile(join(full, 'tasks/dyn.yml'), undefined, { apply: { when: 'x', tags: ['t'] } });
+  assert.equal(applied.length, 1);
+  assert.equal(applied[0].kind, 'block');
+  assert.deepEqual(applied[0].kw, { when: 'x', tags: ['t'] });
+  assert.equal((applied[0] as BlockNode).block.length, 1);
   assert.throws(
     () => loadTaskFile('missing.yml', undefined, { baseDir: full, pos: { file: 'site.yml', line: 9, col: 7 } }),
     (e: unknown) => {
