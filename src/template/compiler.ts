@@ -313,8 +313,70 @@ export interface CompiledProps {
   [block: string]: unknown;
 }
 
+const RAW_BLOCK = /^\{%-?\s*(raw|verbatim)\s*-?%\}/;
+
+/**
+ * Jinja2's lexer balances braces inside tags, nunjucks' does not: in `{{ {'a': {'b': 1}} }}` it
+ * reads the first `}}` as the end of the tag. Put a space between a closing brace of a dict
+ * literal and a following `}` (inside tags only, outside string literals).
+ */
+export function balanceBraces(s: string): string {
+  if (!/\}\}/.test(s)) return s;
+  let out = '';
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    if (s.startsWith('{#', i)) {
+      const end = s.indexOf('#}', i + 2);
+      const stop = end < 0 ? n : end + 2;
+      out += s.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    const raw = s[i] === '{' && s[i + 1] === '%' ? RAW_BLOCK.exec(s.slice(i, i + 40)) : null;
+    if (raw) {
+      const endRe = new RegExp(`\\{%-?\\s*end${raw[1]}\\s*-?%\\}`, 'g');
+      endRe.lastIndex = i + raw[0].length;
+      const m = endRe.exec(s);
+      const stop = m ? m.index + m[0].length : n;
+      out += s.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (!(s.startsWith('{{', i) || s.startsWith('{%', i))) {
+      out += s[i++];
+      continue;
+    }
+    const close = s[i + 1] === '{' ? '}}' : '%}';
+    out += s.slice(i, i + 2);
+    i += 2;
+    let depth = 0;
+    while (i < n) {
+      const c = s[i];
+      if (c === '"' || c === "'") {
+        let j = i + 1;
+        while (j < n && s[j] !== c) j += s[j] === '\\' ? 2 : 1;
+        out += s.slice(i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      if (depth === 0 && (s.startsWith(close, i) || (c === '-' && s.startsWith(close, i + 1)))) break;
+      if (c === '{') depth++;
+      if (c === '}' && depth > 0) {
+        depth--;
+        out += s[i + 1] === '}' ? '} ' : '}';
+        i++;
+        continue;
+      }
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
 export function parse(source: string): NjNode {
-  const parser = new KbsParser(lexer.lex(source, LEXER_OPTS));
+  const parser = new KbsParser(lexer.lex(balanceBraces(source), LEXER_OPTS));
   return parser.parseAsRoot() as NjNode;
 }
 

@@ -1,10 +1,21 @@
 /** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
-import { Document, isCollection, isPair, isScalar, parse as yamlParse, parseAllDocuments, visit } from 'yaml';
+import { Document, isCollection, isPair, isScalar, parse as yamlParse, parseAllDocuments, visit, type Tags } from 'yaml';
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
 import { isSafeString } from './nunjucks.js';
 import { isStr, pyType, templateError, truthy } from './python.js';
 import { Undefined } from './undefined.js';
+
+/** PyYAML booleans: yes/no, true/false, on/off (the yaml package's 1.1 schema also takes y/n). */
+const BOOL_TAG = 'tag:yaml.org,2002:bool';
+const pyBools = [
+  { identify: (v: unknown) => v === true, default: true, tag: BOOL_TAG, test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/, resolve: () => true },
+  { identify: (v: unknown) => v === false, default: true, tag: BOOL_TAG, test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/, resolve: () => false },
+];
+function customTags(tags: Tags): Tags {
+  return [...tags.filter((t) => !(typeof t === 'object' && t !== null && 'tag' in t && t.tag === BOOL_TAG)), ...pyBools];
+}
+const YAML_OPTS = { version: '1.1' as const, customTags };
 
 interface JsonOpts {
   indent: number | null;
@@ -125,14 +136,14 @@ export const SERIAL_FILTERS: Record<string, Filter> = {
   from_yaml(v) {
     if (!isStr(v)) throw templateError(`from_yaml expects a string, got ${pyType(v)}`);
     try {
-      return yamlParse(String(v), { version: '1.1' }) ?? null;
+      return yamlParse(String(v), YAML_OPTS) ?? null;
     } catch {
       throw templateError('from_yaml: the value is not valid YAML');
     }
   },
   from_yaml_all(v) {
     if (!isStr(v)) throw templateError(`from_yaml_all expects a string, got ${pyType(v)}`);
-    const docs = parseAllDocuments(String(v), { version: '1.1' });
+    const docs = parseAllDocuments(String(v), YAML_OPTS);
     const list = Array.isArray(docs) ? docs : [];
     if (list.some((d) => d.errors.length)) throw templateError('from_yaml_all: the value is not valid YAML');
     return list.map((d) => d.toJS() ?? null);

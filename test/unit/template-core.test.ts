@@ -161,6 +161,15 @@ test('statements: for (loop.index), if/else, set, whitespace control, macros', (
   assert.equal(t.renderString('{% raw %}{{ not rendered }}{% endraw %}', vars), '{{ not rendered }}');
 });
 
+test('nested dict literals inside tags (brace balancing like Jinja2)', () => {
+  assert.deepEqual(t.render("{{ {'a': {'b': 1}} }}", vars), { a: { b: 1 } });
+  assert.deepEqual(t.evaluate('{"a": {"b": {}}}', vars), { a: { b: {} } });
+  assert.equal(t.renderString("{% set x = {'a': {'b': 2}} %}{{ x.a.b }}", vars), '2');
+  assert.equal(t.renderString("{{ '}}' }}", vars), '}}');
+  assert.equal(t.renderString("{{ {'k': '}}'}.k }}", vars), '}}');
+  assert.equal(t.renderString('{% raw %}{{ {a: {}} }}{% endraw %}', vars), '{{ {a: {}} }}');
+});
+
 test('set does not leak into the caller vars', () => {
   const v: Record<string, unknown> = { a: 1 };
   assert.equal(t.renderString('{% set a = 2 %}{{ a }}', v), '2');
