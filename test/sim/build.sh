@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes binary simulators in dl.k8s.io's layout:
+#   OUTDIR/release/vX.Y.Z/bin/linux/amd64/{kubeadm,kubelet,kubectl}{,.sha256}
+# Usage: bash test/sim/build.sh OUTDIR [vX.Y.Z ...]   (default: v1.29.6 v1.30.4 v1.31.2)
+# Each binary is one self-contained python3 script (standard library only) with its version baked in.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [VERSION...]" >&2; exit 2; }
+outdir="$1"; shift
+versions=("$@")
+[ ${#versions[@]} -gt 0 ] || versions=(v1.29.6 v1.30.4 v1.31.2)
+for v in "${versions[@]}"; do
+  [[ "$v" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "invalid version: $v (want vX.Y.Z)" >&2; exit 2; }
+  dir="$outdir/release/$v/bin/linux/amd64"
+  mkdir -p "$dir"
+  for tool in kubeadm kubelet kubectl; do
+    tmp="$(mktemp "$dir/.$tool.XXXXXX")"
+    {
+      echo '#!/usr/bin/env python3'
+      echo "# $tool $v — a simulator built by kbs test/sim/build.sh for tests; not Kubernetes."
+      echo "SIM_VERSION = \"$v\""
+      echo "SIM_TOOL = \"$tool\""
+      for f in "$here"/py/*.py; do cat "$f"; echo; done
+    } > "$tmp"
+    chmod 0755 "$tmp"
+    mv -f "$tmp" "$dir/$tool"
+    sha="$(sha256sum "$dir/$tool" | cut -d' ' -f1)"
+    printf '%s' "$sha" > "$dir/$tool.sha256.tmp" && mv -f "$dir/$tool.sha256.tmp" "$dir/$tool.sha256"
+  done
+done

@@ -1,0 +1,197 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execSync } from 'node:child_process';
+import { SimNode, alive, initCluster, initConfig, writeConfig } from './helpers.js';
+
+const nodes: SimNode[] = [];
+after(async () => {
+  for (const n of nodes) await n.destroy();
+});
+
+async function node(name: string, opts: ConstructorParameters<typeof SimNode>[1] = {}): Promise<SimNode> {
+  const n = new SimNode(name, opts);
+  nodes.push(n);
+  return n.start();
+}
+
+test('init writes real certificates, kubeconfigs, kubelet files and serves the apiserver', async () => {
+  // RSA like real kubeadm, for this one test
+  const n = await node('cp1');
+  const cfg = writeConfig(n, 'init.yaml', initConfig({ node: 'cp1', port: n.port }));
+  const r = await n.run('kubeadm', ['init', '--config', cfg], { KBS_SIM_KEY_ALGORITHM: 'RSA-2048' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Your Kubernetes control-plane has initialized successfully!/);
+
+  for (const crt of ['ca', 'apiserver', 'apiserver-kubelet-client', 'front-proxy-ca', 'front-proxy-client',
+    'etcd/ca', 'etcd/server', 'etcd/peer', 'apiserver-etcd-client']) {
+    execSync(`openssl x509 -noout -in ${n.file(`etc/kubernetes/pki/${crt}.crt`)}`);
+  }
+  execSync(`openssl verify -CAfile ${n.file('etc/kubernetes/pki/ca.crt')} ${n.file('etc/kubernetes/pki/apiserver.crt')}`);
+  const text = execSync(`openssl x509 -noout -text -in ${n.file('etc/kubernetes/pki/apiserver.crt')}`, { encoding: 'utf8' });
+  assert.match(text, /rsaEncryption/);
+  assert.match(text, /DNS:kubernetes\.default\.svc\.cluster\.local/);
+  assert.match(text, /IP Address:10\.96\.0\.1/);
+  assert.match(text, /IP Address:127\.0\.0\.1/);
+  assert.ok(n.exists('etc/kubernetes/pki/sa.key') && n.exists('etc/kubernetes/pki/sa.pub'));
+
+  // the join line's hash is sha256 of the CA's DER SubjectPublicKeyInfo
+  const hash = execSync(
+    `openssl x509 -pubkey -noout -in ${n.file('etc/kubernetes/pki/ca.crt')} | openssl pkey -pubin -outform der | sha256sum`,
+    { encoding: 'utf8', shell: '/bin/bash' },
+  ).split(' ')[0];
+  assert.match(r.stdout, new RegExp(`--discovery-token-ca-cert-hash sha256:${hash}`));
+  assert.match(r.stdout, /kubeadm join 127\.0\.0\.1:\d+ --token [a-z0-9]{6}\.[a-z0-9]{16} \\/);
+
+  for (const f of ['admin.conf', 'super-admin.conf', 'kubelet.conf', 'controller-manager.conf', 'scheduler.conf']) {
+    assert.match(n.read(`etc/kubernetes/${f}`), /client-certificate-data: /, f);
+  }
+  for (const m of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']) {
+    assert.ok(n.exists(`etc/kubernetes/manifests/${m}.yaml`), m);
+  }
+  assert.match(n.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /image: registry\.k8s\.io\/kube-apiserver:v1\.30\.4/);
+  assert.match(n.read('var/lib/kubelet/config.yaml'), /kind: KubeletConfiguration/);
+  assert.match(n.read('var/lib/kubelet/config.yaml'), /cgroupDriver: systemd/);
+  assert.match(n.read('var/lib/kubelet/kubeadm-flags.env'), /^KUBELET_KUBEADM_ARGS=".*--container-runtime-endpoint=unix:\/\/\/var\/run\/containerd\/containerd\.sock/);
+
+  // the apiserver outlives kubeadm and answers with the admin credentials
+  const pid = n.pid('apiserver');
+  assert.ok(pid && alive(pid));
+  assert.equal((await n.kubectl(['get', '--raw', '/healthz'])).stdout, 'ok');
+  assert.equal((await n.kubectl(['get', '--raw', '/readyz'])).stdout, 'ok');
+  assert.equal(JSON.parse((await n.kubectl(['get', '--raw', '/version'])).stdout).gitVersion, 'v1.30.4');
+  const cm = JSON.parse((await n.kubectl(['-n', 'kube-system', 'get', 'cm', 'kubeadm-config', '-o', 'json'])).stdout);
+  assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.30\.4/);
+  assert.match(cm.data.ClusterConfiguration, /apiVersion: kubeadm\.k8s\.io\/v1beta3/);
+  const nodesOut = await n.kubectl(['get', 'nodes']);
+  assert.match(nodesOut.stdout, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+Ready\s+control-plane\s+\S+\s+v1\.30\.4\n$/);
+  const nodesJson = JSON.parse((await n.kubectl(['get', 'nodes', '-o', 'json'])).stdout);
+  assert.equal(nodesJson.items[0].status.nodeInfo.kubeletVersion, 'v1.30.4');
+
+  // no anonymous access beyond health and discovery
+  const anonConf = writeConfig(n, 'anon.conf', n.read('etc/kubernetes/admin.conf').replace(/^\s+client-(certificate|key)-data: .*\n/gm, ''));
+  assert.doesNotMatch(n.read('anon.conf'), /client-key-data/);
+  const anon = await n.run('kubectl', ['--kubeconfig', anonConf, 'get', 'nodes']);
+  assert.equal(anon.code, 1);
+  assert.match(anon.stderr, /Error from server \(Unauthorized\)/);
+  assert.equal((await n.run('kubectl', ['--kubeconfig', anonConf, 'get', '--raw', '/healthz'])).stdout, 'ok');
+
+  // a second init is refused by preflight
+  const again = await n.run('kubeadm', ['init', '--config', cfg]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /^error execution phase preflight: \[preflight\] Some fatal errors occurred:/m);
+  assert.match(again.stderr, new RegExp(`\\[ERROR Port-${n.port}\\]: Port ${n.port} is in use`));
+  assert.match(again.stderr, /\[ERROR FileAvailable--etc-kubernetes-manifests-kube-apiserver\.yaml\]: \/etc\/kubernetes\/manifests\/kube-apiserver\.yaml already exists/);
+  assert.match(again.stderr, /\[ERROR DirAvailable--etc-kubernetes-manifests\]: \/etc\/kubernetes\/manifests is not empty/);
+
+  // reset cleans up and stops the apiserver and the kubelet
+  const kubeletPid = n.pid('kubelet');
+  const reset = await n.run('kubeadm', ['reset', '-f']);
+  assert.equal(reset.code, 0, reset.stderr);
+  assert.ok(!alive(pid!), 'apiserver stopped');
+  assert.ok(!kubeletPid || !alive(kubeletPid), 'kubelet stopped');
+  for (const f of ['etc/kubernetes/admin.conf', 'etc/kubernetes/kubelet.conf', 'etc/kubernetes/pki/ca.crt',
+    'etc/kubernetes/manifests/kube-apiserver.yaml', 'var/lib/kubelet/config.yaml', 'var/lib/kbs-sim/cluster.json']) {
+    assert.ok(!n.exists(f), `${f} removed`);
+  }
+  // and the machine can be initialised again
+  const third = await n.run('kubeadm', ['init', '--config', cfg]);
+  assert.equal(third.code, 0, third.stderr);
+});
+
+test('init refuses kubernetesVersion outside [kubeadm minor - 1, kubeadm minor]', async () => {
+  const n = await node('cpv');
+  const old = writeConfig(n, 'old.yaml', initConfig({ node: 'cpv', port: n.port, version: 'v1.28.9' }));
+  const r = await n.run('kubeadm', ['init', '--config', old]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /this version of kubeadm only supports deploying clusters with the control plane version >= 1\.29\.0\. Current version: v1\.28\.9/);
+  const newer = writeConfig(n, 'new.yaml', initConfig({ node: 'cpv', port: n.port, version: 'v1.31.2' }));
+  const r2 = await n.run('kubeadm', ['init', '--config', newer]);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /\[ERROR KubernetesVersion\]: Kubernetes version is greater than kubeadm version/);
+  assert.ok(!n.exists('etc/kubernetes/pki/ca.crt'), 'nothing written');
+  const flags = await n.run('kubeadm', ['init', '--kubernetes-version', '1.27.0']);
+  assert.equal(flags.code, 1);
+  assert.match(flags.stderr, /control plane version >= 1\.29\.0/);
+});
+
+test('strict decoding: unknown fields, wrong kinds and API versions are errors', async () => {
+  const n = await node('cps');
+  const unknown = writeConfig(n, 'u.yaml', initConfig({ node: 'cps', port: n.port, extraCluster: 'foo: bar' }));
+  const r = await n.run('kubeadm', ['init', '--config', unknown]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /Kind:"ClusterConfiguration"\}: strict decoding error: unknown field "foo"/);
+  const nested = writeConfig(n, 'n.yaml', initConfig({ node: 'cps', port: n.port, extraInit: 'localAPIEndpoint2: {}' }).replace('  name: cps', '  name: cps\n  nmae: typo'));
+  const r2 = await n.run('kubeadm', ['init', '--config', nested]);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /strict decoding error: unknown field "nodeRegistration\.nmae"/);
+  const b4 = writeConfig(n, 'b4.yaml', initConfig({ node: 'cps', port: n.port, api: 'v1beta4' }));
+  const r3 = await n.run('kubeadm', ['init', '--config', b4]);
+  assert.equal(r3.code, 1);
+  assert.match(r3.stderr, /no kind "InitConfiguration" is registered for version "kubeadm\.k8s\.io\/v1beta4"/);
+  const old = writeConfig(n, 'b2.yaml', initConfig({ node: 'cps', port: n.port }).replace(/v1beta3/g, 'v1beta2'));
+  const r4 = await n.run('kubeadm', ['init', '--config', old]);
+  assert.equal(r4.code, 1);
+  assert.match(r4.stderr, /your configuration file uses an old API spec: "kubeadm\.k8s\.io\/v1beta2"/);
+  const badType = writeConfig(n, 't.yaml', initConfig({ node: 'cps', port: n.port }).replace(`bindPort: ${n.port}`, 'bindPort: "x"'));
+  const r5 = await n.run('kubeadm', ['init', '--config', badType]);
+  assert.equal(r5.code, 1);
+  assert.match(r5.stderr, /cannot unmarshal string into Go struct field \.localAPIEndpoint\.bindPort of type int32/);
+  const mixed = await n.run('kubeadm', ['init', '--config', unknown, '--kubernetes-version', 'v1.30.4']);
+  assert.equal(mixed.code, 1);
+  assert.match(mixed.stderr, /can not mix '--config' with arguments \[kubernetes-version\]/);
+  // kubeadm config validate uses the same decoder
+  const ok = writeConfig(n, 'ok.yaml', initConfig({ node: 'cps', port: n.port }));
+  assert.equal((await n.run('kubeadm', ['config', 'validate', '--config', ok])).stdout, 'ok\n');
+  assert.equal((await n.run('kubeadm', ['config', 'validate', '--config', unknown])).code, 1);
+});
+
+test('v1beta4 is accepted by kubeadm v1.31 (extraArgs as name/value lists)', async () => {
+  const n = await node('cp31', { kubeadm: 'v1.31.2' });
+  const cfg = writeConfig(n, 'b4.yaml', initConfig({
+    node: 'cp31', port: n.port, api: 'v1beta4', version: 'v1.31.2',
+    extraCluster: 'apiServer:\n  extraArgs:\n  - name: audit-log-maxage\n    value: "7"',
+  }));
+  const r = await n.run('kubeadm', ['init', '--config', cfg]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(n.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /--audit-log-maxage=7/);
+  const cm = JSON.parse((await n.kubectl(['-n', 'kube-system', 'get', 'cm', 'kubeadm-config', '-o', 'json'])).stdout);
+  assert.match(cm.data.ClusterConfiguration, /apiVersion: kubeadm\.k8s\.io\/v1beta4/);
+  assert.match(cm.data.ClusterConfiguration, /- name: audit-log-maxage\n\s+value: "7"/);
+  assert.ok(n.exists('etc/kubernetes/super-admin.conf'));
+});
+
+test('preflight: swap, ip_forward, container runtime; ignorable by name', async () => {
+  const n = await node('cpp', { swap: true, ipForward: '0', cri: false });
+  const cfg = writeConfig(n, 'init.yaml', initConfig({ node: 'cpp', port: n.port }));
+  const r = await n.run('kubeadm', ['init', '--config', cfg]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\[ERROR Swap\]: running with swap on is not supported\. Please disable swap/);
+  assert.match(r.stderr, /\[ERROR FileContent--proc-sys-net-ipv4-ip_forward\]: \/proc\/sys\/net\/ipv4\/ip_forward contents are not set to 1/);
+  assert.match(r.stderr, /\[ERROR CRI\]: container runtime is not running/);
+  assert.match(r.stderr, /you can make a check non-fatal with `--ignore-preflight-errors=\.\.\.`/);
+  const r2 = await n.run('kubeadm', ['init', '--config', cfg, '--ignore-preflight-errors=Swap,CRI']);
+  assert.equal(r2.code, 1);
+  assert.doesNotMatch(r2.stderr, /ERROR Swap/);
+  assert.match(r2.stderr, /\[WARNING Swap\]/);
+  assert.match(r2.stderr, /ERROR FileContent--proc-sys-net-ipv4-ip_forward/);
+  const r3 = await n.run('kubeadm', ['init', '--config', cfg, '--ignore-preflight-errors=all']);
+  assert.equal(r3.code, 0, r3.stderr);
+});
+
+test('init waits for the kubelet and fails when it cannot run', async () => {
+  const n = await node('cpk');
+  const cfg = writeConfig(n, 'init.yaml', initConfig({ node: 'cpk', port: n.port }));
+  // a kubelet newer than the control plane is refused by preflight
+  n.setKubelet('v1.31.2');
+  const r = await n.run('kubeadm', ['init', '--config', cfg]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\[ERROR KubeletVersion\]: the kubelet version is higher than the control plane version.*Kubelet version: "1\.31\.2" Control plane version: "1\.30\.4"/);
+  // no kubelet at all: preflight error; ignored, the wait for a healthy kubelet fails
+  const env = { PATH: `${n.root}/.nokubelet:/usr/bin:/bin`, KBS_SIM_KUBELET_TIMEOUT: '1' };
+  const kubeadm = n.file('.bin/kubeadm');
+  const r2 = await n.run(kubeadm, ['init', '--config', cfg, '--ignore-preflight-errors=KubeletVersion'], env);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /\[WARNING KubeletVersion\]: couldn't get kubelet version/);
+  assert.match(r2.stderr, /The kubelet is not healthy after 1s/);
+  assert.match(r2.stderr, /error execution phase wait-control-plane/);
+});

@@ -1,0 +1,232 @@
+# --- base: paths, time, versions, errors, small helpers -------------------------------------
+# The files in test/sim/py/ are concatenated (in name order) by test/sim/build.sh into one
+# self-contained python3 script per tool; SIM_VERSION and SIM_TOOL are defined by the header.
+import base64
+import datetime
+import fcntl
+import hashlib
+import hmac
+import http.client
+import http.server
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import socketserver
+import ssl
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+GIT_COMMITS = {"v1.29.6": "062798d53d83265b9e05f14d85198f74362adaca",
+               "v1.30.4": "a51b3b711150f57ffc1f526a640ec058514ed596",
+               "v1.31.2": "5864a4677267e6adeae276ad85882a8714d69d9d"}
+BUILD_DATES = {"v1.29.6": "2024-06-11T20:27:59Z", "v1.30.4": "2024-08-14T19:29:14Z",
+               "v1.31.2": "2024-10-22T20:33:03Z"}
+GO_VERSIONS = {"v1.29.6": "go1.21.11", "v1.30.4": "go1.22.5", "v1.31.2": "go1.22.8"}
+
+
+class SimError(Exception):
+    """A user-facing failure: printed to stderr as is, exit code `code`."""
+
+    def __init__(self, msg, code=1):
+        super().__init__(msg)
+        self.msg = msg
+        self.code = code
+
+
+def root():
+    return os.environ.get("KBS_SIM_ROOT", "/").rstrip("/") or ""
+
+
+def rp(path):
+    """Real path of an absolute node path (e.g. /etc/kubernetes) under KBS_SIM_ROOT."""
+    return root() + path
+
+
+def proc(path):
+    """/proc/... paths; KBS_SIM_PROC points them at a fake tree in tests."""
+    return os.environ.get("KBS_SIM_PROC", "/proc").rstrip("/") + path
+
+
+def test_mode():
+    return root() != ""
+
+
+def default_port():
+    return int(os.environ.get("KBS_SIM_PORT", "6443"))
+
+
+def parse_now(value):
+    value = value.strip()
+    m = re.fullmatch(r"\+(\d+(?:\.\d+)?)([smhd])", value)
+    if m:
+        mult = {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        return time.time() + float(m.group(1)) * mult
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def now():
+    v = os.environ.get("KBS_SIM_NOW")
+    return parse_now(v) if v else time.time()
+
+
+def rfc3339(ts):
+    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_version(v):
+    m = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?", str(v).strip())
+    if not m:
+        raise SimError('couldn\'t parse Kubernetes version "%s"' % v)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def vstr(t):
+    return "v%d.%d.%d" % t
+
+
+def own_version():
+    return parse_version(SIM_VERSION)
+
+
+def parse_duration(s):
+    """Go duration (24h0m0s, 2h, 30m, 0) -> seconds."""
+    s = str(s).strip()
+    if s in ("0", "0s"):
+        return 0
+    parts = re.findall(r"(\d+(?:\.\d+)?)(h|ms|m|s)", s)
+    if not parts or "".join(a + b for a, b in parts) != s:
+        raise SimError('invalid duration "%s"' % s)
+    mult = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    return sum(float(a) * mult[b] for a, b in parts)
+
+
+def fmt_duration(sec):
+    """Go's Duration.String() for whole seconds: 24h0m0s, 4m0s, 40s."""
+    sec = int(sec)
+    h, rem = divmod(sec, 3600)
+    m, s = divmod(rem, 60)
+    if h:
+        return "%dh%dm%ds" % (h, m, s)
+    return "%dm%ds" % (m, s) if m else "%ds" % s
+
+
+def atomic_write(path, data, mode=0o644):
+    if isinstance(data, str):
+        data = data.encode()
+    d = os.path.dirname(path)
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
+    try:
+        os.write(fd, data)
+        os.fchmod(fd, mode)
+        os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
+def out(*lines):
+    for line in lines:
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def warn(line):
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def b64(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return base64.b64encode(data).decode()
+
+
+def unb64(s):
+    return base64.b64decode(s)
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def sim_state_dir():
+    return rp("/var/lib/kbs-sim")
+
+
+def pid_alive(pid, marker):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            cmd = f.read()
+    except OSError:
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return False
+    except (OSError, IndexError):
+        pass
+    return marker.encode() in cmd
+
+
+def read_pid(path):
+    try:
+        return int(read_text(path).strip())
+    except (OSError, ValueError):
+        return None
+
+
+def stop_pid(path, marker, timeout=5.0):
+    pid = read_pid(path)
+    if pid and pid_alive(pid, marker):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        end = time.time() + timeout
+        while time.time() < end and pid_alive(pid, marker):
+            time.sleep(0.05)
+        if pid_alive(pid, marker):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def hostname():
+    return socket.gethostname().lower()
+
+
+def default_ip():
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.connect(("10.255.255.255", 1))  # no packet is sent for UDP connect
+            return s.getsockname()[0]
+        finally:
+            s.close()
+    except OSError:
+        return "127.0.0.1"

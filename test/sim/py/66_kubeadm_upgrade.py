@@ -1,0 +1,198 @@
+# --- kubeadm upgrade plan | apply | node -------------------------------------------------------
+
+
+def upgrade_errors(current, target, kubeadm):
+    """-> (mandatory, skippable) error lists, in kubeadm's words."""
+    mandatory, skippable = [], []
+    t, c, k = vstr(target), vstr(current), vstr(kubeadm)
+    if target[:2] > (current[0], current[1] + 1):
+        mandatory.append('Specified version to upgrade to "%s" is too high; kubeadm can upgrade only 1 minor '
+                         'version at a time' % t)
+    if target < current:
+        if target[:2] < current[:2]:
+            mandatory.append('Specified version to upgrade to "%s" is an older version than the current cluster '
+                             'version "%s". Downgrades to an older minor version are not supported' % (t, c))
+        else:
+            skippable.append('Specified version to upgrade to "%s" is an older version than the current cluster '
+                             'version "%s". Downgrades are not supported yet' % (t, c))
+    if target[:2] != kubeadm[:2]:
+        mandatory.append('Specified version to upgrade to "%s" cannot be applied by kubeadm %s: kubeadm %d.%d can '
+                         'only upgrade a cluster to v%d.%d.x; use kubeadm v%d.%d.x' % (
+                             t, k, kubeadm[0], kubeadm[1], kubeadm[0], kubeadm[1], target[0], target[1]))
+    elif target > kubeadm:
+        skippable.append('Specified version to upgrade to "%s" is higher than the kubeadm version "%s". Upgrade '
+                         'kubeadm first using the tool you used to install kubeadm' % (t, k))
+    return mandatory, skippable
+
+
+def _local_control_plane():
+    cfg = load_json(apiserver_file())
+    if not cfg or not os.path.exists(rp(K8S + "/manifests/kube-apiserver.yaml")):
+        return None
+    return cfg
+
+
+def _upgrade_local(cluster, version):
+    """Rewrite this node's static pods to `version` and restart its apiserver."""
+    cfg = _local_control_plane()
+    if not cfg:
+        return False
+    out('[upgrade/staticpods] Writing new Static Pod manifests to "/etc/kubernetes/tmp/kubeadm-upgraded-manifests"')
+    for comp in (["etcd"] if is_stacked(cluster) else []) + ["kube-apiserver", "kube-controller-manager",
+                                                              "kube-scheduler"]:
+        out("[upgrade/staticpods] Preparing for \"%s\" upgrade" % comp)
+    write_manifests(cluster, version, cfg["advertise"], cfg["port"])
+    cfg["version"] = version
+    save_json(apiserver_file(), cfg)
+    start_apiserver(restart=True)
+    for comp in ("kube-apiserver", "kube-controller-manager", "kube-scheduler"):
+        out('[upgrade/staticpods] Component "%s" upgraded successfully!' % comp)
+    return True
+
+
+def _write_kubelet_config(api):
+    kcm = api.get(CM_PATH % ("kube-system", "kubelet-config"))
+    atomic_write(rp("/var/lib/kubelet/config.yaml"), kcm["data"]["kubelet"])
+    out('[upgrade] Backing up kubelet config file to /etc/kubernetes/tmp/kubeadm-kubelet-config/config.yaml',
+        '[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
+
+
+def cmd_upgrade(argv):
+    if not argv:
+        raise SimError('missing subcommand; "upgrade" is not meant to be run on its own')
+    sub, rest = argv[0], argv[1:]
+    if sub == "plan":
+        return _upgrade_plan(Args(rest, {"config": "str", "ignore-preflight-errors": "csv",
+                                         "allow-experimental-upgrades": "bool", "allow-release-candidate-upgrades": "bool",
+                                         "print-config": "bool", "output": "str"}, {"-o": "output"}))
+    if sub == "apply":
+        return _upgrade_apply(Args(rest, {"yes": "bool", "force": "bool", "config": "str", "dry-run": "bool",
+                                          "ignore-preflight-errors": "csv", "certificate-renewal": "bool",
+                                          "etcd-upgrade": "bool", "allow-experimental-upgrades": "bool",
+                                          "allow-release-candidate-upgrades": "bool", "print-config": "bool",
+                                          "patches": "str", "skip-phases": "csv"}, {"-y": "yes", "-f": "force"}))
+    if sub == "node":
+        return _upgrade_node(Args(rest, {"config": "str", "dry-run": "bool", "ignore-preflight-errors": "csv",
+                                         "certificate-renewal": "bool", "etcd-upgrade": "bool", "patches": "str",
+                                         "skip-phases": "csv"}))
+    if sub == "diff":
+        out("the simulator has no diff to show")
+        return 0
+    raise SimError('unknown command "%s" for "kubeadm upgrade"' % sub)
+
+
+def _read_cluster_for_upgrade(api):
+    out("[upgrade/config] Reading configuration from the cluster...",
+        "[upgrade/config] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config "
+        "-o yaml'")
+    cluster, ann = fetch_cluster(api)
+    return normalize_cluster(cluster), ann.get("kbs-sim.k8s.io/kubeadm-version")
+
+
+def _upgrade_plan(a):
+    api = admin_api(a.get("kubeconfig"))
+    out("[preflight] Running pre-flight checks.")
+    cluster, _ = _read_cluster_for_upgrade(api)
+    current, ov = parse_version(cluster["kubernetesVersion"]), own_version()
+    nodes = api.get("/api/v1/nodes")["items"]
+    out("[upgrade] Running cluster health checks", "[upgrade] Fetching available versions to upgrade to",
+        "[upgrade/versions] Cluster version: %s" % vstr(current), "[upgrade/versions] kubeadm version: %s" % SIM_VERSION)
+    mandatory, _ = upgrade_errors(current, ov, ov)
+    if ov <= current or mandatory:
+        out("", "Awesome, you're up-to-date! Enjoy!" if ov <= current else
+            "No upgrade to %s is possible from %s with this kubeadm: %s" % (SIM_VERSION, vstr(current),
+                                                                            "; ".join(mandatory)))
+        return 0
+    out("[upgrade/versions] Target version: %s" % SIM_VERSION, "",
+        "Components that must be upgraded manually after you have upgraded the control plane with "
+        "'kubeadm upgrade apply':", "COMPONENT   NODE      CURRENT   TARGET")
+    for n in nodes:
+        out("kubelet     %-9s %-9s %s" % (n["metadata"]["name"], n["status"]["nodeInfo"]["kubeletVersion"],
+                                          SIM_VERSION))
+    out("", "Upgrade to the latest stable version:", "",
+        "COMPONENT                 NODE      CURRENT   TARGET")
+    for n in nodes:
+        if "node-role.kubernetes.io/control-plane" in n["metadata"]["labels"]:
+            for comp in ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd"):
+                out("%-25s %-9s %-9s %s" % (comp, n["metadata"]["name"], vstr(current), SIM_VERSION))
+    out("kube-proxy                          %-9s %s" % (vstr(current), SIM_VERSION), "",
+        "You can now apply the upgrade by executing the following command:", "",
+        "\tkubeadm upgrade apply %s" % SIM_VERSION, "", "_" * 60)
+    return 0
+
+
+def _upgrade_apply(a):
+    if not a.positional:
+        raise SimError("missing one or more required arguments. Required arguments: [version]")
+    target = parse_version(a.positional[0])
+    api = admin_api(a.get("kubeconfig"))
+    out("[preflight] Running pre-flight checks.")
+    cluster, cluster_kubeadm = _read_cluster_for_upgrade(api)
+    current = parse_version(cluster["kubernetesVersion"])
+    out("[upgrade] Running cluster health checks",
+        '[upgrade/version] You have chosen to change the cluster version to "%s"' % vstr(target),
+        "[upgrade/versions] Cluster version: %s" % vstr(current),
+        "[upgrade/versions] kubeadm version: %s" % SIM_VERSION)
+    mandatory, skippable = upgrade_errors(current, target, own_version())
+    if mandatory:
+        raise SimError("[upgrade/version] FATAL: the --version argument is invalid due to these fatal errors:\n\n%s\n\n"
+                       "Please fix the misalignments highlighted above and try upgrading again"
+                       % "\n".join("\t- " + m for m in mandatory + skippable))
+    if skippable:
+        if not a.get("force"):
+            raise SimError("[upgrade/version] FATAL: the --version argument is invalid due to these errors:\n\n%s\n\n"
+                           "Can be bypassed if you pass the --force flag" % "\n".join("\t- " + s for s in skippable))
+        for s in skippable:
+            warn("[upgrade/version] Found %d potential version compatibility errors but skipping since the --force "
+                 "flag is set: \n\n\t- %s" % (len(skippable), s))
+    if not _local_control_plane():
+        raise SimError("[upgrade/apply] FATAL: this node is not a control-plane node: "
+                       "/etc/kubernetes/manifests/kube-apiserver.yaml not found")
+    if not a.get("yes") and not confirm("[upgrade] Are you sure you want to proceed? [y/N]: "):
+        raise SimError("won't proceed; the user didn't answer (Y|y) in order to continue")
+    if a.get("dry-run"):
+        out("[dryrun] Would upgrade the cluster to %s" % vstr(target))
+        return 0
+    out("[upgrade/prepull] Pulling images required for setting up a Kubernetes cluster",
+        '[upgrade/apply] Upgrading your Static Pod-hosted control plane to version "%s" (timeout: 5m0s)...'
+        % vstr(target))
+    api.call("POST", SIM_API + "/upgrade", {"kubernetesVersion": vstr(target), "kubeadmVersion": SIM_VERSION,
+                                            "configApiVersion": preferred_api_version()})
+    cluster["kubernetesVersion"] = vstr(target)
+    _upgrade_local(cluster, vstr(target))
+    out('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace')
+    _write_kubelet_config(api)
+    out("[addons] Applied essential addon: CoreDNS", "[addons] Applied essential addon: kube-proxy", "",
+        '[upgrade/successful] SUCCESS! Your cluster was upgraded to "%s". Enjoy!' % vstr(target), "",
+        "[upgrade/kubelet] Now that your control plane is upgraded, please proceed with upgrading your kubelets if "
+        "you haven't already done so.")
+    node = load_json(node_file()) or {}
+    if node:
+        node.update(kubeadmVersion=SIM_VERSION, action="upgrade-apply", at=rfc3339(now()))
+        save_json(node_file(), node, 0o644)
+    return 0
+
+
+def _upgrade_node(a):
+    api = node_or_admin_api()
+    cluster, cluster_kubeadm = _read_cluster_for_upgrade(api)
+    if cluster_kubeadm != SIM_VERSION:
+        raise SimError("error execution phase preflight: this version of kubeadm (%s) cannot upgrade a node of a "
+                       "cluster created/upgraded with kubeadm %s: use kubeadm %s on this node"
+                       % (SIM_VERSION, cluster_kubeadm, cluster_kubeadm))
+    out("[preflight] Running pre-flight checks")
+    version = cluster["kubernetesVersion"]
+    if _local_control_plane():
+        out("[upgrade] Upgrading your Static Pod-hosted control plane instance to version \"%s\"..." % version)
+        _upgrade_local(cluster, version)
+    else:
+        out("[preflight] Skipping prepull. Not a control plane node.",
+            "[upgrade] Skipping phase. Not a control plane node.")
+    _write_kubelet_config(api)
+    node = load_json(node_file()) or {}
+    if node:
+        node.update(kubeadmVersion=SIM_VERSION, action="upgrade-node", at=rfc3339(now()))
+        save_json(node_file(), node, 0o644)
+    out("[upgrade] The configuration for this node was successfully updated!",
+        "[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.")
+    return 0

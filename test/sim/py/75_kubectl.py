@@ -1,0 +1,221 @@
+# --- kubectl: version, get (nodes, configmaps, --raw), cordon/uncordon/drain, delete node, wait --
+KUSTOMIZE = "v5.0.4-0.20230601165947-6ce0bf390ce3"
+KUBECTL_FLAGS = {"output": "str", "namespace": "str", "raw": "str", "client": "bool", "all": "bool",
+                 "for": "str", "timeout": "str", "ignore-daemonsets": "bool", "delete-emptydir-data": "bool",
+                 "force": "bool", "grace-period": "str", "filename": "list", "selector": "str",
+                 "request-timeout": "str", "server-side": "bool", "all-namespaces": "bool", "show-labels": "bool",
+                 "no-headers": "bool", "context": "str", "dry-run": "str", "wait": "bool", "ignore-not-found": "bool",
+                 "validate": "str"}
+KUBECTL_ALIASES = {"-o": "output", "-n": "namespace", "-f": "filename", "-l": "selector", "-A": "all-namespaces"}
+
+
+def _age(ts):
+    secs = max(0, int(time.time() - datetime.datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp()))
+    for unit, n in (("d", 86400), ("h", 3600), ("m", 60)):
+        if secs >= n:
+            return "%d%s" % (secs // n, unit)
+    return "%ds" % secs
+
+
+def _jsonpath(obj, expr):
+    expr = expr.strip()
+    if expr.startswith("{") and expr.endswith("}"):
+        expr = expr[1:-1]
+    vals = [obj]
+    for part in re.findall(r"\.([^.\[]+)|\[(\*|\d+)\]", expr.lstrip("$")):
+        key, idx = part
+        nxt = []
+        for v in vals:
+            if key:
+                if isinstance(v, dict) and key in v:
+                    nxt.append(v[key])
+            elif idx == "*":
+                nxt.extend(v if isinstance(v, list) else list(v.values()) if isinstance(v, dict) else [])
+            elif isinstance(v, list) and int(idx) < len(v):
+                nxt.append(v[int(idx)])
+        vals = nxt
+    return " ".join(v if isinstance(v, str) else json.dumps(v) for v in vals)
+
+
+def _print_obj(obj, fmt, table):
+    if fmt == "json":
+        out(json.dumps(obj, indent=4))
+    elif fmt == "yaml":
+        sys.stdout.write(yaml_dump(obj))
+    elif fmt and fmt.startswith("jsonpath="):
+        sys.stdout.write(_jsonpath(obj, fmt[len("jsonpath="):]))
+        sys.stdout.flush()
+    elif fmt == "name":
+        items = obj.get("items", [obj])
+        for it in items:
+            out("%s/%s" % (it["kind"].lower(), it["metadata"]["name"]))
+    elif fmt in (None, "", "wide"):
+        table(obj, fmt == "wide")
+    else:
+        raise SimError("error: unable to match a printer suitable for the output format \"%s\"" % fmt)
+
+
+def _node_table(obj, wide):
+    items = obj.get("items", [obj])
+    if not items:
+        warn("No resources found")
+        return
+    cols = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    if wide:
+        cols += ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]
+    rows = []
+    for n in items:
+        roles = ",".join(k.split("/", 1)[1] for k in n["metadata"]["labels"] if k.startswith("node-role.kubernetes.io/"))
+        status = "Ready" + (",SchedulingDisabled" if n["spec"].get("unschedulable") else "")
+        row = [n["metadata"]["name"], status, roles or "<none>", _age(n["metadata"]["creationTimestamp"]),
+               n["status"]["nodeInfo"]["kubeletVersion"]]
+        if wide:
+            ip = next((a["address"] for a in n["status"]["addresses"] if a["type"] == "InternalIP"), "<none>")
+            row += [ip, "<none>", n["status"]["nodeInfo"]["osImage"], os.uname().release,
+                    n["status"]["nodeInfo"]["containerRuntimeVersion"]]
+        rows.append(row)
+    widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
+    for r in [cols] + rows:
+        out("   ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def _cm_table(obj, wide):
+    out("NAME%s   DATA   AGE" % (" " * max(0, len(obj["metadata"]["name"]) - 4)))
+    out("%s   %-4d   <unknown>" % (obj["metadata"]["name"], len(obj.get("data", {}))))
+
+
+def _kubectl_api(a):
+    path = a.get("kubeconfig") or (os.environ.get("KUBECONFIG") or "").split(":")[0] or \
+        os.path.expanduser("~/.kube/config")
+    if not os.path.exists(path) and os.path.exists(rp(path)):
+        path = rp(path)
+    if not os.path.exists(path):
+        if a.get("kubeconfig"):
+            raise SimError('error: stat %s: no such file or directory' % path)
+        raise SimError("The connection to the server localhost:8080 was refused - did you specify the right host "
+                       "or port?")
+    return Api.from_kubeconfig(path)
+
+
+def _call(api, method, path, body=None):
+    try:
+        return api.call(method, path, body)
+    except ApiError as e:
+        raise SimError("Error from server (%s): %s" % (e.reason or "InternalError", e.msg))
+    except SimError as e:
+        if "connection refused" in e.msg:
+            raise SimError("The connection to the server %s:%d was refused - did you specify the right host or "
+                           "port?" % (api.host, api.port))
+        raise SimError("Unable to connect to the server: %s" % e.msg)
+
+
+NODE_WORDS = ("node", "nodes", "no")
+CM_WORDS = ("cm", "configmap", "configmaps")
+
+
+def _version(a, api_fn):
+    info = version_info(SIM_VERSION)
+    data = {"clientVersion": info, "kustomizeVersion": KUSTOMIZE}
+    server = None
+    if not a.get("client"):
+        api = api_fn()
+        try:
+            server = api.get("/version")
+        except SimError as e:
+            server = e
+    fmt = a.get("output")
+    if fmt in ("json", "yaml"):
+        if isinstance(server, dict):
+            data["serverVersion"] = server
+        if fmt == "json":
+            out(json.dumps(data, indent=2))
+        else:
+            sys.stdout.write(yaml_dump(data))
+    else:
+        out("Client Version: " + SIM_VERSION, "Kustomize Version: " + KUSTOMIZE)
+        if isinstance(server, dict):
+            out("Server Version: " + server["gitVersion"])
+    if isinstance(server, SimError):
+        raise SimError(server.msg)
+    return 0
+
+
+def kubectl_main(argv):
+    a = Args(argv, KUBECTL_FLAGS, KUBECTL_ALIASES, "kubectl")
+    pos = a.positional
+    if not pos:
+        out("kubectl (simulated by kbs for tests) controls the Kubernetes cluster manager.")
+        return 0
+    verb, rest = pos[0], pos[1:]
+    if verb == "version":
+        return _version(a, lambda: _kubectl_api(a))
+    api = _kubectl_api(a)
+    if verb == "get":
+        if a.get("raw"):
+            status, payload = api.raw("GET", a.get("raw"))
+            if status >= 400:
+                raise SimError("Error from server: %s" % payload.decode(errors="replace").strip())
+            sys.stdout.write(payload.decode())
+            return 0
+        if not rest:
+            raise SimError("error: Required resource not specified.")
+        kind, _, name = rest[0].partition("/")
+        name = name or (rest[1] if len(rest) > 1 else "")
+        if kind in NODE_WORDS:
+            obj = _call(api, "GET", "/api/v1/nodes" + ("/" + name if name else ""))
+            if not name:
+                obj = {"apiVersion": "v1", "kind": "List", "items": obj["items"], "metadata": {"resourceVersion": ""}}
+            _print_obj(obj, a.get("output"), _node_table)
+            return 0
+        if kind in CM_WORDS and name:
+            obj = _call(api, "GET", CM_PATH % (a.get("namespace", "default"), name))
+            _print_obj(obj, a.get("output"), _cm_table)
+            return 0
+        raise SimError('error: the server doesn\'t have a resource type "%s" (simulator)' % kind)
+    if verb in ("cordon", "uncordon", "drain"):
+        if not rest:
+            raise SimError("error: USAGE: %s NODE [flags]" % verb)
+        name = rest[0].split("/")[-1]
+        _call(api, "PATCH", "/api/v1/nodes/" + name, {"spec": {"unschedulable": verb != "uncordon"}})
+        out("node/%s %s" % (name, {"cordon": "cordoned", "uncordon": "uncordoned", "drain": "cordoned"}[verb]))
+        if verb == "drain":
+            out("node/%s drained" % name)
+        return 0
+    if verb == "delete":
+        kind, _, name = (rest[0] if rest else "").partition("/")
+        names = [name] if name else rest[1:]
+        if kind not in NODE_WORDS or not names:
+            raise SimError("error: the simulator can only delete nodes")
+        for n in names:
+            try:
+                api.call("DELETE", "/api/v1/nodes/" + n)
+            except ApiError as e:
+                if e.status == 404 and a.get("ignore-not-found"):
+                    continue
+                raise SimError("Error from server (%s): %s" % (e.reason, e.msg))
+            out('node "%s" deleted' % n)
+        return 0
+    if verb == "wait":
+        cond = (a.get("for") or "").lower()
+        nodes = _call(api, "GET", "/api/v1/nodes")["items"]
+        targets = [n["metadata"]["name"] for n in nodes] if a.get("all") or rest[:1] in (["nodes"], ["node"]) \
+            else [r.split("/", 1)[1] for r in rest if "/" in r]
+        known = {n["metadata"]["name"] for n in nodes}
+        for t in targets:
+            if t not in known:
+                raise SimError('Error from server (NotFound): nodes "%s" not found' % t)
+            if cond not in ("condition=ready", "condition=ready=true"):
+                raise SimError("error: timed out waiting for the condition on nodes/%s" % t)
+            out("node/%s condition met" % t)
+        return 0
+    if verb == "apply":
+        for f in a.get("filename", []):
+            docs = yaml_load_all(sys.stdin.read() if f == "-" else read_text(f))
+            for d in docs:
+                for item in d.get("items", [d]) if d.get("kind") == "List" else [d]:
+                    out("%s/%s created" % (str(item.get("kind", "")).lower(), item.get("metadata", {}).get("name", "")))
+        return 0
+    if verb == "cluster-info":
+        out("Kubernetes control plane is running at " + api.server)
+        return 0
+    raise SimError('error: unknown command "%s" for "kubectl" (simulator)' % verb)
