@@ -98,6 +98,7 @@ export class SshConnection implements Connection {
         full = become.command;
       }
       let timedOut = false;
+      const started = Date.now();
       try {
         this.client.exec(remoteCommand(full, opts.timeoutMs), (err, ch) => {
           if (settled) {
@@ -130,6 +131,9 @@ export class SshConnection implements Connection {
             if (this.dead !== undefined && code === null && !timedOut) return fail(this.unreachable());
             // finished on its own just as the timer fired: keep the real result
             if (timedOut && code !== null && code !== 137) timedOut = false;
+            // the remote `timeout` won the race against the local timer
+            const killed = code === 137 || signal === 'KILL' || signal === 'SIGKILL';
+            if (!timedOut && killed && opts.timeoutMs && Date.now() - started >= opts.timeoutMs) timedOut = true;
             settled = true;
             this.pending.delete(fail);
             if (timer) clearTimeout(timer);
@@ -161,7 +165,7 @@ export class SshConnection implements Connection {
                 ch.close();
                 setTimeout(finalize, 500).unref();
               }, 1500).unref();
-            }, opts.timeoutMs);
+            }, Math.max(0, opts.timeoutMs - (Date.now() - started)));
           }
         });
       } catch (e) {
@@ -200,7 +204,8 @@ export class SshConnection implements Connection {
  */
 export function remoteCommand(cmd: string, timeoutMs?: number): string {
   if (!timeoutMs || timeoutMs <= 0) return `exec /bin/sh -c ${shq(cmd)}`;
-  const secs = (timeoutMs / 1000).toFixed(3);
+  // a little later than the local timer, so that kbs normally sees the timeout first
+  const secs = ((timeoutMs + 200) / 1000).toFixed(3);
   const script = `command -v timeout >/dev/null 2>&1 && exec timeout -s KILL ${secs} /bin/sh -c "$1"; exec /bin/sh -c "$1"`;
   return `exec /bin/sh -c ${shq(script)} kbs-timeout ${shq(cmd)}`;
 }
