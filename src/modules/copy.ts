@@ -1,4 +1,5 @@
 /** ansible.builtin.copy: put a workstation file, a remote file (remote_src) or `content` at `dest`. */
+import { expandPath } from './util/paths.js';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { KbsError } from '../errors.js';
@@ -28,7 +29,7 @@ export const copy: ModuleDef = {
     ['dest'],
   ),
   async run(args, ctx) {
-    const dest = reqStr(args, 'dest');
+    const dest = await expandPath(ctx, reqStr(args, 'dest'));
     const src = optStr(args, 'src');
     const hasContent = args.content !== undefined && args.content !== null;
     if (src !== undefined && hasContent) throw new KbsError('TASK', 'src and content are mutually exclusive');
@@ -51,7 +52,7 @@ export const copy: ModuleDef = {
       return putFile(ctx, { ...common, data: Buffer.from(text, 'utf8'), afterHeader: 'dynamically generated' });
     }
 
-    if (toBool(args.remote_src, false, 'remote_src')) return copyRemote(ctx, src!, common);
+    if (toBool(args.remote_src, false, 'remote_src')) return copyRemote(ctx, await expandPath(ctx, src!), common);
 
     const path = ctx.findFile('files', src!);
     const st = await stat(path);

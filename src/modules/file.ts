@@ -2,6 +2,7 @@
  * ansible.builtin.file: state file / directory / link / hard / absent / touch, with mode, owner,
  * group (recursively for directories). One probe round trip, then at most a few commands.
  */
+import { expandPath } from './util/paths.js';
 import { posix } from 'node:path';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
@@ -38,13 +39,13 @@ export const file: ModuleDef = {
     anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
   },
   async run(args, ctx) {
-    const path = optStr(args, 'path', 'dest', 'name');
+    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'name'));
     if (!path) throw new KbsError('TASK', 'missing required argument: path');
     const stateArg = optStr(args, 'state');
     if (stateArg !== undefined && !(STATES as readonly string[]).includes(stateArg)) {
       throw new KbsError('TASK', `value of state must be one of: ${STATES.join(', ')}, got: ${stateArg}`);
     }
-    const src = optStr(args, 'src');
+    const src = await expandPath(ctx, optStr(args, 'src'));
     const recurse = toBool(args.recurse, false, 'recurse');
     const force = toBool(args.force, false, 'force');
     const follow = toBool(args.follow, true, 'follow');
@@ -263,7 +264,8 @@ class FileTask {
       if (l.type !== 'link' || l.lnkTarget === undefined) throw new KbsError('TASK', 'src is required for creating new symlinks');
       src = l.lnkTarget;
     }
-    const s = this.p.files.s;
+    // without src: the link's present target, as probed by following the link
+    const s = this.p.files.s ?? (src === l.lnkTarget ? this.p.files.t : undefined);
     if (s && !s.exists && !force) {
       throw new KbsError('TASK', `src file does not exist, use "force=yes" if you really want to create the link: ${src}`);
     }

@@ -4,6 +4,7 @@
  * The file is read in one exec (probe + cat), edited here, written atomically only when different.
  * Lines are handled as bytes (latin1 strings), like Ansible's bytes regexes.
  */
+import { expandPath } from './util/paths.js';
 import { KbsError } from '../errors.js';
 import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
 import { optStr, toBool } from './util/args.js';
@@ -36,13 +37,12 @@ export const lineinfile: ModuleDef = {
       backup: BOOL,
       firstmatch: BOOL,
       validate: STR,
-      others: STR,
       ...FILE_ATTRS,
     }),
     anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
   },
   async run(args, ctx) {
-    const path = optStr(args, 'path', 'dest', 'destfile', 'name');
+    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'destfile', 'name'));
     if (!path) throw new KbsError('TASK', 'missing required argument: path');
     const state = optStr(args, 'state') ?? 'present';
     if (state !== 'present' && state !== 'absent') throw new KbsError('TASK', `value of state must be one of: present, absent, got: ${state}`);

@@ -1,4 +1,5 @@
 /** ansible.builtin.slurp: a remote file's bytes, base64-encoded (binary safe). */
+import { expandPath } from './util/paths.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
 import { failed, optStr, reqStr } from './util/args.js';
@@ -8,7 +9,7 @@ export const slurp: ModuleDef = {
   name: 'slurp',
   schema: { ...argsSchema({ src: STR, path: STR }), anyOf: [{ required: ['src'] }, { required: ['path'] }] },
   async run(args, ctx) {
-    const src = optStr(args, 'src', 'path') ?? reqStr(args, 'src');
+    const src = await expandPath(ctx, optStr(args, 'src', 'path') ?? reqStr(args, 'src'));
     const q = shq(src);
     const r = await ctx.run(`[ -e ${q} ] || exit 44; [ -d ${q} ] && exit 45; [ -r ${q} ] || exit 46; exec cat -- ${q}`);
     if (r.rc === 44) return failed(`file not found: ${src}`);

@@ -1,4 +1,5 @@
 /** ansible.builtin.stat: facts about one path, in one exec. get_mime and get_attributes are not computed. */
+import { expandPath } from './util/paths.js';
 import type { ModuleDef } from './types.js';
 import { optStr, reqStr, toBool } from './util/args.js';
 import { formatMode } from './util/mode.js';
@@ -31,7 +32,7 @@ export const stat: ModuleDef = {
     anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
   },
   async run(args, ctx) {
-    const path = optStr(args, 'path', 'dest', 'name') ?? reqStr(args, 'path');
+    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'name') ?? reqStr(args, 'path'));
     const algo = optStr(args, 'checksum_algorithm', 'checksum', 'checksum_algo') ?? 'sha1';
     if (!ALGOS.includes(algo)) throw new KbsError('TASK', `checksum_algorithm must be one of: ${ALGOS.join(', ')}`);
     const getChecksum = toBool(args.get_checksum, true, 'get_checksum');

@@ -3,6 +3,7 @@
  * at `dest` like copy does. Jinja options (trim_blocks, lstrip_blocks...) are those of the
  * templater behind ctx.render; kbs accepts the args but does not switch them per task.
  */
+import { expandPath } from './util/paths.js';
 import { readFile, stat } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
@@ -34,7 +35,7 @@ export const template: ModuleDef = {
   ),
   async run(args, ctx) {
     const src = reqStr(args, 'src');
-    const dest = reqStr(args, 'dest');
+    const dest = await expandPath(ctx, reqStr(args, 'dest'));
     const enc = optStr(args, 'output_encoding');
     if (enc !== undefined && !/^utf-?8$/i.test(enc)) throw new KbsError('TASK', `output_encoding ${enc} is not supported by kbs (utf-8 only)`);
     const ns = newline(optStr(args, 'newline_sequence') ?? '\n');

@@ -140,3 +140,22 @@ test('schemas reject unknown args and wrong types, accept Ansible spellings and 
   assert.equal(ok('stat', { path: '/x', checksum_algorithm: 'sha256', get_mime: false }), true);
   assert.equal(ok('stat', { path: '/x', checksum_algorithm: 'crc32' }), false);
 });
+
+test('path args expand ~ and $VARS on the host', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const ctx = await makeCtx({ env: { HOME: dir, KBS_SUB: 'sub' } });
+    const r = await runModule('copy', { content: 'x', dest: '~/f' }, ctx);
+    assert.equal(r.dest, join(dir, 'f'));
+    const f = await runModule('file', { path: '$HOME/${KBS_SUB}', state: 'directory' }, ctx);
+    assert.equal(f.path, join(dir, 'sub'));
+    const s = (await runModule('stat', { path: '~/f' }, ctx)).stat as Record<string, unknown>;
+    assert.deepEqual([s.exists, s.path], [true, join(dir, 'f')]);
+    const c = await runModule('command', { cmd: 'true', creates: '~/f' }, ctx);
+    assert.equal(c.changed, false);
+    const p = await runModule('command', { cmd: 'pwd', chdir: '~/sub' }, ctx);
+    assert.equal(p.stdout, join(dir, 'sub'));
+  } finally {
+    cleanup();
+  }
+});

@@ -1,40 +1,19 @@
 /** What command, shell and raw share: building the snippet, creates/removes, the result. */
+import { expandPath } from './paths.js';
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 import { optStr, pyDateTime, pyDelta, splitLines, toBool } from './args.js';
+import { argWord } from './words.js';
+
+export { argWord };
 
 /** Marker the chdir prelude prints on stderr when the folder is missing. */
 export const CHDIR_FAILED = 'kbs: chdir failed';
 
-/**
- * An argument as an sh word. With `expand` (Ansible's expand_argument_vars), $NAME, ${NAME} and a
- * leading ~ / ~user expand on the host as Python's expandvars/expanduser do: unset variables stay as written.
- */
-export function argWord(s: string, expand: boolean): string {
-  if (!expand || (!s.includes('$') && !s.startsWith('~'))) return shq(s);
-  let out = '';
-  let rest = s;
-  const tilde = /^~([A-Za-z_][A-Za-z0-9_.-]*)?(?=\/|$)/.exec(rest);
-  if (tilde) {
-    out += tilde[0];
-    rest = rest.slice(tilde[0].length);
-  }
-  const re = /\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/g;
-  let last = 0;
-  for (let m = re.exec(rest); m; m = re.exec(rest)) {
-    if (m.index > last) out += shq(rest.slice(last, m.index));
-    const name = m[1] ?? m[2];
-    out += m[1] ? `"\${${name}-\\$${name}}"` : `"\${${name}-\\\${${name}\\}}"`;
-    last = m.index + m[0].length;
-  }
-  if (last < rest.length) out += shq(rest.slice(last));
-  return out === '' ? "''" : out;
-}
-
 /** `cd DIR` that reports a missing folder with a recognisable marker. */
 export function chdirPrelude(dir: string | undefined): string {
   if (!dir) return '';
-  return `cd -- ${shq(dir)} 2>/dev/null || { echo ${shq(CHDIR_FAILED)} >&2; exit 1; }\n`;
+  return `cd -- ${argWord(dir, true)} 2>/dev/null || { echo ${shq(CHDIR_FAILED)} >&2; exit 1; }\n`;
 }
 
 /**
@@ -42,12 +21,12 @@ export function chdirPrelude(dir: string | undefined): string {
  * runs on the host (after chdir), with glob patterns as Ansible's glob.glob.
  */
 export async function createsRemoves(ctx: ModuleContext, args: Record<string, unknown>): Promise<ModuleResult | undefined> {
-  const creates = optStr(args, 'creates');
-  const removes = optStr(args, 'removes');
+  const creates = await expandPath(ctx, optStr(args, 'creates'));
+  const removes = await expandPath(ctx, optStr(args, 'removes'));
   if (creates === undefined && removes === undefined) return undefined;
   const chdir = optStr(args, 'chdir');
   const probe = (p: string) => `( IFS=; set -- ${globWord(p)}; [ -e "$1" ] || [ -L "$1" ] ) && echo 1 || echo 0`;
-  let script = chdir ? `cd -- ${shq(chdir)} 2>/dev/null || exit 0\n` : '';
+  let script = chdir ? `cd -- ${argWord(chdir, true)} 2>/dev/null || exit 0\n` : '';
   script += `${probe(creates ?? '')}\n${probe(removes ?? '')}\n`;
   const r = await ctx.run(script);
   const [c, rm] = r.stdout.trim().split('\n');
