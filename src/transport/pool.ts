@@ -18,6 +18,7 @@ export class ConnectionPool {
   private readonly opened: Connection[] = [];
   /** connection attempts made (including failed ones) */
   attempts = 0;
+  private closed = false;
 
   constructor(
     private readonly opts: TransportOptions = {},
@@ -47,6 +48,7 @@ export class ConnectionPool {
       try {
         const c = await connectSsh(spec, this.opts, this.tuning);
         this.opened.push(c);
+        if (this.closed) await c.close(); // closeAll() ran while this was connecting
         return c;
       } catch (e) {
         const retryable = e instanceof KbsError && e.code === 'UNREACHABLE' && e.detail?.retryable === true;
@@ -64,6 +66,7 @@ export class ConnectionPool {
 
   /** Close every open connection (errors while closing are ignored); totals() still counts them. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     const all = [...this.opened];
     this.conns.clear();
     await Promise.allSettled(all.map((c) => c.close()));
