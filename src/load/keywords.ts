@@ -84,6 +84,7 @@ function isStatic(v: unknown): boolean {
 export function normalizeKeywords(raw: Record<string, unknown>, pos: (key: string) => Position): TaskKeywords {
   const kw: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
+    if (k === 'vars' && v === null) continue; // an empty vars: section
     switch (k) {
       case 'args':
       case 'action':

@@ -130,6 +130,12 @@ function unknownKey(k: string, pos: Position): KbsError {
   if (k.startsWith('with_')) {
     return new KbsError('SCHEMA', `"${k}" is not supported`, { pos, hint: withHint(k) });
   }
+  if (k.replace(/^ansible\.(builtin|legacy)\./, '') === 'import_playbook') {
+    return new KbsError('SCHEMA', 'import_playbook can only be used at the top level of a playbook', {
+      pos,
+      hint: 'move it out of the task list: "- import_playbook: file.yml" next to the plays',
+    });
+  }
   if (UNSUPPORTED[k]) return new KbsError('SCHEMA', `"${k}" is not supported by kbs`, { pos, hint: UNSUPPORTED[k] });
   const guess = didYouMean(k, [...moduleNames(), ...TASK_KEYWORDS, ...SPECIAL, 'block']);
   return new KbsError('SCHEMA', `unknown module or keyword "${k}"`, {

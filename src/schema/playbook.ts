@@ -10,7 +10,7 @@ const cond = { type: ['string', 'boolean', 'array'], items: { type: ['string', '
 const flag = { type: ['boolean', 'string'], expect: 'a boolean or a template' };
 const strList = { type: ['string', 'array'], items: { type: 'string' }, expect: 'a string or a list of strings' };
 const tagList = { type: ['string', 'number', 'array'], items: { type: ['string', 'number'] }, expect: 'a string or a list of strings' };
-const mapping = { type: 'object', expect: 'a mapping (key: value lines)' };
+const mapping = { type: ['object', 'null'], expect: 'a mapping (key: value lines)' };
 const intOrTemplate = { anyOf: [{ type: 'integer', minimum: 0 }, TEMPLATE], expect: 'a whole number or a template' };
 const numOrTemplate = { anyOf: [{ type: 'number', minimum: 0 }, TEMPLATE], expect: 'a number or a template' };
 
@@ -78,7 +78,7 @@ export const playSchema = {
     name: { type: ['string', 'number'], expect: 'a string' },
     hosts: { type: ['string', 'array'], items: { type: 'string' }, expect: 'a host pattern or a list of patterns' },
     vars: mapping,
-    vars_files: { type: ['string', 'array'], items: { type: 'string' }, expect: 'a list of file names' },
+    vars_files: { type: ['string', 'array', 'null'], items: { type: 'string' }, expect: 'a list of file names' },
     vars_prompt: {},
     gather_facts: { type: 'boolean', expect: 'a boolean (true/false)' },
     gather_subset: strList,
@@ -89,7 +89,7 @@ export const playSchema = {
     serial: { anyOf: [serialItem, { type: 'array', items: serialItem }], expect: 'a number, a percentage or a list of them' },
     any_errors_fatal: { type: 'boolean', expect: 'a boolean (true/false)' },
     max_fail_percentage: { anyOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%?\\s*$' }], expect: 'a number from 0 to 100' },
-    roles: { type: 'array', expect: 'a list of roles' },
+    roles: { type: ['array', 'null'], expect: 'a list of roles' },
     pre_tasks: { type: ['array', 'null'], expect: 'a list of tasks' },
     tasks: { type: ['array', 'null'], expect: 'a list of tasks' },
     post_tasks: { type: ['array', 'null'], expect: 'a list of tasks' },

@@ -254,6 +254,12 @@ test('unsupported keywords and settings say what to do instead', () => {
     'become_method "su" is not supported',
     'kbs becomes another user with sudo only; remove become_method or set it to sudo',
   ]);
+  assert.deepEqual(failure({ 'site.yml': play('    - import_playbook: x.yml\n') }), [
+    'SCHEMA',
+    'site.yml:3:7',
+    'import_playbook can only be used at the top level of a playbook',
+    'move it out of the task list: "- import_playbook: file.yml" next to the plays',
+  ]);
   assert.deepEqual(failure({ 'site.yml': play('    - command: sleep 100\n      async: 10\n') }), [
     'SCHEMA',
     'site.yml:4:7',

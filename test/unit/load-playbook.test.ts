@@ -233,3 +233,11 @@ test('more forms: aliases, args: merge, dynamic with_items, import_role, FQCN im
   // the imported role's handlers join the play
   assert.deepEqual(p.handlers.map((h) => [h.kw.name, h.role?.name]), [['r handler', 'r']]);
 });
+
+test('empty vars:, vars_files:, roles: and task vars: are accepted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbs-load-'));
+  writeFileSync(join(dir, 'site.yml'), '- hosts: all\n  vars:\n  vars_files:\n  roles:\n  tasks:\n    - debug: msg=x\n      vars:\n');
+  const p = loadPlaybook(join(dir, 'site.yml')).plays[0];
+  assert.deepEqual([p.vars, p.varsFiles, p.roles, p.tasks[0].kw], [{}, [], [], {}]);
+  rmSync(dir, { recursive: true });
+});
