@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeCtx, runModule, tempDir } from './modules/helper.js';
+import { loadTemplater, makeCtx, runModule, tempDir } from './modules/helper.js';
 
 const modeOf = (p: string) => statSync(p).mode & 0o7777;
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
@@ -174,6 +174,44 @@ test('template renders with the task vars and is idempotent', async () => {
     await assert.rejects(runModule('template', { src: 'missing.j2', dest }, ctx), /could not find/);
     const undef = await makeCtx({ base: dir, vars: { app: { name: 'x' } } });
     await assert.rejects(runModule('template', { src: 'app.conf.j2', dest }, undef), /port/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('template with the project templater: loops, filters, trim_blocks, template_* vars', { skip: !(await loadTemplater()) && 'src/template/index.ts not available' }, async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    mkdirSync(join(dir, 'templates'));
+    writeFileSync(join(dir, 'templates', 'hosts.j2'), '# {{ ansible_managed }} {{ template_path | basename }}\n{% for h in hosts %}\n{{ h.ip }} {{ h.name | upper }}\n{% endfor %}\n');
+    const ctx = await makeCtx({ base: dir, vars: { hosts: [{ ip: '10.0.0.1', name: 'a' }, { ip: '10.0.0.2', name: 'b' }] } });
+    const dest = join(dir, 'hosts');
+    const r = await runModule('template', { src: 'hosts.j2', dest }, ctx);
+    assert.equal(r.changed, true);
+    assert.equal(readFileSync(dest, 'utf8'), '# Ansible managed hosts.j2\n10.0.0.1 A\n10.0.0.2 B\n');
+    assert.equal((await runModule('template', { src: 'hosts.j2', dest }, ctx)).changed, false);
+  } finally {
+    cleanup();
+  }
+});
+
+test('copy and lineinfile through become (sudo -u nobody): stdin reaches the write', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    chmodSync(dir, 0o755);
+    const sub = join(dir, 'nobody');
+    mkdirSync(sub);
+    chownSync(sub, 65534, 65534);
+    const ctx = await makeCtx({ becomeUser: 'nobody' });
+    const dest = join(sub, 'f');
+    const r = await runModule('copy', { content: 'as nobody\n', dest }, ctx);
+    assert.equal(r.changed, true);
+    assert.equal(readFileSync(dest, 'utf8'), 'as nobody\n');
+    assert.equal(statSync(dest).uid, 65534);
+    assert.equal(r.owner, 'nobody');
+    assert.equal((await runModule('lineinfile', { path: dest, line: 'more' }, ctx)).changed, true);
+    assert.equal(readFileSync(dest, 'utf8'), 'as nobody\nmore\n');
+    await assert.rejects(runModule('copy', { content: 'x', dest: join(dir, 'not-writable') }, ctx), /cannot write/);
   } finally {
     cleanup();
   }

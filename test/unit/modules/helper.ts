@@ -17,6 +17,8 @@ export interface CtxOptions {
   /** folder holding files/ and templates/ for findFile */
   base?: string;
   env?: Record<string, string>;
+  /** run commands through sudo as this user */
+  becomeUser?: string;
 }
 
 export interface TestCtx extends ModuleContext {
@@ -89,7 +91,8 @@ export async function makeCtx(o: CtxOptions = {}): Promise<TestCtx> {
     commands: [],
     run(cmd, opts) {
       ctx.commands.push(cmd);
-      return conn.exec(cmd, { ...opts, env: { ...(o.env ?? {}), ...(opts?.env ?? {}) } });
+      const become = o.becomeUser ? { become: true, becomeUser: o.becomeUser } : {};
+      return conn.exec(cmd, { ...opts, ...become, env: { ...(o.env ?? {}), ...(opts?.env ?? {}) } });
     },
     render(src, extra) {
       const all = { ...vars, ...(extra ?? {}) };
