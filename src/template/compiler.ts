@@ -13,10 +13,50 @@ import { BaseCompiler, BaseParser, lexer, nodes, transformer, type NjNode, type 
 
 const LEXER_OPTS = { trimBlocks: true, lstripBlocks: false };
 
+const ARG_START = new Set(
+  [lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN],
+);
+const NOT_ARG = new Set(['else', 'or', 'and', 'if', 'is', 'not', 'in']);
+
 /** Parser: nunjucks' postfix parsing plus `foo.0`, `foo.0.bar`, `foo.1.2` (the lexer reads "0." / "1.2" as floats). */
 class KbsParser extends BaseParser {
   constructor(tokens: unknown) {
     super(tokens);
+  }
+
+  /**
+   * `x is test`, `x is not test`, `x is test(a, b)` and, as in Jinja2, one argument without
+   * parentheses: `x is in ['a']`, `n is divisibleby 3`, `x is sameas none`.
+   */
+  parseIs(): NjNode {
+    let node = this.parseCompare() as NjNode;
+    const isTok = this.peekToken() as NjToken | null;
+    if (!this.skipSymbol('is')) return node;
+    const not = this.skipSymbol('not');
+    const tok = this.nextToken() as NjToken | null;
+    let name: string;
+    if (tok && tok.type === lexer.TOKEN_SYMBOL) {
+      name = tok.value;
+      while (this.skipValue(lexer.TOKEN_OPERATOR, '.')) name += '.' + (this.expect(lexer.TOKEN_SYMBOL) as NjToken).value;
+    } else if (tok && tok.type === lexer.TOKEN_NONE) name = 'none';
+    else if (tok && tok.type === lexer.TOKEN_BOOLEAN) name = tok.value;
+    else {
+      this.fail('expected a test name after "is"', tok?.lineno ?? isTok?.lineno, tok?.colno ?? isTok?.colno);
+      return node;
+    }
+    const t = tok as NjToken;
+    let args: NjNode;
+    const next = this.peekToken() as NjToken | null;
+    if (next && next.type === lexer.TOKEN_LEFT_PAREN) {
+      args = this.parseSignature() as NjNode;
+    } else if (next && ARG_START.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_ARG.has(next.value))) {
+      args = new nodes.NodeList(next.lineno, next.colno, [this.parsePrimary()]);
+    } else {
+      args = new nodes.NodeList(t.lineno, t.colno, []);
+    }
+    const test = new nodes.FunCall(t.lineno, t.colno, new nodes.Symbol(t.lineno, t.colno, name), args);
+    node = new nodes.Is(node.lineno, node.colno, node, test);
+    return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
   parsePostfix(node: NjNode): NjNode {
