@@ -16,6 +16,9 @@ import { down, faults, findLeftovers, isClean, paths, ssh, status, up, writeInve
 import { acquireLock } from '../fleet/lock.js';
 import { run } from '../fleet/exec.js';
 import { readState } from '../fleet/state.js';
+import { bootstrapMirror, parseDeb822, parseList, sourcesList } from '../fleet/mirror.js';
+import { machineIndex, macFor, vethNames } from '../fleet/config.js';
+import { inventoryYaml } from '../fleet/inventory.js';
 
 const ID = 'kbse2e';
 const isRoot = process.getuid?.() === 0;
@@ -259,5 +262,49 @@ describe('fleet', { skip: isRoot ? false : 'needs root' }, () => {
       await down({ id });
     }
     await assertGone(id);
+  });
+});
+
+describe('fleet, parts that need no root', () => {
+  test('the host mirror is read from deb822 and one-line sources, third-party entries are ignored', () => {
+    const deb822 = parseDeb822(
+      'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm bookworm-updates\nComponents: main\n\n' +
+        'Types: deb-src\nURIs: http://src.example/debian\nSuites: bookworm\nComponents: main\n\n' +
+        'Types: deb\nURIs: https://deb.nodesource.com/node_20.x\nSuites: nodistro\nComponents: main\n',
+    );
+    assert.deepEqual(deb822.map((s) => `${s.uri} ${s.suite}`), [
+      'http://mirror.example/debian bookworm',
+      'http://mirror.example/debian bookworm-updates',
+      'https://deb.nodesource.com/node_20.x nodistro',
+    ]);
+    const list = parseList('# comment\ndeb [arch=amd64] http://m2.example/debian/ bookworm main contrib\ndeb-src http://x bookworm main\n');
+    assert.deepEqual(list, [{ uri: 'http://m2.example/debian', suite: 'bookworm', components: ['main', 'contrib'] }]);
+    assert.equal(bootstrapMirror([...deb822.slice(1), ...list]), 'http://m2.example/debian');
+    assert.equal(bootstrapMirror([]), 'http://deb.debian.org/debian');
+    assert.equal(sourcesList(list), 'deb http://m2.example/debian bookworm main contrib\n');
+  });
+
+  test('names, addresses and MACs derive from the fleet id and do not collide', () => {
+    const a = paths('kbs');
+    const b = paths('kbs-other');
+    assert.equal(a.subnet, '10.77.0');
+    assert.notEqual(a.tag, b.tag);
+    assert.ok(a.bridge.length <= 15 && vethNames(b, 200).host.length <= 15, 'interface names fit IFNAMSIZ');
+    assert.equal(machineIndex('kbs', 'kbs-12'), 12);
+    assert.equal(machineIndex('kbs', 'kbs-other-1'), undefined, 'fleet kbs must not claim fleet kbs-other');
+    assert.notEqual(macFor(a, 1), macFor(a, 2));
+    assert.match(macFor(a, 1), /^02(:[0-9a-f]{2}){5}$/);
+    assert.throws(() => paths('Bad_Id'), /invalid fleet id/);
+  });
+
+  test('inventoryYaml puts every machine in all and resolves group members', () => {
+    const info: FleetInfo = {
+      id: 'f', machines: [{ name: 'f-1', ip: '10.0.0.11' }, { name: 'f-2', ip: '10.0.0.12' }],
+      bridge: 'b', bridgeIp: '10.0.0.1', sshKey: '/k', knownHosts: '/kh', aptRepo: 'http://a/', releaseUrl: 'http://r',
+    };
+    const inv = parse(inventoryYaml(info, { etcd: ['2'] }));
+    assert.deepEqual(inv.all.hosts, { 'f-1': { ansible_host: '10.0.0.11' }, 'f-2': { ansible_host: '10.0.0.12' } });
+    assert.deepEqual(inv.all.children, { etcd: { hosts: { 'f-2': { ansible_host: '10.0.0.12' } } } });
+    assert.throws(() => inventoryYaml(info, { all: ['1'] }), /invalid group name/);
   });
 });

@@ -2,13 +2,14 @@
  * Remove everything a fleet made — from its state file AND by looking for leftovers by name
  * (processes, netns, links, mounts, folders), so a crashed or killed run is cleaned up too.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineIndex, type FleetPaths } from './config.js';
-import { run, sleep } from './exec.js';
+import { sleep } from './exec.js';
+import { mountsBelow, umountBelow } from './mounts.js';
 import { stopMachine } from './machine.js';
 import { deleteLink, deleteNetns, links, netnsList } from './net.js';
-import { alive, findProcs, signal } from './procs.js';
+import { alive, cmdline, findProcs, signal } from './procs.js';
 import { readState } from './state.js';
 import { serverMarker } from './server.js';
 
@@ -35,19 +36,15 @@ export async function findLeftovers(p: FleetPaths): Promise<Leftovers> {
   const state = readState(p);
   const nspawn: { name: string; pid: number }[] = [];
   for (const pid of findProcs((argv) => isNspawnOf(p, argv) !== undefined)) {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    nspawn.push({ name: isNspawnOf(p, argv)!, pid });
+    const name = isNspawnOf(p, cmdline(pid) ?? []);
+    if (name) nspawn.push({ name, pid });
   }
   for (const m of state?.machines ?? []) {
     if (m.pid && alive(m.pid) && !nspawn.some((n) => n.pid === m.pid)) nspawn.push({ name: m.name, pid: m.pid });
   }
   const servers = findProcs((argv) => argv.some((a) => a.endsWith('test/fleet/server.ts')) && containsSeq(argv, serverMarker(p.id)));
   const linkRe = new RegExp(`^kf${p.tag}(br|v\\d+|p\\d+)$`);
-  const mounts = readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[1])
-    .filter((m): m is string => !!m && m.startsWith(p.machinesDir + '/'))
-    .map((m) => m.replace(/\\040/g, ' '));
+  const mounts = mountsBelow(p.machinesDir);
   const dirs = [p.machinesDir, p.stateDir].filter((d) => existsSync(d));
   return {
     nspawn,
@@ -81,14 +78,10 @@ export async function removeFleet(p: FleetPaths, log: (m: string) => void = () =
     for (let i = 0; i < 20 && alive(pid); i++) await sleep(100);
     if (alive(pid)) signal(pid, 'SIGKILL');
   }
-  for (const m of [...l.mounts].sort((a, b) => b.length - a.length)) {
-    const r = await run('umount', [m]);
-    if (r.rc !== 0) await run('umount', ['-l', m]);
-  }
+  const stillMounted = (await umountBelow(p.machinesDir)).length > 0;
   for (const n of l.netns) await deleteNetns(n);
   for (const name of l.links.filter((x) => !x.endsWith('br'))) await deleteLink(name);
   for (const name of l.links.filter((x) => x.endsWith('br'))) await deleteLink(name);
-  const stillMounted = readFileSync('/proc/mounts', 'utf8').includes(` ${p.machinesDir}/`);
   if (!stillMounted) rmSync(p.machinesDir, { recursive: true, force: true });
   else log(`not removing ${p.machinesDir}: something is still mounted below it`);
   if (existsSync(p.stateDir)) {

@@ -1,8 +1,9 @@
 /** up / down / status / ssh of a fleet of Debian 12 machines booted with systemd-nspawn. */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { KbsError } from '../../src/errors.js';
-import { APT_PORT, MAX_MACHINES, RELEASE_PORT, machineIp, machineName, paths, vethNames, type FleetPaths } from './config.js';
+import { APT_PORT, MAX_MACHINES, RELEASE_PORT, RUN_DIR, machineIp, machineName, paths, vethNames, type FleetPaths } from './config.js';
 import { removeFleet, isClean, type Leftovers } from './cleanup.js';
 import { run, type RunResult } from './exec.js';
 import { ensureBase } from './image.js';
@@ -96,25 +97,34 @@ async function upLocked(p: FleetPaths, n: number, opts: UpOptions, log: (m: stri
   const left = await removeFleet(p, log);
   if (!isClean(left)) throw leftoverError(p, left);
   t.mark('cleanup');
-  await checkSubnetFree(p);
   // past ~19 machines systemd fails with "Too many open files" without these
   raiseSysctl('/proc/sys/fs/inotify/max_user_instances', 8192);
   raiseSysctl('/proc/sys/fs/inotify/max_user_watches', 524288);
-  const base = await ensureBase(log);
-  t.mark('base');
-  const repo = await ensureRepo(base, log);
-  t.mark('repo');
-  const key = await ensureClientKey();
   const releaseDir = opts.releaseDir ?? p.releaseDir;
   mkdirSync(p.stateDir, { recursive: true });
   const state: FleetState = {
     id: p.id, status: 'starting', owner: process.pid, createdAt: new Date().toISOString(),
-    bridge: p.bridge, bridgeIp: p.bridgeIp, subnet: p.subnet, baseDir: base, repoDir: repo, releaseDir,
+    bridge: p.bridge, bridgeIp: p.bridgeIp, subnet: p.subnet, releaseDir,
     aptPort: APT_PORT, releasePort: RELEASE_PORT, machines: [],
   };
   writeState(p, state);
   try {
-    await createBridge(p);
+    // the subnet check and the bridge under one host-wide lock: two ids may hash to one /24
+    const netLock = await acquireLock(join(RUN_DIR, 'net.lock'), 'the fleet network setup', 60);
+    try {
+      await checkSubnetFree(p);
+      await createBridge(p);
+    } finally {
+      await netLock.release();
+    }
+    const base = await ensureBase(log);
+    t.mark('base');
+    const repo = await ensureRepo(base, log);
+    t.mark('repo');
+    const key = await ensureClientKey();
+    state.baseDir = base;
+    state.repoDir = repo;
+    writeState(p, state);
     if (!opts.releaseDir) await buildRelease(releaseDir, log);
     t.mark('release');
     state.serverPid = await startServer({

@@ -9,6 +9,7 @@ import { KbsError } from '../../src/errors.js';
 import { CACHE_DIR } from './config.js';
 import { run, tail } from './exec.js';
 import { acquireLock } from './lock.js';
+import { umountBelow } from './mounts.js';
 import { bootstrapMirror } from './mirror.js';
 
 export const BASE_RECIPE = {
@@ -52,6 +53,7 @@ export async function ensureBase(log: (msg: string) => void = () => undefined): 
     const mirror = bootstrapMirror();
     log(`building the base image with debootstrap from ${mirror} (about a minute)`);
     const tmp = `${dir}.tmp`;
+    await umountBelow(tmp); // a killed debootstrap leaves proc/sys mounted in its target
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     const r = await run(

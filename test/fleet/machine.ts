@@ -11,6 +11,7 @@ import { KbsError } from '../../src/errors.js';
 import { machineDirs, machineLog, type FleetPaths } from './config.js';
 import { run, runOk, sleep, tail } from './exec.js';
 import { makeHostKey } from './keys.js';
+import { isMounted } from './mounts.js';
 import { alive, nsInit, nsId, procsInNs, signal } from './procs.js';
 import type { MachineRecord } from './state.js';
 
@@ -21,15 +22,10 @@ export interface Identity {
   hosts: string[];
 }
 
-export async function isMounted(path: string): Promise<boolean> {
-  const mounts = readFileSync('/proc/mounts', 'utf8');
-  return mounts.split('\n').some((l) => l.split(' ')[1] === path);
-}
-
 export async function mountOverlay(p: FleetPaths, name: string, baseRootfs: string): Promise<string> {
   const d = machineDirs(p, name);
   for (const dir of [d.upper, d.work, d.root]) mkdirSync(dir, { recursive: true });
-  if (!(await isMounted(d.root))) {
+  if (!isMounted(d.root)) {
     await runOk('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${baseRootfs},upperdir=${d.upper},workdir=${d.work}`, d.root]);
   }
   return d.root;

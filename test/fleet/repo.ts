@@ -12,6 +12,7 @@ import { CACHE_DIR } from './config.js';
 import { run, runOk, tail } from './exec.js';
 import { baseHash } from './image.js';
 import { acquireLock } from './lock.js';
+import { umountBelow } from './mounts.js';
 import { hostSources, sourcesList } from './mirror.js';
 
 /** what the roles install; the first five are the contract, the rest are kubeadm's host tools */
@@ -53,7 +54,7 @@ export async function ensureRepo(baseRootfs: string, log: (m: string) => void = 
 
 /** apt-get install --download-only in a throw-away overlay of the base with the host's mirror */
 async function downloadDebs(baseRootfs: string, work: string, dest: string): Promise<void> {
-  await run('umount', [join(work, 'root')]);
+  await umountBelow(work); // left by a killed build
   rmSync(work, { recursive: true, force: true });
   const d = { upper: join(work, 'upper'), work: join(work, 'work'), root: join(work, 'root') };
   for (const x of Object.values(d)) mkdirSync(x, { recursive: true });
