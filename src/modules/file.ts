@@ -286,15 +286,19 @@ class FileTask {
     const a = planAttrs(this.path, linkInfo, { owner: this.want.owner, group: this.want.group }, this.p.umask, true);
     const owner = this.want.owner ?? (relink ? undefined : a.owner);
     let modeCmd = '';
+    const modeDiff: Record<string, unknown>[] = [{}, {}];
     if (this.want.mode && this.follow && s?.exists) {
       const m = resolveMode(this.want.mode, s.mode, s.type === 'directory', this.p.umask);
-      if (m !== s.mode) modeCmd = `chmod ${m.toString(8)} -- ${shq(this.path)}`;
+      if (m !== s.mode) {
+        modeCmd = `chmod ${m.toString(8)} -- ${shq(this.path)}`;
+        [modeDiff[0].mode, modeDiff[1].mode] = [formatMode(s.mode), formatMode(m)];
+      }
     }
     const all = [cmd, a.cmd, modeCmd].filter(Boolean).join(' && ');
     await this.exec(all, `cannot link ${this.path}`);
     const changed = relink || a.changed || modeCmd !== '';
-    const before: Record<string, unknown> = { ...a.before };
-    const after: Record<string, unknown> = { ...a.after };
+    const before: Record<string, unknown> = { ...a.before, ...modeDiff[0] };
+    const after: Record<string, unknown> = { ...a.after, ...modeDiff[1] };
     if (relink) {
       before.state = this.prev;
       after.state = 'link';

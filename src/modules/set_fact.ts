@@ -12,13 +12,15 @@ export const set_fact: ModuleDef = {
   schema: {
     type: 'object',
     properties: { cacheable: BOOL },
-    propertyNames: { pattern: NAME.source },
+    // names may be templated ("{{ prefix }}_ip": ...), as Ansible templates set_fact keys
+    propertyNames: { pattern: '^([A-Za-z_][A-Za-z0-9_]*|.*\\{\\{.*)$' },
     additionalProperties: true,
   },
   async run(args, ctx) {
     const facts: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(args)) {
-      if (k === 'cacheable') continue;
+    for (const [key, v] of Object.entries(args)) {
+      if (key === 'cacheable') continue;
+      const k = key.includes('{{') ? String(ctx.render(key)).trim() : key;
       if (!NAME.test(k)) {
         throw new KbsError('TASK', `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
       }

@@ -63,6 +63,8 @@ test('set_fact hands facts to the engine', async () => {
   assert.equal(r.changed, false);
   assert.deepEqual(ctx.facts, [{ facts: { a: 1, b: { c: [1, 2] } }, cacheable: true }]);
   await assert.rejects(runModule('set_fact', { 'bad-name': 1 }, ctx), /is not valid/);
+  const t = await makeCtx({ vars: { prefix: 'node1' } });
+  assert.deepEqual((await runModule('set_fact', { '{{ prefix }}_ip': '10.0.0.1' }, t)).ansible_facts, { node1_ip: '10.0.0.1' });
   await assert.rejects(runModule('set_fact', {}, ctx), /No key\/value pairs/);
 });
 
@@ -132,6 +134,7 @@ test('schemas reject unknown args and wrong types, accept Ansible spellings and 
   assert.equal(ok('shell', { _raw_params: 'ls', argv: ['ls'] }), false);
   assert.equal(ok('set_fact', { anything: 1, cacheable: true }), true);
   assert.equal(ok('set_fact', { 'no-dash': 1 }), false);
+  assert.equal(ok('set_fact', { '{{ x }}_y': 1 }), true);
   assert.equal(ok('debug', { msg: ['a', 'b'], verbosity: 1 }), true);
   assert.equal(ok('debug', { mgs: 'a' }), false);
   assert.equal(ok('assert', { that: ['a'], fail_msg: 'x' }), true);
