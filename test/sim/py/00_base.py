@@ -65,10 +65,9 @@ def default_port():
 
 def parse_now(value):
     value = value.strip()
-    m = re.fullmatch(r"\+(\d+(?:\.\d+)?)([smhd])", value)
-    if m:
-        mult = {"s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
-        return time.time() + float(m.group(1)) * mult
+    if value[:1] in "+-" and not re.fullmatch(r"-?\d+(\.\d+)?", value):  # +25h, +2h1m, -30m: relative
+        sign = -1 if value[0] == "-" else 1
+        return time.time() + sign * parse_duration(value[1:])
     if re.fullmatch(r"\d+(\.\d+)?", value):
         return float(value)
     return datetime.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
