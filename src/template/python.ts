@@ -25,7 +25,7 @@ export function templateError(message: string, hint?: string): KbsError {
 /** Key test that sees own and inherited keys but not Object.prototype's builtins. */
 export function hasKey(obj: object, key: string): boolean {
   if (Object.prototype.hasOwnProperty.call(obj, key)) return true;
-  if (!(key in obj)) return false;
+  if (key === '__proto__' || !(key in obj)) return false;
   return !(key in Object.prototype) || (obj as Dict)[key] !== (Object.prototype as Dict)[key];
 }
 

@@ -217,6 +217,11 @@ test('JavaScript prototype members are not reachable', () => {
   throwsCode(() => t.evaluate('name.constructor', vars), 'UNDEFINED');
   throwsCode(() => t.evaluate('toString', vars), 'UNDEFINED');
   throwsCode(() => t.evaluate('list.map', vars), 'UNDEFINED');
+  throwsCode(() => t.evaluate('d.__proto__', vars), 'UNDEFINED');
+  throwsCode(() => t.evaluate("d['__proto__'].constructor", vars), 'UNDEFINED');
+  throwsCode(() => t.evaluate('"".__class__', vars), 'UNDEFINED');
+  throwsCode(() => t.evaluate('lookup.constructor', vars), 'UNDEFINED');
+  assert.deepEqual(t.evaluate('{"__proto__": 1}', vars), JSON.parse('{"__proto__": 1}'));
   assert.equal(t.evaluate('d.constructor is defined', vars), false);
 });
 
