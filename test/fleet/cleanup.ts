@@ -70,7 +70,7 @@ export async function removeFleet(p: FleetPaths, log: (m: string) => void = () =
       stopMachine(
         name,
         l.nspawn.find((n) => n.name === name)?.pid,
-        10_000,
+        0,
       ),
     ),
   );

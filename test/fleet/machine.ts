@@ -168,14 +168,23 @@ export function logTail(p: FleetPaths, name: string): string {
   }
 }
 
-/** orderly shutdown (SIGTERM → nspawn asks systemd to power off), then SIGKILL after graceMs */
+/**
+ * graceMs > 0: orderly shutdown (SIGTERM → nspawn asks systemd to power off), SIGKILL after graceMs.
+ * graceMs = 0: power cut — SIGKILL the machine's init (the kernel then kills its whole pid
+ * namespace) and let nspawn notice and exit; used by down, where the disk is thrown away anyway.
+ */
 export async function stopMachine(name: string, nspawnPid: number | undefined, graceMs = 15_000): Promise<void> {
   for (const pid of machineProcs(name)) signal(pid, 'SIGCONT'); // a paused machine cannot shut down
-  if (alive(nspawnPid)) signal(nspawnPid!, 'SIGTERM');
-  const until = Date.now() + graceMs;
-  while (alive(nspawnPid) && Date.now() < until) await sleep(200);
+  if (graceMs > 0) {
+    if (alive(nspawnPid)) signal(nspawnPid!, 'SIGTERM');
+  } else {
+    const init = machineInit(name);
+    if (init) signal(init, 'SIGKILL');
+  }
+  const until = Date.now() + Math.max(graceMs, 3000);
+  while (alive(nspawnPid) && Date.now() < until) await sleep(100);
   if (alive(nspawnPid)) signal(nspawnPid!, 'SIGKILL');
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 30; i++) {
     const left = [...machineProcs(name), ...netnsProcs(name)];
     if (left.length === 0 && !alive(nspawnPid)) return;
     for (const pid of left) signal(pid, 'SIGKILL');
