@@ -121,13 +121,17 @@ export class PlayRunner {
               const file = String(args.file ?? args._raw_params ?? '');
               const base = n.role ? resolve(n.role.path, 'tasks') : dirname(n.pos.file);
               const path = resolve(base, file);
-              list.push({ key: `tasks:${path}`, params, node: () => loadTaskFile(path, n.role) });
+              const lo = { apply: args.apply, playbookDir: ctx.playbookDir, rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos };
+              list.push({ key: `tasks:${path}`, params, node: () => this.withHandlers((handlers) => loadTaskFile(path, n.role, { ...lo, handlers })) });
             } else {
               const name = String(args.name ?? args.role ?? '');
               list.push({
                 key: `role:${name}:${JSON.stringify(args)}`,
                 params,
-                node: () => [resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args })],
+                node: () =>
+                  this.withHandlers((handlers) => [
+                    resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args, handlers }),
+                  ]),
               });
             }
           }
@@ -162,6 +166,19 @@ export class PlayRunner {
         await this.runNodes(nodes, child, g.hosts);
       }
     }
+  }
+
+  /** Load included nodes; handlers they bring join the play's (once per name). */
+  private withHandlers(load: (handlers: TaskNode[]) => Node[]): Node[] {
+    const found: TaskNode[] = [];
+    const nodes = load(found);
+    const known = new Set(this.play.handlers.map((h) => h.kw.name));
+    for (const h of found) {
+      if (h.kw.name && known.has(h.kw.name)) continue;
+      this.play.handlers.push(h);
+      known.add(h.kw.name);
+    }
+    return nodes;
   }
 
   /** Run one task on the active hosts (concurrently, up to forks). */
@@ -244,6 +261,7 @@ export class PlayRunner {
     switch (out.status) {
       case 'unreachable':
         s.unreachable = true;
+        if (out.result.host_key_refused) s.refused = true;
         s.stats.unreachable++;
         break;
       case 'failed':

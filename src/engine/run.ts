@@ -19,6 +19,8 @@ export interface RunSummary {
   durationMs: number;
   connections: number;
   execs: number;
+  /** hosts refused by a safety check (host key unknown or changed) */
+  refused: string[];
 }
 
 export async function runPlaybook(
@@ -55,8 +57,9 @@ export async function runPlaybook(
   const stats: Record<string, HostStats> = {};
   for (const h of seen) stats[h] = ctx.host(h).stats;
   const totals = deps.pool.totals();
-  const summary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs };
-  deps.emit({ type: 'recap', ...summary });
+  const refused = [...seen].filter((h) => ctx.host(h).refused);
+  const summary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, refused };
+  deps.emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs });
   return summary;
 }
 

@@ -13,6 +13,8 @@ export class HostState {
   /** failed in this play: leaves the play */
   failed = false;
   unreachable = false;
+  /** refused by a safety check (host key) */
+  refused = false;
   /** meta: end_host */
   ended = false;
   /** handler names notified and not yet run */

@@ -124,8 +124,11 @@ function labelOf(item: unknown): string {
 }
 
 export function errorOutcome(e: unknown, host: string, noLog: boolean): HostOutcome {
-  if (e instanceof KbsError && e.code === 'UNREACHABLE') {
-    return { status: 'unreachable', result: { changed: false, unreachable: true, msg: e.message }, noLog };
+  if (e instanceof KbsError && (e.code === 'UNREACHABLE' || e.code === 'HOST_KEY')) {
+    const msg = e.hint ? `${e.message} (hint: ${e.hint})` : e.message;
+    const result: HostOutcome['result'] = { changed: false, unreachable: true, msg };
+    if (e.code === 'HOST_KEY') result.host_key_refused = true;
+    return { status: 'unreachable', result, noLog };
   }
   if (e instanceof KbsError) {
     const where = e.where();
@@ -192,6 +195,7 @@ async function runOnce(
     render: (src, extra) =>
       tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where),
     condition: (e) => tpl.condition(e, scope, where),
+    evaluate: (e) => tpl.evaluate(e, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
     // meta is carried out by the play runner (it acts on the play, not on a host)
     meta: () => undefined,

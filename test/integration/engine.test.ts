@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
@@ -26,6 +26,7 @@ after(async () => {
 });
 
 function vars(runId: string) {
+  mkdirSync(join(work, runId + '-local'), { recursive: true });
   return ['-e', `run_id=${runId}`, '-e', `local_dir=${join(work, runId + '-local')}`, '-e', 'secret_value=s3cr3t-T0ken'];
 }
 
@@ -71,13 +72,26 @@ test('site.yml converges, then a second run changes nothing', async () => {
 test('check mode reports changes and changes nothing; --diff shows the template', async () => {
   const runId = `check-${process.pid}`;
   const inv = sshdInventory(join(work, 'inv-check.yml'), sshd, hosts);
-  const r = await kbs(['run', join(FIX, 'site.yml'), '-i', inv, '--check', '--diff', ...vars(runId)]);
-  assert.ok(!existsSync(`/tmp/kbs-it/${runId}`), 'nothing created in check mode');
-  for (const h of hosts) assert.ok(r.recap[h].changed > 0);
+  // converge first, then ask check mode what a new web_name would change
+  const conv = await kbs(['run', join(FIX, 'site.yml'), '-i', inv, ...vars(runId)]);
+  assert.equal(conv.code, 0, conv.stdout.slice(-2000));
+  const conf = `/tmp/kbs-it/${runId}/node1/web.conf`;
+  const before = readFileSync(conf, 'utf8');
+  const r = await kbs(['run', join(FIX, 'site.yml'), '-i', inv, '--check', '--diff', ...vars(runId), '-e', 'web_name=renamed']);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  assert.equal(readFileSync(conf, 'utf8'), before, 'check mode leaves the file alone');
+  assert.equal(readFileSync(`/tmp/kbs-it/${runId}/node1/restarts.log`, 'utf8'), 'restarted\n', 'handlers only simulated');
   const tpl = results(r, 'Web config');
   assert.equal(tpl.length, 3);
+  for (const t of tpl) assert.equal(t.status, 'changed');
   const diff = JSON.stringify(tpl[0].result.diff ?? '');
-  assert.match(diff, /port=8080/);
+  assert.match(diff, /name=default-name/);
+  assert.match(diff, /name=renamed/);
+  for (const h of hosts) assert.equal(r.recap[h].changed, 2, 'template + its handler'); // the handler runs in check mode too
+  // a fresh check-mode run creates nothing at all
+  const fresh = `fresh-${process.pid}`;
+  await kbs(['run', join(FIX, 'site.yml'), '-i', inv, '--check', ...vars(fresh)]);
+  assert.ok(!existsSync(`/tmp/kbs-it/${fresh}`), 'nothing created in check mode');
 });
 
 test('an undefined variable fails the task on that host, naming the variable and file:line', async () => {
