@@ -59,6 +59,82 @@ class KbsParser extends BaseParser {
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
+  /** `[i]` or a slice `[a:b:c]` (any part optional); the Slice is a pseudo node compiled by KbsCompiler. */
+  parseSubscript(): NjNode {
+    const open = this.nextToken() as NjToken;
+    const parts: Array<NjNode | null> = [null, null, null];
+    let idx = 0;
+    let isSlice = false;
+    for (;;) {
+      const tok = this.peekToken() as NjToken | null;
+      if (!tok) this.fail('unexpected end of expression in subscript', open.lineno, open.colno);
+      const t = tok as NjToken;
+      if (t.type === lexer.TOKEN_RIGHT_BRACKET) {
+        this.nextToken();
+        break;
+      }
+      if (t.type === lexer.TOKEN_COLON) {
+        this.nextToken();
+        isSlice = true;
+        if (++idx > 2) this.fail('too many slice components', t.lineno, t.colno);
+        continue;
+      }
+      if (parts[idx]) this.fail('expected ] or : in subscript', t.lineno, t.colno);
+      parts[idx] = this.parseExpression() as NjNode;
+    }
+    if (!isSlice) {
+      if (!parts[0]) this.fail('empty subscript', open.lineno, open.colno);
+      return parts[0] as NjNode;
+    }
+    const slice = { kbsPseudo: true, typename: 'Slice', start: parts[0], stop: parts[1], step: parts[2], lineno: open.lineno, colno: open.colno };
+    return slice as unknown as NjNode;
+  }
+
+  /** List, dict and tuple literals; trailing commas allowed, `(a,)` and `()` are tuples (lists). */
+  parseAggregate(): NjNode | null {
+    const tok = this.nextToken() as NjToken;
+    let node: NjNode;
+    let close: string;
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+      node = new nodes.Group(tok.lineno, tok.colno);
+      close = lexer.TOKEN_RIGHT_PAREN;
+    } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+      node = new nodes.Array(tok.lineno, tok.colno);
+      close = lexer.TOKEN_RIGHT_BRACKET;
+    } else if (tok.type === lexer.TOKEN_LEFT_CURLY) {
+      node = new nodes.Dict(tok.lineno, tok.colno);
+      close = lexer.TOKEN_RIGHT_CURLY;
+    } else {
+      return null;
+    }
+    let tuple = false;
+    for (;;) {
+      const peek = this.peekToken() as NjToken | null;
+      if (!peek) this.fail('unexpected end of expression: unclosed bracket', tok.lineno, tok.colno);
+      if ((peek as NjToken).type === close) {
+        this.nextToken();
+        break;
+      }
+      if (node.children.length > 0) {
+        if (!this.skip(lexer.TOKEN_COMMA)) this.fail('expected comma after expression', (peek as NjToken).lineno, (peek as NjToken).colno);
+        tuple = true;
+        if (this.skip(close)) break;
+      }
+      if (node.typename === 'Dict') {
+        const key = this.parsePrimary() as NjNode;
+        if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected colon after dict key', key.lineno, key.colno);
+        const value = this.parseExpression() as NjNode;
+        node.addChild(new nodes.Pair(key.lineno, key.colno, key, value));
+      } else {
+        node.addChild(this.parseExpression() as NjNode);
+      }
+    }
+    if (node.typename === 'Group' && (tuple || node.children.length === 0)) {
+      return new nodes.Array(tok.lineno, tok.colno, node.children);
+    }
+    return node;
+  }
+
   parsePostfix(node: NjNode): NjNode {
     const lit = (v: unknown, t: NjToken) => new nodes.Literal(t.lineno, t.colno, v);
     let tok = this.peekToken() as NjToken | null;
@@ -66,9 +142,7 @@ class KbsParser extends BaseParser {
       if (tok.type === lexer.TOKEN_LEFT_PAREN) {
         node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
       } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
-        const lookup = this.parseAggregate() as NjNode;
-        if (lookup.children.length > 1) this.fail('invalid index', tok.lineno, tok.colno);
-        node = new nodes.LookupVal(tok.lineno, tok.colno, node, lookup.children[0]);
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript());
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const val = this.nextToken() as NjToken | null;
@@ -288,8 +362,12 @@ class KbsCompiler extends BaseCompiler {
     if (val && val.typename === 'Slice') {
       this._emit('runtime.kbsSlice((');
       this._compileExpression(node.target, frame);
-      this._emit('),');
-      this.compile(val, frame);
+      this._emit(')');
+      for (const part of [val.start, val.stop, val.step] as Array<NjNode | null>) {
+        this._emit(', ');
+        if (part) this._compileExpression(part, frame);
+        else this._emit('null');
+      }
       this._emit(')');
       return;
     }

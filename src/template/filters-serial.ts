@@ -45,6 +45,7 @@ export function pyJson(v: unknown, o: JsonOpts, level = 0, seen = new Set<object
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return jsonNumber(v);
   if (typeof v === 'string' || isSafeString(v)) return jsonString(String(v), o.ensureAscii);
+  if (v instanceof Date) return jsonString(v.toISOString().replace(/\.000Z$/, ''), o.ensureAscii);
   if (typeof v !== 'object') throw templateError(`Object of type ${pyType(v)} is not JSON serializable`);
   if (seen.has(v)) throw templateError('Circular reference detected');
   seen.add(v);
@@ -80,6 +81,7 @@ function jsonOpts(indent: unknown, sortKeys: unknown, ensureAscii: unknown, nice
 function plainData(v: unknown): unknown {
   if (v instanceof Undefined) throw v.error();
   if (isSafeString(v)) return String(v);
+  if (v instanceof Date) return v;
   if (Array.isArray(v)) return v.map(plainData);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};

@@ -259,6 +259,8 @@ class TemplaterImpl implements KbsTemplater {
       if (expression && !single) return { props: compileAst(ast, false) };
       return { props: compileAst(ast, !!single), single };
     } catch (e) {
+      const err = e as { lineno?: number; colno?: number };
+      if (expression && err.lineno === 1 && typeof err.colno === 'number') err.colno = Math.max(1, err.colno - 3);
       throw toKbsError(e, ctx, expression ? source.slice(3, -3) : source, 'compile');
     }
   }

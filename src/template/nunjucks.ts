@@ -43,7 +43,6 @@ interface NunjucksModule {
     SafeString: new (s: string) => object;
   };
   lib: { TemplateError: new (msg: string, lineno?: number, colno?: number) => Error };
-  installJinjaCompat(): void;
 }
 
 export const nj = require('nunjucks') as NunjucksModule;
@@ -54,10 +53,6 @@ export const lexer = nj.lexer;
 export const nodes = nj.nodes;
 export const njRuntime = nj.runtime;
 export const TemplateError = nj.lib.TemplateError;
-
-// Slice syntax (`x[1:]`) lives in nunjucks' jinja-compat layer, which patches the parser and
-// compiler prototypes once. Its runtime parts are unused: kbs passes its own runtime object.
-nj.installJinjaCompat();
 
 // The base classes kbs subclasses (untyped JavaScript).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

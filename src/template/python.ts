@@ -10,7 +10,13 @@ import { Undefined } from './undefined.js';
 export type Dict = Record<string, unknown>;
 
 export function isDict(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !isSafeString(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !(v instanceof Date) && !isSafeString(v);
+}
+
+/** Python's str() of a date/datetime (YAML timestamps load as Date). */
+export function dateStr(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
 }
 
 /** A string, including nunjucks' SafeString (produced by macros). */
@@ -75,6 +81,7 @@ export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
   if (isSafeString(v)) return reprString(String(v));
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'function') return '<function>';
+  if (v instanceof Date) return reprString(dateStr(v));
   if (typeof v !== 'object') return String(v);
   if (seen.has(v)) return Array.isArray(v) ? '[...]' : '{...}';
   seen.add(v);
@@ -91,6 +98,7 @@ export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
 /** Python str(). */
 export function pyStr(v: unknown): string {
   if (typeof v === 'string') return v;
+  if (v instanceof Date) return dateStr(v);
   if (isSafeString(v)) return String(v);
   return pyRepr(v);
 }
@@ -209,14 +217,13 @@ function num(op: string, a: unknown, b: unknown): [number, number] {
   throw templateError(`unsupported operand type(s) for ${op}: '${pyType(a)}' and '${pyType(b)}'`);
 }
 
-function repeat<T>(seq: T[] | string, n: unknown, op: string, other: unknown): T[] | string {
+function repeat<T>(seq: T[] | string, n: unknown): T[] | string {
   if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw templateError(`can't multiply sequence by non-int of type '${pyType(other)}'`);
+    throw templateError(`can't multiply sequence by non-int of type '${pyType(n)}'`);
   }
   if (typeof seq === 'string') return n > 0 ? seq.repeat(n) : '';
   const out: T[] = [];
   for (let i = 0; i < n; i++) out.push(...seq);
-  void op;
   return out;
 }
 
@@ -241,8 +248,8 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
       return x - y;
     }
     case '*':
-      if (typeof a === 'string' || Array.isArray(a)) return repeat(a, b, op, b);
-      if (typeof b === 'string' || Array.isArray(b)) return repeat(b, a, op, a);
+      if (typeof a === 'string' || Array.isArray(a)) return repeat(a, b);
+      if (typeof b === 'string' || Array.isArray(b)) return repeat(b, a);
       {
         const [x, y] = num(op, a, b);
         return x * y;
@@ -340,15 +347,11 @@ export function pyPercentFormat(fmt: string, args: unknown): string {
     }
     return s;
   });
-  if (key0(fmt) === undefined && i < list.length && !(list.length === 1 && specs === 0 && isDict(args))) {
+  const named = /%\([^)]*\)/.test(fmt);
+  if (!named && i < list.length && !(specs === 0 && isDict(args))) {
     throw templateError('not all arguments converted during string formatting');
   }
   return out;
-}
-
-function key0(fmt: string): string | undefined {
-  const m = /%\(([^)]*)\)/.exec(fmt);
-  return m ? m[1] : undefined;
 }
 
 function toNumber(v: unknown, conv: string): number {

@@ -131,6 +131,16 @@ test('Jinja2 expressions that Ansible users write', () => {
   assert.equal(e('[1, 2] == [1, 2]'), true);
   assert.equal(e('{"a": 1} == {"a": 1}'), true);
   assert.equal(e('"%s-%02d" % ("x", 5)'), 'x-05');
+  assert.equal(e('"%s" % ("x",)'), 'x');
+  assert.deepEqual(e('("a",)'), ['a']);
+  assert.deepEqual(e('()'), []);
+  assert.equal(e('(n)'), 3);
+  assert.deepEqual(e('[1, 2,]'), [1, 2]);
+  assert.deepEqual(e('{"a": 1,}'), { a: 1 });
+  assert.equal(e('"abcdef"[1:4]'), 'bcd');
+  assert.equal(e('"abcdef"[::2]'), 'ace');
+  assert.deepEqual(e('list[-2:]'), [2, 3]);
+  assert.deepEqual(e('list[:1]'), [1]);
   assert.equal(e('"a,b".split(",") | length'), 2);
   assert.equal(e('name.upper()'), 'WORLD');
   assert.equal(e('name.startswith("wor")'), true);
@@ -279,6 +289,10 @@ test('syntax errors are TEMPLATE errors with the given position and a hint', () 
   throwsCode(() => t.evaluate('x }} {{ y', vars), 'TEMPLATE');
   const e2 = throwsCode(() => t.renderString('line1\n{{ ) }}', vars), 'TEMPLATE');
   assert.match(e2.message, /line 2/);
+  const e3 = throwsCode(() => t.evaluate('a b', vars), 'TEMPLATE');
+  assert.match(e3.message, /column 3\b/);
+  throwsCode(() => t.evaluate('x[]', vars), 'TEMPLATE', /empty subscript/);
+  throwsCode(() => t.evaluate('[1, 2', vars), 'TEMPLATE');
 });
 
 test('runtime errors are TEMPLATE errors without values', () => {
@@ -379,4 +393,12 @@ test('lazy proxies (scopes) work as vars', () => {
   assert.equal(t.render('{{ a + b.c }}', proxy), 3);
   assert.equal(t.evaluate('zz is defined', proxy), false);
   throwsCode(() => t.render('{{ zz }}', proxy), 'UNDEFINED', /'zz'/);
+});
+
+test('dates (YAML timestamps) render like Python dates and are kept as values', () => {
+  const day = new Date('2024-05-01T00:00:00Z');
+  assert.equal(t.renderString('d={{ day }}', { day }), 'd=2024-05-01');
+  assert.equal(t.render('{{ day }}', { day }), day);
+  assert.deepEqual(t.render({ when: '{{ day }}' }, { day }), { when: day });
+  assert.equal(t.evaluate('day | to_json', { day }), '"2024-05-01T00:00:00"');
 });
