@@ -1,7 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
-import { SimNode, alive, initCluster, initConfig, writeConfig } from './helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { SimNode, alive, controlPlaneArgs, initConfig, joinArgs, parseJoin, writeConfig } from './helpers.js';
 
 const nodes: SimNode[] = [];
 after(async () => {
@@ -194,4 +195,32 @@ test('init waits for the kubelet and fails when it cannot run', async () => {
   assert.match(r2.stderr, /\[WARNING KubeletVersion\]: couldn't get kubelet version/);
   assert.match(r2.stderr, /The kubelet is not healthy after 1s/);
   assert.match(r2.stderr, /error execution phase wait-control-plane/);
+});
+
+test('external etcd: no local etcd; client certs checked by preflight and shared by upload-certs', async () => {
+  const n = await node('cpe');
+  const ext = [
+    'etcd:',
+    '  external:',
+    '    endpoints: ["https://10.0.0.9:2379"]',
+    '    caFile: /etc/etcd/ca.crt',
+    '    certFile: /etc/etcd/client.crt',
+    '    keyFile: /etc/etcd/client.key',
+  ].join('\n');
+  const cfg = writeConfig(n, 'ext.yaml', initConfig({ node: 'cpe', port: n.port, controlPlaneEndpoint: `127.0.0.1:${n.port}`, extraCluster: ext }));
+  const r = await n.run('kubeadm', ['init', '--config', cfg, '--upload-certs']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\[ERROR ExternalEtcdClientCertificates\]: \/etc\/etcd\/ca\.crt doesn't exist/);
+  mkdirSync(n.file('etc/etcd'), { recursive: true });
+  for (const f of ['ca.crt', 'client.crt', 'client.key']) writeFileSync(n.file(`etc/etcd/${f}`), `${f} of the external etcd\n`);
+  const ok = await n.run('kubeadm', ['init', '--config', cfg, '--upload-certs']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(!n.exists('etc/kubernetes/manifests/etcd.yaml'));
+  assert.ok(!n.exists('etc/kubernetes/pki/etcd/ca.crt'));
+  assert.match(n.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /--etcd-servers=https:\/\/10\.0\.0\.9:2379/);
+  const j = parseJoin(ok.stdout);
+  const c = await node('cpe2');
+  const cj = await c.run('kubeadm', joinArgs(j, c, controlPlaneArgs(c, j.certKey)));
+  assert.equal(cj.code, 0, cj.stderr);
+  assert.equal(c.read('etc/etcd/client.key'), 'client.key of the external etcd\n');
 });

@@ -190,3 +190,33 @@ test('token and upload-certs commands need the admin credentials', async () => {
   assert.equal(up.code, 0, up.stderr);
   assert.match(up.stdout, /\[upload-certs\] Using certificate key:\n[0-9a-f]{64}\n$/);
 });
+
+test('the apiserver log never contains a token secret or the certificate key', async () => {
+  const w = await node('wlog');
+  await w.run('kubeadm', joinArgs(join, w, ['--control-plane', '--certificate-key', join.certKey!]));
+  const log = cp1.read('var/lib/kbs-sim/apiserver.log');
+  assert.match(log, /GET \/api\/v1\/namespaces\/kube-public\/configmaps\/cluster-info/);
+  assert.ok(!log.includes(join.token.split('.')[1]));
+  assert.ok(!log.includes(join.certKey!));
+});
+
+test('kubectl: cordon, uncordon, drain, wait, delete node', async () => {
+  const w = await node('wk');
+  assert.equal((await w.run('kubeadm', joinArgs(join, w))).code, 0);
+  const c = await cp1.kubectl(['cordon', 'wk']);
+  assert.equal(c.stdout, 'node/wk cordoned\n');
+  assert.match((await cp1.kubectl(['get', 'nodes', 'wk'])).stdout, /wk\s+Ready,SchedulingDisabled/);
+  assert.equal((await cp1.kubectl(['uncordon', 'wk'])).code, 0);
+  assert.match((await cp1.kubectl(['get', 'nodes', 'wk'])).stdout, /wk\s+Ready\s/);
+  assert.match((await cp1.kubectl(['drain', 'wk', '--ignore-daemonsets', '--delete-emptydir-data'])).stdout, /node\/wk drained/);
+  assert.equal((await cp1.kubectl(['wait', '--for=condition=Ready', 'node/wk', '--timeout=10s'])).stdout, 'node/wk condition met\n');
+  assert.equal((await cp1.kubectl(['get', 'node', 'wk', '-o', 'jsonpath={.spec.unschedulable}'])).stdout, 'true');
+  assert.equal((await cp1.kubectl(['delete', 'node', 'wk'])).stdout, 'node "wk" deleted\n');
+  const gone = await cp1.kubectl(['get', 'node', 'wk']);
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /Error from server \(NotFound\): nodes "wk" not found/);
+  // the node's own credentials cannot delete other nodes
+  const other = await w.run('kubectl', ['--kubeconfig', w.file('etc/kubernetes/kubelet.conf'), 'delete', 'node', 'cp1']);
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, /Forbidden/);
+});

@@ -203,15 +203,26 @@ def record_node(name, control_plane, server, action):
                             "kubeadmVersion": SIM_VERSION, "action": action, "at": rfc3339(now())}, 0o644)
 
 
-def pack_certs(key_hex, stacked):
+def shared_cert_paths(cluster):
+    """Node paths of the files every control plane needs (what --upload-certs shares)."""
+    stacked = is_stacked(cluster)
+    paths = [PKI + "/" + n for n in SHARED_CERTS if stacked or not n.startswith("etcd/")]
+    if not stacked:
+        ext = cluster["etcd"]["external"]
+        paths += [ext[k] for k in ("caFile", "certFile", "keyFile") if ext.get(k)]
+    return paths
+
+
+def pack_certs(key_hex, cluster):
     """Encrypt the shared certs with the certificate key (AES-256-CBC + HMAC-SHA256) -> base64."""
     key = bytes.fromhex(key_hex)
-    pki = rp(PKI)
     files = {}
-    for name in SHARED_CERTS:
-        if name.startswith("etcd/") and not stacked:
-            continue
-        files[name] = b64(open(os.path.join(pki, name), "rb").read())
+    for path in shared_cert_paths(cluster):
+        try:
+            files[path] = b64(open(rp(path), "rb").read())
+        except OSError:
+            raise SimError("error execution phase upload-certs: error uploading certs: failed to load %s: open %s: "
+                           "no such file or directory" % (path, path))
     iv = secrets.token_bytes(16)
     ct = openssl(["enc", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()], json.dumps(files).encode())
     mac = hmac.new(key, iv + ct, hashlib.sha256).digest()
@@ -226,8 +237,8 @@ def unpack_certs(key_hex, blob):
         raise SimError("error execution phase control-plane-prepare/download-certs: error downloading certs: "
                        "error decoding secret data with provided key: cipher: message authentication failed")
     files = json.loads(openssl(["enc", "-d", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()], ct))
-    for name, data in files.items():
-        atomic_write(os.path.join(rp(PKI), name), unb64(data), 0o600 if name.endswith(".key") else 0o644)
+    for path, data in files.items():
+        atomic_write(rp(path), unb64(data), 0o600 if path.endswith(".key") else 0o644)
     return sorted(files)
 
 

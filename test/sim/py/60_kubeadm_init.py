@@ -172,7 +172,7 @@ def cmd_init(argv):
     uploaded = None
     if a.get("upload-certs") and "upload-certs" not in skip:
         cert_key = init.get("certificateKey") or secrets.token_hex(32)
-        uploaded = {"blob": pack_certs(cert_key, stacked), "expires": t + CERTS_TTL}
+        uploaded = {"blob": pack_certs(cert_key, cluster), "expires": t + CERTS_TTL}
     state = {"clusterConfiguration": cluster, "configApiVersion": preferred_api_version(),
              "kubernetesVersion": version, "kubeadmVersion": SIM_VERSION,
              "history": [{"action": "init", "kubeadmVersion": SIM_VERSION, "kubernetesVersion": version, "at": t}],
@@ -266,7 +266,7 @@ def cmd_init_phase(argv):
         raise SimError("error execution phase upload-certs: error uploading certs: error decoding certificate key")
     api = admin_api(a.get("kubeconfig"))
     cluster, _ = fetch_cluster(api)
-    blob = pack_certs(key, is_stacked(cluster))
+    blob = pack_certs(key, normalize_cluster(cluster))
     try:
         api.call("POST", SIM_API + "/uploadedcerts", {"blob": blob})
     except ApiError as e:

@@ -208,15 +208,14 @@ def _join_control_plane(api, c, cluster, ca_pem, cluster_server, version):
         unpack_certs(c["certificate_key"], blob)
         out("[download-certs] Saving the certificates to the folder: \"/etc/kubernetes/pki\"")
     else:
-        missing = [n for n in SHARED_CERTS if (stacked or not n.startswith("etcd/"))
-                   and not os.path.exists(os.path.join(rp(PKI), n))]
+        missing = [p for p in shared_cert_paths(cluster) if not os.path.exists(rp(p))]
         if missing:
             raise SimError("error execution phase preflight: \nOne or more conditions for hosting a new control "
                            "plane instance is not satisfied.\n\n[%s]\n\nPlease ensure that:\n"
                            "* The cluster has a stable controlPlaneEndpoint address.\n"
                            "* The certificates that must be shared among control plane instances are provided.\n"
-                           % ", ".join("failure loading %s: open %s/%s: no such file or directory" % (n, PKI, n)
-                                       for n in missing))
+                           % ", ".join("failure loading %s: open %s: no such file or directory"
+                                       % (p[len(PKI) + 1:] if p.startswith(PKI + "/") else p, p) for p in missing))
         if read_text(rp(PKI + "/ca.crt")).strip() != ca_pem.strip():
             raise SimError("error execution phase control-plane-prepare/certs: the local /etc/kubernetes/pki/ca.crt "
                            "is not the cluster's CA")
