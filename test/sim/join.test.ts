@@ -220,3 +220,35 @@ test('kubectl: cordon, uncordon, drain, wait, delete node', async () => {
   assert.equal(other.code, 1);
   assert.match(other.stderr, /Forbidden/);
 });
+
+test('join with a JoinConfiguration file (strict decoding too)', async () => {
+  const w = await node('wcfg');
+  const cfg = (extra = '') => [
+    'apiVersion: kubeadm.k8s.io/v1beta3',
+    'kind: JoinConfiguration',
+    'discovery:',
+    '  bootstrapToken:',
+    `    apiServerEndpoint: "${join.endpoint}"`,
+    `    token: ${join.token}`,
+    '    caCertHashes:',
+    `    - ${join.hash}`,
+    'nodeRegistration:',
+    '  name: wcfg',
+    '  kubeletExtraArgs:',
+    '    node-ip: 127.0.0.1',
+    extra,
+    '',
+  ].join('\n');
+  writeFileSync(w.file('bad.yaml'), cfg('tlsBootstrapTokn: x'));
+  const bad = await w.run('kubeadm', ['join', '--config', w.file('bad.yaml')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /Kind:"JoinConfiguration"\}: strict decoding error: unknown field "tlsBootstrapTokn"/);
+  writeFileSync(w.file('join.yaml'), cfg());
+  const mixed = await w.run('kubeadm', ['join', '--config', w.file('join.yaml'), '--node-name', 'x']);
+  assert.equal(mixed.code, 1);
+  assert.match(mixed.stderr, /can not mix '--config' with arguments \[node-name\]/);
+  const ok = await w.run('kubeadm', ['join', '--config', w.file('join.yaml')]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(w.read('var/lib/kubelet/kubeadm-flags.env'), /--node-ip=127\.0\.0\.1/);
+  assert.match((await cp1.kubectl(['get', 'nodes', '-o', 'name'])).stdout, /node\/wcfg/);
+});
