@@ -15,7 +15,8 @@ export interface KbsRun {
 export async function kbs(args: string[]): Promise<KbsRun> {
   let stdout = '';
   let stderr = '';
-  const code = await main([...args, '--output', 'json'], {
+  const hasOutput = args.includes('--output') || args.includes('-o');
+  const code = await main(hasOutput ? args : [...args, '--output', 'json'], {
     stdout: (s) => {
       stdout += s;
     },
