@@ -1,0 +1,62 @@
+/**
+ * Shared by the modules-ssh-*.test.ts files: an inventory with one host that logs in as root and
+ * one that logs in as kbstest and becomes root through sudo (both reach the same real sshd), and
+ * small accessors for the events of a `kbs run`.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Sshd } from '../helpers/sshd.js';
+import { results, type KbsRun } from '../helpers/kbs.js';
+
+/** inventory_hostname → how it logs in */
+export const USERS = {
+  asroot: { ansible_user: 'root' },
+  asuser: { ansible_user: 'kbstest', ansible_become: true },
+} as const;
+export const HOSTS = Object.keys(USERS) as (keyof typeof USERS)[];
+
+export function userInventory(file: string, sshd: Sshd, hosts: Record<string, Record<string, unknown>> = USERS): string {
+  const lines = [
+    'all:',
+    '  vars:',
+    '    ansible_host: 127.0.0.1',
+    `    ansible_port: ${sshd.port}`,
+    `    ansible_ssh_private_key_file: ${sshd.clientKey}`,
+    `    ansible_ssh_common_args: "-o UserKnownHostsFile=${sshd.knownHostsFile}"`,
+    '  children:',
+    '    targets:',
+    '      hosts:',
+    ...Object.entries(hosts).map(([h, v]) => `        ${h}: ${JSON.stringify(v)}`),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+export type HostResult = ReturnType<typeof results>[number];
+
+/** The host_result of TASK on HOST; fails when there is none or more than one. */
+export function one(run: KbsRun, task: string, host: string): HostResult {
+  const r = results(run, task).filter((e) => e.host === host);
+  if (r.length !== 1) throw new Error(`expected one result of "${task}" on ${host}, got ${r.length}\n${run.stdout.slice(-3000)}`);
+  return r[0];
+}
+
+/** task name → status, for one host */
+export function statuses(run: KbsRun, host: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of results(run)) if (r.host === host) out[r.task] = r.status;
+  return out;
+}
+
+/** Every diff entry's before/after text of a result (loops: of every item). */
+export function diffText(r: { diff?: unknown; results?: unknown }): string {
+  const parts: string[] = [];
+  const add = (d: unknown) => {
+    for (const e of Array.isArray(d) ? d : d ? [d] : []) {
+      const x = e as Record<string, unknown>;
+      parts.push(`--- ${String(x.before ?? '')}\n+++ ${String(x.after ?? '')}`);
+    }
+  };
+  add(r.diff);
+  if (Array.isArray(r.results)) for (const it of r.results) add((it as { diff?: unknown }).diff);
+  return parts.join('\n');
+}
