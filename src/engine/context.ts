@@ -164,7 +164,8 @@ export class RunContext {
     const ctx = this;
     let real: Connection | undefined;
     const open = async () => {
-      if (!real) {
+      // a connection dropped by pool.reset (wait_for_connection) is dialed again
+      if (!real || (real as { alive?: boolean }).alive === false) {
         real = await ctx.pool.get(ctx.spec(name));
       }
       return real;

@@ -197,6 +197,9 @@ async function runOnce(
     condition: (e) => tpl.condition(e, scope, where),
     evaluate: (e) => tpl.evaluate(e, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
+    reconnect: async () => {
+      await ctx.pool.reset?.(target);
+    },
     // meta is carried out by the play runner (it acts on the play, not on a host)
     meta: () => undefined,
     setFacts: (facts, _cacheable) => {

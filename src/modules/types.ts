@@ -57,6 +57,11 @@ export interface ModuleContext {
   findFile(kind: 'files' | 'templates', src: string): string;
   /** Ask the engine to stop: meta's end_host / end_play / flush_handlers. */
   meta?(action: string): void;
+  /**
+   * Optional: drop the target's connection so that the next run() dials again (wait_for_connection
+   * after a reboot). Without it a lost connection stays lost for the run.
+   */
+  reconnect?(): Promise<void>;
   /** set_fact / the setup module hand facts back to the engine */
   setFacts?(facts: Record<string, unknown>, cacheable?: boolean): void;
 }

@@ -64,6 +64,18 @@ export class ConnectionPool {
     }
   }
 
+  /**
+   * Forget a host's connection, closing it when it is open: the next get() dials again (also
+   * after an unreachable attempt). For meta: reset_connection and wait_for_connection.
+   */
+  async reset(name: string): Promise<void> {
+    const p = this.conns.get(name);
+    if (!p) return;
+    this.conns.delete(name);
+    const c = await p.catch(() => undefined);
+    if (c) await c.close().catch(() => undefined);
+  }
+
   /** Close every open connection (errors while closing are ignored); totals() still counts them. */
   async closeAll(): Promise<void> {
     this.closed = true;
