@@ -1,0 +1,114 @@
+/**
+ * The modules that steer the run (assert, fail, meta end_host) and no_log, through `kbs run`
+ * over a real OpenSSH server, as root and as kbstest with become.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { kbs, results } from '../helpers/kbs.js';
+import { HOSTS, one, statuses, userInventory } from './modules-ssh-shared.js';
+
+const FIX = resolve('test/fixtures/modules-ssh');
+let sshd: Sshd;
+let work: string;
+let inv: string;
+
+before(async () => {
+  sshd = await startSshd();
+  work = mkdtempSync(join(tmpdir(), 'kbs-modflow-'));
+  chmodSync(work, 0o755);
+  inv = userInventory(join(work, 'inv.yml'), sshd);
+});
+after(async () => {
+  await sshd?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function freshBase(name: string): string {
+  const root = join(work, name);
+  for (const h of HOSTS) mkdirSync(join(root, h), { recursive: true, mode: 0o755 });
+  return root;
+}
+
+test('assert and fail: the messages are in the events, later tasks do not run, exit code 2', async () => {
+  const r = await kbs(['run', join(FIX, 'failures.yml'), '-i', inv]);
+  assert.equal(r.code, 2, r.stdout.slice(-2000));
+  const a = one(r, 'assert fails on asroot', 'asroot');
+  assert.equal(a.status, 'failed');
+  assert.equal(a.result.msg, 'asroot may not pass');
+  assert.equal(a.result.assertion, "inventory_hostname != 'asroot'");
+  assert.equal(a.result.evaluated_to, false);
+  assert.equal(one(r, 'assert fails on asroot', 'asuser').status, 'ok');
+  const f = one(r, 'fail on asuser', 'asuser');
+  assert.equal(f.status, 'failed');
+  assert.equal(f.result.msg, 'asuser fails with 42');
+  assert.deepEqual(results(r, 'fail on asuser').map((x) => x.host), ['asuser'], 'a failed host gets no further results');
+  assert.equal(results(r, 'never reached').length, 0);
+  assert.deepEqual(r.recap.asroot, { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0, rescued: 0, ignored: 0 });
+  assert.deepEqual(r.recap.asuser, { ok: 1, changed: 0, unreachable: 0, failed: 1, skipped: 0, rescued: 0, ignored: 0 });
+});
+
+test('meta end_host: later tasks of the play skip that host only; the next play runs on it', async () => {
+  const base = freshBase('end');
+  const r = await kbs(['run', join(FIX, 'end_host.yml'), '-i', inv, '-e', `base_root=${base}`]);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  assert.deepEqual(results(r, 'after').map((x) => x.host), ['asuser']);
+  assert.ok(existsSync(join(base, 'asroot', 'before.txt')));
+  assert.ok(!existsSync(join(base, 'asroot', 'after.txt')), 'asroot ended before "after"');
+  assert.equal(readFileSync(join(base, 'asuser', 'after.txt'), 'utf8'), 'after\n');
+  assert.equal(lstatSync(join(base, 'asuser', 'after.txt')).uid, 0);
+  for (const h of HOSTS) {
+    assert.equal(one(r, 'next play', h).status, 'changed');
+    assert.ok(existsSync(join(base, h, 'next.txt')));
+    assert.equal(r.recap[h].failed, 0);
+  }
+  // second run: nothing changes, end_host still ends asroot
+  const again = await kbs(['run', join(FIX, 'end_host.yml'), '-i', inv, '-e', `base_root=${base}`]);
+  assert.equal(again.code, 0);
+  assert.deepEqual(results(again, 'after').map((x) => x.host), ['asuser']);
+  for (const h of HOSTS) assert.equal(again.recap[h].changed, 1, 'only the touch of next.txt changes (state: touch always does)');
+});
+
+test('no_log: the secret is used on the host and never appears in the output, with --diff and -vvv', async () => {
+  const secret = `S3cr3t-${randomBytes(6).toString('hex')}`;
+  const base = freshBase('nolog');
+  const pb = join(FIX, 'nolog.yml');
+  const outputs: string[] = [];
+  const first = await kbs(['run', pb, '-i', inv, '--diff', '-vvv', '-e', `base_root=${base}`, '-e', `secret=${secret}`]);
+  outputs.push(first.stdout, first.stderr);
+  assert.equal(first.code, 0, first.stdout.replaceAll(secret, '<SECRET>').slice(-2000));
+  for (const h of HOSTS) {
+    assert.equal(readFileSync(join(base, h, 'secret.txt'), 'utf8'), `${secret}\ntoken=${secret}\n`);
+    assert.equal(lstatSync(join(base, h, 'secret.txt')).uid, 0);
+    const st = statuses(first, h);
+    assert.deepEqual(st, {
+      'secret command': 'ok',
+      'secret fails': 'ignored',
+      'secret file': 'changed',
+      'secret line': 'changed',
+      'secret loop': 'ok',
+      'secret fail message': 'ignored',
+      'registered secret is usable': 'ok',
+    });
+    for (const t of Object.keys(st).filter((t) => t.startsWith('secret'))) {
+      const e = one(first, t, h);
+      assert.equal(e.noLog, true);
+      assert.match(String(e.result.censored), /no_log: true/, `${t} is censored`);
+    }
+  }
+  // check mode with a new secret: the diffs would show it, but they are censored too
+  const other = `${secret}-new`;
+  const check = await kbs(['run', pb, '-i', inv, '--check', '--diff', '-vvv', '-e', `base_root=${base}`, '-e', `secret=${other}`]);
+  outputs.push(check.stdout, check.stderr);
+  assert.equal(check.code, 0, check.stdout.replaceAll(secret, '<SECRET>').slice(-2000));
+  for (const h of HOSTS) {
+    assert.equal(one(check, 'secret file', h).status, 'changed');
+    assert.equal(one(check, 'secret file', h).result.diff, undefined);
+    assert.equal(readFileSync(join(base, h, 'secret.txt'), 'utf8'), `${secret}\ntoken=${secret}\n`, 'check mode changed nothing');
+  }
+  for (const o of outputs) assert.ok(!o.includes(secret), 'the secret never appears in the output');
+});
