@@ -219,7 +219,7 @@ async function runOnce(
   }
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await mod.run(args, mctx);
+    result = await callModule(mod.run.bind(mod), args, mctx);
     result = postProcess(ctx, t, result, scope);
     if (until === undefined) break;
     result.attempts = attempt;
@@ -235,6 +235,20 @@ async function runOnce(
   let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
   if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope, where)) status = 'ignored';
   return { status, result, delegatedTo: delegate };
+}
+
+/**
+ * A KbsError raised by a module is the task's failure on this host, as Ansible's fail_json: it
+ * becomes a failed result so that failed_when, until, register, ignore_errors and loops apply.
+ * Unreachable hosts and refused host keys stay what they are.
+ */
+async function callModule(run: (args: Vars, mctx: ModuleContext) => Promise<ModuleResult>, args: Vars, mctx: ModuleContext): Promise<ModuleResult> {
+  try {
+    return await run(args, mctx);
+  } catch (e) {
+    if (!(e instanceof KbsError) || e.code === 'UNREACHABLE' || e.code === 'HOST_KEY') throw e;
+    return errorOutcome(e, mctx.host, false).result;
+  }
 }
 
 function bindRegister(register: string | undefined, result: ModuleResult, scope: Vars, ctx: RunContext): Vars {

@@ -112,3 +112,23 @@ test('no_log: the secret is used on the host and never appears in the output, wi
   }
   for (const o of outputs) assert.ok(!o.includes(secret), 'the secret never appears in the output');
 });
+
+test('a module error is a task failure: ignore_errors, failed_when, register and loops apply', async () => {
+  const base = freshBase('errors');
+  const r = await kbs(['run', join(FIX, 'errors.yml'), '-i', inv, '-e', `base_root=${base}`]);
+  assert.equal(r.code, 0, r.stdout.slice(-3000));
+  for (const h of HOSTS) {
+    assert.deepEqual(statuses(r, h), {
+      'validate fails, ignored': 'ignored',
+      'missing src in a loop': 'ignored',
+      'missing folder, failed_when false': 'ok',
+      'after the errors': 'ok',
+    });
+    assert.match(String(one(r, 'validate fails, ignored', h).result.msg), /failed to validate: grep -q hello %s exited with 1/);
+    assert.ok(!existsSync(join(base, h, 'v.txt')), 'a file that fails validation is not written');
+    const items = r.events.filter((e) => e.type === 'item_result' && e.task === 'missing src in a loop' && e.host === h);
+    assert.deepEqual(items.map((e) => e.type === 'item_result' && [e.label, e.status]), [['missing.txt', 'ignored'], ['data.txt', 'changed']]);
+    assert.equal(readFileSync(join(base, h, 'data.txt'), 'utf8'), 'data from files/\n', 'the loop goes on after a failed item');
+    assert.equal(r.recap[h].ignored, 2);
+  }
+});
