@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { kbs, results } from '../helpers/kbs.js';
+import { main } from '../../src/cli/main.js';
 import { HOSTS, one, statuses, userInventory } from './modules-ssh-shared.js';
 
 const FIX = resolve('test/fixtures/modules-ssh');
@@ -110,6 +111,14 @@ test('no_log: the secret is used on the host and never appears in the output, wi
     assert.equal(one(check, 'secret file', h).result.diff, undefined);
     assert.equal(readFileSync(join(base, h, 'secret.txt'), 'utf8'), `${secret}\ntoken=${secret}\n`, 'check mode changed nothing');
   }
+  // the plain (CI) view, verbose, with diffs: a third secret, a fresh folder
+  const third = `${secret}-plain`;
+  let plain = '';
+  const io = { stdout: (s: string) => void (plain += s), stderr: (s: string) => void (plain += s), isTTY: false, env: process.env };
+  const code = await main(['run', pb, '-i', inv, '--diff', '-vvv', '--output', 'plain', '-e', `base_root=${freshBase('nolog-plain')}`, '-e', `secret=${third}`], io);
+  assert.equal(code, 0, plain.replaceAll(secret, '<SECRET>').slice(-2000));
+  assert.match(plain, /secret file/, 'the plain view lists the tasks');
+  outputs.push(plain);
   for (const o of outputs) assert.ok(!o.includes(secret), 'the secret never appears in the output');
 });
 
