@@ -17,6 +17,23 @@ import { shell } from './shell.js';
 import { slurp } from './slurp.js';
 import { stat } from './stat.js';
 import { template } from './template.js';
+// system modules (issue 4 part B)
+import { blockinfile } from './blockinfile.js';
+import { fetch } from './fetch.js';
+import { get_url } from './get_url.js';
+import { group } from './group.js';
+import { hostname } from './hostname.js';
+import { modprobe } from './modprobe.js';
+import { pause } from './pause.js';
+import { replace } from './replace.js';
+import { service } from './service.js';
+import { sysctl } from './sysctl.js';
+import { systemd } from './systemd.js';
+import { unarchive } from './unarchive.js';
+import { uri } from './uri.js';
+import { user } from './user.js';
+import { wait_for } from './wait_for.js';
+import { wait_for_connection } from './wait_for_connection.js';
 import type { ModuleDef } from './types.js';
 
 const MODULES: ModuleDef[] = [
@@ -35,6 +52,23 @@ const MODULES: ModuleDef[] = [
   fail,
   meta,
   setupModule,
+  // system modules (issue 4 part B)
+  blockinfile,
+  fetch,
+  get_url,
+  group,
+  hostname,
+  modprobe,
+  pause,
+  replace,
+  service,
+  sysctl,
+  systemd,
+  unarchive,
+  uri,
+  user,
+  wait_for,
+  wait_for_connection,
 ];
 
 const byName = new Map<string, ModuleDef>();

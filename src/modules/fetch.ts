@@ -1,0 +1,81 @@
+/**
+ * ansible.builtin.fetch: copy a file from the host to the WORKSTATION. Without flat the file
+ * lands at DEST/INVENTORY_HOSTNAME/SRC-PATH as Ansible does. Compared by sha1 first (one exec),
+ * read only when different, written atomically (temp file + rename), checked after the write.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { KbsError } from '../errors.js';
+import { shq } from '../transport/shell.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+import { optStr, reqStr, toBool } from './util/args.js';
+import { contentDiff } from './util/diff.js';
+import { expandPath } from './util/paths.js';
+import { BOOL, STR, argsSchema } from './util/schema.js';
+
+export const fetch: ModuleDef = {
+  name: 'fetch',
+  schema: argsSchema({ src: STR, dest: STR, flat: BOOL, fail_on_missing: BOOL, validate_checksum: BOOL, fail_when_missing: BOOL }, ['src', 'dest']),
+  async run(args, ctx) {
+    const src = await expandPath(ctx, reqStr(args, 'src'));
+    let destArg = reqStr(args, 'dest');
+    const flat = toBool(args.flat, false, 'flat');
+    const failOnMissing = toBool(args.fail_on_missing ?? args.fail_when_missing, true, 'fail_on_missing');
+    const validate = toBool(args.validate_checksum, true, 'validate_checksum');
+
+    if (destArg.startsWith('~')) destArg = homedir() + destArg.slice(1);
+    const base = typeof ctx.vars.playbook_dir === 'string' ? ctx.vars.playbook_dir : process.cwd();
+    let dest: string;
+    if (flat) {
+      dest = isAbsolute(destArg) ? destArg : resolve(base, destArg);
+      if (destArg.endsWith('/')) dest = join(dest, src.split('/').pop() ?? '');
+    } else {
+      dest = normalize(`${isAbsolute(destArg) ? destArg : resolve(base, destArg)}/${ctx.host}/${src}`);
+    }
+
+    const q = shq(src);
+    const r = await ctx.run(`[ -e ${q} ] || { echo 1; exit 0; }; [ -d ${q} ] && { echo 3; exit 0; }; [ -r ${q} ] || { echo 2; exit 0; }; s=$(sha1sum < ${q}) && echo "\${s%% *}"`);
+    const remote = r.stdout.trim();
+    const result: ModuleResult = { changed: false, file: src, dest };
+    const problems: Record<string, string> = {
+      '1': 'the remote file does not exist',
+      '2': 'no read permission on remote file',
+      '3': 'remote file is a directory, fetch cannot work on directories',
+    };
+    if (r.rc !== 0 || problems[remote] !== undefined || !/^[0-9a-f]{40}$/.test(remote)) {
+      const msg = problems[remote] ?? `unable to calculate the checksum of the remote file: ${r.stderr.trim()}`;
+      if (failOnMissing) return { file: src, changed: false, failed: true, msg };
+      return { ...result, msg: `${msg}, not transferring, ignored` };
+    }
+    const local = await readFile(dest).catch(() => undefined);
+    const localSum = local ? createHash('sha1').update(local).digest('hex') : undefined;
+    result.checksum = localSum ?? null;
+    result.remote_checksum = remote;
+    if (localSum === remote) return result;
+
+    result.changed = true;
+    if (ctx.check) return result;
+    const c = await ctx.run(`exec cat -- ${q}`);
+    if (c.rc !== 0) return { ...result, changed: false, failed: true, msg: `unable to read ${src}: ${c.stderr.trim()}` };
+    const data = c.stdoutBuf ?? Buffer.from(c.stdout);
+    const got = createHash('sha1').update(data).digest('hex');
+    if (validate && got !== remote) {
+      return { ...result, changed: false, failed: true, msg: 'checksum mismatch', checksum: got };
+    }
+    if (ctx.diff) result.diff = contentDiff(local, data, dest, `${ctx.host}:${src}`);
+    await mkdir(dirname(dest), { recursive: true });
+    const tmp = `${dest}.kbs-tmp-${process.pid}-${Date.now()}`;
+    try {
+      await writeFile(tmp, data);
+      await rename(tmp, dest);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw new KbsError('TASK', `cannot write ${dest} on the workstation: ${(e as Error).message}`);
+    }
+    result.checksum = got;
+    result.md5sum = createHash('md5').update(data).digest('hex');
+    return result;
+  },
+};

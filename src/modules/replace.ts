@@ -1,0 +1,105 @@
+/**
+ * ansible.builtin.replace: every match of a Python regex (MULTILINE) replaced, optionally only
+ * between `after` and `before` (DOTALL). Backrefs as Python's re.sub (\1, \g<name>).
+ */
+import { KbsError } from '../errors.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+import { optStr, toBool } from './util/args.js';
+import { parseMode } from './util/mode.js';
+import { expandPath } from './util/paths.js';
+import { pyExpand, pyRegex } from './util/pyregex.js';
+import { BOOL, FILE_ATTRS, STR, argsSchema } from './util/schema.js';
+import { readText, saveText } from './sys/textfile.js';
+
+/** A Python pattern with extra inline flags merged into its leading (?flags) group. */
+export function withFlags(pattern: string, flags: string): string {
+  const lead = /^\(\?([aiLmsux]+)\)/.exec(pattern);
+  return lead ? `(?${lead[1]}${flags})${pattern.slice(lead[0].length)}` : `(?${flags})${pattern}`;
+}
+
+/** Python's re.subn(pattern, repl, text): the new text and the number of replacements. */
+export function pySubn(re: RegExp, repl: string, text: string): [string, number] {
+  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+  let n = 0;
+  const out = text.replace(g, (...m: unknown[]) => {
+    n++;
+    const hasGroups = typeof m[m.length - 1] === 'object' && m[m.length - 1] !== null;
+    const idx = m[m.length - (hasGroups ? 3 : 2)] as number;
+    const arr = m.slice(0, m.length - (hasGroups ? 3 : 2)) as string[];
+    const exec = Object.assign([...arr], { index: idx, input: text, groups: hasGroups ? (m[m.length - 1] as Record<string, string>) : undefined }) as unknown as RegExpExecArray;
+    return pyExpand(repl, exec);
+  });
+  return [out, n];
+}
+
+export const replace: ModuleDef = {
+  name: 'replace',
+  schema: {
+    ...argsSchema({
+      path: STR,
+      dest: STR,
+      destfile: STR,
+      name: STR,
+      regexp: STR,
+      replace: STR,
+      after: STR,
+      before: STR,
+      backup: BOOL,
+      validate: STR,
+      encoding: STR,
+      others: STR,
+      ...FILE_ATTRS,
+    }),
+    required: ['regexp'],
+    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
+  },
+  async run(args, ctx) {
+    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'destfile', 'name'));
+    if (!path) throw new KbsError('TASK', 'missing required argument: path');
+    const regexp = optStr(args, 'regexp');
+    if (regexp === undefined) throw new KbsError('TASK', 'missing required argument: regexp');
+    const repl = optStr(args, 'replace') ?? '';
+    const after = optStr(args, 'after');
+    const before = optStr(args, 'before');
+    const validate = optStr(args, 'validate');
+    if (validate !== undefined && !validate.includes('%s')) throw new KbsError('TASK', `validate must contain %s: ${validate}`);
+
+    const f = await readText(ctx, path);
+    if (!f.exists) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
+    const contents = f.content.toString('utf8');
+
+    let pattern = '';
+    if (after && before) pattern = `${after}(?P<subsection>.*?)${before}`;
+    else if (after) pattern = `${after}(?P<subsection>.*)`;
+    else if (before) pattern = `(?P<subsection>.*)${before}`;
+    let section = contents;
+    let start = 0;
+    let end = contents.length;
+    if (pattern) {
+      const re = pyRegex(withFlags(pattern, 's'), 'after/before');
+      const m = new RegExp(re.source, re.flags + 'd').exec(contents);
+      const at = m?.indices?.groups?.subsection;
+      if (!m || !at) return { changed: false, msg: `Pattern for before/after params did not match the given file: ${pattern}` };
+      [start, end] = at;
+      section = contents.slice(start, end);
+    }
+    const [replaced, n] = pySubn(pyRegex(withFlags(regexp, 'm'), 'regexp'), repl, section);
+    const result: ModuleResult = { changed: false, msg: '' };
+    let text = contents;
+    if (n > 0 && replaced !== section) {
+      text = contents.slice(0, start) + replaced + contents.slice(end);
+      result.changed = true;
+      result.msg = `${n} replacements made`;
+      if (ctx.diff) result.diff = { before_header: path, before: contents, after_header: path, after: text };
+    }
+    result.rc = 0;
+    return saveText(ctx, f, {
+      result,
+      after: result.changed ? Buffer.from(text, 'utf8') : undefined,
+      attrs: { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') },
+      backup: toBool(args.backup, false, 'backup'),
+      validate,
+      backupKey: 'backup_file',
+    });
+  },
+};

@@ -1,0 +1,133 @@
+/**
+ * curl on the host for get_url / uri / unarchive. Everything secret (URL credentials, user and
+ * password, headers) goes through a curl config read from stdin (`--config -`), never through
+ * the command line, so it shows neither in `ps` on the host nor in kbs's logs or errors.
+ */
+import { KbsError } from '../../errors.js';
+import type { ModuleContext } from '../types.js';
+import { optStr, toBool } from '../util/args.js';
+
+export interface HttpSpec {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** seconds without progress / to connect */
+  timeout?: number;
+  validateCerts?: boolean;
+  user?: string;
+  password?: string;
+  followRedirects?: boolean;
+  /** a request body is sent from the file "$body" (uri) */
+  withBody?: boolean;
+  /** send Basic auth without waiting for a 401 (curl does so whenever a user is given) */
+  basic?: boolean;
+}
+
+/** curl config syntax: a double-quoted string with \\ \" \n \t \r escaped */
+export function cfgQuote(s: string): string {
+  return '"' + s.replace(/[\\"]/g, (c) => '\\' + c).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
+}
+
+export function curlConfig(h: HttpSpec): string {
+  const lines = [`url = ${cfgQuote(h.url)}`];
+  if (h.method) lines.push(`request = ${cfgQuote(h.method)}`);
+  for (const [k, v] of Object.entries(h.headers ?? {})) lines.push(`header = ${cfgQuote(`${k}: ${v}`)}`);
+  if (h.user !== undefined || h.password !== undefined) lines.push(`user = ${cfgQuote(`${h.user ?? ''}:${h.password ?? ''}`)}`);
+  if (h.basic) lines.push('basic');
+  if (h.validateCerts === false) lines.push('insecure');
+  if (h.followRedirects) lines.push('location', 'max-redirs = 50');
+  const t = h.timeout ?? 10;
+  lines.push(`connect-timeout = ${t}`, `speed-time = ${t}`, 'speed-limit = 1');
+  return lines.join('\n') + '\n';
+}
+
+/** Parse `headers:` (a dict, or Ansible's old "Key:Value,Key2:Value2" string). */
+export function readHeaders(v: unknown): Record<string, string> {
+  if (v === undefined || v === null || v === '') return {};
+  if (typeof v === 'string') {
+    const out: Record<string, string> = {};
+    for (const part of v.split(',')) {
+      const i = part.indexOf(':');
+      if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+    }
+    return out;
+  }
+  if (typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, String(x)]));
+  throw new KbsError('TASK', 'headers must be a dict');
+}
+
+/** The request args shared by get_url and uri. */
+export function httpSpecOf(args: Record<string, unknown>, dfltTimeout: number): Omit<HttpSpec, 'url'> {
+  const t = args.timeout === undefined || args.timeout === null ? dfltTimeout : Number(args.timeout);
+  if (!Number.isFinite(t) || t <= 0) throw new KbsError('TASK', `timeout must be a positive number, got ${String(args.timeout)}`);
+  return {
+    headers: readHeaders(args.headers),
+    timeout: t,
+    validateCerts: toBool(args.validate_certs, true, 'validate_certs'),
+    user: optStr(args, 'url_username', 'username', 'user'),
+    password: optStr(args, 'url_password', 'password'),
+    basic: toBool(args.force_basic_auth, false, 'force_basic_auth'),
+  };
+}
+
+/**
+ * Shell lines that download `$url_cfg` (already in file "$cfg") to "$out" and print
+ * `H\t<http code>` and `X\t<curl rc>`; curl's own error goes to stderr.
+ */
+export function curlLines(outExpr: string, extra = ''): string[] {
+  return [
+    `code=$(curl -sS --config "$cfg" ${extra} -o ${outExpr} -w '%{http_code}' 2>"$err"); x=$?`,
+    `printf 'H\\t%s\\nX\\t%s\\n' "$code" "$x"`,
+    `[ -s "$err" ] && sed 's/^/E\\t/' "$err" | head -n 5`,
+  ];
+}
+
+/** Fetch a small text (a checksum file) on the host. */
+export async function fetchText(ctx: ModuleContext, h: HttpSpec): Promise<{ ok: boolean; status: number; body: string; error: string }> {
+  const script = [
+    'd=$(mktemp -d) || exit 1',
+    `trap 'rm -rf -- "$d"' EXIT`,
+    'cfg="$d/cfg"; err="$d/err"; cat > "$cfg"',
+    `code=$(curl -sS --config "$cfg" -o "$d/body" -w '%{http_code}' 2>"$err"); x=$?`,
+    `printf '%s %s\\n' "$code" "$x"; cat "$err" >&2; cat "$d/body" 2>/dev/null`,
+  ].join('\n');
+  const r = await ctx.run(script, { stdin: curlConfig({ ...h, followRedirects: true }) });
+  if (r.rc !== 0) return { ok: false, status: -1, body: '', error: r.stderr.trim() };
+  const nl = r.stdout.indexOf('\n');
+  const [code, x] = r.stdout.slice(0, nl).split(' ').map(Number);
+  const body = r.stdout.slice(nl + 1);
+  const ok = x === 0 && code >= 200 && code < 300;
+  return { ok, status: code, body, error: ok ? '' : r.stderr.trim() || `HTTP Error ${code}` };
+}
+
+/** Ansible's url_filename: the last path segment of the URL (url-decoded), or index.html. */
+export function urlFilename(url: string): string {
+  let path = url;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    /* keep as is */
+  }
+  const base = path.split('/').pop() ?? '';
+  let name = base;
+  try {
+    name = decodeURIComponent(base);
+  } catch {
+    /* keep */
+  }
+  return name || 'index.html';
+}
+
+/** The URL for messages: credentials removed. */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = u.password ? '********' : u.username;
+      u.password = '';
+    }
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//********@');
+  }
+}

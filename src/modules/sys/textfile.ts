@@ -1,0 +1,102 @@
+/**
+ * Edit a text file on the host the way blockinfile / replace / sysctl do: one probe that reads the
+ * file (following a symlink to its target, as Ansible's realpath), an edit done here, then one
+ * atomic write (temp file in the same folder + rename) only when the content differs, and the
+ * mode/owner/group args applied with Ansible's "ownership, perms or SE linux context changed".
+ */
+import { KbsError } from '../../errors.js';
+import { shq } from '../../transport/shell.js';
+import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
+import { planAttrs, type AttrWant } from '../util/attrs.js';
+import { stateDiff } from '../util/diff.js';
+import { chownSpec, probe, remoteError, writeFile, type FileInfo } from '../util/remote.js';
+
+export interface TextFile {
+  /** path as given */
+  path: string;
+  /** the symlink-resolved path that is written */
+  real: string;
+  exists: boolean;
+  info: FileInfo;
+  content: Buffer;
+  umask: number;
+  user: string;
+  group: string;
+}
+
+export async function readText(ctx: ModuleContext, path: string): Promise<TextFile> {
+  const prelude = `d=${shq(path)}; [ -L "$d" ] && d=$(readlink -f -- "$d"); printf 'D\\t%s\\n' "$d"`;
+  const p = await probe(ctx, [{ tag: 'f', expr: '"$d"', follow: true }], { prelude, content: { expr: '"$d"' } });
+  const info = p.files.f;
+  if (info.exists && info.type === 'directory') throw new KbsError('TASK', `Path ${path} is a directory !`);
+  if (info.exists && !info.readable) throw new KbsError('TASK', `cannot read ${path}`);
+  return {
+    path,
+    real: p.vals.D ?? path,
+    exists: info.exists,
+    info,
+    content: info.exists ? (p.content ?? Buffer.alloc(0)) : Buffer.alloc(0),
+    umask: p.umask,
+    user: p.user,
+    group: p.group,
+  };
+}
+
+export interface SaveOptions {
+  /** the module's own result so far: changed and msg are updated, diff entries appended */
+  result: ModuleResult;
+  /** new content (undefined: leave the content alone) */
+  after?: Buffer;
+  attrs?: AttrWant;
+  backup?: boolean;
+  validate?: string;
+  /** key of the backup file name in the result (Ansible: 'backup' or 'backup_file') */
+  backupKey?: string;
+}
+
+/**
+ * Apply attrs (mode/owner/group) and write `after` when it differs from the file's content.
+ * Honours ctx.check (nothing is written) and ctx.diff (a file-attributes diff entry is added).
+ */
+export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions): Promise<ModuleResult> {
+  const r = o.result;
+  const contentChanged = o.after !== undefined && (!f.exists || !o.after.equals(f.content));
+  const want = o.attrs ?? {};
+  const base: FileInfo = f.exists ? f.info : { ...f.info, exists: true, type: 'file', mode: 0o666 & ~f.umask, owner: f.user, group: f.group };
+  const attrs = planAttrs(f.real, base, want, f.umask);
+  const diffs: DiffEntry[] = r.diff === undefined ? [] : Array.isArray(r.diff) ? [...r.diff] : [r.diff];
+  if (attrs.changed && (f.exists || contentChanged)) {
+    r.msg = r.msg ? `${String(r.msg)} and ownership, perms or SE linux context changed` : 'ownership, perms or SE linux context changed';
+    r.changed = true;
+    if (ctx.diff) diffs.push(stateDiff({ path: f.path, ...attrs.before }, { path: f.path, ...attrs.after }, `${f.path} (file attributes)`));
+  }
+  if (contentChanged) r.changed = true;
+  if (diffs.length) r.diff = diffs;
+  if (ctx.check || !r.changed) return r;
+  if (contentChanged) {
+    const chown = f.exists ? chownSpec(want.owner ?? String(f.info.uid), want.group ?? String(f.info.gid)) : chownSpec(want.owner, want.group);
+    const out = await writeFile(
+      ctx,
+      {
+        dest: f.real,
+        mode: attrs.mode,
+        chown,
+        chownSoft: f.exists && !want.owner && !want.group,
+        backup: (o.backup ?? false) && f.exists,
+        validate: o.validate,
+        mkdirs: !f.exists,
+      },
+      o.after,
+    );
+    if (out.backupFile) r[o.backupKey ?? 'backup_file'] = out.backupFile;
+  } else if (attrs.cmd) {
+    const x = await ctx.run(attrs.cmd);
+    if (x.rc !== 0) throw remoteError(`cannot set attributes of ${f.path}`, x);
+  }
+  return r;
+}
+
+/** A content diff entry with Ansible's "(content)" headers. */
+export function textDiff(path: string, before: string, after: string, header = `${path} (content)`): DiffEntry {
+  return { before_header: header, after_header: header, before, after };
+}

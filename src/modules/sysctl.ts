@@ -1,0 +1,91 @@
+/**
+ * ansible.posix.sysctl: a kernel parameter in a sysctl file (written atomically) and, with
+ * sysctl_set or reload, in the running kernel. The file value and the live value are compared
+ * separately (the live one whitespace-normalised), as Ansible does.
+ */
+import { KbsError } from '../errors.js';
+import { shq } from '../transport/shell.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+import { optStr, toBool } from './util/args.js';
+import { expandPath } from './util/paths.js';
+import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { fixSysctl, parseSysctl, sameValue, sysctlValue } from './sys/sysctlfile.js';
+import { readText, saveText, textDiff } from './sys/textfile.js';
+import { stateDiff } from './util/diff.js';
+
+export const sysctl: ModuleDef = {
+  name: 'sysctl',
+  schema: argsSchema(
+    {
+      name: STR,
+      key: STR,
+      value: STR,
+      val: STR,
+      state: oneOfStr('present', 'absent'),
+      reload: BOOL,
+      sysctl_file: STR,
+      sysctl_set: BOOL,
+      ignoreerrors: BOOL,
+    },
+    ['name'],
+  ),
+  async run(args, ctx) {
+    const name = (optStr(args, 'name', 'key') ?? '').trim();
+    if (!name) throw new KbsError('TASK', 'missing required argument: name');
+    const state = optStr(args, 'state') ?? 'present';
+    const present = state === 'present';
+    const raw = args.value ?? args.val;
+    if (present && (raw === undefined || raw === null)) throw new KbsError('TASK', 'value cannot be None when state=present', { hint: 'give value:' });
+    const value = sysctlValue(raw);
+    const reload = toBool(args.reload, true, 'reload');
+    const sysctlSet = toBool(args.sysctl_set, false, 'sysctl_set');
+    const ignore = toBool(args.ignoreerrors, false, 'ignoreerrors');
+    const file = await expandPath(ctx, optStr(args, 'sysctl_file') ?? '/etc/sysctl.conf');
+    const e = ignore ? ' -e' : '';
+
+    const [f, live] = await Promise.all([
+      readText(ctx, file),
+      ctx.run(`v=$(sysctl -n -- ${shq(name)} 2>/dev/null) && printf '%s' "$v"`),
+    ]);
+    const proc = live.rc === 0 ? live.stdout.replace(/\n/g, ' ') : undefined;
+    if (proc === undefined && present && !ignore && (sysctlSet || reload)) {
+      return { changed: false, failed: true, msg: `sysctl key ${name} does not exist on this host (sysctl -n ${name} failed)` };
+    }
+    const before = f.content.toString('utf8');
+    const parsed = parseSysctl(before);
+    const fileValue = parsed.values.get(name);
+    const after = fixSysctl(parsed, name, value, present);
+
+    let changed = false;
+    let writeFile = false;
+    let setProc = false;
+    if (fileValue === undefined) {
+      if (present) changed = writeFile = true;
+    } else if (!present) changed = writeFile = true;
+    else if (fileValue !== value) changed = writeFile = true;
+    else if (reload && (proc === undefined || !sameValue(proc, value))) changed = true;
+    if (sysctlSet && present && (proc === undefined || !sameValue(proc, value))) changed = setProc = true;
+
+    const result: ModuleResult = { changed };
+    if (ctx.diff && changed) {
+      const d = [];
+      if (writeFile) d.push(textDiff(file, before, after));
+      if (proc === undefined || !sameValue(proc, value)) d.push(stateDiff({ [name]: proc ?? null }, { [name]: present ? value : proc ?? null }, `${name} (live value)`));
+      result.diff = d;
+    }
+    if (ctx.check || !changed) return result;
+    if (writeFile) await saveText(ctx, f, { result: { changed: false }, after: Buffer.from(after, 'utf8') });
+    const cmds: string[] = [];
+    if (setProc) cmds.push(`sysctl -q${e} -w ${shq(`${name}=${value}`)}`);
+    if (reload) cmds.push(`sysctl -q${e} -p ${shq(file)}`);
+    if (cmds.length) {
+      const r = await ctx.run(cmds.map((c) => `${c} || exit $?`).join('\n'));
+      const err = r.stderr.trim();
+      if (r.rc !== 0 || (err && !ignore)) {
+        const what = setProc && !reload ? `setting ${name} failed` : 'Failed to reload sysctl';
+        return { changed: true, failed: true, msg: `${what}: ${err || `rc=${r.rc}`}` };
+      }
+    }
+    return result;
+  },
+};

@@ -1,0 +1,157 @@
+/**
+ * ansible.builtin.uri: an HTTP request made ON THE HOST with curl. The request (URL, headers,
+ * credentials) travels in a curl config on stdin, the body after it; the answer comes back as
+ * status, headers and body in one exec.
+ */
+import { KbsError } from '../errors.js';
+import { shq } from '../transport/shell.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+import { optStr, reqStr, toBool } from './util/args.js';
+import { expandPath } from './util/paths.js';
+import { remoteError, writeFile } from './util/remote.js';
+import { BOOL, INT, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { curlConfig, httpSpecOf, safeUrl } from './sys/curl.js';
+
+export const uri: ModuleDef = {
+  name: 'uri',
+  schema: argsSchema(
+    {
+      url: STR,
+      method: STR,
+      body: {},
+      body_format: oneOfStr('raw', 'json', 'form-urlencoded'),
+      headers: {},
+      status_code: {},
+      return_content: BOOL,
+      validate_certs: BOOL,
+      timeout: INT,
+      dest: STR,
+      url_username: STR,
+      user: STR,
+      url_password: STR,
+      password: STR,
+      force_basic_auth: BOOL,
+      follow_redirects: { anyOf: [{ type: 'string' }, { type: 'boolean' }] },
+      creates: STR,
+      removes: STR,
+      use_proxy: BOOL,
+      http_agent: STR,
+    },
+    ['url'],
+  ),
+  async run(args, ctx) {
+    const url = reqStr(args, 'url');
+    const shown = safeUrl(url);
+    const method = (optStr(args, 'method') ?? 'GET').toUpperCase();
+    const format = optStr(args, 'body_format') ?? 'raw';
+    const http = httpSpecOf(args, 30);
+    http.headers = { 'User-Agent': optStr(args, 'http_agent') ?? 'ansible-httpget', ...http.headers };
+    const returnContent = toBool(args.return_content, false, 'return_content');
+    const statusCodes = statusList(args.status_code);
+    const fr = args.follow_redirects === undefined ? 'safe' : String(args.follow_redirects).toLowerCase();
+    const follow = ['all', 'yes', 'true', 'urllib2'].includes(fr) || (fr === 'safe' && (method === 'GET' || method === 'HEAD'));
+    const dest = await expandPath(ctx, optStr(args, 'dest'));
+
+    const creates = await expandPath(ctx, optStr(args, 'creates'));
+    const removes = await expandPath(ctx, optStr(args, 'removes'));
+    if (creates !== undefined || removes !== undefined) {
+      const r = await ctx.run(`[ -e ${shq(creates ?? '/')} ] && echo C; [ -e ${shq(removes ?? '/')} ] || echo R`);
+      if (creates !== undefined && r.stdout.includes('C')) return { changed: false, skipped: true, msg: `${creates} exists, skipping` };
+      if (removes !== undefined && r.stdout.includes('R')) return { changed: false, skipped: true, msg: `${removes} does not exist, skipping` };
+    }
+    if (ctx.check && !['GET', 'HEAD'].includes(method)) {
+      return { changed: false, skipped: true, msg: `skipped in check mode: a ${method} request may change the server` };
+    }
+
+    let body: Buffer | undefined;
+    const b = args.body;
+    if (b !== undefined && b !== null) {
+      if (format === 'json') {
+        body = Buffer.from(typeof b === 'string' ? b : JSON.stringify(b));
+        http.headers['Content-Type'] ??= 'application/json';
+      } else if (format === 'form-urlencoded') {
+        body = Buffer.from(typeof b === 'string' ? b : formEncode(b));
+        http.headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+      } else body = Buffer.from(typeof b === 'string' ? b : JSON.stringify(b));
+    }
+    const cfg = Buffer.from(curlConfig({ ...http, url, method, followRedirects: follow }) + (body ? 'data-binary = "@-"\n' : ''));
+    const script = [
+      'w=$(mktemp -d) || exit 1',
+      `trap 'rm -rf -- "$w"' EXIT`,
+      // exactly the config's bytes: what follows on stdin is the body, read by curl itself (@-)
+      `head -c ${cfg.length} > "$w/cfg"`,
+      `code=$(curl -sS --config "$w/cfg" -D "$w/head" -o "$w/out" -w '%{http_code} %{url_effective}' 2>"$w/err"${body ? '' : ' </dev/null'}); x=$?`,
+      `printf '%s %s\\n' "$x" "$code"`,
+      'head -c 2000 "$w/err" >&2',
+      `printf '@@H\\n'; cat "$w/head" 2>/dev/null; printf '@@B\\n'; cat "$w/out" 2>/dev/null`,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const t0 = Date.now();
+    const r = await ctx.run(script, { stdin: body ? Buffer.concat([cfg, body]) : cfg });
+    if (r.rc !== 0) throw remoteError(`cannot run curl for ${shown}`, r);
+    const buf = r.stdoutBuf ?? Buffer.from(r.stdout);
+    const nl = buf.indexOf(0x0a);
+    const [xs, codeS, ...urlParts] = buf.subarray(0, nl).toString('utf8').split(' ');
+    const hAt = buf.indexOf('@@H\n');
+    const bAt = buf.indexOf('\n@@B\n', hAt) >= 0 ? buf.indexOf('@@B\n', hAt) : -1;
+    const headText = hAt >= 0 && bAt >= 0 ? buf.subarray(hAt + 4, bAt).toString('latin1') : '';
+    const content = bAt >= 0 ? buf.subarray(bAt + 4) : Buffer.alloc(0);
+    const status = Number(codeS);
+    const result: ModuleResult = { changed: false, status: status || -1, url: safeUrl(urlParts.join(' ') || url), elapsed: Math.round((Date.now() - t0) / 1000), redirected: (urlParts.join(' ') || url) !== url };
+    if (xs !== '0') {
+      const err = r.stderr.trim().split('\n').slice(-2).join('; ');
+      return { ...result, failed: true, status: -1, msg: `Status code was -1 and not ${JSON.stringify(statusCodes)}: Request failed: ${err || `curl exited with ${xs}`}` };
+    }
+    Object.assign(result, parseHeaders(headText));
+    const ctype = String(result.content_type ?? '');
+    const text = content.toString('utf8');
+    const maybeJson = /json/i.test(ctype);
+    const ok = statusCodes.includes(status);
+    if (maybeJson && text.trim()) {
+      try {
+        result.json = JSON.parse(text);
+      } catch {
+        /* not JSON after all */
+      }
+    }
+    if (returnContent) result.content = text;
+    result.msg = `OK (${content.length} bytes)`;
+    if (dest !== undefined && ok) {
+      if (!ctx.check) await writeFile(ctx, { dest, mode: 0o644, mkdirs: false }, content);
+      result.changed = true;
+      result.path = dest;
+    }
+    if (!ok) {
+      result.failed = true;
+      result.msg = `Status code was ${status} and not ${JSON.stringify(statusCodes)}: ${status >= 400 ? `HTTP Error ${status}` : result.msg}`;
+      if (!returnContent && text) result.content = text.slice(0, 10000);
+    }
+    return result;
+  },
+};
+
+function statusList(v: unknown): number[] {
+  if (v === undefined || v === null) return [200];
+  const list = Array.isArray(v) ? v : String(v).split(',');
+  const out = list.map((x) => Number(String(x).trim()));
+  if (out.some((n) => !Number.isInteger(n))) throw new KbsError('TASK', `status_code must be an integer or a list of integers, got ${JSON.stringify(v)}`);
+  return out;
+}
+
+function formEncode(b: unknown): string {
+  const entries = Array.isArray(b) ? (b as [unknown, unknown][]) : Object.entries(b as Record<string, unknown>);
+  return entries.map(([k, v]) => `${encodeURIComponent(String(k))}=${encodeURIComponent(String(v))}`).join('&').replace(/%20/g, '+');
+}
+
+/** The last response's headers, lowercased with - as _ (as Ansible returns them). */
+function parseHeaders(text: string): Record<string, string> {
+  const blocks = text.split(/\r?\n\r?\n/).filter((x) => x.trim());
+  const last = blocks[blocks.length - 1] ?? '';
+  const out: Record<string, string> = {};
+  for (const line of last.split(/\r?\n/).slice(1)) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i).trim().toLowerCase().replace(/-/g, '_')] = line.slice(i + 1).trim();
+  }
+  return out;
+}

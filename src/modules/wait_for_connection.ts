@@ -1,0 +1,72 @@
+/**
+ * ansible.builtin.wait_for_connection: retry a trivial command on the host until it answers.
+ * Between attempts the connection is dropped (ctx.reconnect) so that a rebooted host is dialed
+ * again instead of staying unreachable for the run.
+ */
+import { KbsError } from '../errors.js';
+import type { ModuleDef } from './types.js';
+import { INT, argsSchema } from './util/schema.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const num = (v: unknown, dflt: number, name: string): number => {
+  if (v === undefined || v === null || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new KbsError('TASK', `${name} must be a non-negative number, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+export const wait_for_connection: ModuleDef = {
+  name: 'wait_for_connection',
+  noCheckMode: true,
+  schema: argsSchema({ timeout: INT, delay: INT, sleep: INT, connect_timeout: INT }),
+  async run(args, ctx) {
+    const timeout = num(args.timeout, 600, 'timeout');
+    const delay = num(args.delay, 0, 'delay');
+    const pause = Math.max(0.1, num(args.sleep, 1, 'sleep'));
+    const connectTimeout = Math.max(1, num(args.connect_timeout, 5, 'connect_timeout'));
+    const t0 = Date.now();
+    if (delay > 0) await sleep(delay * 1000);
+    const end = Date.now() + timeout * 1000;
+    let last = '';
+    for (;;) {
+      const attempt = Date.now();
+      try {
+        const r = await withTimeout(ctx.run('echo kbs-pong', { timeoutMs: connectTimeout * 1000 }), connectTimeout * 1000 + 2000);
+        if (r.rc === 0 && r.stdout.includes('kbs-pong')) {
+          return { changed: false, elapsed: Math.round((Date.now() - t0) / 1000) };
+        }
+        last = (r.stderr || `rc=${r.rc}`).trim().split('\n').pop() ?? '';
+      } catch (e) {
+        last = e instanceof Error ? e.message : String(e);
+      }
+      if (Date.now() >= end) break;
+      // the connection may be dead (reboot): dial again next time
+      await ctx.reconnect?.().catch(() => undefined);
+      const wait = Math.max(0, Math.min(pause * 1000 - (Date.now() - attempt), end - Date.now()));
+      await sleep(wait);
+    }
+    return {
+      changed: false,
+      failed: true,
+      elapsed: Math.round((Date.now() - t0) / 1000),
+      msg: `timed out waiting for ping module test: ${last}`,
+    };
+  },
+};
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
