@@ -116,6 +116,11 @@ test('first run changes every changing task, as root and through sudo; second ru
     assert.equal(lstatSync(join(b, 'touched')).size, 0);
     assert.equal(mode(join(b, 'touched')), '600');
     assert.equal(readlinkSync(join(b, 'link.txt')), 'content.txt');
+    for (const f of ['touched', 'link.txt']) {
+      const st = lstatSync(join(b, f));
+      assert.deepEqual([st.uid, st.gid], [NOBODY, NOBODY], `${h}: ${f} owned by nobody:nogroup`);
+    }
+    assert.equal(lstatSync(join(b, 'content.txt')).uid, 0, 'chown of the link (-h) leaves its target alone');
     assert.ok(!existsSync(join(b, 'gone')), 'state: absent removed the folder');
     assert.equal(readFileSync(join(b, 'edit.conf'), 'utf8'), '# config\n[main]\nafter_main=1\nkey=old\nport=8080\nbefore_end=hello\n[end]\n');
 
@@ -133,7 +138,7 @@ test('first run changes every changing task, as root and through sudo; second ru
 
     // everything the play created is root's (kbstest only logged in), except the chowned tree
     for (const [p, line] of Object.entries(snapshot(b))) {
-      const owner = p.startsWith('tree') ? `${NOBODY}:${NOBODY}` : '0:0';
+      const owner = p.startsWith('tree') || p === 'touched' || p === 'link.txt' ? `${NOBODY}:${NOBODY}` : '0:0';
       assert.equal(line.split(' ')[1], owner, `${h}: owner of ${p}`);
     }
   }
@@ -148,13 +153,19 @@ test('first run changes every changing task, as root and through sudo; second ru
   assert.deepEqual(snapshot(base), snap, 'the second run touches no file (not even mtimes)');
 });
 
-test('check mode on a fresh folder reports the changes and creates nothing', async () => {
+test('check mode (with --diff) on a fresh folder reports the changes and creates nothing', async () => {
   const base = freshBase('check');
   const snap = snapshot(base);
-  const r = await kbs(['run', PB, '-i', inv, '--check', '-e', `base_root=${base}`]);
+  const r = await kbs(['run', PB, '-i', inv, '--check', '--diff', '-e', `base_root=${base}`]);
   assert.equal(r.code, 0, r.stdout.slice(-3000));
   for (const h of HOSTS) {
     expectStatuses(r, h, (t) => (t === 'slurp binary' ? 'skipped' : t === 'lineinfile backrefs' || READ_ONLY.includes(t) ? 'ok' : 'changed'));
+    // diffs of files that do not exist yet: empty before
+    assert.equal(diffText(one(r, 'copy content', h).result), '--- \n+++ greeting=hello\n');
+    assert.match(diffText(one(r, 'template loop', h).result), new RegExp(`^--- \n\\+\\+\\+ # alpha on ${h}\n`));
+    assert.match(diffText(one(r, 'file directory', h).result), /"state": "absent"[^]*\+\+\+ [^]*"state": "directory"/);
+    assert.match(diffText(one(r, 'file absent', h).result), /"state": "directory"[^]*\+\+\+ [^]*"state": "absent"/);
+    assert.match(diffText(one(r, 'lineinfile insertafter', h).result), /^--- \n\+\+\+ after_main=1\n$/);
   }
   assert.deepEqual(snapshot(base), snap, 'check mode leaves the folders as they were');
 });
