@@ -75,6 +75,8 @@ export const blockinfile: ModuleDef = {
     }
     const result: ModuleResult = { changed, msg };
     if (ctx.diff) result.diff = [textDiff(path, U(original), U(edit.after))];
+    // as Ansible: check mode on a missing file stops before the attributes
+    if (ctx.check && !f.exists) return result;
     return saveText(ctx, f, {
       result,
       after: changed ? Buffer.from(edit.after, 'latin1') : undefined,
