@@ -34,6 +34,14 @@ import { uri } from './uri.js';
 import { user } from './user.js';
 import { wait_for } from './wait_for.js';
 import { wait_for_connection } from './wait_for_connection.js';
+// package modules (issue 4 part A)
+import { apt } from './apt.js';
+import { apt_repository } from './apt_repository.js';
+import { deb822_repository } from './deb822_repository.js';
+import { dnf } from './dnf.js';
+import { dpkg_selections } from './dpkg_selections.js';
+import { packageModule } from './package.js';
+import { yum } from './yum.js';
 import type { ModuleDef } from './types.js';
 
 const MODULES: ModuleDef[] = [
@@ -69,6 +77,14 @@ const MODULES: ModuleDef[] = [
   user,
   wait_for,
   wait_for_connection,
+  // package modules (issue 4 part A)
+  apt,
+  apt_repository,
+  deb822_repository,
+  dnf,
+  dpkg_selections,
+  packageModule,
+  yum,
 ];
 
 const byName = new Map<string, ModuleDef>();
