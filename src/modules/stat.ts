@@ -1,7 +1,8 @@
 /** ansible.builtin.stat: facts about one path, in one exec. get_mime and get_attributes are not computed. */
 import { expandPath } from './util/paths.js';
 import type { ModuleDef } from './types.js';
-import { optStr, reqStr, toBool } from './util/args.js';
+import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { shq } from '../transport/shell.js';
 import { formatMode } from './util/mode.js';
 import { probe, type Algo } from './util/remote.js';
 import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
@@ -39,7 +40,12 @@ export const stat: ModuleDef = {
     const follow = toBool(args.follow, false, 'follow');
     const p = await probe(ctx, [{ tag: 'x', path, follow, checksum: getChecksum ? (algo as Algo) : undefined }]);
     const i = p.files.x;
-    if (!i.exists) return { changed: false, stat: { exists: false } };
+    if (!i.exists) {
+      // `[ -e ]` is false as well when a parent folder cannot be searched: Ansible fails then (EACCES)
+      const r = await ctx.run(`LC_ALL=C stat -c %i -- ${shq(path)}`);
+      if (/Permission denied/.test(r.stderr)) return failed(`Permission denied: ${path}`);
+      return { changed: false, stat: { exists: false } };
+    }
     const m = i.mode;
     const st: Record<string, unknown> = {
       exists: true,

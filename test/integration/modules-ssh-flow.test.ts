@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
@@ -140,4 +140,17 @@ test('a module error is a task failure: ignore_errors, failed_when, register and
     assert.equal(readFileSync(join(base, h, 'data.txt'), 'utf8'), 'data from files/\n', 'the loop goes on after a failed item');
     assert.equal(r.recap[h].ignored, 2);
   }
+});
+
+test('stat as an unprivileged user: a path in a folder it cannot search is an error, not missing', async () => {
+  const closed = join(work, 'closed');
+  mkdirSync(closed, { mode: 0o700 });
+  writeFileSync(join(closed, 'inside.txt'), 'x\n');
+  const plainInv = userInventory(join(work, 'inv-plain.yml'), sshd, { plain: { ansible_user: 'kbstest' } });
+  const r = await kbs(['run', join(FIX, 'stat_denied.yml'), '-i', plainInv, '-e', `closed=${closed}`]);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  const d = one(r, 'behind a closed folder', 'plain');
+  assert.equal(d.status, 'ignored');
+  assert.equal(d.result.stat, undefined);
+  assert.deepEqual(one(r, 'really missing', 'plain').result.stat, { exists: false });
 });
