@@ -11,10 +11,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KBSPW_PASSWORD, startSshd, type Sshd } from '../helpers/sshd.js';
 import { kbs, type KbsRun } from '../helpers/kbs.js';
-import { USERS, one, statuses, userInventory } from './modules-ssh-shared.js';
+import { USERS_WITH_PASSWORD, one, statuses, userInventory } from './modules-ssh-shared.js';
 
 const PB = resolve('test/fixtures/modules-ssh/commands.yml');
-const HOSTS_USERS = { ...USERS, aspw: { ansible_user: 'kbspw', ansible_become: true, ansible_become_password: KBSPW_PASSWORD } };
+const HOSTS_USERS = USERS_WITH_PASSWORD;
 const HOSTS = Object.keys(HOSTS_USERS);
 let sshd: Sshd;
 let work: string;

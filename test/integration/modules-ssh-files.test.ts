@@ -1,7 +1,8 @@
 /**
  * The file modules (copy, template, file, lineinfile, stat, slurp) through `kbs run` over a real
- * OpenSSH server, on two hosts at once: `asroot` logs in as root, `asuser` logs in as kbstest and
- * becomes root with sudo. First run changes, second run changes nothing, check mode creates
+ * OpenSSH server, on three hosts at once: `asroot` logs in as root, `asuser` logs in as kbstest and
+ * becomes root with passwordless sudo, `aspw` logs in as kbspw whose sudo wants a password (the
+ * file bytes follow the password on stdin). First run changes, second run changes nothing, check mode creates
  * nothing, --check --diff shows the change and leaves the files alone, backup keeps the old file.
  */
 import { after, before, test } from 'node:test';
@@ -10,13 +11,14 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { KBSPW_PASSWORD, startSshd, type Sshd } from '../helpers/sshd.js';
 import { kbs, results } from '../helpers/kbs.js';
-import { HOSTS, diffText, one, statuses, userInventory } from './modules-ssh-shared.js';
+import { USERS_WITH_PASSWORD, diffText, one, statuses, userInventory } from './modules-ssh-shared.js';
 
 const FIX = resolve('test/fixtures/modules-ssh');
 const PB = join(FIX, 'files.yml');
 const NOBODY = 65534;
+const HOSTS = Object.keys(USERS_WITH_PASSWORD);
 let sshd: Sshd;
 let work: string;
 let inv: string;
@@ -25,7 +27,7 @@ before(async () => {
   sshd = await startSshd();
   work = mkdtempSync(join(tmpdir(), 'kbs-modfiles-'));
   chmodSync(work, 0o755);
-  inv = userInventory(join(work, 'inv.yml'), sshd);
+  inv = userInventory(join(work, 'inv.yml'), sshd, USERS_WITH_PASSWORD);
 });
 after(async () => {
   await sshd?.stop();
@@ -57,6 +59,13 @@ function snapshot(dir: string): Record<string, string> {
   };
   walk('');
   return out;
+}
+
+/** kbs, and the sudo password never shows in its output */
+async function run(args: string[]) {
+  const r = await kbs(args);
+  assert.ok(!r.stdout.includes(KBSPW_PASSWORD) && !r.stderr.includes(KBSPW_PASSWORD), 'no sudo password in the output');
+  return r;
 }
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -91,7 +100,7 @@ function expectStatuses(run: Awaited<ReturnType<typeof kbs>>, host: string, want
 
 test('first run changes every changing task, as root and through sudo; second run changes nothing', async () => {
   const base = freshBase('conv');
-  const first = await kbs(['run', PB, '-i', inv, '-e', `base_root=${base}`]);
+  const first = await run(['run', PB, '-i', inv, '-e', `base_root=${base}`]);
   assert.equal(first.code, 0, first.stderr + first.stdout.slice(-3000));
   for (const h of HOSTS) {
     expectStatuses(first, h, (t) => (READ_ONLY.includes(t) ? 'ok' : 'changed'));
@@ -144,7 +153,7 @@ test('first run changes every changing task, as root and through sudo; second ru
   }
 
   const snap = snapshot(base);
-  const second = await kbs(['run', PB, '-i', inv, '-e', `base_root=${base}`]);
+  const second = await run(['run', PB, '-i', inv, '-e', `base_root=${base}`]);
   assert.equal(second.code, 0, second.stdout.slice(-3000));
   for (const h of HOSTS) {
     expectStatuses(second, h, () => 'ok');
@@ -156,7 +165,7 @@ test('first run changes every changing task, as root and through sudo; second ru
 test('check mode (with --diff) on a fresh folder reports the changes and creates nothing', async () => {
   const base = freshBase('check');
   const snap = snapshot(base);
-  const r = await kbs(['run', PB, '-i', inv, '--check', '--diff', '-e', `base_root=${base}`]);
+  const r = await run(['run', PB, '-i', inv, '--check', '--diff', '-e', `base_root=${base}`]);
   assert.equal(r.code, 0, r.stdout.slice(-3000));
   for (const h of HOSTS) {
     expectStatuses(r, h, (t) => (t === 'slurp binary' ? 'skipped' : t === 'lineinfile backrefs' || READ_ONLY.includes(t) ? 'ok' : 'changed'));
@@ -172,12 +181,12 @@ test('check mode (with --diff) on a fresh folder reports the changes and creates
 
 test('--check --diff after changing inputs shows the diffs and changes nothing; a real run keeps a backup', async () => {
   const base = freshBase('diff');
-  const conv = await kbs(['run', PB, '-i', inv, '-e', `base_root=${base}`]);
+  const conv = await run(['run', PB, '-i', inv, '-e', `base_root=${base}`]);
   assert.equal(conv.code, 0, conv.stdout.slice(-3000));
   const snap = snapshot(base);
 
   const changedInputs = ['-e', `base_root=${base}`, '-e', 'greeting=bye', '-e', 'dir_mode=0700'];
-  const r = await kbs(['run', PB, '-i', inv, '--check', '--diff', ...changedInputs]);
+  const r = await run(['run', PB, '-i', inv, '--check', '--diff', ...changedInputs]);
   assert.equal(r.code, 0, r.stdout.slice(-3000));
   const diffed = ['copy content', 'template loop', 'file directory', 'lineinfile insertbefore'];
   for (const h of HOSTS) {
@@ -197,7 +206,7 @@ test('--check --diff after changing inputs shows the diffs and changes nothing; 
   }
   assert.deepEqual(snapshot(base), snap, 'check mode with --diff leaves every file as it was');
 
-  const real = await kbs(['run', PB, '-i', inv, ...changedInputs]);
+  const real = await run(['run', PB, '-i', inv, ...changedInputs]);
   assert.equal(real.code, 0, real.stdout.slice(-3000));
   for (const h of HOSTS) {
     const res = one(real, 'copy content', h);

@@ -4,7 +4,7 @@
  * small accessors for the events of a `kbs run`.
  */
 import { writeFileSync } from 'node:fs';
-import type { Sshd } from '../helpers/sshd.js';
+import { KBSPW_PASSWORD, type Sshd } from '../helpers/sshd.js';
 import { results, type KbsRun } from '../helpers/kbs.js';
 
 /** inventory_hostname → how it logs in */
@@ -13,6 +13,9 @@ export const USERS = {
   asuser: { ansible_user: 'kbstest', ansible_become: true },
 } as const;
 export const HOSTS = Object.keys(USERS) as (keyof typeof USERS)[];
+
+/** USERS plus `aspw`: kbspw, whose sudo asks for its password (kbs feeds it before the command's stdin). */
+export const USERS_WITH_PASSWORD = { ...USERS, aspw: { ansible_user: 'kbspw', ansible_become: true, ansible_become_password: KBSPW_PASSWORD } };
 
 export function userInventory(file: string, sshd: Sshd, hosts: Record<string, Record<string, unknown>> = USERS): string {
   const lines = [
