@@ -119,6 +119,15 @@ describe('system modules on the fleet', { skip: isRoot ? false : 'needs root' },
     assert.equal(msg('Missing unit'), 'Could not find the requested service no-such-unit: host');
   });
 
+  test('wait_for_connection dials again after the host dropped every ssh session', T, async () => {
+    const r = await kbs(['run', join(FIX, 'reconnect.yml'), '-i', inv, '-l', M1]);
+    assert.equal(r.code, 0, r.stdout.slice(-2000));
+    assert.equal(results(r, 'Wait for the host')[0].status, 'ok');
+    assert.equal(results(r, 'Works again')[0].result.stdout, 'back');
+    const recap = r.events.find((e) => e.type === 'recap');
+    assert.equal(recap && recap.type === 'recap' ? recap.connections : 0, 2, 'one reconnect');
+  });
+
   test('ansible-playbook and kbs run leave two fresh machines in the same state', T, async () => {
     const pb = join(FIX, 'compare.yml');
     const inv2 = join(work, 'inv-ansible.yml');
