@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:ansible \
             systemd-nspawn:systemd-container debootstrap:debootstrap dpkg-scanpackages:dpkg-dev \
-            ip:iproute2 openssl:openssl python3:python3 curl:curl; do
+            ip:iproute2 tmux:tmux openssl:openssl python3:python3 curl:curl; do
   bin=${pair%%:*}; pkg=${pair#*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
 done

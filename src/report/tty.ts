@@ -13,9 +13,8 @@ interface Pending {
 
 export function ttyView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
   let chain: Promise<void> = Promise.resolve();
-  let hosts = new Map<string, Pending>();
-  const early = new Map<string, { status: HostStatus; text: string }>();
-  const counts: Record<string, number> = {};
+  /** per task id: hosts waiting for their result, and results that came before the host's line started */
+  const tasks = new Map<number, { waiting: Map<string, Pending>; early: Map<string, { status: HostStatus; text: string }>; counts: Record<string, number> }>();
   const queue = (fn: () => Promise<void> | void) => {
     chain = chain.then(fn, fn);
   };
@@ -26,46 +25,53 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         queue(() => write(`\n${banner(`PLAY [${e.play}]`)}\n`));
         break;
       case 'task_start': {
-        hosts = new Map();
-        early.clear();
-        for (const k of Object.keys(counts)) delete counts[k];
+        const state = { waiting: new Map<string, Pending>(), early: new Map<string, { status: HostStatus; text: string }>(), counts: {} as Record<string, number> };
+        tasks.set(e.id, state);
         const title = `${e.handler ? 'HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`;
-        const myHosts = hosts;
-        const myCounts = counts;
-        const tasks: ListrTask[] = e.hosts.map((h) => ({
+        const myCounts = state.counts;
+        const hostTasks: ListrTask[] = e.hosts.map((h) => ({
           title: h,
           task: async (_c, task) => {
-            const r = early.get(h) ?? (await new Promise<{ status: HostStatus; text: string }>((resolve) => myHosts.set(h, { resolve })));
-            task.title = `${h}: ${r.status}${r.text ? ' ' + r.text : ''}`;
+            const r = state.early.get(h) ?? (await new Promise<{ status: HostStatus; text: string }>((resolve) => state.waiting.set(h, { resolve })));
+            task.title = `${h}: ${r.status}`;
             if (r.status === 'skipped') task.skip(`${h}: skipped`);
-            if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${h}: ${r.status}\n${r.text}`);
+            if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${h}: ${r.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED'}\n${r.text}`);
+            if (r.status === 'ignored' && r.text) task.output = r.text;
           },
         }));
         const list = new Listr(
           [
             {
               title,
-              task: (_c, task) => task.newListr(tasks, { concurrent: true, exitOnError: false }),
+              task: (_c, task) => task.newListr(hostTasks, { concurrent: true, exitOnError: false }),
             },
           ],
           { exitOnError: false, rendererOptions: { collapseSubtasks: true, collapseErrors: false }, registerSignalListeners: false },
         );
-        const running = list.run().catch(() => undefined);
+        // one list at a time on the screen: a task's list starts when the previous one is done
         queue(async () => {
-          await running;
+          await list.run().catch(() => undefined);
+          tasks.delete(e.id);
           const summary = Object.entries(myCounts).map(([k, v]) => `${k}=${v}`).join(' ');
           if (opts.verbosity > 0 && summary) write(`  ${summary}\n`);
         });
         break;
       }
+      case 'task_end': {
+        // hosts that got no result (e.g. a task that ended early) must not spin forever
+        const st = tasks.get(e.id);
+        if (st) for (const [h, p] of st.waiting) if (!st.early.has(h)) p.resolve({ status: 'skipped', text: '' });
+        break;
+      }
       case 'host_result': {
-        counts[e.status] = (counts[e.status] ?? 0) + 1;
+        const st = tasks.get(e.id);
+        if (!st) break;
+        st.counts[e.status] = (st.counts[e.status] ?? 0) + 1;
         let text = '';
         if (e.status === 'failed' || e.status === 'unreachable' || e.status === 'ignored') text = failureDetail(e.result);
         const r = { status: e.status, text };
-        const p = hosts.get(e.host);
-        if (p) p.resolve(r);
-        else early.set(e.host, r);
+        st.early.set(e.host, r);
+        st.waiting.get(e.host)?.resolve(r);
         if (opts.diff && !e.noLog) {
           const d = diffText(e.result);
           if (d) queue(() => write(d + '\n'));
