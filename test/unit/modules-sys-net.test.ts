@@ -228,3 +228,25 @@ test('pause waits the given time; a prompt without time returns at once with a w
   assert.ok(Date.now() - t1 < 500);
   assert.match(String((p.warnings as string[])[0]), /non-interactive/);
 });
+
+test('wait_for drained: no connection on a port; ss state names', async () => {
+  const { ssState } = await import('../../src/modules/sys/waitscript.js');
+  assert.deepEqual(['ESTABLISHED', 'FIN_WAIT1', 'TIME_WAIT'].map(ssState), ['established', 'fin-wait-1', 'time-wait']);
+  const srv = tcpServer((s) => s.on('error', () => undefined));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  const ctx = await makeCtx();
+  try {
+    const d = await runModule('wait_for', { port, state: 'drained', timeout: 3 }, ctx);
+    assert.equal(d.failed, undefined, String(d.msg));
+    const { connect } = await import('node:net');
+    const c = connect(port, '127.0.0.1');
+    c.on('error', () => undefined);
+    await new Promise((r) => c.on('connect', r));
+    const busy = await runModule('wait_for', { port, state: 'drained', timeout: 1, sleep: 0.3 }, ctx);
+    assert.equal(busy.msg, `Timeout when waiting for 127.0.0.1:${port} to drain`);
+    c.destroy();
+  } finally {
+    srv.close();
+  }
+});

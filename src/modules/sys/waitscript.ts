@@ -30,7 +30,7 @@ export function waitScript(s: WaitSpec): string {
     else if (rx) check = `[ -r ${p} ] && grep -Pzq -e ${rx} -- ${p} 2>/dev/null && m=$(grep -Pzo -m 1 -e ${rx} -- ${p} 2>/dev/null | tr -d '\\000' | head -c 4000; true)`;
     else check = `[ -e ${p} ]`;
   } else if (s.state === 'drained') {
-    const states = s.activeStates.map((x) => `state ${x.toLowerCase().replace(/_/g, '-')}`).join(' ');
+    const states = s.activeStates.map((x) => `state ${ssState(x)}`).join(' ');
     const excl = s.excludeHosts.map((h) => ` and not dst ${h}`).join('');
     check = `[ -z "$(ss -Htan ${states} '( sport = :${P}${excl} )' 2>/dev/null)" ]`;
   } else {
@@ -44,10 +44,11 @@ export function waitScript(s: WaitSpec): string {
     'start=$(date +%s%N)',
     `el() { echo $(( ($(date +%s%N) - start) / 1000000 )); }`,
     `sleep ${s.delay}`,
-    `end=$(( $(date +%s) + ${s.timeout} ))`,
+    'now() { echo $(( $(date +%s%N) / 1000000 )); }',
+    `end=$(( $(now) + ${Math.round(s.timeout * 1000)} ))`,
     'while :; do',
     `  if ${check}; then [ -n "\${m:-}" ] && printf 'G\\t%s\\n' "$(printf '%s' "$m" | head -c 2000 | tr '\\n' '\\001')"; printf 'OK\\t%s\\n' "$(el)"; exit 0; fi`,
-    `  [ "$(date +%s)" -ge "$end" ] && { printf 'TIMEOUT\\t%s\\n' "$(el)"; exit 0; }`,
+    `  [ "$(now)" -ge "$end" ] && { printf 'TIMEOUT\\t%s\\n' "$(el)"; exit 0; }`,
     `  sleep ${s.sleep}`,
     'done',
   ].join('\n');
@@ -65,4 +66,11 @@ export function timeoutMessage(s: WaitSpec): string {
   if (s.state === 'drained') return `Timeout when waiting for ${hp} to drain`;
   if (s.searchRegex !== undefined) return `Timeout when waiting for search string ${s.searchRegex} in ${hp}`;
   return `Timeout when waiting for ${hp}`;
+}
+
+/** Ansible's connection state names (from /proc/net/tcp) as `ss` spells them */
+export function ssState(x: string): string {
+  const u = x.toUpperCase();
+  const map: Record<string, string> = { FIN_WAIT1: 'fin-wait-1', FIN_WAIT2: 'fin-wait-2', SYN_RECV: 'syn-recv', SYN_SENT: 'syn-sent', TIME_WAIT: 'time-wait', CLOSE_WAIT: 'close-wait', LAST_ACK: 'last-ack' };
+  return map[u] ?? u.toLowerCase().replace(/_/g, '-');
 }
