@@ -155,6 +155,28 @@ describe('engine on the fleet', { skip: isRoot ? false : 'needs root' }, () => {
     assert.equal(await ok(names[1], `curl -sS --max-time 5 http://${ip(names[0])}:8404/`), `kbs e2e from ${names[0]}\n`);
   });
 
+  test('kbs apply runs playbooks/cluster.yml (smoke): facts summary on every host, idempotent', T, async () => {
+    const first = await kbs(['apply', inv]);
+    assert.equal(first.code, 0, debugOf(first));
+    for (const [i, n] of names.entries()) {
+      assert.deepEqual(changedTasks(first, n).sort(), ['Host facts summary', 'kbs folder on the host'], n);
+      const smoke = JSON.parse(await ok(n, 'cat /etc/kbs/smoke.json')) as Record<string, unknown>;
+      assert.equal(smoke.host, n);
+      assert.equal(smoke.hostname, n);
+      assert.equal(smoke.distribution, 'Debian');
+      assert.match(String(smoke.distribution_version), /^12(\.|$)/);
+      assert.deepEqual(smoke.groups, [i === 0 ? 'control_plane' : 'workers']);
+      assert.equal(smoke.default_ipv4, ip(n));
+      assert.ok((smoke.addresses as string[]).includes(ip(n)));
+      const shown = results(first, 'Show the host').find((x) => x.host === n);
+      assert.match(String(shown?.result.msg), new RegExp(`Debian 12.*kernel .*addresses .*${ip(n).replace(/\./g, '\\.')}`));
+    }
+    assert.deepEqual(results(first, 'Reach the first host on port 22').map((x) => x.status), ['ok', 'ok', 'ok']);
+    const second = await kbs(['apply', inv]);
+    assert.equal(second.code, 0, debugOf(second));
+    for (const n of names) assert.equal(second.recap[n].changed, 0, `${n}: ${JSON.stringify(changedTasks(second, n))}`);
+  });
+
   test('a machine powered off during a task: only it is unreachable, exit 3', T, async () => {
     const victim = names[2];
     let stopping: Promise<void> | undefined;
