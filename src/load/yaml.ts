@@ -46,9 +46,32 @@ const pyFalse = {
   resolve: () => false,
 };
 
+/**
+ * PyYAML's YAML 1.1 floats: a dot is required (`1e3`, `e1`, `E5` stay strings, where the yaml
+ * package would read numbers or NaN), an exponent needs its sign; `_` separators, base 60,
+ * `.inf` and `.nan`.
+ */
+const pyFloat = {
+  identify: (v: unknown) => typeof v === 'number' && !Number.isInteger(v),
+  default: true,
+  tag: 'tag:yaml.org,2002:float',
+  test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  resolve(s: string): number {
+    const v = s.replace(/_/g, '');
+    if (/nan$/i.test(v)) return NaN;
+    if (/inf$/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
+    if (!v.includes(':')) return Number(v);
+    const sign = v.startsWith('-') ? -1 : 1;
+    return sign * v.replace(/^[-+]/, '').split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+  },
+};
+
+/** Tags replaced: booleans and floats (PyYAML's rules above); timestamps stay strings, as templated Ansible values read. */
+const REPLACED = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:timestamp']);
+
 function customTags(tags: Tags): Tags {
-  const isBool = (t: Tags[number]) => typeof t === 'object' && t !== null && 'tag' in t && t.tag === 'tag:yaml.org,2002:bool';
-  return [...tags.filter((t) => !isBool(t)), pyTrue, pyFalse, unsafeTag, vaultTag];
+  const replaced = (t: Tags[number]) => typeof t === 'object' && t !== null && 'tag' in t && REPLACED.has(String(t.tag));
+  return [...tags.filter((t) => !replaced(t)), pyTrue, pyFalse, pyFloat, unsafeTag, vaultTag];
 }
 
 /** Parse YAML text (read from `file` when text is not given). Throws KbsError YAML / NOT_FOUND. */
