@@ -3,5 +3,7 @@ export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** terminal width, when known */
+  columns?: number;
   env: NodeJS.ProcessEnv;
 }

@@ -132,7 +132,9 @@ export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): 
 }
 
 export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, output: string, io: CliIO, extraEmit?: (e: EngineEvent) => void): Promise<RunSummary> {
-  const format = output === 'auto' ? (io.isTTY ? 'tty' : 'plain') : output;
+  // the live view needs room; a terminal that reports no width gets plain lines
+  const roomy = (io.columns ?? 80) >= 40;
+  const format = output === 'auto' ? (io.isTTY && roomy ? 'tty' : 'plain') : output;
   let view: (e: EngineEvent) => void;
   let done: () => Promise<void> = async () => undefined;
   if (format === 'json') view = jsonView(io.stdout);
@@ -154,6 +156,7 @@ export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, ou
 
 export function exitCodeOf(s: RunSummary): number {
   const all = Object.values(s.stats);
+  if (s.refused.length) return EXIT.REFUSED;
   if (all.some((x) => x.failed > 0)) return EXIT.FAILED;
   if (all.some((x) => x.unreachable > 0)) return EXIT.UNREACHABLE;
   return EXIT.OK;
