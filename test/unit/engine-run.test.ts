@@ -248,3 +248,38 @@ test('no_log censors results; failures show msg, rc and stderr in plain output',
   assert.match(plain.stdout, /out-line/);
   assert.match(plain.stdout, /PLAY RECAP \*+\nw1\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=1\s+skipped=0\s+rescued=0\s+ignored=0/);
 });
+
+test('import_playbook, vars_files, include_role with handlers, import_role, play_hosts', async () => {
+  const r = await runLocal(
+    `- import_playbook: first.yml
+- hosts: web
+  gather_facts: false
+  vars_files: [vars/common.yml]
+  tasks:
+    - name: dyn role
+      include_role: {name: greet, tasks_from: hello}
+      vars: {who: "{{ greeting_target }}"}
+    - import_role: {name: greet}
+    - name: hosts
+      debug: {msg: "{{ ansible_play_hosts | join(',') }} {{ play_hosts | length }}"}
+`,
+    {
+      files: {
+        'first.yml': '- hosts: db\n  gather_facts: false\n  tasks:\n    - {name: first play, debug: {msg: imported}}\n',
+        'vars/common.yml': 'greeting_target: world\n',
+        'roles/greet/tasks/main.yml': '- name: main task\n  debug: {msg: "main {{ greeting_target }}"}\n',
+        'roles/greet/tasks/hello.yml': '- name: hello task\n  command: echo hello {{ who }}\n  notify: greeted\n',
+        'roles/greet/handlers/main.yml': '- name: greeted\n  debug: {msg: "handler ran"}\n',
+      },
+    },
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(dbg(r, 'first play'), { d1: 'imported' });
+  assert.deepEqual(
+    results(r, 'hello task').map((e) => e.result.stdout),
+    ['hello world', 'hello world'],
+  );
+  assert.deepEqual(dbg(r, 'main task'), { w1: 'main world', w2: 'main world' });
+  assert.deepEqual(dbg(r, 'greeted'), { w1: 'handler ran', w2: 'handler ran' });
+  assert.deepEqual(dbg(r, 'hosts'), { w1: 'w1,w2 2', w2: 'w1,w2 2' });
+});
