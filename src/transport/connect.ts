@@ -190,6 +190,10 @@ async function connectEndpoint(
           );
         },
       });
+      // exec channels and the handshake are small request/reply exchanges: without TCP_NODELAY,
+      // Nagle's algorithm and the server's delayed ACK add ~40 ms to every exec (measured on the
+      // fleet: 47 ms -> 4-6 ms per exec). A jump host's forwarded stream has no socket option.
+      client.setNoDelay(true);
     } catch (e) {
       finish(unreachable(r, ep, via, (e as Error).message, 'check the connection settings', false));
     }
