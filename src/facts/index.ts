@@ -19,6 +19,7 @@
  */
 import { KbsError } from '../errors.js';
 import type { Connection } from '../transport/types.js';
+import { globToRegExp } from '../util/glob.js';
 import { parseFacts } from './parse.js';
 import { FACTS_SCRIPT } from './script.js';
 import type { Facts } from './types.js';
@@ -79,28 +80,6 @@ export function stripPrefix(facts: Record<string, unknown>): Record<string, unkn
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(facts)) out[k.startsWith('ansible_') ? k.slice('ansible_'.length) : k] = v;
   return out;
-}
-
-/** fnmatch-style glob (*, ?, [abc], [!abc]) → RegExp matching the whole name. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) {
-        re += '\\[';
-        continue;
-      }
-      let body = glob.slice(i + 1, end);
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += '[' + body.replace(/\\/g, '\\\\') + ']';
-      i = end;
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import { KbsError } from '../errors.js';
 import type { Inventory } from './types.js';
+import { globToRegExp } from '../util/glob.js';
 import { magicVars } from './vars.js';
 
 export interface PatternResult {
@@ -120,32 +121,7 @@ function compile(expr: string): RegExp {
       });
     }
   }
-  return new RegExp(`^(?:${globToRegex(expr)})$`, 's');
-}
-
-/** Python's fnmatch.translate: * ? [seq] [!seq]; everything else literal. */
-export function globToRegex(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (glob[j] === '!') j++;
-      if (glob[j] === ']') j++;
-      while (j < glob.length && glob[j] !== ']') j++;
-      if (j >= glob.length) out += '\\[';
-      else {
-        let body = glob.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body[0] === '!') body = '^' + body.slice(1);
-        else if (body[0] === '^') body = '\\' + body;
-        out += `[${body}]`;
-        i = j;
-      }
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return out;
+  return globToRegExp(expr);
 }
 
 function inOrder(inv: Inventory, hosts: Iterable<string>): string[] {

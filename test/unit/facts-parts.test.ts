@@ -6,7 +6,8 @@ import { distroFacts } from '../../src/facts/distro.js';
 import { dateTimeFacts } from '../../src/facts/datetime.js';
 import { networkOf, parseDefaultRoute, prefixToNetmask } from '../../src/facts/network.js';
 import { nameFacts, parseEnv, selinux, serviceMgr, virtualization } from '../../src/facts/system.js';
-import { filterFacts, globToRegExp, prefixFacts, stripPrefix } from '../../src/facts/index.js';
+import { filterFacts, prefixFacts, stripPrefix } from '../../src/facts/index.js';
+import { globToRegExp } from '../../src/util/glob.js';
 
 const osr = (s: string) => s.trim().split('\n');
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { KbsError } from '../../src/errors.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { globToRegex, resolvePattern, splitPattern } from '../../src/inventory/pattern.js';
+import { resolvePattern, splitPattern } from '../../src/inventory/pattern.js';
+import { globToRegex } from '../../src/util/glob.js';
 
 const inv = loadInventory(join(import.meta.dirname, '../fixtures/inventory/nested/hosts.yml'));
 const ALL = ['bastion', 'node01', 'node02', 'node03', 'workera', 'workerb', 'gpu1', 'gpu3', 'gpu5', 'db1'];

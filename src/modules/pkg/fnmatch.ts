@@ -1,31 +1,12 @@
 /** Python's fnmatch.fnmatch (POSIX: case-sensitive): * ? [seq] [!seq], the whole string. */
+import { globToRegExp } from '../../util/glob.js';
 
 const cache = new Map<string, RegExp>();
 
 export function fnmatchRegex(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (re) return re;
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j++;
-      if (j >= pattern.length) out += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
-        i = j;
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        else if (body.startsWith('^')) body = '\\' + body;
-        out += `[${body}]`;
-      }
-    } else out += c.replace(/[.+^${}()|\\/\]-]/g, '\\$&');
-  }
-  re = new RegExp(`^(?:${out})$`);
+  re = globToRegExp(pattern);
   cache.set(pattern, re);
   return re;
 }
