@@ -1,25 +1,18 @@
 /** ansible.builtin.blockinfile: a marked block of lines, inserted, updated or removed. */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, toBool } from './util/args.js';
-import { parseMode } from './util/mode.js';
-import { expandPath } from './util/paths.js';
+import { checkValidate, optStr, toBool } from './util/args.js';
+import { attrArgs } from './util/attrs.js';
 import { pyRegex } from './util/pyregex.js';
 import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
 import { editBlock } from './sys/block.js';
-import { readText, saveText, textDiff } from './sys/textfile.js';
-
-const L = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-const U = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+import { TEXT_PATH_ARGS, TEXT_PATH_REQUIRED, fromBytes, readText, saveText, textDiff, textPath, toBytes } from './sys/textfile.js';
 
 export const blockinfile: ModuleDef = {
   name: 'blockinfile',
   schema: {
     ...argsSchema({
-      path: STR,
-      dest: STR,
-      destfile: STR,
-      name: STR,
+      ...TEXT_PATH_ARGS,
       state: oneOfStr('present', 'absent'),
       marker: STR,
       block: STR,
@@ -35,17 +28,15 @@ export const blockinfile: ModuleDef = {
       validate: STR,
       ...FILE_ATTRS,
     }),
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
+    anyOf: TEXT_PATH_REQUIRED,
   },
   async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'destfile', 'name'));
-    if (!path) throw new KbsError('TASK', 'missing required argument: path');
+    const path = await textPath(ctx, args);
     const state = optStr(args, 'state') ?? 'present';
     const insertafter = optStr(args, 'insertafter');
     const insertbefore = optStr(args, 'insertbefore');
     if (insertafter !== undefined && insertbefore !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: insertafter|insertbefore');
-    const validate = optStr(args, 'validate');
-    if (validate !== undefined && !validate.includes('%s')) throw new KbsError('TASK', `validate must contain %s: ${validate}`);
+    const validate = checkValidate(optStr(args, 'validate'));
     const marker = optStr(args, 'marker') ?? '# {mark} ANSIBLE MANAGED BLOCK';
     const reSrc = insertafter !== undefined && insertafter !== 'EOF' ? insertafter : insertbefore !== undefined && insertbefore !== 'BOF' ? insertbefore : undefined;
 
@@ -56,14 +47,14 @@ export const blockinfile: ModuleDef = {
 
     const original = f.content.toString('latin1');
     const edit = editBlock(original, {
-      block: L(optStr(args, 'block', 'content') ?? ''),
-      marker: L(marker),
-      markerBegin: L(optStr(args, 'marker_begin') ?? 'BEGIN'),
-      markerEnd: L(optStr(args, 'marker_end') ?? 'END'),
+      block: toBytes(optStr(args, 'block', 'content') ?? ''),
+      marker: toBytes(marker),
+      markerBegin: toBytes(optStr(args, 'marker_begin') ?? 'BEGIN'),
+      markerEnd: toBytes(optStr(args, 'marker_end') ?? 'END'),
       present,
       insertafter,
       insertbefore,
-      insertre: reSrc === undefined ? undefined : pyRegex(L(reSrc), insertafter !== undefined ? 'insertafter' : 'insertbefore'),
+      insertre: reSrc === undefined ? undefined : pyRegex(toBytes(reSrc), insertafter !== undefined ? 'insertafter' : 'insertbefore'),
       appendNewline: toBool(args.append_newline, false, 'append_newline'),
       prependNewline: toBool(args.prepend_newline, false, 'prepend_newline'),
     });
@@ -74,13 +65,13 @@ export const blockinfile: ModuleDef = {
       changed = true;
     }
     const result: ModuleResult = { changed, msg };
-    if (ctx.diff) result.diff = [textDiff(path, U(original), U(edit.after))];
+    if (ctx.diff) result.diff = [textDiff(path, fromBytes(original), fromBytes(edit.after))];
     // as Ansible: check mode on a missing file stops before the attributes
     if (ctx.check && !f.exists) return result;
     return saveText(ctx, f, {
       result,
       after: changed ? Buffer.from(edit.after, 'latin1') : undefined,
-      attrs: { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') },
+      attrs: attrArgs(args),
       backup: toBool(args.backup, false, 'backup'),
       validate,
       backupKey: 'backup',

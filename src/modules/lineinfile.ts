@@ -4,26 +4,19 @@
  * The file is read in one exec (probe + cat), edited here, written atomically only when different.
  * Lines are handled as bytes (latin1 strings), like Ansible's bytes regexes.
  */
-import { expandPath } from './util/paths.js';
 import { KbsError } from '../errors.js';
-import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
-import { optStr, toBool } from './util/args.js';
-import { planAttrs } from './util/attrs.js';
-import { stateDiff } from './util/diff.js';
-import { parseMode } from './util/mode.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+import { checkValidate, optStr, toBool } from './util/args.js';
+import { attrArgs } from './util/attrs.js';
 import { pyExpand, pyRegex } from './util/pyregex.js';
-import { chownSpec, probe, remoteError, writeFile, type FileInfo } from './util/remote.js';
-import { shq } from '../transport/shell.js';
 import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { TEXT_PATH_ARGS, TEXT_PATH_REQUIRED, fromBytes, probeText, saveText, textDiff, textPath, toBytes as L } from './sys/textfile.js';
 
 export const lineinfile: ModuleDef = {
   name: 'lineinfile',
   schema: {
     ...argsSchema({
-      path: STR,
-      dest: STR,
-      destfile: STR,
-      name: STR,
+      ...TEXT_PATH_ARGS,
       regexp: STR,
       regex: STR,
       search_string: STR,
@@ -39,11 +32,10 @@ export const lineinfile: ModuleDef = {
       validate: STR,
       ...FILE_ATTRS,
     }),
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
+    anyOf: TEXT_PATH_REQUIRED,
   },
   async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'destfile', 'name'));
-    if (!path) throw new KbsError('TASK', 'missing required argument: path');
+    const path = await textPath(ctx, args);
     const state = optStr(args, 'state') ?? 'present';
     if (state !== 'present' && state !== 'absent') throw new KbsError('TASK', `value of state must be one of: present, absent, got: ${state}`);
     const regexp = optStr(args, 'regexp', 'regex');
@@ -59,7 +51,7 @@ export const lineinfile: ModuleDef = {
     if (regexp !== undefined && search !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: regexp|search_string');
     if (insertafter !== undefined && insertbefore !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: insertbefore|insertafter');
     if (backrefs && search !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: backrefs|search_string');
-    if (validate !== undefined && !validate.includes('%s')) throw new KbsError('TASK', `validate must contain %s: ${validate}`);
+    checkValidate(validate);
     if (state === 'present') {
       if (backrefs && regexp === undefined) throw new KbsError('TASK', 'regexp is required with backrefs=true');
       if (line === undefined) throw new KbsError('TASK', 'line is required with state=present');
@@ -67,71 +59,32 @@ export const lineinfile: ModuleDef = {
     } else if (regexp === undefined && search === undefined && line === undefined) {
       throw new KbsError('TASK', 'one of line, search_string, or regexp is required with state=absent');
     }
-    const want = { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') };
+    const want = attrArgs(args);
 
     // Ansible edits the link's target (os.path.realpath)
-    const prelude = `d=${shq(path)}; [ -L "$d" ] && d=$(readlink -f -- "$d"); printf 'D\\t%s\\n' "$d"`;
-    const p = await probe(ctx, [{ tag: 'f', expr: '"$d"', follow: true }], { prelude, content: { expr: '"$d"' } });
-    const real = p.vals.D ?? path;
-    const info = p.files.f;
-    if (info.exists && info.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${path} is a directory !` };
-    if (info.exists && !info.readable) throw new KbsError('TASK', `cannot read ${path}`);
-
-    const L = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-    const before = info.exists ? (p.content ?? Buffer.alloc(0)).toString('latin1') : '';
+    const f = await probeText(ctx, path);
+    if (f.exists && f.info.type === 'directory') return { changed: false, failed: true, rc: 256, msg: `Path ${path} is a directory !` };
+    const before = f.content.toString('latin1');
     const lines = before.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 
     let edit: Edit;
     if (state === 'present') {
-      if (!info.exists && !create) return { changed: false, failed: true, rc: 257, msg: `Destination ${path} does not exist !` };
+      if (!f.exists && !create) return { changed: false, failed: true, rc: 257, msg: `Destination ${path} does not exist !` };
       const re = regexp === undefined ? undefined : pyRegex(L(regexp), 'regexp');
       const insRaw = insertafter !== undefined && insertafter !== 'BOF' && insertafter !== 'EOF' ? insertafter : insertbefore !== undefined && insertbefore !== 'BOF' ? insertbefore : undefined;
       const ins = insRaw === undefined ? undefined : pyRegex(L(insRaw), insertafter !== undefined ? 'insertafter' : 'insertbefore');
       edit = present(lines, { re, search: search === undefined ? undefined : L(search), line: L(line!), ins, insertafter, insertbefore, backrefs, firstmatch });
     } else {
-      if (!info.exists) return { changed: false, msg: 'file not present' };
+      if (!f.exists) return { changed: false, msg: 'file not present' };
       const re = regexp === undefined ? undefined : pyRegex(L(regexp), 'regexp');
       edit = absent(lines, { re, search: search === undefined ? undefined : L(search), line: line === undefined ? undefined : L(line) });
     }
 
     const after = edit.lines.join('');
-    const diffs: DiffEntry[] = [];
-    if (ctx.diff) {
-      diffs.push({
-        before_header: `${path} (content)`,
-        after_header: `${path} (content)`,
-        before: Buffer.from(before, 'latin1').toString('utf8'),
-        after: Buffer.from(after, 'latin1').toString('utf8'),
-      });
-    }
     const result: ModuleResult = { changed: edit.changed, msg: edit.msg, backup: '' };
     if (edit.found !== undefined) result.found = edit.found;
-
-    // attributes of the file as it will be after the write
-    const base: FileInfo = info.exists ? info : { ...info, exists: true, type: 'file', mode: 0o666 & ~p.umask, owner: p.user, group: p.group };
-    const attrs = planAttrs(real, base, want, p.umask);
-    const createdNow = !info.exists && edit.changed;
-    if (attrs.changed && (info.exists || createdNow)) {
-      result.msg = edit.changed ? `${edit.msg} and ownership, perms or SE linux context changed` : 'ownership, perms or SE linux context changed';
-      result.changed = true;
-      if (ctx.diff) diffs.push(stateDiff({ path, ...attrs.before }, { path, ...attrs.after }, `${path} (file attributes)`));
-    }
-    if (diffs.length) result.diff = diffs;
-    if (ctx.check || !result.changed) return result;
-
-    if (edit.changed) {
-      const chown = info.exists ? chownSpec(want.owner ?? String(info.uid), want.group ?? String(info.gid)) : chownSpec(want.owner, want.group);
-      const out = await writeFile(
-        ctx,
-        { dest: real, mode: attrs.mode, chown, chownSoft: info.exists && !want.owner && !want.group, backup: backup && info.exists, validate, mkdirs: !info.exists },
-        Buffer.from(after, 'latin1'),
-      );
-      if (out.backupFile) result.backup = out.backupFile;
-    } else if (attrs.cmd) {
-      const r = await ctx.run(attrs.cmd);
-      if (r.rc !== 0) throw remoteError(`cannot set attributes of ${path}`, r);
-    }
-    return result;
+    if (ctx.diff) result.diff = [textDiff(path, fromBytes(before), fromBytes(after))];
+    return saveText(ctx, f, { result, after: edit.changed ? Buffer.from(after, 'latin1') : undefined, attrs: want, backup, validate, backupKey: 'backup' });
   },
 };
 

@@ -4,12 +4,11 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, toBool } from './util/args.js';
-import { parseMode } from './util/mode.js';
-import { expandPath } from './util/paths.js';
+import { checkValidate, optStr, toBool } from './util/args.js';
+import { attrArgs } from './util/attrs.js';
 import { pyExpand, pyRegex } from './util/pyregex.js';
 import { BOOL, FILE_ATTRS, STR, argsSchema } from './util/schema.js';
-import { readText, saveText } from './sys/textfile.js';
+import { TEXT_PATH_ARGS, TEXT_PATH_REQUIRED, readText, saveText, textPath } from './sys/textfile.js';
 
 /** A Python pattern with extra inline flags merged into its leading (?flags) group. */
 export function withFlags(pattern: string, flags: string): string {
@@ -36,10 +35,7 @@ export const replace: ModuleDef = {
   name: 'replace',
   schema: {
     ...argsSchema({
-      path: STR,
-      dest: STR,
-      destfile: STR,
-      name: STR,
+      ...TEXT_PATH_ARGS,
       regexp: STR,
       replace: STR,
       after: STR,
@@ -51,18 +47,16 @@ export const replace: ModuleDef = {
       ...FILE_ATTRS,
     }),
     required: ['regexp'],
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }],
+    anyOf: TEXT_PATH_REQUIRED,
   },
   async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'destfile', 'name'));
-    if (!path) throw new KbsError('TASK', 'missing required argument: path');
+    const path = await textPath(ctx, args);
     const regexp = optStr(args, 'regexp');
     if (regexp === undefined) throw new KbsError('TASK', 'missing required argument: regexp');
     const repl = optStr(args, 'replace') ?? '';
     const after = optStr(args, 'after');
     const before = optStr(args, 'before');
-    const validate = optStr(args, 'validate');
-    if (validate !== undefined && !validate.includes('%s')) throw new KbsError('TASK', `validate must contain %s: ${validate}`);
+    const validate = checkValidate(optStr(args, 'validate'));
 
     const f = await readText(ctx, path);
     if (!f.exists) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
@@ -96,7 +90,7 @@ export const replace: ModuleDef = {
     return saveText(ctx, f, {
       result,
       after: result.changed ? Buffer.from(text, 'utf8') : undefined,
-      attrs: { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') },
+      attrs: attrArgs(args),
       backup: toBool(args.backup, false, 'backup'),
       validate,
       backupKey: 'backup_file',

@@ -6,10 +6,28 @@
  */
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
-import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
+import type { DiffEntry, JsonSchema, ModuleContext, ModuleResult } from '../types.js';
+import { optStr } from '../util/args.js';
 import { planAttrs, type AttrWant } from '../util/attrs.js';
 import { stateDiff } from '../util/diff.js';
+import { expandPath } from '../util/paths.js';
 import { chownSpec, probe, remoteError, writeFile, type FileInfo } from '../util/remote.js';
+import { STR } from '../util/schema.js';
+
+/** The file args of lineinfile / blockinfile / replace: `path` and its aliases, one required. */
+export const TEXT_PATH_ARGS: Record<string, JsonSchema> = { path: STR, dest: STR, destfile: STR, name: STR };
+export const TEXT_PATH_REQUIRED: JsonSchema[] = Object.keys(TEXT_PATH_ARGS).map((k) => ({ required: [k] }));
+
+/** The file's path from `path` (or dest, destfile, name), expanded on the host. */
+export async function textPath(ctx: ModuleContext, args: Record<string, unknown>): Promise<string> {
+  const path = await expandPath(ctx, optStr(args, ...Object.keys(TEXT_PATH_ARGS)));
+  if (!path) throw new KbsError('TASK', 'missing required argument: path');
+  return path;
+}
+
+/** UTF-8 text as a latin1 "byte string" (Ansible edits these files as bytes), and back. */
+export const toBytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+export const fromBytes = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
 
 export interface TextFile {
   /** path as given */
@@ -24,12 +42,19 @@ export interface TextFile {
   group: string;
 }
 
+/** Read the file (a directory fails with Ansible's "Path ... is a directory !"). */
 export async function readText(ctx: ModuleContext, path: string): Promise<TextFile> {
+  const f = await probeText(ctx, path);
+  if (f.exists && f.info.type === 'directory') throw new KbsError('TASK', `Path ${path} is a directory !`);
+  return f;
+}
+
+/** Read the file; a directory is returned as it is (info.type 'directory', no content). */
+export async function probeText(ctx: ModuleContext, path: string): Promise<TextFile> {
   const prelude = `d=${shq(path)}; [ -L "$d" ] && d=$(readlink -f -- "$d"); printf 'D\\t%s\\n' "$d"`;
   const p = await probe(ctx, [{ tag: 'f', expr: '"$d"', follow: true }], { prelude, content: { expr: '"$d"' } });
   const info = p.files.f;
-  if (info.exists && info.type === 'directory') throw new KbsError('TASK', `Path ${path} is a directory !`);
-  if (info.exists && !info.readable) throw new KbsError('TASK', `cannot read ${path}`);
+  if (info.exists && info.type !== 'directory' && !info.readable) throw new KbsError('TASK', `cannot read ${path}`);
   return {
     path,
     real: p.vals.D ?? path,

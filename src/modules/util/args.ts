@@ -43,6 +43,12 @@ export function reqStr(args: Record<string, unknown>, ...names: string[]): strin
   return v;
 }
 
+/** The `validate` arg: a command with %s (the new file's temp path), or undefined. */
+export function checkValidate(validate: string | undefined): string | undefined {
+  if (validate !== undefined && !validate.includes('%s')) throw new KbsError('TASK', `validate must contain %s: ${validate}`);
+  return validate;
+}
+
 /** A list arg: lists stay lists, a string becomes [string], (Ansible also splits "a,b": not here). */
 export function toList(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];

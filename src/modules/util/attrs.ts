@@ -1,12 +1,18 @@
 /** mode/owner/group of one existing path: what differs, the diff, and the command that fixes it. */
 import { shq } from '../../transport/shell.js';
-import { formatMode, resolveMode, type ModeSpec } from './mode.js';
+import { optStr } from './args.js';
+import { formatMode, parseMode, resolveMode, type ModeSpec } from './mode.js';
 import { attrScript, chownSpec, groupMatches, ownerMatches, type FileInfo } from './remote.js';
 
 export interface AttrWant {
   mode?: ModeSpec;
   owner?: string;
   group?: string;
+}
+
+/** The FILE_ATTRS args (mode, owner, group) of a task. */
+export function attrArgs(args: Record<string, unknown>): AttrWant {
+  return { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') };
 }
 
 export interface AttrPlan {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
+import { checkValidate } from './args.js';
 import { MAX_DIFF_BYTES, contentDiff, stateDiff } from './diff.js';
 import { type ModeSpec, formatMode, resolveMode } from './mode.js';
 import { attrScript, chownSpec, groupMatches, ownerMatches, probe, remoteError, writeFile } from './remote.js';
@@ -34,9 +35,7 @@ export interface PutSpec {
 }
 
 export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleResult> {
-  if (s.validate !== undefined && !s.validate.includes('%s')) {
-    throw new KbsError('TASK', `validate must contain %s: ${s.validate}`);
-  }
+  checkValidate(s.validate);
   let dest = s.dest;
   let mkdirs = s.mkdirs ?? false;
   if (dest.endsWith('/')) {
