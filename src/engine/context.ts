@@ -122,7 +122,17 @@ export class RunContext {
     this._hostvars = undefined;
   }
 
-  /** Connection spec of a host, from its (templated) variables. Cached per run. */
+  /** Start a play: its connection / remote_user defaults apply to specs made from now on. */
+  startPlay(play: Play): void {
+    this.play = play;
+    this.specs.clear();
+  }
+
+  /**
+   * Connection spec of a host, from its (templated) variables, with the play's `connection` and
+   * `remote_user` as defaults. Cached per play. The pool keeps the first connection it opened for
+   * a host for the whole run.
+   */
   spec(name: string): ConnectionSpec {
     const cached = this.specs.get(name);
     if (cached) return cached;
@@ -135,7 +145,7 @@ export class RunContext {
     const v = makeScope(this.hostLevel(name), { templater: this.templater });
     const str = (k: string) => (v[k] === undefined || v[k] === null ? undefined : String(v[k]));
     const keyFile = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
-    const conn = str('ansible_connection') ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
+    const conn = str('ansible_connection') ?? this.play?.connection ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
     if (conn !== 'ssh' && conn !== 'local' && conn !== 'paramiko' && conn !== 'smart') {
       throw new KbsError('INVENTORY', `host ${name}: ansible_connection "${conn}" is not supported`, {
         host: name,
@@ -147,7 +157,7 @@ export class RunContext {
       type: conn === 'local' ? 'local' : 'ssh',
       address: str('ansible_host') ?? str('ansible_ssh_host') ?? name,
       port: v.ansible_port !== undefined ? Number(v.ansible_port) : v.ansible_ssh_port !== undefined ? Number(v.ansible_ssh_port) : undefined,
-      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user'),
+      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user') ?? this.play?.remoteUser,
       password: str('ansible_password') ?? str('ansible_ssh_pass'),
       privateKeyFiles: keyFile === undefined || keyFile === null ? undefined : Array.isArray(keyFile) ? keyFile.map(String) : [String(keyFile)],
       commonArgs: [str('ansible_ssh_common_args'), str('ansible_ssh_extra_args')].filter(Boolean).join(' ') || undefined,

@@ -40,7 +40,7 @@ export async function runPlaybook(
     for (const play of pb.plays) {
       const hosts = playHosts(ctx, play, limited);
       hosts.forEach((h) => seen.add(h));
-      ctx.play = play;
+      ctx.startPlay(play);
       ctx.playVars = loadPlayVars(ctx, play);
       ctx.invalidate();
       for (const h of hosts) ctx.host(h).ended = false;

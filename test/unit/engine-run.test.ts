@@ -283,3 +283,11 @@ test('import_playbook, vars_files, include_role with handlers, import_role, play
   assert.deepEqual(dbg(r, 'greeted'), { w1: 'handler ran', w2: 'handler ran' });
   assert.deepEqual(dbg(r, 'hosts'), { w1: 'w1,w2 2', w2: 'w1,w2 2' });
 });
+
+test('play-level connection: local', async () => {
+  const r = await runLocal('- hosts: lone\n  connection: local\n  gather_facts: false\n  tasks:\n    - {name: here, command: "echo local"}\n', {
+    inventory: 'all:\n  hosts:\n    lone: {ansible_host: 127.0.0.1, ansible_port: 1}\n',
+  });
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(results(r, 'here')[0].result.stdout, 'local');
+});
