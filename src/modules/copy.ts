@@ -5,8 +5,7 @@ import { basename, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { DiffEntry, ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { optStr, reqStr, toBool } from './util/args.js';
-import { parseMode } from './util/mode.js';
-import { putFile, type PutSpec } from './util/putfile.js';
+import { putArgs, putFile, type PutSpec } from './util/putfile.js';
 import { probe } from './util/remote.js';
 import { BOOL, FILE_ATTRS, MODE, STR, argsSchema } from './util/schema.js';
 
@@ -34,16 +33,7 @@ export const copy: ModuleDef = {
     const hasContent = args.content !== undefined && args.content !== null;
     if (src !== undefined && hasContent) throw new KbsError('TASK', 'src and content are mutually exclusive');
     if (src === undefined && !hasContent) throw new KbsError('TASK', 'src (or content) is required');
-    const common = {
-      dest,
-      mode: parseMode(args.mode),
-      owner: optStr(args, 'owner'),
-      group: optStr(args, 'group'),
-      backup: toBool(args.backup, false, 'backup'),
-      force: toBool(args.force, true, 'force'),
-      validate: optStr(args, 'validate'),
-      follow: toBool(args.follow, false, 'follow'),
-    };
+    const common = { dest, ...putArgs(args) };
 
     if (hasContent) {
       // Ansible writes non-string content (a dict or list after templating) as JSON

@@ -9,10 +9,8 @@ import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { optStr, reqStr, toBool } from './util/args.js';
-import { pyDateTime } from './util/args.js';
-import { parseMode } from './util/mode.js';
-import { putFile } from './util/putfile.js';
+import { optStr, pyDateTime, reqStr } from './util/args.js';
+import { putArgs, putFile } from './util/putfile.js';
 import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
 
 export const template: ModuleDef = {
@@ -54,20 +52,7 @@ export const template: ModuleDef = {
     let out = String(ctx.render(text, extra));
     if (ns !== '\n') out = out.replace(/\r\n|\r|\n/g, ns);
 
-    return putFile(ctx, {
-      dest,
-      data: Buffer.from(out, 'utf8'),
-      basename: basename(src),
-      mode: parseMode(args.mode),
-      srcMode: st.mode,
-      owner: optStr(args, 'owner'),
-      group: optStr(args, 'group'),
-      backup: toBool(args.backup, false, 'backup'),
-      force: toBool(args.force, true, 'force'),
-      validate: optStr(args, 'validate'),
-      follow: toBool(args.follow, false, 'follow'),
-      afterHeader: path,
-    });
+    return putFile(ctx, { ...putArgs(args), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });
   },
 };
 

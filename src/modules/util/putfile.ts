@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
-import { checkValidate } from './args.js';
+import { checkValidate, optStr, toBool } from './args.js';
+import { attrArgs } from './attrs.js';
 import { MAX_DIFF_BYTES, contentDiff, stateDiff } from './diff.js';
 import { type ModeSpec, formatMode, resolveMode } from './mode.js';
 import { attrScript, chownSpec, groupMatches, ownerMatches, probe, remoteError, writeFile } from './remote.js';
@@ -32,6 +33,17 @@ export interface PutSpec {
   follow: boolean;
   /** --diff header of the new content (source path, or 'dynamically generated') */
   afterHeader: string;
+}
+
+/** The args copy and template read the same way: mode, owner, group, backup, force, validate, follow. */
+export function putArgs(args: Record<string, unknown>): Pick<PutSpec, 'mode' | 'owner' | 'group' | 'backup' | 'force' | 'validate' | 'follow'> {
+  return {
+    ...attrArgs(args),
+    backup: toBool(args.backup, false, 'backup'),
+    force: toBool(args.force, true, 'force'),
+    validate: optStr(args, 'validate'),
+    follow: toBool(args.follow, false, 'follow'),
+  };
 }
 
 export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleResult> {
