@@ -8,9 +8,9 @@ import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { optStr, toBool } from './util/args.js';
-import { planAttrs, type AttrWant } from './util/attrs.js';
+import { attrArgs, planAttrs, type AttrWant } from './util/attrs.js';
 import { stateDiff } from './util/diff.js';
-import { formatMode, parseMode, resolveMode } from './util/mode.js';
+import { formatMode, resolveMode } from './util/mode.js';
 import { chownSpec, probe, remoteError, type FileInfo, type Probe } from './util/remote.js';
 import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
 import { recurseAttrs } from './util/tree.js';
@@ -49,7 +49,7 @@ export const file: ModuleDef = {
     const recurse = toBool(args.recurse, false, 'recurse');
     const force = toBool(args.force, false, 'force');
     const follow = toBool(args.follow, true, 'follow');
-    const want: AttrWant = { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') };
+    const want = attrArgs(args);
     if (want.mode?.kind === 'preserve') throw new KbsError('TASK', 'mode "preserve" is only valid for copy and template');
     const times = parseTimes(args, stateArg === 'touch');
 

@@ -3,13 +3,12 @@
  * verify the checksum there, then rename. A dest whose checksum already matches is not
  * downloaded again; without a checksum and with force=no an existing dest is left alone.
  */
-import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
 import { optStr, reqStr, toBool } from './util/args.js';
-import { planAttrs } from './util/attrs.js';
+import { attrArgs, planAttrs } from './util/attrs.js';
 import { stateDiff } from './util/diff.js';
-import { formatMode, parseMode, resolveMode } from './util/mode.js';
+import { formatMode, resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, probe, remoteError } from './util/remote.js';
 import { BOOL, FILE_ATTRS, INT, STR, argsSchema } from './util/schema.js';
@@ -51,7 +50,7 @@ export const get_url: ModuleDef = {
     const agent = optStr(args, 'http_agent') ?? 'ansible-httpget';
     http.headers = { 'User-Agent': agent, ...http.headers };
     const filename = urlFilename(url);
-    const want = { mode: parseMode(args.mode), owner: optStr(args, 'owner'), group: optStr(args, 'group') };
+    const want = attrArgs(args);
 
     // the wanted checksum: given, or read from a checksum file on the host
     const ckArg = optStr(args, 'checksum');

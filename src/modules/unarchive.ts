@@ -10,7 +10,8 @@ import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { optStr, reqStr, toBool, toList } from './util/args.js';
-import { resolveMode, parseMode } from './util/mode.js';
+import { attrArgs, type AttrWant } from './util/attrs.js';
+import { resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, remoteError } from './util/remote.js';
 import { BOOL, FILE_ATTRS, STR, STR_OR_LIST, argsSchema } from './util/schema.js';
@@ -49,9 +50,7 @@ export const unarchive: ModuleDef = {
     const includes = toList(args.include).map(String);
     const excludes = toList(args.exclude).map(String);
     const listFiles = toBool(args.list_files, false, 'list_files');
-    const owner = optStr(args, 'owner');
-    const group = optStr(args, 'group');
-    const mode = parseMode(args.mode);
+    const { mode, owner, group } = attrArgs(args);
 
     const pre = await ctx.run(
       [
@@ -188,7 +187,7 @@ async function zip(ctx: ModuleContext, o: { archive: string; dest: string; w: st
 }
 
 /** chmod/chown the listed paths below dest where they differ; true when something changed (or would). */
-async function fixAttrs(ctx: ModuleContext, dest: string, files: string[], want: { mode?: ReturnType<typeof parseMode>; owner?: string; group?: string }, umask: number): Promise<boolean> {
+async function fixAttrs(ctx: ModuleContext, dest: string, files: string[], want: AttrWant, umask: number): Promise<boolean> {
   if (!files.length) return false;
   const paths = [...new Set(files.map((f) => f.replace(/\/+$/, '')).filter((f) => f && f !== '.'))].map((f) => `${dest}/${f.replace(/^\.\//, '')}`);
   const r = await ctx.run(`xargs -0 stat -c '%F|%a|%U|%G|%u|%g|%n' -- 2>/dev/null; true`, { stdin: paths.join('\0') + '\0' });
