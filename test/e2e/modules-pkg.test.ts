@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { down, ssh, up, writeInventory, type FleetInfo } from '../fleet/index.js';
 import { kbs, results, type KbsRun } from '../helpers/kbs.js';
+import { ansiblePlaybook } from '../helpers/ansible.js';
 
 const ID = 'kbspkg';
 const opts = { id: ID };
@@ -233,29 +234,6 @@ describe('package modules on the fleet', { skip: isRoot ? false : 'needs root' }
   });
 });
 
-function ansible(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
-  return new Promise((res) => {
-    execFile(
-      'ansible-playbook',
-      args,
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_LOCAL_TEMP: join(work, 'ansible-local'),
-          ANSIBLE_HOME: join(work, 'ansible-home'),
-          ...env,
-        },
-        maxBuffer: 20 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
-}
-
 /** the installed packages, selections, manual marks and sources of a machine */
 async function machineState(host: string): Promise<Record<string, string>> {
   const q = async (cmd: string) => (await ssh(host, cmd, opts)).stdout;
@@ -285,7 +263,7 @@ describe('the same playbook under ansible-playbook and kbs run', { skip: isRoot 
     const doc = await new Promise<string>((res) => execFile('ansible-doc', ['-t', 'module', 'ansible.builtin.deb822_repository'], (_e, o, e) => res(o + e)));
     // Debian 12's ansible-core 2.14 has no deb822_repository: a stand-in writes the same file
     if (/was not found/.test(doc)) env.ANSIBLE_LIBRARY = resolve('test/fixtures/modules-pkg/ansible-shim');
-    const a = await ansible(['-i', inv, pb, '-l', M1, '-e', `repo=${info.aptRepo}`], env);
+    const a = await ansiblePlaybook(['-i', inv, pb, '-l', M1, '-e', `repo=${info.aptRepo}`], work, env);
     assert.equal(a.code, 0, a.out.slice(-4000));
     const k = await kbs(['run', pb, '-i', inv, '-l', M2, '-e', `repo=${info.aptRepo}`]);
     assert.equal(k.code, 0, k.stdout.slice(-4000));

@@ -7,12 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { down, ssh, up, writeInventory, type FleetInfo } from '../fleet/index.js';
 import { kbs, results, type KbsRun } from '../helpers/kbs.js';
+import { ansiblePlaybook } from '../helpers/ansible.js';
 
 const ID = 'kbssys';
 const opts = { id: ID };
@@ -134,7 +134,7 @@ describe('system modules on the fleet', { skip: isRoot ? false : 'needs root' },
     const inv3 = join(work, 'inv-kbs.yml');
     await writeInventory(inv2, { target: [M2] }, opts);
     await writeInventory(inv3, { target: [M3] }, opts);
-    const a = await ansible(['-i', inv2, '-l', M2, pb, '-e', `release_url=${info.releaseUrl}`], work);
+    const a = await ansiblePlaybook(['-i', inv2, '-l', M2, pb, '-e', `release_url=${info.releaseUrl}`], work, { ANSIBLE_HOST_KEY_CHECKING: '1' });
     assert.equal(a.code, 0, a.out.slice(-3000));
     const k = await kbs(['run', pb, '-i', inv3, '-l', M3, '-e', `release_url=${info.releaseUrl}`]);
     assert.equal(k.code, 0, k.stdout.slice(-3000));
@@ -155,26 +155,3 @@ describe('system modules on the fleet', { skip: isRoot ? false : 'needs root' },
     assert.equal(again.recap[M3].changed, 0, JSON.stringify(statuses(again, M3)));
   });
 });
-
-function ansible(args: string[], work: string): Promise<{ code: number; out: string }> {
-  return new Promise((res) => {
-    execFile(
-      'ansible-playbook',
-      args,
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_HOST_KEY_CHECKING: '1',
-          ANSIBLE_LOCAL_TEMP: join(work, 'ansible-local'),
-          ANSIBLE_HOME: join(work, 'ansible-home'),
-        },
-        maxBuffer: 20 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
-}

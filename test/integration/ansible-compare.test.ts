@@ -5,13 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { kbs, sshdInventory } from '../helpers/kbs.js';
-import type { HostStats } from '../../src/engine/events.js';
+import { ansiblePlaybook, parseRecap } from '../helpers/ansible.js';
 
 const PB = resolve('test/fixtures/compare/site.yml');
 let sshd: Sshd;
@@ -27,37 +26,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-function ansible(inv: string, base: string): Promise<{ code: number; out: string }> {
-  return new Promise((res) => {
-    execFile(
-      'ansible-playbook',
-      ['-i', inv, PB, '-e', `base=${base}`, '-f', '10'],
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_LOCAL_TEMP: join(work, 'ansible-local'),
-          ANSIBLE_HOME: join(work, 'ansible-home'),
-        },
-        maxBuffer: 20 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => res({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
-    );
-  });
-}
-
-function parseRecap(out: string): Record<string, HostStats> {
-  const stats: Record<string, HostStats> = {};
-  const re = /^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)/gm;
-  for (const m of out.matchAll(re)) {
-    const [ok, changed, unreachable, failed, skipped, rescued, ignored] = m.slice(2).map(Number);
-    stats[m[1]] = { ok, changed, unreachable, failed, skipped, rescued, ignored };
-  }
-  return stats;
-}
+const ansible = (inv: string, base: string) => ansiblePlaybook(['-i', inv, PB, '-e', `base=${base}`, '-f', '10'], work);
 
 /** path -> "type mode content-or-target" for everything under dir */
 function tree(dir: string): Record<string, string> {
