@@ -6,12 +6,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { KBSPW_PASSWORD, startSshd, type Sshd } from '../helpers/sshd.js';
+import { KBSPW_PASSWORD, type Sshd } from '../helpers/sshd.js';
 import { kbs, type KbsRun } from '../helpers/kbs.js';
-import { USERS_WITH_PASSWORD, one, statuses, userInventory } from './modules-ssh-shared.js';
+import { USERS_WITH_PASSWORD, one, startHosts, statuses, stopHosts } from './modules-ssh-shared.js';
 
 const PB = resolve('test/fixtures/modules-ssh/commands.yml');
 const HOSTS_USERS = USERS_WITH_PASSWORD;
@@ -21,15 +21,9 @@ let work: string;
 let inv: string;
 
 before(async () => {
-  sshd = await startSshd();
-  work = mkdtempSync(join(tmpdir(), 'kbs-modcmd-'));
-  chmodSync(work, 0o755);
-  inv = userInventory(join(work, 'inv.yml'), sshd, HOSTS_USERS);
+  ({ sshd, work, inv } = await startHosts('modcmd', HOSTS_USERS));
 });
-after(async () => {
-  await sshd?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => stopHosts(sshd, work));
 
 /** A root-owned folder per host with todo.txt in it (for removes:). */
 function freshBase(name: string): string {

@@ -8,12 +8,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KBSPW_PASSWORD, startSshd, type Sshd } from '../helpers/sshd.js';
+import { KBSPW_PASSWORD, type Sshd } from '../helpers/sshd.js';
 import { kbs, results } from '../helpers/kbs.js';
-import { USERS_WITH_PASSWORD, diffText, one, statuses, userInventory } from './modules-ssh-shared.js';
+import { USERS_WITH_PASSWORD, diffText, one, startHosts, statuses, stopHosts } from './modules-ssh-shared.js';
 
 const FIX = resolve('test/fixtures/modules-ssh');
 const PB = join(FIX, 'files.yml');
@@ -24,15 +23,9 @@ let work: string;
 let inv: string;
 
 before(async () => {
-  sshd = await startSshd();
-  work = mkdtempSync(join(tmpdir(), 'kbs-modfiles-'));
-  chmodSync(work, 0o755);
-  inv = userInventory(join(work, 'inv.yml'), sshd, USERS_WITH_PASSWORD);
+  ({ sshd, work, inv } = await startHosts('modfiles', USERS_WITH_PASSWORD));
 });
-after(async () => {
-  await sshd?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => stopHosts(sshd, work));
 
 /** An empty folder per host (root-owned, 0755: kbstest cannot write there without become), plus gone/ for state: absent. */
 function freshBase(name: string): string {

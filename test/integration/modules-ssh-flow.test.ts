@@ -5,13 +5,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startSshd, type Sshd } from '../helpers/sshd.js';
+import type { Sshd } from '../helpers/sshd.js';
 import { kbs, results } from '../helpers/kbs.js';
 import { main } from '../../src/cli/main.js';
-import { HOSTS, one, statuses, userInventory } from './modules-ssh-shared.js';
+import { HOSTS, one, startHosts, statuses, stopHosts, userInventory } from './modules-ssh-shared.js';
 
 const FIX = resolve('test/fixtures/modules-ssh');
 let sshd: Sshd;
@@ -19,15 +18,9 @@ let work: string;
 let inv: string;
 
 before(async () => {
-  sshd = await startSshd();
-  work = mkdtempSync(join(tmpdir(), 'kbs-modflow-'));
-  chmodSync(work, 0o755);
-  inv = userInventory(join(work, 'inv.yml'), sshd);
+  ({ sshd, work, inv } = await startHosts('modflow'));
 });
-after(async () => {
-  await sshd?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => stopHosts(sshd, work));
 
 function freshBase(name: string): string {
   const root = join(work, name);

@@ -1,10 +1,12 @@
 /**
- * Shared by the modules-ssh-*.test.ts files: an inventory with one host that logs in as root and
- * one that logs in as kbstest and becomes root through sudo (both reach the same real sshd), and
- * small accessors for the events of a `kbs run`.
+ * Shared by the modules-ssh-*.test.ts files: a real sshd with a work folder and an inventory with
+ * one host that logs in as root and one that logs in as kbstest and becomes root through sudo
+ * (both reach the same sshd), and small accessors for the events of a `kbs run`.
  */
-import { writeFileSync } from 'node:fs';
-import { KBSPW_PASSWORD, type Sshd } from '../helpers/sshd.js';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KBSPW_PASSWORD, startSshd, type Sshd } from '../helpers/sshd.js';
 import { results, type KbsRun } from '../helpers/kbs.js';
 
 /** inventory_hostname → how it logs in */
@@ -32,6 +34,28 @@ export function userInventory(file: string, sshd: Sshd, hosts: Record<string, Re
   ];
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
+}
+
+export interface SshdHosts {
+  sshd: Sshd;
+  /** a fresh temp folder (0755, so kbstest can look into it) holding inv.yml */
+  work: string;
+  /** the inventory file of HOSTS (userInventory) */
+  inv: string;
+}
+
+/** Start a real sshd, a work folder kbs-PREFIX-* and an inventory of HOSTS on it (for before()). */
+export async function startHosts(prefix: string, hosts: Record<string, Record<string, unknown>> = USERS): Promise<SshdHosts> {
+  const sshd = await startSshd();
+  const work = mkdtempSync(join(tmpdir(), `kbs-${prefix}-`));
+  chmodSync(work, 0o755);
+  return { sshd, work, inv: userInventory(join(work, 'inv.yml'), sshd, hosts) };
+}
+
+/** Stop what startHosts started (for after(); either may be missing when before() failed). */
+export async function stopHosts(sshd: Sshd | undefined, work: string | undefined): Promise<void> {
+  await sshd?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
 }
 
 export type HostResult = ReturnType<typeof results>[number];
