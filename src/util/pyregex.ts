@@ -28,8 +28,9 @@ export function translate(pattern: string, flags: string, fail: Fail): { source:
   if (lead) {
     src = src.slice(lead[0].length);
     for (const f of lead[1]) if ('ims'.includes(f) && !flags.includes(f)) flags += f;
-    if (lead[1].includes('x')) src = stripVerbose(src);
   }
+  // (?x): unescaped whitespace and # comments outside character classes are dropped
+  const verbose = lead?.[1].includes('x') ?? false;
   // Python's $ (without MULTILINE) also matches before a newline at the very end
   const dollar = flags.includes('m') ? '$' : '(?=\\n?(?![\\s\\S]))';
   let out = '';
@@ -61,6 +62,9 @@ export function translate(pattern: string, flags: string, fail: Fail): { source:
         out += '\\]';
         i++;
       }
+    } else if (verbose && /\s/.test(c)) continue;
+    else if (verbose && c === '#') {
+      while (i < src.length && src[i] !== '\n') i++;
     } else if (src.startsWith('(?P<', i)) {
       out += '(?<';
       i += 3;
@@ -76,29 +80,6 @@ export function translate(pattern: string, flags: string, fail: Fail): { source:
     } else out += c;
   }
   return { source: out, flags };
-}
-
-/** (?x): drop unescaped whitespace and # comments outside character classes. */
-function stripVerbose(src: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      out += c + (src[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-    } else if (/\s/.test(c)) continue;
-    else if (c === '#') {
-      while (i < src.length && src[i] !== '\n') i++;
-    } else out += c;
-  }
-  return out;
 }
 
 /** A parsed replacement template: literal text and group references. */

@@ -16,6 +16,15 @@ test('modules and templates translate a Python pattern the same way', () => {
   }
 });
 
+test('verbose (?x): whitespace and comments dropped outside sets, kept inside and when escaped', () => {
+  const re = modRegex('(?x) ^ (?P<k> [a ]+ ) \\  = # a comment with $ and [\n (\\d+) $  # end');
+  const m = re.exec('a a =42')!;
+  assert.deepEqual([m.groups?.k, m[2]], ['a a', '42']);
+  assert.equal(re.test('a a=42'), false, 'the escaped space is required');
+  assert.equal(modRegex('(?x)[]a ]+$').test('] a'), true, "a ']' first in a set, and a space in it");
+  assert.equal(tplRegex('(?x) a b  # c\n c').source, modRegex('(?x)abc').source);
+});
+
 test('both reject what Python rejects, each with its own error code', () => {
   for (const bad of ['a(?#open', '(?P=k', '(']) {
     assert.throws(() => modRegex(bad), (e: unknown) => e instanceof KbsError && e.code === 'TASK' && /invalid regexp/.test(e.message), bad);
