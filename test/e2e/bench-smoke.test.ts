@@ -1,0 +1,54 @@
+/**
+ * Keeps the benchmark runner working: `npm run bench -- --smoke` (3 machines, 1 run of each
+ * scenario, its own fleet id) must write a results file with sane numbers. Timings are never
+ * asserted; the counts are (one connection per host per run, at least one exec per task per host).
+ * Needs root (the fleet) and ansible-playbook; skipped otherwise.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BenchResults } from '../../bench/run.js';
+
+const isRoot = process.getuid?.() === 0;
+const hasAnsible = spawnSync('sh', ['-c', 'command -v ansible-playbook'], { stdio: 'ignore' }).status === 0;
+const out = mkdtempSync(join(tmpdir(), 'kbs-bench-smoke-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+test('npm run bench -- --smoke writes sane results', { skip: isRoot && hasAnsible ? false : 'needs root and ansible-playbook', timeout: 900_000 }, () => {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', resolve('bench/run.ts'), '--smoke', '--id', 'kbsbsmoke', '--out', out],
+    { encoding: 'utf8', timeout: 880_000, maxBuffer: 64 * 1024 * 1024 },
+  );
+  assert.equal(r.status, 0, `bench exited ${r.status}\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`);
+  for (const f of ['latest.json', 'latest.md']) assert.ok(existsSync(join(out, f)), `${f} written`);
+  const res = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchResults;
+  assert.equal(res.mode, 'smoke');
+  const scenarios = res.cells.map((c) => `${c.playbook}/${c.scenario}/${c.hosts}`).sort();
+  assert.deepEqual(scenarios, ['files/1 of 30 changes/3', 'files/first run/3', 'files/no-op/3', 'system/no-op/3']);
+  for (const c of res.cells) {
+    const what = `${c.playbook}/${c.scenario}`;
+    assert.ok(c.sane, `${what}: ${c.problems.join('; ')}`);
+    assert.equal(c.runs, 1, what);
+    for (const tool of ['ansible', 'kbs'] as const) {
+      const w = c.wallS[tool];
+      assert.ok(Number.isFinite(w.median) && w.median > 0 && w.min <= w.median && w.median <= w.max, `${what} ${tool} wall ${JSON.stringify(w)}`);
+      assert.ok(c.peakRssMiB[tool].median > 10, `${what} ${tool} peak RSS ${c.peakRssMiB[tool].median} MiB`);
+    }
+    assert.equal(c.ratios.length, 1);
+    assert.ok(Math.abs(c.ratios[0] - c.wallS.kbs.median / c.wallS.ansible.median) < 0.01, `${what}: ratio is kbs/Ansible`);
+    // one ssh connection per host for the whole run
+    assert.equal(c.kbs.connections.median, 3, `${what} connections`);
+    const tasks = c.playbook === 'files' ? 31 : 7; // + fact gathering
+    assert.ok(c.kbs.execs.median >= 3 * tasks, `${what}: ${c.kbs.execs.median} execs for ${tasks} tasks on 3 hosts`);
+  }
+  // the raw runs agree with the summaries: the first run changed things, the no-op nothing
+  const changed = (s: string) => res.raw.find((x) => x.scenario === s && x.playbook === 'files')!.runs.map((x) => (x as { changed: number }).changed);
+  assert.ok(changed('first run').every((n) => n >= 3 * 20), `first run changed ${changed('first run')}`);
+  assert.deepEqual(changed('no-op'), [0, 0]);
+  assert.deepEqual(changed('1 of 30 changes'), [3, 3]);
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| files \| no-op \| 3 \| 1 \|/);
+});
