@@ -71,7 +71,7 @@ a=; [ -r "$2" ] && a=r; [ -w "$2" ] && a=\${a}w; [ -x "$2" ] && a=\${a}x; printf
 if [ -n "$4" ] && [ -f "$2" ] && [ -r "$2" ] && { [ "$3" = L ] || [ ! -L "$2" ]; }; then h=$("$4"sum < "$2") || return 1; printf 'C\\t%s\\n' "\${h%% *}"; fi
 return 0
 }
-printf 'M\\t%s\\t%s\\t%s\\n' "$(umask)" "$(id -un)" "$(id -gn)"
+printf 'M\\t%s\\t%s\\n' "$(umask)" "$(LC_ALL=C id)"
 `;
 
 /** The probe snippet: header line, then one block per item, then (optionally) the content of one file. */
@@ -119,9 +119,11 @@ export function parseProbe(buf: Buffer): Probe {
     const v = tab < 0 ? '' : line.slice(tab + 1);
     const f = v.split('\t');
     if (k === 'M') {
+      // one `id` (uid=0(root) gid=0(root) groups=...) instead of `id -un` and `id -gn`: every
+      // probe runs this, and each process spawned on the host counts at 30 hosts x 30 tasks
       out.umask = parseInt(f[0], 8);
-      out.user = f[1];
-      out.group = f[2];
+      out.user = /^uid=\d+\(([^)]*)\)/.exec(f[1] ?? '')?.[1] ?? '';
+      out.group = / gid=\d+\(([^)]*)\)/.exec(f[1] ?? '')?.[1] ?? '';
     } else if (k === '@@') {
       cur = emptyInfo();
       out.files[v] = cur;
