@@ -42,7 +42,7 @@ export interface BenchResults {
   fleet: { id: string; machines: number; booted: boolean; bootS: number };
   settings: { ansible: Record<string, string>; kbs: string };
   cells: CellSummary[];
-  raw: { playbook: string; scenario: string; hosts: number; runs: Omit<RunResult, 'recap'>[] }[];
+  raw: { playbook: string; scenario: string; hosts: number; runs: (Omit<RunResult, 'recap'> & { changed: number })[] }[];
   profile?: ProfileSummary & { hosts: number; wallS: number };
   targets: ReturnType<typeof targets>;
 }

@@ -24,7 +24,7 @@ export function ensureAnsible(log: Log): void {
 export function buildKbs(log: Log): void {
   log('building kbs (tsc)');
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { encoding: 'utf8' });
-  if (r.status !== 0) log(`tsc reported errors (the build is used anyway):\n${(r.stdout + r.stderr).slice(0, 2000)}`);
+  if (r.status !== 0) log(`tsc exited ${r.status} (the build is used anyway):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 2000));
   if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new KbsError('STATE', 'the build produced no dist/src/cli/main.js');
 }
 

@@ -46,7 +46,7 @@ test('npm run bench -- --smoke writes sane results', { skip: isRoot && hasAnsibl
     assert.ok(c.kbs.execs.median >= 3 * tasks, `${what}: ${c.kbs.execs.median} execs for ${tasks} tasks on 3 hosts`);
   }
   // the raw runs agree with the summaries: the first run changed things, the no-op nothing
-  const changed = (s: string) => res.raw.find((x) => x.scenario === s && x.playbook === 'files')!.runs.map((x) => (x as { changed: number }).changed);
+  const changed = (s: string) => res.raw.find((x) => x.scenario === s && x.playbook === 'files')!.runs.map((x) => x.changed);
   assert.ok(changed('first run').every((n) => n >= 3 * 20), `first run changed ${changed('first run')}`);
   assert.deepEqual(changed('no-op'), [0, 0]);
   assert.deepEqual(changed('1 of 30 changes'), [3, 3]);
