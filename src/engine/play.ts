@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
 import { loadTaskFile, resolveRole } from '../load/playbook.js';
-import { CENSORED, type HostStatus } from './events.js';
+import { CENSORED } from './events.js';
 import type { RunContext } from './context.js';
 import { inherit, nodeName, rootInherited, type Inherited } from './inherit.js';
 import { tagsSelected, type TagFilter } from './tags.js';
@@ -394,4 +394,3 @@ function matchName(pattern: string, name: string): boolean {
   return re.test(name);
 }
 
-export type { HostStatus };

@@ -7,7 +7,7 @@ import { KbsError } from '../errors.js';
 import type { TaskNode, Vars } from '../load/model.js';
 import { getModule } from '../modules/registry.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
-import { OMIT } from '../template/index.js';
+import { removeOmit } from '../template/index.js';
 import type { Connection } from '../transport/types.js';
 import { makeScope, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
@@ -138,17 +138,6 @@ export function errorOutcome(e: unknown, host: string, noLog: boolean): HostOutc
   return { status: 'failed', result: { changed: false, failed: true, msg: `internal error on ${host}: ${String(e)}` }, noLog };
 }
 
-/** Strip omitted args (`x | default(omit)`). */
-function stripOmit(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((x) => x !== OMIT).map(stripOmit);
-  if (v && typeof v === 'object') {
-    const out: Vars = {};
-    for (const [k, x] of Object.entries(v as Vars)) if (x !== OMIT) out[k] = stripOmit(x);
-    return out;
-  }
-  return v;
-}
-
 async function runOnce(
   ctx: RunContext,
   t: TaskRun,
@@ -162,7 +151,7 @@ async function runOnce(
   const mod = getModule(task.module);
   if (!mod) throw new KbsError('SCHEMA', `unknown module "${task.module}"`, { pos: task.pos });
 
-  const args = stripOmit(tpl.render(task.args, scope, where)) as Vars;
+  const args = removeOmit(tpl.render(task.args, scope, where)) as Vars; // drop `x | default(omit)` args
   const delegateRaw = kw.delegate_to ?? inh.delegateTo;
   const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
   const target = delegate ?? host;

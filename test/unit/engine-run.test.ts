@@ -291,3 +291,9 @@ test('play-level connection: local', async () => {
   assert.equal(r.code, 0, r.stdout);
   assert.equal(results(r, 'here')[0].result.stdout, 'local');
 });
+
+test('default(omit) drops the argument', async () => {
+  const r = await runLocal('- hosts: w1\n  gather_facts: false\n  tasks:\n    - {name: om, debug: {msg: "{{ nothing | default(omit) }}"}}\n');
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(dbg(r, 'om'), { w1: 'Hello world!' });
+});
