@@ -18,7 +18,7 @@ test('listr2 view on a TTY', { timeout: 60_000 }, async () => {
     '- hosts: all\n  tasks:\n    - {name: slow one, command: "sleep 1"}\n    - {name: boom, fail: {msg: went wrong}, when: inventory_hostname == "b"}\n',
   );
   const session = `kbs-tty-${process.pid}`;
-  const cmd = `node --import tsx ${resolve('src/cli/bin-dev.ts')} run ${join(dir, 'pb.yml')} -i ${join(dir, 'inv.yml')}; echo EXIT=$?; sleep 30`;
+  const cmd = `node --import tsx ${resolve('src/cli/entry.ts')} run ${join(dir, 'pb.yml')} -i ${join(dir, 'inv.yml')}; echo EXIT=$?; sleep 30`;
   tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd);
   try {
     let screen = '';

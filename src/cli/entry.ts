@@ -1,4 +1,4 @@
-/** Development entry (tsx): the same as bin/kbs.js without a build. */
+/** The process entry: bin/kbs.js loads the built copy; tests and development run it with tsx. */
 import { main } from './main.js';
 
 process.exitCode = await main(process.argv.slice(2), {
