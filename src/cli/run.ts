@@ -38,6 +38,8 @@ export interface RunFlags {
   acceptNewHostKeys?: boolean;
   connectTimeout?: string;
   knownHosts?: string;
+  /** false with --no-remote-shell */
+  remoteShell?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -63,7 +65,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--roles-path <dir>', 'extra folder to find roles in (repeatable)', collect)
     .option('--accept-new-host-keys', "add unknown host keys to known_hosts (OpenSSH's accept-new); changed keys still fail")
     .option('--connect-timeout <seconds>', 'SSH connect timeout', '10')
-    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)');
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
+    .option('--no-remote-shell', 'run every remote command in its own SSH exec channel instead of a long-lived shell per host (slower)');
 }
 
 export function registerRun(program: Command, io: CliIO, setCode: (c: number) => void): void {
@@ -95,6 +98,7 @@ export function toRunOptions(flags: RunFlags): RunOptions {
       connectTimeout: timeout,
       acceptNewHostKeys: !!flags.acceptNewHostKeys,
       knownHostsFile: flags.knownHosts ? resolve(flags.knownHosts) : undefined,
+      remoteShell: flags.remoteShell !== false,
     },
   };
 }

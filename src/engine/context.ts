@@ -15,7 +15,7 @@ import { HostState } from './state.js';
 export interface Pool {
   get(spec: ConnectionSpec): Promise<Connection>;
   closeAll(): Promise<void>;
-  totals(): { connects: number; execs: number };
+  totals(): { connects: number; execs: number; channels: number };
   /** drop a host's connection (meta: reset_connection) */
   reset?(name: string): Promise<void>;
 }
@@ -183,7 +183,7 @@ export class RunContext {
     return {
       host: name,
       get stats() {
-        return real?.stats ?? { connects: 0, execs: 0 };
+        return real?.stats ?? { connects: 0, execs: 0, channels: 0 };
       },
       async exec(cmd: string, o?: ExecOptions): Promise<ExecResult> {
         return (await open()).exec(cmd, o);

@@ -40,7 +40,7 @@ export type EngineEvent =
   | { type: 'task_end'; task: string; id: number }
   | { type: 'warning'; msg: string; host?: string; pos?: Position }
   | { type: 'play_end'; play: string }
-  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; connections: number; execs: number };
+  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; connections: number; execs: number; channels: number };
 
 export type Emit = (e: EngineEvent) => void;
 

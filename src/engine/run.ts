@@ -18,7 +18,10 @@ export interface RunSummary {
   stats: Record<string, HostStats>;
   durationMs: number;
   connections: number;
+  /** remote commands run */
   execs: number;
+  /** SSH exec channels opened (long-lived shells plus commands that needed their own) */
+  channels: number;
   /** hosts refused by a safety check (host key unknown or changed) */
   refused: string[];
 }
@@ -58,8 +61,8 @@ export async function runPlaybook(
   for (const h of seen) stats[h] = ctx.host(h).stats;
   const totals = deps.pool.totals();
   const refused = [...seen].filter((h) => ctx.host(h).refused);
-  const summary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, refused };
-  deps.emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs });
+  const summary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, channels: totals.channels, refused };
+  deps.emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs, channels: summary.channels });
   return summary;
 }
 

@@ -71,6 +71,7 @@ export async function connectSsh(spec: ConnectionSpec, opts: TransportOptions = 
       user: r.target.user,
       becomePassword: spec.becomePassword,
       jumps: clients,
+      noShell: opts.remoteShell === false,
     });
   } catch (e) {
     for (const c of clients.reverse()) c.end();

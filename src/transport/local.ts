@@ -5,7 +5,7 @@ import { wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
 
 export class LocalConnection implements Connection {
-  readonly stats: ConnectionStats = { connects: 0, execs: 0 };
+  readonly stats: ConnectionStats = { connects: 0, execs: 0, channels: 0 };
   constructor(
     readonly host: string,
     private readonly becomePassword?: string,

@@ -86,10 +86,11 @@ export class ConnectionPool {
 
   /** Sum of the stats of every connection opened in this run. */
   totals(): ConnectionStats {
-    const t: ConnectionStats = { connects: 0, execs: 0 };
+    const t: ConnectionStats = { connects: 0, execs: 0, channels: 0 };
     for (const c of this.opened) {
       t.connects += c.stats.connects;
       t.execs += c.stats.execs;
+      t.channels += c.stats.channels;
     }
     return t;
   }

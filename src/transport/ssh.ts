@@ -1,8 +1,10 @@
 /**
- * SshConnection: one ssh2 Client per host, held for the whole run. Every exec is one exec
- * channel running `/bin/sh -c CMD` (env/cwd through wrapCommand, become through sudo, see
- * become.ts). When the connection drops (socket closed, keepalive timeout) every pending and later
- * exec rejects with KbsError UNREACHABLE. Open it with connectSsh() (connect.ts) or the pool.
+ * SshConnection: one ssh2 Client per host, held for the whole run. A command runs in a long-lived
+ * remote shell when it can (remote_shell.ts: one for the login user, one for a become user), and
+ * in its own exec channel (`/bin/sh -c CMD`, become through sudo, see become.ts) when it has stdin,
+ * a timeout, or the shell is busy or unavailable. env/cwd go through wrapCommand either way.
+ * When the connection drops (socket closed, keepalive timeout) every pending and later exec
+ * rejects with KbsError UNREACHABLE. Open it with connectSsh() (connect.ts) or the pool.
  */
 import type { Client, ClientChannel } from 'ssh2';
 import pLimit from 'p-limit';
@@ -10,9 +12,15 @@ import { KbsError } from '../errors.js';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
 import { shq, wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
+import { RemoteShell } from './remote_shell.js';
+import { timeoutScript } from './timeout.js';
 
-/** OpenSSH's sshd allows 10 sessions per connection by default (MaxSessions): stay below. */
+/**
+ * OpenSSH's sshd allows 10 sessions per connection by default (MaxSessions): the long-lived shells
+ * (at most MAX_SHELLS) plus the exec channels (at most MAX_CHANNELS at a time) stay within it.
+ */
 const MAX_CHANNELS = 8;
+const MAX_SHELLS = 2;
 
 export interface SshConnectionOptions {
   /** "user@host:port", for messages */
@@ -22,14 +30,18 @@ export interface SshConnectionOptions {
   becomePassword?: string;
   /** jump host clients this connection rides on, closed with it */
   jumps?: Client[];
+  /** never use a long-lived remote shell: one exec channel per command (KBS_NO_REMOTE_SHELL=1) */
+  noShell?: boolean;
 }
 
 export class SshConnection implements Connection {
-  readonly stats: ConnectionStats = { connects: 1, execs: 0 };
+  readonly stats: ConnectionStats = { connects: 1, execs: 0, channels: 0 };
   private dead?: string;
   private closing = false;
   private readonly pending = new Set<(err: KbsError) => void>();
   private readonly limit = pLimit(MAX_CHANNELS);
+  /** long-lived shells by become user ('' = the login user); undefined = not available */
+  private readonly shells = new Map<string, Promise<RemoteShell | undefined>>();
 
   constructor(
     readonly host: string,
@@ -61,18 +73,78 @@ export class SshConnection implements Connection {
     this.pending.clear();
   }
 
-  exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    if (this.dead !== undefined) return Promise.reject(this.unreachable());
+  async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.dead !== undefined) throw this.unreachable();
+    if (opts.stdin === undefined && !this.opts.noShell) {
+      const sh = await this.shell(this.needsBecome(opts) ? (opts.becomeUser ?? 'root') : '');
+      if (this.dead !== undefined) throw this.unreachable();
+      if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(cmd, opts.env, opts.cwd), opts);
+    }
     return this.limit(() => this.execNow(cmd, opts));
+  }
+
+  private needsBecome(opts: ExecOptions): boolean {
+    return opts.become === true && !(this.opts.user === 'root' && (opts.becomeUser ?? 'root') === 'root');
+  }
+
+  /** The long-lived shell for KEY ('' or a become user), opened on first use; reopened if it died. */
+  private async shell(key: string): Promise<RemoteShell | undefined> {
+    const have = this.shells.get(key);
+    if (have) {
+      const sh = await have;
+      if (!sh || sh.alive) return sh;
+      this.shells.delete(key);
+    }
+    if (this.shells.size >= MAX_SHELLS) return undefined;
+    const p = RemoteShell.open(this.client, key === '' ? undefined : { user: key, password: this.opts.becomePassword }).then((sh) => {
+      if (sh) this.stats.channels++;
+      return sh;
+    });
+    this.shells.set(key, p);
+    return p;
+  }
+
+  /** Run in the shell; a dropped connection rejects UNREACHABLE as exec channels do. */
+  private runInShell(sh: RemoteShell, wrapped: string, opts: ExecOptions): Promise<ExecResult> {
+    this.stats.execs++;
+    const started = Date.now();
+    const limit = opts.timeoutMs ?? 0;
+    return new Promise<ExecResult>((resolve, reject) => {
+      let settled = false;
+      const fail = (err: KbsError) => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(fail);
+        reject(err);
+      };
+      this.pending.add(fail);
+      sh.run(wrapped, { inline: opts.inline, timeoutMs: limit }).then((r) => {
+        // a shell that ended with the connection: let the connection's close handler decide first
+        const settle = () => {
+          if (settled) return;
+          if (r.lost && this.dead !== undefined) return fail(this.unreachable());
+          settled = true;
+          this.pending.delete(fail);
+          const { lost: _lost, hung, ...res } = r;
+          // killed by `timeout -s KILL` (rc 137) at the limit, or given up on by kbs
+          if (limit > 0 && (hung || (res.rc === 137 && Date.now() - started >= limit))) {
+            const sep = res.stderr && !res.stderr.endsWith('\n') ? '\n' : '';
+            resolve({ ...res, rc: -1, stderr: `${res.stderr}${sep}command timed out after ${limit} ms` });
+          } else resolve(res);
+        };
+        if (r.lost) setImmediate(settle);
+        else settle();
+      });
+    });
   }
 
   private execNow(cmd: string, opts: ExecOptions): Promise<ExecResult> {
     if (this.dead !== undefined) return Promise.reject(this.unreachable());
     this.stats.execs++;
+    this.stats.channels++;
     const wrapped = wrapCommand(cmd, opts.env, opts.cwd);
     const stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
-    const asUser = opts.becomeUser ?? 'root';
-    const needBecome = opts.become === true && !(this.opts.user === 'root' && asUser === 'root');
+    const needBecome = this.needsBecome(opts);
 
     return new Promise<ExecResult>((resolve, reject) => {
       let settled = false;
@@ -179,6 +251,7 @@ export class SshConnection implements Connection {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    for (const p of this.shells.values()) void p.then((sh) => sh?.close());
     await new Promise<void>((resolve) => {
       if (this.dead !== undefined) return resolve();
       const t = setTimeout(() => {
@@ -204,8 +277,5 @@ export class SshConnection implements Connection {
  */
 export function remoteCommand(cmd: string, timeoutMs?: number): string {
   if (!timeoutMs || timeoutMs <= 0) return `exec /bin/sh -c ${shq(cmd)}`;
-  // a little later than the local timer, so that kbs normally sees the timeout first
-  const secs = ((timeoutMs + 200) / 1000).toFixed(3);
-  const script = `command -v timeout >/dev/null 2>&1 && exec timeout -s KILL ${secs} /bin/sh -c "$1"; exec /bin/sh -c "$1"`;
-  return `exec /bin/sh -c ${shq(script)} kbs-timeout ${shq(cmd)}`;
+  return `exec ${timeoutScript(cmd, timeoutMs)}`;
 }

@@ -17,6 +17,11 @@ export interface ExecOptions {
   cwd?: string;
   /** kill the command after this many ms (rc -1, stderr says timeout) */
   timeoutMs?: number;
+  /**
+   * CMD is kbs's own snippet (a module's probe, the facts script), not user text: the transport
+   * may run it in a subshell of its long-lived shell instead of a fresh /bin/sh (remote_shell.ts).
+   */
+  inline?: boolean;
 }
 
 export interface ExecResult {
@@ -30,8 +35,10 @@ export interface ExecResult {
 export interface ConnectionStats {
   /** number of transport connections opened (1 per host per run when all is well) */
   connects: number;
-  /** number of exec channels opened */
+  /** number of remote commands run */
   execs: number;
+  /** number of exec channels opened (SSH sessions: long-lived shells plus one per command that needed its own) */
+  channels: number;
 }
 
 export interface Connection {
@@ -75,4 +82,6 @@ export interface TransportOptions {
   sshConfigFile?: string | null;
   /** default process.env.SSH_AUTH_SOCK */
   agentSocket?: string;
+  /** run commands through a long-lived shell per host (default true); false: one exec channel per command */
+  remoteShell?: boolean;
 }

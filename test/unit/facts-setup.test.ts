@@ -18,7 +18,7 @@ interface Fake {
 function fakeCtx(reply: ExecResult): Fake {
   const cmds: Fake['cmds'] = [];
   const set: Fake['set'] = [];
-  const conn = { host: 'cp1', stats: { connects: 1, execs: 0 }, exec: async () => reply, close: async () => undefined };
+  const conn = { host: 'cp1', stats: { connects: 1, execs: 0, channels: 0 }, exec: async () => reply, close: async () => undefined };
   const ctx = {
     host: 'cp1',
     conn,
