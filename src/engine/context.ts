@@ -169,6 +169,23 @@ export class RunContext {
     return s;
   }
 
+  private memos = new Map<string, Map<string, unknown>>();
+
+  /**
+   * Values modules may keep between tasks for one target and one identity (WHO: the become user,
+   * '' without become), e.g. the login user's umask and groups. Cleared when the target reconnects.
+   */
+  memo(target: string, who: string): Map<string, unknown> {
+    const key = `${target}\0${who}`;
+    let m = this.memos.get(key);
+    if (!m) this.memos.set(key, (m = new Map()));
+    return m;
+  }
+
+  forgetMemos(target: string): void {
+    for (const k of [...this.memos.keys()]) if (k.startsWith(`${target}\0`)) this.memos.delete(k);
+  }
+
   /** A connection that opens on first use (so debug/set_fact-only plays never connect). */
   lazyConnection(name: string): Connection {
     const ctx = this;

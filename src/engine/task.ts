@@ -181,12 +181,14 @@ async function runOnce(
     vars: scope,
     verbosity: ctx.opts.verbosity,
     run: (cmd, o) => conn.exec(cmd, { ...o, become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
+    memo: ctx.memo(target, become ? (becomeUser ?? 'root') : ''),
     render: (src, extra) =>
       tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where),
     condition: (e) => tpl.condition(e, scope, where),
     evaluate: (e) => tpl.evaluate(e, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
     reconnect: async () => {
+      ctx.forgetMemos(target);
       await ctx.pool.reset?.(target);
     },
     // meta is carried out by the play runner (it acts on the play, not on a host)

@@ -56,7 +56,7 @@ export const file: ModuleDef = {
     const srcAbs = src === undefined ? undefined : src.startsWith('/') ? src : posix.join(posix.dirname(path), src);
     const items = [
       { tag: 'l', path },
-      { tag: 't', path, follow: true },
+      { tag: 't', path, follow: true, sameAs: 'l' },
       ...(srcAbs !== undefined ? [{ tag: 's', path: srcAbs, follow: true }] : []),
     ];
     const prelude = [times.atime, times.mtime]

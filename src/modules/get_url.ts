@@ -65,7 +65,7 @@ export const get_url: ModuleDef = {
     }
     const algo = ck?.algo ?? 'sha256';
 
-    const prelude = [`d=${shq(dest0)}`, `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`, `printf 'D\\t%s\\n' "$d"`, `[ -d "$(dirname -- "$d")" ] && printf 'PD\\t1\\n'`].join('\n');
+    const prelude = [`d=${shq(dest0)}`, `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`, `printf 'D\\t%s\\n' "$d"`, `kbs_dirname "$d"; [ -d "$kbs_dir" ] && printf 'PD\\t1\\n'`].join('\n');
     const p = await probe(ctx, [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }], { prelude });
     const dest = p.vals.D ?? dest0;
     const cur = p.files.d;

@@ -43,10 +43,9 @@ export const sysctl: ModuleDef = {
     const file = await expandPath(ctx, optStr(args, 'sysctl_file') ?? '/etc/sysctl.conf');
     const e = ignore ? ' -e' : '';
 
-    const [f, live] = await Promise.all([
-      readText(ctx, file),
-      ctx.run(`v=$(sysctl -n -- ${shq(name)} 2>/dev/null) && printf '%s' "$v"`),
-    ]);
+    // one after the other: both then go through the host's long-lived shell (no second channel)
+    const f = await readText(ctx, file);
+    const live = await ctx.run(`v=$(sysctl -n -- ${shq(name)} 2>/dev/null) && printf '%s' "$v"`, { inline: true });
     const proc = live.rc === 0 ? live.stdout.replace(/\n/g, ' ') : undefined;
     if (proc === undefined && present && !ignore && (sysctlSet || reload)) {
       return { changed: false, failed: true, msg: `sysctl key ${name} does not exist on this host (sysctl -n ${name} failed)` };

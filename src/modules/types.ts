@@ -34,6 +34,11 @@ export interface ModuleContext {
   conn: Connection;
   /** run a command with the task's become/environment applied */
   run(cmd: string, opts?: Omit<ExecOptions, 'become' | 'becomeUser'>): Promise<ExecResult>;
+  /**
+   * Optional: values kept between tasks for this target and the task's become user (the engine
+   * clears them on reconnect). util/remote.ts keeps the remote identity (umask, user, group) here.
+   */
+  memo?: Map<string, unknown>;
   check: boolean;
   diff: boolean;
   /** all variables visible to the task (hostvars of the host, facts, play vars...) */

@@ -60,7 +60,7 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
     s.basename !== undefined ? `if [ -d "$d" ]; then d="$d/"${shq(s.basename)}; fi` : `[ -d "$d" ] && printf 'ISDIR\\t1\\n'`,
     s.follow ? `[ -L "$d" ] && d=$(readlink -f -- "$d")` : '',
     `printf 'D\\t%s\\n' "$d"`,
-    `[ -d "$(dirname -- "$d")" ] && printf 'PD\\t1\\n'`,
+    `kbs_dirname "$d"; [ -d "$kbs_dir" ] && printf 'PD\\t1\\n'`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -60,7 +60,34 @@ export interface ProbeItem {
   expr?: string;
   follow?: boolean;
   checksum?: Algo;
+  /**
+   * TAG of an earlier item for the same path without follow: when the path is not a symlink this
+   * item is the same file, so the host skips the second stat and kbs copies that item's info.
+   */
+  sameAs?: string;
 }
+
+/**
+ * Sets $kbs_dir to the parent folder of $1 as dirname(1) prints it, without spawning a process:
+ * use `kbs_dirname "$d"; [ -d "$kbs_dir" ]` in a prelude.
+ */
+export const DIRNAME_FN = `kbs_dirname() {
+kbs_dir=$1
+while [ "$kbs_dir" != / ] && [ "\${kbs_dir%/}" != "$kbs_dir" ]; do kbs_dir=\${kbs_dir%/}; done
+case $kbs_dir in
+*/*) kbs_dir=\${kbs_dir%/*}; while [ "\${kbs_dir%/}" != "$kbs_dir" ]; do kbs_dir=\${kbs_dir%/}; done; [ -n "$kbs_dir" ] || kbs_dir=/ ;;
+*) kbs_dir=. ;;
+esac
+}
+`;
+
+/** The remote identity a probe reports (umask, user, primary group); it does not change within a run. */
+interface Identity {
+  umask: number;
+  user: string;
+  group: string;
+}
+const IDENTITY = 'remote.identity';
 
 const FN = `kbs_p() {
 printf '@@\\t%s\\n' "$1"
@@ -71,16 +98,26 @@ a=; [ -r "$2" ] && a=r; [ -w "$2" ] && a=\${a}w; [ -x "$2" ] && a=\${a}x; printf
 if [ -n "$4" ] && [ -f "$2" ] && [ -r "$2" ] && { [ "$3" = L ] || [ ! -L "$2" ]; }; then h=$("$4"sum < "$2") || return 1; printf 'C\\t%s\\n' "\${h%% *}"; fi
 return 0
 }
-printf 'M\\t%s\\t%s\\n' "$(umask)" "$(LC_ALL=C id)"
 `;
+const IDENTITY_LINE = `printf 'M\\t%s\\t%s\\n' "$(umask)" "$(LC_ALL=C id)"\n`;
+
+export interface ProbeOptions {
+  prelude?: string;
+  content?: { expr: string; max?: number };
+  /** print the M line (umask, id); false when kbs already knows them */
+  identity?: boolean;
+}
 
 /** The probe snippet: header line, then one block per item, then (optionally) the content of one file. */
-export function probeScript(items: ProbeItem[], opts: { prelude?: string; content?: { expr: string; max?: number } } = {}): string {
-  let s = FN;
+export function probeScript(items: ProbeItem[], opts: ProbeOptions = {}): string {
+  let s = FN + DIRNAME_FN;
+  if (opts.identity !== false) s += IDENTITY_LINE;
   if (opts.prelude) s += opts.prelude + '\n';
   for (const it of items) {
     const p = it.expr ?? shq(it.path ?? '');
-    s += `kbs_p ${shq(it.tag)} ${p} ${it.follow ? 'L' : "''"} ${it.checksum ?? "''"} || exit 1\n`;
+    const call = `kbs_p ${shq(it.tag)} ${p} ${it.follow ? 'L' : "''"} ${it.checksum ?? "''"} || exit 1`;
+    if (it.sameAs !== undefined) s += `if [ -L ${p} ]; then ${call}; else printf '@@\\t%s\\n=\\t%s\\n' ${shq(it.tag)} ${shq(it.sameAs)}; fi\n`;
+    else s += call + '\n';
   }
   if (opts.content) {
     const p = opts.content.expr;
@@ -91,14 +128,15 @@ export function probeScript(items: ProbeItem[], opts: { prelude?: string; conten
 }
 
 /** Run a probe snippet and parse its output. Throws KbsError TASK when the host says no. */
-export async function probe(
-  ctx: ModuleContext,
-  items: ProbeItem[],
-  opts: { prelude?: string; content?: { expr: string; max?: number } } = {},
-): Promise<Probe> {
-  const r = await ctx.run(probeScript(items, opts));
+export async function probe(ctx: ModuleContext, items: ProbeItem[], opts: Omit<ProbeOptions, 'identity'> = {}): Promise<Probe> {
+  const known = ctx.memo?.get(IDENTITY) as Identity | undefined;
+  // kbs's own read-only snippet: it may run inline in the remote shell (no exec of /bin/sh)
+  const r = await ctx.run(probeScript(items, { ...opts, identity: !known }), { inline: true });
   if (r.rc !== 0) throw remoteError('cannot inspect the file on the host', r);
-  return parseProbe(r.stdoutBuf ?? Buffer.from(r.stdout));
+  const p = parseProbe(r.stdoutBuf ?? Buffer.from(r.stdout));
+  if (known) Object.assign(p, known);
+  else ctx.memo?.set(IDENTITY, { umask: p.umask, user: p.user, group: p.group } satisfies Identity);
+  return p;
 }
 
 export function parseProbe(buf: Buffer): Probe {
@@ -149,6 +187,9 @@ export function parseProbe(buf: Buffer): Probe {
       cur.blockSize = Number(f[13]);
       cur.devMajor = parseInt(f[14], 16);
       cur.devMinor = parseInt(f[15], 16);
+    } else if (k === '=' && cur) {
+      const same = out.files[v];
+      if (same) Object.assign(cur, same);
     } else if (k === 'L' && cur) cur.lnkTarget = v;
     else if (k === 'R' && cur) cur.lnkSource = v;
     else if (k === 'P' && cur) {
