@@ -227,7 +227,8 @@ class FileTask {
       .join('; ');
     const cmd =
       `c=${shq(path)}; set --; while [ ! -e "$c" ] && [ ! -L "$c" ]; do set -- "$c" "$@"; c=$(dirname -- "$c"); done\n` +
-      `for c in "$@"; do mkdir -- "$c" || exit 1; ${per}${per ? ';' : ''} done`;
+      // a folder that another process made meanwhile is fine (as Ansible's EEXIST check)
+      `for c in "$@"; do mkdir -- "$c" 2>/dev/null || { [ -d "$c" ] && continue; mkdir -- "$c"; exit 1; }; ${per}${per ? ';' : ''} done`;
     await this.exec(cmd, `cannot create ${path}`);
     if (recurse && !this.ctx.check) await recurseAttrs(this.ctx, path, this.want, this.p.umask);
     return this.result(true, 'directory', { state: 'absent' }, { state: 'directory' }, {

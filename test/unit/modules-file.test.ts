@@ -169,3 +169,18 @@ test('file state=absent removes files and trees; missing path is ok', async () =
     cleanup();
   }
 });
+
+test('file state=directory: parents made at the same moment by another task are not an error', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // many hosts of one run sharing a filesystem (or two tasks racing) create the same parents
+    for (let round = 0; round < 5; round++) {
+      const base = join(dir, `r${round}`, 'shared', 'deep');
+      const rs = await Promise.all(Array.from({ length: 8 }, async (_, i) => runModule('file', { path: join(base, `h${i}`), state: 'directory' }, await makeCtx())));
+      for (const r of rs) assert.equal(r.changed, true);
+      for (let i = 0; i < 8; i++) assert.ok(statSync(join(base, `h${i}`)).isDirectory());
+    }
+  } finally {
+    cleanup();
+  }
+});
