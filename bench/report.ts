@@ -27,7 +27,8 @@ export interface CellSummary {
   ratioMedian: number;
   speedup: number;
   peakRssMiB: Record<Tool, Stat>;
-  kbs: { durationMs: Stat; connections: Stat; execs: Stat };
+  /** execs: remote commands run; channels: SSH exec channels opened (long-lived shells + commands with stdin) */
+  kbs: { durationMs: Stat; connections: Stat; execs: Stat; channels: Stat };
   /** every run exited 0 and changed what it should have */
   sane: boolean;
   problems: string[];
@@ -81,6 +82,7 @@ export function summarize(c: Cell): CellSummary {
       durationMs: roundStat(stat(k.map((x) => x.durationMs)), 0),
       connections: stat(k.map((x) => x.connections)),
       execs: stat(k.map((x) => x.execs)),
+      channels: stat(k.map((x) => x.channels)),
     },
     sane: problems.length === 0,
     problems: [...new Set(problems)].slice(0, 20),
@@ -92,12 +94,12 @@ const fmtInt = (s: Stat) => (s.min === s.max ? String(s.median) : `${s.median} (
 
 export function markdownTable(rows: CellSummary[]): string {
   const head = [
-    '| play | scenario | hosts | runs | Ansible wall s, median (min–max) | kbs wall s, median (min–max) | kbs/Ansible per pair | speed-up | Ansible peak RSS MiB | kbs peak RSS MiB | kbs connections | kbs exec channels | ok |',
-    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|',
+    '| play | scenario | hosts | runs | Ansible wall s, median (min–max) | kbs wall s, median (min–max) | kbs/Ansible per pair | speed-up | Ansible peak RSS MiB | kbs peak RSS MiB | kbs connections | kbs exec channels | kbs remote commands | ok |',
+    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   const body = rows.map(
     (r) =>
-      `| ${r.playbook} | ${r.scenario} | ${r.hosts} | ${r.runs} | ${fmt(r.wallS.ansible)} | ${fmt(r.wallS.kbs)} | ${r.ratios.map((x) => x.toFixed(3)).join(', ')} | ${r.speedup.toFixed(1)}× | ${fmt(r.peakRssMiB.ansible, 0)} | ${fmt(r.peakRssMiB.kbs, 0)} | ${fmtInt(r.kbs.connections)} | ${fmtInt(r.kbs.execs)} | ${r.sane ? 'yes' : 'NO'} |`,
+      `| ${r.playbook} | ${r.scenario} | ${r.hosts} | ${r.runs} | ${fmt(r.wallS.ansible)} | ${fmt(r.wallS.kbs)} | ${r.ratios.map((x) => x.toFixed(3)).join(', ')} | ${r.speedup.toFixed(1)}× | ${fmt(r.peakRssMiB.ansible, 0)} | ${fmt(r.peakRssMiB.kbs, 0)} | ${fmtInt(r.kbs.connections)} | ${fmtInt(r.kbs.channels)} | ${fmtInt(r.kbs.execs)} | ${r.sane ? 'yes' : 'NO'} |`,
   );
   return [...head, ...body].join('\n');
 }

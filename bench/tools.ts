@@ -26,7 +26,7 @@ export interface RunResult {
   /** per host recap counts */
   recap: Record<string, HostCounts>;
   /** kbs only: its own duration and counters */
-  kbs?: { durationMs: number; connections: number; execs: number };
+  kbs?: { durationMs: number; connections: number; execs: number; channels: number };
   /** tail of the output when the run failed */
   error?: string;
 }
@@ -76,6 +76,7 @@ interface KbsRecap {
   durationMs: number;
   connections: number;
   execs: number;
+  channels: number;
 }
 
 export function parseKbsRecap(stdout: string): KbsRecap | undefined {
@@ -122,7 +123,7 @@ export async function runKbs(inv: Invocation): Promise<RunResult> {
     wallMs: m.wallMs,
     peakRssMiB: m.peakRssMiB,
     recap: recap?.stats ?? {},
-    kbs: recap ? { durationMs: recap.durationMs, connections: recap.connections, execs: recap.execs } : undefined,
+    kbs: recap ? { durationMs: recap.durationMs, connections: recap.connections, execs: recap.execs, channels: recap.channels } : undefined,
   };
   if (m.code !== 0 || !recap) r.error = tail(m);
   return r;

@@ -44,6 +44,8 @@ test('npm run bench -- --smoke writes sane results', { skip: isRoot && hasAnsibl
     assert.equal(c.kbs.connections.median, 3, `${what} connections`);
     const tasks = c.playbook === 'files' ? 31 : 7; // + fact gathering
     assert.ok(c.kbs.execs.median >= 3 * tasks, `${what}: ${c.kbs.execs.median} execs for ${tasks} tasks on 3 hosts`);
+    // commands share a long-lived shell per host: a no-op needs few channels (facts have one each)
+    if (c.scenario === 'no-op') assert.equal(c.kbs.channels.median, 3, `${what}: channels on 3 hosts`);
   }
   // the raw runs agree with the summaries: the first run changed things, the no-op nothing
   const changed = (s: string) => res.raw.find((x) => x.scenario === s && x.playbook === 'files')!.runs.map((x) => x.changed);
