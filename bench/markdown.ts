@@ -1,6 +1,6 @@
 /** The Markdown report of a benchmark run, and the targets checked against it. */
 import { profileMarkdown } from './profile.js';
-import { markdownTable, type CellSummary } from './report.js';
+import { cpuTable, markdownTable, type CellSummary } from './report.js';
 import type { BenchResults } from './run.js';
 
 export interface TargetCheck {
@@ -52,6 +52,13 @@ export function renderMarkdown(r: BenchResults): string {
       "tool's process tree, sampled every 100 ms. A pair is Ansible run i and kbs run i, run back to back (A B A B).",
     '',
     markdownTable(r.cells),
+    '',
+    '## CPU (medians)',
+    '',
+    "The tool's own CPU (user + system, its children included) and the whole machine's busy CPU during the run, " +
+      "which includes the fleet's sshd and shells; CPUs busy = machine CPU / wall time (at most the CPU count).",
+    '',
+    cpuTable(r.cells),
     '',
     '## Targets',
     '',

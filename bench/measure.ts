@@ -3,6 +3,9 @@
  * whole process tree (the sum of VmRSS over the process and its descendants, sampled from /proc).
  * Ansible forks a worker per host, so the tree sum is what the machine pays; kbs is one process.
  * Processes that leave the tree (ssh ControlPersist masters daemonise) are not counted.
+ * CPU: the tool's own (user + system of the command and the children it waited for, from this
+ * process's cutime/cstime) and the whole machine's busy time over the run (/proc/stat), which
+ * includes the fleet's sshd and shells: on a 2-CPU machine the latter bounds the wall time.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +17,25 @@ export interface Measured {
   peakRssMiB: number;
   stdout: string;
   stderr: string;
+  /** user + system CPU seconds of the command and its waited-for descendants */
+  cpuS: number;
+  /** busy CPU seconds of the whole machine (all CPUs) between spawn and exit */
+  machineCpuS: number;
+}
+
+const TICK = 100; // USER_HZ on Linux
+
+/** user + system ticks of this process's waited-for children (/proc/self/stat cutime + cstime) */
+function childTicks(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[13]) + Number(f[14]);
+}
+
+/** busy ticks of the machine: every /proc/stat cpu field but idle and iowait */
+function machineTicks(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f.reduce((a, b) => a + b, 0) - (f[3] ?? 0) - (f[4] ?? 0) - (f[8] ?? 0) - (f[9] ?? 0); // guest time is in user already
 }
 
 export interface MeasureOptions {
@@ -75,6 +97,8 @@ export function treeRssKiB(root: number): number {
 export function measure(cmd: string, args: string[], opts: MeasureOptions = {}): Promise<Measured> {
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint();
+    const cpu0 = childTicks();
+    const busy0 = machineTicks();
     const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -96,7 +120,9 @@ export function measure(cmd: string, args: string[], opts: MeasureOptions = {}):
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       clearInterval(timer);
       if (killer) clearTimeout(killer);
-      resolvePromise({ code: code ?? (signal ? 128 : 1), wallMs, peakRssMiB: Math.round((peak / 1024) * 10) / 10, stdout, stderr });
+      const cpuS = (childTicks() - cpu0) / TICK;
+      const machineCpuS = (machineTicks() - busy0) / TICK;
+      resolvePromise({ code: code ?? (signal ? 128 : 1), wallMs, peakRssMiB: Math.round((peak / 1024) * 10) / 10, stdout, stderr, cpuS, machineCpuS });
     });
   });
 }

@@ -27,6 +27,9 @@ export interface CellSummary {
   ratioMedian: number;
   speedup: number;
   peakRssMiB: Record<Tool, Stat>;
+  /** the tool's own CPU seconds, and the machine's busy CPU seconds (fleet included) per run */
+  cpuS: Record<Tool, Stat>;
+  machineCpuS: Record<Tool, Stat>;
   /** execs: remote commands run; channels: SSH exec channels opened (long-lived shells + commands with stdin) */
   kbs: { durationMs: Stat; connections: Stat; execs: Stat; channels: Stat };
   /** every run exited 0 and changed what it should have */
@@ -78,6 +81,8 @@ export function summarize(c: Cell): CellSummary {
     ratioMedian: round(ratio.median, 4),
     speedup: round(1 / ratio.median, 1),
     peakRssMiB: { ansible: roundStat(stat(ansible.map((r) => r.peakRssMiB)), 1), kbs: roundStat(stat(kbs.map((r) => r.peakRssMiB)), 1) },
+    cpuS: { ansible: roundStat(stat(ansible.map((r) => r.cpuS)), 2), kbs: roundStat(stat(kbs.map((r) => r.cpuS)), 2) },
+    machineCpuS: { ansible: roundStat(stat(ansible.map((r) => r.machineCpuS)), 2), kbs: roundStat(stat(kbs.map((r) => r.machineCpuS)), 2) },
     kbs: {
       durationMs: roundStat(stat(k.map((x) => x.durationMs)), 0),
       connections: stat(k.map((x) => x.connections)),
@@ -100,6 +105,23 @@ export function markdownTable(rows: CellSummary[]): string {
   const body = rows.map(
     (r) =>
       `| ${r.playbook} | ${r.scenario} | ${r.hosts} | ${r.runs} | ${fmt(r.wallS.ansible)} | ${fmt(r.wallS.kbs)} | ${r.ratios.map((x) => x.toFixed(3)).join(', ')} | ${r.speedup.toFixed(1)}× | ${fmt(r.peakRssMiB.ansible, 0)} | ${fmt(r.peakRssMiB.kbs, 0)} | ${fmtInt(r.kbs.connections)} | ${fmtInt(r.kbs.channels)} | ${fmtInt(r.kbs.execs)} | ${r.sane ? 'yes' : 'NO'} |`,
+  );
+  return [...head, ...body].join('\n');
+}
+
+/**
+ * Where the CPU went, per cell (medians): each tool's own CPU, the whole machine's busy CPU during
+ * the run (the fleet's sshd and shells included), and that divided by the wall time (CPUs kept busy).
+ */
+export function cpuTable(rows: CellSummary[]): string {
+  const busy = (c: Stat, w: Stat) => (w.median > 0 ? (c.median / w.median).toFixed(2) : 'n/a');
+  const head = [
+    '| play | scenario | hosts | Ansible CPU s | machine CPU s during Ansible | CPUs busy | kbs CPU s | machine CPU s during kbs | CPUs busy |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const body = rows.map(
+    (r) =>
+      `| ${r.playbook} | ${r.scenario} | ${r.hosts} | ${r.cpuS.ansible.median.toFixed(2)} | ${r.machineCpuS.ansible.median.toFixed(2)} | ${busy(r.machineCpuS.ansible, r.wallS.ansible)} | ${r.cpuS.kbs.median.toFixed(2)} | ${r.machineCpuS.kbs.median.toFixed(2)} | ${busy(r.machineCpuS.kbs, r.wallS.kbs)} |`,
   );
   return [...head, ...body].join('\n');
 }

@@ -23,6 +23,9 @@ export interface RunResult {
   code: number;
   wallMs: number;
   peakRssMiB: number;
+  /** the tool's own CPU seconds, and the whole machine's busy CPU seconds during the run */
+  cpuS: number;
+  machineCpuS: number;
   /** per host recap counts */
   recap: Record<string, HostCounts>;
   /** kbs only: its own duration and counters */
@@ -108,7 +111,7 @@ export async function runAnsible(inv: Invocation): Promise<RunResult> {
   mkdirSync(join(inv.work, 'ansible-tmp'), { recursive: true });
   const env = { ...process.env, ...ansibleEnv(inv.work, inv.forks) };
   const m = await measure('ansible-playbook', ['-i', inv.inventory, inv.playbook, '-f', String(inv.forks), ...extra(inv)], { env, timeoutMs: 900_000 });
-  const r: RunResult = { tool: 'ansible', code: m.code, wallMs: m.wallMs, peakRssMiB: m.peakRssMiB, recap: parseAnsibleRecap(m.stdout) };
+  const r: RunResult = { tool: 'ansible', code: m.code, wallMs: m.wallMs, peakRssMiB: m.peakRssMiB, cpuS: m.cpuS, machineCpuS: m.machineCpuS, recap: parseAnsibleRecap(m.stdout) };
   if (m.code !== 0) r.error = tail(m);
   return r;
 }
@@ -122,6 +125,8 @@ export async function runKbs(inv: Invocation): Promise<RunResult> {
     code: m.code,
     wallMs: m.wallMs,
     peakRssMiB: m.peakRssMiB,
+    cpuS: m.cpuS,
+    machineCpuS: m.machineCpuS,
     recap: recap?.stats ?? {},
     kbs: recap ? { durationMs: recap.durationMs, connections: recap.connections, execs: recap.execs, channels: recap.channels } : undefined,
   };

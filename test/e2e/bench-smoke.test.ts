@@ -37,6 +37,9 @@ test('npm run bench -- --smoke writes sane results', { skip: isRoot && hasAnsibl
       const w = c.wallS[tool];
       assert.ok(Number.isFinite(w.median) && w.median > 0 && w.min <= w.median && w.median <= w.max, `${what} ${tool} wall ${JSON.stringify(w)}`);
       assert.ok(c.peakRssMiB[tool].median > 10, `${what} ${tool} peak RSS ${c.peakRssMiB[tool].median} MiB`);
+      // the tool used some CPU, and the machine at least as much (it ran the tool and the fleet)
+      assert.ok(c.cpuS[tool].median > 0.05, `${what} ${tool} CPU ${c.cpuS[tool].median} s`);
+      assert.ok(c.machineCpuS[tool].median >= c.cpuS[tool].median * 0.9, `${what} ${tool} machine CPU ${c.machineCpuS[tool].median} s`);
     }
     assert.equal(c.ratios.length, 1);
     assert.ok(Math.abs(c.ratios[0] - c.wallS.kbs.median / c.wallS.ansible.median) < 0.01, `${what}: ratio is kbs/Ansible`);
