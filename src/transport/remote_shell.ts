@@ -124,13 +124,28 @@ export class RemoteShell {
           const p = this.cur;
           if (!p) return;
           this.cur = undefined;
-          this.close();
+          this.kill();
           const out = p.stdout ?? p.out.bytes();
           done({ rc: -1, stdout: out.toString('utf8'), stdoutBuf: out, stderr: (p.stderr ?? p.err.bytes()).toString('utf8'), hung: true });
         }, limit + 1500);
         timer.unref();
       }
     });
+  }
+
+  /** Stop a shell stuck in a command: KILL it (OpenSSH passes signals on) and close the channel. */
+  private kill(): void {
+    this.ended = true;
+    try {
+      this.ch.signal('KILL');
+    } catch {
+      /* not supported or gone */
+    }
+    try {
+      this.ch.close();
+    } catch {
+      /* already gone */
+    }
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 /**
  * SshConnection: one ssh2 Client per host, held for the whole run. A command runs in a long-lived
- * remote shell when it can (remote_shell.ts: one for the login user, one for a become user), and
- * in its own exec channel (`/bin/sh -c CMD`, become through sudo, see become.ts) when it has stdin,
- * a timeout, or the shell is busy or unavailable. env/cwd go through wrapCommand either way.
+ * remote shell when it can (remote_shell.ts: at most two, e.g. the login user's and a become
+ * user's), and in its own exec channel (`/bin/sh -c CMD`, become through sudo, see become.ts) when
+ * it has stdin or the shell is busy or unavailable. env/cwd go through wrapCommand either way.
  * When the connection drops (socket closed, keepalive timeout) every pending and later exec
  * rejects with KbsError UNREACHABLE. Open it with connectSsh() (connect.ts) or the pool.
  */
@@ -30,7 +30,7 @@ export interface SshConnectionOptions {
   becomePassword?: string;
   /** jump host clients this connection rides on, closed with it */
   jumps?: Client[];
-  /** never use a long-lived remote shell: one exec channel per command (KBS_NO_REMOTE_SHELL=1) */
+  /** never use a long-lived remote shell: one exec channel per command (--no-remote-shell) */
   noShell?: boolean;
 }
 
