@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { KbsError } from '../src/errors.js';
 import { inventoryYaml, status, up, type FleetInfo } from '../test/fleet/index.js';
@@ -28,17 +29,35 @@ export function buildKbs(log: Log): void {
   if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new KbsError('STATE', 'the build produced no dist/src/cli/main.js');
 }
 
-/** Reuse a running fleet with at least n running machines, else boot one (replacing leftovers). */
-export async function ensureFleet(id: string, n: number, log: Log): Promise<{ info: FleetInfo; booted: boolean; bootS: number }> {
-  const s = await status({ id });
-  const running = s.machines.filter((m) => m.state === 'running' && m.net === 'up').length;
-  if (s.status === 'up' && s.info && s.info.machines.length >= n && running >= n) {
-    log(`reusing fleet "${id}" (${s.info.machines.length} machines)`);
-    return { info: s.info, booted: false, bootS: 0 };
+/** Does the fleet's apt repository (Packages.gz at URL) offer PKG? */
+async function repoOffers(url: string, pkg: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url.replace(/\/$/, '')}/Packages.gz`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) return false;
+    const text = gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
+    return new RegExp(`^Package: ${pkg}$`, 'm').test(text);
+  } catch {
+    return false;
   }
+}
+
+/**
+ * Reuse a running fleet with at least n running machines whose apt repository has python3-apt,
+ * else boot one (replacing leftovers and a fleet booted without it, e.g. by `npm run fleet -- up`).
+ */
+export async function ensureFleet(id: string, n: number, log: Log): Promise<{ info: FleetInfo; booted: boolean; bootS: number }> {
   // Ansible's apt module needs python3-apt on the hosts: put it in the fleet's apt repository
   const extra = (process.env.KBS_FLEET_EXTRA_PACKAGES ?? '').split(/[\s,]+/).filter(Boolean);
   if (!extra.includes('python3-apt')) process.env.KBS_FLEET_EXTRA_PACKAGES = [...extra, 'python3-apt'].join(' ');
+  const s = await status({ id });
+  const running = s.machines.filter((m) => m.state === 'running' && m.net === 'up').length;
+  if (s.status === 'up' && s.info && s.info.machines.length >= n && running >= n) {
+    if (await repoOffers(s.info.aptRepo, 'python3-apt')) {
+      log(`reusing fleet "${id}" (${s.info.machines.length} machines)`);
+      return { info: s.info, booted: false, bootS: 0 };
+    }
+    log(`fleet "${id}" was booted without python3-apt in its apt repository: booting it again`);
+  }
   log(`booting fleet "${id}" with ${n} machines`);
   const t0 = Date.now();
   const info = await up(n, { id, replace: true, log: (m) => log(`fleet: ${m}`) });
