@@ -1,6 +1,6 @@
 /** The Markdown report of a benchmark run, and the issue's targets checked against it. */
 import { profileMarkdown } from './profile.js';
-import { cpuTable, markdownTable, type CellSummary } from './report.js';
+import { cpuTable, floorTable, markdownTable, type CellSummary, type FloorSummary } from './report.js';
 import type { BenchResults } from './run.js';
 
 export interface TargetCheck {
@@ -11,7 +11,7 @@ export interface TargetCheck {
 }
 
 /** ≥ 25× and < 3.5 s as a no-op at 30 hosts, ≥ 10× on the first run, flat no-op from 3 to 30 hosts */
-export function targets(cells: CellSummary[]): TargetCheck[] {
+export function targets(cells: CellSummary[], floor: FloorSummary[] = []): TargetCheck[] {
   const find = (scenario: string, hosts: number) => cells.find((c) => c.playbook === 'files' && c.scenario === scenario && c.hosts === hosts);
   const out: TargetCheck[] = [];
   const noop30 = find('no-op', 30);
@@ -30,10 +30,13 @@ export function targets(cells: CellSummary[]): TargetCheck[] {
   });
   const noop3 = find('no-op', 3);
   const flat = noop3 && noop30 ? noop30.wallS.kbs.median / noop3.wallS.kbs.median : undefined;
+  const f3 = floor.find((x) => x.hosts === 3);
+  const f30 = floor.find((x) => x.hosts === 30);
+  const floorNote = f3 && f30 ? `; the floor play: ${(f30.wallS.median / f3.wallS.median).toFixed(2)}× (${f3.wallS.median} s → ${f30.wallS.median} s)` : '';
   out.push({
     name: 'flat no-op, 3 → 30 hosts',
     goal: 'kbs no-op time nearly flat (≤ 2× from 3 to 30 hosts)',
-    measured: flat !== undefined ? `${flat.toFixed(2)}× (kbs ${noop3!.wallS.kbs.median} s → ${noop30!.wallS.kbs.median} s)` : 'not measured',
+    measured: flat !== undefined ? `${flat.toFixed(2)}× (kbs ${noop3!.wallS.kbs.median} s → ${noop30!.wallS.kbs.median} s)${floorNote}` : 'not measured',
     met: flat !== undefined ? flat <= 2 : null,
   });
   return out;
@@ -59,6 +62,12 @@ export function renderMarkdown(r: BenchResults): string {
       "which includes the fleet's sshd and shells; CPUs busy = machine CPU / wall time (at most the CPU count).",
     '',
     cpuTable(r.cells),
+    '',
+    '## The floor: kbs alone on facts + 30 commands that do nothing (bench/playbooks/floor.yml)',
+    '',
+    'What any no-op costs on this fleet whatever the tasks do: connections, fact gathering and one command per task per host.',
+    '',
+    floorTable(r.floor ?? []),
     '',
     '## Targets',
     '',

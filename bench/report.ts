@@ -125,3 +125,29 @@ export function cpuTable(rows: CellSummary[]): string {
   );
   return [...head, ...body].join('\n');
 }
+
+/** kbs alone on bench/playbooks/floor.yml (facts + 30 commands that do nothing) at one size */
+export interface FloorSummary {
+  hosts: number;
+  runs: number;
+  wallS: Stat;
+  machineCpuS: Stat;
+  /** every run exited 0 with no failed or unreachable host and nothing changed */
+  sane: boolean;
+}
+
+export function summarizeFloor(hosts: number, runs: RunResult[]): FloorSummary {
+  const problems = runs.flatMap((r) => checkRun(r, hosts, 0));
+  return {
+    hosts,
+    runs: runs.length,
+    wallS: roundStat(stat(runs.map((r) => r.wallMs / 1000))),
+    machineCpuS: roundStat(stat(runs.map((r) => r.machineCpuS)), 2),
+    sane: problems.length === 0,
+  };
+}
+
+export function floorTable(rows: FloorSummary[]): string {
+  const head = ['| hosts | runs | kbs wall s, median (min–max) | machine CPU s | ok |', '|---:|---:|---:|---:|---|'];
+  return [...head, ...rows.map((r) => `| ${r.hosts} | ${r.runs} | ${fmt(r.wallS)} | ${r.machineCpuS.median.toFixed(2)} | ${r.sane ? 'yes' : 'NO'} |`)].join('\n');
+}

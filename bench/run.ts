@@ -16,7 +16,7 @@ import { KbsError, exitCodeFor } from '../src/errors.js';
 import { down } from '../test/fleet/index.js';
 import { writeFileAtomic } from '../test/fleet/state.js';
 import { analyzeProfile, type ProfileSummary } from './profile.js';
-import { summarize, type Cell, type CellSummary } from './report.js';
+import { summarize, summarizeFloor, type Cell, type CellSummary, type FloorSummary } from './report.js';
 import { renderMarkdown, targets } from './markdown.js';
 import { buildKbs, ensureAnsible, ensureFleet, machineInfo, writeInventories, type MachineInfo } from './setup.js';
 import { ROOT, ansibleEnv, clearAnsibleFactCache, runAnsible, runKbs, versions, type Invocation, type RunResult } from './tools.js';
@@ -44,6 +44,8 @@ export interface BenchResults {
   cells: CellSummary[];
   raw: { playbook: string; scenario: string; hosts: number; runs: (Omit<RunResult, 'recap'> & { changed: number })[] }[];
   profile?: ProfileSummary & { hosts: number; wallS: number };
+  /** kbs only: facts + 30 commands that do nothing (bench/playbooks/floor.yml), per size */
+  floor: FloorSummary[];
   targets: ReturnType<typeof targets>;
 }
 
@@ -99,6 +101,7 @@ export async function bench(f: BenchFlags): Promise<BenchResults> {
   const fleet = await ensureFleet(f.id, max, log);
   const work = mkdtempSync(join(tmpdir(), 'kbs-bench-'));
   const cells: Cell[] = [];
+  const floor: FloorSummary[] = [];
   let profile: BenchResults['profile'];
   try {
     const inventories = writeInventories(fleet.info, f.sizes, work);
@@ -139,6 +142,11 @@ export async function bench(f: BenchFlags): Promise<BenchResults> {
         for (let i = 0; i < f.runs; i++) await pair(one, i, async () => ({ bench_rev: String(++rev) }));
         // back to revision 0, so a later no-op (the profile) is one
         await untimed(base(n, PB('files.yml')), 'files converge');
+        const runs: RunResult[] = [];
+        for (let i = 0; i < f.runs; i++) runs.push(await runKbs(base(n, PB('floor.yml'))));
+        const fl = summarizeFloor(n, runs);
+        floor.push(fl);
+        log(`floor (kbs only) ${n} hosts: ${fl.wallS.median} s median${fl.sane ? '' : ' (a run failed)'}`);
       }
       if (f.only !== 'files') {
         await untimed(base(n, PB('system-prep.yml')), 'apt update');
@@ -169,6 +177,7 @@ export async function bench(f: BenchFlags): Promise<BenchResults> {
       kbs: `node bin/kbs.js run PLAYBOOK -i INVENTORY --output json -f 50 (one ssh2 connection per host, default settings)`,
     },
     cells: summaries,
+    floor,
     raw: cells.map((c) => ({
       playbook: c.playbook,
       scenario: c.scenario,
@@ -179,7 +188,7 @@ export async function bench(f: BenchFlags): Promise<BenchResults> {
       })),
     })),
     profile,
-    targets: targets(summaries),
+    targets: targets(summaries, floor),
   };
 }
 

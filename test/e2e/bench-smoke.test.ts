@@ -56,4 +56,9 @@ test('npm run bench -- --smoke writes sane results', { skip: isRoot && hasAnsibl
   assert.deepEqual(changed('no-op'), [0, 0]);
   assert.deepEqual(changed('1 of 30 changes'), [3, 3]);
   assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| files \| no-op \| 3 \| 1 \|/);
+  // the floor (kbs alone, facts + 30 commands that do nothing) was measured and is sane
+  assert.equal(res.floor.length, 1);
+  assert.deepEqual([res.floor[0].hosts, res.floor[0].runs, res.floor[0].sane], [3, 1, true]);
+  assert.ok(res.floor[0].wallS.median > 0 && res.floor[0].machineCpuS.median > 0);
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /## The floor/);
 });
