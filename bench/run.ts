@@ -217,7 +217,7 @@ async function main(argv: string[]): Promise<number> {
   writeFileAtomic(join(f.out, 'latest.md'), md);
   process.stdout.write(md + '\n');
   log(`results: ${join(f.out, 'latest.json')} and latest.md`);
-  return res.cells.every((c) => c.sane) ? 0 : 2;
+  return res.cells.every((c) => c.sane) && res.floor.every((f) => f.sane) ? 0 : 2;
 }
 
 main(process.argv.slice(2)).then(
