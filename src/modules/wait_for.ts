@@ -4,18 +4,12 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, toList } from './util/args.js';
+import { optStr, toList, toNonNegNumber } from './util/args.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
 import { INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
 import { timeoutMessage, waitScript, type WaitSpec } from './sys/waitscript.js';
 
-const num = (v: unknown, dflt: number, name: string): number => {
-  if (v === undefined || v === null || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new KbsError('TASK', `${name} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return n;
-};
 
 export const wait_for: ModuleDef = {
   name: 'wait_for',
@@ -36,7 +30,7 @@ export const wait_for: ModuleDef = {
   }),
   async run(args, ctx) {
     const path = await expandPath(ctx, optStr(args, 'path'));
-    const port = args.port === undefined || args.port === null ? undefined : num(args.port, 0, 'port');
+    const port = args.port === undefined || args.port === null ? undefined : toNonNegNumber(args.port, 0, 'port');
     let state = (optStr(args, 'state') ?? 'started') as WaitSpec['state'];
     if (path !== undefined && port !== undefined) throw new KbsError('TASK', 'port and path parameter can not both be passed to wait_for');
     if (path !== undefined && state === 'stopped') throw new KbsError('TASK', 'state=stopped should only be used for checking a port in the wait_for module');
@@ -51,10 +45,10 @@ export const wait_for: ModuleDef = {
       path,
       state,
       searchRegex,
-      timeout: num(args.timeout, 300, 'timeout'),
-      delay: num(args.delay, 0, 'delay'),
-      sleep: Math.max(0.1, num(args.sleep, 1, 'sleep')),
-      connectTimeout: Math.max(1, num(args.connect_timeout, 5, 'connect_timeout')),
+      timeout: toNonNegNumber(args.timeout, 300, 'timeout'),
+      delay: toNonNegNumber(args.delay, 0, 'delay'),
+      sleep: Math.max(0.1, toNonNegNumber(args.sleep, 1, 'sleep')),
+      connectTimeout: Math.max(1, toNonNegNumber(args.connect_timeout, 5, 'connect_timeout')),
       excludeHosts: toList(args.exclude_hosts).map(String),
       activeStates: toList(args.active_connection_states ?? ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT']).map(String),
     };

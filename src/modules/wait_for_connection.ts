@@ -3,28 +3,22 @@
  * Between attempts the connection is dropped (ctx.reconnect) so that a rebooted host is dialed
  * again instead of staying unreachable for the run.
  */
-import { KbsError } from '../errors.js';
+import { toNonNegNumber } from './util/args.js';
 import type { ModuleDef } from './types.js';
 import { INT, argsSchema } from './util/schema.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const num = (v: unknown, dflt: number, name: string): number => {
-  if (v === undefined || v === null || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new KbsError('TASK', `${name} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return n;
-};
 
 export const wait_for_connection: ModuleDef = {
   name: 'wait_for_connection',
   noCheckMode: true,
   schema: argsSchema({ timeout: INT, delay: INT, sleep: INT, connect_timeout: INT }),
   async run(args, ctx) {
-    const timeout = num(args.timeout, 600, 'timeout');
-    const delay = num(args.delay, 0, 'delay');
-    const pause = Math.max(0.1, num(args.sleep, 1, 'sleep'));
-    const connectTimeout = Math.max(1, num(args.connect_timeout, 5, 'connect_timeout'));
+    const timeout = toNonNegNumber(args.timeout, 600, 'timeout');
+    const delay = toNonNegNumber(args.delay, 0, 'delay');
+    const pause = Math.max(0.1, toNonNegNumber(args.sleep, 1, 'sleep'));
+    const connectTimeout = Math.max(1, toNonNegNumber(args.connect_timeout, 5, 'connect_timeout'));
     const t0 = Date.now();
     if (delay > 0) await sleep(delay * 1000);
     const end = Date.now() + timeout * 1000;

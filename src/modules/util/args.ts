@@ -23,6 +23,14 @@ export function toBool(v: unknown, dflt = false, name = 'value'): boolean {
   });
 }
 
+/** A non-negative number arg (numbers or numeric strings), DFLT when absent/null/empty. */
+export function toNonNegNumber(v: unknown, dflt: number, name: string): number {
+  if (v === undefined || v === null || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new KbsError('TASK', `${name} must be a non-negative number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** A string arg (numbers are stringified as Ansible does), or undefined when absent/null. */
 export function optStr(args: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const n of names) {
