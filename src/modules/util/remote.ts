@@ -110,7 +110,9 @@ export interface ProbeOptions {
 
 /** The probe snippet: header line, then one block per item, then (optionally) the content of one file. */
 export function probeScript(items: ProbeItem[], opts: ProbeOptions = {}): string {
-  let s = FN + DIRNAME_FN;
+  let s = FN;
+  // defined only for the preludes that call it: every probe's bytes cross the wire and get parsed
+  if (opts.prelude?.includes('kbs_dirname')) s += DIRNAME_FN;
   if (opts.identity !== false) s += IDENTITY_LINE;
   if (opts.prelude) s += opts.prelude + '\n';
   for (const it of items) {
