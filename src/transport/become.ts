@@ -43,9 +43,7 @@ export class BecomeSession {
   onStderr(chunk: Buffer): Buffer {
     if (this.seen) return chunk;
     this.pre = Buffer.concat([this.pre, chunk]);
-    const prompt = Buffer.from(SUDO_PROMPT);
-    let n = 0;
-    for (let i = this.pre.indexOf(prompt); i >= 0; i = this.pre.indexOf(prompt, i + prompt.length)) n++;
+    const n = countPrompts(this.pre);
     while (this.prompts < n) {
       this.prompts++;
       if (this.password === undefined) continue;
@@ -101,4 +99,13 @@ export class BecomeSession {
 
 function stripPrompts(b: Buffer): Buffer {
   return Buffer.from(b.toString('latin1').split(SUDO_PROMPT).join(''), 'latin1');
+}
+
+const PROMPT = Buffer.from(SUDO_PROMPT);
+
+/** How many times sudo has prompted for the password in BUF (stderr so far). */
+export function countPrompts(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(PROMPT); i >= 0; i = buf.indexOf(PROMPT, i + PROMPT.length)) n++;
+  return n;
 }

@@ -24,7 +24,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
-import { SUDO_PROMPT, becomeCommand, shq } from './shell.js';
+import { appendLine, becomeCommand, shq } from './shell.js';
+import { countPrompts } from './become.js';
 import { timeoutScript } from './timeout.js';
 import { Framer } from './framer.js';
 import type { ExecResult } from './types.js';
@@ -69,10 +70,10 @@ export class RemoteShell {
    */
   static open(client: Client, become?: ShellBecome): Promise<RemoteShell | undefined> {
     const mark = become ? `KBS-SHELL-${randomBytes(8).toString('hex')}` : '';
-    const start = become ? becomeCommand('exec /bin/sh', become.user, become.password !== undefined, mark) : '/bin/sh';
+    const start = become ? `exec /bin/sh -c ${shq(becomeCommand('exec /bin/sh', become.user, become.password !== undefined, mark))}` : 'exec /bin/sh';
     return new Promise((resolve) => {
       try {
-        client.exec(`exec /bin/sh -c ${shq(start)}`, (err, ch) => {
+        client.exec(start, (err, ch) => {
           if (err) return resolve(undefined);
           if (!become) return resolve(new RemoteShell(ch));
           waitForSudo(ch, mark, become.password).then((ok) => {
@@ -192,7 +193,7 @@ export class RemoteShell {
     const r = gone();
     const out = p.stdout ?? p.out.bytes();
     const stderr = (p.stderr ?? p.err.bytes()).toString('utf8');
-    p.resolve({ ...r, stdout: out.toString('utf8'), stdoutBuf: out, stderr: stderr + (stderr && !stderr.endsWith('\n') ? '\n' : '') + r.stderr });
+    p.resolve({ ...r, stdout: out.toString('utf8'), stdoutBuf: out, stderr: appendLine(stderr, r.stderr) });
   }
 }
 
@@ -206,7 +207,6 @@ function waitForSudo(ch: ClientChannel, mark: string, password: string | undefin
     let seen = Buffer.alloc(0);
     let prompts = 0;
     const markBuf = Buffer.from(mark + '\n');
-    const promptBuf = Buffer.from(SUDO_PROMPT);
     const done = (ok: boolean) => {
       clearTimeout(timer);
       ch.stderr.off('data', onErr);
@@ -215,8 +215,7 @@ function waitForSudo(ch: ClientChannel, mark: string, password: string | undefin
     };
     const onErr = (d: Buffer) => {
       seen = Buffer.concat([seen, d]);
-      let n = 0;
-      for (let i = seen.indexOf(promptBuf); i >= 0; i = seen.indexOf(promptBuf, i + promptBuf.length)) n++;
+      const n = countPrompts(seen);
       if (n > prompts) {
         prompts = n;
         // a second prompt means the password was wrong: the exec path will say so

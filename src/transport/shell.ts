@@ -35,3 +35,8 @@ export function becomeCommand(cmd: string, user: string | undefined, withPasswor
   const inner = marker ? `printf '%s\\n' ${shq(marker)} >&2; ${cmd}` : cmd;
   return `sudo ${mode} -H${u} -- /bin/sh -c ${shq(inner)}`;
 }
+
+/** TEXT with LINE added on a line of its own (a newline in between unless TEXT is empty or ends in one). */
+export function appendLine(text: string, line: string): string {
+  return text && !text.endsWith('\n') ? `${text}\n${line}` : text + line;
+}

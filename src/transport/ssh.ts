@@ -10,7 +10,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import pLimit from 'p-limit';
 import { KbsError } from '../errors.js';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
-import { shq, wrapCommand } from './shell.js';
+import { appendLine, shq, wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
 import { RemoteShell } from './remote_shell.js';
 import { timeoutScript } from './timeout.js';
@@ -128,8 +128,7 @@ export class SshConnection implements Connection {
           const { lost: _lost, hung, ...res } = r;
           // killed by `timeout -s KILL` (rc 137) at the limit, or given up on by kbs
           if (limit > 0 && (hung || (res.rc === 137 && Date.now() - started >= limit))) {
-            const sep = res.stderr && !res.stderr.endsWith('\n') ? '\n' : '';
-            resolve({ ...res, rc: -1, stderr: `${res.stderr}${sep}command timed out after ${limit} ms` });
+            resolve({ ...res, rc: -1, stderr: appendLine(res.stderr, `command timed out after ${limit} ms`) });
           } else resolve(res);
         };
         if (r.lost) setImmediate(settle);
@@ -211,10 +210,9 @@ export class SshConnection implements Connection {
             if (timer) clearTimeout(timer);
             const stdoutBuf = Buffer.concat(out);
             let stderr = Buffer.concat(errs).toString('utf8');
-            const sep = () => (stderr && !stderr.endsWith('\n') ? '\n' : '');
-            if (timedOut) stderr += `${sep()}command timed out after ${opts.timeoutMs} ms`;
-            else if (signal) stderr += `${sep()}command killed by signal ${signal}`;
-            else if (code === null) stderr += `${sep()}the channel closed without an exit status`;
+            if (timedOut) stderr = appendLine(stderr, `command timed out after ${opts.timeoutMs} ms`);
+            else if (signal) stderr = appendLine(stderr, `command killed by signal ${signal}`);
+            else if (code === null) stderr = appendLine(stderr, 'the channel closed without an exit status');
             let res: ExecResult = { rc: timedOut ? -1 : (code ?? -1), stdout: stdoutBuf.toString('utf8'), stderr, stdoutBuf };
             if (become && !timedOut && !signal) res = become.finish(res);
             resolve(res);
