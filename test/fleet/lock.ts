@@ -19,6 +19,31 @@ const BUSY = 75;
  * the holder's pid when known); otherwise wait up to waitSec seconds.
  */
 export async function acquireLock(path: string, what: string, waitSec = 0): Promise<Lock> {
+  try {
+    return await tryLock(path, what, waitSec);
+  } catch (e) {
+    // A holder that is already dead (killed) still holds the lock until its flock helper has seen
+    // the pipe close and exited, a matter of milliseconds (longer on a loaded machine): wait for that.
+    const holder = readHolder(path);
+    if (waitSec === 0 && e instanceof KbsError && e.code === 'LOCK' && holder && !alive(Number(holder))) {
+      return tryLock(path, what, DEAD_HOLDER_WAIT_SEC);
+    }
+    throw e;
+  }
+}
+
+const DEAD_HOLDER_WAIT_SEC = 15;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function tryLock(path: string, what: string, waitSec: number): Promise<Lock> {
   mkdirSync(dirname(path), { recursive: true });
   const args = waitSec > 0 ? ['-w', String(waitSec)] : ['-n'];
   const child = spawn('flock', [...args, '-E', String(BUSY), path, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
