@@ -3,6 +3,7 @@
  * module call with until/retries, changed_when/failed_when, register. Returns the host's outcome;
  * the play runner turns outcomes into stats, events and host state.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KbsError } from '../errors.js';
 import type { TaskNode, Vars } from '../load/model.js';
 import { getModule } from '../modules/registry.js';
@@ -31,7 +32,6 @@ export interface HostOutcome {
   noLog: boolean;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string): Promise<HostOutcome> {
   const { task, inh } = t;

@@ -3,11 +3,11 @@
  * Between attempts the connection is dropped (ctx.reconnect) so that a rebooted host is dialed
  * again instead of staying unreachable for the run.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { toNonNegNumber } from './util/args.js';
 import type { ModuleDef } from './types.js';
 import { INT, argsSchema } from './util/schema.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 
 export const wait_for_connection: ModuleDef = {
