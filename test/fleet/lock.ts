@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KbsError } from '../../src/errors.js';
+import { alive } from './procs.js';
 
 export interface Lock {
   path: string;
@@ -33,15 +34,6 @@ export async function acquireLock(path: string, what: string, waitSec = 0): Prom
 }
 
 const DEAD_HOLDER_WAIT_SEC = 15;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function tryLock(path: string, what: string, waitSec: number): Promise<Lock> {
   mkdirSync(dirname(path), { recursive: true });
