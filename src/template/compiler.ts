@@ -7,9 +7,10 @@
  *  - attribute lookups carry the expression text (`foo.bar`) so undefined errors can name it;
  *  - dict literal keys are expressions (`{item.key: item.value}`), tuples become lists;
  *  - `foo.0` indexes a list; `for` over a dict iterates its keys;
+ *  - `{% for x in items if cond %}` filters the loop; `{% set ns.attr = v %}` changes a namespace();
  *  - a "native" mode captures the value of a single `{{ expr }}` instead of printing it.
  */
-import { BaseCompiler, BaseParser, lexer, nodes, transformer, type NjNode, type NjToken } from './nunjucks.js';
+import { BaseCompiler, BaseParser, lexer, nodes, transformer, type NjFrame, type NjNode, type NjToken } from './nunjucks.js';
 
 const LEXER_OPTS = { trimBlocks: true, lstripBlocks: false };
 
@@ -57,6 +58,35 @@ class KbsParser extends BaseParser {
     const test = new nodes.FunCall(t.lineno, t.colno, new nodes.Symbol(t.lineno, t.colno, name), args);
     node = new nodes.Is(node.lineno, node.colno, node, test);
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  /**
+   * `{% for %}` as in Jinja2: the iterable is read without an inline if, so that
+   * `{% for x in items if cond %}` is a loop filter (kept on the node as `kbsFilter`).
+   */
+  parseFor(): NjNode {
+    const forTok = this.peekToken() as NjToken;
+    if (!this.skipSymbol('for')) return super.parseFor();
+    const node = new nodes.For(forTok.lineno, forTok.colno);
+    node.name = this.parsePrimary();
+    if (!(node.name instanceof nodes.Symbol)) this.fail('expected a variable name after "for"', forTok.lineno, forTok.colno);
+    if ((this.peekToken() as NjToken).type === lexer.TOKEN_COMMA) {
+      const first = node.name as NjNode;
+      node.name = new nodes.Array(first.lineno, first.colno);
+      node.name.addChild(first);
+      while (this.skip(lexer.TOKEN_COMMA)) node.name.addChild(this.parsePrimary());
+    }
+    if (!this.skipSymbol('in')) this.fail('expected "in" in the for loop', forTok.lineno, forTok.colno);
+    node.arr = this.parseOr();
+    if (this.skipSymbol('if')) node.kbsFilter = this.parseExpression();
+    this.advanceAfterBlockEnd(forTok.value);
+    node.body = this.parseUntilBlocks('endfor', 'else');
+    if (this.skipSymbol('else')) {
+      this.advanceAfterBlockEnd('else');
+      node.else_ = this.parseUntilBlocks('endfor');
+    }
+    this.advanceAfterBlockEnd();
+    return node;
   }
 
   /** `[i]` or a slice `[a:b:c]` (any part optional); the Slice is a pseudo node compiled by KbsCompiler. */
@@ -229,6 +259,8 @@ const ARITH: Record<string, string> = {
 
 class KbsCompiler extends BaseCompiler {
   native = false;
+  /** In native mode, the root's Output nodes (whose single expression's value is captured). */
+  nativeOutputs = new Set<NjNode>();
 
   constructor(name: string, throwOnUndefined: boolean) {
     super(name, throwOnUndefined);
@@ -408,11 +440,51 @@ class KbsCompiler extends BaseCompiler {
   compileFor(node: NjNode, frame: unknown): void {
     const dims = node.name && node.name.typename === 'Array' ? node.name.children.length : 1;
     node.arr = pseudo('KbsIter', node.arr, dims);
+    if (node.kbsFilter) {
+      const names = (dims > 1 ? node.name.children : [node.name]).map((n: NjNode) => String(n.value));
+      node.arr = { ...pseudo('KbsLoopFilter', node.arr, dims), names, cond: node.kbsFilter } as unknown as NjNode;
+    }
     super.compileFor(node, frame);
   }
 
+  /** The loop filter: a function of the loop names, compiled in a frame where they are its parameters. */
+  compileKbsLoopFilter(node: Pseudo & { names: string[]; cond: NjNode }, frame: NjFrame): void {
+    const inner = frame.push();
+    const ids = node.names.map((name) => {
+      const id = this._tmpid() as string;
+      inner.set(name, id);
+      return id;
+    });
+    this._emit('runtime.kbsLoopFilter(');
+    this.compile(node.target, frame);
+    this._emit(`, ${node.dims ?? 1}, function(${ids.join(', ')}) { return runtime.truthy(`);
+    this.compile(node.cond, inner);
+    this._emit('); })');
+  }
+
+  /** `{% set ns.attr = value %}` (and the block form) changes a namespace(); other targets as nunjucks. */
+  compileSet(node: NjNode, frame: unknown): void {
+    const attr = node.targets.find((t: NjNode) => t.typename === 'LookupVal');
+    if (!attr) {
+      super.compileSet(node, frame);
+      return;
+    }
+    if (node.targets.length !== 1 || attr.target.typename !== 'Symbol') {
+      this.fail('only one namespace attribute (ns.attr) can be set at a time', attr.lineno, attr.colno);
+    }
+    this._emit('runtime.kbsSetAttr(');
+    this.compile(attr.target, frame);
+    this._emit(', ');
+    this.compile(attr.val, frame);
+    this._emit(', ');
+    if (node.value) this._compileExpression(node.value, frame);
+    else this.compile(node.body, frame);
+    this._emitLine(');');
+  }
+
   compileOutput(node: NjNode, frame: unknown): void {
-    if (!this.native) {
+    // only the template's own outputs: those inside a filter or call block's body print as usual
+    if (!this.native || !this.nativeOutputs.has(node)) {
       super.compileOutput(node, frame);
       return;
     }
@@ -525,6 +597,7 @@ export function compileAst(ast: NjNode, native: boolean, name = 'template'): Com
   const tree = transformer.transform(ast, [], name);
   const c = new KbsCompiler(name, false);
   c.native = native;
+  if (native) c.nativeOutputs = new Set(tree.children);
   c.compile(tree);
   const code: string = c.getCode();
   return new Function(code)() as CompiledProps;

@@ -1,13 +1,13 @@
 /**
  * The environment compiled templates see as `env`: filter and test tables (with strict-undefined
- * guards and Ansible collection prefixes), and the globals (lookup, query, range, omit...).
+ * guards and Ansible collection prefixes), and the globals (lookup, query, range, dict, namespace, omit...).
  */
 import { randomBytes } from 'node:crypto';
 import { didYouMean } from '../errors.js';
 import { assertDefinedArgs, splitArgs } from './args.js';
 import { FILTERS, UNDEFINED_OK_FILTERS } from './filters.js';
 import { lookup, query } from './lookups.js';
-import { type Dict, pyStr, setKey, templateError } from './python.js';
+import { type Dict, makeNamespace, pyStr, setKey, templateError } from './python.js';
 import type { KbsEnv } from './runtime.js';
 import { TESTS, UNDEFINED_OK } from './tests.js';
 import type { TemplateContext } from './types.js';
@@ -48,6 +48,7 @@ export const GLOBALS: Dict = {
   q: query,
   range,
   dict: dictGlobal,
+  namespace: (...args: unknown[]) => makeNamespace(dictGlobal(...args)),
   omit: OMIT,
   True: true,
   False: false,
@@ -59,7 +60,7 @@ function guarded(table: Record<string, Fn>, lenient: Set<string>, kind: 'filter'
   const fn = Object.prototype.hasOwnProperty.call(table, base) ? table[base] : undefined;
   if (!fn) {
     const guess = didYouMean(base, Object.keys(table));
-    throw templateError(`no ${kind} named '${name}'`, guess ? `did you mean '${guess}'?` : `see the list of supported ${kind}s in docs`);
+    throw templateError(`no ${kind} named '${name}'`, guess ? `did you mean '${guess}'?` : `the supported ${kind}s are listed in docs/playbooks.md (Templates)`);
   }
   if (lenient.has(base)) return fn;
   if (kind === 'test') {

@@ -375,3 +375,15 @@ export function setKey(obj: Dict, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
+
+const NAMESPACE = Symbol('kbs.namespace');
+
+/** Mark a dict as a Jinja2 `namespace()`: the one object `{% set ns.attr = v %}` may change. */
+export function makeNamespace(d: Dict): Dict {
+  Object.defineProperty(d, NAMESPACE, { value: true });
+  return d;
+}
+
+export function isNamespace(v: unknown): v is Dict {
+  return typeof v === 'object' && v !== null && (v as { [NAMESPACE]?: boolean })[NAMESPACE] === true;
+}

@@ -11,6 +11,7 @@ import {
   type Dict,
   hasKey,
   isDict,
+  isNamespace,
   makeDict,
   outputStr,
   pyArith,
@@ -18,6 +19,7 @@ import {
   pyIn,
   pyType,
   pyUnary,
+  setKey,
   templateError,
   truthy,
 } from './python.js';
@@ -171,6 +173,24 @@ function kbsIter(v: unknown, dims: number): unknown {
   throw templateError(`'${pyType(v)}' object is not iterable`);
 }
 
+/** `{% for x in items if cond %}`: the items whose `keep` (the condition, names bound) is true. */
+function kbsLoopFilter(items: unknown, dims: number, keep: (...names: unknown[]) => boolean): unknown {
+  if (Array.isArray(items)) {
+    return items.filter((x) => (dims > 1 ? keep(...Array.from({ length: dims }, (_n, u) => (x as unknown[])[u])) : keep(x)));
+  }
+  // `for k, v in dict` (nunjucks' pair form): the kept pairs, as a dict again
+  const out: Dict = {};
+  for (const k of Object.keys(items as Dict)) if (keep(k, (items as Dict)[k])) setKey(out, k, (items as Dict)[k]);
+  return out;
+}
+
+/** `{% set ns.attr = value %}`: only on a namespace(), as in Jinja2. */
+function kbsSetAttr(obj: unknown, key: unknown, value: unknown): void {
+  if (obj instanceof Undefined) throw obj.error();
+  if (!isNamespace(obj)) throw templateError('cannot assign attribute on non-namespace object', 'create it with {% set ns = namespace(attr=value) %}');
+  setKey(obj, String(key), value);
+}
+
 function kbsCompare(first: unknown, ...rest: unknown[]): boolean {
   let left = first;
   for (let i = 0; i < rest.length; i += 2) {
@@ -191,6 +211,8 @@ export const kbsRuntime: Record<string, unknown> = {
   kbsSlice,
   callWrap,
   kbsIter,
+  kbsLoopFilter,
+  kbsSetAttr,
   suppressValue(val: unknown): string {
     return outputStr(val);
   },

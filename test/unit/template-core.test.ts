@@ -171,6 +171,36 @@ test('statements: for (loop.index), if/else, set, whitespace control, macros', (
   assert.equal(t.renderString('{% raw %}{{ not rendered }}{% endraw %}', vars), '{{ not rendered }}');
 });
 
+
+// expected values below are what Jinja2 3.1 renders for the same templates and vars
+test('statements: loop filters (for ... if ...), loop.* counting only the kept items', () => {
+  assert.equal(t.renderString('{% for x in list if x > 1 %}{{ loop.index }}/{{ loop.length }}={{ x }}{{ loop.last }};{% endfor %}', vars), '1/2=2False;2/2=3True;');
+  assert.equal(t.renderString('{% for x in list if x > 5 %}{{ x }}{% else %}none{% endfor %}', vars), 'none');
+  assert.equal(t.renderString('{% for k, v in {"a": 1, "b": 0}.items() if v %}{{ k }}={{ v }};{% endfor %}', vars), 'a=1;');
+  assert.equal(t.renderString('{% for x in list if x is odd and x < n %}{{ x }}{% endfor %}', vars), '1');
+  // an inline if in parentheses is still an expression, not a filter
+  assert.equal(t.renderString('{% for x in (list if yes_flag else []) %}{{ x }}{% endfor %}', vars), '123');
+  throwsCode(() => t.renderString('{% for x in list if nope %}{% endfor %}', vars), 'UNDEFINED', /'nope' is undefined/);
+});
+
+test('statements: namespace() and {% set ns.attr %}, the way out of a loop scope', () => {
+  assert.equal(t.renderString('{% set ns = namespace(total=0) %}{% for x in list %}{% set ns.total = ns.total + x %}{% endfor %}{{ ns.total }}', vars), '6');
+  assert.equal(
+    t.renderString('{% set ns = namespace(found=false) %}{% for x in list %}{% for y in names %}{% if y == "b" and x == 3 %}{% set ns.found = x ~ y %}{% endif %}{% endfor %}{% endfor %}{{ ns.found }}', vars),
+    '3b',
+  );
+  assert.equal(t.renderString('{% set ns = namespace() %}{% set ns.x %}hi {{ name }}{% endset %}{{ ns.x }}', vars), 'hi world');
+  assert.equal(t.renderString('{% set ns = namespace(d.x) %}{{ ns.y }}', vars), '5');
+  throwsCode(() => t.renderString('{% set d.k = 1 %}', vars), 'TEMPLATE', /cannot assign attribute on non-namespace object/);
+  throwsCode(() => t.renderString('{% set ns = namespace(a=1) %}{% set ns.a.b = 1 %}', vars), 'TEMPLATE', /one namespace attribute/);
+  throwsCode(() => t.renderString('{% set nope.a = 1 %}', vars), 'UNDEFINED', /'nope' is undefined/);
+});
+
+test('filter and call blocks print their bodies also when they are the whole template', () => {
+  assert.equal(t.renderString('{% filter upper %}ab{{ name }}{% endfilter %}', vars), 'ABWORLD');
+  assert.equal(t.renderString('x{% filter upper %}ab{% endfilter %}', vars), 'xAB');
+  assert.equal(t.renderString('{% macro m(a) %}<{{ a }}{{ caller() }}>{% endmacro %}{% call m(1) %}body{% endcall %}', vars), '<1body>');
+});
 test('nested dict literals inside tags (brace balancing like Jinja2)', () => {
   assert.deepEqual(t.render("{{ {'a': {'b': 1}} }}", vars), { a: { b: 1 } });
   assert.deepEqual(t.evaluate('{"a": {"b": {}}}', vars), { a: { b: {} } });
