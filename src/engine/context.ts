@@ -130,8 +130,8 @@ export class RunContext {
 
   /**
    * Connection spec of a host, from its (templated) variables, with the play's `connection` and
-   * `remote_user` as defaults. Cached per play. The pool keeps the first connection it opened for
-   * a host for the whole run.
+   * `remote_user` as defaults. Cached per play. The pool keeps a connection per host and login
+   * user for the whole run.
    */
   spec(name: string): ConnectionSpec {
     const cached = this.specs.get(name);
@@ -172,8 +172,8 @@ export class RunContext {
   private memos = new Map<string, Map<string, unknown>>();
 
   /**
-   * Values modules may keep between tasks for one target and one identity (WHO: the become user,
-   * '' without become), e.g. the login user's umask and groups. Cleared when the target reconnects.
+   * Values modules may keep between tasks for one target and one identity (WHO: the login user and
+   * the become user), e.g. the umask and groups. Cleared when the target reconnects.
    */
   memo(target: string, who: string): Map<string, unknown> {
     const key = `${target}\0${who}`;

@@ -181,7 +181,8 @@ async function runOnce(
     vars: scope,
     verbosity: ctx.opts.verbosity,
     run: (cmd, o) => conn.exec(cmd, { ...o, become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
-    memo: ctx.memo(target, become ? (becomeUser ?? 'root') : ''),
+    // what a probe learnt (umask, groups) holds for one login user and one become user
+    memo: ctx.memo(target, `${spec?.user ?? ''}>${become ? (becomeUser ?? 'root') : ''}`),
     render: (src, extra) =>
       tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where),
     condition: (e) => tpl.condition(e, scope, where),

@@ -2,7 +2,7 @@
  * The transport layer's public surface. Most callers need only ConnectionPool:
  *
  *   const pool = new ConnectionPool({ acceptNewHostKeys, connectTimeout: 10 });
- *   const conn = await pool.get(spec);           // one connection per host per run
+ *   const conn = await pool.get(spec);           // one connection per host and login per run
  *   const res = await conn.exec('uname -r', { become: true });
  *   await pool.closeAll();
  *

@@ -1,5 +1,6 @@
 /**
- * ConnectionPool: one connection per host per run. Concurrent get()s for the same host share one
+ * ConnectionPool: one connection per host and login (user, address, port) per run: a play with
+ * another `remote_user` gets its own connection, the next play with the first user reuses the first. Concurrent get()s for the same host share one
  * attempt; a host that could not be reached stays unreachable for the run (its get() keeps
  * rejecting with the same error, without dialing again).
  *
@@ -26,11 +27,12 @@ export class ConnectionPool {
   ) {}
 
   get(spec: ConnectionSpec): Promise<Connection> {
-    let p = this.conns.get(spec.name);
+    const key = loginKey(spec);
+    let p = this.conns.get(key);
     if (!p) {
       p = this.open(spec);
       p.catch(() => undefined); // the caller handles it; avoid an unhandled rejection here
-      this.conns.set(spec.name, p);
+      this.conns.set(key, p);
     }
     return p;
   }
@@ -69,11 +71,15 @@ export class ConnectionPool {
    * after an unreachable attempt). For meta: reset_connection and wait_for_connection.
    */
   async reset(name: string): Promise<void> {
-    const p = this.conns.get(name);
-    if (!p) return;
-    this.conns.delete(name);
-    const c = await p.catch(() => undefined);
-    if (c) await c.close().catch(() => undefined);
+    const mine = [...this.conns.keys()].filter((k) => k.startsWith(`${name}\0`));
+    await Promise.all(
+      mine.map(async (k) => {
+        const p = this.conns.get(k)!;
+        this.conns.delete(k);
+        const c = await p.catch(() => undefined);
+        if (c) await c.close().catch(() => undefined);
+      }),
+    );
   }
 
   /** Close every open connection (errors while closing are ignored); totals() still counts them. */
@@ -94,4 +100,9 @@ export class ConnectionPool {
     }
     return t;
   }
+}
+
+/** What tells two connections to one host apart: how and as whom it is reached. */
+export function loginKey(spec: ConnectionSpec): string {
+  return [spec.name, spec.type, spec.user ?? '', spec.address, spec.port ?? ''].join('\0');
 }

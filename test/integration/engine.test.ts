@@ -161,3 +161,32 @@ test('host keys: unknown is refused with the fingerprint, accept-new adds it, ch
   assert.equal(changed.code, 5);
   assert.match(changed.stdout, /CHANGED|changed/);
 });
+
+test('remote_user per play: each login gets its own connection, a later play reuses the first', async () => {
+  const { writeFileSync } = await import('node:fs');
+  // no ansible_user on the host, so the play's remote_user decides who logs in
+  const inv = join(work, 'inv-ru.yml');
+  writeFileSync(
+    inv,
+    [
+      'all:',
+      '  hosts:',
+      '    ru1:',
+      '      ansible_host: 127.0.0.1',
+      `      ansible_port: ${sshd.port}`,
+      `      ansible_ssh_private_key_file: ${sshd.clientKey}`,
+      `      ansible_ssh_common_args: "-o UserKnownHostsFile=${sshd.knownHostsFile}"`,
+      '',
+    ].join('\n'),
+  );
+  const play = (n: number, user: string) =>
+    `- hosts: all\n  gather_facts: false\n  remote_user: ${user}\n  tasks:\n    - name: who ${n}\n      command: id -un\n      changed_when: false\n`;
+  const pb = join(work, 'remote-user.yml');
+  writeFileSync(pb, play(1, 'kbstest') + play(2, 'root') + play(3, 'kbstest'));
+  const r = await kbs(['run', pb, '-i', inv]);
+  assert.equal(r.code, 0, r.stdout.slice(-2000));
+  const who = (n: number) => (results(r, `who ${n}`)[0]?.result as { stdout?: string } | undefined)?.stdout;
+  assert.deepEqual([who(1), who(2), who(3)], ['kbstest', 'root', 'kbstest']);
+  const recap = r.events.find((e) => e.type === 'recap');
+  assert.equal(recap?.type === 'recap' ? recap.connections : undefined, 2, 'one connection per login user');
+});
