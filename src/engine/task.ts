@@ -32,7 +32,6 @@ export interface HostOutcome {
   noLog: boolean;
 }
 
-
 export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string): Promise<HostOutcome> {
   const { task, inh } = t;
   const tpl = ctx.templater;

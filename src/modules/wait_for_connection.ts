@@ -8,8 +8,6 @@ import { toNonNegNumber } from './util/args.js';
 import type { ModuleDef } from './types.js';
 import { INT, argsSchema } from './util/schema.js';
 
-
-
 export const wait_for_connection: ModuleDef = {
   name: 'wait_for_connection',
   noCheckMode: true,

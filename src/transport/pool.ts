@@ -1,8 +1,9 @@
 /**
  * ConnectionPool: one connection per host and login (user, address, port) per run: a play with
- * another `remote_user` gets its own connection, the next play with the first user reuses the first. Concurrent get()s for the same host share one
- * attempt; a host that could not be reached stays unreachable for the run (its get() keeps
- * rejecting with the same error, without dialing again).
+ * another `remote_user` gets its own connection, a later play with the first user reuses the
+ * first. Concurrent get()s for the same login share one attempt; a login that could not be reached
+ * stays unreachable for the run (its get() keeps rejecting with the same error, without dialing
+ * again).
  *
  * Retries: network errors (refused, reset, dropped before the handshake) are retried with a short
  * backoff, up to `retries` attempts in all. Authentication and host key failures are never
