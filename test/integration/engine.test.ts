@@ -5,11 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { kbs, results, sshdInventory } from '../helpers/kbs.js';
+import { userInventory } from './modules-ssh-shared.js';
 
 const FIX = resolve('test/fixtures/engine');
 let sshd: Sshd;
@@ -97,7 +98,6 @@ test('check mode reports changes and changes nothing; --diff shows the template'
 test('an undefined variable fails the task on that host, naming the variable and file:line', async () => {
   const inv = sshdInventory(join(work, 'inv-undef.yml'), sshd, ['node1']);
   const pb = join(work, 'undef.yml');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(pb, '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: Uses a missing var\n      debug:\n        msg: "{{ not_there }}"\n');
   const r = await kbs(['run', pb, '-i', inv]);
   assert.equal(r.code, 2);
@@ -112,7 +112,6 @@ test('become: an unprivileged user becomes root through sudo', async () => {
   const inv = sshdInventory(join(work, 'inv-become.yml'), sshd, ['u1'], { user: 'kbstest' });
   const pb = join(work, 'become.yml');
   const dir = `/tmp/kbs-it/become-${process.pid}`;
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(
     pb,
     `- hosts: all
@@ -140,7 +139,6 @@ test('become: an unprivileged user becomes root through sudo', async () => {
 
 test('host keys: unknown is refused with the fingerprint, accept-new adds it, changed is refused', async () => {
   const known = join(work, 'known_hosts_empty');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(known, '');
   const inv = sshdInventory(join(work, 'inv-hk.yml'), sshd, ['hk1'], { knownHosts: known });
   const pb = join(work, 'ping.yml');
@@ -163,22 +161,8 @@ test('host keys: unknown is refused with the fingerprint, accept-new adds it, ch
 });
 
 test('remote_user per play: each login gets its own connection, a later play reuses the first', async () => {
-  const { writeFileSync } = await import('node:fs');
   // no ansible_user on the host, so the play's remote_user decides who logs in
-  const inv = join(work, 'inv-ru.yml');
-  writeFileSync(
-    inv,
-    [
-      'all:',
-      '  hosts:',
-      '    ru1:',
-      '      ansible_host: 127.0.0.1',
-      `      ansible_port: ${sshd.port}`,
-      `      ansible_ssh_private_key_file: ${sshd.clientKey}`,
-      `      ansible_ssh_common_args: "-o UserKnownHostsFile=${sshd.knownHostsFile}"`,
-      '',
-    ].join('\n'),
-  );
+  const inv = userInventory(join(work, 'inv-ru.yml'), sshd, { ru1: {} });
   const play = (n: number, user: string) =>
     `- hosts: all\n  gather_facts: false\n  remote_user: ${user}\n  tasks:\n    - name: who ${n}\n      command: id -un\n      changed_when: false\n`;
   const pb = join(work, 'remote-user.yml');
