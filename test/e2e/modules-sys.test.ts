@@ -80,7 +80,7 @@ describe('system modules on the fleet', { skip: isRoot ? false : 'needs root' },
     assert.match(out, /^kbsgrp adm$/m);
     assert.match(out, /\nnode-a\n$/);
     const sha = (await sh(M1, 'sha256sum /usr/local/bin/kubeadm')).split(' ')[0];
-    assert.equal(sha, (await (await fetch(`${info.releaseUrl}/release/v1.30.4/bin/linux/amd64/kubeadm.sha256`)).text()).trim());
+    assert.equal(sha, (await (await fetch(`${info.releaseUrl}/release/v1.30.14/bin/linux/amd64/kubeadm.sha256`)).text()).trim());
     assert.equal(readFileSync(join(fetched, M1, 'etc/kbs-hosts'), 'utf8'), '# BEGIN ANSIBLE MANAGED BLOCK\n10.0.0.10 cp\n10.0.0.11 w1\n# END ANSIBLE MANAGED BLOCK\n');
     assert.ok(!r.stdout.includes('QxjSjV0mIYxZ2A4'), 'the password hash is not in the output');
   });

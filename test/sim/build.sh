@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes binary simulators in dl.k8s.io's layout:
 #   OUTDIR/release/vX.Y.Z/bin/linux/amd64/{kubeadm,kubelet,kubectl}{,.sha256}
-# Usage: bash test/sim/build.sh OUTDIR [vX.Y.Z ...]   (default: v1.29.6 v1.30.4 v1.31.2)
+#   OUTDIR/release/stable.txt, OUTDIR/release/stable-X.Y.txt   (dl.k8s.io's version markers)
+# Usage: bash test/sim/build.sh OUTDIR [vX.Y.Z ...]
+#   (default: v1.30.14 v1.31.13 v1.34.6 v1.35.4 v1.36.2 v1.37.1)
 # Each binary is one self-contained python3 script (standard library only) with its version baked in.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 [ $# -ge 1 ] || { echo "usage: $0 OUTDIR [VERSION...]" >&2; exit 2; }
 outdir="$1"; shift
 versions=("$@")
-[ ${#versions[@]} -gt 0 ] || versions=(v1.29.6 v1.30.4 v1.31.2)
+[ ${#versions[@]} -gt 0 ] || versions=(v1.30.14 v1.31.13 v1.34.6 v1.35.4 v1.36.2 v1.37.1)
 for v in "${versions[@]}"; do
   [[ "$v" =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "invalid version: $v (want vX.Y.Z)" >&2; exit 2; }
+done
+write() { # write FILE TEXT: atomically
+  printf '%s\n' "$2" > "$1.tmp" && mv -f "$1.tmp" "$1"
+}
+for v in "${versions[@]}"; do
   dir="$outdir/release/$v/bin/linux/amd64"
   mkdir -p "$dir"
   for tool in kubeadm kubelet kubectl; do
@@ -27,4 +34,11 @@ for v in "${versions[@]}"; do
     sha="$(sha256sum "$dir/$tool" | cut -d' ' -f1)"
     printf '%s' "$sha" > "$dir/$tool.sha256.tmp" && mv -f "$dir/$tool.sha256.tmp" "$dir/$tool.sha256"
   done
+done
+# version markers over everything in the tree: stable.txt = newest, stable-X.Y.txt = newest patch of X.Y
+mapfile -t all < <(ls "$outdir/release" | grep -E '^v[0-9]+\.[0-9]+\.[0-9]+$' | sort -V)
+write "$outdir/release/stable.txt" "${all[-1]}"
+for v in "${all[@]}"; do
+  mm="${v#v}"; mm="${mm%.*}"
+  write "$outdir/release/stable-$mm.txt" "$v"   # sorted ascending: the last write per minor wins
 done

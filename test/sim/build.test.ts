@@ -9,7 +9,14 @@ import { SIM_DIR, VERSIONS, buildSims, run } from './helpers.js';
 
 test('build.sh writes dl.k8s.io layout with hex-only sha256 files', () => {
   const out = buildSims();
-  assert.deepEqual(readdirSync(path.join(out, 'release')).sort(), [...VERSIONS]);
+  const dirs = readdirSync(path.join(out, 'release')).filter((f) => !f.endsWith('.txt'));
+  assert.deepEqual(dirs.sort(), [...VERSIONS].sort());
+  // dl.k8s.io's markers: release/stable.txt is the newest release, stable-X.Y.txt the newest X.Y patch
+  assert.equal(readFileSync(path.join(out, 'release/stable.txt'), 'utf8'), 'v1.37.1\n');
+  for (const v of VERSIONS) {
+    const minor = v.slice(1).split('.').slice(0, 2).join('.');
+    assert.equal(readFileSync(path.join(out, `release/stable-${minor}.txt`), 'utf8'), `${v}\n`);
+  }
   for (const v of VERSIONS) {
     const dir = path.join(out, 'release', v, 'bin/linux/amd64');
     assert.deepEqual(readdirSync(dir).sort(), [
@@ -29,7 +36,7 @@ test('build.sh builds only the versions asked for and rejects bad ones', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'kbs-sim-build1-'));
   try {
     execFileSync('bash', [path.join(SIM_DIR, 'build.sh'), out, 'v1.30.1'], { stdio: 'pipe' });
-    assert.deepEqual(readdirSync(path.join(out, 'release')), ['v1.30.1']);
+    assert.deepEqual(readdirSync(path.join(out, 'release')).sort(), ['stable-1.30.txt', 'stable.txt', 'v1.30.1']);
     assert.equal(
       execFileSync(path.join(out, 'release/v1.30.1/bin/linux/amd64/kubeadm'), ['version', '-o', 'short'], {
         encoding: 'utf8',
@@ -67,7 +74,7 @@ for (const v of VERSIONS) {
 }
 
 test('unknown kubeadm command and flag exit 1 with cobra-like errors', async () => {
-  const bin = path.join(buildSims(), 'release/v1.30.4/bin/linux/amd64/kubeadm');
+  const bin = path.join(buildSims(), 'release/v1.35.4/bin/linux/amd64/kubeadm');
   const a = await run(bin, ['frobnicate'], { PATH: process.env.PATH });
   assert.equal(a.code, 1);
   assert.match(a.stderr, /unknown command "frobnicate" for "kubeadm"/);
@@ -79,7 +86,7 @@ test('unknown kubeadm command and flag exit 1 with cobra-like errors', async () 
 test('kubelet exits 1 without its config, like the real one before init/join', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'kbs-sim-kubelet-'));
   try {
-    const bin = path.join(buildSims(), 'release/v1.30.4/bin/linux/amd64/kubelet');
+    const bin = path.join(buildSims(), 'release/v1.35.4/bin/linux/amd64/kubelet');
     const r = await run(bin, ['--config=/var/lib/kubelet/config.yaml'], { PATH: process.env.PATH, KBS_SIM_ROOT: root });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /failed to load kubelet config file, path: \/var\/lib\/kubelet\/config\.yaml/);

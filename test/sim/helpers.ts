@@ -11,8 +11,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const SIM_DIR = path.dirname(fileURLToPath(import.meta.url));
-export const VERSIONS = ['v1.29.6', 'v1.30.4', 'v1.31.2'] as const;
+export const VERSIONS = ['v1.30.14', 'v1.31.13', 'v1.34.6', 'v1.35.4', 'v1.36.2', 'v1.37.1'] as const;
 export type Version = (typeof VERSIONS)[number];
+/** the version a SimNode installs unless told otherwise */
+export const DEFAULT_VERSION: Version = 'v1.35.4';
+
+/** the kubeadm config API a version writes: v1beta4 from 1.31, v1beta3 below */
+export function apiFor(version: string): 'v1beta3' | 'v1beta4' {
+  return Number(version.replace(/^v/, '').split('.')[1]) >= 31 ? 'v1beta4' : 'v1beta3';
+}
 export type Tool = 'kubeadm' | 'kubelet' | 'kubectl';
 
 let built: string | undefined;
@@ -93,9 +100,9 @@ export class SimNode {
       'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' +
         (opts.swap ? '/swapfile                               file\t\t1048572\t\t0\t\t-2\n' : ''),
     );
-    this.setKubeadm(opts.kubeadm ?? 'v1.30.4');
-    this.setKubelet(opts.kubelet ?? opts.kubeadm ?? 'v1.30.4');
-    this.link('kubectl', opts.kubeadm ?? 'v1.30.4');
+    this.setKubeadm(opts.kubeadm ?? DEFAULT_VERSION);
+    this.setKubelet(opts.kubelet ?? opts.kubeadm ?? DEFAULT_VERSION);
+    this.link('kubectl', opts.kubeadm ?? DEFAULT_VERSION);
   }
 
   private link(tool: Tool, version: Version): void {
@@ -221,7 +228,7 @@ export function initConfig(opts: {
   extraInit?: string;
   extraCluster?: string;
 }): string {
-  const api = opts.api ?? 'v1beta3';
+  const api = opts.api ?? apiFor(opts.version ?? DEFAULT_VERSION);
   return [
     `apiVersion: kubeadm.k8s.io/${api}`,
     'kind: InitConfiguration',
@@ -234,7 +241,7 @@ export function initConfig(opts: {
     '---',
     `apiVersion: kubeadm.k8s.io/${api}`,
     'kind: ClusterConfiguration',
-    `kubernetesVersion: ${opts.version ?? 'v1.30.4'}`,
+    `kubernetesVersion: ${opts.version ?? DEFAULT_VERSION}`,
     opts.controlPlaneEndpoint ? `controlPlaneEndpoint: "${opts.controlPlaneEndpoint}"` : '',
     'networking:',
     '  podSubnet: 10.244.0.0/16',

@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { SimNode, alive, controlPlaneArgs, initConfig, joinArgs, parseJoin, writeConfig } from './helpers.js';
+import { SimNode, alive, binPath, controlPlaneArgs, initConfig, joinArgs, parseJoin, writeConfig } from './helpers.js';
 
 const nodes: SimNode[] = [];
 after(async () => {
@@ -49,7 +49,7 @@ test('init writes real certificates, kubeconfigs, kubelet files and serves the a
   for (const m of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd']) {
     assert.ok(n.exists(`etc/kubernetes/manifests/${m}.yaml`), m);
   }
-  assert.match(n.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /image: registry\.k8s\.io\/kube-apiserver:v1\.30\.4/);
+  assert.match(n.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /image: registry\.k8s\.io\/kube-apiserver:v1\.35\.4/);
   assert.match(n.read('var/lib/kubelet/config.yaml'), /kind: KubeletConfiguration/);
   assert.match(n.read('var/lib/kubelet/config.yaml'), /cgroupDriver: systemd/);
   assert.match(n.read('var/lib/kubelet/kubeadm-flags.env'), /^KUBELET_KUBEADM_ARGS=".*--container-runtime-endpoint=unix:\/\/\/var\/run\/containerd\/containerd\.sock/);
@@ -59,14 +59,14 @@ test('init writes real certificates, kubeconfigs, kubelet files and serves the a
   assert.ok(pid && alive(pid));
   assert.equal((await n.kubectl(['get', '--raw', '/healthz'])).stdout, 'ok');
   assert.equal((await n.kubectl(['get', '--raw', '/readyz'])).stdout, 'ok');
-  assert.equal(JSON.parse((await n.kubectl(['get', '--raw', '/version'])).stdout).gitVersion, 'v1.30.4');
+  assert.equal(JSON.parse((await n.kubectl(['get', '--raw', '/version'])).stdout).gitVersion, 'v1.35.4');
   const cm = JSON.parse((await n.kubectl(['-n', 'kube-system', 'get', 'cm', 'kubeadm-config', '-o', 'json'])).stdout);
-  assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.30\.4/);
-  assert.match(cm.data.ClusterConfiguration, /apiVersion: kubeadm\.k8s\.io\/v1beta3/);
+  assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.35\.4/);
+  assert.match(cm.data.ClusterConfiguration, /apiVersion: kubeadm\.k8s\.io\/v1beta4/);
   const nodesOut = await n.kubectl(['get', 'nodes']);
-  assert.match(nodesOut.stdout, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+Ready\s+control-plane\s+\S+\s+v1\.30\.4\n$/);
+  assert.match(nodesOut.stdout, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+Ready\s+control-plane\s+\S+\s+v1\.35\.4\n$/);
   const nodesJson = JSON.parse((await n.kubectl(['get', 'nodes', '-o', 'json'])).stdout);
-  assert.equal(nodesJson.items[0].status.nodeInfo.kubeletVersion, 'v1.30.4');
+  assert.equal(nodesJson.items[0].status.nodeInfo.kubeletVersion, 'v1.35.4');
 
   // no anonymous access beyond health and discovery
   const anonConf = writeConfig(n, 'anon.conf', n.read('etc/kubernetes/admin.conf').replace(/^\s+client-(certificate|key)-data: .*\n/gm, ''));
@@ -101,18 +101,18 @@ test('init writes real certificates, kubeconfigs, kubelet files and serves the a
 
 test('init refuses kubernetesVersion outside [kubeadm minor - 1, kubeadm minor]', async () => {
   const n = await node('cpv');
-  const old = writeConfig(n, 'old.yaml', initConfig({ node: 'cpv', port: n.port, version: 'v1.28.9' }));
+  const old = writeConfig(n, 'old.yaml', initConfig({ node: 'cpv', port: n.port, version: 'v1.33.9' }));
   const r = await n.run('kubeadm', ['init', '--config', old]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /this version of kubeadm only supports deploying clusters with the control plane version >= 1\.29\.0\. Current version: v1\.28\.9/);
-  const newer = writeConfig(n, 'new.yaml', initConfig({ node: 'cpv', port: n.port, version: 'v1.31.2' }));
+  assert.match(r.stderr, /this version of kubeadm only supports deploying clusters with the control plane version >= 1\.34\.0\. Current version: v1\.33\.9/);
+  const newer = writeConfig(n, 'new.yaml', initConfig({ node: 'cpv', port: n.port, version: 'v1.36.2' }));
   const r2 = await n.run('kubeadm', ['init', '--config', newer]);
   assert.equal(r2.code, 1);
   assert.match(r2.stderr, /\[ERROR KubernetesVersion\]: Kubernetes version is greater than kubeadm version/);
   assert.ok(!n.exists('etc/kubernetes/pki/ca.crt'), 'nothing written');
-  const flags = await n.run('kubeadm', ['init', '--kubernetes-version', '1.27.0']);
+  const flags = await n.run('kubeadm', ['init', '--kubernetes-version', '1.32.0']);
   assert.equal(flags.code, 1);
-  assert.match(flags.stderr, /control plane version >= 1\.29\.0/);
+  assert.match(flags.stderr, /control plane version >= 1\.34\.0/);
 });
 
 test('strict decoding: unknown fields, wrong kinds and API versions are errors', async () => {
@@ -125,19 +125,30 @@ test('strict decoding: unknown fields, wrong kinds and API versions are errors',
   const r2 = await n.run('kubeadm', ['init', '--config', nested]);
   assert.equal(r2.code, 1);
   assert.match(r2.stderr, /strict decoding error: unknown field "nodeRegistration\.nmae"/);
-  const b4 = writeConfig(n, 'b4.yaml', initConfig({ node: 'cps', port: n.port, api: 'v1beta4' }));
-  const r3 = await n.run('kubeadm', ['init', '--config', b4]);
+  // v1beta4 exists from kubeadm 1.31 (cmd/kubeadm/app/apis/kubeadm/v1beta4)
+  const b4 = writeConfig(n, 'b4.yaml', initConfig({ node: 'cps', port: n.port, api: 'v1beta4', version: 'v1.30.14' }));
+  const r3 = await n.run(binPath('v1.30.14', 'kubeadm'), ['init', '--config', b4]);
   assert.equal(r3.code, 1);
   assert.match(r3.stderr, /no kind "InitConfiguration" is registered for version "kubeadm\.k8s\.io\/v1beta4"/);
-  const old = writeConfig(n, 'b2.yaml', initConfig({ node: 'cps', port: n.port }).replace(/v1beta3/g, 'v1beta2'));
+  const old = writeConfig(n, 'b2.yaml', initConfig({ node: 'cps', port: n.port }).replace(/v1beta4/g, 'v1beta2'));
   const r4 = await n.run('kubeadm', ['init', '--config', old]);
   assert.equal(r4.code, 1);
   assert.match(r4.stderr, /your configuration file uses an old API spec: "kubeadm\.k8s\.io\/v1beta2"/);
+  // v1beta3: deprecated from 1.31 (a warning), removed in 1.36 (util/config/common.go: old API versions)
+  const b3 = writeConfig(n, 'b3.yaml', initConfig({ node: 'cps', port: n.port, api: 'v1beta3' }));
+  const dep = await n.run('kubeadm', ['config', 'validate', '--config', b3]);
+  assert.equal(dep.code, 0, dep.stderr);
+  assert.match(dep.stderr, /your configuration file uses a deprecated API spec: "kubeadm\.k8s\.io\/v1beta3"/);
+  for (const v of ['v1.36.2', 'v1.37.1'] as const) {
+    const gone = await n.run(binPath(v, 'kubeadm'), ['config', 'validate', '--config', b3]);
+    assert.equal(gone.code, 1, v);
+    assert.match(gone.stderr, /your configuration file uses an old API spec: "kubeadm\.k8s\.io\/v1beta3"\. Please use kubeadm v1\.35 instead and run 'kubeadm config migrate/);
+  }
   const badType = writeConfig(n, 't.yaml', initConfig({ node: 'cps', port: n.port }).replace(`bindPort: ${n.port}`, 'bindPort: "x"'));
   const r5 = await n.run('kubeadm', ['init', '--config', badType]);
   assert.equal(r5.code, 1);
   assert.match(r5.stderr, /cannot unmarshal string into Go struct field \.localAPIEndpoint\.bindPort of type int32/);
-  const mixed = await n.run('kubeadm', ['init', '--config', unknown, '--kubernetes-version', 'v1.30.4']);
+  const mixed = await n.run('kubeadm', ['init', '--config', unknown, '--kubernetes-version', 'v1.35.4']);
   assert.equal(mixed.code, 1);
   assert.match(mixed.stderr, /can not mix '--config' with arguments \[kubernetes-version\]/);
   // kubeadm config validate uses the same decoder
@@ -146,10 +157,10 @@ test('strict decoding: unknown fields, wrong kinds and API versions are errors',
   assert.equal((await n.run('kubeadm', ['config', 'validate', '--config', unknown])).code, 1);
 });
 
-test('v1beta4 is accepted by kubeadm v1.31 (extraArgs as name/value lists)', async () => {
-  const n = await node('cp31', { kubeadm: 'v1.31.2' });
+test('v1beta4 is accepted by kubeadm v1.31.13 (extraArgs as name/value lists)', async () => {
+  const n = await node('cp31', { kubeadm: 'v1.31.13' });
   const cfg = writeConfig(n, 'b4.yaml', initConfig({
-    node: 'cp31', port: n.port, api: 'v1beta4', version: 'v1.31.2',
+    node: 'cp31', port: n.port, api: 'v1beta4', version: 'v1.31.13',
     extraCluster: 'apiServer:\n  extraArgs:\n  - name: audit-log-maxage\n    value: "7"',
   }));
   const r = await n.run('kubeadm', ['init', '--config', cfg]);
@@ -183,10 +194,10 @@ test('init waits for the kubelet and fails when it cannot run', async () => {
   const n = await node('cpk');
   const cfg = writeConfig(n, 'init.yaml', initConfig({ node: 'cpk', port: n.port }));
   // a kubelet newer than the control plane is refused by preflight
-  n.setKubelet('v1.31.2');
+  n.setKubelet('v1.36.2');
   const r = await n.run('kubeadm', ['init', '--config', cfg]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /\[ERROR KubeletVersion\]: the kubelet version is higher than the control plane version.*Kubelet version: "1\.31\.2" Control plane version: "1\.30\.4"/);
+  assert.match(r.stderr, /\[ERROR KubeletVersion\]: the kubelet version is higher than the control plane version.*Kubelet version: "1\.36\.2" Control plane version: "1\.35\.4"/);
   // no kubelet at all: preflight error; ignored, the wait for a healthy kubelet fails
   const env = { PATH: `${n.root}/.nokubelet:/usr/bin:/bin`, KBS_SIM_KUBELET_TIMEOUT: '1' };
   const kubeadm = n.file('.bin/kubeadm');

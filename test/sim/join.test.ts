@@ -71,25 +71,25 @@ test('join refuses an expired token (default TTL 24h, --ttl honoured)', async ()
 });
 
 test('join refuses a kubeadm version that differs from the cluster creator', async () => {
-  const newer = await node('wnew', { kubeadm: 'v1.31.2', kubelet: 'v1.30.4' });
+  const newer = await node('wnew', { kubeadm: 'v1.36.2', kubelet: 'v1.35.4' });
   const r = await newer.run('kubeadm', joinArgs(join, newer));
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /this version of kubeadm \(v1\.31\.2\) cannot join a cluster created\/upgraded with kubeadm v1\.30\.4/);
-  const older = await node('wold', { kubeadm: 'v1.29.6' });
+  assert.match(r.stderr, /this version of kubeadm \(v1\.36\.2\) cannot join a cluster created\/upgraded with kubeadm v1\.35\.4/);
+  const older = await node('wold', { kubeadm: 'v1.34.6' });
   const r2 = await older.run('kubeadm', joinArgs(join, older));
   assert.equal(r2.code, 1);
-  assert.match(r2.stderr, /this version of kubeadm \(v1\.29\.6\) cannot join a cluster created\/upgraded with kubeadm v1\.30\.4/);
+  assert.match(r2.stderr, /this version of kubeadm \(v1\.34\.6\) cannot join a cluster created\/upgraded with kubeadm v1\.35\.4/);
   assert.ok(!older.exists('etc/kubernetes/kubelet.conf'));
 });
 
 test('join refuses a kubelet newer than the control plane (preflight and at registration)', async () => {
-  const w = await node('wkubelet', { kubeadm: 'v1.30.4', kubelet: 'v1.31.2' });
+  const w = await node('wkubelet', { kubeadm: 'v1.35.4', kubelet: 'v1.36.2' });
   const r = await w.run('kubeadm', joinArgs(join, w));
   assert.equal(r.code, 1);
   assert.match(r.stderr, /\[ERROR KubeletVersion\]: the kubelet version is higher than the control plane version/);
   const forced = await w.run('kubeadm', joinArgs(join, w, ['--ignore-preflight-errors=KubeletVersion']));
   assert.equal(forced.code, 1);
-  assert.match(forced.stderr, /error execution phase kubelet-start: kubelet version v1\.31\.2 is newer than the control plane \(kube-apiserver v1\.30\.4\)/);
+  assert.match(forced.stderr, /error execution phase kubelet-start: kubelet version v1\.36\.2 is newer than the control plane \(kube-apiserver v1\.35\.4\)/);
   const nodes = await cp1.kubectl(['get', 'nodes', '-o', 'jsonpath={.items[*].metadata.name}']);
   assert.doesNotMatch(nodes.stdout, /wkubelet/);
 });
@@ -224,7 +224,7 @@ test('kubectl: cordon, uncordon, drain, wait, delete node', async () => {
 test('join with a JoinConfiguration file (strict decoding too)', async () => {
   const w = await node('wcfg');
   const cfg = (extra = '') => [
-    'apiVersion: kubeadm.k8s.io/v1beta3',
+    'apiVersion: kubeadm.k8s.io/v1beta4',
     'kind: JoinConfiguration',
     'discovery:',
     '  bootstrapToken:',
@@ -235,7 +235,8 @@ test('join with a JoinConfiguration file (strict decoding too)', async () => {
     'nodeRegistration:',
     '  name: wcfg',
     '  kubeletExtraArgs:',
-    '    node-ip: 127.0.0.1',
+    '  - name: node-ip',
+    '    value: 127.0.0.1',
     extra,
     '',
   ].join('\n');

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimNode, alive, initCluster, joinArgs, parseJoin } from './helpers.js';
 
-// A v1.29.6 cluster (kubeadm v1.29.6) with one worker; the tests run in order and build on each other.
+// A v1.34.6 cluster (kubeadm v1.34.6) with one worker; the tests run in order and build on each other.
 const nodes: SimNode[] = [];
 let cp1: SimNode;
 let w1: SimNode;
@@ -14,9 +14,9 @@ async function node(name: string, opts: ConstructorParameters<typeof SimNode>[1]
 }
 
 before(async () => {
-  cp1 = await node('cp1', { kubeadm: 'v1.29.6' });
-  const j = await initCluster(cp1, { version: 'v1.29.6' });
-  w1 = await node('w1', { kubeadm: 'v1.29.6' });
+  cp1 = await node('cp1', { kubeadm: 'v1.34.6' });
+  const j = await initCluster(cp1, { version: 'v1.34.6' });
+  w1 = await node('w1', { kubeadm: 'v1.34.6' });
   const r = await w1.run('kubeadm', joinArgs(j, w1));
   assert.equal(r.code, 0, r.stderr);
 });
@@ -29,93 +29,93 @@ async function serverVersion(n: SimNode): Promise<string> {
 }
 
 test('upgrade plan shows the target of the installed kubeadm', async () => {
-  cp1.setKubeadm('v1.30.4');
+  cp1.setKubeadm('v1.35.4');
   const r = await cp1.run('kubeadm', ['upgrade', 'plan']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\[upgrade\/versions\] Cluster version: v1\.29\.6/);
-  assert.match(r.stdout, /kubeadm upgrade apply v1\.30\.4/);
+  assert.match(r.stdout, /\[upgrade\/versions\] Cluster version: v1\.34\.6/);
+  assert.match(r.stdout, /kubeadm upgrade apply v1\.35\.4/);
 });
 
 test('upgrade apply refuses skipping a minor version', async () => {
-  cp1.setKubeadm('v1.31.2');
-  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.31.2', '-y']);
+  cp1.setKubeadm('v1.36.2');
+  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.36.2', '-y']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /\[upgrade\/version\] FATAL: the --version argument is invalid due to these fatal errors:/);
-  assert.match(r.stderr, /Specified version to upgrade to "v1\.31\.2" is too high; kubeadm can upgrade only 1 minor version at a time/);
-  const forced = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.31.2', '-y', '--force']);
+  assert.match(r.stderr, /Specified version to upgrade to "v1\.36\.2" is too high; kubeadm can upgrade only 1 minor version at a time/);
+  const forced = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.36.2', '-y', '--force']);
   assert.equal(forced.code, 1, 'skipping a minor cannot be forced');
-  assert.equal(await serverVersion(cp1), 'v1.29.6');
+  assert.equal(await serverVersion(cp1), 'v1.34.6');
 });
 
 test('upgrade apply refuses a target the kubeadm binary cannot deploy', async () => {
-  cp1.setKubeadm('v1.29.6');
-  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.30.4', '-y']);
+  cp1.setKubeadm('v1.34.6');
+  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.4', '-y']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /Specified version to upgrade to "v1\.30\.4" cannot be applied by kubeadm v1\.29\.6/);
-  cp1.setKubeadm('v1.30.4');
-  const higher = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.30.9', '-y']);
+  assert.match(r.stderr, /Specified version to upgrade to "v1\.35\.4" cannot be applied by kubeadm v1\.34\.6/);
+  cp1.setKubeadm('v1.35.4');
+  const higher = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.9', '-y']);
   assert.equal(higher.code, 1);
-  assert.match(higher.stderr, /is higher than the kubeadm version "v1\.30\.4"\. Upgrade kubeadm first/);
+  assert.match(higher.stderr, /is higher than the kubeadm version "v1\.35\.4"\. Upgrade kubeadm first/);
   assert.match(higher.stderr, /Can be bypassed if you pass the --force flag/);
-  const no = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.30.4'], {}, 'n\n');
+  const no = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.4'], {}, 'n\n');
   assert.equal(no.code, 1);
   assert.match(no.stderr, /won't proceed; the user didn't answer \(Y\|y\) in order to continue/);
-  assert.equal(await serverVersion(cp1), 'v1.29.6');
+  assert.equal(await serverVersion(cp1), 'v1.34.6');
 });
 
-test('upgrade apply v1.29.6 -> v1.30.4 with kubeadm v1.30.4', async () => {
-  cp1.setKubeadm('v1.30.4');
+test('upgrade apply v1.34.6 -> v1.35.4 with kubeadm v1.35.4', async () => {
+  cp1.setKubeadm('v1.35.4');
   const before = cp1.pid('apiserver');
-  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.30.4', '-y']);
+  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.4', '-y']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\[upgrade\/successful\] SUCCESS! Your cluster was upgraded to "v1\.30\.4"\. Enjoy!/);
-  assert.equal(await serverVersion(cp1), 'v1.30.4');
+  assert.match(r.stdout, /\[upgrade\/successful\] SUCCESS! Your cluster was upgraded to "v1\.35\.4"\. Enjoy!/);
+  assert.equal(await serverVersion(cp1), 'v1.35.4');
   assert.notEqual(cp1.pid('apiserver'), before, 'apiserver restarted');
   assert.ok(!alive(before!));
-  assert.match(cp1.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /kube-apiserver:v1\.30\.4/);
+  assert.match(cp1.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /kube-apiserver:v1\.35\.4/);
   const cm = JSON.parse((await cp1.kubectl(['-n', 'kube-system', 'get', 'cm', 'kubeadm-config', '-o', 'json'])).stdout);
-  assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.30\.4/);
-  assert.equal(cm.metadata.annotations['kbs-sim.k8s.io/kubeadm-version'], 'v1.30.4');
+  assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.35\.4/);
+  assert.equal(cm.metadata.annotations['kbs-sim.k8s.io/kubeadm-version'], 'v1.35.4');
   const history = JSON.parse(cm.metadata.annotations['kbs-sim.k8s.io/history']);
   assert.deepEqual(history.map((h: { action: string; kubeadmVersion: string }) => [h.action, h.kubeadmVersion]), [
-    ['init', 'v1.29.6'],
-    ['upgrade', 'v1.30.4'],
+    ['init', 'v1.34.6'],
+    ['upgrade', 'v1.35.4'],
   ]);
 });
 
 test('after the upgrade: downgrades refused', async () => {
-  for (const v of ['v1.29.6', 'v1.30.4'] as const) {
+  for (const v of ['v1.34.6', 'v1.35.4'] as const) {
     cp1.setKubeadm(v);
-    const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.29.6', '-y', '--force']);
+    const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.34.6', '-y', '--force']);
     assert.equal(r.code, 1, `kubeadm ${v}`);
-    assert.match(r.stderr, /Specified version to upgrade to "v1\.29\.6" is an older version than the current cluster version "v1\.30\.4"/);
+    assert.match(r.stderr, /Specified version to upgrade to "v1\.34\.6" is an older version than the current cluster version "v1\.35\.4"/);
   }
-  cp1.setKubeadm('v1.30.4');
-  const patch = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.30.2', '-y']);
+  cp1.setKubeadm('v1.35.4');
+  const patch = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.2', '-y']);
   assert.equal(patch.code, 1);
   assert.match(patch.stderr, /Downgrades are not supported yet/);
   assert.match(patch.stderr, /Can be bypassed if you pass the --force flag/);
-  assert.equal(await serverVersion(cp1), 'v1.30.4');
+  assert.equal(await serverVersion(cp1), 'v1.35.4');
 });
 
-test('after the upgrade: joins need kubeadm v1.30.4; upgrade node too', async () => {
-  cp1.setKubeadm('v1.30.4');
+test('after the upgrade: joins need kubeadm v1.35.4; upgrade node too', async () => {
+  cp1.setKubeadm('v1.35.4');
   const j = parseJoin((await cp1.run('kubeadm', ['token', 'create', '--print-join-command'])).stdout);
-  const old = await node('w2', { kubeadm: 'v1.29.6' });
+  const old = await node('w2', { kubeadm: 'v1.34.6' });
   const r = await old.run('kubeadm', joinArgs(j, old));
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /this version of kubeadm \(v1\.29\.6\) cannot join a cluster created\/upgraded with kubeadm v1\.30\.4/);
-  // same machine with kubeadm v1.30.4 installed side by side, the kubelet still v1.29.6 (allowed: older)
-  old.setKubeadm('v1.30.4');
+  assert.match(r.stderr, /this version of kubeadm \(v1\.34\.6\) cannot join a cluster created\/upgraded with kubeadm v1\.35\.4/);
+  // same machine with kubeadm v1.35.4 installed side by side, the kubelet still v1.34.6 (allowed: older)
+  old.setKubeadm('v1.35.4');
   const ok = await old.run('kubeadm', joinArgs(j, old));
   assert.equal(ok.code, 0, ok.stderr);
   const listed = await cp1.kubectl(['get', 'nodes']);
-  assert.match(listed.stdout, /w2\s+Ready\s+<none>\s+\S+\s+v1\.29\.6/);
+  assert.match(listed.stdout, /w2\s+Ready\s+<none>\s+\S+\s+v1\.34\.6/);
 
   const un = await w1.run('kubeadm', ['upgrade', 'node']);
   assert.equal(un.code, 1);
-  assert.match(un.stderr, /this version of kubeadm \(v1\.29\.6\) cannot upgrade a node of a cluster created\/upgraded with kubeadm v1\.30\.4/);
-  w1.setKubeadm('v1.30.4');
+  assert.match(un.stderr, /this version of kubeadm \(v1\.34\.6\) cannot upgrade a node of a cluster created\/upgraded with kubeadm v1\.35\.4/);
+  w1.setKubeadm('v1.35.4');
   const un2 = await w1.run('kubeadm', ['upgrade', 'node']);
   assert.equal(un2.code, 0, un2.stderr);
   assert.match(un2.stdout, /\[upgrade\] The configuration for this node was successfully updated!/);

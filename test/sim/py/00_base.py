@@ -24,12 +24,10 @@ import tempfile
 import threading
 import time
 
-GIT_COMMITS = {"v1.29.6": "062798d53d83265b9e05f14d85198f74362adaca",
-               "v1.30.4": "a51b3b711150f57ffc1f526a640ec058514ed596",
-               "v1.31.2": "5864a4677267e6adeae276ad85882a8714d69d9d"}
-BUILD_DATES = {"v1.29.6": "2024-06-11T20:27:59Z", "v1.30.4": "2024-08-14T19:29:14Z",
-               "v1.31.2": "2024-10-22T20:33:03Z"}
-GO_VERSIONS = {"v1.29.6": "go1.21.11", "v1.30.4": "go1.22.5", "v1.31.2": "go1.22.8"}
+# Build metadata printed by `version`: the Go toolchain per minor as upstream built it; the commit is a
+# stable stand-in (sha1 of the version), not upstream's, and the build date a fixed placeholder.
+GO_VERSIONS = {30: "go1.23.10", 31: "go1.24.9", 32: "go1.24.9", 33: "go1.24.9", 34: "go1.24.9",
+               35: "go1.25.5", 36: "go1.25.5", 37: "go1.25.5"}
 
 
 class SimError(Exception):

@@ -113,7 +113,19 @@ def _check(obj, schema, path, gvk):
 
 
 def supported_api_versions():
-    return ["v1beta3", "v1beta4"] if own_version()[1] >= 31 else ["v1beta3"]
+    """v1beta4 from 1.31 (cmd/kubeadm/app/apis/kubeadm/v1beta4); v1beta3 removed in 1.36."""
+    minor = own_version()[1]
+    if minor >= 36:
+        return ["v1beta4"]
+    return ["v1beta3", "v1beta4"] if minor >= 31 else ["v1beta3"]
+
+
+def old_api_versions():
+    """Removed kubeadm API versions -> the last kubeadm that reads them (util/config/common.go)."""
+    old = {"v1alpha1": "v1.11", "v1alpha2": "v1.12", "v1alpha3": "v1.14", "v1beta1": "v1.15", "v1beta2": "v1.22"}
+    if own_version()[1] >= 36:
+        old["v1beta3"] = "v1.35"
+    return old
 
 
 def preferred_api_version():
@@ -141,11 +153,11 @@ def load_config_file(path):
                            "mandatory information that must be specified")
         group, _, version = str(api).rpartition("/")
         if group == KUBEADM_GROUP:
-            if version in ("v1beta1", "v1beta2"):
+            if version in old_api_versions():
                 raise SimError('your configuration file uses an old API spec: "%s". Please use kubeadm '
-                               'v1.22 instead and run \'kubeadm config migrate --old-config old.yaml '
+                               '%s instead and run \'kubeadm config migrate --old-config old.yaml '
                                '--new-config new.yaml\', which will write the new, similar spec using a '
-                               'newer API version.' % api)
+                               'newer API version.' % (api, old_api_versions()[version]))
             kinds = _schemas(version) if version in supported_api_versions() else {}
             if kind not in kinds:
                 raise SimError('no kind "%s" is registered for version "%s" in scheme '
@@ -268,9 +280,10 @@ def default_kubelet_config(cluster):
 def images(cluster, version):
     repo = cluster.get("imageRepository", "registry.k8s.io")
     minor = parse_version(version)[1]
-    etcd = {29: "3.5.12-0", 30: "3.5.12-0", 31: "3.5.15-0"}.get(minor, "3.5.15-0")
-    coredns = "v1.11.3" if minor >= 31 else "v1.11.1"
-    pause = "3.10" if minor >= 31 else "3.9"
+    # constants.go's etcd/CoreDNS/pause per minor (approximate for the newest minors)
+    etcd = {30: "3.5.15-0", 31: "3.5.15-0", 32: "3.5.16-0", 33: "3.5.21-0", 34: "3.6.4-0"}.get(minor, "3.6.5-0")
+    coredns = {30: "v1.11.3", 31: "v1.11.3", 32: "v1.11.3", 33: "v1.12.0", 34: "v1.12.1"}.get(minor, "v1.13.1")
+    pause = "3.9" if minor < 31 else "3.10" if minor < 34 else "3.10.1"
     imgs = ["%s/kube-%s:%s" % (repo, c, version) for c in
             ("apiserver", "controller-manager", "scheduler", "proxy")]
     imgs += ["%s/coredns/coredns:%s" % (repo, coredns), "%s/pause:%s" % (repo, pause)]
