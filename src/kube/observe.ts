@@ -1,0 +1,123 @@
+/**
+ * What kbs reads from a node before deciding (the "kbs node state" task of playbooks/gather.yml):
+ * its record, the kubeadm binaries installed, the marks kubeadm leaves, and on a control plane
+ * the cluster's own view (kubeadm-config, Nodes). Pure: parses the task's output.
+ */
+import { parse as parseYamlText } from 'yaml';
+import { parseRecordFile, type RecordFile } from './record.js';
+import { parseVersion } from './version.js';
+
+export interface ClusterView {
+  /** ClusterConfiguration.kubernetesVersion from the kubeadm-config ConfigMap */
+  kubernetesVersion?: string;
+  controlPlaneEndpoint?: string;
+  /** Node objects: name → ready, kubelet version */
+  nodes: Record<string, { ready: boolean; kubeletVersion?: string }>;
+  /** why the view is missing or partial (the apiserver did not answer, ...) */
+  error?: string;
+}
+
+export interface NodeObservation {
+  record?: RecordFile;
+  /** why /etc/kbs/kubeadm.json exists but could not be read */
+  recordError?: string;
+  /** versions under /usr/local/lib/kbs/kubeadm */
+  kubeadmInstalled: string[];
+  /** `kubeadm version -o short` of the kubeadm on PATH */
+  kubeadmVersion?: string;
+  kubeletVersion?: string;
+  /** kubeadm's marks on the node */
+  marks: {
+    kubeletConf: boolean;
+    bootstrapKubeletConf: boolean;
+    caCrt: boolean;
+    adminConf: boolean;
+    apiserverManifest: boolean;
+    kubeletConfig: boolean;
+  };
+  /** a control plane's view of the cluster, when it has admin.conf and kubectl */
+  cluster?: ClusterView;
+}
+
+const MARKS: Record<string, keyof NodeObservation['marks']> = {
+  '/etc/kubernetes/kubelet.conf': 'kubeletConf',
+  '/etc/kubernetes/bootstrap-kubelet.conf': 'bootstrapKubeletConf',
+  '/etc/kubernetes/pki/ca.crt': 'caCrt',
+  '/etc/kubernetes/admin.conf': 'adminConf',
+  '/etc/kubernetes/manifests/kube-apiserver.yaml': 'apiserverManifest',
+  '/var/lib/kubelet/config.yaml': 'kubeletConfig',
+};
+
+function section(text: string, name: string): string | undefined {
+  const start = text.indexOf(`---${name}---\n`);
+  if (start < 0) return undefined;
+  const from = start + name.length + 7;
+  const end = text.indexOf('\n---', from);
+  return text.slice(from, end < 0 ? undefined : end);
+}
+
+/** Parses the output of the gather script (key=value lines, then optional sections). */
+export function parseObservation(stdout: string): NodeObservation {
+  const obs: NodeObservation = {
+    kubeadmInstalled: [],
+    marks: { kubeletConf: false, bootstrapKubeletConf: false, caCrt: false, adminConf: false, apiserverManifest: false, kubeletConfig: false },
+  };
+  const head = stdout.split('\n---')[0];
+  for (const line of head.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(0, eq);
+    const val = line.slice(eq + 1).trim();
+    if (key === 'record_b64' && val) {
+      const r = parseRecordFile(Buffer.from(val, 'base64').toString('utf8'));
+      if (typeof r === 'string') obs.recordError = r;
+      else obs.record = r;
+    } else if (key === 'kubeadm_versions') {
+      obs.kubeadmInstalled = val.split(/\s+/).map((v) => parseVersion(v)?.text).filter((v): v is string => !!v).sort(byVersion);
+    } else if (key === 'kubeadm_version') obs.kubeadmVersion = parseVersion(val)?.text;
+    else if (key === 'kubelet_version') obs.kubeletVersion = parseVersion(val.replace(/^Kubernetes\s+/, ''))?.text;
+    else if (key.startsWith('file:') && MARKS[key.slice(5)]) obs.marks[MARKS[key.slice(5)]] = val === 'yes';
+  }
+  const cfg = section(stdout, 'cluster-config');
+  const nodes = section(stdout, 'nodes');
+  if (cfg !== undefined || nodes !== undefined) obs.cluster = parseClusterView(cfg ?? '', nodes ?? '');
+  return obs;
+}
+
+function byVersion(a: string, b: string): number {
+  const x = parseVersion(a)!;
+  const y = parseVersion(b)!;
+  return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
+}
+
+function parseClusterView(cfgText: string, nodesText: string): ClusterView {
+  const view: ClusterView = { nodes: {} };
+  const errors: string[] = [];
+  try {
+    const cfg = parseYamlText(cfgText) as Record<string, unknown> | null;
+    if (cfg && typeof cfg === 'object') {
+      view.kubernetesVersion = parseVersion(cfg.kubernetesVersion)?.text;
+      if (typeof cfg.controlPlaneEndpoint === 'string') view.controlPlaneEndpoint = cfg.controlPlaneEndpoint;
+    }
+    if (!view.kubernetesVersion) errors.push(`kubeadm-config: ${firstLine(cfgText) || 'empty'}`);
+  } catch {
+    errors.push(`kubeadm-config: ${firstLine(cfgText)}`);
+  }
+  try {
+    const list = JSON.parse(nodesText) as { items?: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[]; nodeInfo?: { kubeletVersion?: string } } }[] };
+    for (const n of list.items ?? []) {
+      const name = n.metadata?.name;
+      if (!name) continue;
+      const ready = (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+      view.nodes[name] = { ready, kubeletVersion: parseVersion(n.status?.nodeInfo?.kubeletVersion)?.text };
+    }
+  } catch {
+    errors.push(`nodes: ${firstLine(nodesText)}`);
+  }
+  if (errors.length) view.error = errors.join('; ');
+  return view;
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0]?.slice(0, 200) ?? '';
+}
