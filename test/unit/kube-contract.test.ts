@@ -1,7 +1,7 @@
 /** The version contract as a table: inventory wishes + what the nodes hold → per-node decision or refusal. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, type ContractInput, type ContractNode } from '../../src/kube/contract.js';
+import { decide, type ContractInput, type ContractNode, type NodePlan } from '../../src/kube/contract.js';
 import type { NodeObservation } from '../../src/kube/observe.js';
 import type { RecordFile } from '../../src/kube/record.js';
 
@@ -192,7 +192,7 @@ for (const r of rows) {
     }
     assert.ok('plan' in d, `expected a plan, got ${JSON.stringify(d)}`);
     for (const [host, [action, kubeadm, reset]] of Object.entries(r.want ?? {})) {
-      const n = d.plan.nodes[host];
+      const n: NodePlan = d.plan.nodes[host];
       assert.equal(n.action, action, `${host} action`);
       assert.equal(n.kubeadmVersion, kubeadm, `${host} kubeadm`);
       assert.equal(n.reset, reset ?? false, `${host} reset`);
