@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'TASK' // a task failed
   | 'SKEW' // version contract refused
   | 'LOCK' // another run holds the lock
-  | 'STATE'; // workstation/node state problem
+  | 'STATE' // workstation/node state problem
+  | 'NO_MATCH'; // valid input that selects nothing to run (--limit, --start-at-task, no inventory)
 
 export interface Position {
   file: string;
@@ -71,7 +72,7 @@ export class KbsError extends Error {
 }
 
 /** Exit codes of DESIGN.md §2. */
-export const EXIT = { OK: 0, INTERNAL: 1, FAILED: 2, UNREACHABLE: 3, INVALID: 4, REFUSED: 5 } as const;
+export const EXIT = { OK: 0, INTERNAL: 1, FAILED: 2, UNREACHABLE: 3, INVALID: 4, REFUSED: 5, NOTHING: 6 } as const;
 
 export function exitCodeFor(err: unknown): number {
   if (!(err instanceof KbsError)) return EXIT.INTERNAL;
@@ -94,6 +95,8 @@ export function exitCodeFor(err: unknown): number {
     case 'TASK':
     case 'BECOME':
       return EXIT.FAILED;
+    case 'NO_MATCH':
+      return EXIT.NOTHING;
     default:
       return EXIT.INTERNAL;
   }

@@ -6,6 +6,7 @@ import { runPlaybook, type RunSummary } from '../engine/run.js';
 import type { EngineEvent } from '../engine/events.js';
 import { defaultRunOptions, type RunOptions } from '../engine/options.js';
 import { builtinRolesDir } from '../engine/play.js';
+import { checkSelection, startAtError } from '../engine/selection.js';
 import { loadInventory } from '../inventory/load.js';
 import { resolvePattern } from '../inventory/pattern.js';
 import { loadPlaybook } from '../load/playbook.js';
@@ -112,7 +113,7 @@ export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv:
   const pbFile = resolve(playbook);
   const inv = loadInventory(flags.inventory.map((p) => resolve(p)), { extraVarsDirs: [dirname(pbFile)] });
   const pb = loadPlaybook(pbFile, { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
-  if (opts.limit) resolvePattern(inv, opts.limit);
+  checkSelection(pb, inv, opts, createTemplater({ lookupBase: dirname(pbFile) }));
   return { pb, inv, opts };
 }
 
@@ -129,6 +130,7 @@ export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): 
       return EXIT.OK;
     }
     const summary = await execute(pb, inv, opts, flags.output ?? 'auto', io);
+    if (summary.startAtUnmatched !== undefined) return renderError(startAtError(summary.startAtUnmatched), io);
     return exitCodeOf(summary);
   } catch (e) {
     return renderError(e, io);

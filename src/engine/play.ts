@@ -14,6 +14,7 @@ import { inherit, nodeName, rootInherited, type Inherited } from './inherit.js';
 import { tagsSelected, type TagFilter } from './tags.js';
 import { runTaskOnHost, errorOutcome, type HostOutcome, type TaskRun } from './task.js';
 import { batches } from './batches.js';
+import { matchName } from './selection.js';
 
 let taskIds = 0;
 
@@ -385,12 +386,5 @@ function censor(r: HostOutcome['result']): HostOutcome['result'] {
   if (r.failed) out.failed = true;
   if (r.skipped) out.skipped = true;
   return out;
-}
-
-function matchName(pattern: string, name: string): boolean {
-  if (pattern === name) return true;
-  if (!/[*?[]/.test(pattern)) return false;
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  return re.test(name);
 }
 

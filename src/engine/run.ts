@@ -24,6 +24,8 @@ export interface RunSummary {
   channels: number;
   /** hosts refused by a safety check (host key unknown or changed) */
   refused: string[];
+  /** --start-at-task named no task that the run met (nothing ran) */
+  startAtUnmatched?: string;
 }
 
 export async function runPlaybook(
@@ -61,7 +63,8 @@ export async function runPlaybook(
   for (const h of seen) stats[h] = ctx.host(h).stats;
   const totals = deps.pool.totals();
   const refused = [...seen].filter((h) => ctx.host(h).refused);
-  const summary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, channels: totals.channels, refused };
+  const summary: RunSummary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, channels: totals.channels, refused };
+  if (startAt.name !== undefined) summary.startAtUnmatched = startAt.name;
   deps.emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs, channels: summary.channels });
   return summary;
 }

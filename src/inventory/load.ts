@@ -38,7 +38,14 @@ export function loadInventory(path: string | string[], opts: LoadInventoryOption
   for (const p of paths) {
     if (isDirectory(p)) {
       varsBases.push(p);
-      for (const f of folderSources(p)) {
+      const files = folderSources(p);
+      if (files.length === 0) {
+        throw new KbsError('NO_MATCH', `inventory folder ${p} holds no inventory file`, {
+          pos: { file: p },
+          hint: 'an inventory folder needs YAML (.yml, .yaml, .json) or INI (no extension) inventory files beside its group_vars/ and host_vars/',
+        });
+      }
+      for (const f of files) {
         readSource(f, b);
         sources.push(f);
       }
