@@ -9,6 +9,7 @@ import { builtinRolesDir } from '../engine/play.js';
 import { checkSelection, startAtError } from '../engine/selection.js';
 import { loadInventory } from '../inventory/load.js';
 import { resolvePattern } from '../inventory/pattern.js';
+import { setMaxYamlSize } from '../load/limits.js';
 import { loadPlaybook } from '../load/playbook.js';
 import type { Node, Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/types.js';
@@ -41,6 +42,7 @@ export interface RunFlags {
   knownHosts?: string;
   /** false with --no-remote-shell */
   remoteShell?: boolean;
+  maxYamlSize?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -67,7 +69,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--accept-new-host-keys', "add unknown host keys to known_hosts (OpenSSH's accept-new); changed keys still fail")
     .option('--connect-timeout <seconds>', 'SSH connect timeout', '10')
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
-    .option('--no-remote-shell', 'run every remote command in its own SSH exec channel instead of a long-lived shell per host (slower)');
+    .option('--no-remote-shell', 'run every remote command in its own SSH exec channel instead of a long-lived shell per host (slower)')
+    .option('--max-yaml-size <size>', 'largest YAML file read, e.g. 32M (default 8M, or KBS_MAX_YAML_SIZE)');
 }
 
 export function registerRun(program: Command, io: CliIO, setCode: (c: number) => void): void {
@@ -81,6 +84,7 @@ export function registerRun(program: Command, io: CliIO, setCode: (c: number) =>
 export function toRunOptions(flags: RunFlags): RunOptions {
   const forks = Number(flags.forks ?? 50);
   if (!Number.isInteger(forks) || forks < 1) throw new KbsError('USAGE', `--forks must be a positive integer, got "${flags.forks}"`);
+  setMaxYamlSize(flags.maxYamlSize);
   const timeout = Number(flags.connectTimeout ?? 10);
   if (!(timeout > 0)) throw new KbsError('USAGE', `--connect-timeout must be a positive number of seconds, got "${flags.connectTimeout}"`);
   return {

@@ -18,6 +18,8 @@ export interface Inherited {
   anyErrorsFatal?: unknown;
   /** params of include_tasks / include_role */
   includeParams?: Vars;
+  /** include_tasks / include_role running inside each other, outermost first */
+  includes?: string[];
   /** running handlers */
   handler?: boolean;
   /** inside a block that has a rescue section: a failure counts as rescued */
@@ -44,6 +46,7 @@ export function inherit(inh: Inherited, kw: TaskKeywords): Inherited {
     checkMode: kw.check_mode ?? inh.checkMode,
     anyErrorsFatal: kw.any_errors_fatal ?? inh.anyErrorsFatal,
     includeParams: inh.includeParams,
+    includes: inh.includes,
     handler: inh.handler,
     rescuable: inh.rescuable,
   };

@@ -5,7 +5,7 @@
  */
 import pLimit from 'p-limit';
 import { dirname, resolve } from 'node:path';
-import { KbsError } from '../errors.js';
+import { KbsError, type Position } from '../errors.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
 import { loadTaskFile, resolveRole } from '../load/playbook.js';
 import { CENSORED } from './events.js';
@@ -15,6 +15,7 @@ import { tagsSelected, type TagFilter } from './tags.js';
 import { runTaskOnHost, errorOutcome, type HostOutcome, type TaskRun } from './task.js';
 import { batches } from './batches.js';
 import { matchName } from './selection.js';
+import { MAX_INCLUDE_DEPTH } from '../load/limits.js';
 
 let taskIds = 0;
 
@@ -144,18 +145,20 @@ export class PlayRunner {
     );
     const rounds = Math.max(0, ...[...calls.values()].map((l) => l.length));
     for (let i = 0; i < rounds && !this.aborted; i++) {
-      const groups = new Map<string, { hosts: string[]; params: Vars; load: () => Node[] }>();
+      const groups = new Map<string, { hosts: string[]; key: string; params: Vars; load: () => Node[] }>();
       for (const [h, list] of calls) {
         const c = list[i];
         if (!c || !ctx.host(h).active) continue;
         const k = `${c.key}|${JSON.stringify(c.params)}`;
-        const g = groups.get(k) ?? { hosts: [], params: c.params, load: c.node };
+        const g = groups.get(k) ?? { hosts: [], key: c.key, params: c.params, load: c.node };
         g.hosts.push(h);
         groups.set(k, g);
       }
       for (const g of groups.values()) {
         let nodes: Node[];
+        const includes = [...(inh.includes ?? []), g.key];
         try {
+          if (includes.length > MAX_INCLUDE_DEPTH) throw includeTooDeep(includes, n.pos);
           nodes = g.load();
         } catch (e) {
           const id = ++taskIds;
@@ -163,7 +166,7 @@ export class PlayRunner {
           for (const h of g.hosts) this.apply(h, { id, name: nodeName(n), task: fakeTask(n), inh }, errorOutcome(e, h, false));
           continue;
         }
-        const child: Inherited = { ...inherit(inh, { ...n.kw, when: undefined, tags: undefined, vars: undefined, loop: undefined }), includeParams: { ...(inh.includeParams ?? {}), ...g.params } };
+        const child: Inherited = { ...inherit(inh, { ...n.kw, when: undefined, tags: undefined, vars: undefined, loop: undefined }), includeParams: { ...(inh.includeParams ?? {}), ...g.params }, includes };
         await this.runNodes(nodes, child, g.hosts);
       }
     }
@@ -388,3 +391,14 @@ function censor(r: HostOutcome['result']): HostOutcome['result'] {
   return out;
 }
 
+/** includes nested deeper than MAX_INCLUDE_DEPTH: usually a file that includes itself without an end */
+function includeTooDeep(includes: string[], pos: Position): KbsError {
+  const name = (k: string) => k.replace(/^tasks:/, '').replace(/^role:([^:]*):.*$/, 'role $1');
+  const counts = new Map<string, number>();
+  for (const k of includes) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const [top, times] = [...counts].sort((a, b) => b[1] - a[1])[0];
+  return new KbsError('TASK', `includes nested more than ${MAX_INCLUDE_DEPTH} deep (${name(top)} is included ${times} times in the chain)`, {
+    pos,
+    hint: 'an include_tasks / include_role that includes itself needs a when: that ends the recursion',
+  });
+}

@@ -2,6 +2,7 @@
  * Run a loaded playbook against an inventory: checks that need no host (patterns, handlers), then
  * each play in order. Returns the recap; never throws for task failures (those are in the stats).
  */
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
@@ -79,16 +80,18 @@ function playHosts(ctx: RunContext, play: Play, limited?: Set<string>): string[]
 /** play vars, then vars_files on top (files named with templates are rendered with play + extra vars). */
 function loadPlayVars(ctx: RunContext, play: Play): Vars {
   const out: Vars = { ...play.vars };
-  for (const f of play.varsFiles) {
-    const name = String(ctx.templater.render(f, { ...out, ...ctx.opts.extraVars }, { pos: play.pos }));
+  play.varsFiles.forEach((f, j) => {
+    const pos = play.varsFilesPos?.[j] ?? play.pos;
+    const name = String(ctx.templater.render(f, { ...out, ...ctx.opts.extraVars }, { pos }));
     const path = isAbsolute(name) ? name : resolve(play.baseDir, name);
+    if (!existsSync(path)) throw new KbsError('NOT_FOUND', `vars file "${name}" not found`, { pos, hint: `looked for ${path}` });
     const yf = parseYaml(path);
-    if (yf.value == null) continue;
+    if (yf.value == null) return;
     if (typeof yf.value !== 'object' || Array.isArray(yf.value)) {
       throw new KbsError('SCHEMA', `vars file ${path} must hold a mapping of variables`, { pos: { file: path, line: 1, col: 1 } });
     }
     Object.assign(out, yf.value);
-  }
+  });
   return out;
 }
 

@@ -11,11 +11,11 @@
  * Folders: .yml/.yaml/.json files are YAML, extension-less files are sniffed (INI or YAML), other
  * files are skipped; a single file named *.ini is INI.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
-import { parseYaml } from '../load/yaml.js';
+import { parseYaml, readYamlText } from '../load/yaml.js';
 import { InventoryBuilder } from './builder.js';
 import { readIniInventory } from './ini.js';
 import type { InvHost, Inventory } from './types.js';
@@ -88,14 +88,7 @@ function folderSources(dir: string): string[] {
 }
 
 function readSource(file: string, b: InventoryBuilder): void {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KbsError('NOT_FOUND', `cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-      pos: { file },
-    });
-  }
+  const text = readYamlText(file);
   if (isIni(file, text)) readIniInventory(file, text, b);
   else readYamlInventory(parseYaml(file, text), b);
 }

@@ -3,6 +3,7 @@
  * `[a:f]` (letters), `[1:10:2]` (step), several ranges in one name. A missing start means 0.
  */
 import { KbsError, type Position } from '../errors.js';
+import { MAX_RANGE_HOSTS } from '../load/limits.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const HINT = 'write a range as [start:end] or [start:end:step], e.g. node[01:10] or web[a:c]';
@@ -20,16 +21,24 @@ export function expandHostRange(name: string, pos?: Position): string[] {
   const head = name.slice(0, open);
   const body = name.slice(open + 1, close);
   const tail = name.slice(close + 1);
-  const values = rangeValues(body, fail);
+  const values = rangeValues(body, fail, () => tooMany(name, pos));
   const out: string[] = [];
   for (const v of values) {
     const expanded = tail.includes('[') || tail.includes(']') ? expandHostRange(head + v + tail, pos) : [head + v + tail];
+    if (out.length + expanded.length > MAX_RANGE_HOSTS) throw tooMany(name, pos);
     out.push(...expanded);
   }
   return out;
 }
 
-function rangeValues(body: string, fail: (why: string) => KbsError): string[] {
+function tooMany(name: string, pos?: Position): KbsError {
+  return new KbsError('INVENTORY', `host range "${name}" expands to more than ${MAX_RANGE_HOSTS} hosts`, {
+    pos,
+    hint: `kbs expands at most ${MAX_RANGE_HOSTS} hosts per inventory name; check the range's end (a digit too many?)`,
+  });
+}
+
+function rangeValues(body: string, fail: (why: string) => KbsError, tooBig: () => KbsError): string[] {
   const bounds = body.split(':');
   if (bounds.length !== 2 && bounds.length !== 3) throw fail('a range needs start:end or start:end:step');
   const beg = bounds[0] === '' ? '0' : bounds[0];
@@ -58,6 +67,7 @@ function rangeValues(body: string, fail: (why: string) => KbsError): string[] {
   const a = Number(beg);
   const b = Number(end);
   if (b < a) throw fail(`the end ${end} is smaller than the start ${beg}`);
+  if (Math.floor((b - a) / step) + 1 > MAX_RANGE_HOSTS) throw tooBig();
   const out: string[] = [];
   for (let k = a; k <= b; k += step) out.push(padded ? String(k).padStart(beg.length, '0') : String(k));
   return out;

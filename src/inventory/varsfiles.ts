@@ -4,11 +4,11 @@
  * .yml, .yaml, .json; hidden files and backups~ skipped) are read recursively in lexical order.
  * Later files win per top-level key. Each folder is listed once, not probed per host.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
-import { parseYaml, posAt } from '../load/yaml.js';
+import { parseYaml, posAt, readYamlText } from '../load/yaml.js';
 
 const EXTS = ['', '.yml', '.yaml', '.json'];
 
@@ -42,12 +42,7 @@ export class VarsDir {
 }
 
 export function readVarsFile(file: string): Vars {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KbsError('NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { pos: { file } });
-  }
+  const text = readYamlText(file);
   if (text.startsWith('$ANSIBLE_VAULT')) {
     throw new KbsError('INVENTORY', `${file} is encrypted with ansible-vault, which kbs does not support`, {
       pos: { file, line: 1, col: 1 },

@@ -32,7 +32,7 @@ export function stringArgs(mod: ModuleDef, text: string, pos: Position): Record<
   const schema = schemaOf(mod);
   const props = (schema.properties ?? {}) as Record<string, unknown>;
   const freeForm = mod.freeForm === true || '_raw_params' in props;
-  const args = parseKv(text, { freeForm, options: optionNames(schema) });
+  const args = parseKv(text, { freeForm, options: optionNames(schema), pos });
   if (!freeForm && args._raw_params !== undefined) {
     throw new KbsError('SCHEMA', `module "${mod.name}" does not take free-form text: "${String(args._raw_params)}"`, {
       pos,

@@ -3,13 +3,16 @@
  * quotes and outside Jinja2 markup ({{ }}, {% %}, {# #}).
  */
 
+import { KbsError, type Position } from '../errors.js';
+
 export interface Token {
   text: string;
   start: number;
   end: number;
 }
 
-export function splitArgs(s: string): Token[] {
+/** Split into tokens; an unclosed quote or Jinja2 block is an error, as in Ansible's split_args. */
+export function splitArgs(s: string, pos?: Position): Token[] {
   const out: Token[] = [];
   let quote: string | undefined;
   let depth = 0;
@@ -43,6 +46,15 @@ export function splitArgs(s: string): Token[] {
       out.push({ text: s.slice(start, i), start, end: i });
       start = -1;
     }
+  }
+  if (quote || depth > 0) {
+    const what = quote ? `an unclosed ${quote === '"' ? 'double' : 'single'} quote` : 'an unclosed Jinja2 block ({{, {% or {#)';
+    throw new KbsError('SCHEMA', `cannot split the arguments: ${what} in ${JSON.stringify(s.length > 80 ? s.slice(0, 77) + '...' : s)}`, {
+      pos,
+      hint: quote
+        ? `close the quote, or escape a literal ${quote} with a backslash (or write the arguments as a mapping)`
+        : 'close the block with }}, %} or #}',
+    });
   }
   if (start >= 0) out.push({ text: s.slice(start), start, end: s.length });
   return out;
@@ -79,6 +91,8 @@ export interface KvOptions {
    */
   freeForm: boolean;
   options?: ReadonlySet<string>;
+  /** where the string is, for errors */
+  pos?: Position;
 }
 
 /** Parse `k=v k2="v 2" rest`; words that are not options are joined into _raw_params. */
@@ -86,7 +100,7 @@ export function parseKv(s: string, opts: KvOptions): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   const removed: Token[] = [];
   const raw: Token[] = [];
-  for (const tok of splitArgs(s)) {
+  for (const tok of splitArgs(s, opts.pos)) {
     const eq = eqIndex(tok.text);
     const key = eq > 0 ? tok.text.slice(0, eq) : '';
     const isOpt = eq > 0 && KEY.test(key) && (!opts.freeForm || (opts.options?.has(key) ?? false));

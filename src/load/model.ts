@@ -91,6 +91,8 @@ export interface Play {
   vars: Vars;
   /** absolute paths (may be templated: resolved at run time) */
   varsFiles: string[];
+  /** where each vars_files entry is written */
+  varsFilesPos?: Position[];
   gatherFacts: boolean;
   become?: unknown;
   becomeUser?: string;

@@ -128,6 +128,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
   const handlers = [...lc.handlers, ...own];
   checkNotify(lc, handlers, [preTasks, roles, tasks, postTasks, handlers].flat());
 
+  checkVarsFiles(yf, i, raw.vars_files, baseDir);
   const play: Play = {
     name: raw.name !== undefined ? String(raw.name) : hosts,
     hosts,
@@ -135,6 +136,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
     baseDir,
     vars: (raw.vars ?? {}) as Raw,
     varsFiles: toList(raw.vars_files).map((f) => (isTemplate(f) ? f : resolve(baseDir, f))),
+    varsFilesPos: toList(raw.vars_files).map((_, j) => posAt(yf, Array.isArray(raw.vars_files) ? [i, 'vars_files', j] : [i, 'vars_files'])),
     gatherFacts: raw.gather_facts !== false,
     anyErrorsFatal: raw.any_errors_fatal === true,
     tags: toTags(raw.tags),
@@ -159,6 +161,20 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers === true;
   if (raw.gather_subset !== undefined) play.gatherSubset = toList(raw.gather_subset);
   return play;
+}
+
+/** Every vars_files entry named literally must exist (templated names are read at run time). */
+function checkVarsFiles(yf: YamlFile, i: number, value: unknown, baseDir: string): void {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  list.forEach((f, j) => {
+    if (typeof f !== 'string' || isTemplate(f)) return; // a list is Ansible's first-found choice: read at run time
+    const abs = resolve(baseDir, f);
+    if (existsSync(abs) && statSync(abs).isFile()) return;
+    throw new KbsError('NOT_FOUND', `vars file "${f}" not found`, {
+      pos: posAt(yf, Array.isArray(value) ? [i, 'vars_files', j] : [i, 'vars_files']),
+      hint: `looked for ${abs}`,
+    });
+  });
 }
 
 /** 2 -> [2]; "30%" -> ["30%"]; "3" -> [3]; [1, "50%"] stays */

@@ -285,7 +285,7 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
   const v = raw[key];
   if (isMap(v)) args = { ...v };
   else if (typeof v === 'string') {
-    const kv = parseKv(v, { freeForm: false });
+    const kv = parseKv(v, { freeForm: false, pos: posAt(yf, argPath) });
     args = kv._raw_params !== undefined ? { [mainKey]: v.trim() } : kv;
   } else if (v === null || v === undefined) args = {};
   else {

@@ -2,9 +2,10 @@
  * YAML with positions. Files are parsed as YAML 1.1, as Ansible (PyYAML) does: `yes/no` are
  * booleans and `0644` is an octal number. Every later error can point back at file:line:col.
  */
-import { readFileSync } from 'node:fs';
-import { Document, visit, type Tags, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { Document, visit, type Tags, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Alias } from 'yaml';
 import { KbsError, type Position } from '../errors.js';
+import { MAX_YAML_DEPTH, formatSize, maxYamlSize } from './limits.js';
 
 export type YamlPath = (string | number)[];
 
@@ -74,19 +75,33 @@ function customTags(tags: Tags): Tags {
   return [...tags.filter((t) => !replaced(t)), pyTrue, pyFalse, pyFloat, unsafeTag, vaultTag];
 }
 
+/** Read a YAML (or INI) file, refusing files over the size limit before reading them. */
+export function readYamlText(file: string): string {
+  try {
+    const size = statSync(file).size;
+    const max = maxYamlSize();
+    if (size > max) throw tooBig(file, size, max);
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof KbsError) throw e;
+    throw new KbsError('NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      pos: { file },
+      hint: 'check the path',
+    });
+  }
+}
+
+function tooBig(file: string, size: number, max: number): KbsError {
+  return new KbsError('YAML', `${file} is ${formatSize(size)}, over the ${formatSize(max)} limit for YAML files`, {
+    pos: { file },
+    hint: `raise the limit with --max-yaml-size or KBS_MAX_YAML_SIZE (e.g. ${formatSize(Math.ceil(size / 1024 ** 2) * 1024 ** 2)}) if the file is meant to be this big`,
+  });
+}
+
 /** Parse YAML text (read from `file` when text is not given). Throws KbsError YAML / NOT_FOUND. */
 export function parseYaml(file: string, text?: string): YamlFile {
-  let src = text;
-  if (src === undefined) {
-    try {
-      src = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new KbsError('NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
-        pos: { file },
-        hint: 'check the path',
-      });
-    }
-  }
+  const src = text ?? readYamlText(file);
+  if (text !== undefined && text.length > maxYamlSize()) throw tooBig(file, Buffer.byteLength(text), maxYamlSize());
   const lc = new LineCounter();
   const doc = parseDocument(src, {
     version: '1.1',
@@ -98,12 +113,16 @@ export function parseYaml(file: string, text?: string): YamlFile {
   const err = doc.errors[0];
   if (err) {
     const at = lc.linePos(err.pos[0]);
+    if (/Maximum call stack size exceeded/.test(err.message)) throw tooDeep({ file, line: at.line, col: at.col });
     const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new KbsError('YAML', `YAML syntax error: ${msg}`, {
       pos: { file, line: at.line, col: at.col },
-      hint: /^[ ]*\t/.test(src.split('\n')[at.line - 1] ?? '') ? 'indent with spaces: YAML does not allow tabs for indentation' : yamlHint(err.code),
+      hint: /^[ ]*\t/.test(lineOf(src, at.line)) ? 'indent with spaces: YAML does not allow tabs for indentation' : yamlHint(err.code),
     });
   }
+  const yf0 = { file, doc, lc };
+  const deep = tooDeepNode(doc);
+  if (deep !== undefined) throw tooDeep(offsetPos(yf0, deep));
   const bad = findCollectionKey(doc);
   if (bad !== undefined) {
     const at = lc.linePos(bad);
@@ -112,13 +131,123 @@ export function parseYaml(file: string, text?: string): YamlFile {
       hint: 'quote the whole value: key: "{{ var }}"',
     });
   }
+  checkAliases(yf0);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    throw new KbsError('YAML', `YAML error: ${(e as Error).message}`, { pos: { file } });
+    const msg = (e as Error).message;
+    if (/Excessive alias count/.test(msg)) {
+      const alias = largestAlias(doc);
+      throw new KbsError('YAML', 'YAML aliases expand to too many values (an alias of an alias of ...: a "billion laughs" document)', {
+        pos: alias ? offsetPos(yf0, alias.range?.[0] ?? 0) : { file },
+        hint: 'repeat the values instead of nesting aliases, or use fewer levels of aliases',
+      });
+    }
+    throw new KbsError('YAML', `YAML error: ${msg}`, { pos: { file } });
   }
   return { file, doc, lc, value };
+}
+
+/** the text of line `n` (1-based) without splitting the whole text */
+function lineOf(src: string, n: number): string {
+  let start = 0;
+  for (let i = 1; i < n && start >= 0; i++) start = src.indexOf('\n', start) + (start >= 0 ? 1 : 0);
+  if (start < 0) return '';
+  const end = src.indexOf('\n', start);
+  return src.slice(start, end < 0 ? undefined : end);
+}
+
+function offsetPos(yf: { file: string; lc: LineCounter }, offset: number): Position {
+  const { line, col } = yf.lc.linePos(offset);
+  return { file: yf.file, line, col };
+}
+
+function tooDeep(pos: Position): KbsError {
+  return new KbsError('YAML', `YAML nesting too deep: more than ${MAX_YAML_DEPTH} levels of mappings and lists`, {
+    pos,
+    hint: 'flatten the structure; no playbook, inventory or vars file needs this many levels',
+  });
+}
+
+/** offset of the first node nested deeper than MAX_YAML_DEPTH (an explicit stack: no recursion) */
+function tooDeepNode(doc: Document): number | undefined {
+  const stack: [unknown, number][] = [[doc.contents, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (isMap(node) || isSeq(node)) {
+      if (depth >= MAX_YAML_DEPTH) return (node as Node).range?.[0] ?? 0;
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          stack.push([item.key, depth + 1]);
+          stack.push([item.value, depth + 1]);
+        } else stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Unresolved aliases and `<<` merges of something other than a mapping, with their positions. */
+function checkAliases(yf: { file: string; doc: Document; lc: LineCounter }): void {
+  const { doc } = yf;
+  visit(doc, {
+    Alias(_, node) {
+      if (!node.resolve(doc)) {
+        throw new KbsError('YAML', `YAML alias "*${node.source}" has no anchor "&${node.source}" before it`, {
+          pos: offsetPos(yf, node.range?.[0] ?? 0),
+          hint: 'define the anchor (&name) on a value above the alias, or check the spelling',
+        });
+      }
+      return undefined;
+    },
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!(isScalar(key) && typeof key.value === 'symbol' && key.source === '<<')) return undefined;
+      const sources = isSeq(pair.value) ? (pair.value.items as unknown[]) : [pair.value];
+      for (const src of sources) {
+        const target = isAlias(src) ? src.resolve(doc) : src;
+        if (!isMap(target)) {
+          const at = (src as Node | null)?.range?.[0] ?? (key as Node).range?.[0] ?? 0;
+          throw new KbsError('YAML', 'YAML merge "<<" needs a mapping (or an alias of one) to merge', {
+            pos: offsetPos(yf, at),
+            hint: 'write "<<: *anchor" where &anchor names a mapping, or a list of such aliases',
+          });
+        }
+      }
+      return undefined;
+    },
+  });
+}
+
+/** the alias whose target expands to the most values */
+function largestAlias(doc: Document): Alias | undefined {
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown, depth = 0): number => {
+    if (depth > MAX_YAML_DEPTH) return 1;
+    if (isAlias(node)) return size(node.resolve(doc), depth + 1);
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let n = 1;
+    for (const item of node.items as unknown[]) n += isPair(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
+    n = Math.min(n, Number.MAX_SAFE_INTEGER);
+    sizes.set(node, n);
+    return n;
+  };
+  let best: Alias | undefined;
+  let bestSize = -1;
+  visit(doc, {
+    Alias(_, node) {
+      const n = size(node.resolve(doc));
+      if (n > bestSize) {
+        best = node;
+        bestSize = n;
+      }
+      return undefined;
+    },
+  });
+  return best;
 }
 
 /** Offset of the first mapping key that is itself a collection (an unquoted "{{ x }}"). */

@@ -22,7 +22,7 @@ interface Case {
   /** -i (relative to the project folder); default inventory.yml */
   inv?: string;
   code: number;
-  /** "file:line:col" (relative), "" when the error names no file */
+  /** "file:line:col" (relative), "" when the error names no file; ending in ":", a prefix */
   at: string;
   msg: string;
 }
@@ -33,7 +33,35 @@ const cases: [string, Case][] = [
   ['no play matches a host', { files: { 'site.yml': play('    - debug: msg=x\n').replace('all', 'web') }, code: 6, at: 'site.yml:1:3', msg: 'no play matched a host: "web"' }],
   ['inventory folder without inventory', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inv/group_vars/all.yml': 'a: 1\n' }, inv: 'inv', code: 6, at: 'inv', msg: 'holds no inventory file' }],
   ['--start-at-task names no task', { files: { 'site.yml': play('    - name: one\n      debug: msg=x\n') }, args: ['--start-at-task', 'onee'], code: 6, at: '', msg: '--start-at-task "onee" names no task' }],
+  // YAML: aliases, merges, nesting, size
+  ['an alias without its anchor', { files: { 'site.yml': play('    - debug: *msg\n') }, code: 4, at: 'site.yml:4:14', msg: 'YAML alias "*msg" has no anchor' }],
+  ['a merge of a scalar', { files: { 'site.yml': play('    - debug:\n        <<: *m\n        msg: x\n', '  vars: {m: &m 1}\n') }, code: 4, at: 'site.yml:6:13', msg: 'YAML merge "<<" needs a mapping' }],
+  ['a billion laughs', { files: { 'site.yml': play('    - debug: msg=x\n', `  vars:\n${laughs()}`) }, code: 4, at: 'site.yml:11:14', msg: 'YAML aliases expand to too many values' }],
+  ['nesting too deep (flow)', { files: { 'site.yml': play('    - debug:\n        msg: ' + '['.repeat(3000) + ']'.repeat(3000) + '\n') }, code: 4, at: 'site.yml:5:', msg: 'YAML nesting too deep: more than 200 levels' }],
+  ['nesting too deep (block)', { files: { 'site.yml': play('    - debug: msg=x\n', `  vars:\n${deepBlock(250)}`) }, code: 4, at: 'site.yml:202:401', msg: 'YAML nesting too deep' }],
+  ['a YAML file over the size limit', { files: { 'site.yml': play('    - debug: msg=x\n') + `# ${'x'.repeat(3000)}\n` }, args: ['--max-yaml-size', '2k'], code: 4, at: 'site.yml', msg: 'over the 2k limit for YAML files' }],
+  ['an inventory over the size limit', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inventory.yml': INV + `# ${'x'.repeat(3000)}\n` }, args: ['--max-yaml-size', '2k'], code: 4, at: 'inventory.yml', msg: 'over the 2k limit' }],
+  // inventory limits
+  ['a host range too big', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inventory.yml': 'all:\n  hosts:\n    node[0:99999999]:\n' }, code: 4, at: 'inventory.yml:3:5', msg: 'host range "node[0:99999999]" expands to more than 100000 hosts' }],
+  ['a product of ranges too big', { files: { 'site.yml': play('    - debug: msg=x\n'), 'hosts.ini': '[web]\nn[0:999]x[0:999]\n' }, inv: 'hosts.ini', code: 4, at: 'hosts.ini:2:1', msg: 'expands to more than 100000 hosts' }],
+  // k=v arguments
+  ['an unclosed quote in k=v', { files: { 'site.yml': play('    - debug: msg="hello\n') }, code: 4, at: 'site.yml:4:14', msg: 'cannot split the arguments: an unclosed double quote' }],
+  ['an unclosed Jinja2 block in k=v', { files: { 'site.yml': play('    - debug: msg={{ x\n') }, code: 4, at: 'site.yml:4:14', msg: 'an unclosed Jinja2 block' }],
+  // files named by the playbook
+  ['a missing vars_files entry', { files: { 'site.yml': play('    - debug: msg=x\n', '  vars_files:\n    - vars/common.yml\n    - vars/nope.yml\n'), 'vars/common.yml': 'a: 1\n' }, code: 4, at: 'site.yml:5:7', msg: 'vars file "vars/nope.yml" not found' }],
 ];
+
+function laughs(): string {
+  const rows = ['    l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 8; i++) rows.push(`    l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+  return rows.join('\n') + '\n';
+}
+
+function deepBlock(n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += `${' '.repeat(4 + 2 * i)}k${i}:\n`;
+  return out.replace(/:\n$/, ': 1\n');
+}
 
 async function run(c: Case) {
   const dir = tempDir('kbs-bad-');
@@ -52,7 +80,8 @@ for (const [name, c] of cases) {
     const r = await run(c);
     assert.equal(r.code, c.code, r.stderr + r.stdout);
     assert.equal(r.events.length, 0, 'nothing ran: no engine event');
-    assert.ok(r.stderr.startsWith(`${c.at ? c.at + ': ' : ''}error: `), `position: ${r.stderr}`);
+    const where = c.at.endsWith(':') ? new RegExp(`^${c.at}\\d+: error: `) : new RegExp(`^${c.at ? c.at + ': ' : ''}error: `);
+    assert.match(r.stderr, where, 'position');
     assert.ok(r.stderr.includes(c.msg), `message: ${r.stderr}`);
     assert.match(r.stderr, /\n {2}hint: \S/, 'a hint');
     assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');

@@ -297,3 +297,18 @@ test('default(omit) drops the argument', async () => {
   assert.equal(r.code, 0, r.stdout);
   assert.deepEqual(dbg(r, 'om'), { w1: 'Hello world!' });
 });
+
+test('include_tasks recursion: ended by when: it runs; without an end it fails at the include depth limit', async () => {
+  const inv = 'all:\n  hosts:\n    h1: {ansible_connection: local}\n';
+  const ended = await runLocal('- hosts: all\n  gather_facts: false\n  vars: {n: 0}\n  tasks:\n    - include_tasks: count.yml\n    - debug: {msg: "{{ n }}"}\n', {
+    inventory: inv,
+    files: { 'count.yml': '- set_fact: {n: "{{ n | int + 1 }}"}\n- include_tasks: count.yml\n  when: n | int < 30\n' },
+  });
+  assert.equal(ended.code, 0, ended.stderr);
+  assert.deepEqual(dbg(ended, 'debug'), { h1: 30 });
+  const endless = await runLocal('- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: self.yml\n', { inventory: inv, files: { 'self.yml': '- include_tasks: self.yml\n' } });
+  assert.equal(endless.code, 2);
+  const failed = results(endless).filter((e) => e.status === 'failed');
+  assert.equal(failed.length, 1);
+  assert.match(String(failed[0].result.msg), /includes nested more than 100 deep \(.*self\.yml is included 101 times in the chain\)/);
+});
