@@ -2,6 +2,11 @@
  * The engine's typed events. The terminal views (listr2, plain lines) and `--output json` are
  * consumers; tests assert on events, not on terminal text. Results in events are already
  * censored for no_log tasks.
+ *
+ * Order: a task's `task_start` comes before anything of that task; each host's `host_start`, then
+ * its `item_result`s (one per loop item, as the item finishes), then its `host_result` (as soon
+ * as that host is done, whatever the other hosts are doing); `task_progress` while hosts are still
+ * working; `task_end` after every host result of the task. Hosts of one task interleave.
  */
 import type { Position } from '../errors.js';
 import type { ModuleResult } from '../modules/types.js';
@@ -23,6 +28,8 @@ export type EngineEvent =
   | { type: 'play_start'; play: string; hosts: string[]; pos: Position }
   | { type: 'batch_start'; play: string; hosts: string[]; index: number; of: number }
   | { type: 'task_start'; task: string; id: number; pos: Position; role?: string; handler: boolean; hosts: string[] }
+  /** a host begins the task (when a fork picks it up; a host may wait for one with --forks) */
+  | { type: 'host_start'; task: string; id: number; host: string }
   | {
       type: 'host_result';
       task: string;
@@ -37,7 +44,21 @@ export type EngineEvent =
       noLog: boolean;
     }
   | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult }
-  | { type: 'task_end'; task: string; id: number }
+  /**
+   * every few seconds while a task runs: the hosts still working and for how long, the number
+   * of hosts done and of hosts waiting for a fork
+   */
+  | {
+      type: 'task_progress';
+      task: string;
+      id: number;
+      play: string;
+      elapsedMs: number;
+      running: { host: string; elapsedMs: number }[];
+      done: number;
+      queued: number;
+    }
+  | { type: 'task_end'; task: string; id: number; durationMs?: number }
   | { type: 'warning'; msg: string; host?: string; pos?: Position }
   | { type: 'play_end'; play: string }
   | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; connections: number; execs: number; channels: number };

@@ -15,6 +15,8 @@ export interface RunOptions {
   verbosity: number;
   transport: TransportOptions;
   rolesPath: string[];
+  /** how often a running task reports the hosts still working (task_progress), default 10 s; 0: never */
+  progressIntervalMs?: number;
 }
 
 export function defaultRunOptions(): RunOptions {

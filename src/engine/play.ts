@@ -12,7 +12,8 @@ import { CENSORED } from './events.js';
 import type { RunContext } from './context.js';
 import { inherit, nodeName, rootInherited, type Inherited } from './inherit.js';
 import { tagsSelected, type TagFilter } from './tags.js';
-import { runTaskOnHost, errorOutcome, type HostOutcome, type TaskRun } from './task.js';
+import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type TaskRun } from './task.js';
+import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../load/limits.js';
@@ -104,6 +105,7 @@ export class PlayRunner {
     if (!tagsSelected([...inh.tags, ...(n.kw.tags ?? [])], this.tags)) return;
     // each host: the list of (file or role, params) invocations it makes (a loop gives several)
     const calls = new Map<string, { key: string; params: Vars; node: () => Node[] }[]>();
+    const failed = new Map<string, unknown>();
     await Promise.all(
       hosts.map(async (h) => {
         try {
@@ -139,10 +141,11 @@ export class PlayRunner {
           }
           calls.set(h, list);
         } catch (e) {
-          this.apply(h, { id: ++taskIds, name: nodeName(n), task: fakeTask(n), inh }, errorOutcome(e, h, false));
+          failed.set(h, e);
         }
       }),
     );
+    if (failed.size) this.failInclude(n, inh, failed);
     const rounds = Math.max(0, ...[...calls.values()].map((l) => l.length));
     for (let i = 0; i < rounds && !this.aborted; i++) {
       const groups = new Map<string, { hosts: string[]; key: string; params: Vars; load: () => Node[] }>();
@@ -161,15 +164,25 @@ export class PlayRunner {
           if (includes.length > MAX_INCLUDE_DEPTH) throw includeTooDeep(includes, n.pos);
           nodes = g.load();
         } catch (e) {
-          const id = ++taskIds;
-          ctx.emit({ type: 'task_start', task: nodeName(n), id, pos: n.pos, handler: !!inh.handler, hosts: g.hosts });
-          for (const h of g.hosts) this.apply(h, { id, name: nodeName(n), task: fakeTask(n), inh }, errorOutcome(e, h, false));
+          this.failInclude(n, inh, new Map(g.hosts.map((h) => [h, e])));
           continue;
         }
         const child: Inherited = { ...inherit(inh, { ...n.kw, when: undefined, tags: undefined, vars: undefined, loop: undefined }), includeParams: { ...(inh.includeParams ?? {}), ...g.params }, includes };
         await this.runNodes(nodes, child, g.hosts);
       }
     }
+  }
+
+  /** An include that could not be evaluated or loaded: a task of its own, failed on those hosts. */
+  private failInclude(n: IncludeNode, inh: Inherited, errors: Map<string, unknown>): void {
+    const { ctx } = this;
+    const t: TaskRun = { id: ++taskIds, name: nodeName(n), task: fakeTask(n), inh };
+    ctx.emit({ type: 'task_start', task: t.name, id: t.id, pos: n.pos, role: n.role?.name, handler: !!inh.handler, hosts: [...errors.keys()] });
+    for (const [h, e] of errors) {
+      ctx.emit({ type: 'host_start', task: t.name, id: t.id, host: h });
+      this.apply(h, t, errorOutcome(e, h, false));
+    }
+    ctx.emit({ type: 'task_end', task: t.name, id: t.id, durationMs: 0 });
   }
 
   /** Load included nodes; handlers they bring join the play's (once per name). */
@@ -208,19 +221,34 @@ export class PlayRunner {
     } catch {
       runOnce = false;
     }
-    if (runOnce) {
-      const first = act[0];
-      const out = await runTaskOnHost(ctx, t, first);
-      this.apply(first, t, out);
-      for (const h of act.slice(1)) {
-        if (task.kw.register) ctx.host(h).registered[task.kw.register] = out.result;
-        if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
+    const targets = runOnce ? act.slice(0, 1) : act;
+    const progress = new TaskProgress(ctx.emit, { name, id: t.id, play: this.play.name }, targets.length, ctx.opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
+    // each host's outcome is recorded and reported as soon as that host is done
+    const one = async (h: string): Promise<HostOutcome> => {
+      progress.hostStart(h);
+      const out = await runTaskOnHost(ctx, t, h, (it, noLog) => this.emitItem(h, t, it, noLog));
+      progress.hostEnd(h);
+      this.apply(h, t, out);
+      return out;
+    };
+    let durationMs: number;
+    try {
+      if (runOnce) {
+        const first = act[0];
+        const out = await one(first);
+        for (const h of act.slice(1)) {
+          if (task.kw.register) ctx.host(h).registered[task.kw.register] = out.result;
+          if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
+        }
+      } else {
+        const settled = await Promise.allSettled(act.map((h) => this.limit(() => one(h))));
+        const err = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+        if (err) throw err.reason;
       }
-    } else {
-      const outs = await Promise.all(act.map((h) => this.limit(() => runTaskOnHost(ctx, t, h))));
-      act.forEach((h, i) => this.apply(h, t, outs[i]));
+    } finally {
+      durationMs = progress.stop();
     }
-    ctx.emit({ type: 'task_end', task: name, id: t.id });
+    ctx.emit({ type: 'task_end', task: name, id: t.id, durationMs });
     this.checkFailureLimits(t, act);
   }
 
@@ -295,11 +323,13 @@ export class PlayRunner {
       const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
       for (const n of kw.notify) s.notified.add(String(ctx.templater.render(n, scope)));
     }
-    for (const it of out.items ?? []) {
-      ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: out.noLog ? '(censored)' : it.label, result: out.noLog ? censor(it.result) : it.result });
-    }
     const shown = out.noLog ? censor(out.result) : out.result;
     ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog });
+  }
+
+  /** A loop item's outcome, reported as the item finishes. */
+  private emitItem(host: string, t: TaskRun, it: ItemOutcome, noLog: boolean): void {
+    this.ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result });
   }
 
   private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {

@@ -32,7 +32,10 @@ export interface HostOutcome {
   noLog: boolean;
 }
 
-export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string): Promise<HostOutcome> {
+export type ItemOutcome = NonNullable<HostOutcome['items']>[number];
+
+/** Run the task on one host; `onItem` hears each loop item's outcome as the item finishes. */
+export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, onItem?: (item: ItemOutcome, noLog: boolean) => void): Promise<HostOutcome> {
   const { task, inh } = t;
   const tpl = ctx.templater;
   const kw = task.kw;
@@ -79,7 +82,9 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string): 
       const res = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc.index_var) res[lc.index_var] = i;
       results.push(res);
-      itemOutcomes.push({ status: r.status, label, result: res });
+      const outcome = { status: r.status, label, result: res };
+      itemOutcomes.push(outcome);
+      onItem?.(outcome, noLog);
       if (r.status === 'unreachable') return { ...r, noLog };
       if (lc.pause) await sleep(Number(lc.pause) * 1000);
     }
