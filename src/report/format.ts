@@ -72,6 +72,20 @@ export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): stri
   return base;
 }
 
+/** how many hosts a progress line names before it only counts the rest */
+const NAMED = 10;
+
+/** The line a long task's `task_progress` becomes: the hosts still working and for how long. */
+export function progressLine(e: Extract<EngineEvent, { type: 'task_progress' }>): string {
+  const secs = (ms: number) => `${Math.round(ms / 1000)}s`;
+  const names = e.running.slice(0, NAMED).map((r) => `${r.host} (${secs(r.elapsedMs)})`);
+  if (e.running.length > NAMED) names.push(`and ${e.running.length - NAMED} more`);
+  const total = e.done + e.running.length + e.queued;
+  let line = `... TASK [${e.task}] running ${secs(e.elapsedMs)}, still working: ${names.join(', ') || 'none'}; ${e.done} of ${total} hosts done`;
+  if (e.queued) line += `, ${e.queued} waiting for a fork`;
+  return line;
+}
+
 export function diffText(r: ModuleResult): string | undefined {
   const d = r.diff;
   if (!d) return undefined;

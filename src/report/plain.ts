@@ -1,6 +1,9 @@
-/** Plain line output (not a TTY, CI logs): Ansible-like text, one line per host result. */
+/**
+ * Plain line output (not a TTY, CI logs): Ansible-like text, one line per host result, printed as
+ * each host finishes; a task that runs long gets a line naming the hosts still working.
+ */
 import type { EngineEvent } from '../engine/events.js';
-import { banner, diffText, hostLine, itemLine, recapLines } from './format.js';
+import { banner, diffText, hostLine, itemLine, progressLine, recapLines } from './format.js';
 
 export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
   return (e: EngineEvent): void => {
@@ -26,6 +29,9 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
       }
       case 'item_result':
         write(itemLine(e) + '\n');
+        break;
+      case 'task_progress':
+        write(progressLine(e) + '\n');
         break;
       case 'warning':
         write(`[WARNING]: ${e.host ? `[${e.host}] ` : ''}${e.msg}\n`);
