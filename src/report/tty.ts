@@ -1,38 +1,90 @@
 /**
  * Live view on a TTY with listr2: each task is a list with one line per host that spins while the
- * host works and ends as ✔ ok / changed, ↓ skipped or ✖ failed; a finished task collapses into
- * one summary line. Play banners, diffs, warnings and the recap are printed between tasks.
+ * host works (with how long it has been working, and the loop items it has done) and ends as
+ * ✔ ok / changed, ↓ skipped or ✖ failed as soon as that host is done. While the task runs, its
+ * title names the phase (the play) and counts the seconds and the hosts done; a finished task
+ * collapses into one summary line. Play banners, diffs, warnings and the recap are printed between
+ * tasks.
  */
 import { Listr, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStatus } from '../engine/events.js';
 import { banner, diffText, failureDetail, recapLines } from './format.js';
 
-interface Pending {
-  resolve: (r: { status: HostStatus; text: string }) => void;
+interface HostDone {
+  status: HostStatus;
+  text: string;
 }
+
+/** what the view knows of one task's hosts; times are when the view heard of them */
+interface TaskState {
+  title: string;
+  play: string;
+  hosts: string[];
+  /** set when the task's list starts on the screen */
+  shownAt?: number;
+  parent?: { title: string };
+  /** host lines on the screen still spinning */
+  lines: Map<string, { title: string }>;
+  waiting: Map<string, (r: HostDone) => void>;
+  early: Map<string, HostDone>;
+  started: Map<string, number>;
+  items: Map<string, number>;
+  counts: Record<string, number>;
+}
+
+/** how often the seconds on the screen are brought up to date */
+const TICK_MS = 1000;
 
 export function ttyView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
   let chain: Promise<void> = Promise.resolve();
-  /** per task id: hosts waiting for their result, and results that came before the host's line started */
-  const tasks = new Map<number, { waiting: Map<string, Pending>; early: Map<string, { status: HostStatus; text: string }>; counts: Record<string, number> }>();
+  const tasks = new Map<number, TaskState>();
+  let play = '';
   const queue = (fn: () => Promise<void> | void) => {
     chain = chain.then(fn, fn);
+  };
+  const secs = (since: number) => `${Math.floor((Date.now() - since) / 1000)}s`;
+
+  const hostTitle = (st: TaskState, h: string): string => {
+    const since = st.started.get(h);
+    const n = st.items.get(h);
+    return `${h} ${since === undefined ? '(waiting for a fork)' : secs(since)}${n ? ` · ${n} item${n > 1 ? 's' : ''} done` : ''}`;
+  };
+
+  /** bring the running task's title and its spinning host lines up to date */
+  const refresh = (st: TaskState): void => {
+    const done = st.early.size;
+    // the collapsed line of a finished task keeps the task's own title
+    if (st.parent && done >= st.hosts.length) st.parent.title = st.title;
+    else if (st.parent) st.parent.title = `[${st.play}] ${st.title} ${secs(st.shownAt ?? Date.now())} · ${done}/${st.hosts.length} hosts done`;
+    for (const [h, line] of st.lines) line.title = hostTitle(st, h);
   };
 
   const view = (e: EngineEvent): void => {
     switch (e.type) {
       case 'play_start':
+        play = e.play;
         queue(() => write(`\n${banner(`PLAY [${e.play}]`)}\n`));
         break;
       case 'task_start': {
-        const state = { waiting: new Map<string, Pending>(), early: new Map<string, { status: HostStatus; text: string }>(), counts: {} as Record<string, number> };
-        tasks.set(e.id, state);
-        const title = `${e.handler ? 'HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`;
-        const myCounts = state.counts;
+        const st: TaskState = {
+          title: `${e.handler ? 'HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`,
+          play,
+          hosts: e.hosts,
+          lines: new Map(),
+          waiting: new Map(),
+          early: new Map(),
+          started: new Map(),
+          items: new Map(),
+          counts: {},
+        };
+        tasks.set(e.id, st);
         const hostTasks: ListrTask[] = e.hosts.map((h) => ({
           title: h,
           task: async (_c, task) => {
-            const r = state.early.get(h) ?? (await new Promise<{ status: HostStatus; text: string }>((resolve) => state.waiting.set(h, { resolve })));
+            st.lines.set(h, task);
+            task.title = hostTitle(st, h);
+            const r = st.early.get(h) ?? (await new Promise<HostDone>((resolve) => st.waiting.set(h, resolve)));
+            st.lines.delete(h);
             task.title = `${h}: ${r.status}`;
             if (r.status === 'skipped') task.skip(`${h}: skipped`);
             if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${h}: ${r.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED'}\n${r.text}`);
@@ -42,25 +94,50 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         const list = new Listr(
           [
             {
-              title,
-              task: (_c, task) => task.newListr(hostTasks, { concurrent: true, exitOnError: false }),
+              title: st.title,
+              task: (_c, task) => {
+                st.parent = task;
+                refresh(st);
+                return task.newListr(hostTasks, { concurrent: true, exitOnError: false });
+              },
             },
           ],
           { exitOnError: false, rendererOptions: { collapseSubtasks: true, collapseErrors: false }, registerSignalListeners: false },
         );
         // one list at a time on the screen: a task's list starts when the previous one is done
         queue(async () => {
-          await list.run().catch(() => undefined);
+          st.shownAt = Date.now();
+          const tick = setInterval(() => refresh(st), TICK_MS);
+          tick.unref?.();
+          try {
+            await list.run().catch(() => undefined);
+          } finally {
+            clearInterval(tick);
+          }
           tasks.delete(e.id);
-          const summary = Object.entries(myCounts).map(([k, v]) => `${k}=${v}`).join(' ');
+          const summary = Object.entries(st.counts).map(([k, v]) => `${k}=${v}`).join(' ');
           if (opts.verbosity > 0 && summary) write(`  ${summary}\n`);
         });
+        break;
+      }
+      case 'host_start': {
+        const st = tasks.get(e.id);
+        if (!st) break;
+        st.started.set(e.host, Date.now());
+        const line = st.lines.get(e.host);
+        if (line) line.title = hostTitle(st, e.host);
+        break;
+      }
+      case 'item_result': {
+        const st = tasks.get(e.id);
+        if (st) st.items.set(e.host, (st.items.get(e.host) ?? 0) + 1);
         break;
       }
       case 'task_end': {
         // hosts that got no result (e.g. a task that ended early) must not spin forever
         const st = tasks.get(e.id);
-        if (st) for (const [h, p] of st.waiting) if (!st.early.has(h)) p.resolve({ status: 'skipped', text: '' });
+        if (!st) break;
+        for (const h of st.hosts) if (!st.early.has(h)) settle(st, h, { status: 'skipped', text: '' });
         break;
       }
       case 'host_result': {
@@ -69,9 +146,8 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         st.counts[e.status] = (st.counts[e.status] ?? 0) + 1;
         let text = '';
         if (e.status === 'failed' || e.status === 'unreachable' || e.status === 'ignored') text = failureDetail(e.result);
-        const r = { status: e.status, text };
-        st.early.set(e.host, r);
-        st.waiting.get(e.host)?.resolve(r);
+        settle(st, e.host, { status: e.status, text });
+        refresh(st);
         if (opts.diff && !e.noLog) {
           const d = diffText(e.result);
           if (d) queue(() => write(d + '\n'));
@@ -93,4 +169,10 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
     }
   };
   return { view, done: () => chain };
+}
+
+/** A host's result is in: its line (now or when the list reaches the screen) ends with it. */
+function settle(st: TaskState, host: string, r: HostDone): void {
+  st.early.set(host, r);
+  st.waiting.get(host)?.(r);
 }
