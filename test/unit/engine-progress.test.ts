@@ -126,3 +126,20 @@ test('with fewer forks than hosts, a host starts when a fork is free and progres
   assert.ok(during && during.type === 'task_progress');
   assert.deepEqual([during.running.map((x) => x.host), during.done, during.queued], [['slow'], 0, 1]);
 });
+
+test('an include that cannot be evaluated or loaded is reported as a task of its own', async () => {
+  for (const [task, file] of [['bad template', '"{{ no_such_var }}.yml"'], ['missing file', 'missing.yml']]) {
+    const r = await runLocal(`- hosts: all\n  gather_facts: false\n  tasks:\n    - name: ${task}\n      include_tasks: ${file}\n`, { inventory: INV });
+    assert.equal(r.code, 2, r.stdout);
+    const mine = r.events.filter((e) => 'task' in e && e.task === task);
+    const kinds = mine.map((e) => e.type);
+    assert.equal(kinds[0], 'task_start', `${task}: ${kinds.join(' ')}`);
+    assert.equal(kinds[kinds.length - 1], 'task_end', `${task}: ${kinds.join(' ')}`);
+    for (const host of ['slow', 'fast']) {
+      const hs = mine.findIndex((e) => e.type === 'host_start' && e.host === host);
+      const hr = mine.findIndex((e) => e.type === 'host_result' && e.host === host);
+      assert.ok(hs > 0 && hr > hs, `${task}/${host}: ${kinds.join(' ')}`);
+      assert.equal(mine[hr].type === 'host_result' && mine[hr].status, 'failed');
+    }
+  }
+});
