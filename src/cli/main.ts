@@ -4,6 +4,7 @@ import { KbsError, EXIT, exitCodeFor } from '../errors.js';
 import type { CliIO } from './io.js';
 import { registerRun } from './run.js';
 import { registerApply } from './apply.js';
+import { registerValidate } from './validate.js';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   let code: number = EXIT.OK;
@@ -17,6 +18,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   };
   registerRun(program, io, setCode);
   registerApply(program, io, setCode);
+  registerValidate(program, io, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

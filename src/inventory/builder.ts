@@ -5,6 +5,7 @@
  */
 import { KbsError, type Position } from '../errors.js';
 import type { Vars } from '../load/model.js';
+import { copyOrigins } from './origins.js';
 import type { InvGroup, InvHost, Inventory } from './types.js';
 
 interface BGroup {
@@ -15,6 +16,7 @@ interface BGroup {
   vars: Vars;
   pos?: Position;
   priority?: number;
+  hostPos: Map<string, Position>;
 }
 
 interface BHost {
@@ -38,7 +40,7 @@ export class InventoryBuilder {
   group(name: string, pos?: Position): BGroup {
     let g = this.groups.get(name);
     if (!g) {
-      g = { name, hosts: [], children: [], parents: [], vars: {} };
+      g = { name, hosts: [], children: [], parents: [], vars: {}, hostPos: new Map() };
       this.groups.set(name, g);
     }
     if (!g.pos && pos) g.pos = pos;
@@ -56,11 +58,15 @@ export class InventoryBuilder {
       h = { name: host, vars: {}, groups: new Set(), pos };
       this.hosts.set(host, h);
     }
-    if (vars) Object.assign(h.vars, vars);
+    if (vars) {
+      Object.assign(h.vars, vars);
+      copyOrigins(vars, h.vars);
+    }
     const g = this.group(group);
     if (!h.groups.has(group)) {
       h.groups.add(group);
       g.hosts.push(host);
+      if (pos) g.hostPos.set(host, pos);
     }
   }
 
@@ -68,6 +74,7 @@ export class InventoryBuilder {
   setGroupVars(group: string, vars: Vars, pos?: Position): void {
     const g = this.group(group);
     Object.assign(g.vars, vars);
+    copyOrigins(vars, g.vars);
     if ('ansible_group_priority' in vars) {
       const p = Number(vars.ansible_group_priority);
       if (!Number.isInteger(p)) {
@@ -168,6 +175,7 @@ export class InventoryBuilder {
         depth: depthOf(g.name),
         pos: g.pos,
         priority: g.priority,
+        hostPos: g.hostPos,
       });
     }
     return { sources, hosts, groups };

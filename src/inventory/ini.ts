@@ -6,6 +6,7 @@
 import { KbsError, type Position } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import type { InventoryBuilder } from './builder.js';
+import { recordOrigin } from './origins.js';
 import { expandHostRange } from './range.js';
 
 type State = 'hosts' | 'children' | 'vars';
@@ -54,7 +55,11 @@ export function readIniInventory(file: string, text: string, b: InventoryBuilder
     } else {
       const eq = line.indexOf('=');
       if (eq <= 0) throw new KbsError('INVENTORY', `expected key=value, got "${line}"`, { pos, hint: 'write one key=value per line in a :vars section' });
-      b.setGroupVars(group, { [line.slice(0, eq).trim()]: parseValue(line.slice(eq + 1).trim()) }, pos);
+      const key = line.slice(0, eq).trim();
+      const value = line.slice(eq + 1).trim();
+      const vars: Vars = { [key]: parseValue(value) };
+      recordOrigin(vars, key, { pos: { file, line: pos.line, col: (pos.col ?? 1) + line.indexOf(value, eq + 1) } });
+      b.setGroupVars(group, vars, pos);
     }
   }
   for (const [name, p] of pending) {
@@ -76,13 +81,19 @@ function readHostLine(line: string, pos: Position, group: string, b: InventoryBu
         hint: 'host lines are: name key=value key=value ...',
       });
     }
-    vars[t.slice(0, eq)] = parseValue(t.slice(eq + 1));
+    const key = t.slice(0, eq);
+    vars[key] = parseValue(t.slice(eq + 1));
+    const at = line.indexOf(key + '=');
+    recordOrigin(vars, key, { pos: { ...pos, col: (pos.col ?? 1) + (at < 0 ? 0 : at + key.length + 1) } });
   }
   let name = tokens[0];
   const m = /^([^:]+):([0-9]+)$/.exec(name);
   if (m) {
     name = m[1];
-    vars.ansible_port ??= Number(m[2]);
+    if (vars.ansible_port === undefined) {
+      vars.ansible_port = Number(m[2]);
+      recordOrigin(vars, 'ansible_port', { pos });
+    }
   }
   for (const host of expandHostRange(name, pos)) b.addHost(group, host, vars, pos);
 }

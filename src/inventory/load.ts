@@ -19,6 +19,7 @@ import { parseYaml, readYamlText } from '../load/yaml.js';
 import { InventoryBuilder } from './builder.js';
 import { readIniInventory } from './ini.js';
 import type { InvHost, Inventory } from './types.js';
+import { copyOrigins } from './origins.js';
 import { VarsDir } from './varsfiles.js';
 import { readYamlInventory } from './yaml.js';
 
@@ -110,7 +111,16 @@ function isIni(file: string, text: string): boolean {
 function applyVarsFiles(inv: Inventory, tiers: string[][]): void {
   const dirs = tiers.map((t) => t.map((d) => ({ group: new VarsDir(join(d, 'group_vars')), host: new VarsDir(join(d, 'host_vars')) })));
   const layer = (pick: (d: { group: VarsDir; host: VarsDir }) => Vars | undefined): Vars[] =>
-    dirs.map((tier) => Object.assign({}, ...tier.map((d) => pick(d) ?? {})) as Vars);
+    dirs.map((tier) => {
+      const out: Vars = {};
+      for (const d of tier) {
+        const v = pick(d);
+        if (!v) continue;
+        Object.assign(out, v);
+        copyOrigins(v, out);
+      }
+      return out;
+    });
   for (const g of inv.groups.values()) {
     g.fileVars = layer((d) => d.group.varsFor(g.name));
     g.vars = Object.assign({}, g.sourceVars, ...g.fileVars) as Vars;

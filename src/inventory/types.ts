@@ -20,6 +20,8 @@ export interface InvGroup {
   sourceVars?: Vars;
   /** group_vars/NAME found beside the inventory ([0]), then in each extraVarsDirs folder ([1..]) */
   fileVars?: Vars[];
+  /** where each direct host was first listed in this group */
+  hostPos?: Map<string, Position>;
 }
 
 export interface InvHost {

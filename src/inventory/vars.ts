@@ -58,6 +58,17 @@ export function invalidateInventoryVars(inv: Inventory, host?: string): void {
 }
 
 function compute(inv: Inventory, h: InvHost): Vars {
+  return Object.assign({}, ...layersOf(inv, h)) as Vars;
+}
+
+/** The layers merged into a host's inventory vars, lowest precedence first. Throws for an unknown host. */
+export function hostVarLayers(inv: Inventory, host: string): Vars[] {
+  const h = getHost(inv, host);
+  if (!h) throw new KbsError('INTERNAL', `hostVarLayers: unknown host "${host}"`);
+  return layersOf(inv, h);
+}
+
+function layersOf(inv: Inventory, h: InvHost): Vars[] {
   const all = inv.groups.get('all');
   const others = sortGroups(inv, h.groups.filter((g) => g !== 'all'))
     .map((n) => inv.groups.get(n))
@@ -74,7 +85,7 @@ function compute(inv: Inventory, h: InvHost): Vars {
     for (let t = 0; t < tiers; t++) for (const g of others) layers.push(g.fileVars?.[t]);
     layers.push(src(h), ...(h.fileVars ?? []));
   }
-  return Object.assign({}, ...layers.filter((l) => l !== undefined)) as Vars;
+  return layers.filter((l): l is Vars => l !== undefined);
 }
 
 function src(x: InvGroup | InvHost | undefined): Vars | undefined {

@@ -6,9 +6,11 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import type { Node } from 'yaml';
 import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import { parseYaml, posAt, readYamlText } from '../load/yaml.js';
+import { copyOrigins, recordMapOrigins } from './origins.js';
 
 const EXTS = ['', '.yml', '.yaml', '.json'];
 
@@ -36,7 +38,11 @@ export class VarsDir {
     }
     if (files.length === 0) return undefined;
     const out: Vars = {};
-    for (const f of files) Object.assign(out, readVarsFile(f));
+    for (const f of files) {
+      const v = readVarsFile(f);
+      Object.assign(out, v);
+      copyOrigins(v, out);
+    }
     return out;
   }
 }
@@ -57,7 +63,9 @@ export function readVarsFile(file: string): Vars {
       hint: 'write one "name: value" per line',
     });
   }
-  return (v ?? {}) as Vars;
+  const vars = (v ?? {}) as Vars;
+  recordMapOrigins(yf, yf.doc.contents as Node | null, vars);
+  return vars;
 }
 
 function list(dir: string): string[] {

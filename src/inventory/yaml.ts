@@ -10,6 +10,7 @@ import { posAt, type YamlFile } from '../load/yaml.js';
 import { inventorySchema } from '../schema/inventory.js';
 import { validate } from '../schema/validate.js';
 import type { InventoryBuilder } from './builder.js';
+import { copyOrigins, recordMapOrigins, recordOrigin } from './origins.js';
 import { expandHostRange } from './range.js';
 
 interface Entry {
@@ -35,12 +36,17 @@ function readGroup(yf: YamlFile, b: InventoryBuilder, g: Entry, parent: string |
   const vars = parts.get('vars');
   if (vars) {
     const prio = entries(yf, vars.value).find((e) => e.name === 'ansible_group_priority');
-    b.setGroupVars(g.name, toVars(yf.doc, vars.value) ?? {}, prio?.pos ?? vars.pos);
+    b.setGroupVars(g.name, toVars(yf, vars.value) ?? {}, prio?.pos ?? vars.pos);
   }
   for (const h of entries(yf, parts.get('hosts')?.value ?? null)) {
     const { names, port } = splitPort(h.name);
-    const hv = toVars(yf.doc, h.value);
-    const all = port === undefined ? hv : { ansible_port: port, ...hv };
+    const hv = toVars(yf, h.value);
+    let all = hv;
+    if (port !== undefined) {
+      all = { ansible_port: port, ...hv };
+      recordOrigin(all, 'ansible_port', { pos: h.pos });
+      copyOrigins(hv, all);
+    }
     for (const host of expandHostRange(names, h.pos)) b.addHost(g.name, host, all, h.pos);
   }
   for (const c of entries(yf, parts.get('children')?.value ?? null)) readGroup(yf, b, c, g.name);
@@ -78,10 +84,12 @@ function keyName(key: unknown): string {
   return String(key);
 }
 
-function toVars(doc: Document, node: Node | null): Vars | undefined {
+function toVars(yf: YamlFile, node: Node | null): Vars | undefined {
   if (!node) return undefined;
-  const v = node.toJS(doc, { maxAliasCount: 1000 }) as unknown;
-  return v && typeof v === 'object' ? (v as Vars) : undefined;
+  const v = node.toJS(yf.doc, { maxAliasCount: 1000 }) as unknown;
+  if (!v || typeof v !== 'object') return undefined;
+  recordMapOrigins(yf, node, v);
+  return v as Vars;
 }
 
 /** `web1:2222` -> host web1 with ansible_port 2222 (as Ansible's YAML inventory does). */
