@@ -270,7 +270,8 @@ describe('node roles on the fleet', { skip: isRoot ? false : 'needs root' }, () 
     const repoRes = results(chk, 'Kubernetes package repository per minor').filter((e) => e.host === M1);
     assert.equal(repoRes.length, 1);
     assert.equal(repoRes[0].status, 'changed');
-    assert.equal((repoRes[0].result.diff as { after: string }[])[0].after, `${line}\n`);
+    const items = repoRes[0].result.results as { item: string; diff: { after: string }[] }[];
+    assert.deepEqual(items.map((i) => [i.item, i.diff[0].after]), [[minor, `${line}\n`]], 'one repository: kubelet and kubectl share a minor');
 
     const r = await kbs(['run', join(FIX, 'site.yml'), '-i', inv, '-l', M1, '-e', `@${plan}`]);
     assert.equal(r.code, 0, r.stdout.slice(-4000));
