@@ -8,6 +8,7 @@ import { defaultRunOptions, type RunOptions } from '../engine/options.js';
 import { builtinRolesDir } from '../engine/play.js';
 import { checkSelection, startAtError } from '../engine/selection.js';
 import { loadInventory } from '../inventory/load.js';
+import { checkConnectionVars } from '../inventory/connvars.js';
 import { resolvePattern } from '../inventory/pattern.js';
 import { setMaxYamlSize } from '../load/limits.js';
 import { loadPlaybook } from '../load/playbook.js';
@@ -114,6 +115,7 @@ export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv:
     throw new KbsError('USAGE', 'no inventory given', { hint: 'pass -i inventory.yaml' });
   }
   const opts = toRunOptions(flags);
+  checkConnectionVars(opts.extraVars, '-e', () => undefined);
   const pbFile = resolve(playbook);
   const inv = loadInventory(flags.inventory.map((p) => resolve(p)), { extraVarsDirs: [dirname(pbFile)] });
   const pb = loadPlaybook(pbFile, { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });

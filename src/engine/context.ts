@@ -1,6 +1,7 @@
 /** Everything shared by the plays of one run. */
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
+import { connectionValue } from '../inventory/connvars.js';
 import { getHost, hostInventoryVars, magicVars } from '../inventory/vars.js';
 import type { Play, RoleContext, Vars } from '../load/model.js';
 import type { Templater } from '../template/types.js';
@@ -143,6 +144,9 @@ export class RunContext {
       return s;
     }
     const v = makeScope(this.hostLevel(name), { templater: this.templater });
+    for (const k of ['ansible_port', 'ansible_ssh_port', 'ansible_host', 'ansible_ssh_host', 'ansible_user', 'ansible_ssh_user', 'ansible_ssh_timeout', 'ansible_timeout']) {
+      connectionValue(k, v[k], `host ${name}`);
+    }
     const str = (k: string) => (v[k] === undefined || v[k] === null ? undefined : String(v[k]));
     const keyFile = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
     const conn = str('ansible_connection') ?? this.play?.connection ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
@@ -165,6 +169,8 @@ export class RunContext {
       becomeUser: str('ansible_become_user'),
       becomePassword: str('ansible_become_password') ?? str('ansible_become_pass') ?? str('ansible_sudo_pass'),
     };
+    const timeout = v.ansible_ssh_timeout ?? v.ansible_timeout;
+    if (timeout !== undefined && timeout !== null) s.connectTimeout = Number(timeout);
     this.specs.set(name, s);
     return s;
   }

@@ -6,6 +6,7 @@
 import { KbsError, type Position } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import type { InventoryBuilder } from './builder.js';
+import { checkConnectionVars } from './connvars.js';
 import { recordOrigin } from './origins.js';
 import { expandHostRange } from './range.js';
 
@@ -59,6 +60,7 @@ export function readIniInventory(file: string, text: string, b: InventoryBuilder
       const value = line.slice(eq + 1).trim();
       const vars: Vars = { [key]: parseValue(value) };
       recordOrigin(vars, key, { pos: { file, line: pos.line, col: (pos.col ?? 1) + line.indexOf(value, eq + 1) } });
+      checkConnectionVars(vars, `group ${group}`);
       b.setGroupVars(group, vars, pos);
     }
   }
@@ -95,6 +97,7 @@ function readHostLine(line: string, pos: Position, group: string, b: InventoryBu
       recordOrigin(vars, 'ansible_port', { pos });
     }
   }
+  checkConnectionVars(vars, `host ${name}`);
   for (const host of expandHostRange(name, pos)) b.addHost(group, host, vars, pos);
 }
 

@@ -10,6 +10,7 @@ import type { Node } from 'yaml';
 import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import { parseYaml, posAt, readYamlText } from '../load/yaml.js';
+import { checkConnectionVars } from './connvars.js';
 import { copyOrigins, recordMapOrigins } from './origins.js';
 
 const EXTS = ['', '.yml', '.yaml', '.json'];
@@ -65,6 +66,7 @@ export function readVarsFile(file: string): Vars {
   }
   const vars = (v ?? {}) as Vars;
   recordMapOrigins(yf, yf.doc.contents as Node | null, vars);
+  checkConnectionVars(vars, file);
   return vars;
 }
 

@@ -10,6 +10,7 @@ import { posAt, type YamlFile } from '../load/yaml.js';
 import { inventorySchema } from '../schema/inventory.js';
 import { validate } from '../schema/validate.js';
 import type { InventoryBuilder } from './builder.js';
+import { checkConnectionVars } from './connvars.js';
 import { copyOrigins, recordMapOrigins, recordOrigin } from './origins.js';
 import { expandHostRange } from './range.js';
 
@@ -36,11 +37,14 @@ function readGroup(yf: YamlFile, b: InventoryBuilder, g: Entry, parent: string |
   const vars = parts.get('vars');
   if (vars) {
     const prio = entries(yf, vars.value).find((e) => e.name === 'ansible_group_priority');
-    b.setGroupVars(g.name, toVars(yf, vars.value) ?? {}, prio?.pos ?? vars.pos);
+    const gv = toVars(yf, vars.value);
+    checkConnectionVars(gv, `group ${g.name}`);
+    b.setGroupVars(g.name, gv ?? {}, prio?.pos ?? vars.pos);
   }
   for (const h of entries(yf, parts.get('hosts')?.value ?? null)) {
     const { names, port } = splitPort(h.name);
     const hv = toVars(yf, h.value);
+    checkConnectionVars(hv, `host ${names}`);
     let all = hv;
     if (port !== undefined) {
       all = { ansible_port: port, ...hv };

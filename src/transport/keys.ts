@@ -8,6 +8,7 @@ import { promises as fsp, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
+import { unprotectedHint, unprotectedKey } from '../util/keyperms.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, AuthenticationType } from 'ssh2';
 
 const { utils } = ssh2;
@@ -48,6 +49,11 @@ export async function prepareAuth(input: AuthInput): Promise<AuthPlan> {
   const explicit = input.keyFiles.length > 0;
   const files = explicit ? input.keyFiles : defaultKeyFiles();
   for (const f of files) {
+    const open = existsSync(f) ? unprotectedKey(f) : undefined;
+    if (open) {
+      notes.push(`${open}; the key is ignored (${unprotectedHint(f)})`);
+      continue;
+    }
     let data: Buffer;
     try {
       data = await fsp.readFile(f);

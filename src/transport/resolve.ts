@@ -66,7 +66,7 @@ export function resolveTarget(spec: ConnectionSpec, opts: TransportOptions = {})
     (opts.acceptNewHostKeys ? true : undefined) ??
     acceptNewFrom(cfg.strictHostKeyChecking) ??
     false;
-  const timeoutS = args.connectTimeout ?? opts.connectTimeout ?? cfg.connectTimeout ?? 10;
+  const timeoutS = spec.connectTimeout ?? args.connectTimeout ?? opts.connectTimeout ?? cfg.connectTimeout ?? 10;
 
   const jumps = parseProxyJump(args.proxyJump ?? cfg.proxyJump).map((j): Endpoint => {
     const jc = lookup(j.host);

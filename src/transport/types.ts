@@ -67,6 +67,8 @@ export interface ConnectionSpec {
   become?: boolean; // ansible_become (default for tasks that don't say)
   becomeUser?: string; // ansible_become_user
   becomePassword?: string; // ansible_become_password (secret)
+  /** ansible_ssh_timeout / ansible_timeout: connect timeout in seconds (wins over --connect-timeout) */
+  connectTimeout?: number;
 }
 
 export interface TransportOptions {

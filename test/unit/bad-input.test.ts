@@ -44,6 +44,15 @@ const cases: [string, Case][] = [
   // inventory limits
   ['a host range too big', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inventory.yml': 'all:\n  hosts:\n    node[0:99999999]:\n' }, code: 4, at: 'inventory.yml:3:5', msg: 'host range "node[0:99999999]" expands to more than 100000 hosts' }],
   ['a product of ranges too big', { files: { 'site.yml': play('    - debug: msg=x\n'), 'hosts.ini': '[web]\nn[0:999]x[0:999]\n' }, inv: 'hosts.ini', code: 4, at: 'hosts.ini:2:1', msg: 'expands to more than 100000 hosts' }],
+  // connection variables, at the value
+  ['ansible_port: twenty-two', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inventory.yml': 'all:\n  hosts:\n    web1:\n      ansible_port: twenty-two\n' }, code: 4, at: 'inventory.yml:4:21', msg: 'host web1: ansible_port must be a port number from 1 to 65535, got "twenty-two"' }],
+  ['ansible_port out of range in group vars', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inventory.yml': 'web:\n  hosts: {web1: {}}\n  vars:\n    ansible_port: 70000\n' }, code: 4, at: 'inventory.yml:4:19', msg: 'group web: ansible_port must be a port number' }],
+  ['ansible_host empty', { files: { 'site.yml': play('    - debug: msg=x\n'), 'inventory.yml': 'all:\n  hosts:\n    web1: {ansible_host: ""}\n' }, code: 4, at: 'inventory.yml:3:26', msg: 'host web1: ansible_host is empty' }],
+  ['ansible_user not a string (host_vars)', { files: { 'site.yml': play('    - debug: msg=x\n'), 'host_vars/ghost.yml': 'a: 1\nansible_user: [root]\n' }, code: 4, at: 'host_vars/ghost.yml:2:15', msg: 'ansible_user must be a user name' }],
+  ['ansible_connection unknown (group_vars)', { files: { 'site.yml': play('    - debug: msg=x\n'), 'group_vars/all.yml': 'ansible_connection: docker\n' }, code: 4, at: 'group_vars/all.yml:1:21', msg: 'ansible_connection must be one of ssh, local' }],
+  ['ansible_ssh_timeout not a number (INI)', { files: { 'site.yml': play('    - debug: msg=x\n'), 'hosts.ini': '[web]\nghost ansible_host=127.0.0.1 ansible_ssh_timeout=soon\n' }, inv: 'hosts.ini', code: 4, at: 'hosts.ini:2:50', msg: 'host ghost: ansible_ssh_timeout must be a positive number of seconds' }],
+  ['ansible_port in -e', { files: { 'site.yml': play('    - debug: msg=x\n') }, args: ['-e', 'ansible_port=ssh'], code: 4, at: '', msg: '-e: ansible_port must be a port number' }],
+  ['a private key file readable by others', { files: { 'site.yml': play('    - debug: msg=x\n'), 'id_test': 'key\n', 'inventory.yml': 'all:\n  hosts:\n    ghost: {ansible_host: 127.0.0.1, ansible_ssh_private_key_file: DIR/id_test}\n' }, code: 4, at: 'inventory.yml:3:68', msg: "UNPROTECTED PRIVATE KEY FILE: permissions 0644 for 'id_test' are too open" }],
   // k=v arguments
   ['an unclosed quote in k=v', { files: { 'site.yml': play('    - debug: msg="hello\n') }, code: 4, at: 'site.yml:4:14', msg: 'cannot split the arguments: an unclosed double quote' }],
   ['an unclosed Jinja2 block in k=v', { files: { 'site.yml': play('    - debug: msg={{ x\n') }, code: 4, at: 'site.yml:4:14', msg: 'an unclosed Jinja2 block' }],
@@ -68,7 +77,7 @@ async function run(c: Case) {
   const files = { 'inventory.yml': INV, ...c.files };
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
+    writeFileSync(join(dir, name), text.replace(/\bDIR\b/g, dir), { mode: 0o644 });
   }
   const args = (c.args ?? []).map((a) => a.replace(/\bDIR\b/g, dir));
   const r = await kbs(['run', join(dir, 'site.yml'), '-i', join(dir, c.inv ?? 'inventory.yml'), ...args]);
