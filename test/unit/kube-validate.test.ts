@@ -5,11 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadInventory } from '../../src/inventory/load.js';
 import { checkCluster, parseEndpoint, validateCluster } from '../../src/kube/validate.js';
 import { KbsError } from '../../src/errors.js';
+import { VARIABLES } from '../../src/kube/spec.js';
 import { main } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/local.js';
 
@@ -551,4 +552,23 @@ test('control_plane_endpoint forms', () => {
   assert.match(String(parseEndpoint('[10.0.0.1]:6443')), /not an IPv6 address/);
   assert.match(String(parseEndpoint(':6443')), /host is empty/);
   assert.match(String(parseEndpoint('api:https')), /not a number/);
+});
+
+test('-i adds more inventory files', async () => {
+  const dir = write({
+    'cp.yml': y('all:', '  children:', '    control_plane:', '      hosts:', '        cp1: {ansible_host: 192.0.2.11}'),
+    'workers.yml': y('workers:', '  hosts:', '    w1: {ansible_host: 192.0.2.21}', '    w2: {ansible_host: 192.0.2.21}'),
+  });
+  let r = await cli(['validate', join(dir, 'cp.yml')]);
+  assert.equal(r.stdout, 'ok: 1 control plane, 0 workers, kubernetes v1.37.1\n');
+  r = await cli(['validate', join(dir, 'cp.yml'), '-i', join(dir, 'workers.yml')]);
+  assert.equal(r.code, 4);
+  assert.match(r.stderr, /workers\.yml:4:24: error: hosts w1 and w2 are both reached at 192\.0\.2\.21 port 22/);
+});
+
+test("docs/cluster.md's variable table lists exactly the variables kbs reads", () => {
+  const doc = readFileSync(join(import.meta.dirname, '../../docs/cluster.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('| variable | default | meaning |'), doc.indexOf('## The plan'));
+  const documented = [...table.matchAll(/^\| (`[a-z_]+`(?:, `[a-z_]+`)*) \|/gm)].flatMap((m) => m[1].split(', ').map((s) => s.replace(/`/g, '')));
+  assert.deepEqual(documented.sort(), Object.keys(VARIABLES).sort());
 });
