@@ -63,7 +63,7 @@ function entries(yf: YamlFile, node: Node | null): Entry[] {
   const out = new Map<string, Entry>();
   for (const pair of map.items as Pair<Node, Node | null>[]) {
     const key = pair.key;
-    if (isScalar(key) && key.value === '<<' && key.source === '<<') {
+    if (isScalar(key) && key.source === '<<' && (typeof key.value === 'symbol' || (key.value === '<<' && key.type === 'PLAIN'))) {
       const v = resolve(yf.doc, pair.value);
       const sources = isSeq(v) ? (v.items as Node[]) : [v];
       for (const s of sources) for (const e of entries(yf, s)) if (!out.has(e.name)) out.set(e.name, e);

@@ -88,6 +88,15 @@ test('YAML anchors and merge keys in the inventory', () => {
   assert.deepEqual(inv.groups.get('b')!.sourceVars, { x: 1, z: 2 });
 });
 
+test('a merge key in hosts: adds the anchored hosts (PyYAML expands merges), not a host named "<<"', () => {
+  const dir = tempDir();
+  const f = join(dir, 'h.yml');
+  writeFileSync(f, 'all:\n  children:\n    a:\n      hosts: &hs\n        h1:\n    b:\n      hosts:\n        <<: *hs\n        h2:\n');
+  const inv = loadInventory(f);
+  assert.deepEqual(inv.groups.get('b')!.hosts, ['h1', 'h2']);
+  assert.deepEqual([...inv.hosts.keys()], ['h1', 'h2']);
+});
+
 test('a folder inventory loads its files sorted (YAML and extension-less INI), and its group_vars', () => {
   const inv = loadInventory(join(FIX, 'folder'));
   assert.deepEqual(inv.sources.map((s) => s.split('/').pop()), ['01-base.yml', '02-more.yaml', '03-ini']);
