@@ -45,7 +45,7 @@ export function recordMapOrigins(yf: YamlFile, node: Node | null, vars: object):
   const merges: Node[] = [];
   for (const pair of map.items as Pair<Node, Node | null>[]) {
     const key = pair.key;
-    if (isScalar(key) && key.value === '<<' && key.source === '<<') {
+    if (isMergeKey(key)) {
       const v = resolveAlias(yf, pair.value);
       merges.push(...(isSeq(v) ? (v.items as Node[]) : v ? [v] : []));
       continue;
@@ -98,6 +98,11 @@ export function originPos(o: VarOrigin, path: YamlPath = [], which: 'key' | 'val
   if (offset === undefined) return { file: yf.file };
   const { line, col } = yf.lc.linePos(offset);
   return { file: yf.file, line, col };
+}
+
+/** A `<<` merge key (the yaml package reads it as a symbol when merges are on; a quoted "<<" is a plain key). */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.source === '<<' && (typeof key.value === 'symbol' || (key.value === '<<' && key.type === 'PLAIN'));
 }
 
 function resolveAlias(yf: YamlFile, node: Node | null | undefined): Node | null {

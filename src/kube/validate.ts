@@ -96,15 +96,16 @@ class Validator {
     this.r = new InventoryReader(inv, base, (e) => this.add(e));
   }
 
-  private add(e: KbsError): void {
-    const key = `${e.where()}\0${e.message}`;
+  /** Adds a problem once: by position and message, or by position and `once` (one report per written value, not per host). */
+  private add(e: KbsError, once?: string): void {
+    const key = `${e.where()}\0${once ?? e.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.errors.push(e);
   }
 
-  private fail(code: ErrorCode, message: string, pos: Position | undefined, hint?: string): void {
-    this.add(new KbsError(code, message, { pos: pos ?? this.top(), hint }));
+  private fail(code: ErrorCode, message: string, pos: Position | undefined, hint?: string, once?: string): void {
+    this.add(new KbsError(code, message, { pos: pos ?? this.top(), hint }), once);
   }
 
   /** the first inventory file, line 1 (for problems of the whole inventory) */
@@ -488,11 +489,11 @@ class Validator {
       const s = this.str(kv, 'kubelet_version', `a release such as ${kubeletVersion}`);
       const v = s === undefined ? undefined : parseVersion(s);
       if (s !== undefined && !v) {
-        this.fail('SCHEMA', `kubelet_version "${s}" of ${n} is not a Kubernetes release version`, this.r.pos(kv), `write vX.Y.Z, e.g. ${kubeletVersion}`);
+        this.fail('SCHEMA', `kubelet_version "${s}" of ${n} is not a Kubernetes release version`, this.r.pos(kv), `write vX.Y.Z, e.g. ${kubeletVersion}`, 'kubelet_version');
       } else if (v && cluster) {
         const problem = kubeletSkewProblem(v, cluster);
         if (problem) {
-          this.fail('INVENTORY', `kubelet_version of ${n}: ${problem}`, this.r.pos(kv), `the kubelet may lag kubernetes_version by up to 3 minors, never lead it (version skew policy); e.g. ${cluster.text}`);
+          this.fail('INVENTORY', `kubelet_version of ${n}: ${problem}`, this.r.pos(kv), `the kubelet may lag kubernetes_version by up to 3 minors, never lead it (version skew policy); e.g. ${cluster.text}`, 'kubelet_version');
         }
       }
       if (v) kubeletVersion = v.text;
@@ -505,9 +506,9 @@ class Validator {
         const ips = s.split(',').map((t) => t.trim());
         const parsed = ips.map(parseIp);
         if (parsed.some((p) => !p) || ips.length > 2) {
-          this.fail('SCHEMA', `node_ip "${s}" of ${n} is not an IP address`, this.r.pos(ipRead), 'write the address the kubelet registers, e.g. 192.168.56.11 (dual-stack: "192.168.56.11,fd00::11")');
+          this.fail('SCHEMA', `node_ip "${s}" of ${n} is not an IP address`, this.r.pos(ipRead), 'write the address the kubelet registers, e.g. 192.168.56.11 (dual-stack: "192.168.56.11,fd00::11")', 'node_ip');
         } else if (ips.length === 2 && parsed[0]!.family === parsed[1]!.family) {
-          this.fail('SCHEMA', `node_ip "${s}" of ${n}: two addresses must be one IPv4 and one IPv6`, this.r.pos(ipRead), 'write one address, or one of each family for dual-stack');
+          this.fail('SCHEMA', `node_ip "${s}" of ${n}: two addresses must be one IPv4 and one IPv6`, this.r.pos(ipRead), 'write one address, or one of each family for dual-stack', 'node_ip');
         } else nodeIp = s;
       }
     }
@@ -523,7 +524,7 @@ class Validator {
       if (s !== undefined) {
         kubeadmPatches = isAbsolute(s) ? s : resolve(this.base, s);
         if (!isDir(kubeadmPatches)) {
-          this.fail('NOT_FOUND', `kubeadm_patches folder ${s} of ${n} not found (${kubeadmPatches})`, this.r.pos(kp), `a relative path is read from the inventory's folder ${this.base}; the folder holds files such as kubeletconfiguration+strategic.yaml`);
+          this.fail('NOT_FOUND', `kubeadm_patches folder ${s} of ${n} not found (${kubeadmPatches})`, this.r.pos(kp), `a relative path is read from the inventory's folder ${this.base}; the folder holds files such as kubeletconfiguration+strategic.yaml`, 'kubeadm_patches');
         }
       }
     }
@@ -552,13 +553,13 @@ class Validator {
         const key = `${ip.family}:${ip.value}`;
         const first = byIp.get(key);
         if (first) {
-          this.fail('INVENTORY', `node_ip ${part} of ${n} is also the node_ip of ${first.host} (${this.r.where(first.read)})`, this.r.pos(x), 'every node registers with its own address: fix one of them');
+          this.fail('INVENTORY', `node_ip ${part} of ${n} is also the node_ip of ${first.host} (${this.r.where(first.read)})`, this.r.pos(x), 'every node registers with its own address: fix one of them', 'node_ip duplicate');
         } else byIp.set(key, { host: n, read: x });
         const hit = [...pods.map((c) => ['pod_subnet', c] as const), ...svcs.map((c) => ['service_subnet', c] as const)].find(
           ([, c]) => c.family === ip.family && overlaps(c, { family: ip.family, network: ip.value, prefix: bits(ip.family), text: part }),
         );
         if (hit) {
-          this.fail('INVENTORY', `node_ip ${part} of ${n} is inside ${hit[0]} ${hit[1].text}`, this.r.pos(x), 'node addresses must be outside the pod and service ranges: change the node_ip or the range');
+          this.fail('INVENTORY', `node_ip ${part} of ${n} is inside ${hit[0]} ${hit[1].text}`, this.r.pos(x), 'node addresses must be outside the pod and service ranges: change the node_ip or the range', 'node_ip range');
         }
       }
     }
@@ -577,7 +578,7 @@ class Validator {
       const first = seen.get(key);
       if (first) {
         const pos = ah.set ? this.r.pos(ah) : this.inv.hosts.get(h)?.pos;
-        this.fail('INVENTORY', `hosts ${first} and ${h} are both reached at ${addr} port ${port}`, pos, `each host needs its own ansible_host (or ansible_port); check ${first}'s and ${h}'s`);
+        this.fail('INVENTORY', `hosts ${first} and ${h} are both reached at ${addr} port ${port}`, pos, `each host needs its own ansible_host (or ansible_port); check ${first}'s and ${h}'s`, 'address');
       } else seen.set(key, h);
     }
   }

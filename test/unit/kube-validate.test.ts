@@ -372,6 +372,20 @@ const bad: Bad[] = [
     at: 'group_vars/all/10-net.yml:2:17',
     message: /service_subnet: a dual-stack pair must be one IPv4 and one IPv6 CIDR/,
   },
+  {
+    name: 'a bad group value is reported once, not once per host',
+    files: { 'inv.yml': BASE.replace('        w1: {ansible_host: 192.0.2.21}', '        w[1:3]:'), 'group_vars/workers.yml': y('kubelet_version: v1.20.0') },
+    at: 'group_vars/workers.yml:1:18',
+    message: /kubelet_version of w1: kubelet v1\.20\.0 is 17 minors older/,
+  },
+  {
+    name: 'a value brought in by a YAML merge key points at the anchored value',
+    files: {
+      'inv.yml': y('all:', '  children:', '    control_plane:', '      vars: &cp', '        node_ip: 10.1.1.1', '      hosts:', '        cp1:', '    workers:', '      vars:', '        <<: *cp', '      hosts:', '        w1:'),
+    },
+    at: 'inv.yml:5:18',
+    message: /node_ip 10\.1\.1\.1 of w1 is also the node_ip of cp1/,
+  },
 ];
 
 test('bad inventories: one problem each, at the offending value, exit 4', async () => {
