@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT, KbsError } from '../errors.js';
 import { loadInventory } from '../inventory/load.js';
-import { checkCluster } from '../kube/validate.js';
+import { checkCluster, validateCluster } from '../kube/validate.js';
+import type { Inventory } from '../inventory/types.js';
 import type { ClusterSpec } from '../kube/spec.js';
 import { clusterPlaybook } from './apply.js';
 import type { CliIO } from './io.js';
@@ -27,12 +28,22 @@ export function registerValidate(program: Command, io: CliIO, setCode: (c: numbe
     });
 }
 
+/** The cluster inventory as `kbs apply` and `kbs plan` read it (with playbooks/group_vars). */
+export function loadClusterInventory(paths: string[]): Inventory {
+  return loadInventory(paths.map((p) => resolve(p)), { extraVarsDirs: [dirname(clusterPlaybook())] });
+}
+
+/** Load and validate, as every cluster verb does first: the inventory and its ClusterSpec, or the first problem thrown (exit 4). */
+export function loadCluster(paths: string[]): { inv: Inventory; spec: ClusterSpec } {
+  const inv = loadClusterInventory(paths);
+  return { inv, spec: validateCluster(inv) };
+}
+
 export function validateCommand(paths: string[], json: boolean, io: CliIO): number {
   let errors: KbsError[];
   let spec: ClusterSpec | undefined;
   try {
-    const inv = loadInventory(paths.map((p) => resolve(p)), { extraVarsDirs: [dirname(clusterPlaybook())] });
-    ({ spec, errors } = checkCluster(inv));
+    ({ spec, errors } = checkCluster(loadClusterInventory(paths)));
   } catch (e) {
     if (!(e instanceof KbsError)) throw e;
     errors = [e];
