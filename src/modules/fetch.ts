@@ -1,7 +1,8 @@
 /**
  * ansible.builtin.fetch: copy a file from the host to the WORKSTATION. Without flat the file
  * lands at DEST/INVENTORY_HOSTNAME/SRC-PATH as Ansible does. Compared by sha1 first (one exec),
- * read only when different, written atomically (temp file + rename), checked after the write.
+ * read only when different; the bytes read must match the host's size and sha256 (and sha1) before
+ * they are written atomically (temp file + rename) on the workstation.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -36,8 +37,8 @@ export const fetch: ModuleDef = {
     }
 
     const q = shq(src);
-    const r = await ctx.run(`[ -e ${q} ] || { echo 1; exit 0; }; [ -d ${q} ] && { echo 3; exit 0; }; [ -r ${q} ] || { echo 2; exit 0; }; s=$(sha1sum < ${q}) && echo "\${s%% *}"`);
-    const remote = r.stdout.trim();
+    const r = await ctx.run(`[ -e ${q} ] || { echo 1; exit 0; }; [ -d ${q} ] && { echo 3; exit 0; }; [ -r ${q} ] || { echo 2; exit 0; }; s=$(sha1sum < ${q}) && h=$(sha256sum < ${q}) && z=$(stat -L -c %s -- ${q}) && echo "\${s%% *} $z \${h%% *}"`);
+    const [remote, size, sha256] = r.stdout.trim().split(' ');
     const result: ModuleResult = { changed: false, file: src, dest };
     const problems: Record<string, string> = {
       '1': 'the remote file does not exist',
@@ -61,8 +62,9 @@ export const fetch: ModuleDef = {
     if (c.rc !== 0) return { ...result, changed: false, failed: true, msg: `unable to read ${src}: ${c.stderr.trim()}` };
     const data = c.stdoutBuf ?? Buffer.from(c.stdout);
     const got = createHash('sha1').update(data).digest('hex');
-    if (validate && got !== remote) {
-      return { ...result, changed: false, failed: true, msg: 'checksum mismatch', checksum: got };
+    // what arrived must be what the host has (size, sha256) before it replaces anything here
+    if (validate && (got !== remote || data.length !== Number(size) || createHash('sha256').update(data).digest('hex') !== sha256)) {
+      return { ...result, changed: false, failed: true, msg: `checksum mismatch: ${data.length} of ${size} bytes arrived, or their sha256 differs; ${dest} is left as it was`, checksum: got };
     }
     if (ctx.diff) result.diff = contentDiff(local, data, dest, `${ctx.host}:${src}`);
     await mkdir(dirname(dest), { recursive: true });

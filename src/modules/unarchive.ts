@@ -13,7 +13,7 @@ import { optStr, reqStr, toBool, toList } from './util/args.js';
 import { attrArgs, type AttrWant } from './util/attrs.js';
 import { resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
-import { chownSpec, remoteError } from './util/remote.js';
+import { chownSpec, expectedOf, remoteError, tempTrap, verifyScript } from './util/remote.js';
 import { BOOL, FILE_ATTRS, STR, STR_OR_LIST, argsSchema } from './util/schema.js';
 import { curlConfig, httpSpecOf, safeUrl } from './sys/curl.js';
 
@@ -82,7 +82,9 @@ export const unarchive: ModuleDef = {
       let archive = srcArg;
       if (upload) {
         archive = `${w}/${tmpName}`;
-        const r = await ctx.run(`cat > ${shq(archive)}`, { stdin: upload });
+        // a truncated archive would unpack part of its files: check it arrived whole
+        const a = shq(archive);
+        const r = await ctx.run(`a=${a}\n${tempTrap('a')}\ncat > "$a" || exit 1\n${verifyScript('a', expectedOf(upload))}\ntrap - EXIT`, { stdin: upload });
         if (r.rc !== 0) throw remoteError(`cannot upload ${srcArg}`, r);
       } else if (isUrl) {
         archive = `${w}/${tmpName}`;

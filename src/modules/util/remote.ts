@@ -2,6 +2,7 @@
  * Remote file state in one round trip, and atomic writes in another. All snippets are POSIX sh
  * using coreutils (stat, sha*sum, mktemp, readlink) as found on Debian.
  */
+import { createHash } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { ExecResult } from '../../transport/types.js';
@@ -285,17 +286,53 @@ export interface WriteSpec {
   mkdirs?: boolean;
   /** copy this remote file instead of reading stdin */
   remoteSrc?: string;
+  /** what the temp file must hold before it is moved into place (set by writeFile for stdin) */
+  expect?: Expected;
 }
 
-/** Temp file in dest's folder, chmod/chown, validate, backup, mv -f: one exec. */
+/** The size and sha256 of the bytes kbs sends (or of a remote source it copies). */
+export interface Expected {
+  size: number;
+  sha256: string;
+}
+
+export function expectedOf(data: Buffer): Expected {
+  return { size: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+}
+
+/**
+ * sh lines for a script that writes the temp file $VAR: the EXIT trap removes it, and a hang-up,
+ * interrupt, termination or broken pipe (kbs or the connection went away) ends the script through
+ * that trap instead of killing it outright.
+ */
+export function tempTrap(v: string, rmFlags = '-f'): string {
+  return `trap 'rm ${rmFlags} -- "$${v}"' EXIT\ntrap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 141' PIPE`;
+}
+
+/**
+ * sh lines that check the file $VAR against EXP (size, then sha256) and exit 1 with a message
+ * when it differs: a channel that closed mid-stream leaves `cat` a prefix of the data and rc 0.
+ */
+export function verifyScript(v: string, exp: Expected): string {
+  return [
+    `kbs_n=$(wc -c < "$${v}") || exit 1`,
+    `[ "$kbs_n" -eq ${exp.size} ] || { echo "incomplete transfer: $kbs_n of ${exp.size} bytes arrived; the destination is left as it was" >&2; exit 1; }`,
+    `kbs_h=$(sha256sum < "$${v}") || exit 1`,
+    `[ "\${kbs_h%% *}" = ${exp.sha256} ] || { echo 'corrupt transfer: the sha256 of what arrived differs from what was sent; the destination is left as it was' >&2; exit 1; }`,
+  ].join('\n');
+}
+
+/** Temp file in dest's folder, size and sha256 check, chmod/chown, validate, backup, mv -f: one exec. */
 export function writeScript(w: WriteSpec): string {
   const lines = [`d=${shq(w.dest)}`, 'dir=$(dirname -- "$d")'];
   if (w.mkdirs) lines.push('mkdir -p -- "$dir" || exit 1');
   lines.push(
     't=$(mktemp -- "$dir/.kbs-tmp.XXXXXXXX") || exit 1',
-    `trap 'rm -f -- "$t"' EXIT`,
+    tempTrap('t'),
     w.remoteSrc === undefined ? 'cat > "$t" || exit 1' : `cp -- ${shq(w.remoteSrc)} "$t" || exit 1`,
   );
+  // nothing moves into place unless it is exactly what was sent
+  if (w.expect) lines.push(verifyScript('t', w.expect));
   // chown first: it clears setuid/setgid bits that chmod then sets
   if (w.chown) lines.push(`chown ${shq(w.chown)} -- "$t"${w.chownSoft ? ' 2>/dev/null' : ' || exit 1'}`);
   lines.push(`chmod ${w.mode.toString(8)} -- "$t" || exit 1`);
@@ -318,7 +355,9 @@ export interface WriteOutcome {
 
 /** Run writeScript; validation failures and other errors become KbsError TASK. */
 export async function writeFile(ctx: ModuleContext, w: WriteSpec, data?: Buffer): Promise<WriteOutcome> {
-  const r = await ctx.run(writeScript(w), w.remoteSrc === undefined ? { stdin: data ?? Buffer.alloc(0) } : {});
+  const bytes = data ?? Buffer.alloc(0);
+  const spec = w.remoteSrc === undefined ? { ...w, expect: expectedOf(bytes) } : w;
+  const r = await ctx.run(writeScript(spec), w.remoteSrc === undefined ? { stdin: bytes } : {});
   const vals: Record<string, string> = {};
   for (const line of r.stdout.split('\n')) {
     const tab = line.indexOf('\t');
