@@ -72,7 +72,7 @@ export class KbsError extends Error {
 }
 
 /** Exit codes of DESIGN.md §2. */
-export const EXIT = { OK: 0, INTERNAL: 1, FAILED: 2, UNREACHABLE: 3, INVALID: 4, REFUSED: 5, NOTHING: 6 } as const;
+export const EXIT = { OK: 0, INTERNAL: 1, FAILED: 2, UNREACHABLE: 3, INVALID: 4, REFUSED: 5, NOTHING: 6, SIGINT: 130, SIGTERM: 143 } as const;
 
 export function exitCodeFor(err: unknown): number {
   if (!(err instanceof KbsError)) return EXIT.INTERNAL;

@@ -6,4 +6,9 @@ export interface CliIO {
   /** terminal width, when known */
   columns?: number;
   env: NodeJS.ProcessEnv;
+  /**
+   * Subscribe to the process's SIGINT/SIGTERM for the length of a run (entry.ts wires the real
+   * ones); returns the unsubscribe function. Without it a run cannot be interrupted.
+   */
+  onSignal?: (handler: (sig: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }

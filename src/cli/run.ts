@@ -161,12 +161,22 @@ export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, ou
   };
   const templater = createTemplater({ lookupBase: dirname(pb.file) });
   const pool = new ConnectionPool(opts.transport);
-  const summary = await runPlaybook(pb, inv, opts, { templater, pool, emit });
-  await done();
-  return summary;
+  // SIGINT/SIGTERM interrupt the run (the engine stops and signals the remote commands)
+  const stop = new AbortController();
+  const off = io.onSignal?.((sig) => {
+    if (!stop.signal.aborted) stop.abort(sig);
+  });
+  try {
+    const summary = await runPlaybook(pb, inv, opts, { templater, pool, emit, signal: stop.signal });
+    await done();
+    return summary;
+  } finally {
+    off?.();
+  }
 }
 
 export function exitCodeOf(s: RunSummary): number {
+  if (s.interrupted !== undefined) return s.interrupted === 'SIGTERM' ? EXIT.SIGTERM : EXIT.SIGINT;
   const all = Object.values(s.stats);
   if (s.refused.length) return EXIT.REFUSED;
   if (all.some((x) => x.failed > 0)) return EXIT.FAILED;

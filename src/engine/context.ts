@@ -19,6 +19,8 @@ export interface Pool {
   totals(): { connects: number; execs: number; channels: number };
   /** drop a host's connection (meta: reset_connection) */
   reset?(name: string): Promise<void>;
+  /** signal what the run started on the hosts (on interrupt); resolves with the groups signalled */
+  interrupt?(sig: 'TERM' | 'KILL'): Promise<number>;
 }
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -32,6 +34,12 @@ export class RunContext {
   playHosts: string[] = [];
   batchHosts: string[] = [];
   private specs = new Map<string, ConnectionSpec>();
+  /** set when the run is interrupted (the signal's name): no task starts after it */
+  interrupted?: string;
+  /** aborted with the interruption: waits between loop items and retries end at once */
+  readonly stopping = new AbortController();
+  /** task id → the task and the hosts it is running on right now */
+  readonly running = new Map<number, { task: string; hosts: Set<string> }>();
 
   constructor(
     readonly inv: Inventory,
@@ -209,7 +217,11 @@ export class RunContext {
         return real?.stats ?? { connects: 0, execs: 0, channels: 0 };
       },
       async exec(cmd: string, o?: ExecOptions): Promise<ExecResult> {
-        return (await open()).exec(cmd, o);
+        // nothing new starts on a host once the run is interrupted
+        if (ctx.interrupted !== undefined) throw new KbsError('TASK', `the run was interrupted (${ctx.interrupted})`, { host: name });
+        const c = await open();
+        if (ctx.interrupted !== undefined) throw new KbsError('TASK', `the run was interrupted (${ctx.interrupted})`, { host: name });
+        return c.exec(cmd, o);
       },
       async close() {},
     };

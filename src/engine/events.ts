@@ -61,6 +61,18 @@ export type EngineEvent =
   | { type: 'task_end'; task: string; id: number; durationMs?: number }
   | { type: 'warning'; msg: string; host?: string; pos?: Position }
   | { type: 'play_end'; play: string }
+  | {
+      /**
+       * The run was interrupted (SIGINT/SIGTERM): no task started after it. RUNNING: what was
+       * under way on which hosts (their results are not counted); STOPPED: remote process groups
+       * signalled; FORCED: something outlived the grace period and got SIGKILL.
+       */
+      type: 'interrupted';
+      signal: string;
+      running: { task: string; id: number; hosts: string[] }[];
+      stopped: number;
+      forced: boolean;
+    }
   | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; connections: number; execs: number; channels: number };
 
 export type Emit = (e: EngineEvent) => void;

@@ -41,7 +41,7 @@ export class PlayRunner {
     ctx.playHosts = hosts;
     const root = rootInherited(play.tags);
     const list = batches(hosts, play.serial, play.pos);
-    for (let i = 0; i < list.length && !this.aborted; i++) {
+    for (let i = 0; i < list.length && !this.stopped; i++) {
       const batch = list[i].filter((h) => ctx.host(h).active);
       if (!batch.length) continue;
       ctx.batchHosts = batch;
@@ -49,13 +49,18 @@ export class PlayRunner {
       if (list.length > 1) ctx.emit({ type: 'batch_start', play: play.name, hosts: batch, index: i + 1, of: list.length });
       if (play.gatherFacts) await this.gatherFacts(batch, root);
       for (const section of [play.preTasks, [...play.roles, ...play.tasks], play.postTasks]) {
-        if (this.aborted) break;
+        if (this.stopped) break;
         await this.runNodes(section, root, batch);
-        if (!this.aborted) await this.flushHandlers(batch);
+        if (!this.stopped) await this.flushHandlers(batch);
       }
       if (!batch.some((h) => ctx.host(h).active)) break;
     }
     ctx.emit({ type: 'play_end', play: play.name });
+  }
+
+  /** the play stopped (end_play, any_errors_fatal, ...) or the run was interrupted */
+  private get stopped(): boolean {
+    return this.aborted || this.ctx.interrupted !== undefined;
   }
 
   private async gatherFacts(batch: string[], root: Inherited): Promise<void> {
@@ -70,7 +75,7 @@ export class PlayRunner {
   /** Run nodes in order on `hosts`. */
   async runNodes(nodes: Node[], inh: Inherited, hosts: string[]): Promise<void> {
     for (const node of nodes) {
-      if (this.aborted) return;
+      if (this.stopped) return;
       const act = this.active(hosts);
       if (!act.length) return;
       if (node.kind === 'task') await this.runTask(node, inh, act);
@@ -86,11 +91,11 @@ export class PlayRunner {
     const before = new Set(hosts.filter((h) => ctx.host(h).active));
     await this.runNodes(b.block, { ...inner, rescuable: rescuable || inner.rescuable }, hosts);
     const failedInBlock = [...before].filter((h) => ctx.host(h).failed && !ctx.host(h).unreachable);
-    if (rescuable && failedInBlock.length && !this.aborted) {
+    if (rescuable && failedInBlock.length && !this.stopped) {
       for (const h of failedInBlock) ctx.host(h).failed = false;
       await this.runNodes(b.rescue, inner, failedInBlock);
     }
-    if (b.always.length && !this.aborted) {
+    if (b.always.length && !this.stopped) {
       // always runs on every host that entered the block, failed or not; failures stay failures
       const stillFailed = [...before].filter((h) => ctx.host(h).failed && !ctx.host(h).unreachable);
       for (const h of stillFailed) ctx.host(h).failed = false;
@@ -147,7 +152,7 @@ export class PlayRunner {
     );
     if (failed.size) this.failInclude(n, inh, failed);
     const rounds = Math.max(0, ...[...calls.values()].map((l) => l.length));
-    for (let i = 0; i < rounds && !this.aborted; i++) {
+    for (let i = 0; i < rounds && !this.stopped; i++) {
       const groups = new Map<string, { hosts: string[]; key: string; params: Vars; load: () => Node[] }>();
       for (const [h, list] of calls) {
         const c = list[i];
@@ -209,7 +214,7 @@ export class PlayRunner {
       this.startAt.name = undefined;
     }
     const act = this.active(hosts);
-    if (!act.length) return;
+    if (!act.length || this.stopped) return;
     const t: TaskRun = { task, inh, id: ++taskIds, name };
     if (task.module === 'meta') return this.runMeta(t, act);
     ctx.emit({ type: 'task_start', task: name, id: t.id, pos: task.pos, role: task.role?.name, handler: !!inh.handler, hosts: act });
@@ -223,12 +228,14 @@ export class PlayRunner {
     }
     const targets = runOnce ? act.slice(0, 1) : act;
     const progress = new TaskProgress(ctx.emit, { name, id: t.id, play: this.play.name }, targets.length, ctx.opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
-    // each host's outcome is recorded and reported as soon as that host is done
-    const one = async (h: string): Promise<HostOutcome> => {
+    // each host's outcome is recorded and reported as soon as that host is done; undefined: the
+    // run was interrupted before or while the host ran it (not counted)
+    const one = async (h: string): Promise<HostOutcome | undefined> => {
+      if (ctx.interrupted !== undefined) return undefined;
       progress.hostStart(h);
-      const out = await runTaskOnHost(ctx, t, h, (it, noLog) => this.emitItem(h, t, it, noLog));
+      const out = await this.runOnHost(t, h, (it, noLog) => this.emitItem(h, t, it, noLog));
       progress.hostEnd(h);
-      this.apply(h, t, out);
+      if (out) this.apply(h, t, out);
       return out;
     };
     let durationMs: number;
@@ -236,8 +243,8 @@ export class PlayRunner {
       if (runOnce) {
         const first = act[0];
         const out = await one(first);
-        for (const h of act.slice(1)) {
-          if (task.kw.register) ctx.host(h).registered[task.kw.register] = out.result;
+        for (const h of out ? act.slice(1) : []) {
+          if (task.kw.register) ctx.host(h).registered[task.kw.register] = out!.result;
           if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
         }
       } else {
@@ -249,7 +256,28 @@ export class PlayRunner {
       durationMs = progress.stop();
     }
     ctx.emit({ type: 'task_end', task: name, id: t.id, durationMs });
+    if (ctx.interrupted !== undefined) return;
     this.checkFailureLimits(t, act);
+  }
+
+  /**
+   * The task on one host, tracked in ctx.running while it runs. Undefined when the run was
+   * interrupted before it started or while it ran (its result is not counted: the interrupted
+   * event names it).
+   */
+  private async runOnHost(t: TaskRun, host: string, onItem: Parameters<typeof runTaskOnHost>[3]): Promise<HostOutcome | undefined> {
+    const { ctx } = this;
+    if (ctx.interrupted !== undefined) return undefined;
+    let r = ctx.running.get(t.id);
+    if (!r) ctx.running.set(t.id, (r = { task: t.name, hosts: new Set() }));
+    r.hosts.add(host);
+    try {
+      const out = await runTaskOnHost(ctx, t, host, onItem);
+      return ctx.interrupted !== undefined ? undefined : out;
+    } finally {
+      r.hosts.delete(host);
+      if (!r.hosts.size) ctx.running.delete(t.id);
+    }
   }
 
   private checkFailureLimits(t: TaskRun, act: string[]): void {
@@ -397,7 +425,7 @@ export class PlayRunner {
         for (const h of targets) for (const n of names) ctx.host(h).notified.delete(n);
         ran = true;
         await this.runTask(hd, inh, targets);
-        if (this.aborted) return;
+        if (this.stopped) return;
       }
       if (!ran) return;
     }

@@ -27,35 +27,52 @@ export interface RunSummary {
   refused: string[];
   /** --start-at-task named no task that the run met (nothing ran) */
   startAtUnmatched?: string;
+  /** the run was interrupted: the reason the abort signal carried (e.g. SIGINT) */
+  interrupted?: string;
 }
 
-export async function runPlaybook(
-  pb: Playbook,
-  inv: Inventory,
-  opts: RunOptions,
-  deps: { templater: Templater; pool: Pool; emit: Emit },
-): Promise<RunSummary> {
+export interface RunDeps {
+  templater: Templater;
+  pool: Pool;
+  emit: Emit;
+  /**
+   * Aborted to interrupt the run (its reason names why, e.g. 'SIGINT'): no task starts after it,
+   * the remote commands the run started get SIGTERM, then SIGKILL after graceMs.
+   */
+  signal?: AbortSignal;
+  /** how long running tasks get to end after SIGTERM (default 5000 ms) */
+  graceMs?: number;
+}
+
+export const DEFAULT_GRACE_MS = 5000;
+
+export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions, deps: RunDeps): Promise<RunSummary> {
   const started = Date.now();
   preflight(pb);
-  const ctx = new RunContext(inv, opts, deps.templater, deps.pool, deps.emit, dirname(resolve(pb.file)));
-  deps.emit({ type: 'playbook_start', file: pb.file, check: opts.check });
-  const startAt = { name: opts.startAtTask };
-  const limited = opts.limit ? new Set(resolvePattern(inv, opts.limit).hosts) : undefined;
+  // after the recap nothing more is shown (an abandoned task may still end later)
+  let open = true;
+  const emit: Emit = (e) => {
+    if (open) deps.emit(e);
+  };
+  const ctx = new RunContext(inv, opts, deps.templater, deps.pool, emit, dirname(resolve(pb.file)));
+  emit({ type: 'playbook_start', file: pb.file, check: opts.check });
   const seen = new Set<string>();
+  const startAt = { name: opts.startAtTask };
+  const work = runPlays(ctx, pb, inv, opts, seen, startAt);
+  let stop: Promise<void> | undefined;
+  const interrupted = new Promise<void>((res) => {
+    const onAbort = () => {
+      stop = stopRun(ctx, deps, work, String(deps.signal?.reason ?? 'SIGINT'));
+      void stop.then(res);
+    };
+    if (deps.signal?.aborted) onAbort();
+    else deps.signal?.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    for (const play of pb.plays) {
-      const hosts = playHosts(ctx, play, limited);
-      hosts.forEach((h) => seen.add(h));
-      ctx.startPlay(play);
-      ctx.playVars = loadPlayVars(ctx, play);
-      ctx.invalidate();
-      for (const h of hosts) ctx.host(h).ended = false;
-      const active = hosts.filter((h) => ctx.host(h).active);
-      if (!active.length) {
-        deps.emit({ type: 'warning', msg: `play "${play.name}": no hosts matched` + (hosts.length ? ' that are still running' : ''), pos: play.pos });
-        continue;
-      }
-      await new PlayRunner(ctx, play, startAt).run(active);
+    await Promise.race([work, interrupted]);
+    if (stop) {
+      await stop;
+      work.catch(() => undefined); // abandoned after the grace period
     }
   } finally {
     await deps.pool.closeAll();
@@ -65,9 +82,53 @@ export async function runPlaybook(
   const totals = deps.pool.totals();
   const refused = [...seen].filter((h) => ctx.host(h).refused);
   const summary: RunSummary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, channels: totals.channels, refused };
-  if (startAt.name !== undefined) summary.startAtUnmatched = startAt.name;
-  deps.emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs, channels: summary.channels });
+  if (ctx.interrupted !== undefined) summary.interrupted = ctx.interrupted;
+  else if (startAt.name !== undefined) summary.startAtUnmatched = startAt.name;
+  emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs, channels: summary.channels });
+  open = false;
   return summary;
+}
+
+/**
+ * The interruption: no task starts from now on, the remote commands get SIGTERM; what has not
+ * ended after the grace period gets SIGKILL. Then the interrupted event says what was cut short.
+ */
+async function stopRun(ctx: RunContext, deps: RunDeps, work: Promise<void>, reason: string): Promise<void> {
+  ctx.interrupted = reason;
+  ctx.stopping.abort();
+  const running = [...ctx.running].map(([id, r]) => ({ task: r.task, id, hosts: [...r.hosts] })).filter((r) => r.hosts.length);
+  let stopped = (await deps.pool.interrupt?.('TERM').catch(() => 0)) ?? 0;
+  const grace = deps.graceMs ?? DEFAULT_GRACE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    work.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((res) => (timer = setTimeout(() => res(false), grace))),
+  ]);
+  clearTimeout(timer);
+  if (!ended) stopped += (await deps.pool.interrupt?.('KILL').catch(() => 0)) ?? 0;
+  ctx.emit({ type: 'interrupted', signal: reason, running, stopped, forced: !ended });
+}
+
+async function runPlays(ctx: RunContext, pb: Playbook, inv: Inventory, opts: RunOptions, seen: Set<string>, startAt: { name?: string }): Promise<void> {
+  const limited = opts.limit ? new Set(resolvePattern(inv, opts.limit).hosts) : undefined;
+  for (const play of pb.plays) {
+    if (ctx.interrupted !== undefined) return;
+    const hosts = playHosts(ctx, play, limited);
+    hosts.forEach((h) => seen.add(h));
+    ctx.startPlay(play);
+    ctx.playVars = loadPlayVars(ctx, play);
+    ctx.invalidate();
+    for (const h of hosts) ctx.host(h).ended = false;
+    const active = hosts.filter((h) => ctx.host(h).active);
+    if (!active.length) {
+      ctx.emit({ type: 'warning', msg: `play "${play.name}": no hosts matched` + (hosts.length ? ' that are still running' : ''), pos: play.pos });
+      continue;
+    }
+    await new PlayRunner(ctx, play, startAt).run(active);
+  }
 }
 
 function playHosts(ctx: RunContext, play: Play, limited?: Set<string>): string[] {

@@ -62,6 +62,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     const results: ModuleResult[] = [];
     const itemOutcomes: HostOutcome['items'] = [];
     for (let i = 0; i < items.length; i++) {
+      if (ctx.interrupted !== undefined) break;
       const extra: Vars = {
         [loopVar]: items[i],
         ansible_loop_var: loopVar,
@@ -86,7 +87,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       itemOutcomes.push(outcome);
       onItem?.(outcome, noLog);
       if (r.status === 'unreachable') return { ...r, noLog };
-      if (lc.pause) await sleep(Number(lc.pause) * 1000);
+      if (lc.pause) await sleep(Number(lc.pause) * 1000, undefined, { signal: ctx.stopping.signal });
     }
     const anyFailed = results.some((r) => r.failed);
     const allSkipped = results.length > 0 && results.every((r) => r.skipped);
@@ -226,7 +227,8 @@ async function runOnce(
       result.msg = result.msg ?? `condition "until" not met after ${attempts} attempts`;
       break;
     }
-    if (delay > 0) await sleep(delay * 1000);
+    if (ctx.interrupted !== undefined) break;
+    if (delay > 0) await sleep(delay * 1000, undefined, { signal: ctx.stopping.signal });
   }
   let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
   if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope, where)) status = 'ignored';

@@ -137,3 +137,11 @@ export function recapLines(stats: Record<string, HostStats>): string[] {
   }
   return lines;
 }
+
+/** The lines that say a run was interrupted and what it cut short. */
+export function interruptedLines(e: Extract<EngineEvent, { type: 'interrupted' }>): string[] {
+  const out = [`INTERRUPTED by ${e.signal}: no further task was started`];
+  for (const r of e.running) out.push(`  task "${r.task}" was cut short on ${r.hosts.join(', ')}`);
+  if (e.stopped) out.push(`  signalled ${e.stopped} remote process group(s): SIGTERM${e.forced ? ', then SIGKILL after the grace period' : ''}`);
+  return out;
+}

@@ -3,7 +3,7 @@
  * each host finishes; a task that runs long gets a line naming the hosts still working.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { banner, diffText, hostLine, itemLine, progressLine, recapLines } from './format.js';
+import { banner, diffText, hostLine, interruptedLines, itemLine, progressLine, recapLines } from './format.js';
 
 export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
   return (e: EngineEvent): void => {
@@ -35,6 +35,9 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         break;
       case 'warning':
         write(`[WARNING]: ${e.host ? `[${e.host}] ` : ''}${e.msg}\n`);
+        break;
+      case 'interrupted':
+        write('\n' + interruptedLines(e).join('\n') + '\n');
         break;
       case 'recap':
         write('\n' + recapLines(e.stats).join('\n') + '\n');

@@ -8,7 +8,7 @@
  */
 import { Listr, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStatus } from '../engine/events.js';
-import { banner, diffText, failureDetail, recapLines } from './format.js';
+import { banner, diffText, failureDetail, interruptedLines, recapLines } from './format.js';
 
 interface HostDone {
   status: HostStatus;
@@ -161,6 +161,12 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
       case 'warning':
         queue(() => write(`[WARNING]: ${e.msg}\n`));
         break;
+      case 'interrupted': {
+        // hosts still spinning in the current task's list stop spinning
+        for (const st of tasks.values()) for (const h of st.hosts) if (!st.early.has(h)) settle(st, h, { status: 'skipped', text: '' });
+        queue(() => write('\n' + interruptedLines(e).join('\n') + '\n'));
+        break;
+      }
       case 'recap':
         queue(() => write('\n' + recapLines(e.stats).join('\n') + '\n'));
         break;

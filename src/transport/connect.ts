@@ -72,6 +72,7 @@ export async function connectSsh(spec: ConnectionSpec, opts: TransportOptions = 
       becomePassword: spec.becomePassword,
       jumps: clients,
       noShell: opts.remoteShell === false,
+      tag: opts.runTag,
     });
   } catch (e) {
     for (const c of clients.reverse()) c.end();

@@ -3,15 +3,35 @@ import { spawn } from 'node:child_process';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
 import { wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
+import { stopScript, tagCommand, type StopSignal } from './interrupt.js';
 
 export class LocalConnection implements Connection {
   readonly stats: ConnectionStats = { connects: 0, execs: 0, channels: 0 };
+  /** users commands ran as through become: interrupt() stops their processes as them */
+  private readonly becameUsers = new Set<string>();
+
   constructor(
     readonly host: string,
     private readonly becomePassword?: string,
+    /** the run's tag, put in every command line kbs starts (interrupt.ts) */
+    private readonly tag?: string,
   ) {}
 
   exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(tagCommand(cmd, this.tag), opts);
+  }
+
+  /** Signal every process group this run started here (interrupt.ts), as kbs's user and as each become user. */
+  async interrupt(sig: StopSignal): Promise<number> {
+    if (!this.tag) return 0;
+    const script = stopScript(this.tag, sig);
+    const runs = [this.run(script, {}), ...[...this.becameUsers].map((u) => this.run(script, { become: true, becomeUser: u }))];
+    let n = 0;
+    for (const r of await Promise.allSettled(runs)) if (r.status === 'fulfilled' && r.value.rc === 0) n += Number(r.value.stdout.trim()) || 0;
+    return n;
+  }
+
+  private run(cmd: string, opts: ExecOptions): Promise<ExecResult> {
     this.stats.execs++;
     let full = wrapCommand(cmd, opts.env, opts.cwd);
     const stdin: Buffer | undefined = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
@@ -25,10 +45,12 @@ export class LocalConnection implements Connection {
       else if (data) child.stdin.write(data);
     };
     if (opts.become && !alreadyThere) {
+      this.becameUsers.add(asUser);
       become = new BecomeSession(full, opts.becomeUser, this.becomePassword, stdin, write);
       full = become.command;
     }
-    const child = spawn('/bin/sh', ['-c', full], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // a process group of its own, as over SSH: interrupt() signals it without hitting kbs
+    const child = spawn('/bin/sh', ['-c', full], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     return new Promise((resolve) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -36,7 +58,11 @@ export class LocalConnection implements Connection {
       const timer = opts.timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            try {
+              process.kill(-child.pid!, 'SIGKILL'); // the whole group: the command's children too
+            } catch {
+              child.kill('SIGKILL');
+            }
           }, opts.timeoutMs)
         : undefined;
       child.stdout.on('data', (d: Buffer) => out.push(d));

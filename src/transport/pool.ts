@@ -14,6 +14,7 @@ import { KbsError } from '../errors.js';
 import type { Connection, ConnectionSpec, ConnectionStats, TransportOptions } from './types.js';
 import { LocalConnection } from './local.js';
 import { connectSsh, type ConnectTuning } from './connect.js';
+import { newRunTag, type StopSignal } from './interrupt.js';
 
 export class ConnectionPool {
   private readonly conns = new Map<string, Promise<Connection>>();
@@ -21,11 +22,14 @@ export class ConnectionPool {
   /** connection attempts made (including failed ones) */
   attempts = 0;
   private closed = false;
+  private readonly opts: TransportOptions;
 
   constructor(
-    private readonly opts: TransportOptions = {},
+    opts: TransportOptions = {},
     private readonly tuning: ConnectTuning & { backoffMs?: number } = {},
-  ) {}
+  ) {
+    this.opts = { ...opts, runTag: opts.runTag ?? newRunTag() };
+  }
 
   get(spec: ConnectionSpec): Promise<Connection> {
     const key = loginKey(spec);
@@ -40,7 +44,7 @@ export class ConnectionPool {
 
   private async open(spec: ConnectionSpec): Promise<Connection> {
     if (spec.type === 'local') {
-      const c = new LocalConnection(spec.name, spec.becomePassword);
+      const c = new LocalConnection(spec.name, spec.becomePassword, this.opts.runTag);
       this.opened.push(c);
       return c;
     }
@@ -81,6 +85,15 @@ export class ConnectionPool {
         if (c) await c.close().catch(() => undefined);
       }),
     );
+  }
+
+  /**
+   * Signal what this run started on every host still connected (interrupt.ts): SIGTERM first,
+   * SIGKILL for what outlived the grace period. Resolves with the process groups signalled.
+   */
+  async interrupt(sig: StopSignal): Promise<number> {
+    const rs = await Promise.allSettled(this.opened.map((c) => c.interrupt?.(sig) ?? Promise.resolve(0)));
+    return rs.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0);
   }
 
   /** Close every open connection (errors while closing are ignored); totals() still counts them. */

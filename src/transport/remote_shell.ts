@@ -65,12 +65,15 @@ export class RemoteShell {
   }
 
   /**
-   * Start a shell on CLIENT (as the login user, or through sudo with BECOME). Resolves undefined
+   * Start a shell on CLIENT (as the login user, or through sudo with BECOME; TAG: the run's tag, see
+   * interrupt.ts). Resolves undefined
    * when the host refuses (no free session, sudo fails): the caller falls back to exec channels.
    */
-  static open(client: Client, become?: ShellBecome): Promise<RemoteShell | undefined> {
+  static open(client: Client, become?: ShellBecome, tag?: string): Promise<RemoteShell | undefined> {
     const mark = become ? `KBS-SHELL-${randomBytes(8).toString('hex')}` : '';
-    const start = become ? `exec /bin/sh -c ${shq(becomeCommand('exec /bin/sh', become.user, become.password !== undefined, mark))}` : 'exec /bin/sh';
+    // the run's tag as the shell's argument: found by the stop script on interrupt (interrupt.ts)
+    const sh = tag ? `exec /bin/sh -s ${shq(tag)}` : 'exec /bin/sh';
+    const start = become ? `exec /bin/sh -c ${shq(becomeCommand(sh, become.user, become.password !== undefined, mark))}` : sh;
     return new Promise((resolve) => {
       try {
         client.exec(start, (err, ch) => {

@@ -14,12 +14,14 @@ import { appendLine, shq, wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
 import { RemoteShell } from './remote_shell.js';
 import { timeoutScript } from './timeout.js';
+import { stopScript, tagCommand, type StopSignal } from './interrupt.js';
 
 /**
  * OpenSSH's sshd allows 10 sessions per connection by default (MaxSessions): the long-lived shells
- * (at most MAX_SHELLS) plus the exec channels (at most MAX_CHANNELS at a time) stay within it.
+ * (at most MAX_SHELLS) plus the exec channels (at most MAX_CHANNELS at a time) stay within it, with
+ * one session to spare for stopping commands on interrupt (interrupt()).
  */
-const MAX_CHANNELS = 8;
+const MAX_CHANNELS = 7;
 const MAX_SHELLS = 2;
 
 export interface SshConnectionOptions {
@@ -32,6 +34,8 @@ export interface SshConnectionOptions {
   jumps?: Client[];
   /** never use a long-lived remote shell: one exec channel per command (--no-remote-shell) */
   noShell?: boolean;
+  /** the run's tag, put in every command line kbs starts (interrupt.ts) */
+  tag?: string;
 }
 
 export class SshConnection implements Connection {
@@ -42,6 +46,8 @@ export class SshConnection implements Connection {
   private readonly limit = pLimit(MAX_CHANNELS);
   /** long-lived shells by become user ('' = the login user); undefined = not available */
   private readonly shells = new Map<string, Promise<RemoteShell | undefined>>();
+  /** users commands ran as through become: interrupt() stops their processes as them */
+  private readonly becameUsers = new Set<string>();
 
   constructor(
     readonly host: string,
@@ -75,12 +81,30 @@ export class SshConnection implements Connection {
 
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.dead !== undefined) throw this.unreachable();
+    if (this.needsBecome(opts)) this.becameUsers.add(opts.becomeUser ?? 'root');
+    const tagged = tagCommand(cmd, this.opts.tag);
     if (opts.stdin === undefined && !this.opts.noShell) {
       const sh = await this.shell(this.needsBecome(opts) ? (opts.becomeUser ?? 'root') : '');
       if (this.dead !== undefined) throw this.unreachable();
-      if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(cmd, opts.env, opts.cwd), opts);
+      if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(tagged, opts.env, opts.cwd), opts);
     }
-    return this.limit(() => this.execNow(cmd, opts));
+    return this.limit(() => this.execNow(tagged, opts));
+  }
+
+  /**
+   * Signal every process group this run started on the host (interrupt.ts), as the login user and
+   * as each become user used; resolves with the number of groups signalled (0 when the connection
+   * is gone). Runs outside the channel limit, on the session kept free for it.
+   */
+  async interrupt(sig: StopSignal): Promise<number> {
+    const tag = this.opts.tag;
+    if (!tag || this.dead !== undefined) return 0;
+    const script = stopScript(tag, sig);
+    const runs = [this.execNow(script, { timeoutMs: 10_000 })];
+    for (const u of this.becameUsers) runs.push(this.execNow(script, { become: true, becomeUser: u, timeoutMs: 10_000 }));
+    let n = 0;
+    for (const r of await Promise.allSettled(runs)) if (r.status === 'fulfilled' && r.value.rc === 0) n += Number(r.value.stdout.trim()) || 0;
+    return n;
   }
 
   private needsBecome(opts: ExecOptions): boolean {
@@ -96,7 +120,7 @@ export class SshConnection implements Connection {
       this.shells.delete(key);
     }
     if (this.shells.size >= MAX_SHELLS) return undefined;
-    const p = RemoteShell.open(this.client, key === '' ? undefined : { user: key, password: this.opts.becomePassword }).then((sh) => {
+    const p = RemoteShell.open(this.client, key === '' ? undefined : { user: key, password: this.opts.becomePassword }, this.opts.tag).then((sh) => {
       if (sh) this.stats.channels++;
       return sh;
     });

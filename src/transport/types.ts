@@ -47,6 +47,8 @@ export interface Connection {
   readonly stats: ConnectionStats;
   /** run /bin/sh -c CMD on the host */
   exec(cmd: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** signal what this run started on the host (interrupt.ts); resolves with the groups signalled */
+  interrupt?(sig: 'TERM' | 'KILL'): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -86,4 +88,6 @@ export interface TransportOptions {
   agentSocket?: string;
   /** run commands through a long-lived shell per host (default true); false: one exec channel per command */
   remoteShell?: boolean;
+  /** tag put in the command line of everything the run starts on hosts (interrupt.ts); the pool makes one */
+  runTag?: string;
 }
