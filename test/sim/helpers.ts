@@ -74,6 +74,54 @@ export interface NodeOptions {
   swap?: boolean;
   ipForward?: '0' | '1';
   cri?: boolean;
+  /** a CNI config in /etc/cni/net.d (default true: nodes can become Ready) */
+  cni?: boolean;
+  /** IPv4 address of eth0, the default-route interface (default: a unique 10.99.0.x) */
+  ip?: string;
+  /** more interfaces: name -> address */
+  extraInterfaces?: Record<string, string>;
+  /** install the kubelet unit and kubeadm's drop-in (default true), as the roles do */
+  unit?: boolean;
+}
+
+/** kubelet.service as the kubeadm install guide gives it, binary in /usr/local/bin */
+export const KUBELET_UNIT = `[Unit]
+Description=kubelet: The Kubernetes Node Agent
+Documentation=https://kubernetes.io/docs/
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+ExecStart=/usr/local/bin/kubelet
+Restart=always
+StartLimitInterval=0
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** kubeadm's drop-in, /usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf, as its docs give it */
+export const KUBEADM_DROPIN = `# Note: This dropin only works with kubeadm and kubelet v1.11+
+[Service]
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
+# This is a file that "kubeadm init" and "kubeadm join" generates at runtime, populating the KUBELET_KUBEADM_ARGS variable dynamically
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+# This is a file that the user can use for overrides of the kubelet args as a last resort. Preferably, the user should use
+# the .NodeRegistration.KubeletExtraArgs object in the configuration files instead. KUBELET_EXTRA_ARGS should be sourced from this file.
+EnvironmentFile=-/etc/default/kubelet
+ExecStart=
+ExecStart=/usr/local/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
+`;
+
+/** the executables kubeadm's preflight looks for (checks_linux.go), as stubs */
+export const NODE_TOOLS = ['ip', 'iptables', 'mount', 'nsenter', 'conntrack', 'ebtables', 'ethtool', 'socat', 'tc', 'touch'];
+
+let nextIp = 10;
+
+function hexIp(ip: string): string {
+  return ip.split('.').map((o) => Number(o).toString(16).padStart(2, '0').toUpperCase()).reverse().join('');
 }
 
 /** One simulated machine: its own root, fake /proc, containerd socket, bin dir and apiserver port. */
@@ -81,6 +129,8 @@ export class SimNode {
   readonly root: string;
   readonly proc: string;
   readonly bin: string;
+  readonly sbin: string;
+  readonly ip: string;
   port = 0;
   private cri?: net.Server;
 
@@ -90,9 +140,12 @@ export class SimNode {
   ) {
     this.root = mkdtempSync(path.join(os.tmpdir(), `kbs-sim-${name}-`));
     this.proc = path.join(this.root, '.proc');
-    this.bin = path.join(this.root, '.bin');
+    this.bin = path.join(this.root, 'usr/local/bin');
+    this.sbin = path.join(this.root, 'usr/sbin');
+    this.ip = opts.ip ?? `10.99.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 2}`;
     mkdirSync(path.join(this.proc, 'sys/net/ipv4'), { recursive: true });
     mkdirSync(path.join(this.proc, 'sys/net/bridge'), { recursive: true });
+    mkdirSync(path.join(this.proc, 'net'), { recursive: true });
     writeFileSync(path.join(this.proc, 'sys/net/ipv4/ip_forward'), `${opts.ipForward ?? '1'}\n`);
     writeFileSync(path.join(this.proc, 'sys/net/bridge/bridge-nf-call-iptables'), '1\n');
     writeFileSync(
@@ -100,9 +153,39 @@ export class SimNode {
       'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' +
         (opts.swap ? '/swapfile                               file\t\t1048572\t\t0\t\t-2\n' : ''),
     );
+    this.setNetwork({ eth0: this.ip, ...(opts.extraInterfaces ?? {}) }, 'eth0');
+    mkdirSync(this.sbin, { recursive: true });
+    for (const t of NODE_TOOLS) writeFileSync(path.join(this.sbin, t), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    if (opts.unit !== false) {
+      mkdirSync(path.join(this.root, 'usr/lib/systemd/system/kubelet.service.d'), { recursive: true });
+      writeFileSync(path.join(this.root, 'usr/lib/systemd/system/kubelet.service'), KUBELET_UNIT);
+      writeFileSync(path.join(this.root, 'usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf'), KUBEADM_DROPIN);
+    }
+    if (opts.cni !== false) this.installCni();
     this.setKubeadm(opts.kubeadm ?? DEFAULT_VERSION);
     this.setKubelet(opts.kubelet ?? opts.kubeadm ?? DEFAULT_VERSION);
     this.link('kubectl', opts.kubeadm ?? DEFAULT_VERSION);
+  }
+
+  /** The machine's interfaces (lo is always 127.0.0.1) and which one carries the default route. */
+  setNetwork(ifaces: Record<string, string>, defaultIface: string): void {
+    const lines = ['lo 127.0.0.1/8', ...Object.entries(ifaces).map(([n, ip]) => `${n} ${ip}/24`)];
+    writeFileSync(path.join(this.proc, 'net/if_inet4'), lines.join('\n') + '\n');
+    const gw = ifaces[defaultIface].replace(/\.\d+$/, '.1');
+    writeFileSync(
+      path.join(this.proc, 'net/route'),
+      'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n' +
+        `${defaultIface}\t00000000\t${hexIp(gw)}\t0003\t0\t0\t0\t00000000\t0\t0\t0\n`,
+    );
+  }
+
+  /** what a CNI plugin's installer leaves on every node */
+  installCni(name = '10-sim.conflist'): void {
+    mkdirSync(path.join(this.root, 'etc/cni/net.d'), { recursive: true });
+    writeFileSync(
+      path.join(this.root, 'etc/cni/net.d', name),
+      JSON.stringify({ cniVersion: '1.0.0', name: 'sim', plugins: [{ type: 'bridge' }] }),
+    );
   }
 
   private link(tool: Tool, version: Version): void {
@@ -134,7 +217,7 @@ export class SimNode {
 
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
-      PATH: `${this.bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      PATH: `${this.bin}:${this.sbin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HOME: this.root,
       KBS_SIM_ROOT: this.root,
       KBS_SIM_PROC: this.proc,
@@ -227,8 +310,19 @@ export function initConfig(opts: {
   controlPlaneEndpoint?: string;
   extraInit?: string;
   extraCluster?: string;
+  /**
+   * test timing (default true): kubelets post status every 1s (KubeletConfiguration
+   * nodeStatusUpdateFrequency) and the node lifecycle controller marks a silent node after 8s
+   * (kube-controller-manager --node-monitor-grace-period; 40s by default)
+   */
+  fast?: boolean;
 }): string {
   const api = opts.api ?? apiFor(opts.version ?? DEFAULT_VERSION);
+  const fast = opts.fast !== false;
+  const grace =
+    api === 'v1beta4'
+      ? ['controllerManager:', '  extraArgs:', '  - name: node-monitor-grace-period', '    value: 8s']
+      : ['controllerManager:', '  extraArgs:', '    node-monitor-grace-period: 8s'];
   return [
     `apiVersion: kubeadm.k8s.io/${api}`,
     'kind: InitConfiguration',
@@ -246,6 +340,8 @@ export function initConfig(opts: {
     'networking:',
     '  podSubnet: 10.244.0.0/16',
     opts.extraCluster ?? '',
+    ...(fast ? grace : []),
+    ...(fast ? ['---', 'apiVersion: kubelet.config.k8s.io/v1beta1', 'kind: KubeletConfiguration', 'nodeStatusUpdateFrequency: 1s'] : []),
     '',
   ].join('\n');
 }

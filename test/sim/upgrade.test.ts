@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { SimNode, alive, initCluster, joinArgs, parseJoin } from './helpers.js';
 
 // A v1.34.6 cluster (kubeadm v1.34.6) with one worker; the tests run in order and build on each other.
@@ -75,8 +76,9 @@ test('upgrade apply v1.34.6 -> v1.35.4 with kubeadm v1.35.4', async () => {
   assert.match(cp1.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /kube-apiserver:v1\.35\.4/);
   const cm = JSON.parse((await cp1.kubectl(['-n', 'kube-system', 'get', 'cm', 'kubeadm-config', '-o', 'json'])).stdout);
   assert.match(cm.data.ClusterConfiguration, /kubernetesVersion: v1\.35\.4/);
-  assert.equal(cm.metadata.annotations['kbs-sim.k8s.io/kubeadm-version'], 'v1.35.4');
-  const history = JSON.parse(cm.metadata.annotations['kbs-sim.k8s.io/history']);
+  assert.equal(cm.metadata.annotations, undefined, 'nothing but what a real cluster stores');
+  // the simulator's private record (root-only, never served) behind its strict join rule
+  const history = JSON.parse(cp1.read('var/lib/kbs-sim/cluster.json')).history;
   assert.deepEqual(history.map((h: { action: string; kubeadmVersion: string }) => [h.action, h.kubeadmVersion]), [
     ['init', 'v1.34.6'],
     ['upgrade', 'v1.35.4'],
@@ -112,12 +114,25 @@ test('after the upgrade: joins need kubeadm v1.35.4; upgrade node too', async ()
   const listed = await cp1.kubectl(['get', 'nodes']);
   assert.match(listed.stdout, /w2\s+Ready\s+<none>\s+\S+\s+v1\.34\.6/);
 
-  const un = await w1.run('kubeadm', ['upgrade', 'node']);
-  assert.equal(un.code, 1);
-  assert.match(un.stderr, /this version of kubeadm \(v1\.34\.6\) cannot upgrade a node of a cluster created\/upgraded with kubeadm v1\.35\.4/);
   w1.setKubeadm('v1.35.4');
   const un2 = await w1.run('kubeadm', ['upgrade', 'node']);
   assert.equal(un2.code, 0, un2.stderr);
   assert.match(un2.stdout, /\[upgrade\] The configuration for this node was successfully updated!/);
   assert.match(w1.read('var/lib/kubelet/config.yaml'), /kind: KubeletConfiguration/);
+});
+
+test('upgrade plan and apply run the health checks: every control-plane Node Ready (phases/upgrade/health.go)', async () => {
+  cp1.setKubeadm('v1.35.4');
+  rmSync(cp1.file('etc/cni/net.d'), { recursive: true, force: true });
+  const notReady = await cp1.kubectl(['wait', '--for=condition=Ready=false', 'node/cp1', '--timeout=20s']);
+  assert.equal(notReady.code, 0, notReady.stderr);
+  const plan = await cp1.run('kubeadm', ['upgrade', 'plan']);
+  assert.equal(plan.code, 1);
+  assert.match(plan.stderr, /\[ERROR ControlPlaneNodesReady\]: there are NotReady control-planes in the cluster: \[cp1\]/);
+  const ignored = await cp1.run('kubeadm', ['upgrade', 'plan', '--ignore-preflight-errors=ControlPlaneNodesReady']);
+  assert.equal(ignored.code, 0, ignored.stderr);
+  assert.match(ignored.stderr, /\[WARNING ControlPlaneNodesReady\]/);
+  cp1.installCni();
+  assert.equal((await cp1.kubectl(['wait', '--for=condition=Ready', 'node/cp1', '--timeout=20s'])).code, 0);
+  assert.equal((await cp1.run('kubeadm', ['upgrade', 'plan'])).code, 0);
 });

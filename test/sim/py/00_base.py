@@ -217,13 +217,76 @@ def hostname():
     return socket.gethostname().lower()
 
 
-def default_ip():
+def user_agent():
+    """As client-go builds it: kubeadm/v1.35.4 (linux/amd64) kubernetes/abcdef0."""
+    return "%s/%s (linux/amd64) kubernetes/%s" % (SIM_TOOL, SIM_VERSION,
+                                                  hashlib.sha1(("kbs-sim " + SIM_VERSION).encode()).hexdigest()[:7])
+
+
+def ua_version(ua, tool="kubeadm"):
+    m = re.match(r"%s/(v\d+\.\d+\.\d+)\b" % tool, ua or "")
+    return m.group(1) if m else None
+
+
+# --- the host's network: default route and local addresses (as the kubelet and kubeadm find them) --
+
+def _hex_ip(h):
+    return socket.inet_ntoa(bytes.fromhex(h)[::-1])
+
+
+def default_route_iface():
+    """The interface of the IPv4 default route in /proc/net/route (lowest metric), or None."""
+    best = None
     try:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            s.connect(("10.255.255.255", 1))  # no packet is sent for UDP connect
-            return s.getsockname()[0]
-        finally:
-            s.close()
+        lines = read_text(proc("/net/route")).splitlines()[1:]
     except OSError:
-        return "127.0.0.1"
+        return None
+    for line in lines:
+        f = line.split()
+        if len(f) >= 8 and f[1] == "00000000" and f[7] == "00000000":
+            metric = int(f[6]) if f[6].isdigit() else 0
+            if best is None or metric < best[0]:
+                best = (metric, f[0])
+    return best[1] if best else None
+
+
+def local_addresses():
+    """[(iface, ip)] of the host's IPv4 and IPv6 addresses. The fake /proc of the tests lists IPv4 ones in
+    net/if_inet4 ("IFACE ADDR/PREFIX" per line); a real host is asked with `ip -o addr`."""
+    fake = proc("/net/if_inet4")
+    result = []
+    if proc("") != "/proc" or os.path.exists(fake):
+        try:
+            for line in read_text(fake).splitlines():
+                f = line.split()
+                if len(f) >= 2:
+                    result.append((f[0], f[1].split("/")[0]))
+        except OSError:
+            pass
+    else:
+        try:
+            p = subprocess.run(["ip", "-o", "addr", "show"], capture_output=True, text=True, timeout=5)
+            for line in p.stdout.splitlines():
+                f = line.split()
+                if len(f) >= 4 and f[2] in ("inet", "inet6"):
+                    result.append((f[1], f[3].split("/")[0]))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    try:
+        for line in read_text(proc("/net/if_inet6")).splitlines():
+            f = line.split()
+            if len(f) >= 6:
+                result.append((f[5], socket.inet_ntop(socket.AF_INET6, bytes.fromhex(f[0]))))
+    except (OSError, ValueError):
+        pass
+    return result
+
+
+def default_ip():
+    """The first global IPv4 address of the default-route interface (apimachinery's ChooseHostInterface),
+    else 127.0.0.1."""
+    iface = default_route_iface()
+    for name, ip in local_addresses():
+        if name == iface and ":" not in ip and not ip.startswith("127.") and not ip.startswith("169.254."):
+            return ip
+    return "127.0.0.1"

@@ -178,6 +178,17 @@ class KubeConfig:
         self.ca_pem = unb64(cl["certificate-authority-data"]).decode() \
             if cl.get("certificate-authority-data") else None
         self.cert_pem = unb64(us["client-certificate-data"]).decode() \
-            if us.get("client-certificate-data") else None
-        self.key_pem = unb64(us["client-key-data"]).decode() if us.get("client-key-data") else None
+            if us.get("client-certificate-data") else _read_ref(us.get("client-certificate"))
+        self.key_pem = unb64(us["client-key-data"]).decode() if us.get("client-key-data") \
+            else _read_ref(us.get("client-key"))
         self.token = us.get("token")
+
+
+def _read_ref(path):
+    """client-certificate / client-key given as a file path (the kubelet's rotated pem)."""
+    if not path:
+        return None
+    try:
+        return read_text(rp(path) if test_mode() and not path.startswith(root() + "/") else path)
+    except OSError as e:
+        raise SimError("unable to read client-cert %s: %s" % (path, (e.strerror or str(e)).lower()))

@@ -51,7 +51,7 @@ class Api:
 
     def raw(self, method, path, body=None, headers=None):
         """-> (status, bytes). Connection problems raise SimError in Go's wording."""
-        hdrs = {"Accept": "application/json", "User-Agent": "kbs-sim/" + SIM_VERSION}
+        hdrs = {"Accept": "application/json", "User-Agent": user_agent()}
         if self.token:
             hdrs["Authorization"] = "Bearer " + self.token
         if os.environ.get("KBS_SIM_NOW"):
@@ -81,7 +81,12 @@ class Api:
             except (socket.timeout, TimeoutError):
                 raise SimError('%s "%s": dial tcp %s:%d: i/o timeout'
                                % (method.capitalize(), url, self.host, self.port))
-            except (OSError, ssl.SSLError, http.client.HTTPException) as e:
+            except ssl.SSLError as e:
+                raise SimError('%s "%s": %s' % (method.capitalize(), url, e))
+            except OSError as e:
+                raise SimError('%s "%s": dial tcp %s:%d: connect: %s'
+                               % (method.capitalize(), url, self.host, self.port, (e.strerror or str(e)).lower()))
+            except http.client.HTTPException as e:
                 raise SimError('%s "%s": %s' % (method.capitalize(), url, e))
 
     def call(self, method, path, body=None):
@@ -101,7 +106,7 @@ class Api:
 
 
 CM_PATH = "/api/v1/namespaces/%s/configmaps/%s"
-SIM_API = "/apis/kbs-sim.k8s.io/v1"
+SECRET_PATH = "/api/v1/namespaces/kube-system/secrets"
 
 
 def admin_api(kubeconfig_path=None):
@@ -122,10 +127,10 @@ def node_or_admin_api():
 
 
 def fetch_cluster(api):
-    """The kubeadm-config ConfigMap, decoded: (ClusterConfiguration dict, annotations)."""
+    """The kubeadm-config ConfigMap's ClusterConfiguration, decoded."""
     try:
         cm = api.get(CM_PATH % ("kube-system", "kubeadm-config"))
     except ApiError as e:
         raise SimError("unable to fetch the kubeadm-config ConfigMap: %s" % e.msg)
     cfg = yaml_load(cm["data"]["ClusterConfiguration"])
-    return cfg, cm["metadata"].get("annotations", {})
+    return cfg

@@ -1,13 +1,20 @@
-# --- apiserver: the cluster state and a tiny HTTPS API --------------------------------------
-# Design: the first control plane (kubeadm init) owns the cluster state in
-# /var/lib/kbs-sim/cluster.json and serves it. Apiservers on joined control planes proxy every
-# request except /healthz,/livez,/readyz,/version to the first one's advertise address, presenting
-# the front-proxy client certificate with X-Remote-User/X-Remote-Group (as Kubernetes' own
-# front-proxy does). Secrets (token secrets, certificate key) are never logged.
+# --- apiserver: the cluster state and a small HTTPS API with Kubernetes' own paths and shapes ------
+# The first control plane (kubeadm init) keeps the cluster state in /var/lib/kbs-sim/cluster.json
+# (mode 0600, never served) and serves it. Every served object has the shape and path a real
+# cluster gives it: Nodes, ConfigMaps, bootstrap-token Secrets, the kubeadm-certs Secret, CSRs, the
+# kube-apiserver mirror Pods. The one thing no real cluster has — the kubeadm version of the last
+# init/upgrade apply, for the simulator's strict join rule — stays in that root-only file and only
+# shows as the refusal of a join by another kubeadm version (the client's User-Agent tells it).
+# Apiservers on joined control planes proxy every request except /healthz,/livez,/readyz,/version to
+# the first one, presenting the front-proxy client certificate with X-Remote-User/X-Remote-Group (as
+# Kubernetes' front-proxy does). Secrets (token secrets, certificate keys) are never logged.
 
 TOKEN_RE = re.compile(r"^([a-z0-9]{6})\.([a-z0-9]{16})$")
 CERTS_TTL = 2 * 3600
 ADMIN_GROUPS = ("system:masters", "kubeadm:cluster-admins")
+NODE_GROUP = "system:bootstrappers:kubeadm:default-node-token"
+NOT_READY_MSG = ("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+                 "message:Network plugin returns error: cni plugin not initialized")
 
 
 def cluster_file():
@@ -16,10 +23,6 @@ def cluster_file():
 
 def apiserver_file():
     return os.path.join(sim_state_dir(), "apiserver.json")
-
-
-def node_file():
-    return os.path.join(sim_state_dir(), "node.json")
 
 
 def load_json(path, default=None):
@@ -34,28 +37,106 @@ def save_json(path, obj, mode=0o600):
     atomic_write(path, json.dumps(obj, indent=1, sort_keys=True) + "\n", mode)
 
 
-def node_object(n):
-    labels = {"kubernetes.io/hostname": n["name"], "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"}
-    if n.get("controlPlane"):
-        labels["node-role.kubernetes.io/control-plane"] = ""
-    obj = {
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": n["name"], "labels": labels, "creationTimestamp": rfc3339(n["created"]),
-                     "annotations": {"kubeadm.alpha.kubernetes.io/cri-socket": n.get("criSocket", "")}},
-        "spec": {"unschedulable": True} if n.get("unschedulable") else {},
-        "status": {
-            "addresses": [{"type": "InternalIP", "address": n.get("address", "")},
-                          {"type": "Hostname", "address": n["name"]}],
-            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
-                            "message": "kubelet is posting ready status"}],
-            "nodeInfo": {"kubeletVersion": n["kubeletVersion"], "kubeProxyVersion": n["kubeletVersion"],
-                         "containerRuntimeVersion": "containerd://1.6.20", "osImage": "Debian GNU/Linux 12 (bookworm)",
-                         "operatingSystem": "linux", "architecture": "amd64"},
-        },
-    }
-    if n.get("controlPlane"):
-        obj["spec"]["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
-    return obj
+def parse_rfc3339(s):
+    return datetime.datetime.fromisoformat(str(s).replace("Z", "+00:00")).timestamp()
+
+
+# bootstrap tokens as Secrets (k8s.io/cluster-bootstrap) ----------------------------------------
+
+def token_secret(tid, secret, ttl, at, usages=("signing", "authentication"), groups=(NODE_GROUP,),
+                 description=""):
+    data = {"token-id": tid, "token-secret": secret}
+    if ttl:
+        data["expiration"] = rfc3339(at + ttl)
+    for u in usages or ():
+        data["usage-bootstrap-" + u] = "true"
+    if groups:
+        data["auth-extra-groups"] = ",".join(groups)
+    if description:
+        data["description"] = description
+    return {"apiVersion": "v1", "kind": "Secret", "type": "bootstrap.kubernetes.io/token",
+            "metadata": {"name": "bootstrap-token-" + tid, "namespace": "kube-system",
+                         "creationTimestamp": rfc3339(at), "uid": secrets.token_hex(16)},
+            "data": {k: b64(v) for k, v in data.items()}}
+
+
+def token_fields(sec):
+    """Secret -> dict of its decoded data."""
+    return {k: unb64(v).decode() for k, v in (sec.get("data") or {}).items()}
+
+
+def token_expired(sec, at):
+    exp = token_fields(sec).get("expiration")
+    return bool(exp) and parse_rfc3339(exp) <= at
+
+
+def live_tokens(st, at):
+    """(id, fields) of the bootstrap tokens that exist and have not expired (the token cleaner deletes
+    expired ones)."""
+    out_ = []
+    for key, sec in sorted(st.get("secrets", {}).items()):
+        if sec.get("type") == "bootstrap.kubernetes.io/token" and not token_expired(sec, at):
+            f = token_fields(sec)
+            out_.append((f.get("token-id"), f))
+    return out_
+
+
+def secret_alive(st, key, at):
+    """A Secret exists unless the garbage collector removed it: every owner must still exist."""
+    sec = st.get("secrets", {}).get(key)
+    if not sec:
+        return None
+    if sec.get("type") == "bootstrap.kubernetes.io/token" and token_expired(sec, at):
+        return None
+    for ref in (sec.get("metadata") or {}).get("ownerReferences") or []:
+        owner = "%s/%s" % (sec["metadata"]["namespace"], ref.get("name"))
+        if ref.get("kind") == "Secret" and secret_alive(st, owner, at) is None:
+            return None
+    return sec
+
+
+# nodes -------------------------------------------------------------------------------------------
+
+def grace_period(st):
+    """kube-controller-manager --node-monitor-grace-period (node lifecycle controller), default 40s."""
+    args = ((st.get("clusterConfiguration") or {}).get("controllerManager") or {}).get("extraArgs") or {}
+    try:
+        return parse_duration(args.get("node-monitor-grace-period", "40s"))
+    except SimError:
+        return 40.0
+
+
+def node_view(st, name, at):
+    """The Node as served: a node whose kubelet stopped posting status for longer than the grace
+    period has Ready=Unknown (pkg/controller/nodelifecycle)."""
+    n = json.loads(json.dumps(st["nodes"][name]))
+    hb = st.get("heartbeats", {}).get(name)
+    if hb is not None and at - hb > grace_period(st):
+        for c in n.get("status", {}).get("conditions", []):
+            if c.get("type") == "Ready":
+                c.update(status="Unknown", reason="NodeStatusUnknown", message="Kubelet stopped posting node status.",
+                         lastTransitionTime=rfc3339(hb + grace_period(st)))
+        taints = [t for t in n.setdefault("spec", {}).get("taints", []) if not t["key"].startswith("node.kubernetes.io/")]
+        n["spec"]["taints"] = taints + [{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"}]
+    return n
+
+
+def node_ready(node):
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (node.get("status") or {}).get("conditions", []))
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON merge patch (what kubectl and client-go send as application/merge-patch+json)."""
+    if not isinstance(patch, dict):
+        return patch
+    target = dict(target) if isinstance(target, dict) else {}
+    for k, v in patch.items():
+        if v is None:
+            target.pop(k, None)
+        else:
+            target[k] = merge_patch(target.get(k), v)
+    return target
 
 
 class Store:
@@ -70,6 +151,8 @@ class Store:
     def update(self, fn):
         with self.lock:
             st = self.read()
+            if st is None:
+                raise Refused(503, "ServiceUnavailable", "etcdserver: no leader (the cluster state is gone)")
             result = fn(st)
             save_json(cluster_file(), st)
             return result
@@ -138,18 +221,28 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def body(self):
+        if hasattr(self, "_body"):
+            return self._body
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n) if n else b""
-        if not raw:
-            return {}
         try:
-            return json.loads(raw)
+            self._body = json.loads(raw) if raw else {}
         except ValueError:
             raise Refused(400, "BadRequest", "invalid JSON body")
+        return self._body
 
     def now(self):
         v = self.headers.get("X-Kbs-Sim-Now")
         return float(v) if v else now()
+
+    def query(self):
+        q = self.path.split("?", 1)[1] if "?" in self.path else ""
+        out_ = {}
+        for part in q.split("&"):
+            k, _, v = part.partition("=")
+            if k:
+                out_[k] = urllib_unquote(v)
+        return out_
 
     def do_GET(self):
         self.dispatch("GET")
@@ -182,11 +275,13 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
                     mt = re.fullmatch(rx, path)
                     if mt:
                         return fn(self, ident, *mt.groups())
+            if re.fullmatch(r"/apis?/.*", path) and method in ("GET", "POST", "PUT", "DELETE"):
+                return r_generic(self, ident, method, path)
             raise Refused(404, "NotFound", "the server could not find the requested resource")
         except Refused as r:
             self.send_json(r.code, _status(r.code, r.reason, r.message))
         except Exception as e:  # a simulator bug: report it, keep serving
-            self.send_json(500, _status(500, "InternalError", "simulator error: %s" % e))
+            self.send_json(500, _status(500, "InternalError", "simulator error: %s: %s" % (type(e).__name__, e)))
 
     # authentication -----------------------------------------------------------------------
     def identify(self):
@@ -202,15 +297,15 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
                 return Identity(cn, orgs + ["system:authenticated"])
         auth = self.headers.get("Authorization") or ""
         if auth.startswith("Bearer "):
-            tok = auth[7:].strip()
-            m = TOKEN_RE.match(tok)
+            m = TOKEN_RE.match(auth[7:].strip())
             st = self.server.store.read() or {}
-            for t in st.get("tokens", []):
-                if m and t["id"] == m.group(1) and hmac.compare_digest(t["secret"], m.group(2)):
-                    if t.get("expires") is not None and t["expires"] <= self.now():
-                        break
-                    return Identity("system:bootstrap:" + t["id"],
-                                    t.get("groups", []) + ["system:bootstrappers", "system:authenticated"])
+            if m:
+                for tid, f in live_tokens(st, self.now()):
+                    if tid == m.group(1) and hmac.compare_digest(f.get("token-secret", ""), m.group(2)) \
+                            and f.get("usage-bootstrap-authentication") == "true":
+                        groups = [g for g in f.get("auth-extra-groups", "").split(",") if g]
+                        return Identity("system:bootstrap:" + tid, groups + ["system:bootstrappers",
+                                                                             "system:authenticated"])
             raise Refused(401, "Unauthorized", "Unauthorized")
         return Identity("system:anonymous", ["system:unauthenticated"])
 
@@ -220,7 +315,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
             raise Refused(508, "LoopDetected", "request forwarded twice: check the upstream of %s" % cfg["advertise"])
         pki = rp("/etc/kubernetes/pki")
         headers = {"X-Kbs-Sim-Forwarded": "1"}
-        for h in ("Authorization", "X-Kbs-Sim-Now", "Content-Type"):
+        for h in ("Authorization", "X-Kbs-Sim-Now", "Content-Type", "User-Agent"):
             if self.headers.get(h):
                 headers[h] = self.headers[h]
         cert = self.connection.getpeercert()
@@ -243,6 +338,10 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
+def urllib_unquote(s):
+    return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), s.replace("+", " "))
+
+
 def version_info(v):
     major, minor, _ = parse_version(v)
     return {"major": str(major), "minor": str(minor), "gitVersion": v,
@@ -263,19 +362,19 @@ def _need(ident, ok, what):
 def _state(h):
     st = h.server.store.read()
     if st is None:
-        raise Refused(503, "ServiceUnavailable", "the cluster state is gone (was this control plane reset?)")
+        raise Refused(503, "ServiceUnavailable", "etcdserver: no leader (the cluster state is gone)")
     return st
 
 
 def cluster_info_cm(st, at):
     data = {"kubeconfig": kubeconfig_cluster_only(st["server"], st["caPem"])}
     payload = b64url(data["kubeconfig"].encode())
-    for t in st.get("tokens", []):
-        if "signing" not in t.get("usages", []) or (t.get("expires") is not None and t["expires"] <= at):
+    for tid, f in live_tokens(st, at):
+        if f.get("usage-bootstrap-signing") != "true":
             continue
-        header = b64url(json.dumps({"alg": "HS256", "kid": t["id"]}, separators=(",", ":")).encode())
-        sig = hmac.new(t["secret"].encode(), ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest()
-        data["jws-kubeconfig-" + t["id"]] = "%s..%s" % (header, b64url(sig))
+        header = b64url(json.dumps({"alg": "HS256", "kid": tid}, separators=(",", ":")).encode())
+        sig = hmac.new(f["token-secret"].encode(), ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest()
+        data["jws-kubeconfig-" + tid] = "%s..%s" % (header, b64url(sig))
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": "cluster-info", "namespace": "kube-public"}, "data": data}
 
@@ -286,40 +385,105 @@ def kubeconfig_cluster_only(server, ca_pem):
         "contexts": None, "current-context": "", "kind": "Config", "preferences": {}, "users": None})
 
 
+def join_rule(st, ident, ua):
+    """The simulator's deliberate difference: a joining kubeadm (bootstrap token) must be the version of
+    the cluster's last init or upgrade apply. Real kubeadm accepts any kubeadm within its skew."""
+    v = ua_version(ua)
+    if ident.bootstrap and v and v != st.get("kubeadmVersion"):
+        raise Refused(403, "Forbidden", "this version of kubeadm (%s) cannot join a cluster created/upgraded with "
+                      "kubeadm %s: use kubeadm %s on this node (the kubeadm version must be the one of the last "
+                      "'kubeadm init' or 'kubeadm upgrade apply')" % (v, st.get("kubeadmVersion"),
+                                                                      st.get("kubeadmVersion")))
+
+
+def kubeadm_config_data(st):
+    return {"ClusterConfiguration": render_cluster(dict(st["clusterConfiguration"],
+                                                        kubernetesVersion=st["kubernetesVersion"]),
+                                                   st["configApiVersion"])}
+
+
+CM_READERS = {("kube-system", "kubeadm-config"), ("kube-system", "kubelet-config"), ("kube-system", "kube-proxy")}
+
+
 def r_configmap(h, ident, ns, name):
     st = _state(h)
     if (ns, name) == ("kube-public", "cluster-info"):
         return h.send_json(200, cluster_info_cm(st, h.now()))
-    _need(ident, not ident.anonymous, 'configmaps "%s"' % name)
+    if (ns, name) in CM_READERS:
+        _need(ident, ident.admin or ident.bootstrap or ident.node() is not None, 'get resource "configmaps"')
     if (ns, name) == ("kube-system", "kubeadm-config"):
-        data = {"ClusterConfiguration": render_cluster(dict(st["clusterConfiguration"],
-                                                            kubernetesVersion=st["kubernetesVersion"]),
-                                                       st["configApiVersion"])}
-        ann = {"kbs-sim.k8s.io/kubeadm-version": st["kubeadmVersion"],
-               "kbs-sim.k8s.io/history": json.dumps(st.get("history", []))}
+        join_rule(st, ident, h.headers.get("User-Agent"))
+        data = kubeadm_config_data(st)
     elif (ns, name) == ("kube-system", "kubelet-config"):
-        data, ann = {"kubelet": yaml_dump(st["kubeletConfiguration"])}, {}
+        data = {"kubelet": yaml_dump(st["kubeletConfiguration"])}
     elif (ns, name) == ("kube-system", "kube-proxy"):
-        data, ann = {"config.conf": yaml_dump(st.get("kubeProxyConfiguration") or {})}, {}
+        data = {"config.conf": yaml_dump(st.get("kubeProxyConfiguration") or {})}
     else:
-        raise Refused(404, "NotFound", 'configmaps "%s" not found' % name)
-    h.send_json(200, {"apiVersion": "v1", "kind": "ConfigMap",
-                      "metadata": {"name": name, "namespace": ns, "annotations": ann}, "data": data})
+        return r_generic(h, ident, "GET", "/api/v1/namespaces/%s/configmaps/%s" % (ns, name))
+    h.send_json(200, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns},
+                      "data": data})
+
+
+def r_configmap_put(h, ident, ns, name):
+    """kubeadm upgrade apply's upload-config: a new ClusterConfiguration / KubeletConfiguration."""
+    if (ns, name) not in CM_READERS:
+        return r_generic(h, ident, "PUT", "/api/v1/namespaces/%s/configmaps/%s" % (ns, name))
+    _need(ident, ident.admin, 'update resource "configmaps"')
+    data = h.body().get("data") or {}
+    ua_v = ua_version(h.headers.get("User-Agent"))
+
+    def fn(st):
+        if name == "kubeadm-config":
+            text = data.get("ClusterConfiguration") or ""
+            cfg = yaml_load(text) or {}
+            api = str(cfg.pop("apiVersion", "")).rpartition("/")[2] or st["configApiVersion"]
+            cfg.pop("kind", None)
+            version = cfg.get("kubernetesVersion") or st["kubernetesVersion"]
+            st["clusterConfiguration"] = normalize_cluster(cfg)
+            st["configApiVersion"], st["kubernetesVersion"] = api, version
+            if ua_v:  # the private record of the join rule: the kubeadm of the last init/upgrade apply
+                st["kubeadmVersion"] = ua_v
+                st.setdefault("history", []).append({"action": "upgrade", "kubeadmVersion": ua_v,
+                                                     "kubernetesVersion": version, "at": h.now()})
+        elif name == "kubelet-config":
+            st["kubeletConfiguration"] = yaml_load(data.get("kubelet") or "") or {}
+        else:
+            st["kubeProxyConfiguration"] = yaml_load(data.get("config.conf") or "") or {}
+    h.server.store.update(fn)
+    h.send_json(200, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns},
+                      "data": data})
 
 
 def r_nodes(h, ident):
-    _need(ident, not ident.anonymous, "list resource \"nodes\"")
+    _need(ident, not ident.anonymous and not ident.bootstrap, 'list resource "nodes"')
     st = _state(h)
-    h.send_json(200, {"apiVersion": "v1", "kind": "NodeList",
-                      "items": [node_object(n) for _, n in sorted(st["nodes"].items())]})
+    h.send_json(200, {"apiVersion": "v1", "kind": "NodeList", "metadata": {},
+                      "items": [node_view(st, n, h.now()) for n in sorted(st["nodes"])]})
 
 
 def r_node(h, ident, name):
     _need(ident, not ident.anonymous, 'get resource "nodes"')
-    n = _state(h)["nodes"].get(name)
-    if not n:
+    st = _state(h)
+    if name not in st["nodes"]:
         raise Refused(404, "NotFound", 'nodes "%s" not found' % name)
-    h.send_json(200, node_object(n))
+    h.send_json(200, node_view(st, name, h.now()))
+
+
+def r_node_create(h, ident):
+    """The kubelet registers its own Node (NodeRestriction: a node may create only itself)."""
+    b = h.body()
+    name = (b.get("metadata") or {}).get("name") or ""
+    _need(ident, ident.admin or ident.node() == name, 'create resource "nodes"')
+
+    def fn(st):
+        if name in st["nodes"]:
+            raise Refused(409, "AlreadyExists", 'nodes "%s" already exists' % name)
+        b.setdefault("metadata", {})["creationTimestamp"] = rfc3339(h.now())
+        b["metadata"]["uid"] = secrets.token_hex(16)
+        st["nodes"][name] = b
+        st.setdefault("heartbeats", {})[name] = h.now()
+        return b
+    h.send_json(201, h.server.store.update(fn))
 
 
 def r_node_delete(h, ident, name):
@@ -329,16 +493,10 @@ def r_node_delete(h, ident, name):
         if name not in st["nodes"]:
             raise Refused(404, "NotFound", 'nodes "%s" not found' % name)
         del st["nodes"][name]
+        st.get("heartbeats", {}).pop(name, None)
     h.server.store.update(fn)
-    h.send_json(200, _status(200, "", "deleted") | {"status": "Success"})
-
-
-def _kubelet_skew(st, kubelet_version):
-    kv, cv = parse_version(kubelet_version), parse_version(st["kubernetesVersion"])
-    if kv[:2] > cv[:2]:
-        raise Refused(403, "Forbidden", "kubelet version %s is newer than the control plane (kube-apiserver "
-                      "%s): the kubelet must not be newer than the apiserver (version skew policy)"
-                      % (vstr(kv), vstr(cv)))
+    h.send_json(200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                      "details": {"name": name, "kind": "nodes"}})
 
 
 def r_node_patch(h, ident, name, sub):
@@ -346,135 +504,209 @@ def r_node_patch(h, ident, name, sub):
     if sub:
         _need(ident, ident.admin or ident.node() == name, 'patch resource "nodes/status"')
     else:
-        _need(ident, ident.admin, 'patch resource "nodes"')
+        _need(ident, ident.admin or ident.node() == name, 'patch resource "nodes"')
+        if not ident.admin and (b.get("spec") or {}).get("taints") is not None:
+            raise Refused(403, "Forbidden", "node \"%s\" is not allowed to modify taints" % name)
 
     def fn(st):
         n = st["nodes"].get(name)
         if not n:
             raise Refused(404, "NotFound", 'nodes "%s" not found' % name)
-        if sub and b.get("kubeletVersion"):
-            _kubelet_skew(st, b["kubeletVersion"])
-            n["kubeletVersion"] = vstr(parse_version(b["kubeletVersion"]))
-        if not sub and "unschedulable" in (b.get("spec") or {}):
-            n["unschedulable"] = bool(b["spec"]["unschedulable"])
-        n["heartbeat"] = h.now()
-        return node_object(n)
+        if sub:
+            n["status"] = merge_patch(n.get("status"), b.get("status") or {})
+            for c in n["status"].get("conditions", []):
+                c["lastHeartbeatTime"] = rfc3339(h.now())
+            st.setdefault("heartbeats", {})[name] = h.now()
+        else:
+            st["nodes"][name] = merge_patch(n, {k: v for k, v in b.items() if k in ("metadata", "spec")})
+        return node_view(st, name, h.now())
     h.send_json(200, h.server.store.update(fn))
 
 
-def r_register(h, ident):
-    """Join: register the node and sign its kubelet client CSR (bootstrap token or admin)."""
-    _need(ident, ident.bootstrap or ident.admin, 'create resource "nodes"')
+def r_csr_create(h, ident):
+    """certificates.k8s.io/v1: the kubelet's client CSR, approved as kube-controller-manager's csrapprover
+    approves bootstrap (nodeclient) and renewal (selfnodeclient) requests, then signed by the cluster CA."""
+    _need(ident, ident.bootstrap or ident.admin or ident.node() is not None,
+          'create resource "certificatesigningrequests"')
     b = h.body()
-    name = b.get("name") or ""
-    cn, orgs = csr_subject(b["csr"])
-    if cn != "system:node:" + name or orgs != ["system:nodes"]:
-        raise Refused(400, "BadRequest", "the CSR subject must be CN=system:node:%s, O=system:nodes" % name)
+    spec = b.get("spec") or {}
+    csr_pem = unb64(spec.get("request", "")).decode()
+    cn, orgs = csr_subject(csr_pem)
+    if not cn.startswith("system:node:") or orgs != ["system:nodes"]:
+        raise Refused(422, "Invalid", "the CSR subject must be CN=system:node:<name>, O=system:nodes")
+    if ident.node() and cn != "system:node:" + ident.node():
+        raise Refused(403, "Forbidden", "a node may only request a certificate for itself")
+    meta = dict(b.get("metadata") or {})
+    name = meta.get("name") or "csr-" + secrets.token_hex(3)
+    pki = rp("/etc/kubernetes/pki")
+    cert = sign_csr(csr_pem, pki + "/ca.crt", pki + "/ca.key")
+    obj = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+           "metadata": {"name": name, "creationTimestamp": rfc3339(h.now())},
+           "spec": dict(spec, username=ident.user, groups=ident.groups),
+           "status": {"conditions": [{"type": "Approved", "status": "True", "reason": "AutoApproved",
+                                      "message": "Auto approving kubelet client certificate after SubjectAccessReview."}],
+                      "certificate": b64(cert)}}
 
     def fn(st):
-        if name in st["nodes"]:
-            raise Refused(409, "AlreadyExists", 'a Node with name "%s" and status "Ready" already exists in the '
-                          'cluster. You must delete the existing Node or change the name of this new joining '
-                          'Node' % name)
-        _kubelet_skew(st, b["kubeletVersion"])
-        pki = rp("/etc/kubernetes/pki")
-        cert = sign_csr(b["csr"], pki + "/ca.crt", pki + "/ca.key")
-        st["nodes"][name] = {"name": name, "kubeletVersion": vstr(parse_version(b["kubeletVersion"])),
-                             "controlPlane": bool(b.get("controlPlane")), "address": b.get("address", ""),
-                             "criSocket": b.get("criSocket", ""), "created": h.now(),
-                             "apiEndpoint": b.get("apiEndpoint"), "kubeadmVersion": b.get("kubeadmVersion")}
-        return {"certificate": cert}
-    h.send_json(201, h.server.store.update(fn))
-
-
-def r_certs_get(h, ident):
-    _need(ident, ident.bootstrap or ident.admin, 'get resource "secrets"')
-    up = _state(h).get("uploadedCerts")
-    if not up or up["expires"] <= h.now():
-        raise Refused(404, "NotFound", 'secrets "kubeadm-certs" not found')
-    h.send_json(200, {"blob": up["blob"]})
-
-
-def r_certs_post(h, ident):
-    _need(ident, ident.admin, 'create resource "secrets"')
-    b = h.body()
-
-    def fn(st):
-        st["uploadedCerts"] = {"blob": b["blob"], "expires": h.now() + CERTS_TTL}
+        st.setdefault("csrs", {})[name] = obj
     h.server.store.update(fn)
-    h.send_json(201, {"expires": rfc3339(h.now() + CERTS_TTL)})
+    h.send_json(201, obj)
 
 
-def r_tokens_get(h, ident):
+def r_csr_get(h, ident, name):
+    _need(ident, not ident.anonymous, 'get resource "certificatesigningrequests"')
+    obj = _state(h).get("csrs", {}).get(name)
+    if not obj:
+        raise Refused(404, "NotFound", 'certificatesigningrequests.certificates.k8s.io "%s" not found' % name)
+    h.send_json(200, obj)
+
+
+def r_secrets(h, ident, ns):
     _need(ident, ident.admin, 'list resource "secrets"')
-    h.send_json(200, {"items": _state(h).get("tokens", [])})
+    st, at = _state(h), h.now()
+    items = [secret_alive(st, k, at) for k in sorted(st.get("secrets", {})) if k.startswith(ns + "/")]
+    items = [i for i in items if i]
+    sel = h.query().get("fieldSelector", "")
+    if sel.startswith("type="):
+        items = [i for i in items if i.get("type") == sel[5:]]
+    h.send_json(200, {"apiVersion": "v1", "kind": "SecretList", "metadata": {}, "items": items})
 
 
-def r_tokens_post(h, ident):
+def r_secret(h, ident, ns, name):
+    st = _state(h)
+    # RBAC kubeadm:kubeadm-certs lets the default node token read kubeadm-certs (control-plane joins)
+    _need(ident, ident.admin or (ident.bootstrap and (ns, name) == ("kube-system", "kubeadm-certs")),
+          'get resource "secrets"')
+    sec = secret_alive(st, "%s/%s" % (ns, name), h.now())
+    if not sec:
+        raise Refused(404, "NotFound", 'secrets "%s" not found' % name)
+    h.send_json(200, sec)
+
+
+def r_secret_write(h, ident, ns, name=None):
     _need(ident, ident.admin, 'create resource "secrets"')
-    t = h.body()
-    if not TOKEN_RE.match(t.get("token", "")):
-        raise Refused(400, "BadRequest", "invalid bootstrap token")
-    tid, secret = t["token"].split(".")
+    b = h.body()
+    name = name or (b.get("metadata") or {}).get("name")
+    meta = b.setdefault("metadata", {})
+    meta.update(name=name, namespace=ns)
+    meta.setdefault("creationTimestamp", rfc3339(h.now()))
+    meta.setdefault("uid", secrets.token_hex(16))
 
     def fn(st):
-        st["tokens"] = [x for x in st.get("tokens", []) if x["id"] != tid]
-        ttl = t.get("ttl", 86400)
-        st["tokens"].append({"id": tid, "secret": secret, "expires": (h.now() + ttl) if ttl else None,
-                             "usages": t.get("usages") or ["signing", "authentication"],
-                             "groups": t.get("groups") or ["system:bootstrappers:kubeadm:default-node-token"],
-                             "description": t.get("description", "")})
+        st.setdefault("secrets", {})["%s/%s" % (ns, name)] = b
     h.server.store.update(fn)
-    h.send_json(201, {"id": tid})
+    h.send_json(201, b)
 
 
-def r_tokens_delete(h, ident, tid):
+def r_secret_delete(h, ident, ns, name):
     _need(ident, ident.admin, 'delete resource "secrets"')
 
     def fn(st):
-        before = len(st.get("tokens", []))
-        st["tokens"] = [x for x in st.get("tokens", []) if x["id"] != tid]
-        if len(st["tokens"]) == before:
-            raise Refused(404, "NotFound", 'secrets "bootstrap-token-%s" not found' % tid)
+        if st.get("secrets", {}).pop("%s/%s" % (ns, name), None) is None:
+            raise Refused(404, "NotFound", 'secrets "%s" not found' % name)
     h.server.store.update(fn)
-    h.send_json(200, {"id": tid})
+    h.send_json(200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})
 
 
-def r_upgrade(h, ident):
-    _need(ident, ident.admin, 'update resource "configmaps"')
+def mirror_pod(node, adv_endpoint):
+    """The mirror Pod of a node's kube-apiserver static pod, with kubeadm's advertise-address annotation."""
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "kube-apiserver-" + node, "namespace": "kube-system",
+                         "labels": {"component": "kube-apiserver", "tier": "control-plane"},
+                         "annotations": {"kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint":
+                                         adv_endpoint, "kubernetes.io/config.mirror": "static"}},
+            "spec": {"nodeName": node}, "status": {"phase": "Running"}}
+
+
+def r_pods(h, ident, ns):
+    _need(ident, not ident.anonymous and not ident.bootstrap, 'list resource "pods"')
+    st = _state(h)
+    sel = h.query().get("labelSelector", "")
+    want = dict(kv.split("=", 1) for kv in sel.split(",") if "=" in kv)
+    items = [p for k, p in sorted(st.get("pods", {}).items()) if k.startswith(ns + "/")
+             and all((p["metadata"].get("labels") or {}).get(k2) == v for k2, v in want.items())]
+    h.send_json(200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items})
+
+
+def r_pod_create(h, ident, ns):
+    """Mirror pods: a kubelet may create them for its own node only (NodeRestriction)."""
     b = h.body()
+    _need(ident, ident.admin or ident.node() == (b.get("spec") or {}).get("nodeName"), 'create resource "pods"')
+    name = (b.get("metadata") or {}).get("name")
 
     def fn(st):
-        st["kubernetesVersion"] = b["kubernetesVersion"]
-        st["kubeadmVersion"] = b["kubeadmVersion"]
-        st["configApiVersion"] = b.get("configApiVersion", st["configApiVersion"])
-        st.setdefault("history", []).append({"action": "upgrade", "kubeadmVersion": b["kubeadmVersion"],
-                                             "kubernetesVersion": b["kubernetesVersion"], "at": h.now()})
+        key = "%s/%s" % (ns, name)
+        if key in st.setdefault("pods", {}):
+            raise Refused(409, "AlreadyExists", 'pods "%s" already exists' % name)
+        st["pods"][key] = b
     h.server.store.update(fn)
-    h.send_json(200, {"kubernetesVersion": b["kubernetesVersion"]})
+    h.send_json(201, b)
 
 
-def r_cluster(h, ident):
-    _need(ident, not ident.anonymous, 'get resource "clusters"')
+BUILTIN_GROUPS = {"apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io",
+                  "apiextensions.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io",
+                  "discovery.k8s.io", "admissionregistration.k8s.io", "certificates.k8s.io", "node.k8s.io",
+                  "policy.networking.k8s.io", "flowcontrol.apiserver.k8s.io"}
+
+
+def r_generic(h, ident, method, path):
+    """Any other object (what `kubectl apply` sends): stored as given under its path."""
+    _need(ident, ident.admin, '%s "%s"' % (method.lower(), path))
     st = _state(h)
-    h.send_json(200, {k: st.get(k) for k in ("kubernetesVersion", "kubeadmVersion", "history",
-                                             "primaryEndpoint", "server")})
+    objs = st.get("objects", {})
+    group = re.match(r"/apis/([^/]+)/", path + "/")
+    crd_groups = {(o.get("spec") or {}).get("group") for k, o in objs.items() if "/customresourcedefinitions/" in k}
+    if group and group.group(1) not in BUILTIN_GROUPS | crd_groups:
+        raise Refused(404, "NotFound", "the server could not find the requested resource")
+    if method == "GET":
+        if path in objs:
+            return h.send_json(200, objs[path])
+        rest = re.sub(r"^/api/v1|^/apis/[^/]+/[^/]+", "", path).strip("/").split("/")
+        if len(rest) in (1, 3) and (len(rest) == 1 or rest[0] == "namespaces"):
+            prefix = path + "/"
+            items = [v for k, v in sorted(objs.items()) if k.startswith(prefix) and "/" not in k[len(prefix):]]
+            return h.send_json(200, {"apiVersion": "v1", "kind": "List", "metadata": {}, "items": items})
+        raise Refused(404, "NotFound", '%s "%s" not found' % (path.rsplit("/", 2)[-2], path.rsplit("/", 1)[-1]))
+    if method == "DELETE":
+        def fn(st_):
+            if st_.setdefault("objects", {}).pop(path, None) is None:
+                raise Refused(404, "NotFound", '%s "%s" not found' % (path.rsplit("/", 2)[-2], path.rsplit("/", 1)[-1]))
+        h.server.store.update(fn)
+        return h.send_json(200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})
+    b = h.body()
+    key = path if method == "PUT" else path + "/" + ((b.get("metadata") or {}).get("name") or "")
+
+    def fn(st_):
+        objs_ = st_.setdefault("objects", {})
+        if method == "POST" and key in objs_:
+            raise Refused(409, "AlreadyExists", '"%s" already exists' % key.rsplit("/", 1)[-1])
+        old = objs_.get(key)
+        meta = b.setdefault("metadata", {})
+        meta["creationTimestamp"] = (old or {}).get("metadata", {}).get("creationTimestamp") or rfc3339(h.now())
+        st_["rv"] = st_.get("rv", 0) + 1
+        meta["resourceVersion"] = str(st_["rv"])
+        objs_[key] = b
+        return b
+    h.send_json(201 if method == "POST" else 200, h.server.store.update(fn))
 
 
 ROUTES = [
     ("GET", r"/api/v1/namespaces/([^/]+)/configmaps/([^/]+)", r_configmap),
+    ("PUT", r"/api/v1/namespaces/([^/]+)/configmaps/([^/]+)", r_configmap_put),
     ("GET", r"/api/v1/nodes", r_nodes),
+    ("POST", r"/api/v1/nodes", r_node_create),
     ("GET", r"/api/v1/nodes/([^/]+)", r_node),
     ("DELETE", r"/api/v1/nodes/([^/]+)", r_node_delete),
     ("PATCH", r"/api/v1/nodes/([^/]+)(/status)?", r_node_patch),
-    ("POST", r"/apis/kbs-sim.k8s.io/v1/nodes", r_register),
-    ("GET", r"/apis/kbs-sim.k8s.io/v1/uploadedcerts", r_certs_get),
-    ("POST", r"/apis/kbs-sim.k8s.io/v1/uploadedcerts", r_certs_post),
-    ("GET", r"/apis/kbs-sim.k8s.io/v1/tokens", r_tokens_get),
-    ("POST", r"/apis/kbs-sim.k8s.io/v1/tokens", r_tokens_post),
-    ("DELETE", r"/apis/kbs-sim.k8s.io/v1/tokens/([a-z0-9]{6})", r_tokens_delete),
-    ("POST", r"/apis/kbs-sim.k8s.io/v1/upgrade", r_upgrade),
-    ("GET", r"/apis/kbs-sim.k8s.io/v1/cluster", r_cluster),
+    ("POST", r"/apis/certificates\.k8s\.io/v1/certificatesigningrequests", r_csr_create),
+    ("GET", r"/apis/certificates\.k8s\.io/v1/certificatesigningrequests/([^/]+)", r_csr_get),
+    ("GET", r"/api/v1/namespaces/([^/]+)/secrets", r_secrets),
+    ("POST", r"/api/v1/namespaces/([^/]+)/secrets", r_secret_write),
+    ("GET", r"/api/v1/namespaces/([^/]+)/secrets/([^/]+)", r_secret),
+    ("PUT", r"/api/v1/namespaces/([^/]+)/secrets/([^/]+)", r_secret_write),
+    ("DELETE", r"/api/v1/namespaces/([^/]+)/secrets/([^/]+)", r_secret_delete),
+    ("GET", r"/api/v1/namespaces/([^/]+)/pods", r_pods),
+    ("POST", r"/api/v1/namespaces/([^/]+)/pods", r_pod_create),
 ]
 
 

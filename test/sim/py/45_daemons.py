@@ -118,20 +118,105 @@ def systemd_running():
     return not test_mode() and os.path.isdir("/run/systemd/system")
 
 
+UNIT_DIRS = ["/usr/lib/systemd/system", "/etc/systemd/system"]
+
+
+def _env_file(path, env):
+    """systemd's EnvironmentFile= syntax: KEY=VALUE lines, optional quotes, # comments."""
+    for line in read_text(path).splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        k, eq, v = line.partition("=")
+        if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k.strip()):
+            continue  # systemd ignores (and logs) invalid lines
+        v = v.strip()
+        if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+            v = v[1:-1]
+        env[k.strip()] = v
+
+
+def kubelet_unit_argv():
+    """What `systemctl start kubelet` would run: kubelet.service plus its drop-ins (lexical order,
+    /etc overriding /usr/lib per file name), Environment=/EnvironmentFile= applied, ExecStart's
+    $VAR split into words and ${VAR} kept as one, as systemd.service(5) says."""
+    unit = None
+    for d in UNIT_DIRS:
+        if os.path.exists(rp(d + "/kubelet.service")):
+            unit = rp(d + "/kubelet.service")
+    if not unit:
+        raise SimError("Failed to restart kubelet.service: Unit kubelet.service not found.")
+    dropins = {}
+    for d in UNIT_DIRS:
+        dd = rp(d + "/kubelet.service.d")
+        if os.path.isdir(dd):
+            for f in os.listdir(dd):
+                if f.endswith(".conf"):
+                    dropins[f] = os.path.join(dd, f)
+    env, execs = {}, []
+    for path in [unit] + [dropins[k] for k in sorted(dropins)]:
+        section = ""
+        for line in read_text(path).splitlines():
+            line = line.strip()
+            if line.startswith("["):
+                section = line
+                continue
+            if section != "[Service]" or "=" not in line or line.startswith("#"):
+                continue
+            k, _, v = line.partition("=")
+            k, v = k.strip(), v.strip()
+            if k == "Environment":
+                for item in re.findall(r'"[^"]*"|\S+', v):
+                    item = item.strip('"')
+                    if "=" in item:
+                        ek, _, ev = item.partition("=")
+                        env[ek] = ev
+            elif k == "EnvironmentFile":
+                optional = v.startswith("-")
+                f = rp(v.lstrip("-"))
+                if os.path.exists(f):
+                    _env_file(f, env)
+                elif not optional:
+                    raise SimError("kubelet.service: Failed to load environment files: %s: No such file or "
+                                   "directory" % v.lstrip("-"))
+            elif k == "ExecStart":
+                execs = [] if not v else execs + [v]
+    if len(execs) != 1:
+        raise SimError("kubelet.service: Service has %s ExecStart= setting, which is only allowed for "
+                       "Type=oneshot services. Refusing." % ("more than one" if execs else "no"))
+    argv = []
+    for word in re.findall(r'"[^"]*"|\S+', execs[0].lstrip("-@+!:")):
+        m = re.fullmatch(r"\$([A-Za-z_][A-Za-z0-9_]*)", word)
+        if m:
+            argv += env.get(m.group(1), "").split()
+        else:
+            argv.append(re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda mm: env.get(mm.group(1), ""),
+                               word.strip('"')))
+    return argv
+
+
 def restart_kubelet():
-    """kubeadm's kubelet-start: restart the service (or, in test roots, spawn the kubelet)."""
+    """kubeadm's TryStartKubelet: `systemctl restart kubelet`; in test roots the kubelet service is
+    started the way systemd would, from the unit and drop-in files under the root."""
     if systemd_running():
         p = subprocess.run(["systemctl", "restart", "kubelet"], capture_output=True, text=True)
         if p.returncode != 0:
             warn("[WARNING Service-Kubelet]: couldn't restart the kubelet service: %s" % p.stderr.strip())
         return
-    exe = find_kubelet()
-    if not exe:
-        warn("[kubelet-start] WARNING: unable to start the kubelet: kubelet not found in $PATH")
-        return
     stop_pid(kubelet_pidfile(), "kubelet")
-    _spawn([exe, "--config=/var/lib/kubelet/config.yaml", "--kubeconfig=/etc/kubernetes/kubelet.conf"],
-           os.path.join(sim_state_dir(), "kubelet.log"))
+    try:
+        argv = kubelet_unit_argv()
+    except SimError as e:
+        warn("[kubelet-start] WARNING: unable to start the kubelet service: %s" % e.msg)
+        return
+    exe = argv[0]
+    if test_mode() and not exe.startswith(root() + "/"):
+        exe = rp(exe)
+    if not os.path.exists(exe):
+        warn("[kubelet-start] WARNING: unable to start the kubelet service: kubelet.service: Failed to locate "
+             "executable %s: No such file or directory" % argv[0])
+        return
+    _spawn([exe] + argv[1:], os.path.join(sim_state_dir(), "kubelet.log"))
 
 
 def stop_kubelet():
@@ -140,8 +225,8 @@ def stop_kubelet():
     stop_pid(kubelet_pidfile(), "kubelet")
 
 
-def wait_kubelet(phase):
-    timeout = float(os.environ.get("KBS_SIM_KUBELET_TIMEOUT", "40"))
+def wait_kubelet(phase, timeout=None):
+    timeout = timeout or float(os.environ.get("KBS_SIM_KUBELET_TIMEOUT", "240"))
     out("[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. "
         "This can take up to %s" % fmt_duration(timeout))
     start = time.time()

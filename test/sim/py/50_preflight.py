@@ -15,28 +15,58 @@ class Preflight:
     def warning(self, name, msg):
         self.warnings.append("[WARNING %s]: %s" % (name, msg))
 
-    def finish(self, phase="preflight"):
+    def finish(self, phase="preflight", prefix=""):
         for w in self.warnings:
             warn("\t" + w)
         if self.errors:
-            raise SimError("error execution phase %s: [preflight] Some fatal errors occurred:\n%s\n"
+            raise SimError("%serror execution phase %s: [preflight] Some fatal errors occurred:\n%s\n"
                            "[preflight] If you know what you are doing, you can make a check non-fatal with "
-                           "`--ignore-preflight-errors=...`" % (phase, "\n".join("\t" + e for e in self.errors)))
+                           "`--ignore-preflight-errors=...`" % (prefix, phase, "\n".join("\t" + e for e in self.errors)))
 
-    # checks -----------------------------------------------------------------------------
-    def common(self, cri_socket, kubelet_cfg=None):
+    # checks (cmd/kubeadm/app/preflight/checks.go, checks_linux.go) ---------------------------
+    def common(self, cri_socket, k8s_version):
+        """addCommonChecks: runtime, swap (a warning), executables, kubelet service, port 10250."""
         if os.geteuid() != 0:
             self.fail("IsPrivilegedUser", "user is not running as root")
+        self.cri(cri_socket)
         try:
             swaps = read_text(proc("/swaps")).strip().splitlines()[1:]
         except OSError:
             swaps = []
         if swaps:
-            if (kubelet_cfg or {}).get("failSwapOn") is False:
-                self.warning("Swap", "swap is supported for cgroup v2 only. The kubelet must be properly "
-                             "configured to use swap")
-            else:
-                self.fail("Swap", "running with swap on is not supported. Please disable swap")
+            self.warning("Swap", "swap is supported for cgroup v2 only. The kubelet must be properly configured to "
+                         "use swap. Please refer to https://kubernetes.io/docs/concepts/architecture/nodes/#swap-memory, "
+                         "or disable swap on the node")
+        execs = [("ip", True), ("iptables", True), ("mount", True), ("nsenter", True), ("ebtables", False),
+                 ("ethtool", False), ("socat", False), ("tc", False), ("touch", False)]
+        try:  # kube-proxy needs conntrack below 1.32 only (kubernetes/kubernetes#126952)
+            if k8s_version and parse_version(k8s_version)[:2] < (1, 32):
+                execs.insert(0, ("conntrack", True))
+        except SimError:
+            pass
+        for exe, mandatory in execs:
+            if not shutil.which(exe):
+                if mandatory:
+                    self.fail("FileExisting-" + exe, "%s not found in system path" % exe)
+                else:
+                    self.warning("FileExisting-" + exe, "%s not found in system path" % exe)
+        if systemd_running():
+            p = subprocess.run(["systemctl", "is-enabled", "kubelet.service"], capture_output=True, text=True)
+            if p.stdout.strip() != "enabled":
+                self.warning("Service-Kubelet", "kubelet service is not enabled, please run "
+                             "'systemctl enable kubelet.service'")
+        self.fixed_ports([10250])
+
+    def ip_checks(self):
+        """addIPv4Checks: bridge-nf-call-iptables and ip_forward."""
+        bnf = proc("/sys/net/bridge/bridge-nf-call-iptables")
+        try:
+            if read_text(bnf).strip() != "1":
+                self.fail("FileContent--proc-sys-net-bridge-bridge-nf-call-iptables",
+                          "/proc/sys/net/bridge/bridge-nf-call-iptables contents are not set to 1")
+        except OSError:
+            self.fail("FileContent--proc-sys-net-bridge-bridge-nf-call-iptables",
+                      "/proc/sys/net/bridge/bridge-nf-call-iptables does not exist")
         fwd = proc("/sys/net/ipv4/ip_forward")
         try:
             if read_text(fwd).strip() != "1":
@@ -44,16 +74,14 @@ class Preflight:
                           "/proc/sys/net/ipv4/ip_forward contents are not set to 1")
         except OSError:
             self.fail("FileContent--proc-sys-net-ipv4-ip_forward", "/proc/sys/net/ipv4/ip_forward does not exist")
-        bnf = proc("/sys/net/bridge/bridge-nf-call-iptables")
-        if os.path.exists(bnf) and read_text(bnf).strip() != "1":
-            self.fail("FileContent--proc-sys-net-bridge-bridge-nf-call-iptables",
-                      "/proc/sys/net/bridge/bridge-nf-call-iptables contents are not set to 1")
-        self.cri(cri_socket)
-        if systemd_running():
-            p = subprocess.run(["systemctl", "is-enabled", "kubelet.service"], capture_output=True, text=True)
-            if p.stdout.strip() != "enabled":
-                self.warning("Service-Kubelet", "kubelet service is not enabled, please run "
-                             "'systemctl enable kubelet.service'")
+
+    def fixed_ports(self, ports):
+        """Ports kubeadm checks by number (10250, 10257, 10259, 2379, 2380). Simulated nodes of the tests
+        share one host, so there they are checked only with KBS_SIM_FIXED_PORTS=1."""
+        if test_mode() and os.environ.get("KBS_SIM_FIXED_PORTS") != "1":
+            return
+        for p in ports:
+            self.port(p)
 
     def cri(self, endpoint):
         path = endpoint[len("unix://"):] if endpoint.startswith("unix://") else endpoint

@@ -179,13 +179,18 @@ def manifest_version():
     return m.group(1) if m else None
 
 
-def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version):
+def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version, taints=None):
+    """phases/kubelet: /var/lib/kubelet/config.yaml and kubeadm-flags.env (KUBELET_KUBEADM_ARGS)."""
     out('[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"')
     flags = {"container-runtime-endpoint": cri_socket}
     if parse_version(version)[1] < 31:
         flags["pod-infra-container-image"] = "registry.k8s.io/pause:3.9"
     if node_name != hostname():
         flags["hostname-override"] = node_name
+    if taints:
+        flags["register-with-taints"] = ",".join("%s=%s:%s" % (t["key"], t.get("value", ""), t["effect"])
+                                                 if t.get("value") else "%s:%s" % (t["key"], t["effect"])
+                                                 for t in taints)
     flags.update(extra_args or {})
     atomic_write(rp("/var/lib/kubelet/kubeadm-flags.env"),
                  'KUBELET_KUBEADM_ARGS="%s"\n' % " ".join("--%s=%s" % kv for kv in sorted(flags.items())))
@@ -193,52 +198,104 @@ def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version)
     atomic_write(rp("/var/lib/kubelet/config.yaml"), yaml_dump(kubelet_cfg))
 
 
+def wait_node(api, name, timeout=None):
+    """Wait for the kubelet to register the Node (kubeadm retries its node patches until it exists)."""
+    timeout = timeout or float(os.environ.get("KBS_SIM_KUBELET_TIMEOUT", "240"))
+    end = time.time() + timeout
+    while True:
+        try:
+            return api.get("/api/v1/nodes/" + name)
+        except SimError as e:
+            if time.time() > end:
+                raise SimError("error patching Node \"%s\": timed out waiting for the condition: %s" % (name, e.msg))
+        time.sleep(0.3)
+
+
+def mark_control_plane(api, name):
+    """phases/markcontrolplane: the control-plane labels and the NoSchedule taint, patched onto the Node."""
+    out("[mark-control-plane] Marking the node %s as control-plane by adding the labels: "
+        "[node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]" % name,
+        "[mark-control-plane] Marking the node %s as control-plane by adding the taints "
+        "[node-role.kubernetes.io/control-plane:NoSchedule]" % name)
+    node = wait_node(api, name)
+    taints = [t for t in (node.get("spec") or {}).get("taints") or []
+              if t.get("key") != "node-role.kubernetes.io/control-plane"]
+    api.call("PATCH", "/api/v1/nodes/" + name, {
+        "metadata": {"labels": {"node-role.kubernetes.io/control-plane": "",
+                                "node.kubernetes.io/exclude-from-external-load-balancers": ""}},
+        "spec": {"taints": taints + [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]}})
+
+
 def write_apiserver_cfg(version, port, adv, upstream=None):
     save_json(apiserver_file(), {"version": version, "port": port, "advertise": adv,
                                  "bind": os.environ.get("KBS_SIM_BIND") or "0.0.0.0", "upstream": upstream})
 
 
-def record_node(name, control_plane, server, action):
-    save_json(node_file(), {"name": name, "controlPlane": control_plane, "server": server,
-                            "kubeadmVersion": SIM_VERSION, "action": action, "at": rfc3339(now())}, 0o644)
+def shared_certs(cluster):
+    """(Secret data key, node path) of the files every control plane needs (phases/copycerts: the
+    key is the file name with '/' turned into '-'; external etcd files are external-etcd-ca.crt,
+    external-etcd.crt, external-etcd.key)."""
+    stacked = is_stacked(cluster)
+    pairs = [(n.replace("/", "-"), PKI + "/" + n) for n in SHARED_CERTS if stacked or not n.startswith("etcd/")]
+    if not stacked:
+        ext = cluster["etcd"]["external"]
+        for k, key in (("caFile", "external-etcd-ca.crt"), ("certFile", "external-etcd.crt"),
+                       ("keyFile", "external-etcd.key")):
+            if ext.get(k):
+                pairs.append((key, ext[k]))
+    return pairs
 
 
 def shared_cert_paths(cluster):
-    """Node paths of the files every control plane needs (what --upload-certs shares)."""
-    stacked = is_stacked(cluster)
-    paths = [PKI + "/" + n for n in SHARED_CERTS if stacked or not n.startswith("etcd/")]
-    if not stacked:
-        ext = cluster["etcd"]["external"]
-        paths += [ext[k] for k in ("caFile", "certFile", "keyFile") if ext.get(k)]
-    return paths
+    return [p for _, p in shared_certs(cluster)]
 
 
-def pack_certs(key_hex, cluster):
-    """Encrypt the shared certs with the certificate key (AES-256-CBC + HMAC-SHA256) -> base64."""
-    key = bytes.fromhex(key_hex)
-    files = {}
-    for path in shared_cert_paths(cluster):
-        try:
-            files[path] = b64(open(rp(path), "rb").read())
-        except OSError:
-            raise SimError("error execution phase upload-certs: error uploading certs: failed to load %s: open %s: "
-                           "no such file or directory" % (path, path))
+def _encrypt(key, data):
+    """AES-256-CBC + HMAC-SHA256 with the certificate key (kubeadm uses AES-GCM; the openssl CLI has none)."""
     iv = secrets.token_bytes(16)
-    ct = openssl(["enc", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()], json.dumps(files).encode())
-    mac = hmac.new(key, iv + ct, hashlib.sha256).digest()
-    return b64(iv + ct + mac)
+    ct = openssl(["enc", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()], data)
+    return iv + ct + hmac.new(key, iv + ct, hashlib.sha256).digest()
 
 
-def unpack_certs(key_hex, blob):
-    key = bytes.fromhex(key_hex)
-    raw = unb64(blob)
+def _decrypt(key, raw):
     iv, ct, mac = raw[:16], raw[16:-32], raw[-32:]
     if not hmac.compare_digest(hmac.new(key, iv + ct, hashlib.sha256).digest(), mac):
         raise SimError("error execution phase control-plane-prepare/download-certs: error downloading certs: "
                        "error decoding secret data with provided key: cipher: message authentication failed")
-    files = json.loads(openssl(["enc", "-d", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()], ct))
-    for path, data in files.items():
-        atomic_write(rp(path), unb64(data), 0o600 if path.endswith(".key") else 0o644)
+    return openssl(["enc", "-d", "-aes-256-cbc", "-K", key.hex(), "-iv", iv.hex()], ct)
+
+
+def certs_secret(key_hex, cluster, at):
+    """-> (proxy bootstrap-token Secret, kubeadm-certs Secret). The uploaded certificates are owned by a
+    short-lived token (2h, no usages), so they vanish when it expires or is deleted (phases/copycerts)."""
+    key = bytes.fromhex(key_hex)
+    data = {}
+    for name, path in shared_certs(cluster):
+        try:
+            data[name] = b64(_encrypt(key, open(rp(path), "rb").read()))
+        except OSError:
+            raise SimError("error execution phase upload-certs: error uploading certs: failed to load %s: open %s: "
+                           "no such file or directory" % (path, path))
+    tid, sec = random_token().split(".")
+    proxy = token_secret(tid, sec, CERTS_TTL, at, usages=(), groups=(),
+                         description="Proxy for managing TTL for the kubeadm-certs secret")
+    certs = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+             "metadata": {"name": "kubeadm-certs", "namespace": "kube-system",
+                          "ownerReferences": [{"apiVersion": "v1", "kind": "Secret", "name": "bootstrap-token-" + tid,
+                                               "uid": proxy["metadata"]["uid"], "controller": True,
+                                               "blockOwnerDeletion": True}]},
+             "data": data}
+    return proxy, certs
+
+
+def unpack_certs(key_hex, cluster, data):
+    key = bytes.fromhex(key_hex)
+    files = {}
+    for name, path in shared_certs(cluster):
+        if name in data:
+            files[path] = _decrypt(key, unb64(data[name]))
+    for path, content in files.items():
+        atomic_write(rp(path), content, 0o600 if path.endswith(".key") else 0o644)
     return sorted(files)
 
 

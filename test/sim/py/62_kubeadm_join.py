@@ -72,6 +72,7 @@ def _join_config(a):
     c["node_name"] = (a.get("node-name") or reg.get("name") or hostname()).lower()
     c["cri"] = a.get("cri-socket") or reg.get("criSocket") or DEFAULT_CRI
     c["kubelet_args"] = args_to_map(reg.get("kubeletExtraArgs"))
+    c["taints"] = reg.get("taints")
     c["ignore"] = a.get("ignore-preflight-errors", []) + (reg.get("ignorePreflightErrors") or [])
     if not c["endpoint"]:
         raise SimError('discovery: Invalid value: "": bootstrapToken or file must be set')
@@ -90,6 +91,41 @@ def _join_config(a):
     return c
 
 
+def _node_ready_exists(api, name):
+    """phases/join/kubelet.go: refuse only while a Node of this name exists with Ready=True."""
+    try:
+        node = api.get("/api/v1/nodes/" + name)
+    except ApiError as e:
+        if e.status == 404:
+            return
+        raise SimError('error execution phase kubelet-start: cannot get Node "%s": %s' % (name, e.msg))
+    if node_ready(node):
+        raise SimError('error execution phase kubelet-start: a Node with name "%s" and status "Ready" already exists '
+                       'in the cluster. You must delete the existing Node or change the name of this new joining '
+                       'Node' % name)
+
+
+def wait_tls_bootstrap(timeout):
+    """Wait for the kubelet to turn bootstrap-kubelet.conf into kubelet.conf."""
+    end = time.time() + timeout
+    while time.time() < end:
+        path = rp("/etc/kubernetes/kubelet.conf")
+        if os.path.exists(path):
+            try:
+                kc = KubeConfig(path)
+                if kc.cert_pem:
+                    return kc
+            except SimError:
+                pass
+        time.sleep(0.2)
+    raise SimError("error execution phase kubelet-start: timed out waiting for the condition\n"
+                   "This error is likely caused by:\n\t- The kubelet is not running\n"
+                   "\t- The kubelet is unhealthy due to a misconfiguration of the node in some way "
+                   "(required cgroups disabled)\n\nIf you are on a systemd-powered system, you can try to "
+                   "troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n"
+                   "\t- 'journalctl -xeu kubelet'")
+
+
 def cmd_join(argv):
     a = Args(argv, JOIN_FLAGS)
     c = _join_config(a)
@@ -97,75 +133,63 @@ def cmd_join(argv):
     if "preflight" not in c["skip"]:
         out("[preflight] Running pre-flight checks")
         pf = Preflight(c["ignore"])
-        pf.common(c["cri"])
         pf.file_available("/etc/kubernetes/kubelet.conf")
         pf.file_available("/etc/kubernetes/bootstrap-kubelet.conf")
-        if cp:
-            pf.port(c["port"])
-            pf.dir_available("/etc/kubernetes/manifests")
-        else:
+        pf.common(c["cri"], "")
+        if not cp:
             pf.file_available("/etc/kubernetes/pki/ca.crt")
+        if re.fullmatch(r"[0-9.]+(:\d+)?", c["endpoint"] or ""):
+            pf.ip_checks()
         pf.kubelet_version(None)
         pf.finish()
     ca_pem, cluster_server = discover(c["endpoint"], c["token"], c["hashes"], c["unsafe"])
-    api = Api(c["endpoint"], ca_pem, token=c["tls_token"])
+    # after discovery, everything goes to the server cluster-info names (the control-plane endpoint)
+    api = Api(cluster_server, ca_pem, token=c["tls_token"])
     out("[preflight] Reading configuration from the cluster...",
         "[preflight] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'")
-    cluster, ann = fetch_cluster(api)
-    cluster = normalize_cluster(cluster)
-    cluster_kubeadm = ann.get("kbs-sim.k8s.io/kubeadm-version")
-    if cluster_kubeadm != SIM_VERSION:
-        raise SimError("error execution phase preflight: this version of kubeadm (%s) cannot join a cluster "
-                       "created/upgraded with kubeadm %s: use kubeadm %s on this node (the kubeadm version must be "
-                       "the one of the last 'kubeadm init' or 'kubeadm upgrade apply')"
-                       % (SIM_VERSION, cluster_kubeadm, cluster_kubeadm))
+    try:
+        cluster = normalize_cluster(fetch_cluster(api))
+    except SimError as e:
+        raise SimError("error execution phase preflight: " + e.msg)
     version = cluster["kubernetesVersion"]
     if "preflight" not in c["skip"]:
         pf = Preflight(c["ignore"])
         pf.kubelet_version(parse_version(version))
+        if cp:
+            pf.port(c["port"])
+            pf.fixed_ports([10259, 10257] + ([2379, 2380] if is_stacked(cluster) else []))
+            for m in MANIFESTS:
+                pf.file_available("/etc/kubernetes/manifests/%s.yaml" % m)
+            if is_stacked(cluster):
+                pf.dir_available(cluster["etcd"]["local"].get("dataDir", "/var/lib/etcd"))
         pf.finish()
-    try:
-        api.get("/api/v1/nodes/" + name)
-        raise SimError('error execution phase kubelet-start: a Node with name "%s" and status "Ready" already exists '
-                       'in the cluster. You must delete the existing Node or change the name of this new joining '
-                       'Node' % name)
-    except ApiError as e:
-        if e.status != 404:
-            raise SimError("error execution phase preflight: unable to check the node name: %s" % e.msg)
     if cp:
         _join_control_plane(api, c, cluster, ca_pem, cluster_server, version)
     kcm = api.get(CM_PATH % ("kube-system", "kubelet-config"))
     kubelet_cfg = yaml_load(kcm["data"]["kubelet"])
-    write_kubelet_files(kubelet_cfg, c["cri"], c["kubelet_args"], name, version)
+    out("[kubelet-start] Writing kubelet configuration to file \"/var/lib/kubelet/instance-config.yaml\"")
+    boot = rp("/etc/kubernetes/bootstrap-kubelet.conf")
+    atomic_write(boot, kubeconfig(cluster_server, ca_pem, "tls-bootstrap-token-user", token=c["tls_token"]), 0o600)
+    if not os.path.exists(rp(PKI + "/ca.crt")):
+        atomic_write(rp(PKI + "/ca.crt"), ca_pem)
+    _node_ready_exists(api, name)
+    stop_kubelet()
+    write_kubelet_files(kubelet_cfg, c["cri"], c["kubelet_args"], name, version,
+                        taints=None if cp else c.get("taints"))
     out("[kubelet-start] Starting the kubelet")
-    key_path = rp("/var/lib/kubelet/pki/kubelet-client.key")
-    csr = make_csr(key_path, "system:node:" + name, ("system:nodes",))
-    try:
-        kubelet_v = vstr(kubelet_version())
-    except SimError:
-        kubelet_v = version
-    body = {"name": name, "kubeletVersion": kubelet_v, "controlPlane": cp, "csr": csr, "criSocket": c["cri"],
-            "address": c["adv"] if cp else default_ip(), "kubeadmVersion": SIM_VERSION,
-            "apiEndpoint": "https://%s:%d" % (c["adv"], c["port"]) if cp else None}
-    out("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap")
-    try:
-        cert = api.call("POST", SIM_API + "/nodes", body)["certificate"]
-    except ApiError as e:
-        raise SimError("error execution phase kubelet-start: %s" % e.msg)
-    key_pem = read_text(key_path)
-    atomic_write(rp("/etc/kubernetes/kubelet.conf"),
-                 kubeconfig(cluster_server, ca_pem, "system:node:" + name, cert, key_pem), 0o600)
-    os.unlink(key_path)
-    record_node(name, cp, cluster_server, "join")
     restart_kubelet()
-    if "wait-kubelet" not in c["skip"] and "kubelet-wait-bootstrap" not in c["skip"]:
-        wait_kubelet("kubelet-start")
+    timeout = float(os.environ.get("KBS_SIM_KUBELET_TIMEOUT", "240"))
+    if "kubelet-wait-bootstrap" not in c["skip"]:
+        wait_kubelet("kubelet-start", timeout)
+        out("[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap")
+        wait_tls_bootstrap(timeout)
+        try:
+            os.unlink(boot)
+        except OSError:
+            pass
     if cp:
-        out("[mark-control-plane] Marking the node %s as control-plane by adding the labels: "
-            "[node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]" % name,
-            "[mark-control-plane] Marking the node %s as control-plane by adding the taints "
-            "[node-role.kubernetes.io/control-plane:NoSchedule]" % name, "",
-            "This node has joined the cluster and a new control plane instance was created:", "",
+        mark_control_plane(Api.from_kubeconfig(rp(K8S + "/admin.conf")), name)
+        out("", "This node has joined the cluster and a new control plane instance was created:", "",
             "* Certificate signing request was sent to apiserver and approval was received.",
             "* The Kubelet was informed of the new secure connection details.",
             "* Control plane label and taint were applied to the new node.",
@@ -196,7 +220,7 @@ def _join_control_plane(api, c, cluster, ca_pem, cluster_server, version):
         check_certificate_key(c["certificate_key"])
         out('[download-certs] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace')
         try:
-            blob = api.get(SIM_API + "/uploadedcerts")["blob"]
+            data = api.get(SECRET_PATH + "/kubeadm-certs").get("data") or {}
         except ApiError as e:
             if e.status != 404:
                 raise SimError("error execution phase control-plane-prepare/download-certs: error downloading "
@@ -205,7 +229,7 @@ def _join_control_plane(api, c, cluster, ca_pem, cluster_server, version):
                            'error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" '
                            'Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs '
                            '--upload-certs` on a control plane to generate a new one')
-        unpack_certs(c["certificate_key"], blob)
+        unpack_certs(c["certificate_key"], cluster, data)
         out("[download-certs] Saving the certificates to the folder: \"/etc/kubernetes/pki\"")
     else:
         missing = [p for p in shared_cert_paths(cluster) if not os.path.exists(rp(p))]
@@ -228,6 +252,9 @@ def _join_control_plane(api, c, cluster, ca_pem, cluster_server, version):
     if stacked:
         out("[etcd] Announced new etcd member joining to the existing etcd cluster",
             "[etcd] Creating static Pod manifest for \"etcd\"")
-    primary = api.get(SIM_API + "/cluster")["primaryEndpoint"]
-    write_apiserver_cfg(version, c["port"], c["adv"], upstream=primary)
+    admin = Api.from_kubeconfig(rp(K8S + "/admin.conf"))
+    eps = [p["metadata"]["annotations"].get("kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint")
+           for p in admin.get("/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver")["items"]]
+    upstream = "https://" + eps[0] if eps else cluster_server
+    write_apiserver_cfg(version, c["port"], c["adv"], upstream=upstream)
     start_apiserver()

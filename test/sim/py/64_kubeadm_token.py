@@ -16,9 +16,11 @@ def cmd_token(argv):
             raise SimError('the bootstrap token "<value withheld>" was not of the form "[a-z0-9]{6}.[a-z0-9]{16}"')
         ttl = parse_duration(a.get("ttl", "24h0m0s"))
         api = admin_api(a.get("kubeconfig"))
+        tid, sec = token.split(".")
         try:
-            api.call("POST", SIM_API + "/tokens", {"token": token, "ttl": ttl, "description": a.get("description", ""),
-                                                   "usages": a.get("usages"), "groups": a.get("groups")})
+            api.call("PUT", SECRET_PATH + "/bootstrap-token-" + tid,
+                     token_secret(tid, sec, ttl, now(), a.get("usages") or ("signing", "authentication"),
+                                  a.get("groups") or (NODE_GROUP,), a.get("description", "")))
         except ApiError as e:
             raise SimError("failed to create or update bootstrap token with name bootstrap-token-%s: %s"
                            % (token.split(".")[0], e.msg))
@@ -34,11 +36,12 @@ def cmd_token(argv):
         return 0
     if sub == "list":
         a = Args(rest, {"output": "str", "allow-missing-template-keys": "bool"}, {"-o": "output"})
-        items = admin_api(a.get("kubeconfig")).get(SIM_API + "/tokens")["items"]
+        items = admin_api(a.get("kubeconfig")).get(SECRET_PATH + "?fieldSelector=type%3Dbootstrap.kubernetes.io%2Ftoken")["items"]
         t = now()
         rows = []
-        for tk in items:
-            exp = tk.get("expires")
+        for sec in items:
+            f = token_fields(sec)
+            exp = parse_rfc3339(f["expiration"]) if f.get("expiration") else None
             if exp is None:
                 ttl, expires = "<forever>", "<never>"
             elif exp <= t:
@@ -46,9 +49,11 @@ def cmd_token(argv):
             else:
                 left = exp - t
                 ttl, expires = ("%dh" % (left // 3600) if left >= 3600 else "%dm" % (left // 60)), rfc3339(exp)
-            rows.append({"token": "%s.%s" % (tk["id"], tk["secret"]), "ttl": ttl, "expires": expires,
-                         "usages": ",".join(sorted(tk.get("usages", []))), "description": tk.get("description", ""),
-                         "groups": ",".join(tk.get("groups", []))})
+            usages = sorted(k[len("usage-bootstrap-"):] for k, v in f.items()
+                            if k.startswith("usage-bootstrap-") and v == "true")
+            rows.append({"token": "%s.%s" % (f["token-id"], f["token-secret"]), "ttl": ttl, "expires": expires,
+                         "usages": ",".join(usages) or "<none>", "description": f.get("description", ""),
+                         "groups": f.get("auth-extra-groups", "")})
         if a.get("output") == "json":
             for r in rows:
                 out(json.dumps({"kind": "BootstrapToken", "apiVersion": "output.kubeadm.k8s.io/v1alpha3",
@@ -67,7 +72,7 @@ def cmd_token(argv):
         for tok in a.positional:
             tid = tok.split(".")[0]
             try:
-                api.call("DELETE", SIM_API + "/tokens/" + tid)
+                api.call("DELETE", SECRET_PATH + "/bootstrap-token-" + tid)
             except ApiError as e:
                 raise SimError("failed to delete bootstrap token %s: %s" % (tid, e.msg))
             out('bootstrap token "%s" deleted' % tid)

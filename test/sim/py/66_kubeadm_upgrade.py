@@ -85,17 +85,34 @@ def _read_cluster_for_upgrade(api):
     out("[upgrade/config] Reading configuration from the cluster...",
         "[upgrade/config] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config "
         "-o yaml'")
-    cluster, ann = fetch_cluster(api)
-    return normalize_cluster(cluster), ann.get("kbs-sim.k8s.io/kubeadm-version")
+    return normalize_cluster(fetch_cluster(api))
+
+
+def health_check(api, ignore):
+    """phases/upgrade/health.go: the API server answers and every control-plane Node is Ready
+    (ControlPlaneNodesReady; ignorable by name with --ignore-preflight-errors)."""
+    out("[upgrade] Running cluster health checks")
+    pf = Preflight(ignore)
+    try:
+        api.get("/healthz")
+    except SimError as e:
+        pf.fail("APIServerHealth", "the API Server is unhealthy; /healthz didn't return \"ok\": %s" % e.msg)
+    nodes = api.get("/api/v1/nodes?labelSelector=node-role.kubernetes.io%2Fcontrol-plane")["items"]
+    bad = [n["metadata"]["name"] for n in nodes
+           if "node-role.kubernetes.io/control-plane" in (n["metadata"].get("labels") or {}) and not node_ready(n)]
+    if bad:
+        pf.fail("ControlPlaneNodesReady", "there are NotReady control-planes in the cluster: [%s]" % " ".join(bad))
+    pf.finish("preflight", prefix="[upgrade/health] FATAL: ")
 
 
 def _upgrade_plan(a):
     api = admin_api(a.get("kubeconfig"))
     out("[preflight] Running pre-flight checks.")
-    cluster, _ = _read_cluster_for_upgrade(api)
+    cluster = _read_cluster_for_upgrade(api)
     current, ov = parse_version(cluster["kubernetesVersion"]), own_version()
+    health_check(api, a.get("ignore-preflight-errors", []))
     nodes = api.get("/api/v1/nodes")["items"]
-    out("[upgrade] Running cluster health checks", "[upgrade] Fetching available versions to upgrade to",
+    out("[upgrade] Fetching available versions to upgrade to",
         "[upgrade/versions] Cluster version: %s" % vstr(current), "[upgrade/versions] kubeadm version: %s" % SIM_VERSION)
     mandatory, _ = upgrade_errors(current, ov, ov)
     if ov <= current or mandatory:
@@ -127,10 +144,10 @@ def _upgrade_apply(a):
     target = parse_version(a.positional[0])
     api = admin_api(a.get("kubeconfig"))
     out("[preflight] Running pre-flight checks.")
-    cluster, cluster_kubeadm = _read_cluster_for_upgrade(api)
+    cluster = _read_cluster_for_upgrade(api)
     current = parse_version(cluster["kubernetesVersion"])
-    out("[upgrade] Running cluster health checks",
-        '[upgrade/version] You have chosen to change the cluster version to "%s"' % vstr(target),
+    health_check(api, a.get("ignore-preflight-errors", []))
+    out('[upgrade/version] You have chosen to change the cluster version to "%s"' % vstr(target),
         "[upgrade/versions] Cluster version: %s" % vstr(current),
         "[upgrade/versions] kubeadm version: %s" % SIM_VERSION)
     mandatory, skippable = upgrade_errors(current, target, own_version())
@@ -156,30 +173,23 @@ def _upgrade_apply(a):
     out("[upgrade/prepull] Pulling images required for setting up a Kubernetes cluster",
         '[upgrade/apply] Upgrading your Static Pod-hosted control plane to version "%s" (timeout: 5m0s)...'
         % vstr(target))
-    api.call("POST", SIM_API + "/upgrade", {"kubernetesVersion": vstr(target), "kubeadmVersion": SIM_VERSION,
-                                            "configApiVersion": preferred_api_version()})
     cluster["kubernetesVersion"] = vstr(target)
     _upgrade_local(cluster, vstr(target))
     out('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace')
+    api.call("PUT", CM_PATH % ("kube-system", "kubeadm-config"),
+             {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kubeadm-config", "namespace": "kube-system"},
+              "data": {"ClusterConfiguration": render_cluster(cluster, preferred_api_version())}})
     _write_kubelet_config(api)
     out("[addons] Applied essential addon: CoreDNS", "[addons] Applied essential addon: kube-proxy", "",
         '[upgrade/successful] SUCCESS! Your cluster was upgraded to "%s". Enjoy!' % vstr(target), "",
         "[upgrade/kubelet] Now that your control plane is upgraded, please proceed with upgrading your kubelets if "
         "you haven't already done so.")
-    node = load_json(node_file()) or {}
-    if node:
-        node.update(kubeadmVersion=SIM_VERSION, action="upgrade-apply", at=rfc3339(now()))
-        save_json(node_file(), node, 0o644)
     return 0
 
 
 def _upgrade_node(a):
     api = node_or_admin_api()
-    cluster, cluster_kubeadm = _read_cluster_for_upgrade(api)
-    if cluster_kubeadm != SIM_VERSION:
-        raise SimError("error execution phase preflight: this version of kubeadm (%s) cannot upgrade a node of a "
-                       "cluster created/upgraded with kubeadm %s: use kubeadm %s on this node"
-                       % (SIM_VERSION, cluster_kubeadm, cluster_kubeadm))
+    cluster = _read_cluster_for_upgrade(api)
     out("[preflight] Running pre-flight checks")
     version = cluster["kubernetesVersion"]
     if _local_control_plane():
@@ -189,10 +199,6 @@ def _upgrade_node(a):
         out("[preflight] Skipping prepull. Not a control plane node.",
             "[upgrade] Skipping phase. Not a control plane node.")
     _write_kubelet_config(api)
-    node = load_json(node_file()) or {}
-    if node:
-        node.update(kubeadmVersion=SIM_VERSION, action="upgrade-node", at=rfc3339(now()))
-        save_json(node_file(), node, 0o644)
     out("[upgrade] The configuration for this node was successfully updated!",
         "[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.")
     return 0

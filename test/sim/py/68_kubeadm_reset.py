@@ -29,23 +29,17 @@ def cmd_reset(argv):
         if not confirm("[reset] Are you sure you want to proceed? [y/N]: "):
             raise SimError("aborted reset operation")
     out("[preflight] Running pre-flight checks")
-    node = load_json(node_file())
     api, cluster = None, None
     try:
         api = node_or_admin_api()
         out("[reset] Reading configuration from the cluster...",
             "[reset] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'")
-        cluster, _ = fetch_cluster(api)
+        cluster = fetch_cluster(api)
     except SimError as e:
         api = None
         warn("W%s preflight.go:56] [reset] WARNING: Unable to fetch the kubeadm-config ConfigMap from cluster: %s"
              % (time.strftime("%m%d %H:%M:%S"), e.msg.splitlines()[0]))
-    if api and node:
-        try:
-            api.call("DELETE", "/api/v1/nodes/" + node["name"])
-            out('[reset] Deleted node "%s" from the cluster' % node["name"])
-        except SimError as e:
-            warn('[reset] WARNING: could not delete node "%s" from the cluster: %s' % (node["name"], e.msg))
+    # phases/reset/cleanupnode.go leaves the Node object: deleting it is `kubectl delete node`
     if a.get("dry-run"):
         out("[dryrun] Would stop the kubelet service and delete the files written by kubeadm")
         return 0
@@ -64,7 +58,7 @@ def cmd_reset(argv):
     out("[reset] Deleting contents of directories: [%s]" % " ".join(dirs))
     for d in dirs:
         _clear_dir(rp(d))
-    for f in ("cluster.json", "apiserver.json", "node.json", "apiserver.pid", "kubelet.pid"):
+    for f in ("cluster.json", "apiserver.json", "apiserver.pid", "kubelet.pid"):
         try:
             os.unlink(os.path.join(sim_state_dir(), f))
         except OSError:

@@ -65,8 +65,10 @@ def _node_table(obj, wide):
         cols += ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]
     rows = []
     for n in items:
-        roles = ",".join(k.split("/", 1)[1] for k in n["metadata"]["labels"] if k.startswith("node-role.kubernetes.io/"))
-        status = "Ready" + (",SchedulingDisabled" if n["spec"].get("unschedulable") else "")
+        roles = ",".join(k.split("/", 1)[1] for k in n["metadata"].get("labels") or {}
+                         if k.startswith("node-role.kubernetes.io/"))
+        status = ("Ready" if node_ready(n) else "NotReady") + \
+            (",SchedulingDisabled" if (n.get("spec") or {}).get("unschedulable") else "")
         row = [n["metadata"]["name"], status, roles or "<none>", _age(n["metadata"]["creationTimestamp"]),
                n["status"]["nodeInfo"]["kubeletVersion"]]
         if wide:
@@ -196,26 +198,102 @@ def kubectl_main(argv):
             out('node "%s" deleted' % n)
         return 0
     if verb == "wait":
-        cond = (a.get("for") or "").lower()
-        nodes = _call(api, "GET", "/api/v1/nodes")["items"]
-        targets = [n["metadata"]["name"] for n in nodes] if a.get("all") or rest[:1] in (["nodes"], ["node"]) \
-            else [r.split("/", 1)[1] for r in rest if "/" in r]
-        known = {n["metadata"]["name"] for n in nodes}
-        for t in targets:
-            if t not in known:
-                raise SimError('Error from server (NotFound): nodes "%s" not found' % t)
-            if cond not in ("condition=ready", "condition=ready=true"):
-                raise SimError("error: timed out waiting for the condition on nodes/%s" % t)
-            out("node/%s condition met" % t)
-        return 0
+        return _wait(api, a, rest)
     if verb == "apply":
-        for f in a.get("filename", []):
-            docs = yaml_load_all(sys.stdin.read() if f == "-" else read_text(f))
-            for d in docs:
-                for item in d.get("items", [d]) if d.get("kind") == "List" else [d]:
-                    out("%s/%s created" % (str(item.get("kind", "")).lower(), item.get("metadata", {}).get("name", "")))
-        return 0
+        return _apply(api, a)
     if verb == "cluster-info":
         out("Kubernetes control plane is running at " + api.server)
         return 0
     raise SimError('error: unknown command "%s" for "kubectl" (simulator)' % verb)
+
+
+def _wait(api, a, rest):
+    """kubectl wait --for=condition=Ready node/NAME|nodes --all [--timeout=30s]: polls until every node has
+    the condition or the timeout passes (default 30s, as kubectl)."""
+    cond = (a.get("for") or "")
+    m = re.fullmatch(r"condition=([A-Za-z]+)(?:=(\w+))?", cond)
+    if not m:
+        raise SimError("error: unrecognized condition: %r" % cond)
+    ctype, want = m.group(1).lower(), (m.group(2) or "true").lower()
+    timeout = parse_duration(a.get("timeout") or "30s")
+    all_nodes = a.get("all") or rest[:1] in (["nodes"], ["node"], ["no"])
+    names = [] if all_nodes else [r.split("/", 1)[1] for r in rest if "/" in r]
+    if not all_nodes and not names:
+        raise SimError("error: resource(s) were provided, but no name was specified")
+    end = time.time() + timeout
+    done = set()
+    while True:
+        nodes = {n["metadata"]["name"]: n for n in _call(api, "GET", "/api/v1/nodes")["items"]}
+        targets = sorted(nodes) if all_nodes else names
+        for t in targets:
+            if t not in nodes:
+                raise SimError('Error from server (NotFound): nodes "%s" not found' % t)
+            if t in done:
+                continue
+            conds = {c.get("type", "").lower(): str(c.get("status", "")).lower()
+                     for c in (nodes[t].get("status") or {}).get("conditions", [])}
+            if conds.get(ctype) == want:
+                out("node/%s condition met" % t)
+                done.add(t)
+        if all(t in done for t in targets):
+            return 0
+        if time.time() >= end:
+            left = [t for t in targets if t not in done]
+            raise SimError("error: timed out waiting for the condition on nodes/%s" % left[0])
+        time.sleep(0.5)
+
+
+PLURALS = {"Namespace": "namespaces", "ConfigMap": "configmaps", "Secret": "secrets", "Service": "services",
+           "ServiceAccount": "serviceaccounts", "Pod": "pods", "DaemonSet": "daemonsets", "Deployment": "deployments",
+           "ClusterRole": "clusterroles", "ClusterRoleBinding": "clusterrolebindings", "Role": "roles",
+           "RoleBinding": "rolebindings", "CustomResourceDefinition": "customresourcedefinitions"}
+CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "Node",
+                  "PriorityClass", "StorageClass"}
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _object_path(obj, default_ns):
+    api_version, kind = obj.get("apiVersion", ""), obj.get("kind", "")
+    plural = PLURALS.get(kind) or kind.lower() + ("es" if kind.endswith("s") else "s")
+    base = "/api/v1" if api_version == "v1" else "/apis/" + api_version
+    ns = "" if kind in CLUSTER_SCOPED else "/namespaces/" + ((obj.get("metadata") or {}).get("namespace") or default_ns)
+    return "%s%s/%s" % (base, ns, plural)
+
+
+def _apply(api, a):
+    """kubectl apply -f (client-side): creates an object with the last-applied annotation, patches it when
+    the configuration changed ("configured") and leaves it alone when it did not ("unchanged")."""
+    files = a.get("filename", [])
+    if not files:
+        raise SimError("error: must specify one of -f and -k")
+    for f in files:
+        try:
+            text = sys.stdin.read() if f == "-" else read_text(f)
+        except OSError:
+            raise SimError('error: the path "%s" does not exist' % f)
+        for d in yaml_load_all(text):
+            if not d:
+                continue
+            for item in d.get("items", [d]) if d.get("kind") == "List" else [d]:
+                name = (item.get("metadata") or {}).get("name", "")
+                label = "%s/%s" % (item.get("kind", "").lower() + ("." + item["apiVersion"].split("/")[0]
+                                                                    if "/" in item.get("apiVersion", "") else ""), name)
+                coll = _object_path(item, a.get("namespace") or "default")
+                applied = json.dumps(item, sort_keys=True, separators=(",", ":"))
+                try:
+                    cur = api.get(coll + "/" + name)
+                except ApiError as e:
+                    if e.status != 404:
+                        raise SimError("Error from server (%s): %s" % (e.reason, e.msg))
+                    cur = None
+                body = json.loads(applied)
+                body.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = applied + "\n"
+                if cur is None:
+                    _call(api, "POST", coll, body)
+                    out("%s created" % label)
+                elif ((cur.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED, "").strip() == applied:
+                    out("%s unchanged" % label)
+                else:
+                    _call(api, "PUT", coll + "/" + name, body)
+                    out("%s configured" % label)
+    return 0
