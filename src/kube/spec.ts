@@ -89,6 +89,7 @@ export const VARIABLES: Record<string, VarInfo> = {
   cgroup_driver: { scope: 'cluster', default: 'systemd', what: 'systemd or cgroupfs' },
   kube_download_base: { scope: 'cluster', default: 'https://dl.k8s.io', what: 'an http(s) URL in dl.k8s.io layout' },
   kube_install_method: { scope: 'cluster', default: 'binary', what: 'binary or packages' },
+  kube_packages_base: { scope: 'cluster', default: 'https://pkgs.k8s.io/core:/stable:', what: 'packages method: the per-minor apt repositories, BASE/vX.Y/deb/' },
   node_ip: { scope: 'host', what: 'the address the kubelet registers' },
   kubelet_extra_args: { scope: 'host', default: {}, what: 'a mapping of kubelet flags to string values' },
   kubelet_config: { scope: 'cluster', default: {}, what: 'a mapping merged into the KubeletConfiguration' },
