@@ -222,6 +222,20 @@ describe('node roles on the fleet', { skip: isRoot ? false : 'needs root' }, () 
     assert.equal((await apply(plan, 'preflight.yml')).recap[M1].changed, 0);
   });
 
+  test('preflight: swap lines of /etc/fstab commented out once; other lines kept', T, async () => {
+    await sh(M1, 'cp /etc/fstab /root/fstab.orig && printf "/swapfile none swap sw 0 0\\nUUID=x /data ext4 defaults 0 2\\n" >> /etc/fstab');
+    try {
+      const plan = planFile(fresh());
+      const r = await apply(plan, 'preflight.yml');
+      assert.equal(r.code, 0, r.stdout.slice(-3000));
+      assert.ok(changedTasks(r, M1).includes('Swap off at boot (swap lines of /etc/fstab commented out)'));
+      assert.equal(await sh(M1, 'tail -2 /etc/fstab'), '# /swapfile none swap sw 0 0\nUUID=x /data ext4 defaults 0 2\n');
+      assert.equal((await apply(plan, 'preflight.yml')).recap[M1].changed, 0);
+    } finally {
+      await sh(M1, 'cp /root/fstab.orig /etc/fstab');
+    }
+  });
+
   test('preflight: a port in use on a node to be joined fails, naming host, port and holder; a built node passes', T, async () => {
     await sh(M2, 'systemd-run --unit kbs-port-10250 python3 -m http.server 10250 >/dev/null 2>&1; for i in $(seq 50); do ss -Hltn | grep -q ":10250 " && exit 0; sleep 0.1; done; exit 1');
     try {
