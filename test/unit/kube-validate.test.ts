@@ -13,6 +13,7 @@ import { KbsError } from '../../src/errors.js';
 import { VARIABLES } from '../../src/kube/spec.js';
 import { main } from '../../src/cli/main.js';
 import { tempDir } from '../helpers/local.js';
+import net from 'node:net';
 
 /** Lines joined with newlines (so that line numbers in the table are easy to count). */
 const y = (...lines: string[]) => lines.join('\n') + '\n';
@@ -585,4 +586,22 @@ test("docs/cluster.md's variable table lists exactly the variables kbs reads", (
   const table = doc.slice(doc.indexOf('| variable | default | meaning |'), doc.indexOf('## The plan'));
   const documented = [...table.matchAll(/^\| (`[a-z_]+`(?:, `[a-z_]+`)*) \|/gm)].flatMap((m) => m[1].split(', ').map((s) => s.replace(/`/g, '')));
   assert.deepEqual(documented.sort(), Object.keys(VARIABLES).sort());
+});
+
+test('no host is contacted: no socket connects during kbs validate', async () => {
+  const dir = write({ 'inv.yml': BASE, 'group_vars/all.yml': y('kubernetes_version: v1.36.2') });
+  const bad = write({ 'inv.yml': BASE, 'group_vars/all.yml': y('kubernetes_version: v1.2.3') });
+  const calls: unknown[] = [];
+  const original = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+    calls.push(args[0]);
+    return (original as (...a: unknown[]) => net.Socket).apply(this, args);
+  } as typeof original;
+  try {
+    assert.equal((await cli(['validate', join(dir, 'inv.yml')])).code, 0);
+    assert.equal((await cli(['validate', join(bad, 'inv.yml')])).code, 4);
+  } finally {
+    net.Socket.prototype.connect = original;
+  }
+  assert.deepEqual(calls, []);
 });
