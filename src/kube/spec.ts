@@ -46,6 +46,8 @@ export interface ClusterSpec {
   /** without a trailing slash */
   downloadBase: string;
   installMethod: InstallMethod;
+  /** kube_packages_base, without a trailing slash (the packages method's repositories) */
+  packagesBase: string;
   /** an absolute path on the workstation, or an http(s) URL */
   cniManifest?: string;
   apiserverExtraArgs: Record<string, string>;

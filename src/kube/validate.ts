@@ -63,6 +63,7 @@ const DEFAULTS = {
   dnsDomain: 'cluster.local',
   cgroupDriver: 'systemd',
   downloadBase: 'https://dl.k8s.io',
+  packagesBase: 'https://pkgs.k8s.io/core:/stable:',
   installMethod: 'binary',
   apiserverPort: 6443,
 } as const;
@@ -136,6 +137,7 @@ class Validator {
       cgroupDriver: c.cgroupDriver as ClusterSpec['cgroupDriver'],
       downloadBase: c.downloadBase,
       installMethod: c.installMethod as ClusterSpec['installMethod'],
+      packagesBase: c.packagesBase,
       ...(c.cniManifest ? { cniManifest: c.cniManifest } : {}),
       apiserverExtraArgs: c.args.apiserver_extra_args,
       controllerManagerExtraArgs: c.args.controller_manager_extra_args,
@@ -275,10 +277,11 @@ class Validator {
     const dnsDomain = this.dnsDomain(read('cluster_dns_domain'));
     const cgroupDriver = this.choice(read('cgroup_driver'), 'cgroup_driver', DEFAULTS.cgroupDriver);
     const installMethod = this.choice(read('kube_install_method'), 'kube_install_method', DEFAULTS.installMethod);
-    const downloadBase = this.downloadBase(read('kube_download_base'));
+    const downloadBase = this.baseUrl(read('kube_download_base'), 'kube_download_base', DEFAULTS.downloadBase, "dl.k8s.io's layout, e.g. https://dl.k8s.io");
+    const packagesBase = this.baseUrl(read('kube_packages_base'), 'kube_packages_base', DEFAULTS.packagesBase, "pkgs.k8s.io's layout ({base}/v1.37/deb/), e.g. https://pkgs.k8s.io/core:/stable:");
     const kubeletConfig = this.kubeletConfig(read('kubelet_config'), cgroupDriver);
     const cniManifest = this.cniManifest(read('cni_manifest'));
-    return { version, endpoint, endpointRead, podCidrs, serviceCidrs, dnsDomain, cgroupDriver, installMethod, downloadBase, kubeletConfig, cniManifest, args, sources };
+    return { version, endpoint, endpointRead, podCidrs, serviceCidrs, dnsDomain, cgroupDriver, installMethod, downloadBase, packagesBase, kubeletConfig, cniManifest, args, sources };
   }
 
   private str(x: Read, name: string, what: string): string | undefined {
@@ -417,13 +420,13 @@ class Validator {
     return s;
   }
 
-  private downloadBase(x: Read): string {
-    if (!x.set) return DEFAULTS.downloadBase;
-    const s = this.str(x, 'kube_download_base', 'an http(s) URL');
-    if (s === undefined) return DEFAULTS.downloadBase;
+  private baseUrl(x: Read, name: string, def: string, layout: string): string {
+    if (!x.set) return def;
+    const s = this.str(x, name, 'an http(s) URL');
+    if (s === undefined) return def;
     if (!isHttpUrl(s)) {
-      this.fail('SCHEMA', `kube_download_base "${s}" is not an http(s) URL`, this.r.pos(x), 'write the base URL of a mirror in dl.k8s.io\'s layout, e.g. https://dl.k8s.io');
-      return DEFAULTS.downloadBase;
+      this.fail('SCHEMA', `${name} "${s}" is not an http(s) URL`, this.r.pos(x), `write the base URL of a mirror in ${layout}`);
+      return def;
     }
     return s.replace(/\/+$/, '');
   }

@@ -449,6 +449,7 @@ test('good: one control plane, defaults filled in, sources say "default"', async
   assert.equal(spec.cgroupDriver, 'systemd');
   assert.equal(spec.downloadBase, 'https://dl.k8s.io');
   assert.equal(spec.installMethod, 'binary');
+  assert.equal(spec.packagesBase, 'https://pkgs.k8s.io/core:/stable:');
   assert.deepEqual(spec.controlPlanes, ['cp1']);
   assert.deepEqual(spec.workers, ['w1']);
   assert.deepEqual(spec.loadbalancers, []);
@@ -520,6 +521,7 @@ test('good: dual-stack subnets (list and comma forms), extra args, kubelet_confi
       'cni_manifest: https://example.com/cni.yaml',
       'kube_download_base: https://mirror.example.com/k8s/',
       'kube_install_method: packages',
+      'kube_packages_base: "http://apt.example.com/k8s:/stable:/"',
       'cluster_dns_domain: k8s.example.internal',
     ),
     'host_vars/cp1.yml': y('node_ip: "192.168.56.11,fd00:56::11"'),
@@ -532,6 +534,7 @@ test('good: dual-stack subnets (list and comma forms), extra args, kubelet_confi
   assert.equal(spec.cniManifest, 'https://example.com/cni.yaml');
   assert.equal(spec.downloadBase, 'https://mirror.example.com/k8s');
   assert.equal(spec.installMethod, 'packages');
+  assert.equal(spec.packagesBase, 'http://apt.example.com/k8s:/stable:');
   assert.equal(spec.dnsDomain, 'k8s.example.internal');
   assert.equal(spec.nodes.cp1.nodeIp, '192.168.56.11,fd00:56::11');
 });
