@@ -5,19 +5,31 @@
  * stays unreachable for the run (its get() keeps rejecting with the same error, without dialing
  * again).
  *
+ * Handshakes: at most MAX_STARTUPS at once per sshd (the first hop: a jump host, or the target),
+ * the others wait for a turn before their connect timeout starts. OpenSSH's sshd drops new
+ * connections at random once 10 are unauthenticated (MaxStartups 10:30:100): 200 hosts behind one
+ * bastion, or a test sshd, would otherwise lose some of them.
+ *
  * Retries: network errors (refused, reset, dropped before the handshake) are retried with a short
  * backoff, up to `retries` attempts in all. Authentication and host key failures are never
  * retried, and neither is a connect timeout (a host that hung once would make the run wait
  * `retries` times the timeout).
  */
+import pLimit from 'p-limit';
 import { KbsError } from '../errors.js';
 import type { Connection, ConnectionSpec, ConnectionStats, TransportOptions } from './types.js';
 import { LocalConnection } from './local.js';
 import { connectSsh, type ConnectTuning } from './connect.js';
 import { newRunTag, type StopSignal } from './interrupt.js';
+import { resolveTarget } from './resolve.js';
+
+/** Handshakes at once per sshd: below OpenSSH's default MaxStartups (10:30:100). */
+export const MAX_STARTUPS = 8;
 
 export class ConnectionPool {
   private readonly conns = new Map<string, Promise<Connection>>();
+  /** one turnstile per first hop (host:port) */
+  private readonly startups = new Map<string, ReturnType<typeof pLimit>>();
   private readonly opened: Connection[] = [];
   /** connection attempts made (including failed ones) */
   attempts = 0;
@@ -53,7 +65,7 @@ export class ConnectionPool {
     for (let i = 1; ; i++) {
       this.attempts++;
       try {
-        const c = await connectSsh(spec, this.opts, this.tuning);
+        const c = await this.startup(spec)(() => connectSsh(spec, this.opts, this.tuning));
         this.opened.push(c);
         if (this.closed) await c.close(); // closeAll() ran while this was connecting
         return c;
@@ -69,6 +81,21 @@ export class ConnectionPool {
         await new Promise((res) => setTimeout(res, backoff * 2 ** (i - 1)));
       }
     }
+  }
+
+  /** The turnstile of the sshd SPEC's connection starts with (its first jump host, or itself). */
+  private startup(spec: ConnectionSpec): ReturnType<typeof pLimit> {
+    let key: string;
+    try {
+      const r = resolveTarget(spec, this.opts);
+      const first = r.jumps[0] ?? r.target;
+      key = `${first.host}:${first.port}`;
+    } catch {
+      key = `${spec.address}:${spec.port ?? 22}`; // connectSsh reports the problem
+    }
+    let gate = this.startups.get(key);
+    if (!gate) this.startups.set(key, (gate = pLimit(MAX_STARTUPS)));
+    return gate;
   }
 
   /**

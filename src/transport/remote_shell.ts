@@ -14,10 +14,11 @@
  * (remoteCommand in ssh.ts); if the host has no `timeout` or hangs, kbs closes the shell a little
  * after the limit and the next command gets a new one.
  *
- * Become: the shell itself can run under sudo (`sudo ... /bin/sh -c 'printf MARK >&2; exec
- * /bin/sh'`). kbs answers sudo's password prompt once, then waits for MARK. When that does not
- * happen the shell is not available and the caller keeps using exec channels, which report the
- * become failure task by task.
+ * Start: the shell prints a MARK on stderr once it runs (`/bin/sh -c 'printf MARK >&2; exec
+ * /bin/sh'`), and open() resolves only then, so that a command's time limit starts with a live
+ * shell (starting one on a loaded host can take seconds). Become: the same under sudo; kbs answers
+ * sudo's password prompt once, then waits for MARK. When MARK does not come the shell is not
+ * available and the caller keeps using exec channels (which report a become failure task by task).
  *
  * Bytes that arrive while no command runs (a background job that kept the shell's stdout) are
  * dropped. If the shell ends while a command runs, the command gets rc -1 and a message saying so.
@@ -26,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import { appendLine, becomeCommand, shq } from './shell.js';
 import { countPrompts } from './become.js';
-import { timeoutScript } from './timeout.js';
+import { BACKSTOP_MS, timeoutScript } from './timeout.js';
 import { Framer } from './framer.js';
 import type { ExecResult } from './types.js';
 
@@ -50,8 +51,8 @@ interface Pending {
  */
 export type ShellResult = ExecResult & { lost?: boolean; hung?: boolean };
 
-/** How long sudo may take to start the shell before kbs gives up on it (exec channels remain). */
-const BECOME_WAIT_MS = 30_000;
+/** How long the host (and sudo) may take to start the shell before kbs gives up on it (exec channels remain). */
+const START_WAIT_MS = 60_000;
 
 export class RemoteShell {
   private cur?: Pending;
@@ -70,16 +71,17 @@ export class RemoteShell {
    * when the host refuses (no free session, sudo fails): the caller falls back to exec channels.
    */
   static open(client: Client, become?: ShellBecome, tag?: string): Promise<RemoteShell | undefined> {
-    const mark = become ? `KBS-SHELL-${randomBytes(8).toString('hex')}` : '';
+    const mark = `KBS-SHELL-${randomBytes(8).toString('hex')}`;
     // the run's tag as the shell's argument: found by the stop script on interrupt (interrupt.ts)
     const sh = tag ? `exec /bin/sh -s ${shq(tag)}` : 'exec /bin/sh';
-    const start = become ? `exec /bin/sh -c ${shq(becomeCommand(sh, become.user, become.password !== undefined, mark))}` : sh;
+    // the shell prints MARK once it runs: on a loaded host starting it can take seconds, and a
+    // command's time limit must not count them
+    const start = `exec /bin/sh -c ${shq(become ? becomeCommand(sh, become.user, become.password !== undefined, mark) : `printf '%s\\n' ${mark} >&2; ${sh}`)}`;
     return new Promise((resolve) => {
       try {
         client.exec(start, (err, ch) => {
           if (err) return resolve(undefined);
-          if (!become) return resolve(new RemoteShell(ch));
-          waitForSudo(ch, mark, become.password).then((ok) => {
+          waitUntilUp(ch, mark, become?.password).then((ok) => {
             if (!ok) {
               ch.close();
               return resolve(undefined);
@@ -131,7 +133,7 @@ export class RemoteShell {
           this.kill();
           const out = p.stdout ?? p.out.bytes();
           done({ rc: -1, stdout: out.toString('utf8'), stdoutBuf: out, stderr: (p.stderr ?? p.err.bytes()).toString('utf8'), hung: true });
-        }, limit + 1500);
+        }, limit + BACKSTOP_MS);
         timer.unref();
       }
     });
@@ -204,8 +206,8 @@ function gone(): ShellResult {
   return { lost: true, rc: -1, stdout: '', stderr: "kbs's remote shell on the host ended while the command ran (did it kill its parent shell?)" };
 }
 
-/** Answer sudo's password prompt once and wait for MARK on stderr. False when sudo said no. */
-function waitForSudo(ch: ClientChannel, mark: string, password: string | undefined): Promise<boolean> {
+/** Wait for MARK on stderr, answering sudo's password prompt once. False when sudo said no or the shell never came. */
+function waitUntilUp(ch: ClientChannel, mark: string, password: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     let seen = Buffer.alloc(0);
     let prompts = 0;
@@ -228,7 +230,7 @@ function waitForSudo(ch: ClientChannel, mark: string, password: string | undefin
       if (seen.indexOf(markBuf) >= 0) done(true);
     };
     const onClose = () => done(false);
-    const timer = setTimeout(() => done(false), BECOME_WAIT_MS);
+    const timer = setTimeout(() => done(false), START_WAIT_MS);
     timer.unref();
     ch.stderr.on('data', onErr);
     ch.on('close', onClose);

@@ -13,7 +13,7 @@ import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './typ
 import { appendLine, shq, wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
 import { RemoteShell } from './remote_shell.js';
-import { timeoutScript } from './timeout.js';
+import { BACKSTOP_MS, timeoutScript } from './timeout.js';
 import { stopScript, tagCommand, type StopSignal } from './interrupt.js';
 
 /**
@@ -193,9 +193,11 @@ export class SshConnection implements Connection {
         full = become.command;
       }
       let timedOut = false;
-      const started = Date.now();
+      let started = Date.now();
       try {
         this.client.exec(remoteCommand(full, opts.timeoutMs), (err, ch) => {
+          // the time limit counts from here: waiting for a channel (a busy sshd) is not the command's time
+          started = Date.now();
           if (settled) {
             ch?.close();
             return;
@@ -258,7 +260,7 @@ export class SshConnection implements Connection {
                 }
                 ch.close();
                 setTimeout(finalize, 500).unref();
-              }, 1500).unref();
+              }, BACKSTOP_MS).unref();
             }, Math.max(0, opts.timeoutMs - (Date.now() - started)));
           }
         });

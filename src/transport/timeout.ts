@@ -12,3 +12,10 @@ export function timeoutScript(cmd: string, timeoutMs: number): string {
   const script = `command -v timeout >/dev/null 2>&1 && exec timeout -s KILL ${secs} /bin/sh -c "$1"; exec /bin/sh -c "$1"`;
   return `/bin/sh -c ${shq(script)} kbs-timeout ${shq(cmd)}`;
 }
+
+/**
+ * How long after a command's limit kbs waits for the host's `timeout` to end it before giving up
+ * on it itself (a host without `timeout`, or a hung one). Generous: on a loaded host starting the
+ * command can take a while, and the host's `timeout` only starts counting then.
+ */
+export const BACKSTOP_MS = 5000;

@@ -34,9 +34,28 @@ function fakeClient(ch: FakeChannel, sent: string[] = []): Client {
   return { exec: (cmd: string, cb: (e: Error | undefined, c: FakeChannel) => void) => (sent.push(cmd), cb(undefined, ch)) } as unknown as Client;
 }
 
+/** A shell as the login user, once it said it is up (its mark on stderr). */
+async function openShell(ch: FakeChannel): Promise<RemoteShell> {
+  const sent: string[] = [];
+  const opening = RemoteShell.open(fakeClient(ch, sent));
+  ch.stderr.emit('data', Buffer.from(`${/KBS-SHELL-[0-9a-f]+/.exec(sent[0])![0]}\n`));
+  return (await opening)!;
+}
+
+test('the shell is not handed out before it says it runs', async () => {
+  const ch = new FakeChannel();
+  const sent: string[] = [];
+  let up = false;
+  const opening = RemoteShell.open(fakeClient(ch, sent)).then((sh) => ((up = true), sh));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(up, false, 'open() waits for the mark');
+  ch.stderr.emit('data', Buffer.from(`${/KBS-SHELL-[0-9a-f]+/.exec(sent[0])![0]}\n`));
+  assert.ok(await opening);
+});
+
 test('a command that outlives its limit without an answer: rc -1, the shell is killed and closed', async () => {
   const ch = new FakeChannel();
-  const sh = (await RemoteShell.open(fakeClient(ch)))!;
+  const sh = await openShell(ch);
   const t0 = Date.now();
   // kbs's timer is unref'd (the ssh socket keeps a real run alive): keep this test alive instead
   const alive = setInterval(() => undefined, 1000);
@@ -52,7 +71,7 @@ test('a command that outlives its limit without an answer: rc -1, the shell is k
 
 test('output comes back framed; the nonce changes per command; bytes between commands are dropped', async () => {
   const ch = new FakeChannel();
-  const sh = (await RemoteShell.open(fakeClient(ch)))!;
+  const sh = await openShell(ch);
   const answer = (out: string, err: string, rc: number) => {
     const nonce = /printf '([0-9a-f]{32})%d/.exec(ch.written.at(-1)!)![1];
     ch.emit('data', Buffer.from(`${out}${nonce}${rc}\n`));
@@ -74,7 +93,7 @@ test('output comes back framed; the nonce changes per command; bytes between com
 
 test('the channel closing mid-command: rc -1, lost, with what had arrived', async () => {
   const ch = new FakeChannel();
-  const sh = (await RemoteShell.open(fakeClient(ch)))!;
+  const sh = await openShell(ch);
   const p = sh.run('echo x; kill $PPID');
   ch.emit('data', Buffer.from('x\n'));
   ch.emit('close');
