@@ -1,8 +1,8 @@
 /**
  * An upload that never finishes never replaces the destination: `kbs run` copies a large file to a
- * real sshd and is SIGKILLed mid-upload, or its connection is cut mid-upload (the sshd session
- * processes are killed, the shell writing the temp file is not). The destination keeps its old
- * sha256 and no temp file stays behind.
+ * real sshd and is SIGKILLed mid-upload (as root, and as kbstest through sudo), interrupted with
+ * SIGINT, or its connection is cut mid-upload (the sshd session processes are killed, the shell
+ * writing the temp file is not). The destination keeps its old sha256 and no temp file stays behind.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,14 +13,14 @@ import { join, resolve } from 'node:path';
 import { descendants, type Sshd } from '../helpers/sshd.js';
 import { startHosts, stopHosts } from './modules-ssh-shared.js';
 
-const BIG_MB = 256;
+const BIG_MB = 200;
 let sshd: Sshd;
 let work: string;
 let inv: string;
 let big: string;
 
 before(async () => {
-  ({ sshd, work, inv } = await startHosts('upload', { asroot: { ansible_user: 'root' } }));
+  ({ sshd, work, inv } = await startHosts('upload'));
   // BIG_MB of bytes that differ from the old destination (one random MiB, repeated, then a tail)
   big = join(work, 'big.bin');
   const chunk = randomBytes(1 << 20);
@@ -35,15 +35,18 @@ const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const temps = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('.kbs-tmp'));
 
-/** A folder holding `dest` with old content, and a playbook that copies the big file over it. */
-function setup(name: string): { dir: string; dest: string; pb: string; old: string } {
+/**
+ * A folder holding `dest` with old content (root's, 0755: kbstest writes there only through
+ * become), and a playbook that copies the big file over it on HOST.
+ */
+function setup(name: string, host = 'asroot'): { dir: string; dest: string; pb: string; old: string; host: string } {
   const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
   const dest = join(dir, 'dest.bin');
   writeFileSync(dest, `old content of ${name}\n`);
   const pb = join(work, `${name}.yml`);
-  writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n    - name: upload\n      copy: {src: ${big}, dest: ${dest}}\n`);
-  return { dir, dest, pb, old: sha(dest) };
+  writeFileSync(pb, `- hosts: ${host}\n  gather_facts: false\n  tasks:\n    - name: upload\n      copy: {src: ${big}, dest: ${dest}}\n`);
+  return { dir, dest, pb, old: sha(dest), host };
 }
 
 /** `kbs run` as a child process (so that it can be SIGKILLed), JSON output. */
@@ -80,15 +83,29 @@ async function settled(dir: string): Promise<void> {
   while (Date.now() < until && temps(dir).length) await sleep(50);
 }
 
-test('kbs SIGKILLed mid-upload: the destination keeps its old content, no temp file remains', async () => {
-  const { dir, dest, pb, old } = setup('killed');
+for (const host of ['asroot', 'asuser']) {
+  test(`kbs SIGKILLed mid-upload (${host}): the destination keeps its old content, no temp file remains`, async () => {
+    const { dir, dest, pb, old } = setup(`killed-${host}`, host);
+    const k = kbsChild(pb);
+    await midUpload(dir, 16, k.output);
+    k.child.kill('SIGKILL');
+    await k.exited;
+    await settled(dir);
+    assert.equal(sha(dest), old, 'the destination was replaced by a part of the upload');
+    assert.deepEqual(temps(dir), [], 'a temp file was left behind');
+  });
+}
+
+test('kbs interrupted (SIGINT) mid-upload: exit 130, the destination keeps its old content, no temp file remains', async () => {
+  const { dir, dest, pb, old } = setup('sigint');
   const k = kbsChild(pb);
   await midUpload(dir, 16, k.output);
-  k.child.kill('SIGKILL');
-  await k.exited;
+  k.child.kill('SIGINT');
+  const code = await k.exited;
   await settled(dir);
   assert.equal(sha(dest), old, 'the destination was replaced by a part of the upload');
   assert.deepEqual(temps(dir), [], 'a temp file was left behind');
+  assert.equal(code, 130, k.output().slice(-2000));
 });
 
 test('the connection cut mid-upload: the destination keeps its old content, no temp file remains, the host is unreachable', async () => {
