@@ -36,7 +36,7 @@ test('join refuses a wrong token', async () => {
   assert.match(r2.stderr, /failed to verify JWS signature of received cluster info object, can't trust this API Server/);
   assert.doesNotMatch(r2.stderr, new RegExp(join.token.split('.')[1]), 'the secret is never printed');
   const bad = await w.run('kubeadm', joinArgs({ ...join, token: 'not-a-token' }, w));
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 3, 'a validation error (an Aggregate): kubeadm exits 3');
   assert.match(bad.stderr, /the bootstrap token is invalid/);
   assert.ok(!w.exists('etc/kubernetes/kubelet.conf'));
 });
@@ -47,7 +47,7 @@ test('join refuses a wrong CA hash (and a missing one)', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${join.hash}" are pinned`));
   const none = await w.run('kubeadm', ['join', join.endpoint, '--token', join.token, '--node-name', 'wca']);
-  assert.equal(none.code, 1);
+  assert.equal(none.code, 3, 'a validation error (an Aggregate): kubeadm exits 3');
   assert.match(none.stderr, /using token-based discovery without caCertHashes can be unsafe/);
 });
 

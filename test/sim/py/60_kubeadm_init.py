@@ -72,8 +72,8 @@ def _validate_init(init, cl):
     if k and not re.fullmatch(r"[0-9a-fA-F]{64}", k):
         errs.append("certificateKey: Invalid value: \"<value withheld>\": the certificate key must be 64 "
                     "hexadecimal characters")
-    if errs:
-        raise SimError("[" + ", ".join(errs) + "]")
+    if errs:  # field.ErrorList.ToAggregate(): checkErr exits 3 (ValidationExitCode) for an Aggregate
+        raise SimError(errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]", code=3)
 
 
 def cmd_init(argv):

@@ -75,19 +75,19 @@ def _join_config(a):
     c["taints"] = reg.get("taints")
     c["ignore"] = a.get("ignore-preflight-errors", []) + (reg.get("ignorePreflightErrors") or [])
     if not c["endpoint"]:
-        raise SimError('discovery: Invalid value: "": bootstrapToken or file must be set')
+        raise SimError('discovery: Invalid value: "": bootstrapToken or file must be set', code=3)
     if not TOKEN_RE.match(c["token"] or "") or not TOKEN_RE.match(c["tls_token"] or ""):
         raise SimError('[discovery.bootstrapToken.token: Invalid value: "<value withheld>": the bootstrap token is '
                        'invalid, discovery.tlsBootstrapToken: Invalid value: "<value withheld>": the bootstrap token '
-                       'is invalid]')
+                       'is invalid]', code=3)
     if not c["hashes"] and not c["unsafe"]:
         raise SimError('discovery.bootstrapToken: Invalid value: "": using token-based discovery without '
                        'caCertHashes can be unsafe. Set unsafeSkipCAVerification as true in your kubeadm config '
-                       'file or pass --discovery-token-unsafe-skip-ca-verification flag to continue')
+                       'file or pass --discovery-token-unsafe-skip-ca-verification flag to continue', code=3)
     for h in c["hashes"]:
         if not re.fullmatch(r"sha256:[0-9a-fA-F]{64}", h):
             raise SimError('discovery.bootstrapToken.caCertHashes: Invalid value: "%s": invalid hash "%s", expected '
-                           'a "sha256" hash: the format must be "sha256:<hex>"' % (h, h))
+                           'a "sha256" hash: the format must be "sha256:<hex>"' % (h, h), code=3)
     return c
 
 

@@ -141,6 +141,43 @@ def tls_bootstrap(bootstrap_path, kubeconfig_path, name):
         0o600)
 
 
+class _Healthz(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"ok" if self.path.split("?")[0] == "/healthz" else b"404 page not found\n"
+        self.send_response(200 if body == b"ok" else 404)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_kubelet_ports(port, healthz_addr, healthz_port):
+    """Listen where the real kubelet listens: its API port (TLS there; here a socket that closes) and the
+    plain-HTTP healthz kubeadm polls."""
+    api = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    api.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    api.bind(("0.0.0.0", port))
+    api.listen(16)
+
+    def accept():
+        while True:
+            try:
+                c, _ = api.accept()
+                c.close()
+            except OSError:
+                return
+    threading.Thread(target=accept, daemon=True).start()
+    hz = socketserver.ThreadingTCPServer((healthz_addr, healthz_port), _Healthz, bind_and_activate=False)
+    hz.allow_reuse_address = True
+    hz.daemon_threads = True
+    hz.server_bind()
+    hz.server_activate()
+    threading.Thread(target=hz.serve_forever, daemon=True).start()
+
+
 def kubelet_main(argv):
     try:
         flags = parse_kubelet_flags(argv)
@@ -190,6 +227,13 @@ def kubelet_main(argv):
                      "directory" % bootstrap)
     interval = parse_duration(flags.get("node-status-update-frequency") or cfg.get("nodeStatusUpdateFrequency")
                               or "10s")
+    if not test_mode() or os.environ.get("KBS_SIM_FIXED_PORTS") == "1":
+        # the kubelet's server (port, default 10250) and healthz (127.0.0.1:healthzPort, default 10248)
+        try:
+            serve_kubelet_ports(int(cfg.get("port") or 10250), cfg.get("healthzBindAddress") or "127.0.0.1",
+                                int(cfg.get("healthzPort") or 10248))
+        except OSError as e:
+            return _fail("failed to run Kubelet: failed to listen: %s" % (e.strerror or str(e)).lower())
     os.makedirs(sim_state_dir(), exist_ok=True)
     atomic_write(kubelet_pidfile(), "%d\n" % os.getpid())
 
