@@ -139,22 +139,79 @@ def merge_patch(target, patch):
     return target
 
 
-class Store:
-    """The cluster state on the first control plane (a JSON file, one lock)."""
+PEER = "/__etcd"  # the simulator's stand-in for etcd peer traffic (front-proxy client certs only)
 
-    def __init__(self):
+
+def peer_api(url, timeout=2):
+    pki = rp("/etc/kubernetes/pki")
+    return Api(url, read_text(pki + "/ca.crt"), read_text(pki + "/front-proxy-client.crt"),
+               read_text(pki + "/front-proxy-client.key"), timeout=timeout)
+
+
+class Store:
+    """The cluster state, one full copy per control plane (the stacked etcd of a kubeadm cluster): a
+    member list in join order; the first member that answers is the leader; a write is applied by the
+    leader on the freshest copy a majority has and pushed to every member; without a majority of the
+    members up, writes fail as etcd's do."""
+
+    def __init__(self, me=None):
         self.lock = threading.Lock()
+        self.me = me
+        self._reach = {}
 
     def read(self):
         return load_json(cluster_file())
+
+    def members(self, st):
+        return (st or {}).get("members") or []
+
+    def reachable(self, url):
+        hit = self._reach.get(url)
+        if hit and time.time() - hit[0] < 2:
+            return hit[1]
+        try:
+            rev = peer_api(url, timeout=1).get(PEER + "/revision").get("revision")
+        except (SimError, OSError):
+            rev = None
+        self._reach[url] = (time.time(), rev)
+        return rev
+
+    def leader(self, st):
+        """-> None when this member leads, else the URL of the first live member before it."""
+        for m in self.members(st):
+            if m["name"] == self.me:
+                return None
+            if self.reachable(m["url"]) is not None:
+                return m["url"]
+        return None
 
     def update(self, fn):
         with self.lock:
             st = self.read()
             if st is None:
                 raise Refused(503, "ServiceUnavailable", "etcdserver: no leader (the cluster state is gone)")
+            others = [m for m in self.members(st) if m["name"] != self.me]
+            self._reach.clear()
+            live = [(m, self.reachable(m["url"])) for m in others]
+            live = [(m, rev) for m, rev in live if rev is not None]
+            if len(self.members(st)) and len(live) + 1 <= len(self.members(st)) // 2:
+                raise Refused(503, "ServiceUnavailable", "etcdserver: request timed out (no quorum: %d of %d "
+                              "members reachable)" % (len(live) + 1, len(self.members(st))))
+            fresh = max(live, key=lambda x: x[1], default=(None, -1))
+            if fresh[0] and fresh[1] > st.get("revision", 0):
+                try:
+                    st = peer_api(fresh[0]["url"]).get(PEER + "/state")
+                except SimError:
+                    pass
             result = fn(st)
+            st["revision"] = st.get("revision", 0) + 1
             save_json(cluster_file(), st)
+            for m, _ in live:
+                if m["name"] in {x["name"] for x in self.members(st)}:
+                    try:
+                        peer_api(m["url"]).call("PUT", PEER + "/state", st)
+                    except SimError:
+                        pass
             return result
 
 
@@ -267,8 +324,12 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
                 return self.send_text(200, "ok")
             if path == "/version" and method == "GET":
                 return self.send_json(200, version_info(cfg["version"]))
-            if cfg.get("upstream"):
-                return self.proxy(method)
+            if path.startswith(PEER):
+                return self.peer(method, path)
+            if method != "GET" and not self.headers.get("X-Kbs-Sim-Forwarded"):
+                lead = self.server.store.leader(self.server.store.read())
+                if lead:
+                    return self.proxy(method, lead)
             ident = self.identify()
             for m, rx, fn in ROUTES:
                 if m == method:
@@ -309,10 +370,40 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
             raise Refused(401, "Unauthorized", "Unauthorized")
         return Identity("system:anonymous", ["system:unauthenticated"])
 
-    def proxy(self, method):
-        cfg = self.server.cfg
-        if self.headers.get("X-Kbs-Sim-Forwarded"):
-            raise Refused(508, "LoopDetected", "request forwarded twice: check the upstream of %s" % cfg["advertise"])
+    def peer(self, method, path):
+        """Member traffic between control planes: revision, full state, membership."""
+        cert = self.connection.getpeercert() if hasattr(self.connection, "getpeercert") else None
+        if not cert or _cert_identity(cert)[2] != "front-proxy-ca" or self.headers.get("X-Remote-User"):
+            raise Refused(403, "Forbidden", "peer traffic needs a control plane's certificate")
+        store = self.server.store
+        if method == "GET" and path == PEER + "/revision":
+            return self.send_json(200, {"revision": (store.read() or {}).get("revision", 0)})
+        if method == "GET" and path == PEER + "/state":
+            return self.send_json(200, store.read() or {})
+        if method == "PUT" and path == PEER + "/state":
+            b = self.body()
+            with store.lock:
+                cur = store.read() or {}
+                if b.get("revision", 0) >= cur.get("revision", 0):
+                    save_json(cluster_file(), b)
+            return self.send_json(200, {"revision": b.get("revision", 0)})
+        m = re.fullmatch(PEER + r"/members(?:/([^/]+))?", path)
+        if m and method in ("POST", "DELETE"):
+            lead = None if self.headers.get("X-Kbs-Sim-Forwarded") else store.leader(store.read())
+            if lead:
+                return self.proxy(method, lead)
+            b = self.body() if method == "POST" else {}
+
+            def fn(st):
+                ms = [x for x in st.setdefault("members", []) if x["name"] != (m.group(1) or b.get("name"))]
+                if method == "POST":
+                    ms.append({"name": b["name"], "url": b["url"]})
+                st["members"] = ms
+            store.update(fn)
+            return self.send_json(200, store.read())
+        raise Refused(404, "NotFound", "the server could not find the requested resource")
+
+    def proxy(self, method, target):
         pki = rp("/etc/kubernetes/pki")
         headers = {"X-Kbs-Sim-Forwarded": "1"}
         for h in ("Authorization", "X-Kbs-Sim-Now", "Content-Type", "User-Agent"):
@@ -325,12 +416,12 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
             headers["X-Remote-Group"] = ",".join(orgs + ["system:authenticated"])
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else None
-        api = Api(cfg["upstream"], read_text(pki + "/ca.crt"), read_text(pki + "/front-proxy-client.crt"),
+        api = Api(target, read_text(pki + "/ca.crt"), read_text(pki + "/front-proxy-client.crt"),
                   read_text(pki + "/front-proxy-client.key"))
         try:
             status, payload = api.raw(method, self.path, body, headers)
         except SimError as e:
-            raise Refused(503, "ServiceUnavailable", "upstream apiserver unavailable: %s" % e.msg)
+            raise Refused(503, "ServiceUnavailable", "etcdserver: leader unavailable: %s" % e.msg)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -741,12 +832,12 @@ def serve_apiserver():
     if os.path.exists(pki + "/front-proxy-ca.crt"):
         ctx.load_verify_locations(pki + "/front-proxy-ca.crt")
     srv = TLSServer((cfg.get("bind") or "0.0.0.0", cfg["port"]), ApiHandler)
-    srv.ssl_ctx, srv.cfg, srv.store = ctx, cfg, Store()
+    srv.ssl_ctx, srv.cfg, srv.store = ctx, cfg, Store(cfg.get("name"))
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     atomic_write(apiserver_pidfile(), "%d\n" % os.getpid())
     sys.stderr.write("%s kube-apiserver (simulated) %s listening on %s:%d%s\n"
                      % (rfc3339(time.time()), cfg["version"], cfg.get("bind") or "0.0.0.0", cfg["port"],
-                        " proxying to " + cfg["upstream"] if cfg.get("upstream") else ""))
+                        " as member " + str(cfg.get("name"))))
     sys.stderr.flush()
     srv.serve_forever()
     return 0

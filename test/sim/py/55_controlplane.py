@@ -226,9 +226,30 @@ def mark_control_plane(api, name):
         "spec": {"taints": taints + [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]}})
 
 
-def write_apiserver_cfg(version, port, adv, upstream=None):
-    save_json(apiserver_file(), {"version": version, "port": port, "advertise": adv,
-                                 "bind": os.environ.get("KBS_SIM_BIND") or "0.0.0.0", "upstream": upstream})
+def write_apiserver_cfg(version, port, adv, name):
+    save_json(apiserver_file(), {"version": version, "port": port, "advertise": adv, "name": name,
+                                 "bind": os.environ.get("KBS_SIM_BIND") or "0.0.0.0"})
+
+
+def member_call(method, path, body=None, exclude=None):
+    """Membership change through the first control plane that answers (it forwards to the leader)."""
+    st = load_json(cluster_file()) or {}
+    urls = [m["url"] for m in st.get("members", []) if m["name"] != exclude]
+    try:
+        admin = Api.from_kubeconfig(rp(K8S + "/admin.conf"))
+        pods = admin.get("/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver")["items"]
+        urls += ["https://" + p["metadata"]["annotations"].get(
+            "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint", "") for p in pods
+            if p["spec"].get("nodeName") != exclude]
+    except (SimError, OSError, KeyError):
+        pass
+    err = None
+    for url in dict.fromkeys(urls):
+        try:
+            return peer_api(url, timeout=10).call(method, path, body)
+        except SimError as e:
+            err = e
+    raise SimError("etcdserver: unable to reach a member of the cluster: %s" % (err.msg if err else "no members"))
 
 
 def shared_certs(cluster):

@@ -179,9 +179,10 @@ def cmd_init(argv):
                                                       "kind": "KubeProxyConfiguration",
                                                       "clusterCIDR": cluster["networking"].get("podSubnet", "")},
              "caPem": ca_pem, "server": cluster_server, "pods": {"kube-system/kube-apiserver-" + node_name: mirror_pod(node_name, "%s:%d" % (adv, port))},
-             "nodes": {}, "heartbeats": {}, "secrets": secrets_, "csrs": {}, "objects": {}}
+             "nodes": {}, "heartbeats": {}, "secrets": secrets_, "csrs": {}, "objects": {},
+             "members": [{"name": node_name, "url": local_server}], "revision": 1}
     save_json(cluster_file(), state)
-    write_apiserver_cfg(version, port, adv)
+    write_apiserver_cfg(version, port, adv, node_name)
     started = time.time()
     start_apiserver()
     out("[api-check] Waiting for a healthy API server. This can take up to 4m0s",

@@ -252,9 +252,8 @@ def _join_control_plane(api, c, cluster, ca_pem, cluster_server, version):
     if stacked:
         out("[etcd] Announced new etcd member joining to the existing etcd cluster",
             "[etcd] Creating static Pod manifest for \"etcd\"")
-    admin = Api.from_kubeconfig(rp(K8S + "/admin.conf"))
-    eps = [p["metadata"]["annotations"].get("kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint")
-           for p in admin.get("/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver")["items"]]
-    upstream = "https://" + eps[0] if eps else cluster_server
-    write_apiserver_cfg(version, c["port"], c["adv"], upstream=upstream)
+    # the new member: added through a live control plane (the leader applies it), then a full copy
+    local_state = member_call("POST", PEER + "/members", {"name": c["node_name"], "url": local})
+    save_json(cluster_file(), local_state)
+    write_apiserver_cfg(version, c["port"], c["adv"], c["node_name"])
     start_apiserver()

@@ -40,6 +40,14 @@ def cmd_reset(argv):
         warn("W%s preflight.go:56] [reset] WARNING: Unable to fetch the kubeadm-config ConfigMap from cluster: %s"
              % (time.strftime("%m%d %H:%M:%S"), e.msg.splitlines()[0]))
     # phases/reset/cleanupnode.go leaves the Node object: deleting it is `kubectl delete node`
+    me = (load_json(apiserver_file()) or {}).get("name")
+    if me and os.path.exists(cluster_file()) and not a.get("dry-run"):
+        out("[reset] Removing this control plane's etcd member from the cluster")
+        try:
+            member_call("DELETE", PEER + "/members/" + me, exclude=me)
+        except SimError as e:
+            warn("[reset] WARNING: failed to remove etcd member: %s. Please manually remove this etcd member "
+                 "using etcdctl" % e.msg)
     if a.get("dry-run"):
         out("[dryrun] Would stop the kubelet service and delete the files written by kubeadm")
         return 0
