@@ -608,3 +608,20 @@ test('no host is contacted: no socket connects during kbs validate', async () =>
   }
   assert.deepEqual(calls, []);
 });
+
+test('good: templates over groups and hostvars (the load balancer address as the endpoint)', () => {
+  const dir = write({
+    'inv.yml': BASE + y('    loadbalancer:', '      hosts:', '        lb1: {ansible_host: 192.0.2.5}'),
+    'group_vars/all.yml': y(
+      `control_plane_endpoint: "{{ hostvars[groups['loadbalancer'][0]]['ansible_host'] }}:6443"`,
+      'kubernetes_version: "{{ k8s_version }}"',
+      'k8s_version: v1.36.2',
+    ),
+    'group_vars/workers.yml': y("kubelet_version: \"{{ k8s_version | regex_replace('36', '35') }}\""),
+  });
+  const spec = validateCluster(loadInventory(join(dir, 'inv.yml')));
+  assert.deepEqual(spec.controlPlaneEndpoint, { host: '192.0.2.5', port: 6443 });
+  assert.equal(spec.kubernetesVersion, 'v1.36.2');
+  assert.equal(spec.nodes.w1.kubeletVersion, 'v1.35.2');
+  assert.equal(spec.nodes.cp1.kubeletVersion, 'v1.36.2');
+});
