@@ -126,7 +126,7 @@ class Validator {
     for (const n of nodes) specs[n] = this.nodeSpec(n, cps.includes(n) ? 'control_plane' : 'worker', c.version);
     this.checkNodeNetwork(nodes, c.podCidrs, c.serviceCidrs);
     this.checkAddresses([...nodes, ...lbs.filter((h) => !nodes.includes(h))]);
-    this.checkEndpoint(cps, lbs, c.endpoint, c.endpointRead);
+    this.checkEndpoint(cps, lbs, c.endpoint, c.endpointRead, c.podCidrs, c.serviceCidrs);
     if (this.errors.length) return undefined;
     return {
       kubernetesVersion: c.version?.text ?? DEFAULT_KUBERNETES_VERSION,
@@ -558,12 +558,19 @@ class Validator {
         if (first) {
           this.fail('INVENTORY', `node_ip ${part} of ${n} is also the node_ip of ${first.host} (${this.r.where(first.read)})`, this.r.pos(x), 'every node registers with its own address: fix one of them', 'node_ip duplicate');
         } else byIp.set(key, { host: n, read: x });
-        const hit = [...pods.map((c) => ['pod_subnet', c] as const), ...svcs.map((c) => ['service_subnet', c] as const)].find(
-          ([, c]) => c.family === ip.family && overlaps(c, { family: ip.family, network: ip.value, prefix: bits(ip.family), text: part }),
-        );
+        const hit = inRange(ip, pods, svcs);
         if (hit) {
-          this.fail('INVENTORY', `node_ip ${part} of ${n} is inside ${hit[0]} ${hit[1].text}`, this.r.pos(x), 'node addresses must be outside the pod and service ranges: change the node_ip or the range', 'node_ip range');
+          this.fail('INVENTORY', `node_ip ${part} of ${n} is inside ${hit}`, this.r.pos(x), 'node addresses must be outside the pod and service ranges: change the node_ip or the range', 'node_ip range');
         }
+      }
+    }
+    for (const n of nodes) {
+      if (this.r.read(n, 'node_ip').set) continue;
+      const ah = this.r.read(n, 'ansible_host');
+      const ip = parseIp(ah.value);
+      const hit = ip && inRange(ip, pods, svcs);
+      if (hit) {
+        this.fail('INVENTORY', `ansible_host ${String(ah.value)} of ${n} is inside ${hit}, and would be its node IP`, this.r.pos(ah) ?? this.inv.hosts.get(n)?.pos, 'node addresses must be outside the pod and service ranges: change the range (or set node_ip to an address outside it)', 'ansible_host range');
       }
     }
   }
@@ -587,7 +594,7 @@ class Validator {
   }
 
   /** HA needs an endpoint; a load balancer group needs one too; a balancer on a control plane cannot take the apiserver's port. */
-  private checkEndpoint(cps: string[], lbs: string[], endpoint: Endpoint | undefined, x: Read): void {
+  private checkEndpoint(cps: string[], lbs: string[], endpoint: Endpoint | undefined, x: Read, pods: Cidr[], svcs: Cidr[]): void {
     if (!x.set && cps.length > 1) {
       this.fail(
         'INVENTORY',
@@ -602,6 +609,12 @@ class Validator {
       return;
     }
     if (!endpoint) return;
+    const ip = parseIp(endpoint.host);
+    const hit = ip && inRange(ip, pods, svcs);
+    if (hit) {
+      this.fail('INVENTORY', `control_plane_endpoint ${endpoint.host} is inside ${hit}`, this.r.pos(x), 'the endpoint is an address on your network, outside the pod and service ranges');
+      return;
+    }
     const port = endpoint.port;
     for (const lb of lbs) {
       if (cps.includes(lb) && port === DEFAULTS.apiserverPort) {
@@ -613,6 +626,15 @@ class Validator {
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
+
+/** "pod_subnet 10.244.0.0/16" when the address is inside one of the ranges. */
+function inRange(ip: { family: 4 | 6; value: bigint }, pods: Cidr[], svcs: Cidr[]): string | undefined {
+  const one: Cidr = { family: ip.family, network: ip.value, prefix: bits(ip.family), text: '' };
+  const p = pods.find((c) => overlaps(c, one));
+  if (p) return `pod_subnet ${p.text}`;
+  const sv = svcs.find((c) => overlaps(c, one));
+  return sv ? `service_subnet ${sv.text}` : undefined;
+}
 
 /** The known name closest to `name` when it is a near miss (edit distance ≤ max, case ignored), else undefined. */
 function nearest(name: string, known: readonly string[], max = 2): string | undefined {

@@ -387,6 +387,18 @@ const bad: Bad[] = [
     at: 'inv.yml:5:18',
     message: /node_ip 10\.1\.1\.1 of w1 is also the node_ip of cp1/,
   },
+  {
+    name: 'ansible_host inside the service subnet (no node_ip)',
+    files: { 'inv.yml': BASE.replace('w1: {ansible_host: 192.0.2.21}', 'w1: {ansible_host: 10.96.0.21}') },
+    at: 'inv.yml:8:28',
+    message: /ansible_host 10\.96\.0\.21 of w1 is inside service_subnet 10\.96\.0\.0\/12, and would be its node IP/,
+  },
+  {
+    name: 'control_plane_endpoint inside the pod subnet',
+    files: { 'inv.yml': BASE, 'group_vars/all.yml': y('control_plane_endpoint: "10.244.0.1:6443"') },
+    at: 'group_vars/all.yml:1:25',
+    message: /control_plane_endpoint 10\.244\.0\.1 is inside pod_subnet 10\.244\.0\.0\/16/,
+  },
 ];
 
 test('bad inventories: one problem each, at the offending value, exit 4', async () => {
