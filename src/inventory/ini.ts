@@ -85,8 +85,9 @@ function readHostLine(line: string, pos: Position, group: string, b: InventoryBu
     }
     const key = t.slice(0, eq);
     vars[key] = parseValue(t.slice(eq + 1));
-    const at = line.indexOf(key + '=');
-    recordOrigin(vars, key, { pos: { ...pos, col: (pos.col ?? 1) + (at < 0 ? 0 : at + key.length + 1) } });
+    const m = new RegExp(`(^|\\s)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=`).exec(line);
+    const at = m ? m.index + m[1].length + key.length + 1 : 0;
+    recordOrigin(vars, key, { pos: { ...pos, col: (pos.col ?? 1) + at } });
   }
   let name = tokens[0];
   const m = /^([^:]+):([0-9]+)$/.exec(name);

@@ -351,8 +351,8 @@ const bad: Bad[] = [
   {
     name: 'INI inventory: a host variable',
     inv: 'inv.ini',
-    files: { 'inv.ini': y('[control_plane]', 'cp1 ansible_host=192.0.2.11 kubelet_version=v1.99.0') },
-    at: 'inv.ini:2:45',
+    files: { 'inv.ini': y('[control_plane]', 'cp1 my_kubelet_version=1 kubelet_version=v1.99.0') },
+    at: 'inv.ini:2:42',
     message: /kubelet v1\.99\.0 is newer than the control plane v1\.37\.1/,
   },
   {
