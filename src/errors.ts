@@ -91,6 +91,7 @@ export function exitCodeFor(err: unknown): number {
     case 'HOST_KEY':
     case 'SKEW':
     case 'LOCK':
+    case 'STATE':
       return EXIT.REFUSED;
     case 'TASK':
     case 'BECOME':

@@ -1,15 +1,27 @@
-/** `kbs apply INVENTORY`: bring the cluster described by the inventory to its wanted state. */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+/**
+ * `kbs apply INVENTORY`: validate, lock the cluster, read the nodes, decide (the version contract),
+ * run playbooks/cluster.yml with the plan, then keep the nodes' records on the workstation.
+ */
 import type { Command } from 'commander';
+import { EXIT, KbsError } from '../errors.js';
+import { loadPlaybook } from '../load/playbook.js';
+import { builtinRolesDir } from '../engine/play.js';
+import { explainPlan } from '../kube/explain.js';
+import { loadCluster, planCluster } from '../cluster/plan.js';
+import { saveRecords } from '../cluster/records.js';
+import { ClusterLock } from '../state/lock.js';
+import { shippedPlaybook } from '../util/assets.js';
 import type { CliIO } from './io.js';
-import { addRunOptions, runCommand, type RunFlags } from './run.js';
+import { renderError } from './render.js';
+import { addRunOptions, execute, exitCodeOf, toRunOptions, type RunFlags } from './run.js';
 
 /** The playbook `apply` runs: playbooks/cluster.yml shipped with kbs. */
 export function clusterPlaybook(): string {
-  const here = dirname(new URL(import.meta.url).pathname);
-  for (const p of [resolve(here, '../../playbooks/cluster.yml'), resolve(here, '../../../playbooks/cluster.yml')]) if (existsSync(p)) return p;
-  return resolve(here, '../../playbooks/cluster.yml');
+  return shippedPlaybook('cluster.yml');
+}
+
+interface ApplyFlags extends RunFlags {
+  forceUnlock?: boolean;
 }
 
 export function registerApply(program: Command, io: CliIO, setCode: (c: number) => void): void {
@@ -17,8 +29,56 @@ export function registerApply(program: Command, io: CliIO, setCode: (c: number) 
     program
       .command('apply')
       .argument('<inventory>', 'inventory file describing the cluster')
-      .description('converge the cluster in the inventory (runs playbooks/cluster.yml)'),
-  ).action(async (inventory: string, flags: RunFlags) => {
-    setCode(await runCommand(clusterPlaybook(), { ...flags, inventory: [inventory, ...(flags.inventory ?? [])] }, io));
-  });
+      .description('bring the cluster in the inventory to a working kubeadm cluster (runs playbooks/cluster.yml with the plan)'),
+  )
+    .option('--force-unlock', 'remove the cluster lock of another kbs apply first (when its holder is gone)')
+    .action(async (inventory: string, flags: ApplyFlags) => {
+      setCode(await apply(inventory, flags, io));
+    });
 }
+
+export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Promise<number> {
+  let lock: ClusterLock | undefined;
+  try {
+    const l = loadCluster([inventory, ...(flags.inventory ?? [])]);
+    const opts = toRunOptions(flags);
+    const pb = loadPlaybook(clusterPlaybook(), { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
+    if (flags.syntaxCheck) {
+      io.stdout(`\nplaybook: ${pb.file}\n`);
+      return EXIT.OK;
+    }
+    const quiet = flags.output === 'json';
+    if (!opts.check) {
+      lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0]);
+      const note = await lock.acquire(!!flags.forceUnlock);
+      if (note && !quiet) io.stderr(`warning: ${note}\n`);
+    }
+    const planned = await planCluster(l, opts);
+    if (quiet) io.stdout(JSON.stringify({ type: 'kbs_plan', plan: planned.plan, vars: planned.vars }) + '\n');
+    else io.stdout(explainPlan(planned.plan, planned.ips, planned.vars.kbs_plan.endpoint) + '\n');
+    const summary = await execute(pb, l.inv, { ...opts, extraVars: { ...opts.extraVars, ...planned.vars } }, flags.output ?? 'auto', io);
+    const code = exitCodeOf(summary);
+    if (!opts.check) {
+      const saved = await saveRecords(l, opts);
+      if (quiet) io.stdout(JSON.stringify({ type: 'kbs_summary', records: saved.nodes, kubeconfig: l.kubeconfig }) + '\n');
+      else io.stdout(summaryText(l.kubeconfig, saved.nodes, planned.vars.kbs_plan, code));
+    }
+    return code;
+  } catch (e) {
+    return renderError(e, io);
+  } finally {
+    if (lock) await lock.release().catch((e: unknown) => io.stderr(`warning: the cluster lock was not released: ${(e as Error).message}\n`));
+  }
+}
+
+function summaryText(kubeconfig: string, records: Record<string, { version: string; action: string }>, plan: { nodes: Record<string, Record<string, unknown>> }, code: number): string {
+  const lines = ['', code === EXIT.OK ? 'cluster ready' : 'the apply did not complete (see above); run kbs apply again after fixing it', ''];
+  for (const [name, n] of Object.entries(plan.nodes)) {
+    const r = records[name];
+    lines.push(`  ${name}  ${n.role}  kubelet ${n.kubelet_version}  kubeadm ${r ? `${r.version} (${r.action})` : 'no record'}`);
+  }
+  lines.push('', `kubeconfig: ${kubeconfig}`, `next: kubectl --kubeconfig ${kubeconfig} get nodes`, '');
+  return lines.join('\n');
+}
+
+export { KbsError };

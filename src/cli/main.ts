@@ -1,9 +1,13 @@
 /** `kbs` entry: parse the verb, run it, render a KbsError once, return the exit code. */
 import { Command, CommanderError } from 'commander';
-import { KbsError, EXIT, exitCodeFor } from '../errors.js';
+import { EXIT } from '../errors.js';
+import { renderError } from './render.js';
 import type { CliIO } from './io.js';
 import { registerRun } from './run.js';
 import { registerApply } from './apply.js';
+import { registerPlan } from './plan.js';
+import { registerVersions } from './versions.js';
+import { registerKubeconfig } from './kubeconfig.js';
 import { registerValidate } from './validate.js';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -18,6 +22,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   };
   registerRun(program, io, setCode);
   registerApply(program, io, setCode);
+  registerPlan(program, io, setCode);
+  registerVersions(program, io, setCode);
+  registerKubeconfig(program, io, setCode);
   registerValidate(program, io, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -31,13 +38,4 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-export function renderError(e: unknown, io: CliIO): number {
-  if (e instanceof KbsError) {
-    io.stderr(e.render() + '\n');
-    return exitCodeFor(e);
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  io.stderr(`error: internal error: ${msg}\n  hint: this is a bug in kbs; run with KBS_DEBUG=1 for details and report it\n`);
-  if (io.env.KBS_DEBUG && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
-  return EXIT.INTERNAL;
-}
+export { renderError };

@@ -1,0 +1,52 @@
+/** Reads every node before a decision (playbooks/gather.yml): facts for node IPs, and kubeadm's state. */
+import type { RunOptions } from '../engine/options.js';
+import type { Inventory } from '../inventory/types.js';
+import type { NodeAddressFacts } from '../kube/nodeip.js';
+import { parseObservation, type NodeObservation } from '../kube/observe.js';
+import type { ClusterSpec } from '../kube/spec.js';
+import { runInternal } from './internal.js';
+
+export interface Gathered {
+  /** undefined for a node that did not answer */
+  obs: Record<string, NodeObservation | undefined>;
+  addresses: NodeAddressFacts[];
+  unreachable: string[];
+  /** nodes that answered but whose state could not be read, with the reason */
+  failed: Record<string, string>;
+}
+
+export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOptions): Promise<Gathered> {
+  const run = await runInternal('gather.yml', inv, { ...opts, limit: undefined });
+  const facts = run.results('Facts kbs decides with');
+  const state = run.results('kbs node state');
+  const out: Gathered = { obs: {}, addresses: [], unreachable: run.unreachable, failed: {} };
+  for (const name of Object.keys(spec.nodes)) {
+    const st = state.get(name);
+    if (st && st.status !== 'failed' && st.status !== 'unreachable') out.obs[name] = parseObservation(String(st.result.stdout ?? ''));
+    else {
+      out.obs[name] = undefined;
+      if (st?.status === 'failed' || facts.get(name)?.status === 'failed')
+        out.failed[name] = String((st ?? facts.get(name))?.result.msg ?? (st?.result.stderr as string | undefined) ?? 'failed');
+    }
+    const f = facts.get(name)?.result.ansible_facts as Record<string, unknown> | undefined;
+    const node = spec.nodes[name];
+    out.addresses.push({ name, nodeIp: node.nodeIp, address: node.address, ...(f ? addressFacts(f) : { ipv4: [] }) });
+  }
+  return out;
+}
+
+interface Ipv4Fact {
+  address?: string;
+  prefix?: string;
+}
+
+function addressFacts(f: Record<string, unknown>): Pick<NodeAddressFacts, 'ipv4' | 'defaultIpv4'> {
+  const ipv4: NodeAddressFacts['ipv4'] = [];
+  for (const iface of (f.ansible_interfaces as string[] | undefined) ?? []) {
+    const i = f[`ansible_${iface.replace(/[-.:]/g, '_')}`] as { ipv4?: Ipv4Fact; ipv4_secondaries?: Ipv4Fact[] } | undefined;
+    for (const a of [...(i?.ipv4 ? [i.ipv4] : []), ...(i?.ipv4_secondaries ?? [])])
+      if (a.address && !a.address.startsWith('127.')) ipv4.push({ address: a.address, prefix: Number(a.prefix ?? 32) });
+  }
+  const def = (f.ansible_default_ipv4 as { address?: string } | undefined)?.address;
+  return { ipv4, defaultIpv4: def || undefined };
+}

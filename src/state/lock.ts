@@ -1,0 +1,101 @@
+/**
+ * The cluster lock: one kbs apply at a time per cluster. A folder on the first control plane
+ * (/var/lib/kbs/apply.lock, playbooks/lock.yml) names its holder: workstation, pid, start time.
+ * A lock whose holder is gone expires: a process of this workstation that no longer runs, or a lock
+ * older than LOCK_MAX_AGE_H hours. `--force-unlock` removes any lock.
+ */
+import { hostname } from 'node:os';
+import { KbsError } from '../errors.js';
+import type { RunOptions } from '../engine/options.js';
+import type { Inventory } from '../inventory/types.js';
+import { runInternal } from '../cluster/internal.js';
+
+export const LOCK_MAX_AGE_H = 6;
+
+export interface Holder {
+  host: string;
+  pid: number;
+  started: string;
+}
+
+export function parseHolder(text: string): Holder | undefined {
+  try {
+    const o = JSON.parse(text) as Partial<Holder>;
+    if (typeof o.host === 'string' && typeof o.pid === 'number' && typeof o.started === 'string') return { host: o.host, pid: o.pid, started: o.started };
+  } catch {
+    /* not ours */
+  }
+  return undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Why a held lock counts as expired, or undefined when its holder may still be running. */
+export function expired(h: Holder | undefined, now: Date, here = hostname()): string | undefined {
+  if (!h) return 'the lock names no holder kbs can read';
+  if (h.host === here && !alive(h.pid)) return `process ${h.pid} on ${h.host} is no longer running`;
+  const age = (now.getTime() - Date.parse(h.started)) / 3.6e6;
+  if (!(age < LOCK_MAX_AGE_H)) return `it was taken more than ${LOCK_MAX_AGE_H} h ago`;
+  return undefined;
+}
+
+export class ClusterLock {
+  private readonly holder: string;
+  private held = false;
+  constructor(
+    private readonly inv: Inventory,
+    private readonly opts: RunOptions,
+    private readonly host: string,
+  ) {
+    this.holder = JSON.stringify({ host: hostname(), pid: process.pid, started: new Date().toISOString() } satisfies Holder);
+  }
+
+  private async act(action: 'acquire' | 'release' | 'break'): Promise<string> {
+    const run = await runInternal('lock.yml', this.inv, this.opts, { kbs_lock_host: this.host, kbs_lock_action: action, kbs_lock_holder: this.holder });
+    const r = run.results('kbs lock').get(this.host);
+    if (!r || r.status === 'unreachable' || r.status === 'failed')
+      throw new KbsError(r?.status === 'failed' ? 'TASK' : 'UNREACHABLE', `cannot ${action} the cluster lock on ${this.host}: ${String(r?.result.msg ?? 'unreachable')}`, { host: this.host });
+    return String(r.result.stdout ?? '');
+  }
+
+  /** Takes the lock or throws LOCK (exit 5) naming the holder. */
+  async acquire(force: boolean): Promise<string | undefined> {
+    let note: string | undefined;
+    if (force) {
+      await this.act('break');
+      note = `--force-unlock: removed any lock on ${this.host}`;
+    }
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const out = await this.act('acquire');
+      if (out.startsWith('acquired')) {
+        this.held = true;
+        return note;
+      }
+      const text = out.split('\n').slice(1).join('\n').trim();
+      const h = parseHolder(text);
+      const why = expired(h, new Date());
+      if (why && attempt === 0) {
+        await this.act('break');
+        note = `removed a stale cluster lock on ${this.host}: ${why}`;
+        continue;
+      }
+      throw new KbsError('LOCK', `another kbs apply holds the cluster lock on ${this.host}: ${h ? `pid ${h.pid} on ${h.host}, since ${h.started}` : text || 'unknown holder'}`, {
+        hint: `wait for it to finish; if it is gone, run again with --force-unlock (the lock is /var/lib/kbs/apply.lock on ${this.host})`,
+      });
+    }
+    return note;
+  }
+
+  async release(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await this.act('release');
+  }
+}
