@@ -4,6 +4,7 @@
  * declared here and nowhere else.
  */
 import { createRequire } from 'node:module';
+import { readPyString } from './strlit.js';
 
 const require = createRequire(import.meta.url);
 
@@ -50,6 +51,18 @@ export const transformer = require('nunjucks/src/transformer.js') as {
   transform(ast: NjNode, asyncFilters: string[], name?: string): NjNode;
 };
 export const lexer = nj.lexer;
+
+// String literals unescaped as Jinja2 (Python) does: see strlit.ts.
+{
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const proto = Object.getPrototypeOf(nj.lexer.lex('')) as any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  proto._parseString = function (this: any): string {
+    const { value, end } = readPyString(this.str as string, this.index as number);
+    this.forwardN(end - this.index);
+    return value;
+  };
+}
 export const nodes = nj.nodes;
 export const njRuntime = nj.runtime;
 export const TemplateError = nj.lib.TemplateError;

@@ -432,3 +432,18 @@ test('dates (YAML timestamps) render like Python dates and are kept as values', 
   assert.deepEqual(t.render({ when: '{{ day }}' }, { day }), { when: day });
   assert.equal(t.evaluate('day | to_json', { day }), '"2024-05-01T00:00:00"');
 });
+
+test('string literals unescape as Jinja2 (Python unicode-escape): unknown escapes keep the backslash', () => {
+  const t = createTemplater();
+  // expected values are Jinja2 3.1's output for the same templates
+  const rows: [string, string][] = [
+    ["{{ 'a\\.b' }}", 'a\\.b'],
+    ["{{ 'x\\\\y' }}", 'x\\y'],
+    ["{{ 'tab\\there' }}", 'tab\there'],
+    ["{{ 'q\\'s' }}", "q's"],
+    ["{{ '\\x41\\u00e9\\101' }}", 'AéA'],
+    ["{{ '\\d+' }}", '\\d+'],
+    ["{{ 'abc123.0123' | regex_replace('\\..*$', '') }}", 'abc123'],
+  ];
+  for (const [src, want] of rows) assert.equal(t.renderString(src, {}), want, src);
+});
