@@ -51,7 +51,7 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     if (!opts.check) {
       lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0]);
       const note = await lock.acquire(!!flags.forceUnlock);
-      if (note && !quiet) io.stderr(`warning: ${note}\n`);
+      if (note) io.stderr(`warning: ${note}\n`);
     }
     const planned = await planCluster(l, opts);
     if (quiet) io.stdout(JSON.stringify({ type: 'kbs_plan', plan: planned.plan, vars: planned.vars }) + '\n');

@@ -305,6 +305,7 @@ describe('fleet, parts that need no root', () => {
     const inv = parse(inventoryYaml(info, { etcd: ['2'] }));
     assert.deepEqual(inv.all.hosts, { 'f-1': { ansible_host: '10.0.0.11' }, 'f-2': { ansible_host: '10.0.0.12' } });
     assert.deepEqual(inv.all.children, { etcd: { hosts: { 'f-2': { ansible_host: '10.0.0.12' } } } });
+    assert.equal(inv.all.vars.kube_download_base, 'http://r', 'kbs apply downloads from the fleet release server');
     assert.throws(() => inventoryYaml(info, { all: ['1'] }), /invalid group name/);
   });
 });

@@ -36,6 +36,8 @@ export function inventoryYaml(info: FleetInfo, groups: Record<string, string[]> 
       ansible_user: 'root',
       ansible_ssh_private_key_file: info.sshKey,
       ansible_ssh_common_args: `-o UserKnownHostsFile=${info.knownHosts} -o StrictHostKeyChecking=yes`,
+      // the fleet's release server (test/sim builds in dl.k8s.io's layout), for kbs apply
+      kube_download_base: info.releaseUrl,
     },
   };
   if (Object.keys(children).length > 0) all.children = children;

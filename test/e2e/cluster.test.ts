@@ -1,0 +1,359 @@
+/**
+ * `kbs apply` end to end on the fleet (real Debian machines, real systemd, containerd, haproxy; the
+ * Kubernetes binaries are the simulators in test/sim, served in dl.k8s.io's layout). One fleet of
+ * ten machines for the file:
+ *   1-3   single control plane + 2 workers, laid out as Vagrant's VirtualBox VMs (the same address
+ *         on every default route); the workers ask for an older kubelet and already carry an older
+ *         kubeadm; the first apply is killed between init and the joins
+ *   4-8   HA: 3 control planes behind haproxy on 7, one worker (8)
+ *   9-10  the same roles run by ansible-playbook with `kbs plan --output vars`
+ * Needs root; skipped otherwise.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { down, faults, ssh, up, type FleetInfo } from '../fleet/index.js';
+import { inventoryYaml } from '../fleet/inventory.js';
+import { kbs, results, type KbsRun } from '../helpers/kbs.js';
+import { ansiblePlaybook, parseRecap } from '../helpers/ansible.js';
+
+const ID = 'kbscluster';
+const opts = { id: ID };
+const isRoot = process.getuid?.() === 0;
+const T = { timeout: 900_000 };
+const M = (i: number) => `${ID}-${i}`;
+const CLUSTER = 'v1.37.1';
+const OLDER = 'v1.36.2';
+// ansible's apt module needs python3-apt on the machines
+process.env.KBS_FLEET_EXTRA_PACKAGES = [process.env.KBS_FLEET_EXTRA_PACKAGES ?? '', 'python3-apt'].join(' ').trim();
+
+const work = mkdtempSync(join(tmpdir(), 'kbs-cluster-'));
+let info: FleetInfo;
+const ip = (name: string) => info.machines.find((m) => m.name === name)!.ip;
+
+async function sh(host: string, cmd: string): Promise<string> {
+  const r = await ssh(host, cmd, { ...opts, timeoutSec: 120 });
+  assert.equal(r.rc, 0, `${host}: ${cmd}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** An inventory in its own folder (so .kbs/ is per cluster), with the fleet's connection vars. */
+function inventory(dir: string, groups: Record<string, number[]>, vars: Record<string, unknown> = {}, hostVars: Record<string, Record<string, unknown>> = {}): string {
+  const base = parse(inventoryYaml(info, Object.fromEntries(Object.entries(groups).map(([g, ns]) => [g, ns.map(String)])))) as {
+    all: { hosts: Record<string, Record<string, unknown>>; vars: Record<string, unknown>; children: Record<string, { hosts: Record<string, unknown> }> };
+  };
+  const members = new Set(Object.values(groups).flat().map(M));
+  for (const h of Object.keys(base.all.hosts)) if (!members.has(h)) delete base.all.hosts[h];
+  for (const [h, v] of Object.entries(hostVars)) Object.assign(base.all.hosts[h], v);
+  Object.assign(base.all.vars, vars);
+  const d = join(work, dir);
+  rmSync(join(d, 'inventory.yml'), { force: true });
+  mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'inventory.yml'), stringify(base));
+  return join(d, 'inventory.yml');
+}
+
+function changedTasks(run: KbsRun, host: string): string[] {
+  return results(run).filter((r) => r.host === host && r.status === 'changed').map((r) => r.task);
+}
+
+function why(run: KbsRun): string {
+  return `exit ${run.code}\n${run.stderr}\n${run.stdout.slice(-5000)}`;
+}
+
+interface KubeNode {
+  name: string;
+  ready: boolean;
+  ip: string;
+  kubelet: string;
+}
+
+async function nodes(cp: string): Promise<KubeNode[]> {
+  const j = JSON.parse(await sh(cp, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json')) as {
+    items: { metadata: { name: string }; status: { conditions: { type: string; status: string }[]; addresses: { type: string; address: string }[]; nodeInfo: { kubeletVersion: string } } }[];
+  };
+  return j.items.map((n) => ({
+    name: n.metadata.name,
+    ready: n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ip: n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '',
+    kubelet: n.status.nodeInfo.kubeletVersion,
+  }));
+}
+
+async function record(host: string): Promise<{ version: string; action: string; cluster: string; inferred?: boolean; history: unknown[] }> {
+  return JSON.parse(await sh(host, 'cat /etc/kbs/kubeadm.json')) as { version: string; action: string; cluster: string; inferred?: boolean; history: unknown[] };
+}
+
+/** A CNI's node agent would write this; the simulated kubelet reports NetworkReady from it, as containerd's CRI does. */
+const CNI_CONF = '{"cniVersion":"1.0.0","name":"kbs-test","plugins":[{"type":"bridge","bridge":"cni0"}]}';
+const cniManifest = join(work, 'cni.yaml');
+
+/** `kbs apply` as a child process (bin/kbs.js, built by npm test), JSON events streamed; killed with SIGKILL when `killWhen` sees its event. */
+function applyChild(inv: string, killWhen: (e: { type: string; play?: string }) => boolean): Promise<{ killed: boolean; out: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [resolve('bin/kbs.js'), 'apply', inv, '--output', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let partial = '';
+    let killed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      partial += d.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) {
+        if (!l.startsWith('{') || killed) continue;
+        if (killWhen(JSON.parse(l) as { type: string; play?: string })) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', () => res({ killed, out }));
+  });
+}
+
+describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () => {
+  before(async () => {
+    const t0 = Date.now();
+    info = await up(10, { ...opts, replace: true });
+    console.log(`fleet ${ID} up 10: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    writeFileSync(cniManifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kbs-test-cni\n  namespace: kube-system\ndata:\n  cni.conf: |\n    ' + CNI_CONF + '\n');
+    for (let i = 1; i <= 10; i++) await sh(M(i), `mkdir -p /etc/cni/net.d && echo '${CNI_CONF}' > /etc/cni/net.d/10-kbs-test.conflist`);
+  }, T);
+
+  after(async () => {
+    await down(opts).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }, T);
+
+  describe('one control plane, two workers (Vagrant layout, older kubelets)', () => {
+    let inv: string;
+    const [cp, w1, w2] = [M(1), M(2), M(3)];
+
+    before(async () => {
+      // VirtualBox NAT: the same address on every machine's default route; the cluster network is the other NIC
+      for (const h of [cp, w1, w2])
+        await sh(h, 'ip link add nat0 type dummy && ip addr add 10.0.2.15/24 dev nat0 && ip link set nat0 up && ip route replace default via 10.0.2.2 dev nat0');
+      // the workers were built with an older kubeadm, and ask for an older kubelet
+      for (const h of [w1, w2])
+        await sh(h, `mkdir -p /usr/local/lib/kbs/kubeadm/${OLDER} && curl -fsS -o /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm ${info.releaseUrl}/release/${OLDER}/bin/linux/amd64/kubeadm && chmod 755 /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm && ln -sfn /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm /usr/local/bin/kubeadm`);
+      inv = inventory('single', { control_plane: [1], workers: [2, 3] }, { kubernetes_version: CLUSTER, cni_manifest: cniManifest }, { [w1]: { kubelet_version: OLDER }, [w2]: { kubelet_version: OLDER } });
+    }, T);
+
+    test('kbs plan says which kubeadm each node uses and why, and changes nothing', T, async () => {
+      const r = await kbs(['plan', inv, '--output', 'json']);
+      assert.equal(r.code, 0, why(r));
+      const plan = JSON.parse(r.stdout.split('\n')[0]) as { plan: { nodes: Record<string, { action: string; kubeadmVersion: string; kubeletVersion: string; reason: string }> }; nodeIps: Record<string, { ip: string }> };
+      assert.equal(plan.plan.nodes[cp].action, 'init');
+      for (const w of [w1, w2]) {
+        assert.equal(plan.plan.nodes[w].action, 'join');
+        assert.equal(plan.plan.nodes[w].kubeadmVersion, CLUSTER);
+        assert.equal(plan.plan.nodes[w].kubeletVersion, OLDER);
+        assert.match(plan.plan.nodes[w].reason, new RegExp(`joins with kubeadm ${CLUSTER.replace(/\./g, '\\.')}: the version ${cp} inits the cluster with`));
+        assert.equal(plan.nodeIps[w].ip, ip(w), 'the node IP is the cluster network, not the shared NAT address');
+      }
+      // the check-mode run of the whole playbook left the fresh machines untouched
+      assert.ok(r.events.some((e) => e.type === 'recap'), 'no check-mode run');
+      assert.equal((await ssh(cp, 'test -e /etc/containerd/config.toml || test -e /etc/kbs/kubeadm.json || test -e /etc/kubernetes/admin.conf', opts)).rc, 1, 'kbs plan changed a host');
+    });
+
+    test('an apply killed between init and the joins; the re-run joins without a second init; a third changes nothing', T, async () => {
+      const killed = await applyChild(inv, (e) => e.type === 'play_start' && e.play === 'Join credentials');
+      assert.ok(killed.killed, `the apply ended before the joins:\n${killed.out.slice(-3000)}`);
+      assert.equal((await record(cp)).action, 'init');
+      const apiCert = await sh(cp, 'sha256sum /etc/kubernetes/pki/apiserver.crt');
+
+      const r = await kbs(['apply', inv]);
+      assert.equal(r.code, 0, why(r));
+      assert.match(r.stderr, /removed a stale cluster lock/, 'the killed apply held the lock');
+      assert.ok(!changedTasks(r, cp).includes('kubeadm init'), 'init ran again');
+      assert.equal(await sh(cp, 'sha256sum /etc/kubernetes/pki/apiserver.crt'), apiCert, 'the control plane was re-created');
+
+      const ns = await nodes(cp);
+      assert.deepEqual(ns.map((n) => n.name).sort(), [cp, w1, w2]);
+      for (const n of ns) {
+        assert.ok(n.ready, `${n.name} not Ready`);
+        assert.equal(n.ip, ip(n.name), `${n.name} registered ${n.ip}`);
+        assert.equal(n.kubelet, n.name === cp ? CLUSTER : OLDER);
+      }
+      for (const w of [w1, w2]) {
+        const rec = await record(w);
+        assert.deepEqual([rec.version, rec.action, rec.cluster], [CLUSTER, 'join', (await record(cp)).cluster]);
+        assert.equal((await sh(w, 'ls /usr/local/lib/kbs/kubeadm')).trim().split('\n').join(' '), `${OLDER} ${CLUSTER}`);
+        assert.equal((await sh(w, 'readlink /usr/local/bin/kubeadm')).trim(), `/usr/local/lib/kbs/kubeadm/${CLUSTER}/kubeadm`);
+        assert.equal((await sh(w, 'test -e /etc/kbs/kubeadm-join.yaml && echo left || echo gone')).trim(), 'gone', 'the join configuration (with the token) stayed');
+      }
+      // no bootstrap token of the run is left, and no secret reached the output
+      assert.doesNotMatch(await sh(cp, 'kubeadm token list'), /kbs apply/);
+      const secrets = (await sh(cp, 'kubeadm token list -o jsonpath="{.token}" 2>/dev/null || true')).trim();
+      assert.doesNotMatch(r.stdout + r.stderr, /[a-z0-9]{6}\.[a-z0-9]{16}/, 'a bootstrap token in the output');
+      if (secrets) assert.ok(!(r.stdout + r.stderr).includes(secrets));
+
+      const again = await kbs(['apply', inv]);
+      assert.equal(again.code, 0, why(again));
+      for (const h of [cp, w1, w2]) assert.equal(again.recap[h].changed, 0, `${h}: ${changedTasks(again, h).join(', ')}`);
+
+      const state = JSON.parse(readFileSync(join(work, 'single/.kbs/state.json'), 'utf8')) as { nodes: Record<string, { version: string; action: string }> };
+      assert.deepEqual(Object.fromEntries(Object.entries(state.nodes).map(([k, v]) => [k, `${v.action} ${v.version}`])), { [cp]: `init ${CLUSTER}`, [w1]: `join ${CLUSTER}`, [w2]: `join ${CLUSTER}` });
+      const kc = join(work, 'single/.kbs/admin.conf');
+      assert.equal(statSync(kc).mode & 0o777, 0o600);
+      assert.match(readFileSync(kc, 'utf8'), /client-certificate-data/);
+    });
+
+    test('kbs versions rebuilds a lost workstation state; a lost node record is inferred and written back', T, async () => {
+      rmSync(join(work, 'single/.kbs/state.json'));
+      await sh(w2, 'rm /etc/kbs/kubeadm.json');
+      const r = await kbs(['versions', inv, '--output', 'json']);
+      assert.equal(r.code, 0, why(r));
+      const v = JSON.parse(r.stdout) as { rebuilt: boolean; nodes: { node: string; source: string; record?: { version: string } }[] };
+      assert.equal(v.rebuilt, true);
+      assert.equal(v.nodes.find((n) => n.node === w2)?.source, 'inferred');
+      assert.equal(v.nodes.find((n) => n.node === w1)?.source, 'node');
+      assert.ok(existsSync(join(work, 'single/.kbs/state.json')));
+      const a = await kbs(['apply', inv]);
+      assert.equal(a.code, 0, why(a));
+      assert.deepEqual(changedTasks(a, w2), ['Write the record']);
+      const rec = await record(w2);
+      assert.deepEqual([rec.version, rec.action, rec.inferred], [CLUSTER, 'join', true]);
+    });
+
+    test('refusals before any host changes: downgrade, skipped minor, a concurrent apply', T, async () => {
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ kubernetes_version: OLDER }, /older than the cluster's v1\.37\.1.*does not downgrade/],
+        [{ kubernetes_version: 'v1.39.0', kubelet_version: CLUSTER }, /2 minors newer than the cluster's v1\.37\.1/],
+      ];
+      const before = await sh(cp, 'cat /etc/kbs/kubeadm.json');
+      for (const [vars, msg] of cases) {
+        const bad = inventory('single-bad', { control_plane: [1], workers: [2, 3] }, { cni_manifest: cniManifest, ...vars });
+        const r = await kbs(['apply', bad]);
+        assert.equal(r.code, 5, why(r));
+        assert.match(r.stderr, msg);
+        assert.ok(!r.events.some((e) => e.type === 'play_start'), 'the cluster playbook started');
+      }
+      assert.equal(await sh(cp, 'cat /etc/kbs/kubeadm.json'), before);
+      // another workstation's live apply holds the lock
+      await sh(cp, `mkdir -p /var/lib/kbs/apply.lock && echo '{"host":"other-workstation","pid":4242,"started":"${new Date().toISOString()}"}' > /var/lib/kbs/apply.lock/holder`);
+      const held = await kbs(['apply', inv]);
+      assert.equal(held.code, 5, why(held));
+      assert.match(held.stderr, /another kbs apply holds the cluster lock on kbscluster-1: pid 4242 on other-workstation/);
+      assert.match(held.stderr, /--force-unlock/);
+      const forced = await kbs(['apply', inv, '--force-unlock']);
+      assert.equal(forced.code, 0, why(forced));
+      assert.equal((await ssh(cp, 'test -e /var/lib/kbs/apply.lock', opts)).rc, 1, 'the lock was not released');
+    });
+
+    test('kbs kubeconfig writes the admin kubeconfig 0600', T, async () => {
+      const out = join(work, 'kc', 'admin.conf');
+      const r = await kbs(['kubeconfig', inv, '-o', out]);
+      assert.equal(r.code, 0, why(r));
+      assert.equal(statSync(out).mode & 0o777, 0o600);
+      assert.match(readFileSync(out, 'utf8'), new RegExp(`server: https://${ip(cp).replace(/\./g, '\\.')}:6443`));
+    });
+  });
+
+  describe('HA: three control planes behind haproxy, one worker', () => {
+    let inv: string;
+    const cps = [M(4), M(5), M(6)];
+    const [lb, w] = [M(7), M(8)];
+
+    before(() => {
+      inv = inventory('ha', { control_plane: [4, 5, 6], workers: [8], loadbalancer: [7] }, { kubernetes_version: CLUSTER, control_plane_endpoint: `${ip(lb)}:6443`, cni_manifest: cniManifest });
+    });
+
+    test('the endpoint check stops the apply with the timeout explanation when the balancer cannot be reached', T, async () => {
+      await faults.netDown(lb, opts);
+      try {
+        const r = await kbs(['apply', inv]);
+        assert.notEqual(r.code, 0, why(r));
+        const f = results(r, 'The path to the control plane works').find((x) => x.host === cps[0]);
+        assert.equal(f?.status, 'failed', why(r));
+        assert.match(String(f?.result.msg), new RegExp(`control-plane endpoint ${ip(lb).replace(/\./g, '\\.')}:6443 did not answer from ${cps[0]} \\(timeout\\).*a timeout means the load balancer cannot reach`));
+        assert.equal((await ssh(cps[0], 'test -e /etc/kubernetes/admin.conf', opts)).rc, 1, 'init ran behind a broken endpoint');
+      } finally {
+        await faults.netUp(lb, opts);
+      }
+    });
+
+    test('with the path fixed: a worker powered off during the apply is unreachable, the rest converge; back on, a re-run joins it', T, async () => {
+      let stopping: Promise<void> | undefined;
+      const r = await new Promise<KbsRun>((res, rej) => {
+        // power the worker off when the workers' join starts
+        void kbsWithHook(['apply', inv], (e) => {
+          if (!stopping && e.type === 'play_start' && e.play === 'Join workers') stopping = faults.stop(w, opts);
+        }).then(res, rej);
+      });
+      await stopping;
+      assert.equal(r.code, 3, why(r));
+      assert.ok(r.recap[w].unreachable > 0);
+      for (const h of [...cps, lb]) assert.equal(r.recap[h].failed + r.recap[h].unreachable, 0, `${h}: ${why(r)}`);
+      const ns = await nodes(cps[1]);
+      assert.deepEqual(ns.map((n) => n.name).sort(), cps, 'the control planes joined');
+      assert.match(await sh(lb, 'cat /etc/haproxy/haproxy.cfg'), new RegExp(cps.map((c) => `server ${c} ${ip(c).replace(/\./g, '\\.')}:6443`).join('[\\s\\S]*')));
+      for (const c of cps.slice(1)) assert.deepEqual([(await record(c)).action, (await record(c)).version], ['join', CLUSTER]);
+
+      await faults.start(w, opts);
+      // an upgrade half done on the control planes: no node may join now
+      const rec5 = await sh(cps[1], 'cat /etc/kbs/kubeadm.json');
+      await sh(cps[1], `sed -i 's/"version": "${CLUSTER}"/"version": "${OLDER}"/' /etc/kbs/kubeadm.json`);
+      const refused = await kbs(['apply', inv]);
+      assert.equal(refused.code, 5, why(refused));
+      assert.match(refused.stderr, /control planes disagree on the cluster's kubeadm version.*upgrade is in progress/);
+      await sh(cps[1], `cat > /etc/kbs/kubeadm.json <<'EOF'\n${rec5}EOF`);
+
+      const again = await kbs(['apply', inv]);
+      assert.equal(again.code, 0, why(again));
+      const all = await nodes(cps[2]);
+      assert.deepEqual(all.map((n) => n.name).sort(), [...cps, w].sort());
+      assert.ok(all.every((n) => n.ready), JSON.stringify(all));
+      const last = await kbs(['apply', inv]);
+      assert.equal(last.code, 0, why(last));
+      for (const h of [...cps, lb, w]) assert.equal(last.recap[h].changed, 0, `${h}: ${changedTasks(last, h).join(', ')}`);
+    });
+  });
+
+  test('ansible-playbook with kbs plan --output vars reaches the same cluster; kbs apply then changes nothing', T, async () => {
+    const inv = inventory('ansible', { control_plane: [9], workers: [10] }, { kubernetes_version: CLUSTER, cni_manifest: cniManifest });
+    const p = await kbs(['plan', inv, '--output', 'vars']);
+    assert.equal(p.code, 0, why(p));
+    const planFile = join(work, 'ansible', 'plan.json');
+    writeFileSync(planFile, p.stdout);
+    const a = await ansiblePlaybook(['-i', inv, resolve('playbooks/cluster.yml'), '-e', `@${planFile}`], work, { ANSIBLE_ROLES_PATH: resolve('roles'), ANSIBLE_HOST_KEY_CHECKING: 'True' });
+    assert.equal(a.code, 0, a.out.slice(-5000));
+    const recap = parseRecap(a.out);
+    assert.equal(recap[M(9)].failed + recap[M(10)].failed, 0);
+    const ns = await nodes(M(9));
+    assert.deepEqual(ns.map((n) => `${n.name} ${n.ready} ${n.ip}`).sort(), [`${M(9)} true ${ip(M(9))}`, `${M(10)} true ${ip(M(10))}`]);
+    assert.deepEqual([(await record(M(10))).action, (await record(M(10))).version], ['join', CLUSTER]);
+    const k = await kbs(['apply', inv]);
+    assert.equal(k.code, 0, why(k));
+    for (const h of [M(9), M(10)]) assert.equal(k.recap[h].changed, 0, `${h}: ${changedTasks(k, h).join(', ')}`);
+  });
+});
+
+/** kbs in-process (JSON output), handing each event to `hook` as it happens. */
+async function kbsWithHook(args: string[], hook: (e: { type: string; play?: string }) => void): Promise<KbsRun> {
+  const { main } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  const code = await main([...args, '--output', 'json'], {
+    stdout: (s) => {
+      stdout += s;
+      partial += s;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('{')) hook(JSON.parse(l) as { type: string; play?: string });
+    },
+    stderr: (s) => (stderr += s),
+    isTTY: false,
+    env: process.env,
+  });
+  const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as KbsRun['events'][number]);
+  const rc = events.find((e) => e.type === 'recap');
+  return { code, stdout, stderr, events, recap: rc && rc.type === 'recap' ? rc.stats : {} };
+}
