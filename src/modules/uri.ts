@@ -84,6 +84,8 @@ export const uri: ModuleDef = {
       `printf '%s %s\\n' "$x" "$code"`,
       'head -c 2000 "$w/err" >&2',
       `printf '@@H\\n'; cat "$w/head" 2>/dev/null; printf '@@B\\n'; cat "$w/out" 2>/dev/null`,
+      // no response (refused, timed out) leaves no files: the status line above says what happened
+      'exit 0',
     ]
       .filter(Boolean)
       .join('\n');

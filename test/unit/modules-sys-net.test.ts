@@ -117,6 +117,10 @@ test('uri: GET json, POST a json body, status_code list, failure message', async
   const bad = await runModule('uri', { url: `${base}/nope` }, ctx);
   assert.equal(bad.failed, true);
   assert.match(String(bad.msg), /^Status code was 404 and not \[200\]/);
+  // nothing listens: Ansible's uri returns status -1 and says why (a retry loop reads .status)
+  const refused = await runModule('uri', { url: 'http://127.0.0.1:1/livez' }, ctx);
+  assert.deepEqual([refused.failed, refused.status], [true, -1]);
+  assert.match(String(refused.msg), /^Status code was -1 and not \[200\]: Request failed: .*(refused|connect)/i);
   const chk = await runModule('uri', { url: `${base}/api`, method: 'DELETE' }, await makeCtx({ check: true }));
   assert.equal(chk.skipped, true);
 });
