@@ -48,11 +48,11 @@ test('upgrade apply refuses skipping a minor version', async () => {
   assert.equal(await serverVersion(cp1), 'v1.34.6');
 });
 
-test('upgrade apply refuses a target the kubeadm binary cannot deploy', async () => {
+test('upgrade apply refuses a target the kubeadm binary cannot deploy (policy.go)', async () => {
   cp1.setKubeadm('v1.34.6');
-  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.4', '-y']);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /Specified version to upgrade to "v1\.35\.4" cannot be applied by kubeadm v1\.34\.6/);
+  const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.4', '-y', '--force']);
+  assert.equal(r.code, 1, 'a newer minor than kubeadm is mandatory: --force does not help');
+  assert.match(r.stderr, /Specified version to upgrade to "v1\.35\.4" is at least one minor release higher than the kubeadm minor release \(35 > 34\)\. Such an upgrade is not supported/);
   cp1.setKubeadm('v1.35.4');
   const higher = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.9', '-y']);
   assert.equal(higher.code, 1);
@@ -85,18 +85,22 @@ test('upgrade apply v1.34.6 -> v1.35.4 with kubeadm v1.35.4', async () => {
   ]);
 });
 
-test('after the upgrade: downgrades refused', async () => {
-  for (const v of ['v1.34.6', 'v1.35.4'] as const) {
-    cp1.setKubeadm(v);
-    const r = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.34.6', '-y', '--force']);
-    assert.equal(r.code, 1, `kubeadm ${v}`);
-    assert.match(r.stderr, /Specified version to upgrade to "v1\.34\.6" is an older version than the current cluster version "v1\.35\.4"/);
-  }
+test('after the upgrade: the downgrade rules of policy.go (dry runs)', async () => {
+  // kubeadm v1.37 cannot touch a 1.35 cluster: too high, and above its own minimum control plane version
+  cp1.setKubeadm('v1.37.1');
+  const far = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.37.1', '-y', '--force', '--dry-run']);
+  assert.equal(far.code, 1);
+  assert.match(far.stderr, /is too high; kubeadm can upgrade only 1 minor version at a time/);
+  // kubeadm v1.35.4 to v1.34.6: one minor down is not mandatory, only "can only be used to upgrade to 1.35"
   cp1.setKubeadm('v1.35.4');
-  const patch = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.2', '-y']);
-  assert.equal(patch.code, 1);
-  assert.match(patch.stderr, /Downgrades are not supported yet/);
-  assert.match(patch.stderr, /Can be bypassed if you pass the --force flag/);
+  const down = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.34.6', '-y', '--dry-run']);
+  assert.equal(down.code, 1);
+  assert.match(down.stderr, /Kubeadm version v1\.35\.4 can only be used to upgrade to Kubernetes version 1\.35/);
+  assert.match(down.stderr, /Can be bypassed if you pass the --force flag/);
+  assert.equal((await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.34.6', '-y', '--force', '--dry-run'])).code, 0);
+  // a patch downgrade within kubeadm's minor breaks no rule at all
+  const patch = await cp1.run('kubeadm', ['upgrade', 'apply', 'v1.35.2', '-y', '--dry-run']);
+  assert.equal(patch.code, 0, patch.stderr);
   assert.equal(await serverVersion(cp1), 'v1.35.4');
 });
 

@@ -1,27 +1,36 @@
 # --- kubeadm upgrade plan | apply | node -------------------------------------------------------
 
 
-def upgrade_errors(current, target, kubeadm):
-    """-> (mandatory, skippable) error lists, in kubeadm's words."""
+KUBELET_SKEW = 3  # MaximumAllowedMinorVersionKubeletSkew (n-3 since 1.28)
+
+
+def upgrade_errors(current, target, kubeadm, kubelets=()):
+    """phases/upgrade/policy.go EnforceVersionPolicies for released versions -> (mandatory, skippable)."""
     mandatory, skippable = [], []
     t, c, k = vstr(target), vstr(current), vstr(kubeadm)
-    if target[:2] > (current[0], current[1] + 1):
-        mandatory.append('Specified version to upgrade to "%s" is too high; kubeadm can upgrade only 1 minor '
+    if target < (kubeadm[0], kubeadm[1] - 1, 0):  # constants.MinimumControlPlaneVersion
+        mandatory.append('Specified version to upgrade to "%s" is equal to or lower than the minimum supported version '
+                         '"%s". Please specify a higher version to upgrade to' % (t, c))
+    if target[1] > current[1] + 1:
+        mandatory.append('Specified version to upgrade to "%s" is too high; kubeadm can upgrade only 1 minor version '
+                         'at a time' % t)
+    if target[1] < current[1] - 1:
+        mandatory.append('Specified version to downgrade to "%s" is too low; kubeadm can downgrade only 1 minor '
                          'version at a time' % t)
-    if target < current:
-        if target[:2] < current[:2]:
-            mandatory.append('Specified version to upgrade to "%s" is an older version than the current cluster '
-                             'version "%s". Downgrades to an older minor version are not supported' % (t, c))
+    if kubeadm < target:
+        if target[1] > kubeadm[1]:
+            mandatory.append('Specified version to upgrade to "%s" is at least one minor release higher than the kubeadm '
+                             'minor release (%d > %d). Such an upgrade is not supported' % (t, target[1], kubeadm[1]))
         else:
-            skippable.append('Specified version to upgrade to "%s" is an older version than the current cluster '
-                             'version "%s". Downgrades are not supported yet' % (t, c))
-    if target[:2] != kubeadm[:2]:
-        mandatory.append('Specified version to upgrade to "%s" cannot be applied by kubeadm %s: kubeadm %d.%d can '
-                         'only upgrade a cluster to v%d.%d.x; use kubeadm v%d.%d.x' % (
-                             t, k, kubeadm[0], kubeadm[1], kubeadm[0], kubeadm[1], target[0], target[1]))
-    elif target > kubeadm:
-        skippable.append('Specified version to upgrade to "%s" is higher than the kubeadm version "%s". Upgrade '
-                         'kubeadm first using the tool you used to install kubeadm' % (t, k))
+            skippable.append('Specified version to upgrade to "%s" is higher than the kubeadm version "%s". Upgrade '
+                             'kubeadm first using the tool you used to install kubeadm' % (t, k))
+    if kubeadm[0] > target[0] or kubeadm[1] > target[1]:
+        skippable.append("Kubeadm version %s can only be used to upgrade to Kubernetes version %d.%d"
+                         % (k, kubeadm[0], kubeadm[1]))
+    old = sorted({v for v in kubelets if target[1] > parse_version(v)[1] + KUBELET_SKEW})
+    if old:
+        skippable.append("There are kubelets in this cluster that are too old that have these versions [%s]"
+                         % " ".join(old))
     return mandatory, skippable
 
 
@@ -150,7 +159,9 @@ def _upgrade_apply(a):
     out('[upgrade/version] You have chosen to change the cluster version to "%s"' % vstr(target),
         "[upgrade/versions] Cluster version: %s" % vstr(current),
         "[upgrade/versions] kubeadm version: %s" % SIM_VERSION)
-    mandatory, skippable = upgrade_errors(current, target, own_version())
+    kubelets = [n["status"]["nodeInfo"]["kubeletVersion"] for n in api.get("/api/v1/nodes")["items"]
+                if (n.get("status") or {}).get("nodeInfo")]
+    mandatory, skippable = upgrade_errors(current, target, own_version(), kubelets)
     if mandatory:
         raise SimError("[upgrade/version] FATAL: the --version argument is invalid due to these fatal errors:\n\n%s\n\n"
                        "Please fix the misalignments highlighted above and try upgrading again"
