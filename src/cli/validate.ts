@@ -1,12 +1,10 @@
 /** `kbs validate INVENTORY`: check a cluster inventory without contacting any host. */
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EXIT, KbsError } from '../errors.js';
 import { loadInventory } from '../inventory/load.js';
-import { checkCluster, validateCluster } from '../kube/validate.js';
-import type { Inventory } from '../inventory/types.js';
+import { checkCluster } from '../kube/validate.js';
 import type { ClusterSpec } from '../kube/spec.js';
-import { clusterPlaybook } from './apply.js';
 import type { CliIO } from './io.js';
 
 interface ValidateFlags {
@@ -28,22 +26,11 @@ export function registerValidate(program: Command, io: CliIO, setCode: (c: numbe
     });
 }
 
-/** The cluster inventory as `kbs apply` and `kbs plan` read it (with playbooks/group_vars). */
-export function loadClusterInventory(paths: string[]): Inventory {
-  return loadInventory(paths.map((p) => resolve(p)), { extraVarsDirs: [dirname(clusterPlaybook())] });
-}
-
-/** Load and validate, as every cluster verb does first: the inventory and its ClusterSpec, or the first problem thrown (exit 4). */
-export function loadCluster(paths: string[]): { inv: Inventory; spec: ClusterSpec } {
-  const inv = loadClusterInventory(paths);
-  return { inv, spec: validateCluster(inv) };
-}
-
 export function validateCommand(paths: string[], json: boolean, io: CliIO): number {
   let errors: KbsError[];
   let spec: ClusterSpec | undefined;
   try {
-    ({ spec, errors } = checkCluster(loadClusterInventory(paths)));
+    ({ spec, errors } = checkCluster(loadInventory(paths.map((p) => resolve(p)))));
   } catch (e) {
     if (!(e instanceof KbsError)) throw e;
     errors = [e];

@@ -29,7 +29,7 @@ export interface NodeSpec {
   kubeletExtraArgs: Record<string, string>;
   /** kubeadm_patches resolved to an absolute folder on the workstation */
   kubeadmPatches?: string;
-  /** where this node's kubelet_version ("file:line:col", or "kubernetes_version" when it follows the cluster's) and node_ip came from */
+  /** where this node's kubelet_version ("file:line:col", or "default" when it follows kubernetes_version) and node_ip came from */
   sources: { kubeletVersion: string; nodeIp?: string };
 }
 

@@ -540,7 +540,7 @@ class Validator {
       ...(port !== undefined ? { port } : {}),
       kubeletExtraArgs: kea,
       ...(kubeadmPatches ? { kubeadmPatches } : {}),
-      sources: { kubeletVersion: kv.set ? this.r.where(kv) : 'kubernetes_version', ...(ipRead.set ? { nodeIp: this.r.where(ipRead) } : {}) },
+      sources: { kubeletVersion: kv.set ? this.r.where(kv) : 'default', ...(ipRead.set ? { nodeIp: this.r.where(ipRead) } : {}) },
     };
   }
 

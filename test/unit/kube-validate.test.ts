@@ -471,7 +471,7 @@ test('good: one control plane, defaults filled in, sources say "default"', async
     kubeletVersion: 'v1.37.1',
     address: '192.0.2.11',
     kubeletExtraArgs: {},
-    sources: { kubeletVersion: 'kubernetes_version' },
+    sources: { kubeletVersion: 'default' },
   });
   assert.equal(spec.nodes.w1.role, 'worker');
   assert.equal(spec.sources.kubernetes_version, 'default');
