@@ -244,7 +244,7 @@ describe('node roles on the fleet', { skip: isRoot ? false : 'needs root' }, () 
       assert.equal(r.recap[M1].failed, 0, 'the control plane has its ports free');
       const msg = failure(r, M2);
       assert.match(msg, new RegExp(`^${M2}: TCP port 10250 already in use \\(\\S+:10250 users:\\(\\("python3"`));
-      assert.match(msg, /kubeadm join needs 10250 free on a worker/);
+      assert.match(msg, /kubeadm join needs 10250 free on this worker/);
       assert.match(msg, /ss -ltnp/);
       const built = fresh();
       built[M2] = { ...built[M2], action: 'none' };
@@ -313,5 +313,30 @@ describe('node roles on the fleet', { skip: isRoot ? false : 'needs root' }, () 
     const c = await ansiblePlaybook(['-i', inv, join(FIX, 'site.yml'), '-l', M2, '-e', `@${planFile(nodes)}`], work, env);
     assert.equal(parseRecap(c.out)[M2]?.changed, 0, c.out.slice(-4000));
     assert.equal((await apply(planFile(nodes), 'site.yml', ['-l', M2])).recap[M2].changed, 0, 'kbs sees what ansible-playbook left as converged');
+  });
+
+  test('kubeadm init and join succeed on nodes the roles prepared; then a plan with action none changes nothing', T, async () => {
+    const nodes: Record<string, NodePlan> = {
+      [M1]: { role: 'control_plane', action: 'init', kubeadm: NEW, kubelet: NEW },
+      [M2]: { role: 'worker', action: 'join', kubeadm: NEW, kubelet: NEW },
+    };
+    const r = await apply(planFile(nodes));
+    assert.equal(r.code, 0, r.stdout.slice(-3000));
+    const ip1 = info.machines.find((m) => m.name === M1)!.ip;
+    const init = await ssh(M1, `KBS_SIM_KEY_ALGORITHM=ECDSA-P256 kubeadm init --kubernetes-version ${NEW} --apiserver-advertise-address ${ip1}`, { ...opts, timeoutSec: 120 });
+    assert.equal(init.rc, 0, `kubeadm init failed on the prepared node:\n${init.stderr.slice(-2000)}`);
+    assert.equal((await sh(M1, 'systemctl is-active kubelet')).trim(), 'active', 'kubeadm started the kubelet through the unit and drop-in');
+    const join = (await sh(M1, 'kubeadm token create --print-join-command')).trim();
+    const j = await ssh(M2, join, { ...opts, timeoutSec: 120 });
+    assert.equal(j.rc, 0, `kubeadm join failed on the prepared node:\n${j.stderr.slice(-2000)}`);
+    assert.match(await sh(M1, 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o name'), new RegExp(`node/${M2}`));
+
+    const built = { [M1]: { ...nodes[M1], action: 'none' as const }, [M2]: { ...nodes[M2], action: 'none' as const } };
+    const again = await apply(planFile(built));
+    assert.equal(again.code, 0, again.stdout.slice(-3000));
+    for (const h of [M1, M2]) assert.equal(again.recap[h].changed, 0, `${h}: ${changedTasks(again, h).join(', ')}`);
+    // a plan that still says init meets the cluster's own apiserver on 6443
+    const stale = await apply(planFile(nodes), 'preflight.yml');
+    assert.match(failure(stale, M1), new RegExp(`^${M1}: TCP port 6443 already in use .*this node already ran kubeadm`, 's'));
   });
 });
