@@ -292,7 +292,8 @@ describe('node roles on the fleet', { skip: isRoot ? false : 'needs root' }, () 
     assert.equal(await sh(M1, `cat /etc/apt/sources.list.d/kubernetes-v${minor}.list`), `${line}\n`);
     const v = OLD.slice(1);
     assert.equal(await sh(M1, `dpkg-query -W -f='\${db:Status-Abbrev}\${Version}\\n' kubelet kubectl`), `hi ${v}-1.1\nhi ${v}-1.1\n`);
-    assert.match(await sh(M1, '/usr/bin/kubelet --version'), new RegExp(OLD.replace(/\./g, '\\.')));
+    assert.match(await sh(M1, 'kubelet --version; kubectl version --client'), new RegExp(`Kubernetes ${OLD.replace(/\./g, '\\.')}\nClient Version: ${OLD.replace(/\./g, '\\.')}`));
+    assert.equal(await sh(M1, 'command -v kubelet kubectl'), '/usr/bin/kubelet\n/usr/bin/kubectl\n', 'the binary method\'s copies are gone');
     assert.match(await sh(M1, 'systemctl cat kubelet'), /ExecStart=\/usr\/bin\/kubelet \$KUBELET_KUBECONFIG_ARGS/);
     assert.equal((await sh(M1, 'kubeadm version -o short')).trim(), NEW);
     assert.equal((await sh(M1, 'systemctl is-enabled kubelet')).trim(), 'enabled');
