@@ -9,6 +9,8 @@ export interface LoadOptions {
   rolesPath?: string[];
   /** kbs's own roles/ folder, searched last */
   builtinRolesDir?: string;
+  /** folder of the playbook given to kbs (the engine's playbook_dir; imported playbooks may be elsewhere) */
+  topDir?: string;
 }
 
 export interface LoadContext {

@@ -13,6 +13,7 @@ import { isTemplate, specialName, toList, toTags } from './keywords.js';
 import type { BlockNode, Node, Play, Playbook, TaskNode } from './model.js';
 import { parseRoleEntry } from './role.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
+import { checkValueTemplates } from './templates.js';
 import { posAt, type YamlFile } from './yaml.js';
 
 export type { LoadOptions } from './context.js';
@@ -23,7 +24,7 @@ type Raw = Record<string, unknown>;
 
 export function loadPlaybook(file: string, opts: LoadOptions = {}): Playbook {
   const abs = resolve(file);
-  return { file: abs, plays: loadPlays(abs, opts, [], { file: abs }) };
+  return { file: abs, plays: loadPlays(abs, { ...opts, topDir: opts.topDir ?? dirname(abs) }, [], { file: abs }) };
 }
 
 function loadPlays(abs: string, opts: LoadOptions, chain: string[], from: Position): Play[] {
@@ -110,6 +111,9 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
       pos: posAt(yf, [i, 'become_method']),
       hint: 'kbs becomes another user with sudo only; remove become_method or set it to sudo',
     });
+  }
+  for (const k of ['hosts', 'vars', 'vars_files', 'environment', 'remote_user', 'become_user', 'become', 'name']) {
+    if (raw[k] !== undefined) checkValueTemplates(yf, [i, k], raw[k]);
   }
   const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
   const lc = newContext(baseDir, opts);

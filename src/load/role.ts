@@ -12,6 +12,7 @@ import { loadYaml, newContext, type LoadContext, type LoadOptions } from './cont
 import { BLOCK_KEYWORD_SET, isTemplate, normalizeKeywords } from './keywords.js';
 import type { BlockNode, RoleContext, TaskKeywords, TaskNode, Vars } from './model.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
+import { checkTaskTemplates, checkValueTemplates } from './templates.js';
 import { posAt, type YamlFile, type YamlPath } from './yaml.js';
 
 export interface RoleRef {
@@ -78,6 +79,7 @@ function varsFile(file: string | undefined): Vars {
   if (!file) return {};
   const yf = loadYaml(file);
   validate(roleVarsSchema, yf.value, yf, [], basename(dirname(file)) + '/' + basename(file));
+  checkValueTemplates(yf, [], yf.value);
   return (yf.value ?? {}) as Vars;
 }
 
@@ -190,6 +192,7 @@ export function parseRoleEntry(
     else params[k] = v;
   }
   validate(taskKeywordsSchema, kwRaw, yf, path, 'role entry', { noun: 'keyword' });
+  if (typeof raw === 'object' && raw !== null) checkTaskTemplates(yf, path, raw as Record<string, unknown>);
   const kw = normalizeKeywords(kwRaw, (k) => posAt(yf, [...path, k], 'key'));
   return expandRole({ name, params, pos: at, nearDirs }, kw, lc, mode);
 }

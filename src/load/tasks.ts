@@ -32,6 +32,8 @@ import {
 import { parseKv } from './kv.js';
 import type { BlockNode, IncludeNode, Node, RoleContext, TaskKeywords, TaskNode } from './model.js';
 import { applyKeywords, expandRole } from './role.js';
+import { checkStaticFiles } from './staticfiles.js';
+import { checkTaskTemplates } from './templates.js';
 import { posAt, type YamlPath } from './yaml.js';
 
 type Raw = Record<string, unknown>;
@@ -109,6 +111,7 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
     });
   }
   validate(taskKeywordsSchema, kwRaw, yf, path, 'task', { noun: 'keyword' });
+  checkTaskTemplates(yf, path, raw, getModule(actions[0])?.name, actions[0]);
   const kw = normalizeKeywords(kwRaw, keyPos);
   for (const n of kw.notify ?? []) if (!isTemplate(n)) lc.notifies.push({ name: n, pos: posAt(yf, [...path, 'notify']) });
 
@@ -123,7 +126,7 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
     }
     return parseSpecial(fc, path, raw, action, special, kw, lc);
   }
-  return parseModuleTask(fc, path, raw, action, kw);
+  return parseModuleTask(fc, path, raw, action, kw, lc);
 }
 
 function unknownKey(k: string, pos: Position): KbsError {
@@ -144,7 +147,7 @@ function unknownKey(k: string, pos: Position): KbsError {
   });
 }
 
-function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, kw: TaskKeywords): TaskNode {
+function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, kw: TaskKeywords, lc: LoadContext): TaskNode {
   const yf = fc.yf;
   const modPath = [...path, action];
   let mod: ModuleDef | undefined;
@@ -178,6 +181,8 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
   const args = finishArgs(mod, inline, { yf, path: modPath }, extra, extra ? { yf, path: [...path, 'args'] } : undefined);
   const node: TaskNode = { kind: 'task', pos: posAt(yf, path), kw, module: mod.name, args };
   if (fc.role) node.role = fc.role;
+  const argPath = (k: string): YamlPath => (isMap(value) && k in value ? [...modPath, k] : isMap(raw.args) && k in raw.args ? [...path, 'args', k] : modPath);
+  checkStaticFiles(node, fc, lc, argPath);
   if (fc.handler && raw.listen !== undefined) node.listen = toList(raw.listen);
   return node;
 }
@@ -250,6 +255,7 @@ function parseBlock(fc: FileCtx, path: YamlPath, raw: Raw, lc: LoadContext): Blo
     });
   }
   validate(taskKeywordsSchema, kwRaw, yf, path, 'block', { noun: 'keyword' });
+  checkTaskTemplates(yf, path, kwRaw);
   const node: BlockNode = {
     kind: 'block',
     pos: posAt(yf, path),
@@ -311,6 +317,7 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
   switch (special) {
     case 'include_tasks': {
       validate(includeTasksArgsSchema, args, yf, argPath, 'include_tasks', { noun: 'argument' });
+      if (typeof args.file === 'string' && !isTemplate(args.file)) findTaskFile(args.file, fc.dir, fc.role, posAt(yf, isMap(v) ? [...argPath, 'file'] : argPath));
       const node: IncludeNode = { kind: 'include_tasks', pos, kw, args, baseDir: fc.dir };
       if (fc.role) node.role = fc.role;
       return node;

@@ -55,7 +55,29 @@ const cases: [string, Case][] = [
   ['a private key file readable by others', { files: { 'site.yml': play('    - debug: msg=x\n'), 'id_test': 'key\n', 'inventory.yml': 'all:\n  hosts:\n    ghost: {ansible_host: 127.0.0.1, ansible_ssh_private_key_file: DIR/id_test}\n' }, code: 4, at: 'inventory.yml:3:68', msg: "UNPROTECTED PRIVATE KEY FILE: permissions 0644 for 'id_test' are too open" }],
   // k=v arguments
   ['an unclosed quote in k=v', { files: { 'site.yml': play('    - debug: msg="hello\n') }, code: 4, at: 'site.yml:4:14', msg: 'cannot split the arguments: an unclosed double quote' }],
-  ['an unclosed Jinja2 block in k=v', { files: { 'site.yml': play('    - debug: msg={{ x\n') }, code: 4, at: 'site.yml:4:14', msg: 'an unclosed Jinja2 block' }],
+  ['an unclosed quote in a free-form command', { files: { 'site.yml': play("    - command: echo it's\n") }, code: 4, at: 'site.yml:4:16', msg: 'an unclosed single quote' }],
+  // templates compiled at load time
+  ['a Jinja2 syntax error in module arguments', { files: { 'site.yml': play('    - debug:\n        msg: "{{ x | }}"\n') }, code: 4, at: 'site.yml:5:14', msg: 'template syntax error: expected symbol, got variable-end (template line 1, column 8)' }],
+  ['a Jinja2 syntax error in k=v arguments', { files: { 'site.yml': play('    - debug: msg={{ x\n') }, code: 4, at: 'site.yml:4:14', msg: 'template syntax error' }],
+  ['a Jinja2 syntax error in when:', { files: { 'site.yml': play('    - debug: msg=x\n      when: x ==\n') }, code: 4, at: 'site.yml:5:13', msg: 'template syntax error: unexpected token: }} (template line 1, column 6)' }],
+  ['an unknown filter', { files: { 'site.yml': play('    - debug:\n        msg: "{{ x | defualt(1) }}"\n') }, code: 4, at: 'site.yml:5:14', msg: "no filter named 'defualt'" }],
+  ['an unknown test in when:', { files: { 'site.yml': play('    - debug: msg=x\n      when: x is definde\n') }, code: 4, at: 'site.yml:5:13', msg: "no test named 'definde'" }],
+  ['an unknown filter in loop:', { files: { 'site.yml': play('    - debug: msg={{ item }}\n      loop: "{{ xs | flaten }}"\n') }, code: 4, at: 'site.yml:5:13', msg: "no filter named 'flaten'" }],
+  ['an unknown filter in changed_when: (a list)', { files: { 'site.yml': play('    - command: "true"\n      changed_when:\n        - r.rc == 0\n        - r.stdout | trimm\n') }, code: 4, at: 'site.yml:7:11', msg: "no filter named 'trimm'" }],
+  ['an unknown test in failed_when:', { files: { 'site.yml': play('    - command: "true"\n      failed_when: r is faild\n') }, code: 4, at: 'site.yml:5:20', msg: "no test named 'faild'" }],
+  ["an unknown test in assert's that:", { files: { 'site.yml': play('    - assert:\n        that: [x is sucess]\n') }, code: 4, at: 'site.yml:5:16', msg: "no test named 'sucess'" }],
+  ['an unknown filter in play vars', { files: { 'site.yml': play('    - debug: msg=x\n', '  vars:\n    a: "{{ b | to_jsno }}"\n') }, code: 4, at: 'site.yml:4:8', msg: "no filter named 'to_jsno'" }],
+  ['an unknown filter in task vars', { files: { 'site.yml': play('    - debug: msg={{ a }}\n      vars:\n        a: "{{ b | uppr }}"\n') }, code: 4, at: 'site.yml:6:12', msg: "no filter named 'uppr'" }],
+  ['an unknown filter in role defaults', { files: { 'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [r]\n', 'roles/r/defaults/main.yml': 'a: 1\nb: "{{ a | sting }}"\n', 'roles/r/tasks/main.yml': '- debug: msg=x\n' }, code: 4, at: 'roles/r/defaults/main.yml:2:4', msg: "no filter named 'sting'" }],
+  ['a syntax error in a role task file', { files: { 'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [r]\n', 'roles/r/tasks/main.yml': '- debug:\n    msg: "{% if x %}open"\n' }, code: 4, at: 'roles/r/tasks/main.yml:2:10', msg: 'template syntax error' }],
+  ['a syntax error in a template file', { files: { 'site.yml': play('    - template: {src: app.conf.j2, dest: /tmp/app.conf}\n'), 'templates/app.conf.j2': 'port = {{ port }}\nname = {{ name | lowr }}\n' }, code: 4, at: 'templates/app.conf.j2:2:18', msg: "no filter named 'lowr' in template app.conf.j2" }],
+  // files named literally
+  ['a missing copy src', { files: { 'site.yml': play('    - copy: {src: motd.txt, dest: /etc/motd}\n') }, code: 4, at: 'site.yml:4:19', msg: 'could not find file "motd.txt"' }],
+  ['a missing copy src in a role (k=v)', { files: { 'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [r]\n', 'roles/r/tasks/main.yml': '- copy: src=motd.txt dest=/etc/motd\n' }, code: 4, at: 'roles/r/tasks/main.yml:1:9', msg: 'could not find file "motd.txt"' }],
+  ['a missing template src', { files: { 'site.yml': play('    - template:\n        src: app.j2\n        dest: /tmp/app\n') }, code: 4, at: 'site.yml:5:14', msg: 'could not find template "app.j2"' }],
+  ['copy with src and content', { files: { 'site.yml': play('    - copy: {src: a.txt, content: hi, dest: /tmp/a}\n'), 'files/a.txt': 'a\n' }, code: 4, at: 'site.yml:4:35', msg: 'copy: src and content are mutually exclusive' }],
+  ['a missing static include_tasks file', { files: { 'site.yml': play('    - include_tasks: setup.yml\n') }, code: 4, at: 'site.yml:4:22', msg: 'task file "setup.yml" not found' }],
+  ['a missing import_tasks file', { files: { 'site.yml': play('    - import_tasks: {file: setup.yml}\n') }, code: 4, at: 'site.yml:4:28', msg: 'task file "setup.yml" not found' }],
   // files named by the playbook
   ['a missing vars_files entry', { files: { 'site.yml': play('    - debug: msg=x\n', '  vars_files:\n    - vars/common.yml\n    - vars/nope.yml\n'), 'vars/common.yml': 'a: 1\n' }, code: 4, at: 'site.yml:5:7', msg: 'vars file "vars/nope.yml" not found' }],
 ];
@@ -94,5 +116,43 @@ for (const [name, c] of cases) {
     assert.ok(r.stderr.includes(c.msg), `message: ${r.stderr}`);
     assert.match(r.stderr, /\n {2}hint: \S/, 'a hint');
     assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+  });
+}
+
+// Valid input that the load-time checks must accept (--syntax-check: exit 0, no host contacted).
+const good: [string, Record<string, string>][] = [
+  ['templated src, include_tasks name and vars_files', {
+    'site.yml': play('    - copy: {src: "{{ item }}", dest: /tmp/x}\n      loop: [a, b]\n    - include_tasks: "{{ os }}.yml"\n', '  vars_files: ["{{ env_file }}"]\n'),
+  }],
+  ['files found in role files/ and templates/, the role folder and the playbook folder', {
+    'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [r]\n  tasks:\n    - copy: {src: top.txt, dest: /tmp/t}\n    - template: {src: top.j2, dest: /tmp/u}\n',
+    'files/top.txt': 't\n',
+    'templates/top.j2': '{{ inventory_hostname | upper }}\n',
+    'roles/r/tasks/main.yml': '- copy: src=a.txt dest=/tmp/a\n- template: src=b.j2 dest=/tmp/b\n- copy: {src: dir/, dest: /tmp/d/}\n- include_tasks: more.yml\n',
+    'roles/r/tasks/more.yml': '- debug: msg=more\n',
+    'roles/r/files/a.txt': 'a\n',
+    'roles/r/files/dir/x': 'x\n',
+    'roles/r/templates/b.j2': '{% for x in xs %}{{ x }}{% endfor %}\n',
+  }],
+  ['remote_src and unarchive from a URL name no workstation file', {
+    'site.yml': play('    - copy: {src: /etc/hostname, dest: /tmp/h, remote_src: true}\n    - unarchive: {src: "https://example.org/a.tgz", dest: /tmp}\n'),
+  }],
+  ['bare conditions, booleans, tests and filters, !unsafe and raw text', {
+    'site.yml': play(
+      '    - debug: msg=x\n      when: [flag, not other, "x is defined", "n | int > 2", true, "{{ a }} == {{ b }}"]\n' +
+        '    - debug: {msg: !unsafe "{{ not a template"}\n' +
+        '    - debug: {msg: "{% raw %}{{ .Names | nofilter }}{% endraw %}"}\n' +
+        '    - debug: {var: "hostvars[inventory_hostname]"}\n' +
+        '    - command: echo "it\'s" {{ x | ansible.builtin.quote }}\n' +
+        '    - assert: {that: ["x is version(\'1.2\', \'>=\')", "xs | select(\'match\', \'a\') | list"]}\n',
+    ),
+  }],
+];
+
+for (const [name, files] of good) {
+  test(`good input: ${name}`, async () => {
+    const r = await run({ files, args: ['--syntax-check', '--output', 'plain'], code: 0, at: '', msg: '' });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.equal(r.events.length, 0);
   });
 }

@@ -128,7 +128,7 @@ test('with fewer forks than hosts, a host starts when a fork is free and progres
 });
 
 test('an include that cannot be evaluated or loaded is reported as a task of its own', async () => {
-  for (const [task, file] of [['bad template', '"{{ no_such_var }}.yml"'], ['missing file', 'missing.yml']]) {
+  for (const [task, file] of [['bad template', '"{{ no_such_var }}.yml"'], ['missing file', `"{{ 'missing' }}.yml"`]]) {
     const r = await runLocal(`- hosts: all\n  gather_facts: false\n  tasks:\n    - name: ${task}\n      include_tasks: ${file}\n`, { inventory: INV });
     assert.equal(r.code, 2, r.stdout);
     const mine = r.events.filter((e) => 'task' in e && e.task === task);

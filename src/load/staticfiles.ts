@@ -1,0 +1,49 @@
+/**
+ * Files a task names literally, resolved when the playbook is loaded: copy's and unarchive's
+ * `src` (on the workstation, unless remote_src), template's `src` (whose text is also compiled),
+ * and `src` given together with copy's `content`. A missing file is exit 4 at the argument's
+ * file:line:col before any host is contacted. Templated names are resolved when the task runs.
+ */
+import { readFileSync } from 'node:fs';
+import { KbsError } from '../errors.js';
+import { checkTemplate } from '../template/check.js';
+import type { FileCtx, LoadContext } from './context.js';
+import { findFile } from './files.js';
+import { isTemplate } from './keywords.js';
+import type { TaskNode } from './model.js';
+import { posAt, type YamlPath } from './yaml.js';
+
+const FALSE = new Set([false, 'false', 'False', 'no', 'No', 'off', '0', 0, undefined, null]);
+
+/** `argPath(key)`: where the argument is written (the key's value, or the module's k=v string). */
+export function checkStaticFiles(node: TaskNode, fc: FileCtx, lc: LoadContext, argPath: (key: string) => YamlPath): void {
+  const a = node.args;
+  const src = a.src;
+  if (node.module === 'copy' && src !== undefined && src !== null && a.content !== undefined && a.content !== null) {
+    throw new KbsError('SCHEMA', 'copy: src and content are mutually exclusive', {
+      pos: posAt(fc.yf, argPath('content')),
+      hint: 'give the file to copy with src, or the text to write with content, not both',
+    });
+  }
+  if (typeof src !== 'string' || isTemplate(src)) return;
+  const kind = node.module === 'template' ? 'templates' : node.module === 'copy' || node.module === 'unarchive' ? 'files' : undefined;
+  if (!kind) return;
+  if (!FALSE.has(a.remote_src as never) || isTemplate(a.remote_src)) return;
+  if (node.module === 'unarchive' && (src.includes('://') || (a.copy !== undefined && FALSE.has(a.copy as never)))) return;
+  const pos = posAt(fc.yf, argPath('src'));
+  const path = findFile(kind, src, { role: fc.role, taskFile: fc.yf.file, playbookDir: lc.playbookDir, pos, alsoDirs: lc.opts.topDir ? [lc.opts.topDir] : [] });
+  if (kind !== 'templates') return;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return; // a folder or an unreadable file: the module reports it
+  }
+  try {
+    checkTemplate(text);
+  } catch (e) {
+    if (!(e instanceof KbsError)) throw e;
+    const at = e.detail as { line?: number; col?: number } | undefined;
+    throw new KbsError(e.code, `${e.message} in template ${src}`, { pos: { file: path, line: at?.line, col: at?.col }, hint: e.hint });
+  }
+}

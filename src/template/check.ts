@@ -1,0 +1,76 @@
+/**
+ * Load-time check of a template without rendering it: Jinja2 syntax, and that every filter and
+ * test it names exists. Names chosen at run time (a filter name in a variable, `map('x')`) are not
+ * seen here; they stay run-time errors. Throws the KbsError TEMPLATE the render would throw.
+ */
+import { KbsError } from '../errors.js';
+import { compileAst, parse } from './compiler.js';
+import { createEnv } from './env.js';
+import type { NjNode } from './nunjucks.js';
+
+const env = createEnv(undefined, (s) => s);
+const checked = new Map<string, KbsError | null>();
+
+/** `source` as a template ("a {{ b }}") or, with expression, as a bare expression (`when:`). */
+export function checkTemplate(source: string, expression = false): void {
+  const key = (expression ? 'e\0' : 't\0') + source;
+  let err = checked.get(key);
+  if (err === undefined) {
+    err = findProblem(source, expression);
+    if (checked.size > 20000) checked.clear();
+    checked.set(key, err);
+  }
+  if (err) throw err;
+}
+
+function findProblem(source: string, expression: boolean): KbsError | null {
+  const text = expression ? `{{ ${source} }}` : source;
+  let ast: NjNode;
+  try {
+    ast = parse(text);
+    compileAst(ast, false);
+  } catch (e) {
+    const err = e as { message?: string; lineno?: number; colno?: number };
+    if (e instanceof KbsError) return e;
+    const line = err.lineno;
+    let col = err.colno;
+    if (expression && line === 1 && typeof col === 'number') col = Math.max(1, col - 3);
+    const where = line ? ` (template line ${line}${col ? `, column ${col}` : ''})` : '';
+    const raw = String(err.message ?? e).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\]\s*)?/, '').trim();
+    return new KbsError('TEMPLATE', `template syntax error: ${raw}${where}`, {
+      hint: `check the Jinja2 syntax in: ${excerpt(source, line)}`,
+      detail: { line, col },
+    });
+  }
+  const stack: unknown[] = [ast];
+  while (stack.length) {
+    const node = stack.pop() as NjNode;
+    if (!node || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    try {
+      if (node.typename === 'Filter' || node.typename === 'FilterAsync') env.getFilter(String(node.name?.value));
+      if (node.typename === 'Is' && node.right?.typename === 'FunCall') env.getTest(String(node.right.name?.value));
+    } catch (e) {
+      if (e instanceof KbsError) {
+        const line = typeof node.lineno === 'number' ? node.lineno + 1 : undefined;
+        const col = typeof node.colno === 'number' ? node.colno + 1 - (expression && node.lineno === 0 ? 3 : 0) : undefined;
+        return new KbsError(e.code, e.message, { hint: e.hint, detail: { line, col } });
+      }
+      throw e;
+    }
+    for (const k of Object.keys(node)) {
+      const v = (node as Record<string, unknown>)[k];
+      if (v && typeof v === 'object') stack.push(v);
+    }
+  }
+  return null;
+}
+
+function excerpt(source: string, line?: number): string {
+  const lines = source.split('\n');
+  const text = (line && lines[line - 1] !== undefined ? lines[line - 1] : lines[0]).trim();
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}
