@@ -77,7 +77,6 @@ const cases: [string, Case][] = [
   ['a missing template src', { files: { 'site.yml': play('    - template:\n        src: app.j2\n        dest: /tmp/app\n') }, code: 4, at: 'site.yml:5:14', msg: 'could not find template "app.j2"' }],
   ['copy with src and content', { files: { 'site.yml': play('    - copy: {src: a.txt, content: hi, dest: /tmp/a}\n'), 'files/a.txt': 'a\n' }, code: 4, at: 'site.yml:4:35', msg: 'copy: src and content are mutually exclusive' }],
   ['a missing static include_tasks file', { files: { 'site.yml': play('    - include_tasks: setup.yml\n') }, code: 4, at: 'site.yml:4:22', msg: 'task file "setup.yml" not found' }],
-  ['a missing import_tasks file', { files: { 'site.yml': play('    - import_tasks: {file: setup.yml}\n') }, code: 4, at: 'site.yml:4:28', msg: 'task file "setup.yml" not found' }],
   // files named by the playbook
   ['a missing vars_files entry', { files: { 'site.yml': play('    - debug: msg=x\n', '  vars_files:\n    - vars/common.yml\n    - vars/nope.yml\n'), 'vars/common.yml': 'a: 1\n' }, code: 4, at: 'site.yml:5:7', msg: 'vars file "vars/nope.yml" not found' }],
 ];
