@@ -120,6 +120,7 @@ class Validator {
     if (!groups) return undefined;
     const { cps, workers, lbs } = groups;
     const nodes = [...cps, ...workers];
+    this.checkNodeNames(cps, workers);
     this.checkClusterWide(cps[0], nodes);
     const c = this.clusterValues(cps[0]);
     const specs: Record<string, NodeSpec> = {};
@@ -216,6 +217,21 @@ class Validator {
       );
     }
     return ok ? { cps, workers: workers.filter((w) => !cps.includes(w)), lbs } : undefined;
+  }
+
+  /** The roles register each node under its inventory name, which kubeadm requires to be a DNS-1123 subdomain. */
+  private checkNodeNames(cps: string[], workers: string[]): void {
+    for (const [group, names] of [[GROUPS.controlPlane, cps], [GROUPS.workers, workers]] as const) {
+      for (const n of names) {
+        if (isDnsSubdomain(n)) continue;
+        this.fail(
+          'INVENTORY',
+          `"${n}" cannot be a Kubernetes node name: kubeadm requires lower-case letters, digits, "-" and "." (a DNS-1123 subdomain)`,
+          this.entryPos(group, n),
+          `kbs registers each node under its inventory name: rename the host (e.g. ${suggestName(n)}) and keep its address in ansible_host`,
+        );
+      }
+    }
   }
 
   /** Where `host` is listed in `group` or the first of its descendants that lists it. */
@@ -720,6 +736,11 @@ function isDnsName(s: string): boolean {
 
 function isDnsSubdomain(s: string): boolean {
   return s.length <= 253 && s.split('.').every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
+}
+
+function suggestName(n: string): string {
+  const s = n.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return s || 'node-1';
 }
 
 function isHttpUrl(s: string): boolean {

@@ -399,6 +399,13 @@ const bad: Bad[] = [
     at: 'group_vars/all.yml:1:25',
     message: /control_plane_endpoint 10\.244\.0\.1 is inside pod_subnet 10\.244\.0\.0\/16/,
   },
+  {
+    name: 'a node name kubeadm refuses',
+    files: { 'inv.yml': BASE.replace('        w1: {ansible_host: 192.0.2.21}', '        w1: {ansible_host: 192.0.2.21}\n        Worker_2: {ansible_host: 192.0.2.22}') },
+    at: 'inv.yml:9:9',
+    message: /"Worker_2" cannot be a Kubernetes node name/,
+    hint: /e\.g\. worker-2/,
+  },
 ];
 
 test('bad inventories: one problem each, at the offending value, exit 4', async () => {
