@@ -178,6 +178,8 @@ async function runOnce(
   }
   const conn: Connection = ctx.lazyConnection(target);
   const state = ctx.host(host);
+  const limit = taskTimeout(kw.timeout, tpl, scope, where);
+  let deadline = Infinity;
   const mctx: ModuleContext = {
     host,
     conn,
@@ -185,7 +187,7 @@ async function runOnce(
     diff: ctx.opts.diff,
     vars: scope,
     verbosity: ctx.opts.verbosity,
-    run: (cmd, o) => conn.exec(cmd, { ...o, become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
+    run: (cmd, o) => conn.exec(cmd, { ...o, ...remaining(o?.timeoutMs, deadline), become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
     // what a probe learnt (umask, groups) holds for one login user and one become user
     memo: ctx.memo(target, `${spec?.user ?? ''}>${become ? (becomeUser ?? 'root') : ''}`),
     render: (src, extra) =>
@@ -216,7 +218,8 @@ async function runOnce(
   }
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    result = await callModule(mod.run.bind(mod), args, mctx);
+    if (limit !== undefined) deadline = Date.now() + limit * 1000;
+    result = await withTimeout(callModule(mod.run.bind(mod), args, mctx), limit, task.module);
     result = postProcess(ctx, t, result, scope);
     if (until === undefined) break;
     result.attempts = attempt;
@@ -233,6 +236,41 @@ async function runOnce(
   let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
   if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope, where)) status = 'ignored';
   return { status, result, delegatedTo: delegate };
+}
+
+/** the `timeout:` keyword in seconds, or undefined (absent or 0: no limit, as in Ansible) */
+function taskTimeout(raw: unknown, tpl: RunContext['templater'], scope: Vars, where: { pos: TaskNode['pos']; task: string }): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const v = Number(tpl.render(raw, scope, where));
+  if (!Number.isInteger(v) || v < 0) throw new KbsError('TASK', `timeout must be a whole number of seconds, got ${JSON.stringify(raw)}`, { pos: where.pos });
+  return v === 0 ? undefined : v;
+}
+
+/** a command's own time limit, cut to what is left before the task's deadline */
+function remaining(own: number | undefined, deadline: number): { timeoutMs?: number } {
+  if (deadline === Infinity) return own === undefined ? {} : { timeoutMs: own };
+  const left = Math.max(1, deadline - Date.now());
+  return { timeoutMs: own === undefined ? left : Math.min(own, left) };
+}
+
+/**
+ * The module call, failed with Ansible's message when it outlives the task's `timeout:`. The
+ * commands it runs carry the same deadline (they are killed on the host when it passes).
+ */
+async function withTimeout(call: Promise<ModuleResult>, seconds: number | undefined, action: string): Promise<ModuleResult> {
+  if (seconds === undefined) return call;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<ModuleResult>((done) => {
+    timer = setTimeout(
+      () => done({ changed: false, failed: true, msg: `The ${action} action failed to execute in the expected time frame (${seconds}) and was terminated` }),
+      seconds * 1000,
+    );
+  });
+  try {
+    return await Promise.race([call, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

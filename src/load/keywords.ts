@@ -29,7 +29,6 @@ export const UNSUPPORTED: Record<string, string> = {
   throttle: 'limit parallelism with serial: on the play or --forks',
   module_defaults: 'give the arguments on each task',
   debugger: 'kbs has no task debugger; use -v and debug: tasks',
-  timeout: 'not supported on tasks; use a command with `timeout 60 ...`',
 };
 
 /** with_<lookup>: with_items / with_list become loop; the rest are refused */

@@ -36,6 +36,8 @@ export interface TaskKeywords {
   diff?: unknown;
   /** an unreachable host does not stop the play for this task */
   ignore_unreachable?: unknown;
+  /** seconds the module may run on a host (each attempt); then the task fails (Ansible 2.10+) */
+  timeout?: unknown;
 }
 
 export interface RoleContext {

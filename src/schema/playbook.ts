@@ -38,6 +38,7 @@ export const taskKeywordProps: Record<string, object> = {
   until: cond,
   retries: intOrTemplate,
   delay: numOrTemplate,
+  timeout: intOrTemplate,
   ignore_errors: flag,
   ignore_unreachable: flag,
   notify: strList,

@@ -312,3 +312,27 @@ test('include_tasks recursion: ended by when: it runs; without an end it fails a
   assert.equal(failed.length, 1);
   assert.match(String(failed[0].result.msg), /includes nested more than 100 deep \(.*self\.yml is included 101 times in the chain\)/);
 });
+
+test('timeout: a task that outlives it fails with Ansible message and its command is killed; a quick one is ok', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const inv = 'all:\n  hosts:\n    h1: {ansible_connection: local}\n';
+  const started = Date.now();
+  const r = await runLocal(
+    '- hosts: all\n  gather_facts: false\n  tasks:\n    - name: slow\n      command: sleep 7.4321\n      timeout: 1\n    - name: quick\n      command: "true"\n      timeout: 5\n',
+    { inventory: inv, args: ['--output', 'json'] },
+  );
+  assert.ok(Date.now() - started < 5000, 'the slow task was cut at its timeout');
+  assert.equal(r.code, 2);
+  assert.deepEqual(dbg(r, 'slow'), { h1: 'The command action failed to execute in the expected time frame (1) and was terminated' });
+  const running = () => {
+    try {
+      return execFileSync('pgrep', ['-f', 'sleep 7.4321'], { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  };
+  for (let i = 0; i < 20 && running(); i++) await new Promise((done) => setTimeout(done, 100));
+  assert.equal(running(), '', 'the command was killed');
+  const ok = await runLocal('- hosts: all\n  gather_facts: false\n  tasks:\n    - name: quick\n      command: "true"\n      timeout: 5\n', { inventory: inv });
+  assert.equal(ok.code, 0, ok.stderr);
+});
