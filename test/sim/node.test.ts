@@ -258,3 +258,51 @@ test('kubectl apply stores what it applies: created, unchanged, configured', asy
   assert.equal(got.data.a, '2');
   rmSync(f);
 });
+
+test('drain fails as kubectl\'s does: DaemonSet pods, local storage, disruption budgets (kubectl/pkg/drain)', async () => {
+  const w = await node('wdrain');
+  const fresh = parseJoin((await cp1.run('kubeadm', ['token', 'create', '--print-join-command'])).stdout);
+  const j = await w.run('kubeadm', joinArgs(fresh, w));
+  assert.equal(j.code, 0, j.stderr);
+  assert.equal((await cp1.kubectl(['wait', '--for=condition=Ready', 'node/wdrain', '--timeout=20s'])).code, 0);
+  // kubeadm's addons: a kube-proxy pod on every node, two CoreDNS pods
+  const pods = JSON.parse((await cp1.kubectl(['get', 'pods', '-n', 'kube-system', '-o', 'json'])).stdout).items as {
+    metadata: { name: string; labels: Record<string, string> };
+    spec: { nodeName?: string };
+  }[];
+  assert.ok(pods.some((p) => p.metadata.labels['k8s-app'] === 'kube-proxy' && p.spec.nodeName === 'wdrain'));
+  assert.equal(pods.filter((p) => p.metadata.labels['k8s-app'] === 'kube-dns').length, 2);
+
+  const ds = await cp1.kubectl(['drain', 'wdrain']);
+  assert.equal(ds.code, 1);
+  assert.match(ds.stderr, /cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\): kube-system\/kube-proxy-[a-f0-9]{5}/);
+  assert.match((await cp1.kubectl(['get', 'nodes', 'wdrain'])).stdout, /Ready,SchedulingDisabled/, 'stays cordoned');
+
+  const pod = cp1.file('cache.yaml');
+  writeFileSync(pod, [
+    'apiVersion: v1', 'kind: Pod', 'metadata:', '  name: cache', '  namespace: default',
+    '  ownerReferences:', '  - {apiVersion: apps/v1, kind: ReplicaSet, name: cache-7d9, controller: true, uid: x}',
+    'spec:', '  nodeName: wdrain', '  containers: [{name: c, image: busybox}]', '  volumes: [{name: tmp, emptyDir: {}}]', '',
+  ].join('\n'));
+  assert.equal((await cp1.kubectl(['apply', '-f', pod])).stdout, 'pod/cache created\n');
+  const local = await cp1.kubectl(['drain', 'wdrain', '--ignore-daemonsets']);
+  assert.equal(local.code, 1);
+  assert.match(local.stderr, /cannot delete Pods with local storage \(use --delete-emptydir-data to override\): default\/cache/);
+  const ok = await cp1.kubectl(['drain', 'wdrain', '--ignore-daemonsets', '--delete-emptydir-data']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /Warning: ignoring DaemonSet-managed Pods: kube-system\/kube-proxy-/);
+  assert.match(ok.stdout, /evicting pod default\/cache\npod\/cache evicted\nnode\/wdrain drained/);
+
+  // a PodDisruptionBudget that no eviction can satisfy: the drain retries until its timeout
+  const dnsNode = (JSON.parse((await cp1.kubectl(['get', 'pods', '-n', 'kube-system', '-o', 'json'])).stdout).items as typeof pods)
+    .find((p) => p.metadata.labels['k8s-app'] === 'kube-dns')!.spec.nodeName!;
+  writeFileSync(pod, 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: dns\n  namespace: kube-system\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      k8s-app: kube-dns\n');
+  assert.equal((await cp1.kubectl(['apply', '-f', pod])).code, 0);
+  const t0 = Date.now();
+  const pdb = await cp1.kubectl(['drain', dnsNode, '--ignore-daemonsets', '--timeout=3s']);
+  assert.equal(pdb.code, 1);
+  assert.ok(Date.now() - t0 >= 3000);
+  assert.match(pdb.stderr, /Cannot evict pod as it would violate the pod's disruption budget/);
+  assert.match(pdb.stderr, /global timeout reached: 3s/);
+  for (const n of ['wdrain', dnsNode]) assert.equal((await cp1.kubectl(['uncordon', n])).code, 0);
+});

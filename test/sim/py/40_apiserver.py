@@ -204,6 +204,7 @@ class Store:
                 except SimError:
                     pass
             result = fn(st)
+            reconcile(st, time.time())
             st["revision"] = st.get("revision", 0) + 1
             save_json(cluster_file(), st)
             for m, _ in live:
@@ -277,11 +278,17 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def raw_body(self):
+        """The request body, read once (a body left unread would reset the connection)."""
+        if not hasattr(self, "_raw"):
+            n = int(self.headers.get("Content-Length") or 0)
+            self._raw = self.rfile.read(n) if n else b""
+        return self._raw
+
     def body(self):
         if hasattr(self, "_body"):
             return self._body
-        n = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(n) if n else b""
+        raw = self.raw_body()
         try:
             self._body = json.loads(raw) if raw else {}
         except ValueError:
@@ -319,6 +326,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
     def dispatch(self, method):
         path = self.path.split("?", 1)[0].rstrip("/") or "/"
         cfg = self.server.cfg
+        self.raw_body()
         try:
             if path in ("/healthz", "/livez", "/readyz") and method == "GET":
                 return self.send_text(200, "ok")
@@ -414,8 +422,7 @@ class ApiHandler(http.server.BaseHTTPRequestHandler):
             cn, orgs, _ = _cert_identity(cert)
             headers["X-Remote-User"] = cn
             headers["X-Remote-Group"] = ",".join(orgs + ["system:authenticated"])
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n) if n else None
+        body = self.raw_body() or None
         api = Api(target, read_text(pki + "/ca.crt"), read_text(pki + "/front-proxy-client.crt"),
                   read_text(pki + "/front-proxy-client.key"))
         try:
@@ -709,21 +716,155 @@ def mirror_pod(node, adv_endpoint):
             "spec": {"nodeName": node}, "status": {"phase": "Running"}}
 
 
-def r_pods(h, ident, ns):
-    _need(ident, not ident.anonymous and not ident.bootstrap, 'list resource "pods"')
+# controllers: what kube-controller-manager and kube-scheduler would do with the pods -------------
+
+def _tolerated(taints, tolerations):
+    for t in taints or []:
+        if t.get("effect") not in ("NoSchedule", "NoExecute"):
+            continue
+        if not any(tol.get("operator") == "Exists" and not tol.get("key") or
+                   tol.get("key") == t.get("key") and (tol.get("operator") == "Exists" or
+                                                       tol.get("value", "") == t.get("value", ""))
+                   for tol in tolerations or []):
+            return False
+    return True
+
+
+def _short(text):
+    return hashlib.sha1(text.encode()).hexdigest()[:5]
+
+
+def reconcile(st, at):
+    """The DaemonSet controller (a pod per node), the Deployment/ReplicaSet controllers (replicas,
+    re-created after an eviction) and the scheduler (Ready, schedulable nodes whose taints the pod
+    tolerates) — enough for kube-proxy, CoreDNS, a CNI DaemonSet and drains."""
+    objs, pods, nodes = st.get("objects", {}), st.setdefault("pods", {}), st.get("nodes", {})
+    for path, ds in list(objs.items()):
+        if "/daemonsets/" not in path:
+            continue
+        ns, name = ds["metadata"].get("namespace", "default"), ds["metadata"]["name"]
+        tmpl = (ds.get("spec") or {}).get("template") or {}
+        want = set()
+        for node in nodes:
+            pname = "%s-%s" % (name, _short(node + name))
+            want.add("%s/%s" % (ns, pname))
+            if "%s/%s" % (ns, pname) not in pods:
+                pods["%s/%s" % (ns, pname)] = {
+                    "apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": pname, "namespace": ns, "labels": (tmpl.get("metadata") or {}).get("labels", {}),
+                                 "uid": secrets.token_hex(8), "creationTimestamp": rfc3339(at),
+                                 "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": name,
+                                                      "controller": True}]},
+                    "spec": dict(tmpl.get("spec") or {}, nodeName=node), "status": {"phase": "Running"}}
+        for key, p in list(pods.items()):
+            refs = p["metadata"].get("ownerReferences") or []
+            if key.startswith(ns + "/") and any(r.get("kind") == "DaemonSet" and r.get("name") == name for r in refs) \
+                    and key not in want:
+                del pods[key]
+    for path, dep in list(objs.items()):
+        if "/deployments/" not in path:
+            continue
+        ns, name = dep["metadata"].get("namespace", "default"), dep["metadata"]["name"]
+        spec = dep.get("spec") or {}
+        tmpl = spec.get("template") or {}
+        rs = "%s-%s" % (name, _short(json.dumps(tmpl, sort_keys=True))[:4] + "f8")
+        mine = [k for k, p in pods.items() if k.startswith(ns + "/") and any(
+            r.get("kind") == "ReplicaSet" and r.get("name") == rs for r in p["metadata"].get("ownerReferences") or [])]
+        for _ in range(int(spec.get("replicas", 1)) - len(mine)):
+            pname = "%s-%s" % (rs, secrets.token_hex(3)[:5])
+            pods["%s/%s" % (ns, pname)] = {
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": pname, "namespace": ns, "labels": (tmpl.get("metadata") or {}).get("labels", {}),
+                             "uid": secrets.token_hex(8), "creationTimestamp": rfc3339(at),
+                             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs,
+                                                  "controller": True}]},
+                "spec": dict(tmpl.get("spec") or {}), "status": {"phase": "Pending"}}
+    for key, p in pods.items():  # the scheduler
+        if p["spec"].get("nodeName"):
+            continue
+        fit = [n for n in sorted(nodes) if node_ready(node_view(st, n, at))
+               and not (nodes[n].get("spec") or {}).get("unschedulable")
+               and _tolerated((nodes[n].get("spec") or {}).get("taints"), p["spec"].get("tolerations"))]
+        if fit:
+            load = {n: sum(1 for q in pods.values() if q["spec"].get("nodeName") == n) for n in fit}
+            p["spec"]["nodeName"] = min(fit, key=lambda n: (load[n], n))
+            p["status"] = {"phase": "Running"}
+
+
+def r_pods(h, ident, ns=None):
+    """Pods of a namespace or of all (`/api/v1/pods`); labelSelector and fieldSelector spec.nodeName.
+    A kubelet may list the pods bound to its node."""
+    q = h.query()
+    field = dict(kv.split("=", 1) for kv in q.get("fieldSelector", "").split(",") if "=" in kv)
+    on_node = field.get("spec.nodeName")
+    _need(ident, ident.admin or (ident.node() is not None and on_node == ident.node()), 'list resource "pods"')
     st = _state(h)
-    sel = h.query().get("labelSelector", "")
-    want = dict(kv.split("=", 1) for kv in sel.split(",") if "=" in kv)
-    items = [p for k, p in sorted(st.get("pods", {}).items()) if k.startswith(ns + "/")
-             and all((p["metadata"].get("labels") or {}).get(k2) == v for k2, v in want.items())]
+    want = dict(kv.split("=", 1) for kv in q.get("labelSelector", "").split(",") if "=" in kv)
+    items = [p for k, p in sorted(st.get("pods", {}).items()) if (ns is None or k.startswith(ns + "/"))
+             and all((p["metadata"].get("labels") or {}).get(k2) == v for k2, v in want.items())
+             and (on_node is None or p["spec"].get("nodeName") == on_node)]
     h.send_json(200, {"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items})
 
 
+def r_pods_all(h, ident):
+    return r_pods(h, ident, None)
+
+
+def r_pod_get(h, ident, ns, name):
+    _need(ident, ident.admin, 'get resource "pods"')
+    p = _state(h).get("pods", {}).get("%s/%s" % (ns, name))
+    if not p:
+        raise Refused(404, "NotFound", 'pods "%s" not found' % name)
+    h.send_json(200, p)
+
+
+def r_pod_delete(h, ident, ns, name):
+    _need(ident, ident.admin, 'delete resource "pods"')
+
+    def fn(st):
+        if st.get("pods", {}).pop("%s/%s" % (ns, name), None) is None:
+            raise Refused(404, "NotFound", 'pods "%s" not found' % name)
+    h.server.store.update(fn)
+    h.send_json(200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})
+
+
+def r_eviction(h, ident, ns, name):
+    """policy/v1 Eviction: refused (429) while it would take a PodDisruptionBudget below minAvailable."""
+    _need(ident, ident.admin, 'create resource "pods/eviction"')
+    at = h.now()
+
+    def fn(st):
+        pods = st.get("pods", {})
+        pod = pods.get("%s/%s" % (ns, name))
+        if not pod:
+            raise Refused(404, "NotFound", 'pods "%s" not found' % name)
+        labels = pod["metadata"].get("labels") or {}
+        for path, pdb in st.get("objects", {}).items():
+            if "/poddisruptionbudgets/" not in path or pdb["metadata"].get("namespace", "default") != ns:
+                continue
+            sel = ((pdb.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+            if not sel or any(labels.get(k) != v for k, v in sel.items()):
+                continue
+            healthy = [p for k, p in pods.items() if k.startswith(ns + "/") and p["spec"].get("nodeName")
+                       and p["spec"]["nodeName"] in st.get("nodes", {})
+                       and node_ready(node_view(st, p["spec"]["nodeName"], at))
+                       and all((p["metadata"].get("labels") or {}).get(k) == v for k, v in sel.items())]
+            if len(healthy) - 1 < int((pdb.get("spec") or {}).get("minAvailable", 0)):
+                raise Refused(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption "
+                              "budget.")
+        del pods["%s/%s" % (ns, name)]
+    h.server.store.update(fn)
+    h.send_json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})
+
+
 def r_pod_create(h, ident, ns):
-    """Mirror pods: a kubelet may create them for its own node only (NodeRestriction)."""
+    """Mirror pods from kubelets (NodeRestriction: their own node only) and pods an admin creates."""
     b = h.body()
     _need(ident, ident.admin or ident.node() == (b.get("spec") or {}).get("nodeName"), 'create resource "pods"')
     name = (b.get("metadata") or {}).get("name")
+    b["metadata"].setdefault("namespace", ns)
+    b["metadata"].setdefault("uid", secrets.token_hex(8))
+    b["metadata"].setdefault("creationTimestamp", rfc3339(h.now()))
 
     def fn(st):
         key = "%s/%s" % (ns, name)
@@ -742,7 +883,8 @@ BUILTIN_GROUPS = {"apps", "batch", "policy", "autoscaling", "rbac.authorization.
 
 def r_generic(h, ident, method, path):
     """Any other object (what `kubectl apply` sends): stored as given under its path."""
-    _need(ident, ident.admin, '%s "%s"' % (method.lower(), path))
+    _need(ident, ident.admin or (method == "GET" and ident.node() is not None and "/configmaps/" in path),
+          '%s "%s"' % (method.lower(), path))
     st = _state(h)
     objs = st.get("objects", {})
     group = re.match(r"/apis/([^/]+)/", path + "/")
@@ -797,6 +939,10 @@ ROUTES = [
     ("PUT", r"/api/v1/namespaces/([^/]+)/secrets/([^/]+)", r_secret_write),
     ("DELETE", r"/api/v1/namespaces/([^/]+)/secrets/([^/]+)", r_secret_delete),
     ("GET", r"/api/v1/namespaces/([^/]+)/pods", r_pods),
+    ("GET", r"/api/v1/pods", r_pods_all),
+    ("GET", r"/api/v1/namespaces/([^/]+)/pods/([^/]+)", r_pod_get),
+    ("DELETE", r"/api/v1/namespaces/([^/]+)/pods/([^/]+)", r_pod_delete),
+    ("POST", r"/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction", r_eviction),
     ("POST", r"/api/v1/namespaces/([^/]+)/pods", r_pod_create),
 ]
 

@@ -179,7 +179,7 @@ def cmd_init(argv):
                                                       "kind": "KubeProxyConfiguration",
                                                       "clusterCIDR": cluster["networking"].get("podSubnet", "")},
              "caPem": ca_pem, "server": cluster_server, "pods": {"kube-system/kube-apiserver-" + node_name: mirror_pod(node_name, "%s:%d" % (adv, port))},
-             "nodes": {}, "heartbeats": {}, "secrets": secrets_, "csrs": {}, "objects": {},
+             "nodes": {}, "heartbeats": {}, "secrets": secrets_, "csrs": {}, "objects": addon_objects(cluster, version),
              "members": [{"name": node_name, "url": local_server}], "revision": 1}
     save_json(cluster_file(), state)
     write_apiserver_cfg(version, port, adv, node_name)
@@ -208,6 +208,32 @@ def cmd_init(argv):
     _print_init_success(cluster, adv, port, shown, spki_hash(ca_pem),
                         ("<value withheld>" if a.get("skip-certificate-key-print") else cert_key) if cert_key else None)
     return 0
+
+
+def addon_objects(cluster, version):
+    """The essential addons kubeadm applies (phases/addons): the kube-proxy DaemonSet and the CoreDNS
+    Deployment (2 replicas, tolerating the control-plane taint)."""
+    repo = cluster.get("imageRepository", "registry.k8s.io")
+    proxy = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+             "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"k8s-app": "kube-proxy"}},
+             "spec": {"selector": {"matchLabels": {"k8s-app": "kube-proxy"}},
+                      "template": {"metadata": {"labels": {"k8s-app": "kube-proxy"}},
+                                   "spec": {"containers": [{"name": "kube-proxy",
+                                                            "image": "%s/kube-proxy:%s" % (repo, version)}],
+                                            "tolerations": [{"operator": "Exists"}]}}}}
+    dns_image = [i for i in images(cluster, version) if "/coredns:" in i][0]
+    dns = {"apiVersion": "apps/v1", "kind": "Deployment",
+           "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
+           "spec": {"replicas": 2, "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                    "template": {"metadata": {"labels": {"k8s-app": "kube-dns"}},
+                                 "spec": {"containers": [{"name": "coredns", "image": dns_image}],
+                                          "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                                          {"key": "node-role.kubernetes.io/control-plane",
+                                                           "effect": "NoSchedule"}],
+                                          "volumes": [{"name": "config-volume",
+                                                       "configMap": {"name": "coredns"}}]}}}}
+    return {"/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy": proxy,
+            "/apis/apps/v1/namespaces/kube-system/deployments/coredns": dns}
 
 
 def _print_init_success(cluster, adv, port, token, ca_hash, cert_key):

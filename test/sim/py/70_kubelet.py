@@ -99,6 +99,39 @@ def node_addresses(flags, name):
     return [{"type": "InternalIP", "address": ip} for ip in ips] + [{"type": "Hostname", "address": name}], None
 
 
+def run_pods(api, name):
+    """The pods bound to this node that matter on a simulated host: a CNI DaemonSet's pod (a hostPath
+    volume at /etc/cni/net.d) installs its config there, from a *.conflist/*.conf/*.json key of one of
+    its ConfigMaps (as flannel's install-cni copies cni-conf.json) or else a bridge conflist."""
+    pods = api.get("/api/v1/pods?fieldSelector=spec.nodeName%3D" + name)["items"]
+    for pod in pods:
+        spec = pod.get("spec") or {}
+        vols = spec.get("volumes") or []
+        if not any((v.get("hostPath") or {}).get("path", "").rstrip("/") == "/etc/cni/net.d" for v in vols):
+            continue
+        owner = next((r["name"] for r in pod["metadata"].get("ownerReferences") or [] if r.get("kind") == "DaemonSet"),
+                     pod["metadata"]["name"])
+        target = rp("/etc/cni/net.d/10-%s.conflist" % owner)
+        if os.path.exists(target):
+            continue
+        conf = None
+        for v in vols:
+            cm = (v.get("configMap") or {}).get("name")
+            if not cm:
+                continue
+            try:
+                data = api.get(CM_PATH % (pod["metadata"]["namespace"], cm)).get("data") or {}
+            except SimError:
+                continue
+            conf = next((val for key, val in sorted(data.items()) if key.endswith(CNI_EXTENSIONS)), None)
+            if conf:
+                break
+        atomic_write(target, conf or json.dumps({"cniVersion": "1.0.0", "name": owner,
+                                                 "plugins": [{"type": "bridge", "bridge": "cni0"}]}))
+        _klog("I", '"Installed CNI configuration" pod="%s/%s" file="%s"'
+              % (pod["metadata"]["namespace"], pod["metadata"]["name"], target[len(root()):]))
+
+
 def tls_bootstrap(bootstrap_path, kubeconfig_path, name):
     """pkg/kubelet/certificate/bootstrap: a CSR with the bootstrap token, the signed certificate in
     /var/lib/kubelet/pki/kubelet-client-current.pem, and kubeconfig pointing at it."""
@@ -296,6 +329,7 @@ def kubelet_main(argv):
                             raise
                     registered = True
                 api.call("PATCH", "/api/v1/nodes/%s/status" % name, {"status": status})
+                run_pods(api, name)
                 cfg_ = load_json(apiserver_file())
                 if cfg_ and not mirrored and os.path.exists(rp(K8S + "/manifests/kube-apiserver.yaml")):
                     try:

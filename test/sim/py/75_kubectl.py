@@ -5,7 +5,8 @@ KUBECTL_FLAGS = {"output": "str", "namespace": "str", "raw": "str", "client": "b
                  "force": "bool", "grace-period": "str", "filename": "list", "selector": "str",
                  "request-timeout": "str", "server-side": "bool", "all-namespaces": "bool", "show-labels": "bool",
                  "no-headers": "bool", "context": "str", "dry-run": "str", "wait": "bool", "ignore-not-found": "bool",
-                 "validate": "str"}
+                 "validate": "str", "field-selector": "str", "disable-eviction": "bool", "pod-selector": "str",
+                 "skip-wait-for-delete-timeout": "str"}
 KUBECTL_ALIASES = {"-o": "output", "-n": "namespace", "-f": "filename", "-l": "selector", "-A": "all-namespaces"}
 
 
@@ -169,20 +170,34 @@ def kubectl_main(argv):
                 obj = {"apiVersion": "v1", "kind": "List", "items": obj["items"], "metadata": {"resourceVersion": ""}}
             _print_obj(obj, a.get("output"), _node_table)
             return 0
+        if kind in ("po", "pod", "pods"):
+            ns = None if a.get("all-namespaces") else a.get("namespace", "default")
+            path = ("/api/v1/namespaces/%s/pods" % ns if ns else "/api/v1/pods") + (
+                "?fieldSelector=" + a.get("field-selector").replace("=", "%3D") if a.get("field-selector") else "")
+            obj = _call(api, "GET", path)
+            if name:
+                match = [p for p in obj["items"] if p["metadata"]["name"] == name]
+                if not match:
+                    raise SimError('Error from server (NotFound): pods "%s" not found' % name)
+                obj = match[0]
+            else:
+                obj = {"apiVersion": "v1", "kind": "List", "items": obj["items"], "metadata": {"resourceVersion": ""}}
+            _print_obj(obj, a.get("output"), _pod_table)
+            return 0
         if kind in CM_WORDS and name:
             obj = _call(api, "GET", CM_PATH % (a.get("namespace", "default"), name))
             _print_obj(obj, a.get("output"), _cm_table)
             return 0
         raise SimError('error: the server doesn\'t have a resource type "%s" (simulator)' % kind)
-    if verb in ("cordon", "uncordon", "drain"):
+    if verb in ("cordon", "uncordon"):
         if not rest:
             raise SimError("error: USAGE: %s NODE [flags]" % verb)
         name = rest[0].split("/")[-1]
-        _call(api, "PATCH", "/api/v1/nodes/" + name, {"spec": {"unschedulable": verb != "uncordon"}})
-        out("node/%s %s" % (name, {"cordon": "cordoned", "uncordon": "uncordoned", "drain": "cordoned"}[verb]))
-        if verb == "drain":
-            out("node/%s drained" % name)
+        _call(api, "PATCH", "/api/v1/nodes/" + name, {"spec": {"unschedulable": True if verb == "cordon" else None}})
+        out("node/%s %s" % (name, "cordoned" if verb == "cordon" else "uncordoned"))
         return 0
+    if verb == "drain":
+        return _drain(api, a, rest)
     if verb == "delete":
         kind, _, name = (rest[0] if rest else "").partition("/")
         names = [name] if name else rest[1:]
@@ -296,4 +311,97 @@ def _apply(api, a):
                 else:
                     _call(api, "PUT", coll + "/" + name, body)
                     out("%s configured" % label)
+    return 0
+
+
+def _pod_table(obj, wide):
+    items = obj.get("items", [obj])
+    if not items:
+        warn("No resources found")
+        return
+    cols = ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"] + (["IP", "NODE"] if wide else [])
+    rows = []
+    for p in items:
+        phase = (p.get("status") or {}).get("phase", "Pending")
+        row = [p["metadata"].get("namespace", ""), p["metadata"]["name"], "1/1" if phase == "Running" else "0/1",
+               phase, "0", _age(p["metadata"].get("creationTimestamp") or rfc3339(time.time()))]
+        if wide:
+            row += ["<none>", p["spec"].get("nodeName") or "<none>"]
+        rows.append(row)
+    widths = [max(len(str(r[i])) for r in rows + [cols]) for i in range(len(cols))]
+    for r in [cols] + rows:
+        out("   ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def _drain(api, a, rest):
+    """kubectl drain (k8s.io/kubectl/pkg/drain): cordon, then refuse DaemonSet-managed pods without
+    --ignore-daemonsets, pods with emptyDir without --delete-emptydir-data and pods without a controller
+    without --force; mirror pods are skipped; the others are evicted (a PodDisruptionBudget makes an
+    eviction wait and retry every 5s) until --timeout (default: forever)."""
+    if not rest:
+        raise SimError("error: USAGE: drain NODE [flags]")
+    name = rest[0].split("/")[-1]
+    node = _call(api, "GET", "/api/v1/nodes/" + name)
+    if (node.get("spec") or {}).get("unschedulable"):
+        out("node/%s already cordoned" % name)
+    else:
+        _call(api, "PATCH", "/api/v1/nodes/" + name, {"spec": {"unschedulable": True}})
+        out("node/%s cordoned" % name)
+    pods = _call(api, "GET", "/api/v1/pods?fieldSelector=spec.nodeName%3D" + name)["items"]
+    errors, ds_pods, evict = {}, [], []
+    for p in pods:
+        meta = p["metadata"]
+        ref = "%s/%s" % (meta.get("namespace"), meta["name"])
+        if "kubernetes.io/config.mirror" in (meta.get("annotations") or {}):
+            continue
+        owners = [r for r in meta.get("ownerReferences") or [] if r.get("controller")]
+        if any(r.get("kind") == "DaemonSet" for r in owners):
+            if a.get("ignore-daemonsets"):
+                ds_pods.append(ref)
+            else:
+                errors.setdefault("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)", []).append(ref)
+            continue
+        if not owners and not a.get("force"):
+            errors.setdefault("cannot delete Pods that declare no controller (use --force to override)",
+                              []).append(ref)
+            continue
+        if any("emptyDir" in v for v in (p.get("spec") or {}).get("volumes") or []) and not a.get("delete-emptydir-data"):
+            errors.setdefault("cannot delete Pods with local storage (use --delete-emptydir-data to override)",
+                              []).append(ref)
+            continue
+        evict.append(p)
+    if errors:
+        msg = ", ".join("%s: %s" % (k, ", ".join(v)) for k, v in errors.items())
+        sys.stdout.flush()
+        warn("error: unable to drain node \"%s\" due to error: %s, continuing command..." % (name, msg))
+        warn("There are pending nodes to be drained:\n %s" % name)
+        raise SimError("\n".join("%s: %s" % (k, ", ".join(v)) for k, v in errors.items()))
+    if ds_pods:
+        warn("Warning: ignoring DaemonSet-managed Pods: %s" % ", ".join(ds_pods))
+    timeout = parse_duration(a.get("timeout") or "0s")
+    end = time.time() + timeout if timeout else None
+    for p in evict:
+        ns, pname = p["metadata"]["namespace"], p["metadata"]["name"]
+        out("evicting pod %s/%s" % (ns, pname))
+        while True:
+            try:
+                api.call("POST", "/api/v1/namespaces/%s/pods/%s/eviction" % (ns, pname),
+                         {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": pname, "namespace": ns}})
+                out("pod/%s evicted" % pname)
+                break
+            except ApiError as e:
+                if e.status == 404:
+                    break
+                if e.status != 429:
+                    raise SimError("error: unable to drain node \"%s\" due to error: %s" % (name, e.msg))
+                if end and time.time() >= end:
+                    warn("There are pending pods in node \"%s\" when an error occurred: error when evicting pods/\"%s\" "
+                         "-n \"%s\": global timeout reached: %s" % (name, pname, ns, fmt_duration(timeout)))
+                    raise SimError("error: unable to drain node \"%s\" due to error: error when evicting pods/\"%s\" -n "
+                                   "\"%s\": global timeout reached: %s, continuing command...\nThere are pending nodes to "
+                                   "be drained:\n %s\nerror when evicting pods/\"%s\" -n \"%s\": global timeout reached: %s"
+                                   % (name, pname, ns, fmt_duration(timeout), name, pname, ns, fmt_duration(timeout)))
+                warn("error when evicting pods/\"%s\" -n \"%s\" (will retry after 5s): %s" % (pname, ns, e.msg))
+                time.sleep(5 if not end else max(0.1, min(5, end - time.time())))
+    out("node/%s drained" % name)
     return 0
