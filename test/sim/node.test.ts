@@ -306,3 +306,24 @@ test('drain fails as kubectl\'s does: DaemonSet pods, local storage, disruption 
   assert.match(pdb.stderr, /global timeout reached: 3s/);
   for (const n of ['wdrain', dnsNode]) assert.equal((await cp1.kubectl(['uncordon', n])).code, 0);
 });
+
+test('an applied CNI DaemonSet installs its config on every node (as flannel\'s install-cni does), which turns Ready', async () => {
+  const w = await node('wcnids', { cni: false });
+  const fresh = parseJoin((await cp1.run('kubeadm', ['token', 'create', '--print-join-command'])).stdout);
+  assert.equal((await w.run('kubeadm', joinArgs(fresh, w))).code, 0);
+  assert.equal((await cp1.kubectl(['wait', '--for=condition=Ready', 'node/wcnids', '--timeout=3s'])).code, 1);
+  const conf = '{"cniVersion":"1.0.0","name":"cbr0","plugins":[{"type":"flannel"}]}';
+  const manifest = cp1.file('flannel.yaml');
+  writeFileSync(manifest, [
+    'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: kube-flannel-cfg', '  namespace: kube-system', 'data:',
+    `  cni-conf.json: '${conf}'`, '---',
+    'apiVersion: apps/v1', 'kind: DaemonSet', 'metadata:', '  name: kube-flannel-ds', '  namespace: kube-system', 'spec:',
+    '  template:', '    metadata:', '      labels: {app: flannel}', '    spec:', '      tolerations: [{operator: Exists}]',
+    '      containers: [{name: kube-flannel, image: flannel}]',
+    '      volumes:', '      - {name: cni, hostPath: {path: /etc/cni/net.d}}', '      - {name: flannel-cfg, configMap: {name: kube-flannel-cfg}}', '',
+  ].join('\n'));
+  assert.equal((await cp1.kubectl(['apply', '-f', manifest])).code, 0);
+  const r = await cp1.kubectl(['wait', '--for=condition=Ready', 'node/wcnids', '--timeout=30s']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(w.read('etc/cni/net.d/10-kube-flannel-ds.conflist'), conf);
+});
