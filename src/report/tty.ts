@@ -13,6 +13,8 @@ import { banner, diffText, failureDetail, interruptedLines, recapLines } from '.
 interface HostDone {
   status: HostStatus;
   text: string;
+  /** shown instead of the status (a host cut short by an interruption) */
+  label?: string;
 }
 
 /** what the view knows of one task's hosts; times are when the view heard of them */
@@ -85,8 +87,8 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
             task.title = hostTitle(st, h);
             const r = st.early.get(h) ?? (await new Promise<HostDone>((resolve) => st.waiting.set(h, resolve)));
             st.lines.delete(h);
-            task.title = `${h}: ${r.status}`;
-            if (r.status === 'skipped') task.skip(`${h}: skipped`);
+            task.title = `${h}: ${r.label ?? r.status}`;
+            if (r.status === 'skipped') task.skip(`${h}: ${r.label ?? 'skipped'}`);
             if (r.status === 'failed' || r.status === 'unreachable') throw new Error(`${h}: ${r.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED'}\n${r.text}`);
             if (r.status === 'ignored' && r.text) task.output = r.text;
           },
@@ -163,7 +165,7 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         break;
       case 'interrupted': {
         // hosts still spinning in the current task's list stop spinning
-        for (const st of tasks.values()) for (const h of st.hosts) if (!st.early.has(h)) settle(st, h, { status: 'skipped', text: '' });
+        for (const st of tasks.values()) for (const h of st.hosts) if (!st.early.has(h)) settle(st, h, { status: 'skipped', text: '', label: 'interrupted' });
         queue(() => write('\n' + interruptedLines(e).join('\n') + '\n'));
         break;
       }
