@@ -71,7 +71,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--connect-timeout <seconds>', 'SSH connect timeout', '10')
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
     .option('--no-remote-shell', 'run every remote command in its own SSH exec channel instead of a long-lived shell per host (slower)')
-    .option('--max-yaml-size <size>', 'largest YAML file read, e.g. 32M (default 8M, or KBS_MAX_YAML_SIZE)');
+    .option('--max-yaml-size <size>', 'largest YAML file read, e.g. 32M (default 4M, or KBS_MAX_YAML_SIZE)');
 }
 
 export function registerRun(program: Command, io: CliIO, setCode: (c: number) => void): void {

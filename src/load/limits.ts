@@ -6,7 +6,7 @@
 import { KbsError } from '../errors.js';
 
 /** largest YAML file read (bytes); `--max-yaml-size` or KBS_MAX_YAML_SIZE change it */
-export const DEFAULT_MAX_YAML_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_YAML_BYTES = 4 * 1024 * 1024;
 /** deepest nesting of mappings and lists in a YAML document */
 export const MAX_YAML_DEPTH = 200;
 /** most host names one inventory name with ranges (node[0:99]) may expand to */
