@@ -336,3 +336,15 @@ test('timeout: a task that outlives it fails with Ansible message and its comman
   const ok = await runLocal('- hosts: all\n  gather_facts: false\n  tasks:\n    - name: quick\n      command: "true"\n      timeout: 5\n', { inventory: inv });
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('--start-at-task that no task matches, even after includes ran: exit 6 and the name in the message', async () => {
+  const inv = 'all:\n  hosts:\n    h1: {ansible_connection: local}\n';
+  const pb = '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: "{{ \'more\' }}.yml"\n    - name: last\n      debug: msg=x\n';
+  const r = await runLocal(pb, { inventory: inv, args: ['--start-at-task', 'nowhere'], files: { 'more.yml': '- name: inner\n  debug: msg=y\n' } });
+  assert.equal(r.code, 6, r.stderr);
+  assert.match(r.stderr, /--start-at-task "nowhere" names no task/);
+  assert.equal(results(r).filter((e) => e.status !== 'skipped').length, 0, 'no task ran');
+  const found = await runLocal(pb, { inventory: inv, args: ['--start-at-task', 'inner'], files: { 'more.yml': '- name: inner\n  debug: msg=y\n' } });
+  assert.equal(found.code, 0, found.stderr);
+  assert.deepEqual(Object.keys(dbg(found, 'inner')), ['h1']);
+});
