@@ -101,6 +101,13 @@ export function originPos(o: VarOrigin, path: YamlPath = [], which: 'key' | 'val
 }
 
 /** A `<<` merge key (the yaml package reads it as a symbol when merges are on; a quoted "<<" is a plain key). */
+/** The text of a scalar value as written ("1.30" for a value YAML reads as 1.3), when known. */
+export function originText(o: VarOrigin): string | undefined {
+  if ('pos' in o) return undefined;
+  const v = o.value;
+  return v && isScalar(v) && typeof v.source === 'string' ? v.source : undefined;
+}
+
 function isMergeKey(key: unknown): boolean {
   return isScalar(key) && key.source === '<<' && (typeof key.value === 'symbol' || (key.value === '<<' && key.type === 'PLAIN'));
 }

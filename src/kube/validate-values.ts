@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ErrorCode, Position } from '../errors.js';
 import type { YamlPath } from '../load/yaml.js';
+import { originText } from '../inventory/origins.js';
 import { bits, overlaps, parseCidr, rangeSize, type Cidr } from './net.js';
 import type { InventoryReader, Read } from './reader.js';
 import { DEFAULT_KUBERNETES_VERSION, MIN_KUBERNETES_MINOR, type Endpoint } from './spec.js';
@@ -46,8 +47,9 @@ export class ValueChecks {
   str(x: Read, name: string, what: string): string | undefined {
     if (!x.set || x.broken) return undefined;
     if (typeof x.value === 'string') return x.value;
+    const written = (x.origin && originText(x.origin)) ?? String(x.raw);
     const hint =
-      typeof x.value === 'number' ? `quote it: ${name}: "${String(x.raw)}" (YAML reads ${String(x.raw)} as a number)` : `write ${what}`;
+      typeof x.raw === 'number' ? `quote it: ${name}: "${written}" (YAML reads ${written} as a number)` : `write ${what}`;
     this.fail('SCHEMA', `${name} must be a string, not ${typeName(x.value)}`, this.r.pos(x), hint);
     return undefined;
   }

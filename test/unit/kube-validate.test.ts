@@ -121,7 +121,7 @@ const bad: Bad[] = [
     files: { 'inv.yml': BASE, 'group_vars/all.yml': y('kubernetes_version: 1.30') },
     at: 'group_vars/all.yml:1:21',
     message: /kubernetes_version must be a string, not the number 1\.3/,
-    hint: /quote it/,
+    hint: /quote it: kubernetes_version: "1\.30" \(YAML reads 1\.30 as a number\)/,
   },
   {
     name: 'kubernetes_version older than supported',
