@@ -18,9 +18,10 @@ def _yerr(lineno, msg):
 def _plain(s):
     if s in ("", "~", "null", "Null", "NULL"):
         return None
-    if s in ("true", "True", "TRUE"):
+    # YAML 1.1 booleans, as go-yaml v2 (under sigs.k8s.io/yaml, kubeadm's and kubectl's reader) resolves them
+    if s in ("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"):
         return True
-    if s in ("false", "False", "FALSE"):
+    if s in ("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"):
         return False
     if _INT.match(s):
         return int(s)

@@ -2,6 +2,11 @@
 
 KUBEADM_GROUP = "kubeadm.k8s.io"
 STR, INT, BOOL, ANY, STRMAP, STRLIST = "string", "int32", "bool", "any", "strmap", "strlist"
+DURATION, BOOLMAP, INTN = "duration", "boolmap", "int"
+# Field tables read from cmd/kubeadm/app/apis/kubeadm/v1beta3/types.go and v1beta4/types.go (the stored
+# kubernetes/kubernetes versions, read 2026-12): metav1.Duration fields are DURATION, featureGates is
+# map[string]bool, extraEnvs is []EnvVar (core/v1: name, value, valueFrom), Timeouts and the
+# Upgrade*Configuration structs as v1beta4 declares them.
 
 
 def _args_schema(v):
@@ -17,15 +22,16 @@ def _schemas(v):
     if b4:
         node_reg["imagePullSerial"] = BOOL
     endpoint = {"advertiseAddress": STR, "bindPort": INT}
-    token = {"token": STR, "description": STR, "ttl": STR, "expires": STR, "usages": STRLIST,
+    token = {"token": STR, "description": STR, "ttl": DURATION, "expires": STR, "usages": STRLIST,
              "groups": STRLIST}
     volume = {"name": STR, "hostPath": STR, "mountPath": STR, "readOnly": BOOL, "pathType": STR}
     component = {"extraArgs": _args_schema(v), "extraVolumes": ("list", volume)}
     if b4:
         component["extraEnvs"] = ("list", {"name": STR, "value": STR, "valueFrom": ANY})
+
     api_server = dict(component, certSANs=STRLIST)
     if not b4:
-        api_server["timeoutForControlPlane"] = STR
+        api_server["timeoutForControlPlane"] = DURATION
     local_etcd = {"imageRepository": STR, "imageTag": STR, "dataDir": STR, "extraArgs": _args_schema(v),
                   "serverCertSANs": STRLIST, "peerCertSANs": STRLIST}
     if b4:
@@ -39,32 +45,42 @@ def _schemas(v):
                "kubernetesVersion": STR, "controlPlaneEndpoint": STR, "apiServer": api_server,
                "controllerManager": component, "scheduler": component,
                "dns": {"imageRepository": STR, "imageTag": STR}, "certificatesDir": STR,
-               "imageRepository": STR, "featureGates": ANY, "clusterName": STR}
+               "imageRepository": STR, "featureGates": BOOLMAP, "clusterName": STR}
     join = {"nodeRegistration": node_reg, "caCertPath": STR,
             "discovery": {"bootstrapToken": {"token": STR, "apiServerEndpoint": STR, "caCertHashes": STRLIST,
                                              "unsafeSkipCAVerification": BOOL},
                           "file": {"kubeConfigPath": STR}, "tlsBootstrapToken": STR},
             "controlPlane": {"localAPIEndpoint": endpoint, "certificateKey": STR},
             "skipPhases": STRLIST, "patches": {"directory": STR}}
+    timeouts = {"controlPlaneComponentHealthCheck": DURATION, "kubeletHealthCheck": DURATION,
+                "kubernetesAPICall": DURATION, "etcdAPICall": DURATION, "tlsBootstrap": DURATION,
+                "discovery": DURATION, "upgradeManifests": DURATION}
     if b4:
-        timeouts = {"controlPlaneComponentHealthCheck": STR, "kubeletHealthCheck": STR,
-                    "kubernetesAPICall": STR, "etcdAPICall": STR, "tlsBootstrap": STR, "discovery": STR,
-                    "upgradeManifests": STR}
         init.update(dryRun=BOOL, timeouts=timeouts)
         join.update(dryRun=BOOL, timeouts=timeouts)
         cluster["dns"]["disabled"] = BOOL
         cluster["proxy"] = {"disabled": BOOL}
-        cluster.update(encryptionAlgorithm=STR, certificateValidityPeriod=STR,
-                       caCertificateValidityPeriod=STR)
+        cluster.update(encryptionAlgorithm=STR, certificateValidityPeriod=DURATION,
+                       caCertificateValidityPeriod=DURATION)
     else:
-        join["discovery"]["timeout"] = STR
+        join["discovery"]["timeout"] = DURATION
     kinds = {"InitConfiguration": init, "ClusterConfiguration": cluster, "JoinConfiguration": join}
     if b4:
         kinds["ResetConfiguration"] = {"cleanupTmpDir": BOOL, "certificatesDir": STR, "criSocket": STR,
                                        "dryRun": BOOL, "force": BOOL, "ignorePreflightErrors": STRLIST,
-                                       "skipPhases": STRLIST, "unmountFlags": STRLIST}
-        kinds["UpgradeConfiguration"] = {"apply": ANY, "node": ANY, "plan": ANY, "diff": ANY,
-                                         "timeouts": ANY}
+                                       "skipPhases": STRLIST, "unmountFlags": STRLIST, "timeouts": timeouts}
+        patches = {"directory": STR}
+        kinds["UpgradeConfiguration"] = {
+            "apply": {"kubernetesVersion": STR, "allowExperimentalUpgrades": BOOL, "allowRCUpgrades": BOOL,
+                      "certificateRenewal": BOOL, "dryRun": BOOL, "etcdUpgrade": BOOL, "forceUpgrade": BOOL,
+                      "ignorePreflightErrors": STRLIST, "patches": patches, "printConfig": BOOL,
+                      "skipPhases": STRLIST, "imagePullPolicy": STR, "imagePullSerial": BOOL},
+            "diff": {"kubernetesVersion": STR, "contextLines": INTN},
+            "node": {"certificateRenewal": BOOL, "dryRun": BOOL, "etcdUpgrade": BOOL, "ignorePreflightErrors": STRLIST,
+                     "skipPhases": STRLIST, "patches": patches, "imagePullPolicy": STR, "imagePullSerial": BOOL},
+            "plan": {"kubernetesVersion": STR, "allowExperimentalUpgrades": BOOL, "allowRCUpgrades": BOOL,
+                     "dryRun": BOOL, "ignorePreflightErrors": STRLIST, "printConfig": BOOL},
+            "timeouts": timeouts}
     return kinds
 
 
@@ -79,11 +95,21 @@ def _check(obj, schema, path, gvk):
 
     if schema == ANY or obj is None:
         return
-    if schema == STR:
-        if not isinstance(obj, str):
-            if isinstance(obj, (int, float, bool)):  # YAML scalars become strings for string fields
-                return
-            raise bad("json: cannot unmarshal %s into Go struct field .%s of type string" % (typ(obj), path))
+    if schema in (STR, DURATION):
+        if not isinstance(obj, str):  # YAML→JSON first: an unquoted 4 or yes is a number or a bool
+            raise bad("json: cannot unmarshal %s into Go struct field .%s of type %s"
+                      % (typ(obj), path, "string" if schema == STR else "v1.Duration"))
+        if schema == DURATION and not re.fullmatch(r"[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+|[-+]?0", obj):
+            raise bad('time: invalid duration "%s"' % obj)
+    elif schema == BOOLMAP:
+        if not isinstance(obj, dict):
+            raise bad("json: cannot unmarshal %s into Go struct field .%s of type map[string]bool" % (typ(obj), path))
+        for k, v in obj.items():
+            if not isinstance(v, bool):
+                raise bad("json: cannot unmarshal %s into Go struct field .%s of type bool" % (typ(v), path + "." + k))
+    elif schema == INTN:
+        if not isinstance(obj, int) or isinstance(obj, bool):
+            raise bad("json: cannot unmarshal %s into Go struct field .%s of type int" % (typ(obj), path))
     elif schema == INT:
         if not isinstance(obj, int) or isinstance(obj, bool):
             raise bad("json: cannot unmarshal %s into Go struct field .%s of type int32" % (typ(obj), path))
@@ -94,9 +120,15 @@ def _check(obj, schema, path, gvk):
         if not isinstance(obj, dict):
             raise bad("json: cannot unmarshal %s into Go struct field .%s of type map[string]string"
                       % (typ(obj), path))
+        for k, v in obj.items():
+            if not isinstance(v, str):
+                raise bad("json: cannot unmarshal %s into Go struct field .%s of type string" % (typ(v), path + "." + k))
     elif schema == STRLIST:
         if not isinstance(obj, list):
             raise bad("json: cannot unmarshal %s into Go struct field .%s of type []string" % (typ(obj), path))
+        for v in obj:
+            if not isinstance(v, str):
+                raise bad("json: cannot unmarshal %s into Go struct field .%s of type string" % (typ(v), path))
     elif isinstance(schema, tuple):
         if not isinstance(obj, list):
             raise bad("json: cannot unmarshal %s into Go struct field .%s of type []" % (typ(obj), path))
@@ -132,8 +164,10 @@ def preferred_api_version():
     return supported_api_versions()[-1]
 
 
-def load_config_file(path):
-    """-> {kind: (version, doc)} for kubeadm kinds plus component configs; strict decoding."""
+def load_config_file(path, validate=False):
+    """-> {kind: (version, doc)} for kubeadm kinds plus component configs; strict decoding.
+    validate: `kubeadm config validate`, where an unknown apiVersion or kind is an error
+    (validateKnownGVKs) rather than init's warning."""
     try:
         text = read_text(path)
     except OSError as e:
@@ -143,7 +177,7 @@ def load_config_file(path):
         docs = yaml_load_all(text)
     except YamlError as e:
         raise SimError("couldn't load config file %s: %s" % (path, e.msg))
-    result = {}
+    result, seen, unknown = {}, set(), []
     for doc in docs:
         if not isinstance(doc, dict):
             raise SimError("error converting YAML to JSON: a document in %s is not a mapping" % path)
@@ -152,6 +186,10 @@ def load_config_file(path):
             raise SimError("invalid configuration for GroupVersionKind /, Kind=: kind and apiVersion is "
                            "mandatory information that must be specified")
         group, _, version = str(api).rpartition("/")
+        if (api, kind) in seen:  # util/marshal.go SplitYAMLDocuments
+            raise SimError("invalid configuration: GroupVersionKind {Group:%s Version:%s Kind:%s} is specified twice "
+                           "in YAML file" % (group, version, kind))
+        seen.add((api, kind))
         if group == KUBEADM_GROUP:
             if version in old_api_versions():
                 raise SimError('your configuration file uses an old API spec: "%s". Please use kubeadm '
@@ -175,8 +213,12 @@ def load_config_file(path):
                 or api == "kubeproxy.config.k8s.io/v1alpha1" and kind == "KubeProxyConfiguration":
             result[kind] = (api, doc)
         else:
-            warn("[config] WARNING: Ignored configuration document with GroupVersionKind %s, Kind=%s"
-                 % (api, kind))
+            unknown.append('schema.GroupVersionKind{Group:"%s", Version:"%s", Kind:"%s"}' % (group, version, kind))
+            if not validate:
+                warn("[config] WARNING: Ignored configuration document with GroupVersionKind %s, Kind=%s"
+                     % (api, kind))
+    if validate and unknown:
+        raise SimError("unknown configuration APIs: []schema.GroupVersionKind{%s}" % ", ".join(unknown))
     return result
 
 

@@ -709,7 +709,7 @@ def r_secret_delete(h, ident, ns, name):
 def mirror_pod(node, adv_endpoint):
     """The mirror Pod of a node's kube-apiserver static pod, with kubeadm's advertise-address annotation."""
     return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": "kube-apiserver-" + node, "namespace": "kube-system",
+            "metadata": {"name": "kube-apiserver-" + node, "namespace": "kube-system", "creationTimestamp": rfc3339(time.time()),
                          "labels": {"component": "kube-apiserver", "tier": "control-plane"},
                          "annotations": {"kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint":
                                          adv_endpoint, "kubernetes.io/config.mirror": "static"}},

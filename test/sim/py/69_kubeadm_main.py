@@ -51,7 +51,7 @@ def cmd_config(argv):
         a = Args(argv[1:], {"config": "str", "allow-experimental-api": "bool"})
         if not a.get("config"):
             raise SimError("the --config flag is mandatory")
-        load_config_file(a.get("config"))
+        load_config_file(a.get("config"), validate=True)
         out("ok")
         return 0
     if sub[:1] == ["images"] and sub[1:2] in (["list"], ["pull"]):
