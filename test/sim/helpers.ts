@@ -316,13 +316,15 @@ export function initConfig(opts: {
    * (kube-controller-manager --node-monitor-grace-period; 40s by default)
    */
   fast?: boolean;
+  /** the grace period with `fast` (default 8s) */
+  grace?: string;
 }): string {
   const api = opts.api ?? apiFor(opts.version ?? DEFAULT_VERSION);
   const fast = opts.fast !== false;
   const grace =
     api === 'v1beta4'
-      ? ['controllerManager:', '  extraArgs:', '  - name: node-monitor-grace-period', '    value: 8s']
-      : ['controllerManager:', '  extraArgs:', '    node-monitor-grace-period: 8s'];
+      ? ['controllerManager:', '  extraArgs:', '  - name: node-monitor-grace-period', `    value: ${opts.grace ?? '8s'}`]
+      : ['controllerManager:', '  extraArgs:', `    node-monitor-grace-period: ${opts.grace ?? '8s'}`];
   return [
     `apiVersion: kubeadm.k8s.io/${api}`,
     'kind: InitConfiguration',
@@ -358,7 +360,7 @@ export function parseJoin(output: string): { endpoint: string; token: string; ha
 /** Inits a cluster on `node` and returns the parsed join data. */
 export async function initCluster(
   node: SimNode,
-  opts: { version?: string; upload?: boolean; controlPlaneEndpoint?: boolean } = {},
+  opts: { version?: string; upload?: boolean; controlPlaneEndpoint?: boolean; grace?: string } = {},
 ) {
   const cfg = writeConfig(
     node,
@@ -368,6 +370,7 @@ export async function initCluster(
       node: node.name,
       port: node.port,
       controlPlaneEndpoint: opts.controlPlaneEndpoint === false ? undefined : `127.0.0.1:${node.port}`,
+      grace: opts.grace,
     }),
   );
   const args = ['init', '--config', cfg];

@@ -16,7 +16,8 @@ async function node(name: string, opts: ConstructorParameters<typeof SimNode>[1]
 
 before(async () => {
   cp1 = await node('cp1');
-  join = await initCluster(cp1, { upload: true });
+  // a grace period long enough for a reset and a second join attempt on a loaded machine
+  join = await initCluster(cp1, { upload: true, grace: '25s' });
 });
 after(async () => {
   for (const n of nodes) await n.destroy();
@@ -180,7 +181,7 @@ test('worker and control-plane joins succeed; duplicate names refused; reset der
   assert.ok(w.exists('etc/kubernetes/bootstrap-kubelet.conf') && w.exists('etc/kubernetes/pki/ca.crt'));
   assert.equal((await w.run('kubeadm', ['reset', '-f'])).code, 0);
   // once the node lifecycle controller marked it (Ready=Unknown after the grace period), it can
-  const waited = await cp1.kubectl(['wait', '--for=condition=Ready=Unknown', 'node/worker1', '--timeout=30s']);
+  const waited = await cp1.kubectl(['wait', '--for=condition=Ready=Unknown', 'node/worker1', '--timeout=60s']);
   assert.equal(waited.code, 0, waited.stderr);
   assert.match((await cp1.kubectl(['get', 'nodes', 'worker1'])).stdout, /worker1\s+NotReady\s/);
   const again = await w.run('kubeadm', joinArgs(join, w));
