@@ -1,4 +1,7 @@
-/** The Kubernetes release tree the fleet serves (dl.k8s.io layout), built by test/sim/build.sh. */
+/**
+ * The Kubernetes release tree the fleet serves (dl.k8s.io layout), built by test/sim/build.sh: the
+ * simulated versions (build.sh's default list) and the release/stable.txt, stable-X.Y.txt markers.
+ */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
