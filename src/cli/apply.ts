@@ -58,7 +58,7 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     else io.stdout(explainPlan(planned.plan, planned.ips, planned.vars.kbs_plan.endpoint) + '\n');
     const summary = await execute(pb, l.inv, { ...opts, extraVars: { ...opts.extraVars, ...planned.vars } }, flags.output ?? 'auto', io);
     const code = exitCodeOf(summary);
-    if (!opts.check) {
+    if (!opts.check && code !== EXIT.SIGINT && code !== EXIT.SIGTERM) {
       const saved = await saveRecords(l, opts);
       if (quiet) io.stdout(JSON.stringify({ type: 'kbs_summary', records: saved.nodes, kubeconfig: l.kubeconfig }) + '\n');
       else io.stdout(summaryText(l.kubeconfig, saved.nodes, planned.vars.kbs_plan, code));

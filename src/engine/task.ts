@@ -296,6 +296,8 @@ function bindRegister(register: string | undefined, result: ModuleResult, scope:
 function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: Vars): ModuleResult {
   const kw = t.task.kw;
   if (kw.changed_when === undefined && kw.failed_when === undefined) return result;
+  // as Ansible's TaskExecutor: a skipped result (check mode, creates/removes) is not evaluated
+  if (result.skipped) return result;
   const where = { pos: t.task.pos, task: t.name };
   const bound = bindRegister(kw.register, result, scope, ctx);
   const r = { ...result };

@@ -348,3 +348,20 @@ test('--start-at-task that no task matches, even after includes ran: exit 6 and 
   assert.equal(found.code, 0, found.stderr);
   assert.deepEqual(Object.keys(dbg(found, 'inner')), ['h1']);
 });
+
+test('changed_when and failed_when are not evaluated on a skipped result (check mode), as Ansible does', async () => {
+  const r = await runLocal(
+    `- hosts: w1
+  gather_facts: false
+  tasks:
+    - name: apply something
+      command: echo created
+      register: out
+      changed_when: out.stdout is search('created')
+      failed_when: out.rc != 0
+`,
+    { args: ['--check'] },
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(results(r, 'apply something')[0]?.status, 'skipped');
+});
