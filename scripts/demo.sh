@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run demo: build kbs, boot a local fleet of 3 Debian 12 machines (1 control plane, 2 workers;
-# systemd-nspawn, see test/fleet/README.md) and run `kbs apply` on it.
+# systemd-nspawn, see test/fleet/README.md) and run `kbs apply` on it: a kubeadm cluster (with the
+# Kubernetes simulators of test/sim standing in for the real binaries, which cannot be downloaded here).
 #   npm run demo               boot the fleet "demo" (or reuse it when it is already up), then apply
 #   npm run demo -- --fresh    tear the fleet down first (new machines)
 # Needs root (namespaces, mounts); the fleet installs the host packages it needs itself.
@@ -57,6 +58,13 @@ else
   fleet up 3 --replace > "$STATE/fleet.json"
 fi
 fleet inventory "$INV" --group control_plane=1 --group workers=2,3
+# a stand-in pod network: the CNI's node agent would write this file; the simulated kubelet turns Ready with it
+for i in 1 2 3; do
+  fleet ssh "$ID-$i" "mkdir -p /etc/cni/net.d && echo '{\"cniVersion\":\"1.0.0\",\"name\":\"demo\",\"plugins\":[{\"type\":\"bridge\"}]}' > /etc/cni/net.d/10-demo.conflist" >/dev/null
+done
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-cni\n  namespace: kube-system\ndata:\n  note: stand-in pod network of the demo\n' > "$STATE/cni.yaml"
+printf '    cni_manifest: %s\n' "$(pwd)/$STATE/cni.yaml" > "$STATE/cni.vars"
+sed -i "/^  vars:$/r $STATE/cni.vars" "$INV"
 fleet_s=$(since "$tf")
 
 say "node bin/kbs.js apply $INV"
@@ -73,6 +81,9 @@ cat <<EOF
 kbs apply exited with $rc after ${apply_s}s (build ${build_s}s, fleet ${fleet_s}s, all $(since "$t0")s)
 
   inventory    $INV  (groups control_plane: $ID-1, workers: $ID-2 $ID-3)
+  nodes        KBS_FLEET_ID=$ID npm run fleet -- ssh $ID-1 kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o wide
+  kubeconfig   $STATE/.kbs/admin.conf (node bin/kbs.js kubeconfig $INV -o FILE)
+  plan, records node bin/kbs.js plan $INV ; node bin/kbs.js versions $INV
   re-run       npm run demo            (reuses the machines; a second run changes nothing)
                node bin/kbs.js apply $INV
   ssh          KBS_FLEET_ID=$ID npm run fleet -- ssh $ID-1 hostname
