@@ -14,6 +14,8 @@ export interface PlanVars {
     init_host: string;
     endpoint: string;
     new_cluster: boolean;
+    /** cni_manifest resolved: an absolute path on the workstation or a URL */
+    cni_manifest?: string;
     nodes: Record<string, Record<string, unknown>>;
   };
 }
@@ -35,6 +37,7 @@ export function toPlanVars(plan: Plan, spec: ClusterSpec, ips: Record<string, No
       kubectl_version: n.kubectlVersion,
       node_ip: ips[name]?.ip ?? '',
       reason: n.reason,
+      ...(spec.nodes[name]?.kubeadmPatches ? { kubeadm_patches: spec.nodes[name].kubeadmPatches } : {}),
       ...(n.inferred ? { inferred_record: n.inferred } : {}),
     };
   }
@@ -46,6 +49,7 @@ export function toPlanVars(plan: Plan, spec: ClusterSpec, ips: Record<string, No
       init_host: plan.initHost,
       endpoint: ep,
       new_cluster: plan.newCluster,
+      ...(spec.cniManifest ? { cni_manifest: spec.cniManifest } : {}),
       nodes,
     },
   };
