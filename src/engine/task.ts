@@ -8,7 +8,7 @@ import { KbsError } from '../errors.js';
 import type { TaskNode, Vars } from '../load/model.js';
 import { getModule } from '../modules/registry.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
-import { removeOmit } from '../template/index.js';
+import { isUndefinedError, removeOmit } from '../template/index.js';
 import type { Connection } from '../transport/types.js';
 import { makeScope, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
@@ -49,7 +49,21 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       const r = await runOnce(ctx, t, host, scope);
       return { ...r, noLog };
     }
-    let items = tpl.render(loopSrc, scope, { pos: task.pos, task: t.name });
+    let items: unknown;
+    try {
+      items = tpl.render(loopSrc, scope, { pos: task.pos, task: t.name });
+    } catch (e) {
+      // as Ansible's TaskExecutor: an undefined loop is an error only when the task's `when` holds
+      if (!isUndefinedError(e)) throw e;
+      let holds: boolean;
+      try {
+        holds = conditionsHold(ctx, [...inh.when, kw.when], scope, t);
+      } catch {
+        throw e;
+      }
+      if (!holds) return skipped(kw.when, noLog);
+      throw e;
+    }
     if (kw.with_items !== undefined && Array.isArray(items)) items = items.flat(1);
     if (!Array.isArray(items)) {
       throw new KbsError('TASK', `loop must be a list, got ${typeof items}`, {

@@ -365,3 +365,21 @@ test('changed_when and failed_when are not evaluated on a skipped result (check 
   assert.equal(r.code, 0, r.stdout);
   assert.equal(results(r, 'apply something')[0]?.status, 'skipped');
 });
+
+test('an undefined loop is skipped when the task is skipped by its when, and an error when it runs (as Ansible)', async () => {
+  const r = await runLocal(`- hosts: w1
+  gather_facts: false
+  tasks:
+    - name: skipped loop
+      debug: {msg: "{{ item }}"}
+      loop: "{{ nothing_here }}"
+      when: false
+    - name: running loop
+      debug: {msg: "{{ item }}"}
+      loop: "{{ nothing_here }}"
+`);
+  assert.equal(results(r, 'skipped loop')[0]?.status, 'skipped');
+  const run = results(r, 'running loop')[0];
+  assert.equal(run?.status, 'failed');
+  assert.match(String(run?.result.msg), /nothing_here/);
+});
