@@ -284,7 +284,7 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       let stopping: Promise<void> | undefined;
       const r = await new Promise<KbsRun>((res, rej) => {
         // power the worker off once the apply has started on it (the control planes are being built)
-        void kbsWithHook(['apply', inv], (e) => {
+        void kbs(['apply', inv], (e) => {
           if (!stopping && e.type === 'play_start' && e.play === 'kubeadm init') stopping = faults.stop(w, opts);
         }).then(res, rej);
       });
@@ -343,27 +343,4 @@ async function kbsRaw(args: string[]): Promise<KbsRun> {
   let stderr = '';
   const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false, env: process.env });
   return { code, stdout, stderr, events: [], recap: {} };
-}
-
-/** kbs in-process (JSON output), handing each event to `hook` as it happens. */
-async function kbsWithHook(args: string[], hook: (e: { type: string; play?: string }) => void): Promise<KbsRun> {
-  const { main } = await import('../../src/cli/main.js');
-  let stdout = '';
-  let stderr = '';
-  let partial = '';
-  const code = await main([...args, '--output', 'json'], {
-    stdout: (s) => {
-      stdout += s;
-      partial += s;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) if (l.startsWith('{')) hook(JSON.parse(l) as { type: string; play?: string });
-    },
-    stderr: (s) => (stderr += s),
-    isTTY: false,
-    env: process.env,
-  });
-  const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as KbsRun['events'][number]);
-  const rc = events.find((e) => e.type === 'recap');
-  return { code, stdout, stderr, events, recap: rc && rc.type === 'recap' ? rc.stats : {} };
 }

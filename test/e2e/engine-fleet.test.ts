@@ -10,8 +10,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import type { EngineEvent } from '../../src/engine/events.js';
 import { down, faults, ssh, status, up, writeInventory, type FleetInfo } from '../fleet/index.js';
 import { kbs, results, type KbsRun } from '../helpers/kbs.js';
 
@@ -29,30 +27,6 @@ async function ok(name: string, cmd: string): Promise<string> {
   const r = await ssh(name, cmd, { ...opts, timeoutSec: 60 });
   assert.equal(r.rc, 0, `${name}: ${cmd}\n${r.stderr}`);
   return r.stdout;
-}
-
-/** Like helpers/kbs.ts, but hands every event to `onEvent` as it happens (to inject faults mid-run). */
-async function kbsLive(args: string[], onEvent: (e: EngineEvent) => void): Promise<KbsRun> {
-  let stdout = '';
-  let stderr = '';
-  let partial = '';
-  const code = await main([...args, '--output', 'json'], {
-    stdout: (s) => {
-      stdout += s;
-      partial += s;
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) if (l.startsWith('{')) onEvent(JSON.parse(l) as EngineEvent);
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    isTTY: false,
-    env: process.env,
-  });
-  const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as EngineEvent);
-  const r = events.find((e) => e.type === 'recap');
-  return { code, stdout, stderr, events, recap: r && r.type === 'recap' ? r.stats : {} };
 }
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
@@ -183,7 +157,7 @@ describe('engine on the fleet', { skip: isRoot ? false : 'needs root' }, () => {
     let stopping: Promise<void> | undefined;
     let stopErr: unknown;
     const t0 = Date.now();
-    const r = await kbsLive(['run', FAULTS, '-i', inv, '-e', 'sleep_sec=8'], (e) => {
+    const r = await kbs(['run', FAULTS, '-i', inv, '-e', 'sleep_sec=8'], (e) => {
       if (e.type === 'task_start' && e.task === 'Slow task' && !stopping) {
         stopping = (async () => {
           // power off only once the victim really runs the task

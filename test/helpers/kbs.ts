@@ -12,13 +12,20 @@ export interface KbsRun {
   recap: Record<string, HostStats>;
 }
 
-export async function kbs(args: string[]): Promise<KbsRun> {
+/** `onEvent` hears each JSON event as it is printed (to inject faults mid-run). */
+export async function kbs(args: string[], onEvent?: (e: EngineEvent) => void): Promise<KbsRun> {
   let stdout = '';
   let stderr = '';
+  let partial = '';
   const hasOutput = args.includes('--output') || args.includes('-o');
   const code = await main(hasOutput ? args : [...args, '--output', 'json'], {
     stdout: (s) => {
       stdout += s;
+      if (!onEvent) return;
+      partial += s;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('{')) onEvent(JSON.parse(l) as EngineEvent);
     },
     stderr: (s) => {
       stderr += s;
