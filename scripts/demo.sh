@@ -58,12 +58,8 @@ else
   fleet up 3 --replace > "$STATE/fleet.json"
 fi
 fleet inventory "$INV" --group control_plane=1 --group workers=2,3
-# a stand-in pod network: the CNI's node agent would write this file; the simulated kubelet turns Ready with it
-for i in 1 2 3; do
-  fleet ssh "$ID-$i" "mkdir -p /etc/cni/net.d && echo '{\"cniVersion\":\"1.0.0\",\"name\":\"demo\",\"plugins\":[{\"type\":\"bridge\"}]}' > /etc/cni/net.d/10-demo.conflist" >/dev/null
-done
-printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-cni\n  namespace: kube-system\ndata:\n  note: stand-in pod network of the demo\n' > "$STATE/cni.yaml"
-printf '    cni_manifest: %s\n' "$(pwd)/$STATE/cni.yaml" > "$STATE/cni.vars"
+# a stand-in pod network (scripts/demo-cni.yaml), applied by kbs apply once the cluster is up
+printf '    cni_manifest: %s\n' "$(pwd)/scripts/demo-cni.yaml" > "$STATE/cni.vars"
 sed -i "/^  vars:$/r $STATE/cni.vars" "$INV"
 fleet_s=$(since "$tf")
 

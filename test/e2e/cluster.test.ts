@@ -88,8 +88,45 @@ async function record(host: string): Promise<{ version: string; action: string; 
   return JSON.parse(await sh(host, 'cat /etc/kbs/kubeadm.json')) as { version: string; action: string; cluster: string; inferred?: boolean; history: unknown[] };
 }
 
-/** A CNI's node agent would write this; the simulated kubelet reports NetworkReady from it, as containerd's CRI does. */
-const CNI_CONF = '{"cniVersion":"1.0.0","name":"kbs-test","plugins":[{"type":"bridge","bridge":"cni0"}]}';
+/**
+ * A pod network as a manifest: a DaemonSet with a hostPath at /etc/cni/net.d and a ConfigMap holding the
+ * CNI configuration. The simulated kubelet installs it on its node as flannel's install-cni does, and the
+ * node turns Ready (containerd's CRI reports NetworkReady from it): a kbs that never applied it fails.
+ */
+const CNI_MANIFEST = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kbs-test-cni
+  namespace: kube-system
+data:
+  cni-conf.json: |
+    {"cniVersion": "1.0.0", "name": "kbs-test", "plugins": [{"type": "bridge", "bridge": "cni0"}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kbs-test-cni
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels: {app: kbs-test-cni}
+  template:
+    metadata:
+      labels: {app: kbs-test-cni}
+    spec:
+      tolerations: [{operator: Exists}]
+      containers:
+        - name: install-cni
+          image: registry.k8s.io/pause:3.10.1
+          volumeMounts:
+            - {name: cni, mountPath: /etc/cni/net.d}
+            - {name: cni-conf, mountPath: /etc/kbs-test-cni}
+      volumes:
+        - name: cni
+          hostPath: {path: /etc/cni/net.d}
+        - name: cni-conf
+          configMap: {name: kbs-test-cni}
+`;
 const cniManifest = join(work, 'cni.yaml');
 
 /** `kbs apply` as a child process (bin/kbs.js, built by npm test), JSON events streamed; killed with SIGKILL when `killWhen` sees its event. */
@@ -122,8 +159,7 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
     const t0 = Date.now();
     info = await up(10, { ...opts, replace: true });
     console.log(`fleet ${ID} up 10: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-    writeFileSync(cniManifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kbs-test-cni\n  namespace: kube-system\ndata:\n  cni.conf: |\n    ' + CNI_CONF + '\n');
-    for (let i = 1; i <= 10; i++) await sh(M(i), `mkdir -p /etc/cni/net.d && echo '${CNI_CONF}' > /etc/cni/net.d/10-kbs-test.conflist`);
+    writeFileSync(cniManifest, CNI_MANIFEST);
   }, T);
 
   after(async () => {
