@@ -30,9 +30,28 @@ class KbsParser extends BaseParser {
    * parentheses: `x is in ['a']`, `n is divisibleby 3`, `x is sameas none`.
    */
   parseIs(): NjNode {
-    let node = this.parseCompare() as NjNode;
-    const isTok = this.peekToken() as NjToken | null;
-    if (!this.skipSymbol('is')) return node;
+    return this.parseCompare() as NjNode;
+  }
+
+  /**
+   * Filters and tests bind as in Jinja2: both are postfix operators read in one loop after a
+   * unary expression, so `x is string | ternary(a, b)` is `(x is string) | ternary(a, b)` and
+   * `a == b is number` is `a == (b is number)`.
+   */
+  parseFilter(node: NjNode): NjNode {
+    node = super.parseFilter(node) as NjNode;
+    while ((this.peekToken() as NjToken | null)?.type === lexer.TOKEN_SYMBOL && (this.peekToken() as NjToken).value === 'is') {
+      node = super.parseFilter(this.parseTest(node)) as NjNode;
+    }
+    return node;
+  }
+
+  /**
+   * `x is test`, `x is not test`, `x is test(a, b)` and, as in Jinja2, one argument without
+   * parentheses: `x is in ['a']`, `n is divisibleby 3`, `x is sameas none`.
+   */
+  parseTest(node: NjNode): NjNode {
+    const isTok = this.nextToken() as NjToken;
     const not = this.skipSymbol('not');
     const tok = this.nextToken() as NjToken | null;
     let name: string;
@@ -42,7 +61,7 @@ class KbsParser extends BaseParser {
     } else if (tok && tok.type === lexer.TOKEN_NONE) name = 'none';
     else if (tok && tok.type === lexer.TOKEN_BOOLEAN) name = tok.value;
     else {
-      this.fail('expected a test name after "is"', tok?.lineno ?? isTok?.lineno, tok?.colno ?? isTok?.colno);
+      this.fail('expected a test name after "is"', tok?.lineno ?? isTok.lineno, tok?.colno ?? isTok.colno);
       return node;
     }
     const t = tok as NjToken;
@@ -58,6 +77,20 @@ class KbsParser extends BaseParser {
     const test = new nodes.FunCall(t.lineno, t.colno, new nodes.Symbol(t.lineno, t.colno, name), args);
     node = new nodes.Is(node.lineno, node.colno, node, test);
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  /** Jinja2's conditional expression: the else part is itself one, so `a if c else b if d else e` chains. */
+  parseInlineIf(): NjNode {
+    let node = this.parseOr() as NjNode;
+    while (this.skipSymbol('if')) {
+      const cond = this.parseOr() as NjNode;
+      const inline = new nodes.InlineIf(node.lineno, node.colno);
+      inline.body = node;
+      inline.cond = cond;
+      inline.else_ = this.skipSymbol('else') ? this.parseInlineIf() : null;
+      node = inline;
+    }
+    return node;
   }
 
   /**
@@ -78,6 +111,17 @@ class KbsParser extends BaseParser {
     }
     if (!this.skipSymbol('in')) this.fail('expected "in" in the for loop', forTok.lineno, forTok.colno);
     node.arr = this.parseOr();
+    if ((this.peekToken() as NjToken).type === lexer.TOKEN_COMMA) {
+      // an implicit tuple, as in Jinja2: `{% for x in "a", "b" %}`
+      const first = node.arr as NjNode;
+      node.arr = new nodes.Array(first.lineno, first.colno);
+      node.arr.addChild(first);
+      while (this.skip(lexer.TOKEN_COMMA)) {
+        const t = this.peekToken() as NjToken | null;
+        if (!t || t.type === lexer.TOKEN_BLOCK_END || (t.type === lexer.TOKEN_SYMBOL && t.value === 'if')) break;
+        node.arr.addChild(this.parseOr());
+      }
+    }
     if (this.skipSymbol('if')) node.kbsFilter = this.parseExpression();
     this.advanceAfterBlockEnd(forTok.value);
     node.body = this.parseUntilBlocks('endfor', 'else');

@@ -62,6 +62,33 @@ export const lexer = nj.lexer;
     this.forwardN(end - this.index);
     return value;
   };
+  // Number literals as Jinja2 reads them: exponents (`1e3`, `1.5e-3`) and `_` separators (`1_000`).
+  const baseNext = proto.nextToken as () => NjToken | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  proto.nextToken = function (this: any): NjToken | null {
+    const tok = baseNext.call(this);
+    if (!tok || !this.in_code) return tok;
+    if (tok.type === nj.lexer.TOKEN_SYMBOL && /^[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?$/.test(tok.value) && !/_$|__/.test(tok.value)) {
+      const v = tok.value.replace(/_/g, '');
+      return { ...tok, type: /[eE]/.test(v) ? nj.lexer.TOKEN_FLOAT : nj.lexer.TOKEN_INT, value: v };
+    }
+    if (tok.type === nj.lexer.TOKEN_SYMBOL && /^[0-9][0-9_]*[eE]$/.test(tok.value)) {
+      // `1e-3`: the sign ended the symbol
+      const m = /^[-+][0-9]+/.exec((this.str as string).slice(this.index as number));
+      if (m) {
+        this.forwardN(m[0].length);
+        return { ...tok, type: nj.lexer.TOKEN_FLOAT, value: tok.value.replace(/_/g, '') + m[0] };
+      }
+    }
+    if (tok.type === nj.lexer.TOKEN_FLOAT && /^[0-9]+\.[0-9]+$/.test(tok.value)) {
+      const m = /^[eE][-+]?[0-9]+/.exec((this.str as string).slice(this.index as number));
+      if (m) {
+        this.forwardN(m[0].length);
+        return { ...tok, value: tok.value + m[0] };
+      }
+    }
+    return tok;
+  };
 }
 export const nodes = nj.nodes;
 export const njRuntime = nj.runtime;
