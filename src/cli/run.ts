@@ -1,4 +1,5 @@
 /** `kbs run PLAYBOOK -i INVENTORY`: run an Ansible-syntax playbook. */
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { KbsError, EXIT } from '../errors.js';
@@ -8,6 +9,7 @@ import { defaultRunOptions, type RunOptions } from '../engine/options.js';
 import { builtinRolesDir } from '../engine/play.js';
 import { checkSelection, startAtError } from '../engine/selection.js';
 import { loadInventory } from '../inventory/load.js';
+import { DEFAULT_INVENTORY, isHostList } from '../inventory/hostlist.js';
 import { checkConnectionVars } from '../inventory/connvars.js';
 import { resolvePattern } from '../inventory/pattern.js';
 import { setMaxYamlSize } from '../load/limits.js';
@@ -111,13 +113,13 @@ export function toRunOptions(flags: RunFlags): RunOptions {
 
 /** Load everything and validate; nothing touches a host here. */
 export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv: Inventory; opts: RunOptions } {
-  if (!flags.inventory?.length) {
-    throw new KbsError('USAGE', 'no inventory given', { hint: 'pass -i inventory.yaml' });
-  }
   const opts = toRunOptions(flags);
   checkConnectionVars(opts.extraVars, '-e', () => undefined);
   const pbFile = resolve(playbook);
-  const inv = loadInventory(flags.inventory.map((p) => resolve(p)), { extraVarsDirs: [dirname(pbFile)] });
+  // as Ansible: without -i its default source if present, else only the implicit localhost
+  const given = flags.inventory?.length ? flags.inventory : existsSync(DEFAULT_INVENTORY) ? [DEFAULT_INVENTORY] : [];
+  const inv = loadInventory(given.map((p) => (isHostList(p) ? p : resolve(p))), { extraVarsDirs: [dirname(pbFile)] });
+  if (given.length === 0) inv.warnings = ['No inventory was parsed, only implicit localhost is available', ...(inv.warnings ?? [])];
   const pb = loadPlaybook(pbFile, { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
   checkSelection(pb, inv, opts, createTemplater({ lookupBase: dirname(pbFile) }));
   return { pb, inv, opts };
@@ -127,6 +129,7 @@ export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): 
   const { renderError } = await import('./main.js');
   try {
     const { pb, inv, opts } = prepare(playbook, flags);
+    for (const w of inv.warnings ?? []) io.stderr(`[WARNING]: ${w}\n`);
     if (flags.syntaxCheck) {
       io.stdout(`\nplaybook: ${playbook}\n`);
       return EXIT.OK;

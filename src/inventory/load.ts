@@ -22,6 +22,7 @@ import type { InvHost, Inventory } from './types.js';
 import { copyOrigins } from './origins.js';
 import { VarsDir } from './varsfiles.js';
 import { readYamlInventory } from './yaml.js';
+import { isHostList, readHostList } from './hostlist.js';
 
 export interface LoadInventoryOptions {
   /** further folders holding group_vars/ and host_vars/ (later ones win over earlier ones and over the inventory's) */
@@ -37,7 +38,10 @@ export function loadInventory(path: string | string[], opts: LoadInventoryOption
   const sources: string[] = [];
   const varsBases: string[] = [];
   for (const p of paths) {
-    if (isDirectory(p)) {
+    if (isHostList(p)) {
+      readHostList(p, b);
+      sources.push(p);
+    } else if (isDirectory(p)) {
       varsBases.push(p);
       const files = folderSources(p);
       if (files.length === 0) {
@@ -57,6 +61,9 @@ export function loadInventory(path: string | string[], opts: LoadInventoryOption
     }
   }
   const inv = b.finish(sources);
+  if (inv.hosts.size === 0) {
+    inv.warnings = [...(inv.warnings ?? []), "provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"];
+  }
   inv.implicitLocalhost = inv.hosts.has('localhost')
     ? undefined
     : { name: 'localhost', vars: {}, sourceVars: { ansible_connection: 'local' }, groups: [], implicit: true };

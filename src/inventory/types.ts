@@ -47,4 +47,6 @@ export interface Inventory {
   groups: Map<string, InvGroup>;
   /** Ansible's implicit localhost, present when 'localhost' is not an inventory host */
   implicitLocalhost?: InvHost;
+  /** warnings to show before the run, worded as Ansible's */
+  warnings?: string[];
 }

@@ -49,9 +49,31 @@ test('bad inventory and bad -e are refused before anything runs', async () => {
   r = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'missing.yml')]);
   assert.equal(r.code, 4);
   assert.match(r.stderr, /missing\.yml/);
-  r = await kbs(['run', join(dir, 'pb.yml')]);
-  assert.equal(r.code, 4);
-  assert.match(r.stderr, /no inventory given/);
+});
+
+test('no -i: the implicit localhost only, with the warnings ansible-playbook gives', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'pb.yml'), '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: "{{ inventory_hostname }} {{ groups.all | length }}"}\n');
+  const r = await kbs(['run', join(dir, 'pb.yml'), '--output', 'plain']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /"msg": "localhost 0"/);
+  assert.ok(r.stderr.includes('[WARNING]: No inventory was parsed, only implicit localhost is available\n'), r.stderr);
+  assert.ok(
+    r.stderr.includes("[WARNING]: provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'\n"),
+    r.stderr,
+  );
+});
+
+test('-i with a comma list of hosts (the host_list form of Ansible)', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'pb.yml'), '- hosts: all\n  tasks: []\n');
+  let r = await kbs(['run', join(dir, 'pb.yml'), '-i', 'h1:2222,h2,', '--list-hosts', '--output', 'plain']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /hosts \(2\):\n\s+h1\n\s+h2\n/);
+  assert.doesNotMatch(r.stderr, /WARNING/);
+  r = await kbs(['run', join(dir, 'pb.yml'), '-i', 'solo,', '--list-hosts', '--output', 'plain']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /hosts \(1\):\n\s+solo\n/);
 });
 
 test('--syntax-check, --list-hosts, --list-tasks touch no host', async () => {
