@@ -204,7 +204,9 @@ class KbsParser extends BaseParser {
       }
     }
     if (node.typename === 'Group' && (tuple || node.children.length === 0)) {
-      return new nodes.Array(tok.lineno, tok.colno, node.children);
+      const arr = new nodes.Array(tok.lineno, tok.colno, node.children);
+      arr.kbsTuple = true;
+      return arr;
     }
     return node;
   }
@@ -455,6 +457,14 @@ class KbsCompiler extends BaseCompiler {
   }
 
   /** `(a, b)` is a tuple in Jinja: a list here. `(a)` is grouping. */
+  /** A tuple literal is a list that prints as Python prints a tuple: `(1, 2)`. */
+  compileArray(node: NjNode, frame: unknown): void {
+    if (!node.kbsTuple) return super.compileArray(node, frame);
+    this._emit('runtime.kbsTuple(');
+    this._compileAggregate(node, frame, '[', ']');
+    this._emit(')');
+  }
+
   compileGroup(node: NjNode, frame: unknown): void {
     if (node.children.length === 1) this._compileAggregate(node, frame, '(', ')');
     else this._compileAggregate(node, frame, '[', ']');

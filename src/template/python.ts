@@ -72,6 +72,18 @@ function reprNumber(n: number): string {
 }
 
 /** Python repr(), used for values inside lists/dicts and for `{{ [1, 'a'] }}`. */
+const TUPLE = Symbol('kbs.tuple');
+
+/** Mark a list made by a tuple literal, so that it prints as a Python tuple. */
+export function makeTuple(items: unknown[]): unknown[] {
+  Object.defineProperty(items, TUPLE, { value: true });
+  return items;
+}
+
+function isTuple(v: unknown[]): boolean {
+  return (v as unknown as Record<symbol, unknown>)[TUPLE] === true;
+}
+
 export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
   if (v instanceof Undefined) throw v.error();
   if (v === null || v === undefined) return 'None';
@@ -86,6 +98,9 @@ export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
   if (seen.has(v)) return Array.isArray(v) ? '[...]' : '{...}';
   seen.add(v);
   try {
+    if (Array.isArray(v) && isTuple(v)) {
+      return '(' + v.map((x) => pyRepr(x, seen)).join(', ') + (v.length === 1 ? ',)' : ')');
+    }
     if (Array.isArray(v)) return '[' + v.map((x) => pyRepr(x, seen)).join(', ') + ']';
     const parts: string[] = [];
     for (const k of Object.keys(v)) parts.push(`${reprString(k)}: ${pyRepr((v as Dict)[k], seen)}`);
@@ -238,7 +253,7 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
       return outputStr(a) + outputStr(b);
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
-      if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+      if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? makeTuple([...a, ...b]) : [...a, ...b];
       {
         const [x, y] = num(op, a, b);
         return x + y;

@@ -8,6 +8,7 @@ import type { TemplateContext } from './types.js';
 import { isSafeString, njRuntime, type NjFrame } from './nunjucks.js';
 import { pyMethod } from './pymethods.js';
 import {
+  makeTuple,
   type Dict,
   hasKey,
   isDict,
@@ -232,6 +233,7 @@ export const kbsRuntime: Record<string, unknown> = {
   },
   kbsCompare,
   kbsArith: pyArith,
+  kbsTuple: makeTuple,
   kbsUnary: pyUnary,
   kbsDict(pairs: Array<[unknown, unknown]>): Dict {
     return makeDict(pairs);

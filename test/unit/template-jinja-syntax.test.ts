@@ -45,3 +45,16 @@ test('number literals with an exponent or underscores', () => {
   // a symbol that only starts with a digit-like name stays a name
   assert.equal(t.render('{{ e3 }}', { e3: 'x' }), 'x');
 });
+
+test('a tuple prints as Python prints it', () => {
+  assert.equal(r('v={{ (1, 2) }}'), 'v=(1, 2)');
+  assert.equal(r('v={{ (1,) }}'), 'v=(1,)');
+  assert.equal(r('v={{ () }}'), 'v=()');
+  assert.equal(r('v={{ [(1, "a"), 2] }}'), "v=[(1, 'a'), 2]");
+  assert.equal(r('v={{ {"k": (1, 2)} }}'), "v={'k': (1, 2)}");
+  assert.equal(r('v={{ (1, 2) + (3,) }}'), 'v=(1, 2, 3)');
+  assert.equal(r('v={{ (1, 2) | list }}'), 'v=[1, 2]');
+  assert.equal(r('v={{ (1) }}'), 'v=1');
+  // a tuple is still a list to everything else
+  assert.deepEqual(r('{{ (1, 2) }}'), [1, 2]);
+});
