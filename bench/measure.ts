@@ -44,6 +44,8 @@ export interface MeasureOptions {
   /** sampling period of the RSS sampler (default 100 ms) */
   sampleMs?: number;
   timeoutMs?: number;
+  /** called with each stdout chunk and the milliseconds since spawn */
+  onStdout?: (chunk: string, ms: number) => void;
 }
 
 /** pid -> ppid for every process, from /proc/PID/stat */
@@ -103,7 +105,10 @@ export function measure(cmd: string, args: string[], opts: MeasureOptions = {}):
     let stdout = '';
     let stderr = '';
     let peak = 0;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(d.toString(), Number(process.hrtime.bigint() - t0) / 1e6);
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const sample = () => {
       if (child.pid) peak = Math.max(peak, treeRssKiB(child.pid));
