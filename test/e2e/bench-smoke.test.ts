@@ -2,6 +2,8 @@
  * Keeps the benchmark runner working: `npm run bench -- --smoke` (3 machines, 1 run of each
  * scenario, its own fleet id) must write a results file with sane numbers. Timings are never
  * asserted; the counts are (one connection per host per run, at least one exec per task per host).
+ * The same for the cluster benchmark (`npm run bench:cluster -- --smoke`: one pair of fresh 1 + 1
+ * clusters, first run and no-op), asserting both tools converged, never timings.
  * Needs root (the fleet) and ansible-playbook; skipped otherwise.
  */
 import { after, test } from 'node:test';
@@ -11,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchResults } from '../../bench/run.js';
+import type { ClusterResults } from '../../bench/cluster.js';
 
 const isRoot = process.getuid?.() === 0;
 const hasAnsible = spawnSync('sh', ['-c', 'command -v ansible-playbook'], { stdio: 'ignore' }).status === 0;
@@ -61,4 +64,38 @@ test('npm run bench -- --smoke writes sane results', { skip: isRoot && hasAnsibl
   assert.deepEqual([res.floor[0].hosts, res.floor[0].runs, res.floor[0].sane], [3, 1, true]);
   assert.ok(res.floor[0].wallS.median > 0 && res.floor[0].machineCpuS.median > 0);
   assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /## The floor/);
+});
+
+test('npm run bench:cluster -- --smoke: kbs apply and ansible-playbook both converge a fresh 1 + 1 cluster and re-run as no-ops', { skip: isRoot && hasAnsible ? false : 'needs root and ansible-playbook', timeout: 1_800_000 }, () => {
+  const cout = join(out, 'cluster');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('bench/cluster.ts'), '--smoke', '--id', 'benchsmoke', '--out', cout], {
+    encoding: 'utf8',
+    timeout: 1_780_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(r.status, 0, `bench:cluster exited ${r.status}\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`);
+  const res = JSON.parse(readFileSync(join(cout, 'cluster.json'), 'utf8')) as ClusterResults;
+  assert.equal(res.mode, 'smoke');
+  assert.deepEqual(res.cells.map((c) => `${c.layout}/${c.scenario}`), ['2/first run', '2/no-op']);
+  // two fresh fleets, one per tool
+  assert.deepEqual(res.fleets.map((f) => `${f.id} ${f.machines}`), ['benchsmoke-a 2', 'benchsmoke-k 2']);
+  for (const c of res.cells) {
+    const what = c.scenario;
+    assert.ok(c.sane, `${what}: ${c.problems.join('; ')}`);
+    assert.equal(c.runs, 1, what);
+    // both clusters have both nodes, Ready
+    assert.deepEqual(c.ready, { ansible: [{ ready: 2, nodes: 2 }], kbs: [{ ready: 2, nodes: 2 }] }, what);
+    assert.equal(c.ratios.length, 1);
+    assert.ok(Math.abs(c.ratios[0] - c.wallS.kbs.median / c.wallS.ansible.median) < 0.01, `${what}: ratio is kbs/Ansible`);
+    assert.ok(c.ratiosWithPlan[0] < c.ratios[0] && c.planS.median > 0, `${what}: the plan is timed apart`);
+    assert.ok(c.speedup > 0 && c.speedupWithPlan > 0 && c.kbsCpuShare > 0 && c.kbsCpuShare < 2, `${what}: ${c.speedup} ${c.kbsCpuShare}`);
+    const p = c.kbsPhases!;
+    assert.ok(Math.abs(p.beforeS + p.engineS + p.afterS - c.wallS.kbs.median) < 0.05, `${what}: phases ${JSON.stringify(p)} vs wall ${c.wallS.kbs.median}`);
+    assert.ok(c.kbsPlays.some((x) => x.name === 'Preflight'), `${what}: breakdown ${JSON.stringify(c.kbsPlays)}`);
+  }
+  // the first runs changed every host, the no-ops none (raw: the Ansible run, then kbs's)
+  const changed = (s: string) => res.raw.find((x) => x.scenario === s)!.runs.map((x) => `${x.tool} ${x.changed > 0 ? 'changed' : 'none'}`);
+  assert.deepEqual(changed('first run'), ['ansible changed', 'kbs changed']);
+  assert.deepEqual(changed('no-op'), ['ansible none', 'kbs none']);
+  assert.match(readFileSync(join(cout, 'cluster.md'), 'utf8'), /\| 2: 1 CP \+ 1 W \| no-op \| 1 \|/);
 });
