@@ -10,7 +10,7 @@
  * haproxy on one machine + N-4 workers. Results: OUT/cluster.json and OUT/cluster.md. See
  * docs/benchmarks.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -92,15 +92,11 @@ export function parseClusterFlags(argv: string[]): ClusterFlags {
 const log = (m: string) => process.stderr.write(`bench:cluster: ${m}\n`);
 const secs = (r: ClusterRun) => `${(r.wallMs / 1000).toFixed(1)}s${r.code ? ` (exit ${r.code})` : ''}${r.planS !== undefined ? ` (+ plan ${r.planS.toFixed(1)}s)` : ''}`;
 
-/** A CNI's node agent would write this; the simulated kubelet turns Ready when it is there. */
-const CNI_CONF = '{"cniVersion":"1.0.0","name":"kbs-bench","plugins":[{"type":"bridge","bridge":"cni0"}]}';
-const CNI_MANIFEST = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kbs-bench-cni\n  namespace: kube-system\ndata:\n  cni.conf: |\n    ${CNI_CONF}\n`;
-
-async function sh(fleet: string, host: string, cmd: string): Promise<string> {
-  const r = await ssh(host, cmd, { id: fleet, timeoutSec: 120 });
-  if (r.rc !== 0) throw new KbsError('STATE', `${host}: ${cmd} exited ${r.rc}`, { hint: (r.stdout + r.stderr).slice(-1500) });
-  return r.stdout;
-}
+/**
+ * The pod network: scripts/demo-cni.yaml, a DaemonSet that installs a CNI configuration on every
+ * node (as flannel's install-cni does); the simulated kubelet turns Ready once it is there.
+ */
+const CNI_MANIFEST = join(ROOT, 'scripts/demo-cni.yaml');
 
 /** the layout's inventory for a fleet, in its own folder (its .kbs/ is per cluster) */
 export function clusterInventory(info: FleetInfo, layout: Layout, dir: string, cniManifest: string): string {
@@ -136,8 +132,7 @@ export async function clusterBench(f: ClusterFlags): Promise<ClusterResults> {
   const extra = (process.env.KBS_FLEET_EXTRA_PACKAGES ?? '').split(/[\s,]+/).filter(Boolean);
   if (!extra.includes('python3-apt')) process.env.KBS_FLEET_EXTRA_PACKAGES = [...extra, 'python3-apt'].join(' ');
   const work = mkdtempSync(join(tmpdir(), 'kbs-bench-cluster-'));
-  const cniManifest = join(work, 'cni.yaml');
-  writeFileSync(cniManifest, CNI_MANIFEST);
+  const cniManifest = CNI_MANIFEST;
   const ids = { ansible: `${f.id}-a`, kbs: `${f.id}-k` };
   const cells: ClusterCell[] = [];
   const fleets: ClusterResults['fleets'] = [];
@@ -159,7 +154,6 @@ export async function clusterBench(f: ClusterFlags): Promise<ClusterResults> {
           const bootS = (Date.now() - t0) / 1000;
           fleets.push({ id: ids[tool], layout: layout.name, run: i + 1, machines: layout.machines, bootS });
           log(`fleet ${ids[tool]}: ${layout.machines} machines up in ${bootS.toFixed(1)} s`);
-          await Promise.all(info[tool].machines.map((m) => sh(ids[tool], m.name, `mkdir -p /etc/cni/net.d && echo '${CNI_CONF}' > /etc/cni/net.d/10-kbs-bench.conflist`)));
         }
         const dir = (tool: string) => join(work, `${layout.name}-${i + 1}-${tool}`);
         const inv = { ansible: clusterInventory(info.ansible, layout, dir('ansible'), cniManifest), kbs: clusterInventory(info.kbs, layout, dir('kbs'), cniManifest) };
