@@ -3,7 +3,7 @@
  * run playbooks/cluster.yml with the plan, then keep the nodes' records on the workstation.
  */
 import type { Command } from 'commander';
-import { EXIT, KbsError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { builtinRolesDir } from '../engine/play.js';
 import { explainPlan } from '../kube/explain.js';
@@ -81,4 +81,3 @@ function summaryText(kubeconfig: string, records: Record<string, { version: stri
   return lines.join('\n');
 }
 
-export { KbsError };

@@ -9,7 +9,7 @@
  */
 import type { NodeObservation } from './observe.js';
 import type { KubeadmRecord, RecordFile } from './record.js';
-import { compareVersions, kubeadmCanDeploy, kubeletSkewProblem, minorDelta, mustVersion, type KubeVersion } from './version.js';
+import { compareVersions, kubeadmCanDeploy, kubeletSkewProblem, minorDelta, mustVersion } from './version.js';
 
 export type NodeRole = 'control_plane' | 'worker';
 export type NodeAction = 'init' | 'join' | 'none';
@@ -239,4 +239,3 @@ function refuse(message: string, hint: string, hosts: string[]): Decision {
   return { refusal: { message, hint, hosts } };
 }
 
-export type { KubeVersion };
