@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { measure } from './measure.js';
-import { KBS_BIN, ROOT, ansibleEnv, parseAnsibleRecap, parseKbsRecap, type RunResult } from './tools.js';
+import { KBS_BIN, ROOT, ansibleEnv, kbsResult, parseAnsibleRecap, type RunResult } from './tools.js';
 
 /** one timed phase of a kbs apply: a play, or a task (summed over its runs in a play) */
 export interface Phase {
@@ -75,20 +75,12 @@ export async function runKbsApply(inventory: string): Promise<ClusterRun> {
   };
   const m = await measure(process.execPath, [KBS_BIN, 'apply', inventory, '--output', 'json', '-f', '50'], { timeoutMs: 1_800_000, cwd: dirname(inventory), onStdout });
   const s3 = (x: number) => Math.round(x) / 1000;
-  const recap = parseKbsRecap(m.stdout);
   const r: ClusterRun = {
-    tool: 'kbs',
-    code: m.code,
-    wallMs: m.wallMs,
-    peakRssMiB: m.peakRssMiB,
-    cpuS: m.cpuS,
-    machineCpuS: m.machineCpuS,
-    recap: recap?.stats ?? {},
-    kbs: recap ? { durationMs: recap.durationMs, connections: recap.connections, execs: recap.execs, channels: recap.channels } : undefined,
+    ...kbsResult(m),
     breakdown: breakdown(m.stdout),
     phases: start !== undefined && recapAt !== undefined ? { beforeS: s3(start), engineS: s3(recapAt - start), afterS: s3(m.wallMs - recapAt) } : undefined,
   };
-  if (m.code !== 0 || !recap) r.error = tail(m.stdout + '\n' + m.stderr);
+  if (m.code !== 0 || !r.kbs) r.error = tail(m.stdout + '\n' + m.stderr);
   return r;
 }
 

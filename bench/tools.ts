@@ -116,11 +116,10 @@ export async function runAnsible(inv: Invocation): Promise<RunResult> {
   return r;
 }
 
-export async function runKbs(inv: Invocation): Promise<RunResult> {
-  const args = [...(inv.nodeFlags ?? []), KBS_BIN, 'run', inv.playbook, '-i', inv.inventory, '--output', 'json', '-f', String(Math.max(50, inv.forks)), ...extra(inv)];
-  const m = await measure(process.execPath, args, { timeoutMs: 900_000, cwd: inv.work });
+/** A measured kbs run (JSON output) as a RunResult: the measures, the recap and kbs's own counters. */
+export function kbsResult(m: Measured): RunResult {
   const recap = parseKbsRecap(m.stdout);
-  const r: RunResult = {
+  return {
     tool: 'kbs',
     code: m.code,
     wallMs: m.wallMs,
@@ -130,7 +129,13 @@ export async function runKbs(inv: Invocation): Promise<RunResult> {
     recap: recap?.stats ?? {},
     kbs: recap ? { durationMs: recap.durationMs, connections: recap.connections, execs: recap.execs, channels: recap.channels } : undefined,
   };
-  if (m.code !== 0 || !recap) r.error = tail(m);
+}
+
+export async function runKbs(inv: Invocation): Promise<RunResult> {
+  const args = [...(inv.nodeFlags ?? []), KBS_BIN, 'run', inv.playbook, '-i', inv.inventory, '--output', 'json', '-f', String(Math.max(50, inv.forks)), ...extra(inv)];
+  const m = await measure(process.execPath, args, { timeoutMs: 900_000, cwd: inv.work });
+  const r = kbsResult(m);
+  if (m.code !== 0 || !r.kbs) r.error = tail(m);
   return r;
 }
 
