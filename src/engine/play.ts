@@ -15,6 +15,7 @@ import { tagsSelected, type TagFilter } from './tags.js';
 import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type TaskRun } from './task.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
+import { hasLoop, loopItems } from './loop.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../load/limits.js';
 
@@ -115,14 +116,14 @@ export class PlayRunner {
       hosts.map(async (h) => {
         try {
           const scope = ctx.taskVars(h, n.role, inh, n.kw.vars);
-          const loopSrc = n.kw.loop ?? n.kw.with_items;
-          const items: unknown[] = loopSrc === undefined ? [undefined] : (tpl.render(loopSrc, scope, { pos: n.pos }) as unknown[]);
+          const loops = hasLoop(n.kw);
+          const items: unknown[] = loops ? loopItems(tpl, n.kw, scope, { pos: n.pos, module: n.kind }) : [undefined];
           const loopVar = n.kw.loop_control?.loop_var ?? 'item';
           const list: { key: string; params: Vars; node: () => Node[] }[] = [];
           for (const item of Array.isArray(items) ? items : []) {
             const params: Vars = { ...(n.kw.vars ?? {}) };
-            if (loopSrc !== undefined) params[loopVar] = item;
-            const s = loopSrc === undefined ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
+            if (loops) params[loopVar] = item;
+            const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
             const conds = [...inh.when, n.kw.when].filter((c) => c !== undefined);
             if (!conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => tpl.condition(x, s, { pos: n.pos })))) continue;
             const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;

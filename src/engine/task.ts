@@ -14,6 +14,7 @@ import { makeScope, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
 import type { HostStatus } from './events.js';
 import { findFile } from './files.js';
+import { hasLoop, itemVars, loopItems } from './loop.js';
 import type { Inherited } from './inherit.js';
 
 export interface TaskRun {
@@ -43,15 +44,14 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
   try {
     const scope = ctx.taskVars(host, task.role, inh, kw.vars);
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
-    const loopSrc = kw.loop ?? kw.with_items;
-    if (loopSrc === undefined) {
+    if (!hasLoop(kw)) {
       if (!conditionsHold(ctx, [...inh.when, kw.when], scope, t)) return skipped(kw.when, noLog);
       const r = await runOnce(ctx, t, host, scope);
       return { ...r, noLog };
     }
-    let items: unknown;
+    let items: unknown[];
     try {
-      items = tpl.render(loopSrc, scope, { pos: task.pos, task: t.name });
+      items = loopItems(tpl, kw, scope, { pos: task.pos, task: t.name, module: task.module });
     } catch (e) {
       // as Ansible's TaskExecutor: an undefined loop is an error only when the task's `when` holds
       if (!isUndefinedError(e)) throw e;
@@ -64,28 +64,15 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       if (!holds) return skipped(kw.when, noLog);
       throw e;
     }
-    if (kw.with_items !== undefined && Array.isArray(items)) items = items.flat(1);
-    if (!Array.isArray(items)) {
-      throw new KbsError('TASK', `loop must be a list, got ${typeof items}`, {
-        pos: task.pos,
-        hint: 'use a list, or a filter such as dict2items',
-      });
-    }
     const lc = kw.loop_control ?? {};
     const loopVar = lc.loop_var ?? 'item';
+    const extended = lc.extended !== undefined && tpl.condition(lc.extended, scope);
+    const allItems = lc.extended_allitems === undefined || tpl.condition(lc.extended_allitems, scope);
     const results: ModuleResult[] = [];
     const itemOutcomes: HostOutcome['items'] = [];
     for (let i = 0; i < items.length; i++) {
       if (ctx.interrupted !== undefined) break;
-      const extra: Vars = {
-        [loopVar]: items[i],
-        ansible_loop_var: loopVar,
-        ansible_loop: { index: i + 1, index0: i, first: i === 0, last: i === items.length - 1, length: items.length },
-      };
-      if (lc.index_var) {
-        extra[lc.index_var] = i;
-        extra.ansible_index_var = lc.index_var;
-      }
+      const extra = itemVars(items, i, lc, loopVar, extended, allItems);
       const itemScope = makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl });
       const label = lc.label !== undefined ? String(tpl.render(lc.label, itemScope)) : labelOf(items[i]);
       let r: { status: HostStatus; result: ModuleResult; delegatedTo?: string };
@@ -94,8 +81,12 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       } else {
         r = await runOnce(ctx, t, host, itemScope);
       }
-      const res = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
-      if (lc.index_var) res[lc.index_var] = i;
+      const res: ModuleResult = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
+      if (lc.index_var) {
+        res[lc.index_var] = i;
+        res.ansible_index_var = lc.index_var;
+      }
+      if (extended) res.ansible_loop = extra.ansible_loop;
       results.push(res);
       const outcome = { status: r.status, label, result: res };
       itemOutcomes.push(outcome);

@@ -3,7 +3,7 @@
  * raw keyword values become TaskKeywords (notify/tags as lists, with_items as loop...).
  */
 import { KbsError, type Position } from '../errors.js';
-import { BLOCK_KEYWORDS, taskKeywordProps } from '../schema/playbook.js';
+import { BLOCK_KEYWORDS, WITH_LOOKUPS, taskKeywordProps } from '../schema/playbook.js';
 import type { TaskKeywords } from './model.js';
 
 /** every key a task may carry besides its module */
@@ -31,20 +31,9 @@ export const UNSUPPORTED: Record<string, string> = {
   debugger: 'kbs has no task debugger; use -v and debug: tasks',
 };
 
-/** with_<lookup>: with_items / with_list become loop; the rest are refused */
+/** with_<lookup> loops kbs does not run (their lookup is missing) */
 export function withHint(key: string): string {
-  const lookup = key.slice('with_'.length);
-  const map: Record<string, string> = {
-    dict: 'loop: "{{ mydict | dict2items }}"',
-    nested: 'loop: "{{ list_a | product(list_b) | list }}"',
-    together: 'loop: "{{ list_a | zip(list_b) | list }}"',
-    sequence: 'loop: "{{ range(1, 5) | list }}"',
-    subelements: 'loop: "{{ users | subelements(\'keys\') }}"',
-    fileglob: 'loop: "{{ query(\'fileglob\', \'*.conf\') }}"',
-    indexed_items: 'loop: with loop_control: {index_var: idx}',
-    flattened: 'loop: "{{ nested | flatten }}"',
-  };
-  return map[lookup] ? `use ${map[lookup]}` : `use loop: with a filter instead of with_${lookup}`;
+  return `kbs runs with_<lookup> for: items, list, ${WITH_LOOKUPS.join(', ')}; use loop: with a filter instead of ${key}`;
 }
 
 /** "a,b" -> ['a','b']; list -> strings */
@@ -116,14 +105,18 @@ export function normalizeKeywords(raw: Record<string, unknown>, pos: (key: strin
         kw.loop = v;
         break;
       default:
-        kw[k] = v;
+        if (k.startsWith('with_')) {
+          if (Object.keys(raw).some((o) => o !== k && (o === 'loop' || o.startsWith('with_')))) throw bothLoops(pos(k));
+          kw.loop_with = k.slice('with_'.length);
+          kw.loop = v;
+        } else kw[k] = v;
     }
   }
   return kw as TaskKeywords;
 }
 
 function bothLoops(p: Position): KbsError {
-  return new KbsError('SCHEMA', 'a task can have only one loop (loop, with_items or with_list)', {
+  return new KbsError('SCHEMA', 'a task can have only one loop (loop: or one with_<lookup>:)', {
     pos: p,
     hint: 'keep one of them',
   });

@@ -13,7 +13,9 @@ export interface TaskKeywords {
   when?: unknown; // string | string[] | boolean
   loop?: unknown;
   with_items?: unknown;
-  loop_control?: { loop_var?: string; label?: string; index_var?: string; pause?: number };
+  /** `with_<lookup>:` loops: the lookup's name (its terms are in `loop`) */
+  loop_with?: string;
+  loop_control?: { loop_var?: string; label?: string; index_var?: string; pause?: number; extended?: unknown; extended_allitems?: unknown };
   register?: string;
   changed_when?: unknown;
   failed_when?: unknown;

@@ -269,10 +269,9 @@ function parseBlock(fc: FileCtx, path: YamlPath, raw: Raw, lc: LoadContext): Blo
 }
 
 function notOnBlock(k: string, pos: Position): KbsError {
-  const loops = ['loop', 'with_items', 'with_list', 'loop_control'];
   return new KbsError('SCHEMA', `"${k}" is not allowed on a block`, {
     pos,
-    hint: loops.includes(k)
+    hint: k === 'loop' || k === 'loop_control' || k.startsWith('with_')
       ? 'to repeat several tasks, put them in a file and use include_tasks: with loop:'
       : k === 'notify'
         ? 'put notify: on the tasks inside the block'
@@ -307,7 +306,7 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
       if (k === key || k === 'args' || BLOCK_KEYWORD_SET.has(k)) continue;
       throw new KbsError('SCHEMA', `"${k}" cannot be used with ${special}`, {
         pos: posAt(yf, [...path, k], 'key'),
-        hint: ['loop', 'with_items', 'with_list', 'loop_control'].includes(k)
+        hint: k === 'loop' || k === 'loop_control' || k.startsWith('with_')
           ? `${special} is expanded before the run; use ${special.replace('import_', 'include_')} to loop`
           : `keywords allowed on ${special}: ${[...BLOCK_KEYWORD_SET].join(', ')}`,
       });

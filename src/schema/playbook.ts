@@ -14,6 +14,12 @@ const mapping = { type: ['object', 'null'], expect: 'a mapping (key: value lines
 const intOrTemplate = { anyOf: [{ type: 'integer', minimum: 0 }, TEMPLATE], expect: 'a whole number or a template' };
 const numOrTemplate = { anyOf: [{ type: 'number', minimum: 0 }, TEMPLATE], expect: 'a number or a template' };
 
+/** `with_<lookup>:` loops kbs runs (besides with_items / with_list): each names a lookup plugin */
+export const WITH_LOOKUPS = [
+  'dict', 'sequence', 'together', 'nested', 'subelements', 'first_found', 'fileglob', 'indexed_items',
+  'inventory_hostnames', 'flattened', 'file', 'env', 'template', 'vars', 'password', 'varnames',
+] as const;
+
 /** Keywords of tasks (and of blocks/includes/imports, which allow a subset). */
 export const taskKeywordProps: Record<string, object> = {
   name: { type: ['string', 'number'], expect: 'a string' },
@@ -21,6 +27,7 @@ export const taskKeywordProps: Record<string, object> = {
   loop: { type: ['string', 'array'], expect: 'a list or a template' },
   with_items: { type: ['string', 'array'], expect: 'a list or a template' },
   with_list: { type: ['string', 'array'], expect: 'a list or a template' },
+  ...Object.fromEntries(WITH_LOOKUPS.map((l) => [`with_${l}`, { type: ['string', 'array', 'object', 'number'], expect: 'the terms of the lookup (a string, a list or a mapping)' }])),
   loop_control: {
     type: 'object',
     additionalProperties: false,
@@ -29,7 +36,8 @@ export const taskKeywordProps: Record<string, object> = {
       index_var: { type: 'string' },
       label: { type: ['string', 'number'] },
       pause: numOrTemplate,
-      extended: { type: 'boolean' },
+      extended: flag,
+      extended_allitems: flag,
     },
   },
   register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expect: 'a variable name (letters, digits and _, not starting with a digit)' },

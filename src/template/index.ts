@@ -12,6 +12,7 @@ import { compileAst, parse, singleExpression, type CompiledProps } from './compi
 import { createEnv, OMIT } from './env.js';
 import { isSafeString, njRuntime, TemplateError } from './nunjucks.js';
 import { type Dict, isDict, outputStr, setKey, truthy } from './python.js';
+import { runLookup } from './lookups.js';
 import { KbsContext, kbsRuntime, type KbsEnv } from './runtime.js';
 import type { TemplateContext, Templater } from './types.js';
 import { Undefined } from './undefined.js';
@@ -209,6 +210,11 @@ class TemplaterImpl implements KbsTemplater {
     if (word !== undefined) return word;
     const v = this.evaluate(text, vars, ctx);
     return this.guard(() => ansibleTruthy(v), ctx, text);
+  }
+
+  query(name: string, terms: unknown[], vars: Dict, ctx?: TemplateContext, kw: Dict = {}): unknown[] {
+    const context = new KbsContext(vars ?? {}, this.env, ctx);
+    return this.guard(() => runLookup(context, name, terms, kw), ctx, `with_${name}`);
   }
 
   private evaluateBare(expr: string, vars: Dict, ctx?: TemplateContext): unknown {

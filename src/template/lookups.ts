@@ -8,22 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KbsError, didYouMean } from '../errors.js';
 import { splitArgs } from './args.js';
-import { type Dict, hasKey, isDict, isStr, pyStr, templateError, truthy } from './python.js';
+import { passwordLookup } from './lookup-password.js';
+import { searchPaths } from './lookup-paths.js';
+import { LOOP_LOOKUPS } from './lookups-loops.js';
+import { type Dict, hasKey, isDict, pyStr, templateError, truthy } from './python.js';
 import type { KbsContext } from './runtime.js';
 import { Undefined } from './undefined.js';
 
 type Lookup = (ctx: KbsContext, terms: unknown[], kw: Dict) => unknown[];
-
-function searchPaths(ctx: KbsContext, rel: string, subdir: string): string[] {
-  if (path.isAbsolute(rel)) return [rel];
-  const out: string[] = [];
-  const rolePath = ctx.resolve('role_path');
-  if (isStr(rolePath)) out.push(path.join(String(rolePath), subdir, rel), path.join(String(rolePath), rel));
-  const pd = ctx.resolve('playbook_dir');
-  const base = ctx.env.lookupBase ?? (isStr(pd) ? String(pd) : process.cwd());
-  out.push(path.join(base, subdir, rel), path.join(base, rel));
-  return [...new Set(out)];
-}
 
 function findFile(ctx: KbsContext, rel: string, subdir: string, what: string): string {
   const candidates = searchPaths(ctx, rel, subdir);
@@ -83,14 +75,17 @@ export const LOOKUPS: Record<string, Lookup> = {
     });
   },
   first_found(ctx, terms, kw) {
-    const files = flat(terms).flatMap((t) => (isDict(t) ? flat([t.files ?? []]) : [t])).map((t) => pyStr(t));
-    for (const f of files) {
-      for (const c of searchPaths(ctx, f, 'files')) {
+    const { search, skip } = firstFoundTerms(terms, kw);
+    const subdir = typeof kw._subdir === 'string' ? kw._subdir : 'files';
+    for (const f of search) {
+      for (const c of searchPaths(ctx, f, subdir)) {
         if (fs.existsSync(c)) return [c];
       }
     }
-    if (truthy(kw.skip ?? false)) return [];
-    throw new KbsError('NOT_FOUND', `lookup('first_found'): none of ${files.map((f) => `'${f}'`).join(', ')} found`);
+    if (skip) return [];
+    throw new KbsError('NOT_FOUND', 'No file was found when using first_found.', {
+      hint: `looked for ${search.map((f) => `'${f}'`).join(', ')} in ${subdir}/ and the folders of the role and the playbook`,
+    });
   },
   items: (_ctx, terms) => flat(terms),
   list: (_ctx, terms) => terms,
@@ -100,7 +95,45 @@ export const LOOKUPS: Record<string, Lookup> = {
       return Object.keys(t).map((k) => ({ key: k, value: t[k] }));
     });
   },
+  password: passwordLookup,
+  ...LOOP_LOOKUPS,
 };
+
+/** Ansible's split_on: strings split at any of the characters, lists split item by item */
+function splitOn(v: unknown, chars: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.flatMap((x) => splitOn(x, chars));
+  const re = new RegExp(`[${chars}]`);
+  return pyStr(v).split(re).map((x) => x.trim()).filter(Boolean);
+}
+
+/**
+ * first_found's search list, as ansible-core 2.14 builds it: a term is a file name, a list of
+ * terms, or a mapping with `files` (split at , and ;), `paths` (split at , : and ;) and `skip`.
+ */
+function firstFoundTerms(terms: unknown[], kw: Dict): { search: string[]; skip: boolean } {
+  let search: string[] = [];
+  let skip = truthy(kw.skip ?? false);
+  const walk = (list: unknown[]): void => {
+    for (const term of list) {
+      let opts: Dict;
+      if (isDict(term)) opts = term;
+      else if (typeof term === 'string') opts = kw;
+      else if (Array.isArray(term)) {
+        walk(term);
+        continue;
+      } else throw templateError(`Invalid term supplied, can handle string, mapping or list of strings but got: ${pyStr(term)}`);
+      skip = truthy(opts.skip ?? false);
+      const files = splitOn(opts.files, ',;');
+      const paths = splitOn(opts.paths, ',:;');
+      if (paths.length) for (const p of paths) for (const f of files) search.push(path.join(p, f));
+      else if (files.length) search = files;
+      else search.push(pyStr(term));
+    }
+  };
+  walk(terms);
+  return { search, skip };
+}
 
 function run(ctx: KbsContext, args: unknown[]): { result: unknown[]; kw: Dict } {
   const [pos, kw] = splitArgs(args);
@@ -124,6 +157,13 @@ function run(ctx: KbsContext, args: unknown[]): { result: unknown[]; kw: Dict } 
     if (kw.errors === 'ignore' && !(e instanceof KbsError && e.code === 'UNDEFINED')) return { result: [], kw };
     throw e;
   }
+}
+
+/** A lookup by name on rendered terms (with_<name> loops); unknown names are errors. */
+export function runLookup(ctx: KbsContext, name: string, terms: unknown[], kw: Dict): unknown[] {
+  const plugin = Object.prototype.hasOwnProperty.call(LOOKUPS, name) ? LOOKUPS[name] : undefined;
+  if (!plugin) throw templateError(`unknown lookup plugin '${name}'`, `kbs supports: ${Object.keys(LOOKUPS).join(', ')}`);
+  return plugin(ctx, terms, kw);
 }
 
 /** `lookup(name, *terms, wantlist=False)`: strings joined with ','. */

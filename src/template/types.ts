@@ -23,4 +23,6 @@ export interface Templater {
   condition(expr: unknown, vars: Record<string, unknown>, ctx?: TemplateContext): boolean;
   /** true if the string contains template markup */
   isTemplate(value: unknown): boolean;
+  /** Run a lookup plugin on already rendered terms (`with_<name>:` loops), as `query(name, *terms, **kw)`. */
+  query(name: string, terms: unknown[], vars: Record<string, unknown>, ctx?: TemplateContext, kw?: Record<string, unknown>): unknown[];
 }
