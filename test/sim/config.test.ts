@@ -25,19 +25,19 @@ async function validate(name: string, yaml: string, args = ['config', 'validate'
 }
 
 const refused: [string, string, RegExp][] = [
-  ['extraArgs value a number', `${CLUSTER}apiServer:\n  extraArgs:\n  - name: v\n    value: 4\n`, /cannot unmarshal number into Go struct field \.apiServer\.extraArgs\[0\]\.value of type string/],
-  ['an all-digit certificateKey', `${INIT}certificateKey: ${'1'.repeat(64)}\n`, /cannot unmarshal number into Go struct field \.certificateKey of type string/],
-  ['a boolean node name', `${INIT}nodeRegistration:\n  name: yes\n`, /cannot unmarshal bool into Go struct field \.nodeRegistration\.name of type string/],
+  ['extraArgs value a number', `${CLUSTER}apiServer:\n  extraArgs:\n  - name: v\n    value: 4\n`, /cannot unmarshal number into Go struct field Arg\.apiServer\.extraArgs\.value of type string/],
+  ['an all-digit certificateKey', `${INIT}certificateKey: ${'1'.repeat(64)}\n`, /cannot unmarshal number into Go struct field InitConfiguration\.certificateKey of type string/],
+  ['a boolean node name', `${INIT}nodeRegistration:\n  name: yes\n`, /cannot unmarshal bool into Go struct field NodeRegistrationOptions\.nodeRegistration\.name of type string/],
   ['an unknown apiVersion', `${INIT}---\napiVersion: foo.io/v1\nkind: Bar\n`, /unknown configuration APIs: \[\]schema\.GroupVersionKind\{schema\.GroupVersionKind\{Group:"foo\.io", Version:"v1", Kind:"Bar"\}\}/],
-  ['a foreign kind in kubeadm\'s group', `${B4}\nkind: NodeConfiguration\n`, /no kind "NodeConfiguration" is registered for version "kubeadm\.k8s\.io\/v1beta4"/],
-  ['a kind given twice', `${INIT}---\n${INIT}`, /GroupVersionKind \{Group:kubeadm\.k8s\.io Version:v1beta4 Kind:InitConfiguration\} is specified twice in YAML file/],
+  ['a foreign kind in kubeadm\'s group', `${B4}\nkind: NodeConfiguration\n`, /unknown configuration APIs: \[\]schema\.GroupVersionKind\{schema\.GroupVersionKind\{Group:"kubeadm\.k8s\.io", Version:"v1beta4", Kind:"NodeConfiguration"\}\}/],
+  ['a kind given twice', `${INIT}---\n${INIT}`, /invalid configuration: kind "InitConfiguration" is specified twice in YAML file/],
   ['a bad token ttl', `${INIT}bootstrapTokens:\n- token: abcdef.0123456789abcdef\n  ttl: 5x\n`, /time: invalid duration "5x"/],
   ['a bad timeout', `${INIT}timeouts:\n  kubeletHealthCheck: soon\n`, /time: invalid duration "soon"/],
-  ['a featureGates value not a bool', `${CLUSTER}featureGates:\n  Foo: "enabled"\n`, /cannot unmarshal string into Go struct field \.featureGates\.Foo of type bool/],
-  ['an extraEnvs value a number', `${CLUSTER}apiServer:\n  extraEnvs:\n  - name: X\n    value: 1\n`, /cannot unmarshal number into Go struct field \.apiServer\.extraEnvs\[0\]\.value of type string/],
-  ['an UpgradeConfiguration typo', `${B4}\nkind: UpgradeConfiguration\napply:\n  forceUpgrad: true\n`, /strict decoding error: unknown field "apply\.forceUpgrad"/],
-  ['an UpgradeConfiguration string bool', `${B4}\nkind: UpgradeConfiguration\nplan:\n  printConfig: "true"\n`, /cannot unmarshal string into Go struct field \.plan\.printConfig of type bool/],
-  ['an UpgradeConfiguration diff contextLines string', `${B4}\nkind: UpgradeConfiguration\ndiff:\n  contextLines: "3"\n`, /of type int/],
+  ['a featureGates value not a bool', `${CLUSTER}featureGates:\n  Foo: "enabled"\n`, /cannot unmarshal string into Go struct field ClusterConfiguration\.featureGates of type bool/],
+  ['an extraEnvs value a number', `${CLUSTER}apiServer:\n  extraEnvs:\n  - name: X\n    value: 1\n`, /cannot unmarshal number into Go struct field EnvVar\.apiServer\.extraEnvs\.value of type string/],
+  ['an UpgradeConfiguration typo beside a ClusterConfiguration', `${CLUSTER}---\n${B4}\nkind: UpgradeConfiguration\napply:\n  forceUpgrad: true\n`, /strict decoding error: unknown field "apply\.forceUpgrad"/],
+  ['an UpgradeConfiguration string bool beside a ClusterConfiguration', `${CLUSTER}---\n${B4}\nkind: UpgradeConfiguration\nplan:\n  printConfig: "true"\n`, /cannot unmarshal string into Go struct field UpgradePlanConfiguration\.plan\.printConfig of type bool/],
+  ['an UpgradeConfiguration diff contextLines string beside a ClusterConfiguration', `${CLUSTER}---\n${B4}\nkind: UpgradeConfiguration\ndiff:\n  contextLines: "3"\n`, /of type int/],
 ];
 for (const [what, yaml, want] of refused) {
   test(`config validate refuses ${what}`, async () => {

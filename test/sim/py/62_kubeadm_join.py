@@ -49,7 +49,7 @@ def discover(endpoint, token, hashes, unsafe):
 
 def _join_config(a):
     a.no_mixing(JOIN_MIXABLE)
-    docs = load_config_file(a.get("config")) if a.get("config") else {}
+    docs = load_config_file(a.get("config"), command="join") if a.get("config") else {}
     jc = docs.get("JoinConfiguration", (None, None))[1]
     if a.get("config") and jc is None:
         raise SimError("no JoinConfiguration kind was found in the YAML file")

@@ -90,6 +90,17 @@ def cmd_upgrade(argv):
     raise SimError('unknown command "%s" for "kubeadm upgrade"' % sub)
 
 
+def _upgrade_config(a):
+    """--config FILE as documentMapToUpgradeConfiguration reads it (util/config/upgradeconfiguration.go)
+    -> the UpgradeConfiguration body ({} without --config)."""
+    if not a.get("config"):
+        return {}
+    up = load_config_file(a.get("config"), command="upgrade").get("UpgradeConfiguration")
+    if up is None:
+        raise SimError("no UpgradeConfiguration found in the supplied config")
+    return up[1]
+
+
 def _read_cluster_for_upgrade(api):
     out("[upgrade/config] Reading configuration from the cluster...",
         "[upgrade/config] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config "
@@ -115,6 +126,7 @@ def health_check(api, ignore):
 
 
 def _upgrade_plan(a):
+    _upgrade_config(a)
     api = admin_api(a.get("kubeconfig"))
     out("[preflight] Running pre-flight checks.")
     cluster = _read_cluster_for_upgrade(api)
@@ -148,6 +160,9 @@ def _upgrade_plan(a):
 
 
 def _upgrade_apply(a):
+    version = (_upgrade_config(a).get("apply") or {}).get("kubernetesVersion")
+    if not a.positional and version:
+        a.positional.append(version)
     if not a.positional:
         raise SimError("missing one or more required arguments. Required arguments: [version]")
     target = parse_version(a.positional[0])
@@ -199,6 +214,7 @@ def _upgrade_apply(a):
 
 
 def _upgrade_node(a):
+    _upgrade_config(a)
     api = node_or_admin_api()
     cluster = _read_cluster_for_upgrade(api)
     out("[preflight] Running pre-flight checks")

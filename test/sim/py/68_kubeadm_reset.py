@@ -22,7 +22,7 @@ def cmd_reset(argv):
                     "cri-socket": "str", "skip-phases": "csv", "config": "str", "dry-run": "bool",
                     "cert-dir": "str"}, {"-f": "force"})
     if a.get("config"):
-        load_config_file(a.get("config"))
+        load_config_file(a.get("config"), command="reset")
     if not a.get("force"):
         out("W%s reset.go:124] [reset] WARNING: Changes made to this host by 'kubeadm init' or 'kubeadm join' "
             "will be reverted." % time.strftime("%m%d %H:%M:%S"))
