@@ -70,12 +70,14 @@ test('conntrack is required only for Kubernetes below 1.32 (addExecChecks), and 
 
 test('validation errors exit 3 (ValidationExitCode); one error is printed without brackets', async () => {
   const n = await node('pfval');
-  const bad = writeConfig(n, 'bad.yaml', initConfig({ node: 'pfval', port: n.port, extraInit: 'bootstrapTokens:\n- token: not-a-token' }));
+  // (a malformed bootstrap token in the file never reaches validation: BootstrapTokenString.UnmarshalJSON
+  // refuses it while decoding, exit 1 — test/sim/strict-config.test.ts)
+  const bad = writeConfig(n, 'bad.yaml', initConfig({ node: 'pfval', port: n.port, extraInit: 'certificateKey: "not-hex"' }));
   const r = await n.run('kubeadm', ['init', '--config', bad]);
   assert.equal(r.code, 3, r.stderr);
-  assert.match(r.stderr, /^bootstrapTokens\[0\]\.token: Invalid value: "<value withheld>": the bootstrap token is invalid$/m);
-  const two = writeConfig(n, 'two.yaml', initConfig({ node: 'pfval', port: n.port, extraInit: 'bootstrapTokens:\n- token: not-a-token', extraCluster: 'networking:\n  serviceSubnet: nonsense' }).replace('networking:\n  podSubnet: 10.244.0.0/16\nnetworking:', 'networking:'));
+  assert.match(r.stderr, /^certificateKey: Invalid value: "<value withheld>": the certificate key must be 64 hexadecimal characters$/m);
+  const two = writeConfig(n, 'two.yaml', initConfig({ node: 'pfval', port: n.port, extraInit: 'certificateKey: "not-hex"', extraCluster: 'networking:\n  serviceSubnet: nonsense' }).replace('networking:\n  podSubnet: 10.244.0.0/16\nnetworking:', 'networking:'));
   const r2 = await n.run('kubeadm', ['init', '--config', two]);
   assert.equal(r2.code, 3, r2.stderr);
-  assert.match(r2.stderr, /^\[bootstrapTokens\[0\]\.token: .*, networking\.serviceSubnet: Invalid value: "nonsense"/m);
+  assert.match(r2.stderr, /^\[networking\.serviceSubnet: Invalid value: "nonsense": couldn't parse subnet, certificateKey: Invalid value: "<value withheld>"/m);
 });
