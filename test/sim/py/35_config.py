@@ -10,7 +10,8 @@ COMPONENT_GROUPS = {"kubelet.config.k8s.io": ("v1beta1", "KubeletConfiguration")
 # time (metav1.Time) quantity (resource.Quantity) duration_or_int (logsapi.TimeOrMetaDuration)
 # bootstrap_token (bootstraptokenv1.BootstrapTokenString) any.
 # The kubeadm tables below were read from cmd/kubeadm/app/apis/kubeadm/v1beta4/types.go (kubernetes/kubernetes
-# 1329935739c3, the 1.31 API with Timeouts, UpgradeConfiguration, extraEnvs), v1beta3/types.go (428c3fe9540a) and
+# 1329935739c3, the 1.31 API with Timeouts, UpgradeConfiguration, extraEnvs; Upgrade{Apply,Node}Configuration as
+# released, per kubernetes/website kubeadm-config.v1beta4.md 020646fa0577), v1beta3/types.go (428c3fe9540a) and
 # app/apis/bootstraptoken/v1 (BootstrapToken, BootstrapTokenString); see test/sim/README.md for what differs by
 # minor. The KubeletConfiguration and KubeProxyConfiguration tables are generated per minor
 # (36_component_tables.py, by test/sim/gen_component_tables.py).
