@@ -23,6 +23,7 @@ import { plainView } from '../report/plain.js';
 import { ttyView } from '../report/tty.js';
 import type { CliIO } from './io.js';
 import { parseExtraVars } from './extra-vars.js';
+import { checkBecomeConfig, readAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 
 export interface RunFlags {
   inventory?: string[];
@@ -61,7 +62,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('-C, --check', 'check mode: report what would change, change nothing')
     .option('-D, --diff', 'show the changes made (or that would be made) to files')
     .option('-e, --extra-vars <vars>', 'k=v pairs, a YAML/JSON mapping, or @file.yml (repeatable; highest precedence)', collect)
-    .option('-f, --forks <n>', 'hosts worked on at once per task', '50')
+    .option('-f, --forks <n>', 'hosts worked on at once per task (default: forks in ansible.cfg, else 50)')
     .option('--list-hosts', 'list the hosts each play would run on, then stop')
     .option('--list-tasks', 'list the tasks each play would run, then stop')
     .option('--syntax-check', 'load and validate everything, contact no host')
@@ -70,7 +71,7 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
     .option('--roles-path <dir>', 'extra folder to find roles in (repeatable)', collect)
     .option('--accept-new-host-keys', "add unknown host keys to known_hosts (OpenSSH's accept-new); changed keys still fail")
-    .option('--connect-timeout <seconds>', 'SSH connect timeout', '10')
+    .option('--connect-timeout <seconds>', 'SSH connect timeout (default: timeout in ansible.cfg, else 10)')
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
     .option('--no-remote-shell', 'run every remote command in its own SSH exec channel instead of a long-lived shell per host (slower)')
     .option('--max-yaml-size <size>', 'largest YAML file read, e.g. 32M (default 4M, or KBS_MAX_YAML_SIZE)');
@@ -84,12 +85,14 @@ export function registerRun(program: Command, io: CliIO, setCode: (c: number) =>
   );
 }
 
-export function toRunOptions(flags: RunFlags): RunOptions {
-  const forks = Number(flags.forks ?? 50);
-  if (!Number.isInteger(forks) || forks < 1) throw new KbsError('USAGE', `--forks must be a positive integer, got "${flags.forks}"`);
+/** RunOptions from the flags, with ansible.cfg (and ANSIBLE_* variables) for what the flags leave unset. */
+export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleConfig({ env: process.env })): RunOptions {
+  const forks = Number(flags.forks ?? cfg.forks ?? 50);
+  if (!Number.isInteger(forks) || forks < 1) throw new KbsError('USAGE', `--forks must be a positive integer, got "${flags.forks ?? cfg.forks}"`);
   setMaxYamlSize(flags.maxYamlSize);
-  const timeout = Number(flags.connectTimeout ?? 10);
-  if (!(timeout > 0)) throw new KbsError('USAGE', `--connect-timeout must be a positive number of seconds, got "${flags.connectTimeout}"`);
+  const timeout = Number(flags.connectTimeout ?? cfg.timeout ?? 10);
+  if (!(timeout > 0)) throw new KbsError('USAGE', `--connect-timeout must be a positive number of seconds, got "${flags.connectTimeout ?? cfg.timeout}"`);
+  checkBecomeConfig(cfg);
   return {
     ...defaultRunOptions(),
     check: !!flags.check,
@@ -102,9 +105,16 @@ export function toRunOptions(flags: RunFlags): RunOptions {
     startAtTask: flags.startAtTask,
     verbosity: flags.verbose ?? 0,
     rolesPath: (flags.rolesPath ?? []).map((p) => resolve(p)),
+    privateRoleVars: cfg.privateRoleVars,
+    configFile: cfg.file,
+    remoteUser: cfg.remoteUser,
+    privateKeyFile: cfg.privateKeyFile,
+    become: cfg.become,
+    becomeUser: cfg.becomeUser,
     transport: {
       connectTimeout: timeout,
-      acceptNewHostKeys: !!flags.acceptNewHostKeys,
+      // host_key_checking = False: unknown keys are accepted (and recorded); changed keys still fail
+      acceptNewHostKeys: !!flags.acceptNewHostKeys || !cfg.hostKeyChecking,
       knownHostsFile: flags.knownHosts ? resolve(flags.knownHosts) : undefined,
       remoteShell: flags.remoteShell !== false,
     },
@@ -113,13 +123,18 @@ export function toRunOptions(flags: RunFlags): RunOptions {
 
 /** Load everything and validate; nothing touches a host here. */
 export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv: Inventory; opts: RunOptions } {
-  const opts = toRunOptions(flags);
+  const cfg = readAnsibleConfig({ env: process.env });
+  const opts = toRunOptions(flags, cfg);
+  // roles_path of ansible.cfg after --roles-path (kbs apply's own roles do not search it)
+  opts.rolesPath = [...opts.rolesPath, ...cfg.rolesPath];
   checkConnectionVars(opts.extraVars, '-e', () => undefined);
   const pbFile = resolve(playbook);
-  // as Ansible: without -i its default source if present, else only the implicit localhost
-  const given = flags.inventory?.length ? flags.inventory : existsSync(DEFAULT_INVENTORY) ? [DEFAULT_INVENTORY] : [];
-  const inv = loadInventory(given.map((p) => (isHostList(p) ? p : resolve(p))), { extraVarsDirs: [dirname(pbFile)] });
+  // as Ansible: without -i the inventory of ansible.cfg, else its default source if present, else only the implicit localhost
+  const given = flags.inventory?.length ? flags.inventory : (cfg.inventory ?? (existsSync(DEFAULT_INVENTORY) ? [DEFAULT_INVENTORY] : []));
+  opts.inventorySources = given.map((p) => (isHostList(p) ? p : resolve(p)));
+  const inv = loadInventory(opts.inventorySources, { extraVarsDirs: [dirname(pbFile)] });
   if (given.length === 0) inv.warnings = ['No inventory was parsed, only implicit localhost is available', ...(inv.warnings ?? [])];
+  inv.warnings = [...cfg.warnings, ...(inv.warnings ?? [])];
   const pb = loadPlaybook(pbFile, { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
   checkSelection(pb, inv, opts, createTemplater({ lookupBase: dirname(pbFile) }));
   return { pb, inv, opts };

@@ -1,11 +1,16 @@
 /** Everything shared by the plays of one run. */
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { connectionValue } from '../inventory/connvars.js';
 import { getHost, hostInventoryVars, magicVars } from '../inventory/vars.js';
 import type { Play, RoleContext, Vars } from '../load/model.js';
+import { OMIT } from '../template/env.js';
 import type { Templater } from '../template/types.js';
+import { isHostList } from '../inventory/hostlist.js';
 import type { Connection, ConnectionSpec, ExecOptions, ExecResult } from '../transport/types.js';
+import { ownRoleLayers, playRoleLayers, roleNames } from '../vars/roles.js';
 import { lazyMap, makeScope, mergeLayers } from '../vars/scope.js';
 import type { Emit } from './events.js';
 import type { Inherited } from './inherit.js';
@@ -25,12 +30,22 @@ export interface Pool {
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
+/** The ansible-core release whose behaviour kbs follows (ansible_version); docs/variables.md says so. */
+export const ANSIBLE_CORE_VERSION = '2.14.18';
+const [major, minor, revision] = ANSIBLE_CORE_VERSION.split('.').map(Number);
+const ANSIBLE_VERSION = Object.freeze({ string: ANSIBLE_CORE_VERSION, full: ANSIBLE_CORE_VERSION, major, minor, revision });
+
 export class RunContext {
   readonly hosts = new Map<string, HostState>();
   readonly magic: ReturnType<typeof magicVars>;
   /** current play, for play vars / play_hosts */
   play?: Play;
   playVars: Vars = {};
+  /** the play's roles (Ansible's play.roles): static ones, then public include_role'd ones */
+  private playRoles: RoleContext[] = [];
+  /** defaults and vars of the play's roles, as every task of the play sees them */
+  private roleLayers: { defaults: Vars; vars: Vars } = { defaults: {}, vars: {} };
+  private roleNameVars: Vars = {};
   playHosts: string[] = [];
   batchHosts: string[] = [];
   private specs = new Map<string, ConnectionSpec>();
@@ -66,25 +81,29 @@ export class RunContext {
   hostLevel(name: string): Vars {
     const h = this.host(name);
     const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
-    return mergeLayers([inv, h.factVars(), this.playVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+    return mergeLayers([this.sourceVars(name), inv, h.factVars(), this.playVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
   }
 
   /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */
   taskVars(name: string, role: RoleContext | undefined, inh: Inherited, taskVars?: Vars, extra?: Vars): Vars {
     const h = this.host(name);
     const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
+    const mine = role ? ownRoleLayers(role) : undefined;
     const layers: (Vars | undefined)[] = [
-      role?.defaults,
+      this.roleLayers.defaults,
+      mine?.defaults,
+      this.sourceVars(name),
       inv,
       h.factVars(),
       this.playVars,
-      role?.vars,
+      this.roleLayers.vars,
+      mine?.vars,
       ...inh.vars,
       taskVars,
-      inh.includeParams,
-      role?.params,
       h.setFacts,
       h.registered,
+      mine?.params,
+      inh.includeParams,
       this.opts.extraVars,
       this.magicFor(name, role),
       extra,
@@ -103,19 +122,39 @@ export class RunContext {
       ansible_play_hosts: this.playHosts.filter((n) => this.host(n).active),
       ansible_play_hosts_all: this.playHosts,
       ansible_play_batch: this.batchHosts.filter((n) => this.host(n).active),
+      ansible_forks: this.opts.forks,
+      ansible_run_tags: this.opts.tags.length ? this.opts.tags : ['all'],
+      ansible_skip_tags: this.opts.skipTags,
+      ansible_inventory_sources: this.opts.inventorySources ?? this.inv.sources,
+      ansible_config_file: this.opts.configFile ?? null,
+      ansible_playbook_python: playbookPython(),
+      omit: OMIT,
       ansible_check_mode: this.opts.check,
       ansible_diff_mode: this.opts.diff,
       ansible_verbosity: this.opts.verbosity,
-      ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0 (kbs)' },
+      ansible_version: ANSIBLE_VERSION,
       playbook_dir: this.playbookDir,
       ansible_play_name: this.play?.name,
+      ...this.roleNameVars,
     };
+    if (this.opts.limit !== undefined) m.ansible_limit = this.opts.limit;
     if (role) {
       m.role_name = role.name;
       m.role_path = role.path;
       m.ansible_role_name = role.name;
+      if (role.parentRoleNames) {
+        m.ansible_parent_role_names = role.parentRoleNames;
+        m.ansible_parent_role_paths = role.parentRolePaths;
+      }
     }
     return m;
+  }
+
+  /** inventory_file and inventory_dir: where the host was first listed (Ansible sets them as host vars) */
+  private sourceVars(name: string): Vars | undefined {
+    const file = getHost(this.inv, name)?.pos?.file;
+    if (file === undefined) return undefined;
+    return isHostList(file) ? { inventory_file: file, inventory_dir: null } : { inventory_file: file, inventory_dir: dirname(file) };
   }
 
   private _hostvars?: Vars;
@@ -135,6 +174,21 @@ export class RunContext {
   startPlay(play: Play): void {
     this.play = play;
     this.specs.clear();
+    this.playRoles = [...(play.playRoles ?? [])];
+    this.updateRoleLayers();
+  }
+
+  /** include_role with public: true: the role joins the play's roles from now on */
+  addPlayRole(role: RoleContext): void {
+    this.playRoles.push(role);
+    this.updateRoleLayers();
+    this.invalidate();
+  }
+
+  private updateRoleLayers(): void {
+    this.roleLayers = playRoleLayers(this.playRoles, this.opts.privateRoleVars === true);
+    const names = roleNames(this.playRoles);
+    this.roleNameVars = { ansible_play_role_names: names.play, role_names: names.play, ansible_dependent_role_names: names.dependent, ansible_role_names: names.all };
   }
 
   /**
@@ -169,12 +223,15 @@ export class RunContext {
       type: conn === 'local' ? 'local' : 'ssh',
       address: str('ansible_host') ?? str('ansible_ssh_host') ?? name,
       port: v.ansible_port !== undefined ? Number(v.ansible_port) : v.ansible_ssh_port !== undefined ? Number(v.ansible_ssh_port) : undefined,
-      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user') ?? this.play?.remoteUser,
+      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user') ?? this.play?.remoteUser ?? this.opts.remoteUser,
       password: str('ansible_password') ?? str('ansible_ssh_pass'),
-      privateKeyFiles: keyFile === undefined || keyFile === null ? undefined : Array.isArray(keyFile) ? keyFile.map(String) : [String(keyFile)],
+      privateKeyFiles:
+        keyFile === undefined || keyFile === null
+          ? this.opts.privateKeyFile === undefined ? undefined : [this.opts.privateKeyFile]
+          : Array.isArray(keyFile) ? keyFile.map(String) : [String(keyFile)],
       commonArgs: [str('ansible_ssh_common_args'), str('ansible_ssh_extra_args')].filter(Boolean).join(' ') || undefined,
-      become: v.ansible_become === undefined ? undefined : this.templater.condition(v.ansible_become, v),
-      becomeUser: str('ansible_become_user'),
+      become: v.ansible_become === undefined ? (this.opts.become ? true : undefined) : this.templater.condition(v.ansible_become, v),
+      becomeUser: str('ansible_become_user') ?? this.opts.becomeUser,
       becomePassword: str('ansible_become_password') ?? str('ansible_become_pass') ?? str('ansible_sudo_pass'),
     };
     const timeout = v.ansible_ssh_timeout ?? v.ansible_timeout;
@@ -226,4 +283,13 @@ export class RunContext {
       async close() {},
     };
   }
+}
+
+let python: string | null | undefined;
+/** ansible_playbook_python: the python3 on the workstation's PATH (kbs itself needs none); null without one */
+function playbookPython(): string | null {
+  if (python === undefined) {
+    python = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'python3')).find((p) => existsSync(p)) ?? null;
+  }
+  return python;
 }

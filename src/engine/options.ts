@@ -15,6 +15,17 @@ export interface RunOptions {
   verbosity: number;
   transport: TransportOptions;
   rolesPath: string[];
+  /** Ansible's private_role_vars: a role's vars are seen only by its own tasks (its defaults stay shared) */
+  privateRoleVars?: boolean;
+  /** the -i sources as given, made absolute (ansible_inventory_sources) */
+  inventorySources?: string[];
+  /** the ansible.cfg read (ansible_config_file) */
+  configFile?: string;
+  /** ansible.cfg defaults for hosts and plays that set none: remote_user, private_key_file, become, become_user */
+  remoteUser?: string;
+  privateKeyFile?: string;
+  become?: boolean;
+  becomeUser?: string;
   /** how often a running task reports the hosts still working (task_progress), default 10 s; 0: never */
   progressIntervalMs?: number;
 }

@@ -139,9 +139,11 @@ export class PlayRunner {
                 key: `role:${name}:${JSON.stringify(args)}`,
                 params,
                 node: () =>
-                  this.withHandlers((handlers) => [
-                    resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args, handlers }),
-                  ]),
+                  this.withHandlers((handlers) => {
+                    const block = resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args, handlers, parent: n.role });
+                    if (isTrue(args.public) && block.role) ctx.addPlayRole(block.role);
+                    return [block];
+                  }),
               });
             }
           }
@@ -437,6 +439,11 @@ export function builtinRolesDir(): string {
   // src/engine/play.ts (tsx) and dist/src/engine/play.js (built) both sit under the repo
   const here = dirname(new URL(import.meta.url).pathname);
   return here.includes('/dist/') ? resolve(here, '../../../roles') : resolve(here, '../../roles');
+}
+
+/** a rendered boolean argument (true, "yes", "True", 1...) */
+function isTrue(v: unknown): boolean {
+  return v === true || v === 1 || (typeof v === 'string' && ['yes', 'on', 'true', '1', 'y', 't'].includes(v.trim().toLowerCase()));
 }
 
 function fakeTask(n: IncludeNode): TaskNode {

@@ -64,6 +64,8 @@ export function parseFacts(stdout: string, host?: string): Facts {
     ...userFacts(section(raw, 'id')[0]),
     env,
   };
+  const python = pythonFacts(section(raw, 'python'));
+  if (python) core.python = python;
   if (env.HOME) core.user_dir = env.HOME;
   if (env.SHELL) core.user_shell = env.SHELL;
   if (Number.isFinite(uptime)) core.uptime_seconds = Math.floor(uptime);
@@ -76,4 +78,19 @@ export function parseFacts(stdout: string, host?: string): Facts {
     if (!(key in facts)) facts[key] = iface;
   }
   return facts;
+}
+
+/** ansible_python from the python section: executable, then version_info, then the implementation */
+export function pythonFacts(lines: string[]): CoreFacts['python'] {
+  const [executable, version, impl] = lines.map((l) => l.trim());
+  const v = (version ?? '').split(' ');
+  if (!executable || v.length !== 5) return undefined;
+  const [major, minor, micro, releaselevel, serial] = v;
+  return {
+    executable,
+    has_sslcontext: true,
+    type: impl || 'cpython',
+    version: { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(serial) },
+    version_info: [Number(major), Number(minor), Number(micro), releaselevel, Number(serial)],
+  };
 }

@@ -50,6 +50,7 @@ export const FACT_SECTIONS = [
   'date',
   'virt',
   'flags',
+  'python',
   'env',
 ] as const;
 
@@ -101,6 +102,10 @@ command -v systemctl >/dev/null 2>&1 && echo systemctl
 [ -e /sbin/openrc ] && echo openrc
 [ -d /etc/init.d ] && echo initd
 for p in ${PKG_TOOLS}; do command -v "$p" >/dev/null 2>&1 && echo "pkg $p"; done
+echo '@@python'
+for py in python3 /usr/libexec/platform-python python; do
+  command -v "$py" >/dev/null 2>&1 && "$py" -I -S -c 'import sys;print(sys.executable);print(*sys.version_info);print(sys.implementation.name)' 2>/dev/null && break
+done
 echo '@@env'
 env -0 2>/dev/null || env | tr '\\n' '\\000'
 exit 0

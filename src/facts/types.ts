@@ -70,6 +70,14 @@ export interface DateTimeFacts {
 }
 
 export interface CoreFacts {
+  /** the host's Python, when it has one (Ansible's ansible_python) */
+  python?: {
+    executable: string;
+    has_sslcontext: boolean;
+    type: string;
+    version: { major: number; minor: number; micro: number; releaselevel: string; serial: number };
+    version_info: (number | string)[];
+  };
   system: string;
   kernel: string;
   kernel_version: string;

@@ -20,7 +20,7 @@ export function readHostList(src: string, b: InventoryBuilder): void {
     const h = raw.trim();
     if (!h) continue;
     const m = /^\[([^\]]+)\]:([0-9]+)$/.exec(h) ?? /^([^:\[\]]+):([0-9]+)$/.exec(h);
-    if (m) b.addHost('ungrouped', m[1], { ansible_port: parseInt(m[2], 10) });
-    else b.addHost('ungrouped', h, undefined);
+    if (m) b.addHost('ungrouped', m[1], { ansible_port: parseInt(m[2], 10) }, { file: src });
+    else b.addHost('ungrouped', h, undefined, { file: src });
   }
 }

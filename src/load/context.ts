@@ -18,8 +18,12 @@ export interface LoadContext {
   opts: LoadOptions;
   /** role handlers found while loading join the play's handlers here */
   handlers: TaskNode[];
-  /** role path + params of roles already expanded in this play (deduplication) */
-  seenRoles: Set<string>;
+  /** role path + params of roles already expanded in this play (deduplication) → that role */
+  seenRoles: Map<string, RoleContext>;
+  /** roles: entries of the play, in order (duplicates too) */
+  playRoles: RoleContext[];
+  /** roles imported with import_role while loading, in order */
+  importedRoles: RoleContext[];
   /** role path + handlers file already added to `handlers` */
   seenHandlers: Set<string>;
   /** files being imported and roles being expanded, outermost first (cycle detection) */
@@ -29,7 +33,7 @@ export interface LoadContext {
 }
 
 export function newContext(playbookDir: string, opts: LoadOptions, handlers: TaskNode[] = []): LoadContext {
-  return { playbookDir, opts, handlers, seenRoles: new Set(), seenHandlers: new Set(), stack: [], notifies: [] };
+  return { playbookDir, opts, handlers, seenRoles: new Map(), playRoles: [], importedRoles: [], seenHandlers: new Set(), stack: [], notifies: [] };
 }
 
 /** Where a list of tasks comes from. */

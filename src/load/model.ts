@@ -50,6 +50,16 @@ export interface RoleContext {
   vars: Vars;
   /** params given where the role was used (roles: - role: x, vars...) */
   params: Vars;
+  /** the `vars:` keyword where the role was used: part of the role's vars, as in Ansible */
+  entryVars?: Vars;
+  /** direct dependencies (meta/main.yml) in order, those that run only once included */
+  deps?: RoleContext[];
+  /** the role that depends on, imports or includes this one */
+  parent?: RoleContext;
+  /** imported or included from a role: that role's name, then its own parents' (ansible_parent_role_names) */
+  parentRoleNames?: string[];
+  /** ... and their paths (ansible_parent_role_paths) */
+  parentRolePaths?: string[];
 }
 
 interface NodeBase {
@@ -108,6 +118,11 @@ export interface Play {
   preTasks: Node[];
   /** roles: expanded into blocks with role context, run after pre_tasks and before tasks */
   roles: Node[];
+  /**
+   * The play's roles as Ansible's play.roles holds them: the roles: entries, then each
+   * import_role'd role (load order). Their defaults and vars are seen by the whole play.
+   */
+  playRoles?: RoleContext[];
   tasks: Node[];
   postTasks: Node[];
   handlers: TaskNode[];

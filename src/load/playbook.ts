@@ -123,7 +123,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
   const preTasks = list('pre_tasks');
   const roles: Node[] = [];
   ((raw.roles ?? []) as unknown[]).forEach((r, j) => {
-    const b = parseRoleEntry(r, yf, [i, 'roles', j], lc);
+    const b = parseRoleEntry(r, yf, [i, 'roles', j], lc).block;
     if (b) roles.push(b);
   });
   const tasks = list('tasks');
@@ -146,6 +146,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
     tags: toTags(raw.tags),
     preTasks,
     roles,
+    playRoles: [...lc.playRoles, ...lc.importedRoles],
     tasks,
     postTasks,
     handlers,

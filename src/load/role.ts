@@ -13,6 +13,7 @@ import { BLOCK_KEYWORD_SET, isTemplate, normalizeKeywords } from './keywords.js'
 import type { BlockNode, RoleContext, TaskKeywords, TaskNode, Vars } from './model.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkTaskTemplates, checkValueTemplates } from './templates.js';
+import { roleFiles } from './rolefiles.js';
 import { posAt, type YamlFile, type YamlPath } from './yaml.js';
 
 export interface RoleRef {
@@ -25,31 +26,38 @@ export interface RoleRef {
   varsFrom?: string;
   defaultsFrom?: string;
   handlersFrom?: string;
-  /** folders searched right after <playbook dir>/roles (a dependency: its parent's roles folder) */
+  /** folders searched after the roles path (a dependency: the folder holding the role that depends on it) */
   nearDirs?: string[];
+  /** the role that depends on, imports or includes this one */
+  parent?: RoleContext;
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
-const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 
-/** The folders searched for a role name, in order. */
+/**
+ * The folders searched for a role name, in Ansible's order: <playbook dir>/roles, the roles path,
+ * for a dependency the folder holding the role that depends on it, the playbook folder itself;
+ * then kbs's own roles.
+ */
 export function roleSearchDirs(playbookDir: string, opts: LoadOptions, nearDirs: string[] = []): string[] {
-  const dirs = [join(playbookDir, 'roles'), ...nearDirs, ...(opts.rolesPath ?? []).map((d) => resolve(playbookDir, d))];
+  const dirs = [join(playbookDir, 'roles'), ...(opts.rolesPath ?? []).map((d) => resolve(playbookDir, d)), ...nearDirs, playbookDir];
   if (opts.builtinRolesDir) dirs.push(resolve(opts.builtinRolesDir));
   return [...new Set(dirs)];
 }
 
 /**
- * Absolute folder of the role `name`: <playbook dir>/roles/N, each rolesPath folder, the built-in
- * roles folder, then `name` as a path (relative to the playbook folder). Throws NOT_FOUND.
+ * The role `name` (a plain name, a relative path such as kubernetes/preinstall, or an absolute
+ * path): its folder and its name. Looked up in each search folder, then as a path (relative to
+ * the current folder, as Ansible does); a role found by its path is named after its last part.
+ * Throws NOT_FOUND.
  */
-export function findRole(name: string, playbookDir: string, opts: LoadOptions, pos?: Position, nearDirs: string[] = []): string {
+export function locateRole(name: string, playbookDir: string, opts: LoadOptions, pos?: Position, nearDirs: string[] = []): { path: string; name: string } {
   const dirs = roleSearchDirs(playbookDir, opts, nearDirs);
-  if (!name.includes('/')) {
-    for (const d of dirs) if (isDir(join(d, name))) return join(d, name);
+  if (!isAbsolute(name)) {
+    for (const d of dirs) if (isDir(join(d, name))) return { path: join(d, name), name };
   }
-  const direct = isAbsolute(name) ? name : resolve(playbookDir, name);
-  if (isDir(direct)) return direct;
+  const direct = resolve(name);
+  if (isDir(direct)) return { path: direct, name: basename(name) };
   const known = dirs.flatMap((d) => (isDir(d) ? readdirSync(d).filter((n) => isDir(join(d, n))) : []));
   const guess = didYouMean(basename(name), known);
   throw new KbsError('NOT_FOUND', `role "${name}" not found`, {
@@ -58,29 +66,38 @@ export function findRole(name: string, playbookDir: string, opts: LoadOptions, p
   });
 }
 
-/** role file `sub/base` with .yml, .yaml or no extension; undefined when absent */
-function roleFile(path: string, sub: string, base: string): string | undefined {
-  const names = /\.ya?ml$/.test(base) ? [base] : [`${base}.yml`, `${base}.yaml`, base];
-  return names.map((n) => join(path, sub, n)).find(isFile);
+/** Absolute folder of the role `name` (see locateRole). Throws NOT_FOUND. */
+export function findRole(name: string, playbookDir: string, opts: LoadOptions, pos?: Position, nearDirs: string[] = []): string {
+  return locateRole(name, playbookDir, opts, pos, nearDirs).path;
 }
 
+/** the one file of a tasks/handlers/meta part; undefined when absent; NOT_FOUND for a missing *_from */
 function requiredRoleFile(path: string, sub: string, from: string | undefined, pos: Position): string | undefined {
-  const f = roleFile(path, sub, from ?? 'main');
-  if (!f && from !== undefined) {
+  return requiredRoleFiles(path, sub, from, pos, false)[0];
+}
+
+function requiredRoleFiles(path: string, sub: string, from: string | undefined, pos: Position, allowDir: boolean): string[] {
+  const files = roleFiles(path, sub, from, allowDir);
+  if (!files.length && from !== undefined) {
     throw new KbsError('NOT_FOUND', `role file ${sub}/${from} not found in role ${basename(path)}`, {
       pos,
-      hint: `looked for ${join(path, sub, from)}(.yml|.yaml)`,
+      hint: `looked for ${join(path, sub, from)}(.yml|.yaml|.json)${allowDir ? ' or a folder of that name' : ''}`,
     });
   }
-  return f;
+  return files;
 }
 
-function varsFile(file: string | undefined): Vars {
-  if (!file) return {};
-  const yf = loadYaml(file);
-  validate(roleVarsSchema, yf.value, yf, [], basename(dirname(file)) + '/' + basename(file));
-  checkValueTemplates(yf, [], yf.value);
-  return (yf.value ?? {}) as Vars;
+/** defaults or vars of a role: the files merged in order (a later file replaces a top-level key) */
+function varsFiles(files: string[]): Vars {
+  const out: Vars = {};
+  for (const file of files) {
+    const yf = loadYaml(file);
+    const rel = file.split('/').slice(-2).join('/');
+    validate(roleVarsSchema, yf.value, yf, [], rel);
+    checkValueTemplates(yf, [], yf.value);
+    Object.assign(out, (yf.value ?? {}) as Vars);
+  }
+  return out;
 }
 
 interface RoleMeta {
@@ -90,7 +107,7 @@ interface RoleMeta {
 }
 
 function readMeta(path: string): RoleMeta {
-  const file = roleFile(path, 'meta', 'main');
+  const file = roleFiles(path, 'meta', undefined, false)[0];
   if (!file) return { deps: [], allowDuplicates: false };
   const yf = loadYaml(file);
   validate(roleMetaSchema, yf.value, yf, [], 'role meta');
@@ -112,34 +129,51 @@ function stable(v: unknown): string {
 /**
  * Expand a role into a BlockNode: its dependencies (each a BlockNode), then its tasks. `mode`
  * 'play' (roles:) and 'dependency' run a role+params once per play unless allow_duplicates;
- * 'import' (import_role / include_role) always expands. Returns undefined for a duplicate.
+ * 'import' (import_role / include_role) always expands. `block` is undefined for a duplicate;
+ * `role` is the role either way (its defaults and vars count even when it does not run again).
  */
-export function expandRole(ref: RoleRef, kw: TaskKeywords, lc: LoadContext, mode: 'play' | 'dependency' | 'import'): BlockNode | undefined {
-  const path = findRole(ref.name, lc.playbookDir, lc.opts, ref.pos, ref.nearDirs);
+export function expandRole(
+  ref: RoleRef,
+  kw: TaskKeywords,
+  lc: LoadContext,
+  mode: 'play' | 'dependency' | 'import',
+): { block?: BlockNode; role: RoleContext } {
+  const found = locateRole(ref.name, lc.playbookDir, lc.opts, ref.pos, ref.nearDirs);
+  const path = found.path;
   const meta = readMeta(path);
   const key = `${path}\0${ref.tasksFrom ?? ''}\0${stable(ref.params)}\0${stable(kw.vars ?? {})}`;
-  if (mode !== 'import' && !meta.allowDuplicates) {
-    if (lc.seenRoles.has(key)) return undefined;
-    lc.seenRoles.add(key);
-  }
+  const once = mode !== 'import' && !meta.allowDuplicates;
+  const seen = once ? lc.seenRoles.get(key) : undefined;
+  if (seen) return { role: seen };
   const marker = `role:${path}`;
   if (lc.stack.includes(marker)) {
     const chain = [...lc.stack.filter((s) => s.startsWith('role:')), marker].map((s) => basename(s.slice(5)));
     throw new KbsError('SCHEMA', `role dependency cycle: ${chain.join(' -> ')}`, { pos: ref.pos, hint: 'remove one of the dependencies' });
   }
   const ctx: RoleContext = {
-    name: basename(path),
+    name: found.name,
     path,
-    defaults: varsFile(requiredRoleFile(path, 'defaults', ref.defaultsFrom, ref.pos)),
-    vars: varsFile(requiredRoleFile(path, 'vars', ref.varsFrom, ref.pos)),
+    defaults: varsFiles(requiredRoleFiles(path, 'defaults', ref.defaultsFrom, ref.pos, true)),
+    vars: varsFiles(requiredRoleFiles(path, 'vars', ref.varsFrom, ref.pos, true)),
     params: ref.params,
   };
+  if (kw.vars) ctx.entryVars = kw.vars;
+  if (ref.parent) {
+    ctx.parent = ref.parent;
+    if (mode === 'import') {
+      ctx.parentRoleNames = [ref.parent.name, ...(ref.parent.parentRoleNames ?? [])];
+      ctx.parentRolePaths = [ref.parent.path, ...(ref.parent.parentRolePaths ?? [])];
+    }
+  }
+  if (once) lc.seenRoles.set(key, ctx);
   lc.stack.push(marker);
   try {
     const deps: BlockNode[] = [];
+    ctx.deps = [];
     meta.deps.forEach((d, i) => {
-      const b = parseRoleEntry(d, meta.yf as YamlFile, ['dependencies', i], lc, [dirname(path)], 'dependency');
-      if (b) deps.push(b);
+      const r = parseRoleEntry(d, meta.yf as YamlFile, ['dependencies', i], lc, [dirname(path)], 'dependency', ctx);
+      ctx.deps!.push(r.role);
+      if (r.block) deps.push(r.block);
     });
     const tasksFile = requiredRoleFile(path, 'tasks', ref.tasksFrom, ref.pos);
     let tasks: BlockNode['block'] = [];
@@ -155,7 +189,7 @@ export function expandRole(ref: RoleRef, kw: TaskKeywords, lc: LoadContext, mode
       const yf = loadYaml(handlersFile);
       lc.handlers.push(...parseHandlerList({ yf, dir: dirname(handlersFile), role: ctx }, [], yf.value, lc));
     }
-    return { kind: 'block', pos: ref.pos, kw, role: ctx, block: [...deps, ...tasks], rescue: [], always: [] };
+    return { block: { kind: 'block', pos: ref.pos, kw, role: ctx, block: [...deps, ...tasks], rescue: [], always: [] }, role: ctx };
   } finally {
     lc.stack.pop();
   }
@@ -172,7 +206,8 @@ export function parseRoleEntry(
   lc: LoadContext,
   nearDirs: string[] = [],
   mode: 'play' | 'dependency' = 'play',
-): BlockNode | undefined {
+  parent?: RoleContext,
+): { block?: BlockNode; role: RoleContext } {
   validate(roleEntrySchema, raw, yf, path, 'role entry');
   const entry: Record<string, unknown> = typeof raw === 'string' ? { role: raw } : { ...(raw as object) };
   const nameKey = 'role' in entry ? 'role' : 'name';
@@ -194,7 +229,9 @@ export function parseRoleEntry(
   validate(taskKeywordsSchema, kwRaw, yf, path, 'role entry', { noun: 'keyword' });
   if (typeof raw === 'object' && raw !== null) checkTaskTemplates(yf, path, raw as Record<string, unknown>);
   const kw = normalizeKeywords(kwRaw, (k) => posAt(yf, [...path, k], 'key'));
-  return expandRole({ name, params, pos: at, nearDirs }, kw, lc, mode);
+  const r = expandRole({ name, params, pos: at, nearDirs, parent }, kw, lc, mode);
+  if (mode === 'play') lc.playRoles.push(r.role);
+  return r;
 }
 
 export interface ResolveRoleOptions extends LoadOptions {
@@ -204,6 +241,8 @@ export interface ResolveRoleOptions extends LoadOptions {
   args?: Record<string, unknown>;
   /** the role's handlers (and its dependencies') are added here */
   handlers?: TaskNode[];
+  /** the role of the include_role task, if any */
+  parent?: RoleContext;
 }
 
 /**
@@ -224,11 +263,12 @@ export function resolveRole(name: string, playbookDir: string, opts: ResolveRole
       varsFrom: str(args.vars_from),
       defaultsFrom: str(args.defaults_from),
       handlersFrom: str(args.handlers_from),
+      parent: opts.parent,
     },
     applyKeywords(args.apply, pos),
     lc,
     'import',
-  ) as BlockNode;
+  ).block as BlockNode;
 }
 
 /** include_*'s `apply:` (already rendered): block keywords for the included nodes */

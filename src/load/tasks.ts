@@ -344,6 +344,12 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
     }
     case 'import_role': {
       validate(importRoleArgsSchema, args, yf, argPath, 'import_role', { noun: 'argument' });
+      if ('public' in args) {
+        throw new KbsError('SCHEMA', 'public cannot be used with import_role', {
+          pos: posAt(yf, isMap(v) ? [...argPath, 'public'] : argPath, 'key'),
+          hint: "an imported role's defaults and vars are seen by the whole play already; public: is for include_role",
+        });
+      }
       const at = posAt(yf, isMap(v) ? [...argPath, 'name'] : argPath);
       for (const [k, val] of Object.entries(args)) {
         if (isTemplate(val)) {
@@ -353,7 +359,7 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
           });
         }
       }
-      const block = expandRole(
+      const { block, role } = expandRole(
         {
           name: String(args.name),
           params: {},
@@ -362,12 +368,13 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
           varsFrom: args.vars_from as string | undefined,
           defaultsFrom: args.defaults_from as string | undefined,
           handlersFrom: args.handlers_from as string | undefined,
-          nearDirs: fc.role ? [dirname(fc.role.path)] : [],
+          parent: fc.role,
         },
         kw,
         lc,
         'import',
       );
+      lc.importedRoles.push(role);
       block!.pos = pos;
       return block!;
     }

@@ -19,7 +19,7 @@ function failure(files: Record<string, string>, opts = {}): [string, string, str
       loadPlaybook(join(dir, 'site.yml'), opts);
     } catch (e) {
       if (!(e instanceof KbsError)) throw e;
-      const strip = (s: string | undefined) => s?.split(dir + '/').join('');
+      const strip = (s: string | undefined) => s?.split(dir + '/').join('').split(dir).join('.');
       return [e.code, strip(e.where())!, strip(e.message)!, strip(e.hint)];
     }
     assert.fail('the playbook loaded without error');
@@ -122,13 +122,13 @@ test('YAML syntax errors point at the line', () => {
 test('missing role: searched folders and did you mean', () => {
   assert.deepEqual(
     failure({ 'site.yml': '- hosts: all\n  roles:\n    - webb\n', 'roles/web/tasks/main.yml': '- debug: msg=x\n' }, { rolesPath: ['more'] }),
-    ['NOT_FOUND', 'site.yml:3:7', 'role "webb" not found', 'did you mean web? searched roles, more'],
+    ['NOT_FOUND', 'site.yml:3:7', 'role "webb" not found', 'did you mean web? searched roles, more, .'],
   );
   assert.deepEqual(failure({ 'site.yml': '- hosts: all\n  roles:\n    - role: nothing\n      when: x\n' }), [
     'NOT_FOUND',
     'site.yml:3:13',
     'role "nothing" not found',
-    'searched roles',
+    'searched roles, .',
   ]);
 });
 

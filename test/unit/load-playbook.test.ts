@@ -167,13 +167,22 @@ test('roles: dependencies first, deduplicated, role context on every node', () =
 
   const web = block(play.roles[1]);
   assert.deepEqual(web.kw, { tags: ['webtag'], when: 'web_enabled', become: true, vars: { listen_port: 81 } });
-  assert.deepEqual(web.role, {
-    name: 'web',
-    path: join(FULL, 'roles/web'),
-    defaults: { listen_port: 80, web_root: '/var/www' },
-    vars: { web_user: 'www-data' },
-    params: { site_name: 'example' },
-  });
+  const { name, path, defaults, vars, params, entryVars, deps } = web.role!;
+  assert.deepEqual(
+    { name, path, defaults, vars, params, entryVars, deps: deps?.map((d) => d.name) },
+    {
+      name: 'web',
+      path: join(FULL, 'roles/web'),
+      defaults: { listen_port: 80, web_root: '/var/www' },
+      vars: { web_user: 'www-data' },
+      params: { site_name: 'example' },
+      entryVars: { listen_port: 81 },
+      deps: ['base', 'common'],
+    },
+  );
+  // the play's roles (Ansible's play.roles): the roles: entries, each once per entry
+  assert.deepEqual(play.playRoles?.map((r) => r.name), ['common', 'web']);
+  assert.equal(web.role?.deps?.[0].parent, web.role);
   // dependencies: base (runs), common (already ran with the same params: skipped)
   const base = block(web.block[0]);
   assert.equal(base.role?.name, 'base');

@@ -37,7 +37,7 @@ test('findRole: missing role lists the folders searched and a close name', () =>
       assert.equal(e.code, 'NOT_FOUND');
       assert.equal(e.message, 'role "bbb" not found');
       assert.equal(e.where(), 'p.yml:3:7');
-      assert.equal(e.hint, `did you mean b? searched ${join(SEARCH, 'roles')}, ${join(SEARCH, 'rp')}`);
+      assert.equal(e.hint, `did you mean b? searched ${join(SEARCH, 'roles')}, ${join(SEARCH, 'rp')}, ${SEARCH}`);
       return true;
     },
   );
@@ -94,7 +94,7 @@ test('resolveRole (run time include_role): dependencies, handlers, tasks_from, a
   assert.throws(() => resolveRole('wbe', full, { pos: { file: 'x.yml', line: 2, col: 3 } }), (e: unknown) => {
     assert.ok(e instanceof KbsError);
     assert.equal(e.where(), 'x.yml:2:3');
-    assert.equal(e.hint, `did you mean web? searched ${join(full, 'roles')}`);
+    assert.equal(e.hint, `did you mean web? searched ${join(full, 'roles')}, ${full}`);
     return true;
   });
 });
