@@ -208,7 +208,11 @@ async function runOnce(
     meta: () => undefined,
     setFacts: (facts, _cacheable) => {
       if (task.module === 'setup') Object.assign(state.facts, facts);
-      else Object.assign(state.setFacts, facts);
+      else if (task.module.endsWith('_facts')) {
+        // package_facts, service_facts: ansible_facts.packages and, as Ansible injects them, `packages`
+        Object.assign(state.facts, facts);
+        Object.assign(state.setFacts, facts);
+      } else Object.assign(state.setFacts, facts);
       ctx.invalidate();
     },
   };

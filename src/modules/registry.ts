@@ -42,6 +42,17 @@ import { dnf } from './dnf.js';
 import { dpkg_selections } from './dpkg_selections.js';
 import { packageModule } from './package.js';
 import { yum } from './yum.js';
+// host modules (issue 14)
+import { assemble } from './assemble.js';
+import { authorized_key } from './authorized_key.js';
+import { cron } from './cron.js';
+import { find } from './find.js';
+import { ini_file } from './ini_file.js';
+import { known_hosts } from './known_hosts.js';
+import { package_facts } from './package_facts.js';
+import { script } from './script.js';
+import { service_facts } from './service_facts.js';
+import { tempfile } from './tempfile.js';
 import type { ModuleDef } from './types.js';
 
 const MODULES: ModuleDef[] = [
@@ -85,6 +96,17 @@ const MODULES: ModuleDef[] = [
   dpkg_selections,
   packageModule,
   yum,
+  // host modules (issue 14)
+  assemble,
+  authorized_key,
+  cron,
+  find,
+  ini_file,
+  known_hosts,
+  package_facts,
+  script,
+  service_facts,
+  tempfile,
 ];
 
 const byName = new Map<string, ModuleDef>();
