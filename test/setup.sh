@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian 12 machine (run as root; idempotent):
-# OpenSSH server and sudo for the integration tests, ansible for the comparison test,
-# systemd-container, debootstrap, dpkg-dev and iproute2 for the fleet.
+# OpenSSH server and sudo for the integration tests, ansible (with python3-apt) and cron for the
+# comparison tests, systemd-container, debootstrap, dpkg-dev and iproute2 for the fleet.
 set -euo pipefail
 need=()
 for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:ansible \
             systemd-nspawn:systemd-container debootstrap:debootstrap dpkg-scanpackages:dpkg-dev \
-            ip:iproute2 tmux:tmux openssl:openssl python3:python3 curl:curl; do
+            ip:iproute2 tmux:tmux openssl:openssl python3:python3 curl:curl crontab:cron; do
   bin=${pair%%:*}; pkg=${pair#*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
 done
+# the cron and package_facts comparison tests: Ansible's package_facts reads packages with python3-apt
+[ -d /usr/lib/python3/dist-packages/apt ] || need+=(python3-apt)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "test/setup.sh: run as root to install: ${need[*]}" >&2; exit 1; fi
   echo "installing: ${need[*]}"

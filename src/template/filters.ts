@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { KbsError } from '../errors.js';
 import { bind } from './args.js';
 import { DATA_FILTERS } from './filters-data.js';
+import { EXTRA_FILTERS } from './filters-extra.js';
+import { NET_FILTERS } from './filters-net.js';
 import { SERIAL_FILTERS } from './filters-serial.js';
 import { type Filter, TEXT_FILTERS } from './filters-text.js';
 import { pyStr, truthy } from './python.js';
@@ -54,5 +56,7 @@ export const FILTERS: Record<string, Filter> = Object.assign(
   TEXT_FILTERS,
   DATA_FILTERS,
   SERIAL_FILTERS,
+  NET_FILTERS,
+  EXTRA_FILTERS,
   CORE_FILTERS,
 );

@@ -2,6 +2,7 @@
 import { bind } from './args.js';
 import { pyRegex } from './regex.js';
 import { type Dict, hasKey, isDict, isStr, pyEquals, pyIn, pyOrder, pyStr, pyType, templateError, truthy } from './python.js';
+import { NET_TESTS } from './filters-net.js';
 import { Undefined } from './undefined.js';
 import { versionCompare } from './version.js';
 
@@ -123,6 +124,8 @@ export const TESTS: Record<string, TestFn> = {
   },
   any: (v) => toSet('any', v).some((x) => truthy(x)),
   all: (v) => toSet('all', v).every((x) => truthy(x)),
+  // ansible.utils: ip, ipv4, ipv6, ip_address, ipv4_address, ipv6_address, in_network
+  ...NET_TESTS,
 };
 
 // Ansible aliases
