@@ -257,14 +257,15 @@ export class RunContext {
     for (const k of [...this.memos.keys()]) if (k.startsWith(`${target}\0`)) this.memos.delete(k);
   }
 
-  /** A connection that opens on first use (so debug/set_fact-only plays never connect). */
-  lazyConnection(name: string): Connection {
+  /** A connection that opens on first use (so debug/set_fact-only plays never connect); `local`: on the workstation. */
+  lazyConnection(name: string, local = false): Connection {
     const ctx = this;
     let real: Connection | undefined;
     const open = async () => {
       // a connection dropped by pool.reset (wait_for_connection) is dialed again
       if (!real || (real as { alive?: boolean }).alive === false) {
-        real = await ctx.pool.get(ctx.spec(name));
+        // `connection: local` on a task: the workstation, with the host's become password
+        real = await ctx.pool.get(local ? { name, type: 'local', address: name, becomePassword: ctx.spec(name).becomePassword } : ctx.spec(name));
       }
       return real;
     };

@@ -16,6 +16,14 @@ export interface Inherited {
   noLog?: unknown;
   checkMode?: unknown;
   anyErrorsFatal?: unknown;
+  throttle?: unknown;
+  timeout?: unknown;
+  connection?: string;
+  delegateFacts?: unknown;
+  /** notify: of enclosing blocks (a task's own notify: wins) */
+  notify?: string[];
+  /** module_defaults of the play and enclosing blocks, outermost first */
+  moduleDefaults?: unknown[];
   /** params of include_tasks / include_role */
   includeParams?: Vars;
   /** include_tasks / include_role running inside each other, outermost first */
@@ -45,6 +53,12 @@ export function inherit(inh: Inherited, kw: TaskKeywords): Inherited {
     noLog: kw.no_log ?? inh.noLog,
     checkMode: kw.check_mode ?? inh.checkMode,
     anyErrorsFatal: kw.any_errors_fatal ?? inh.anyErrorsFatal,
+    throttle: kw.throttle ?? inh.throttle,
+    timeout: kw.timeout ?? inh.timeout,
+    connection: kw.connection ?? inh.connection,
+    delegateFacts: kw.delegate_facts ?? inh.delegateFacts,
+    notify: kw.notify ?? inh.notify,
+    moduleDefaults: kw.module_defaults === undefined ? inh.moduleDefaults : [...(inh.moduleDefaults ?? []), kw.module_defaults],
     includeParams: inh.includeParams,
     includes: inh.includes,
     handler: inh.handler,

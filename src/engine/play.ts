@@ -15,6 +15,7 @@ import { tagsSelected, type TagFilter } from './tags.js';
 import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type TaskRun } from './task.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
+import { makeScope, markUnsafe } from '../vars/scope.js';
 import { hasLoop, loopItems } from './loop.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../load/limits.js';
@@ -40,15 +41,17 @@ export class PlayRunner {
     const { ctx, play } = this;
     ctx.emit({ type: 'play_start', play: play.name, hosts, pos: play.pos });
     ctx.playHosts = hosts;
-    const root = rootInherited(play.tags);
-    const list = batches(hosts, play.serial, play.pos);
+    const root = inherit(rootInherited(play.tags), play.keywords ?? {});
+    const facts: Inherited = { ...rootInherited(play.tags), when: play.importWhen ?? [] };
+    const { serial } = playKeywords(ctx, play);
+    const list = batches(hosts, serial, play.pos);
     for (let i = 0; i < list.length && !this.stopped; i++) {
       const batch = list[i].filter((h) => ctx.host(h).active);
       if (!batch.length) continue;
       ctx.batchHosts = batch;
       ctx.invalidate();
       if (list.length > 1) ctx.emit({ type: 'batch_start', play: play.name, hosts: batch, index: i + 1, of: list.length });
-      if (play.gatherFacts) await this.gatherFacts(batch, root);
+      if (play.gatherFacts) await this.gatherFacts(batch, facts);
       for (const section of [play.preTasks, [...play.roles, ...play.tasks], play.postTasks]) {
         if (this.stopped) break;
         await this.runNodes(section, root, batch);
@@ -251,7 +254,9 @@ export class PlayRunner {
           if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
         }
       } else {
-        const settled = await Promise.allSettled(act.map((h) => this.limit(() => one(h))));
+        const throttle = this.throttle(t, act[0]);
+        const lim = throttle ? pLimit(throttle) : undefined;
+        const settled = await Promise.allSettled(act.map((h) => this.limit(() => (lim ? lim(() => one(h)) : one(h)))));
         const err = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
         if (err) throw err.reason;
       }
@@ -283,12 +288,22 @@ export class PlayRunner {
     }
   }
 
+  /** the task's throttle (its own or inherited), 0 for none; a throttle above forks changes nothing */
+  private throttle(t: TaskRun, host: string): number {
+    const raw = t.task.kw.throttle ?? t.inh.throttle;
+    if (raw === undefined || raw === null) return 0;
+    const n = Number(this.ctx.templater.render(raw, this.ctx.taskVars(host, t.task.role, t.inh, t.task.kw.vars)));
+    if (!Number.isInteger(n) || n < 0) throw new KbsError('TASK', `throttle must be a whole number, got ${JSON.stringify(raw)}`, { pos: t.task.pos });
+    return n;
+  }
+
   private checkFailureLimits(t: TaskRun, act: string[]): void {
     const { ctx, play } = this;
     const failedNow = act.filter((h) => ctx.host(h).failed || ctx.host(h).unreachable);
     if (!failedNow.length) return;
-    const fatal = play.anyErrorsFatal || (t.inh.anyErrorsFatal !== undefined && ctx.templater.condition(t.inh.anyErrorsFatal, {})) ||
-      (t.task.kw.any_errors_fatal !== undefined && ctx.templater.condition(t.task.kw.any_errors_fatal, {}));
+    const vars = { ...ctx.playVars, ...ctx.opts.extraVars };
+    const fatal = play.anyErrorsFatal || (t.inh.anyErrorsFatal !== undefined && ctx.templater.condition(t.inh.anyErrorsFatal, vars)) ||
+      (t.task.kw.any_errors_fatal !== undefined && ctx.templater.condition(t.task.kw.any_errors_fatal, vars));
     if (fatal && !t.inh.rescuable) {
       this.abort(`any_errors_fatal: ${failedNow.join(', ')} failed on task "${t.name}"`);
       return;
@@ -317,7 +332,7 @@ export class PlayRunner {
     const s = ctx.host(host);
     const kw = t.task.kw;
     if (kw.register) {
-      s.registered[kw.register] = out.result;
+      s.registered[kw.register] = markUnsafe(out.result);
       ctx.invalidate();
     }
     const rescuable = t.inh.rescuable === true;
@@ -350,9 +365,10 @@ export class PlayRunner {
       default:
         s.stats.ok++;
     }
-    if ((out.status === 'changed' || (out.status === 'ignored' && out.result.changed)) && kw.notify) {
+    const notify = kw.notify ?? t.inh.notify;
+    if ((out.status === 'changed' || (out.status === 'ignored' && out.result.changed)) && notify) {
       const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
-      for (const n of kw.notify) s.notified.add(String(ctx.templater.render(n, scope)));
+      for (const n of notify) s.notified.add(String(ctx.templater.render(n, scope)));
     }
     const shown = out.noLog ? censor(out.result) : out.result;
     ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog });
@@ -433,6 +449,26 @@ export class PlayRunner {
       if (!ran) return;
     }
   }
+}
+
+/**
+ * Templated play keywords, rendered when the play starts with the play's vars and the extra vars
+ * (as Ansible): serial, and strategy (which must come out linear).
+ */
+function playKeywords(ctx: RunContext, play: Play): { serial?: (number | string)[] } {
+  const vars = makeScope({ ...ctx.playVars, ...ctx.opts.extraVars }, { templater: ctx.templater });
+  const where = { pos: play.pos };
+  if (play.strategy !== undefined) {
+    const s = String(ctx.templater.render(play.strategy, vars, where)).trim();
+    if (s !== 'linear') {
+      throw new KbsError('SCHEMA', `strategy "${s}" is not supported`, { pos: play.pos, hint: 'kbs runs each task on all hosts of a batch before the next task (linear)' });
+    }
+  }
+  const serial = play.serial?.flatMap((v) => {
+    const r = ctx.templater.render(v, vars, where);
+    return (Array.isArray(r) ? r : [r]).map((x) => (typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : (x as number | string)));
+  });
+  return { serial };
 }
 
 export function builtinRolesDir(): string {

@@ -10,11 +10,13 @@ import { getModule } from '../modules/registry.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { isUndefinedError, removeOmit } from '../template/index.js';
 import type { Connection } from '../transport/types.js';
-import { makeScope, mergeLayers, rawOf } from '../vars/scope.js';
+import { makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
 import type { HostStatus } from './events.js';
 import { findFile } from './files.js';
 import { hasLoop, itemVars, loopItems } from './loop.js';
+import { finalArgs } from './task-args.js';
+import { newJobId, startJob } from '../modules/async_jobs.js';
 import type { Inherited } from './inherit.js';
 
 export interface TaskRun {
@@ -161,7 +163,8 @@ async function runOnce(
   const mod = getModule(task.module);
   if (!mod) throw new KbsError('SCHEMA', `unknown module "${task.module}"`, { pos: task.pos });
 
-  const args = removeOmit(tpl.render(task.args, scope, where)) as Vars; // drop `x | default(omit)` args
+  const defaults = [...(inh.moduleDefaults ?? []), ...(kw.module_defaults === undefined ? [] : [kw.module_defaults])];
+  const args = finalArgs(mod, removeOmit(tpl.render(task.args, scope, where)) as Vars, defaults, tpl, scope, where); // omit: drop `x | default(omit)` args
   const delegateRaw = kw.delegate_to ?? inh.delegateTo;
   const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
   const target = delegate ?? host;
@@ -181,9 +184,15 @@ async function runOnce(
   if (check && mod.noCheckMode) {
     return { status: 'skipped', result: { changed: false, skipped: true, msg: 'skipped in check mode' }, delegatedTo: delegate };
   }
-  const conn: Connection = ctx.lazyConnection(target);
-  const state = ctx.host(host);
-  const limit = taskTimeout(kw.timeout, tpl, scope, where);
+  // `connection: local` runs on the workstation, unless the host's ansible_connection says otherwise (as in Ansible)
+  const connRaw = kw.connection ?? inh.connection;
+  const local = connRaw !== undefined && String(tpl.render(connRaw, scope, where)) === 'local' && (delegate !== undefined || scope.ansible_connection === undefined);
+  const conn: Connection = ctx.lazyConnection(target, local);
+  const facts = delegate !== undefined && (kw.delegate_facts ?? inh.delegateFacts) !== undefined && tpl.condition(kw.delegate_facts ?? inh.delegateFacts, scope, where);
+  const state = ctx.host(facts ? (delegate as string) : host);
+  const limit = taskTimeout(kw.timeout ?? inh.timeout, tpl, scope, where);
+  const asyncSec = kw.async === undefined ? 0 : Number(tpl.render(kw.async, scope, where));
+  const poll = kw.poll === undefined ? 15 : Number(tpl.render(kw.poll, scope, where));
   let deadline = Infinity;
   const mctx: ModuleContext = {
     host,
@@ -228,7 +237,11 @@ async function runOnce(
   let result: ModuleResult = { changed: false };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (limit !== undefined) deadline = Date.now() + limit * 1000;
-    result = await withTimeout(callModule(mod.run.bind(mod), args, mctx), limit, task.module);
+    if (asyncSec > 0 && mod.local) result = { changed: false, failed: true, msg: 'async is not supported for this task.' };
+    else if (asyncSec > 0) {
+      deadline = Math.min(deadline, Date.now() + asyncSec * 1000);
+      result = await runAsync(withTimeout(callModule(mod.run.bind(mod), args, mctx), limit, task.module), asyncSec, poll, host);
+    } else result = await withTimeout(callModule(mod.run.bind(mod), args, mctx), limit, task.module);
     result = postProcess(ctx, t, result, scope);
     if (until === undefined) break;
     result.attempts = attempt;
@@ -245,6 +258,28 @@ async function runOnce(
   let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
   if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope, where)) status = 'ignored';
   return { status, result, delegatedTo: delegate };
+}
+
+/**
+ * `async: N`: the module call may run N seconds. `poll: 0` leaves it running as a job that
+ * async_status looks up (the task reports it started); otherwise the task waits for it.
+ */
+async function runAsync(call: Promise<ModuleResult>, seconds: number, poll: number, host: string): Promise<ModuleResult> {
+  const jid = newJobId();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<ModuleResult>((done) => {
+    timer = setTimeout(
+      () => done({ changed: false, failed: true, msg: `async task did not complete within the requested time - ${seconds}s`, async_result: { ansible_job_id: jid, started: 1, finished: 0 } }),
+      seconds * 1000,
+    );
+  });
+  const job = Promise.race([call, expired]).finally(() => clearTimeout(timer));
+  if (poll === 0) {
+    startJob(jid, host, job);
+    return { changed: true, ansible_job_id: jid, started: 1, finished: 0 };
+  }
+  const r = await job;
+  return r.async_result ? r : { ...r, ansible_job_id: jid, started: 1, finished: 1 };
 }
 
 /** the `timeout:` keyword in seconds, or undefined (absent or 0: no limit, as in Ansible) */
@@ -298,7 +333,7 @@ async function callModule(run: (args: Vars, mctx: ModuleContext) => Promise<Modu
 
 function bindRegister(register: string | undefined, result: ModuleResult, scope: Vars, ctx: RunContext): Vars {
   if (!register) return scope;
-  return makeScope(mergeLayers([rawOf(scope), { [register]: result }]), { templater: ctx.templater });
+  return makeScope(mergeLayers([rawOf(scope), { [register]: markUnsafe(result) }]), { templater: ctx.templater });
 }
 
 /** changed_when / failed_when, evaluated with the register name bound to the result (as Ansible does). */

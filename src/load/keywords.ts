@@ -21,13 +21,6 @@ export function specialName(key: string): Special | undefined {
 
 /** keys Ansible knows that kbs refuses, with what to do instead */
 export const UNSUPPORTED: Record<string, string> = {
-  async: 'kbs runs tasks on all hosts of a batch concurrently; remove async/poll',
-  poll: 'kbs runs tasks on all hosts of a batch concurrently; remove async/poll',
-  delegate_facts: 'set facts on the delegated host with set_fact and delegate_to in a separate play',
-  connection: 'use delegate_to: localhost to run a task on the workstation',
-  include: 'use include_tasks: (dynamic) or import_tasks: (static)',
-  throttle: 'limit parallelism with serial: on the play or --forks',
-  module_defaults: 'give the arguments on each task',
   debugger: 'kbs has no task debugger; use -v and debug: tasks',
 };
 

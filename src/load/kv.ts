@@ -62,6 +62,11 @@ export function splitArgs(s: string, pos?: Position): Token[] {
 
 /** Position of the "=" of a k=v token, or -1 (a quoted or templated "=" does not count). */
 function eqIndex(tok: string): number {
+  // a templated key: `{{ name }}=value` (set_fact)
+  if (tok.startsWith('{{')) {
+    const close = tok.indexOf('}}');
+    return close > 0 && tok[close + 2] === '=' ? close + 2 : -1;
+  }
   for (let i = 0; i < tok.length; i++) {
     const c = tok[i];
     if (c === '\\') {
@@ -103,7 +108,7 @@ export function parseKv(s: string, opts: KvOptions): Record<string, unknown> {
   for (const tok of splitArgs(s, opts.pos)) {
     const eq = eqIndex(tok.text);
     const key = eq > 0 ? tok.text.slice(0, eq) : '';
-    const isOpt = eq > 0 && KEY.test(key) && (!opts.freeForm || (opts.options?.has(key) ?? false));
+    const isOpt = eq > 0 && (KEY.test(key) || (!opts.freeForm && key.startsWith('{{'))) && (!opts.freeForm || (opts.options?.has(key) ?? false));
     if (isOpt) {
       args[key] = unquote(tok.text.slice(eq + 1));
       removed.push(tok);

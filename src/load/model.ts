@@ -40,6 +40,18 @@ export interface TaskKeywords {
   ignore_unreachable?: unknown;
   /** seconds the module may run on a host (each attempt); then the task fails (Ansible 2.10+) */
   timeout?: unknown;
+  /** at most this many hosts run the task at once */
+  throttle?: unknown;
+  /** with delegate_to: facts the task sets go to the delegated host */
+  delegate_facts?: unknown;
+  /** `local` runs the task on the workstation (unless the host sets ansible_connection) */
+  connection?: string;
+  /** run the module in the background for at most this many seconds */
+  async?: unknown;
+  /** with async: 0 starts it and goes on (async_status checks it); N waits for it */
+  poll?: unknown;
+  /** default arguments per module name (a mapping, or a list of mappings) */
+  module_defaults?: unknown;
 }
 
 export interface RoleContext {
@@ -137,6 +149,12 @@ export interface Play {
   ignoreUnreachable?: unknown;
   forceHandlers?: boolean;
   gatherSubset?: string[];
+  /** play keywords the tasks inherit (run_once, throttle, timeout, module_defaults, a templated any_errors_fatal) */
+  keywords?: TaskKeywords;
+  /** a templated strategy: rendered when the play starts, must be linear */
+  strategy?: string;
+  /** conditions of the import_playbook entries that imported this play (also on its fact gathering) */
+  importWhen?: unknown[];
 }
 
 export interface Playbook {

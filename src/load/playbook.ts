@@ -10,7 +10,7 @@ import { importPlaybookSchema, playSchema } from '../schema/playbook.js';
 import { validate } from '../schema/validate.js';
 import { loadYaml, newContext, type FileCtx, type LoadContext, type LoadOptions } from './context.js';
 import { isTemplate, specialName, toList, toTags } from './keywords.js';
-import type { BlockNode, Node, Play, Playbook, TaskNode } from './model.js';
+import type { BlockNode, Node, Play, Playbook, TaskKeywords, TaskNode } from './model.js';
 import { parseRoleEntry } from './role.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkValueTemplates } from './templates.js';
@@ -61,12 +61,6 @@ function importPlaybook(yf: YamlFile, i: number, raw: Raw, key: string, opts: Lo
   const entry: Raw = { import_playbook: target, ...rest };
   validate(importPlaybookSchema, entry, yf, [i], 'import_playbook');
   const at = posAt(yf, [i, key]);
-  if (entry.when !== undefined) {
-    throw new KbsError('SCHEMA', 'when: on import_playbook is not supported', {
-      pos: posAt(yf, [i, 'when'], 'key'),
-      hint: 'choose hosts with the play\'s hosts: pattern or put when: on its tasks',
-    });
-  }
   const name = String(target);
   if (isTemplate(name)) {
     throw new KbsError('SCHEMA', 'import_playbook cannot take a templated file name', { pos: at, hint: 'write the file name literally' });
@@ -81,8 +75,25 @@ function importPlaybook(yf: YamlFile, i: number, raw: Raw, key: string, opts: Lo
   for (const p of plays) {
     p.vars = { ...p.vars, ...vars };
     p.tags = [...tags, ...p.tags];
+    if (entry.when !== undefined) addImportWhen(p, entry.when);
   }
   return plays;
+}
+
+/** as Ansible: import_playbook's `when` is put before the conditions of every task of the play, and on its fact gathering */
+function addImportWhen(p: Play, when: unknown): void {
+  p.importWhen = [when, ...(p.importWhen ?? [])];
+  const wrap = (nodes: Node[]): Node[] => (nodes.length ? [{ kind: 'block', pos: nodes[0].pos, kw: { when }, block: nodes, rescue: [], always: [] }] : nodes);
+  p.preTasks = wrap(p.preTasks);
+  p.roles = wrap(p.roles);
+  p.tasks = wrap(p.tasks);
+  p.postTasks = wrap(p.postTasks);
+}
+
+/** `vars:` as a mapping or (as Ansible also takes) a list of mappings merged in order */
+function playVars(v: unknown): Raw {
+  if (Array.isArray(v)) return Object.assign({}, ...(v as Raw[]));
+  return (v ?? {}) as Raw;
 }
 
 function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir: string): Play {
@@ -96,11 +107,20 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
       });
     }
   }
+  if (Array.isArray(raw.vars)) {
+    const j = raw.vars.findIndex((v) => typeof v !== 'object' || v === null || Array.isArray(v));
+    if (j >= 0) {
+      throw new KbsError('SCHEMA', '"vars" in play must be a mapping (key: value lines) or a list of mappings', {
+        pos: posAt(yf, [i, 'vars', j]),
+        hint: 'write name: value pairs under vars:',
+      });
+    }
+  }
   validate(playSchema, raw, yf, [i], 'play');
   if (raw.vars_prompt !== undefined) {
     throw new KbsError('SCHEMA', 'vars_prompt is not supported', { pos: keyPos('vars_prompt'), hint: 'pass the values with -e name=value or in vars:' });
   }
-  if (raw.strategy !== undefined && raw.strategy !== 'linear') {
+  if (raw.strategy !== undefined && raw.strategy !== 'linear' && !isTemplate(raw.strategy)) {
     throw new KbsError('SCHEMA', `strategy "${String(raw.strategy)}" is not supported`, {
       pos: posAt(yf, [i, 'strategy']),
       hint: 'kbs runs each task on all hosts of a batch before the next task (linear); remove strategy:',
@@ -112,7 +132,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
       hint: 'kbs becomes another user with sudo only; remove become_method or set it to sudo',
     });
   }
-  for (const k of ['hosts', 'vars', 'vars_files', 'environment', 'remote_user', 'become_user', 'become', 'name']) {
+  for (const k of ['hosts', 'vars', 'vars_files', 'environment', 'remote_user', 'become_user', 'become', 'name', 'strategy', 'serial', 'any_errors_fatal', 'run_once', 'throttle', 'timeout', 'module_defaults']) {
     if (raw[k] !== undefined) checkValueTemplates(yf, [i, k], raw[k]);
   }
   const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(',') : String(raw.hosts);
@@ -138,11 +158,11 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
     hosts,
     pos: posAt(yf, [i]),
     baseDir,
-    vars: (raw.vars ?? {}) as Raw,
+    vars: playVars(raw.vars),
     varsFiles: toList(raw.vars_files).map((f) => (isTemplate(f) ? f : resolve(baseDir, f))),
     varsFilesPos: toList(raw.vars_files).map((_, j) => posAt(yf, Array.isArray(raw.vars_files) ? [i, 'vars_files', j] : [i, 'vars_files'])),
     gatherFacts: raw.gather_facts !== false,
-    anyErrorsFatal: raw.any_errors_fatal === true,
+    anyErrorsFatal: raw.any_errors_fatal === true || raw.any_errors_fatal === 'true',
     tags: toTags(raw.tags),
     preTasks,
     roles,
@@ -165,6 +185,11 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
   if (raw.ignore_unreachable !== undefined) play.ignoreUnreachable = raw.ignore_unreachable;
   if (raw.force_handlers !== undefined) play.forceHandlers = raw.force_handlers === true;
   if (raw.gather_subset !== undefined) play.gatherSubset = toList(raw.gather_subset);
+  if (isTemplate(raw.strategy)) play.strategy = String(raw.strategy);
+  const keywords: TaskKeywords = {};
+  for (const k of ['run_once', 'throttle', 'timeout', 'module_defaults'] as const) if (raw[k] !== undefined) keywords[k] = raw[k];
+  if (isTemplate(raw.any_errors_fatal)) keywords.any_errors_fatal = raw.any_errors_fatal;
+  if (Object.keys(keywords).length) play.keywords = keywords;
   return play;
 }
 

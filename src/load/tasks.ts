@@ -54,7 +54,7 @@ export function parseTaskList(fc: FileCtx, path: YamlPath, value: unknown, lc: L
 /** A handlers list: plain tasks only, with unique names. */
 export function parseHandlerList(fc: FileCtx, path: YamlPath, value: unknown, lc: LoadContext): TaskNode[] {
   const hc = { ...fc, handler: true };
-  const nodes = parseTaskList(hc, path, value, lc) as TaskNode[];
+  const nodes = flattenHandlers(parseTaskList(hc, path, value, lc));
   const seen = new Set<string>();
   nodes.forEach((h, i) => {
     if (h.kw.name === undefined && !h.listen) {
@@ -73,6 +73,27 @@ export function parseHandlerList(fc: FileCtx, path: YamlPath, value: unknown, lc
     seen.add(h.kw.name);
   });
   return nodes;
+}
+
+/**
+ * Handlers imported with import_tasks become handlers themselves (as in Ansible); the import's
+ * keywords (when, tags, vars...) pass down to each of them.
+ */
+function flattenHandlers(nodes: Node[]): TaskNode[] {
+  return nodes.flatMap((n): TaskNode[] => {
+    if (n.kind === 'task') return [n];
+    if (n.kind !== 'block') return [];
+    const outer = n.kw;
+    return flattenHandlers(n.block).map((h) => {
+      const kw: TaskKeywords = { ...outer, ...h.kw, name: h.kw.name };
+      if (h.kw.name === undefined) delete kw.name;
+      const whens = [outer.when, h.kw.when].filter((w) => w !== undefined);
+      if (whens.length) kw.when = whens.flatMap((w) => (Array.isArray(w) ? w : [w]));
+      if (outer.tags || h.kw.tags) kw.tags = [...(outer.tags ?? []), ...(h.kw.tags ?? [])];
+      if (outer.vars || h.kw.vars) kw.vars = { ...(outer.vars ?? {}), ...(h.kw.vars ?? {}) };
+      return { ...h, kw };
+    });
+  });
 }
 
 export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadContext): Node {
@@ -95,7 +116,7 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
       }
       kwRaw[k] = raw[k];
       if (k === 'action' || k === 'local_action') actions.push(k);
-    } else if (specialName(k) || getModule(k)) actions.push(k);
+    } else if (specialName(k) || getModule(k) || isLegacyInclude(k)) actions.push(k);
     else throw unknownKey(k, keyPos(k));
   }
   if (actions.length > 1) {
@@ -116,8 +137,10 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
   for (const n of kw.notify ?? []) if (!isTemplate(n)) lc.notifies.push({ name: n, pos: posAt(yf, [...path, 'notify']) });
 
   const action = actions[0];
+  if (isLegacyInclude(action)) return legacyInclude(fc, path, raw, action, kw, lc);
   const special = specialName(action);
   if (special) {
+    if (fc.handler && special === 'import_tasks') return parseSpecial(fc, path, raw, action, special, kw, lc);
     if (fc.handler) {
       throw new KbsError('SCHEMA', `${special} is not supported in handlers`, {
         pos: keyPos(action),
@@ -127,6 +150,44 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
     return parseSpecial(fc, path, raw, action, special, kw, lc);
   }
   return parseModuleTask(fc, path, raw, action, kw, lc);
+}
+
+/** Ansible's legacy `include:` of a task file (deprecated in 2.14, still run) */
+function isLegacyInclude(k: string): boolean {
+  return k === 'include' || k === 'ansible.builtin.include' || k === 'ansible.legacy.include';
+}
+
+/**
+ * `include: file.yml k=v`: as Ansible 2.14, static (an import_tasks) when the file name is not a
+ * template and the task has no loop, dynamic (an include_tasks) otherwise; the k=v words are vars
+ * of the included tasks.
+ */
+function legacyInclude(fc: FileCtx, path: YamlPath, raw: Raw, key: string, kw: TaskKeywords, lc: LoadContext): Node {
+  const v = raw[key];
+  const at = posAt(fc.yf, [...path, key]);
+  let file: string;
+  let params: Raw = {};
+  if (typeof v === 'string') {
+    const kv = parseKv(v, { freeForm: false, pos: at });
+    const { _raw_params, ...rest } = kv;
+    file = String(_raw_params ?? '').trim();
+    params = rest;
+  } else if (isMap(v) && typeof v.file === 'string') {
+    const { file: f, ...rest } = v;
+    file = f as string;
+    params = rest;
+  } else throw new KbsError('SCHEMA', 'include needs a file name', { pos: at, hint: 'write "include: tasks.yml" (or use include_tasks:)' });
+  if (!file) throw new KbsError('SCHEMA', 'include needs a file name', { pos: at, hint: 'write "include: tasks.yml" (or use include_tasks:)' });
+  const vars = { ...(isMap(raw.vars) ? raw.vars : {}), ...params };
+  const withVars: TaskKeywords = Object.keys(vars).length ? { ...kw, vars } : kw;
+  const dynamic = isTemplate(file) || kw.loop !== undefined || kw.with_items !== undefined;
+  const rest: Raw = {};
+  for (const k of Object.keys(raw)) if (k !== key && k !== 'vars') rest[k] = raw[k];
+  const special: Special = dynamic ? 'include_tasks' : 'import_tasks';
+  if (dynamic && fc.handler) {
+    throw new KbsError('SCHEMA', 'a dynamic include is not supported in handlers', { pos: at, hint: 'name the file literally (a static include) or write the handler tasks directly' });
+  }
+  return parseSpecial(fc, path, { ...rest, [special]: file }, special, special, withVars, lc);
 }
 
 function unknownKey(k: string, pos: Position): KbsError {
@@ -167,9 +228,10 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
     mod = getModule(action) as ModuleDef;
     value = raw[action];
   }
-  const inline = moduleArgs(mod, value, fc, modPath);
+  let inline = moduleArgs(mod, value, fc, modPath);
   let extra: Raw | undefined;
-  if (raw.args !== undefined) {
+  if (isExpression(raw.args)) inline = { _variable_params: raw.args.trim(), ...inline };
+  else if (raw.args !== undefined) {
     if (!isMap(raw.args)) {
       throw new KbsError('SCHEMA', '"args" must be a mapping of module arguments', {
         pos: posAt(yf, [...path, 'args']),
@@ -178,7 +240,8 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
     }
     extra = raw.args;
   }
-  const args = finishArgs(mod, inline, { yf, path: modPath }, extra, extra ? { yf, path: [...path, 'args'] } : undefined);
+  // arguments computed at run time are checked when the task runs
+  const args = '_variable_params' in inline ? { ...(extra ?? {}), ...inline } : finishArgs(mod, inline, { yf, path: modPath }, extra, extra ? { yf, path: [...path, 'args'] } : undefined);
   const node: TaskNode = { kind: 'task', pos: posAt(yf, path), kw, module: mod.name, args };
   if (fc.role) node.role = fc.role;
   const argPath = (k: string): YamlPath => (isMap(value) && k in value ? [...modPath, k] : isMap(raw.args) && k in raw.args ? [...path, 'args', k] : modPath);
@@ -210,9 +273,15 @@ function splitAction(v: unknown, pos: Position): { mod: ModuleDef; value: unknow
   return { mod, value };
 }
 
+/** one whole `{{ expr }}`: arguments computed at run time (Ansible's _variable_params) */
+function isExpression(v: unknown): v is string {
+  return typeof v === 'string' && /^\s*\{\{[\s\S]*\}\}\s*$/.test(v) && v.indexOf('{{', v.indexOf('{{') + 2) < 0;
+}
+
 function moduleArgs(mod: ModuleDef, value: unknown, fc: FileCtx, modPath: YamlPath): Raw {
   if (value === null || value === undefined) return {};
   if (isMap(value)) return { ...value };
+  if (!mod.freeForm && isExpression(value)) return { _variable_params: value.trim() };
   const pos = posAt(fc.yf, modPath);
   if (typeof value === 'string') return stringArgs(mod, value, pos);
   if ((typeof value === 'number' || typeof value === 'boolean') && mod.freeForm) return { _raw_params: String(value) };
@@ -256,10 +325,12 @@ function parseBlock(fc: FileCtx, path: YamlPath, raw: Raw, lc: LoadContext): Blo
   }
   validate(taskKeywordsSchema, kwRaw, yf, path, 'block', { noun: 'keyword' });
   checkTaskTemplates(yf, path, kwRaw);
+  const kw = normalizeKeywords(kwRaw, keyPos);
+  for (const n of kw.notify ?? []) if (!isTemplate(n)) lc.notifies.push({ name: n, pos: posAt(yf, [...path, 'notify']) });
   const node: BlockNode = {
     kind: 'block',
     pos: posAt(yf, path),
-    kw: normalizeKeywords(kwRaw, keyPos),
+    kw,
     block: parseTaskList(fc, [...path, 'block'], raw.block, lc),
     rescue: parseTaskList(fc, [...path, 'rescue'], raw.rescue, lc),
     always: parseTaskList(fc, [...path, 'always'], raw.always, lc),
@@ -338,7 +409,7 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
         });
       }
       const abs = findTaskFile(file, fc.dir, fc.role, at);
-      const node: BlockNode = { kind: 'block', pos, kw, block: loadTasksFrom(abs, fc.role, lc, at), rescue: [], always: [] };
+      const node: BlockNode = { kind: 'block', pos, kw, block: loadTasksFrom(abs, fc.role, lc, at, fc.handler), rescue: [], always: [] };
       if (fc.role) node.role = fc.role;
       return node;
     }
@@ -394,7 +465,7 @@ export function findTaskFile(file: string, dir: string, role: RoleContext | unde
 }
 
 /** parse a task file (cycle-checked) as part of the current load */
-export function loadTasksFrom(abs: string, role: RoleContext | undefined, lc: LoadContext, pos: Position): Node[] {
+export function loadTasksFrom(abs: string, role: RoleContext | undefined, lc: LoadContext, pos: Position, handler?: boolean): Node[] {
   if (lc.stack.includes(abs)) {
     throw new KbsError('SCHEMA', `task file ${abs} imports itself`, {
       pos,
@@ -404,7 +475,7 @@ export function loadTasksFrom(abs: string, role: RoleContext | undefined, lc: Lo
   const yf = loadYaml(abs);
   lc.stack.push(abs);
   try {
-    return parseTaskList({ yf, dir: dirname(abs), role }, [], yf.value, lc);
+    return parseTaskList({ yf, dir: dirname(abs), role, ...(handler ? { handler } : {}) }, [], yf.value, lc);
   } finally {
     lc.stack.pop();
   }

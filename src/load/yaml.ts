@@ -17,10 +17,35 @@ export interface YamlFile {
   value: unknown;
 }
 
+/** `!unsafe` scalars; their text (and that of `!unsafe` lists and mappings) is protected before toJS */
 const unsafeTag = {
   tag: '!unsafe',
   resolve: (s: string) => s,
 };
+
+/**
+ * Ansible never templates a `!unsafe` value: text holding Jinja2 markup is wrapped in
+ * `{% raw %}...{% endraw %}`, so that rendering it gives the text back, exactly once.
+ */
+export function protectUnsafe(text: string): string {
+  return /\{\{|\{%|\{#/.test(text) ? `{% raw %}${text}{% endraw %}` : text;
+}
+
+function protectUnsafeNodes(doc: Document): void {
+  const protect = (node: unknown): void => {
+    if (isScalar(node)) {
+      if (typeof node.value === 'string') node.value = protectUnsafe(node.value);
+    } else if (isSeq(node)) node.items.forEach(protect);
+    else if (isMap(node)) for (const p of node.items) protect(p.value);
+  };
+  visit(doc, {
+    Node(_key, node) {
+      if ((node as { tag?: string }).tag !== '!unsafe') return undefined;
+      protect(node);
+      return visit.SKIP;
+    },
+  });
+}
 const vaultTag = {
   tag: '!vault',
   resolve: () => {
@@ -132,6 +157,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     });
   }
   checkAliases(yf0);
+  protectUnsafeNodes(doc);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });

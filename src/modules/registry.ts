@@ -3,6 +3,7 @@
  * Add a module by importing it and listing it in MODULES.
  */
 import { assert } from './assert.js';
+import { async_status } from './async_status.js';
 import { command } from './command.js';
 import { copy } from './copy.js';
 import { debug } from './debug.js';
@@ -70,6 +71,7 @@ const MODULES: ModuleDef[] = [
   assert,
   fail,
   meta,
+  async_status,
   setupModule,
   // system modules (issue 4 part B)
   blockinfile,

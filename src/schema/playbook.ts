@@ -62,6 +62,12 @@ export const taskKeywordProps: Record<string, object> = {
   diff: flag,
   vars: mapping,
   any_errors_fatal: flag,
+  throttle: intOrTemplate,
+  delegate_facts: flag,
+  connection: { type: 'string', expect: 'a connection type (local, ssh) or a template' },
+  async: intOrTemplate,
+  poll: intOrTemplate,
+  module_defaults: { type: ['object', 'array', 'string'], expect: 'a mapping of module name to default arguments (or a list of them)' },
   listen: strList,
   args: { type: ['object', 'string'], expect: 'a mapping' },
   action: { type: ['string', 'object'], expect: 'a module name with arguments' },
@@ -75,6 +81,7 @@ export const taskKeywordsSchema = { type: 'object', properties: taskKeywordProps
 export const BLOCK_KEYWORDS = [
   'name', 'when', 'become', 'become_user', 'become_method', 'tags', 'vars', 'environment', 'ignore_errors',
   'ignore_unreachable', 'any_errors_fatal', 'delegate_to', 'run_once', 'no_log', 'check_mode', 'diff',
+  'notify', 'delegate_facts', 'throttle', 'timeout', 'module_defaults', 'connection',
 ] as const;
 
 const serialItem = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*(\\d+(\\.\\d+)?\\s*%?|.*\\{\\{.*)\\s*$' }], expect: 'a number, a percentage ("30%") or a template' };
@@ -86,7 +93,7 @@ export const playSchema = {
   properties: {
     name: { type: ['string', 'number'], expect: 'a string' },
     hosts: { type: ['string', 'array'], items: { type: 'string' }, expect: 'a host pattern or a list of patterns' },
-    vars: mapping,
+    vars: { anyOf: [mapping, { type: 'array', items: { type: 'object' } }], expect: 'a mapping (key: value lines) or a list of mappings' },
     vars_files: { type: ['string', 'array', 'null'], items: { type: 'string' }, expect: 'a list of file names' },
     vars_prompt: {},
     gather_facts: { type: 'boolean', expect: 'a boolean (true/false)' },
@@ -96,7 +103,11 @@ export const playSchema = {
     become_user: { type: 'string' },
     become_method: { type: 'string' },
     serial: { anyOf: [serialItem, { type: 'array', items: serialItem }], expect: 'a number, a percentage or a list of them' },
-    any_errors_fatal: { type: 'boolean', expect: 'a boolean (true/false)' },
+    any_errors_fatal: flag,
+    run_once: flag,
+    throttle: intOrTemplate,
+    timeout: intOrTemplate,
+    module_defaults: { type: ['object', 'array', 'string'], expect: 'a mapping of module name to default arguments (or a list of them)' },
     max_fail_percentage: { anyOf: [{ type: 'number', minimum: 0, maximum: 100 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%?\\s*$' }], expect: 'a number from 0 to 100' },
     roles: { type: ['array', 'null'], expect: 'a list of roles' },
     pre_tasks: { type: ['array', 'null'], expect: 'a list of tasks' },

@@ -69,8 +69,18 @@ export function rawOf(scope: Vars): Vars {
   return ((scope as Record<symbol, unknown>)[RAW] as Vars | undefined) ?? scope;
 }
 
+/** values that are never templated (registered results, as Ansible wraps them unsafe) */
+const UNSAFE = new WeakSet<object>();
+
+/** Mark a value (an object or list) as data: reading it through a scope never templates it. */
+export function markUnsafe<T>(v: T): T {
+  if (v && typeof v === 'object') UNSAFE.add(v);
+  return v;
+}
+
 function needsRender(v: unknown, t: Templater): boolean {
   if (typeof v === 'string') return t.isTemplate(v);
+  if (v && typeof v === 'object' && UNSAFE.has(v)) return false;
   if (v && typeof v === 'object' && (v as Record<symbol, unknown>)[LAZY]) return false;
   if (Array.isArray(v)) return v.some((x) => needsRender(x, t));
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {

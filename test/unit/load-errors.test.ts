@@ -81,9 +81,9 @@ test('wrong keyword types, at the value', () => {
   ]);
   assert.deepEqual(failure({ 'site.yml': '- hosts: all\n  vars: [a, b]\n' }), [
     'SCHEMA',
-    'site.yml:2:9',
-    '"vars" in play must be a mapping (key: value lines)',
-    undefined,
+    'site.yml:2:10',
+    '"vars" in play must be a mapping (key: value lines) or a list of mappings',
+    'write name: value pairs under vars:',
   ]);
 });
 
@@ -257,11 +257,11 @@ test('unsupported keywords and settings say what to do instead', () => {
     'import_playbook can only be used at the top level of a playbook',
     'move it out of the task list: "- import_playbook: file.yml" next to the plays',
   ]);
-  assert.deepEqual(failure({ 'site.yml': play('    - command: sleep 100\n      async: 10\n') }), [
+  assert.deepEqual(failure({ 'site.yml': play('    - command: sleep 100\n      debugger: on_failed\n') }), [
     'SCHEMA',
     'site.yml:4:7',
-    '"async" is not supported by kbs',
-    'kbs runs tasks on all hosts of a batch concurrently; remove async/poll',
+    '"debugger" is not supported by kbs',
+    'kbs has no task debugger; use -v and debug: tasks',
   ]);
 });
 
