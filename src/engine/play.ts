@@ -16,7 +16,7 @@ import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type T
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
 import { makeScope, markUnsafe } from '../vars/scope.js';
-import { hasLoop, loopItems } from './loop.js';
+import { hasLoop, itemVars, loopItems } from './loop.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../load/limits.js';
 
@@ -121,11 +121,18 @@ export class PlayRunner {
           const scope = ctx.taskVars(h, n.role, inh, n.kw.vars);
           const loops = hasLoop(n.kw);
           const items: unknown[] = loops ? loopItems(tpl, n.kw, scope, { pos: n.pos, module: n.kind }) : [undefined];
-          const loopVar = n.kw.loop_control?.loop_var ?? 'item';
+          const lc = n.kw.loop_control ?? {};
+          const loopVar = lc.loop_var ?? 'item';
+          const extended = lc.extended !== undefined && tpl.condition(lc.extended, scope);
+          const allItems = lc.extended_allitems === undefined || tpl.condition(lc.extended_allitems, scope);
           const list: { key: string; params: Vars; node: () => Node[] }[] = [];
-          for (const item of Array.isArray(items) ? items : []) {
+          for (let i = 0; i < items.length; i++) {
             const params: Vars = { ...(n.kw.vars ?? {}) };
-            if (loops) params[loopVar] = item;
+            if (loops) {
+              // as Ansible: the included tasks see the loop var, index_var and ansible_loop, not ansible_loop_var
+              const { ansible_loop_var: _lv, ansible_index_var: _iv, ...each } = itemVars(items, i, lc, loopVar, extended, allItems);
+              Object.assign(params, each);
+            }
             const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
             const conds = [...inh.when, n.kw.when].filter((c) => c !== undefined);
             if (!conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => tpl.condition(x, s, { pos: n.pos })))) continue;
