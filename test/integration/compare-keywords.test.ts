@@ -169,8 +169,8 @@ test('async with poll 0 and async_status, polling, the time limit', async () => 
   gather_facts: false
   tasks:
     - name: fire
-      command: sleep 3
-      async: 10
+      command: sleep 8
+      async: 30
       poll: 0
       register: job
     - name: show job
@@ -184,7 +184,7 @@ test('async with poll 0 and async_status, polling, the time limit', async () => 
       async_status: jid="{{ job.ansible_job_id }}"
       register: done
       until: done.finished
-      retries: 10
+      retries: 20
       delay: 1
     - name: show done
       debug: msg="{{ done.finished }} {{ done.rc }} {{ done.cmd | join(' ') }} {{ done.ansible_job_id == job.ansible_job_id }}"
