@@ -219,7 +219,7 @@ test('async with poll 0 and async_status, polling, the time limit', async () => 
   assert.deepEqual(r.kbs, r.ansible);
 });
 
-test('throttle: one host at a time; connection: local on a host that is not reachable', async () => {
+test('throttle: one host at a time; timeout on blocks and plays; connection: local on a host that is not reachable', async () => {
   const d = join(dir, 'throttle');
   const lock = join(d, 'lock');
   const inv = `[web]\nw1\nw2\nw3\n[far]\nfar1 ansible_host=192.0.2.1 ansible_port=9\n[web:vars]\nansible_connection=local\n[all:vars]\nansible_python_interpreter=/usr/bin/python3\n`;
@@ -230,6 +230,22 @@ test('throttle: one host at a time; connection: local on a host that is not reac
     - name: throttled
       shell: mkdir ${lock} && sleep 0.5 && rmdir ${lock}
       throttle: 1
+    - name: block with a timeout
+      block:
+        - name: too long for the block
+          command: sleep 4
+      timeout: 1
+      ignore_errors: true
+- hosts: web
+  gather_facts: false
+  timeout: 1
+  tasks:
+    - name: too long for the play
+      command: sleep 4
+      ignore_errors: true
+    - name: own timeout wins
+      command: sleep 2
+      timeout: 60
 - hosts: far
   gather_facts: false
   tasks:
