@@ -116,7 +116,19 @@ def _pod(name, image, command, port=None, extra_labels=None, annotations=None):
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
 
 
-def write_manifests(cluster, version, adv, port):
+INIT_MANIFEST_PHASES = {"etcd": ("etcd/local", "error creating local etcd static pod manifest file: "),
+                        "kube-apiserver": ("control-plane/apiserver", ""),
+                        "kube-controller-manager": ("control-plane/controller-manager", ""),
+                        "kube-scheduler": ("control-plane/scheduler", "")}
+JOIN_MANIFEST_PHASES = {"etcd": ("control-plane-join/etcd", "error creating local etcd static pod manifest file: "),
+                        "kube-apiserver": ("control-plane-prepare/control-plane", ""),
+                        "kube-controller-manager": ("control-plane-prepare/control-plane", ""),
+                        "kube-scheduler": ("control-plane-prepare/control-plane", "")}
+
+
+def write_manifests(cluster, version, adv, port, patches=None, phases=None):
+    """The static pods; with a patches directory each is patched (etcd first, as the phases run) and a
+    failure is reported as `phases` names it: {component: (phase, wrap text)}."""
     repo = cluster.get("imageRepository", "registry.k8s.io")
     mdir = rp(K8S + "/manifests")
     os.makedirs(mdir, exist_ok=True)
@@ -164,8 +176,16 @@ def write_manifests(cluster, version, adv, port):
         pods["etcd"] = _pod("etcd", etcd_img, ["etcd", "--advertise-client-urls=https://%s:2379" % adv,
                                                "--data-dir=" + local.get("dataDir", "/var/lib/etcd"),
                                                "--name=" + hostname()], 2381)
-    for name, pod in pods.items():
-        atomic_write(os.path.join(mdir, name + ".yaml"), yaml_dump(pod), 0o600)
+    for name in ("etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"):
+        if name not in pods:
+            continue
+        if patches:
+            try:
+                pods[name] = patch_static_pod(patches, name, pods[name])
+            except SimError as e:
+                phase, wrap = (phases or INIT_MANIFEST_PHASES)[name]
+                raise SimError("error execution phase %s: %s%s" % (phase, wrap, e.msg))
+        atomic_write(os.path.join(mdir, name + ".yaml"), yaml_dump(pods[name]), 0o600)
     return sorted(pods)
 
 
@@ -179,8 +199,33 @@ def manifest_version():
     return m.group(1) if m else None
 
 
-def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version, taints=None):
-    """phases/kubelet: /var/lib/kubelet/config.yaml and kubeadm-flags.env (KUBELET_KUBEADM_ARGS)."""
+INSTANCE_CONFIG = "/var/lib/kubelet/instance-config.yaml"
+
+
+def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version, taints=None, patches=None,
+                        cluster=None, join=False):
+    """phases/kubelet: kubeadm-flags.env (KUBELET_KUBEADM_ARGS), with NodeLocalCRISocket instance-config.yaml
+    (containerRuntimeEndpoint), and config.yaml: the cluster's KubeletConfiguration with the
+    `kubeletconfiguration` patches, then instance-config.yaml, applied (WriteConfigToDisk). init writes the
+    flags first, join last. Raises SimError with kubeadm's message (without the phase)."""
+    if not join:
+        _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints)
+    instance = None
+    if node_local_cri_socket(cluster):
+        out('[kubelet-start] Writing kubelet configuration to file "%s"' % INSTANCE_CONFIG)
+        atomic_write(rp(INSTANCE_CONFIG), "containerRuntimeEndpoint: %s\n" % go_quote(cri_socket))
+        instance = INSTANCE_CONFIG
+    elif not join and own_version()[1] >= 32:
+        out("[kubelet-start] Skipping writing instance kubelet configuration file as the NodeLocalCRISocket "
+            "feature gate is disabled")
+    cfg = patch_kubelet_config(kubelet_cfg, patches, instance)
+    out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
+    atomic_write(rp("/var/lib/kubelet/config.yaml"), yaml_dump(cfg))
+    if join:
+        _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints)
+
+
+def _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints):
     out('[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"')
     flags = {"container-runtime-endpoint": cri_socket}
     if parse_version(version)[1] < 31:
@@ -194,8 +239,6 @@ def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version,
     flags.update(extra_args or {})
     atomic_write(rp("/var/lib/kubelet/kubeadm-flags.env"),
                  'KUBELET_KUBEADM_ARGS="%s"\n' % " ".join("--%s=%s" % kv for kv in sorted(flags.items())))
-    out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
-    atomic_write(rp("/var/lib/kubelet/config.yaml"), yaml_dump(kubelet_cfg))
 
 
 def wait_node(api, name, timeout=None):

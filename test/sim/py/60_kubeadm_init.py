@@ -98,6 +98,7 @@ def cmd_init(argv):
     port = int(ep.get("bindPort") or default_port())
     skip = set(a.get("skip-phases", []) + (init.get("skipPhases") or []))
     ignore = a.get("ignore-preflight-errors", []) + (node_reg.get("ignorePreflightErrors") or [])
+    patches = (init.get("patches") or {}).get("directory") or a.get("patches")
 
     out("[init] Using Kubernetes version: " + version)
     if "preflight" not in skip:
@@ -137,14 +138,17 @@ def cmd_init(argv):
     out('[control-plane] Using manifest folder "/etc/kubernetes/manifests"')
     for c in ("kube-apiserver", "kube-controller-manager", "kube-scheduler"):
         out('[control-plane] Creating static Pod manifest for "%s"' % c)
-    write_manifests(cluster, version, adv, port)
+    write_manifests(cluster, version, adv, port, patches=patches)
     if stacked:  # what the etcd static pod leaves in its data directory
         os.makedirs(rp(cluster["etcd"]["local"].get("dataDir", "/var/lib/etcd") + "/member/snap"), exist_ok=True)
     os.makedirs(sim_state_dir(), exist_ok=True)
 
     kubelet_cfg = merge(default_kubelet_config(cluster), kubelet_user or {})
     extra = args_to_map(node_reg.get("kubeletExtraArgs"))
-    write_kubelet_files(kubelet_cfg, cri, extra, node_name, version)
+    try:
+        write_kubelet_files(kubelet_cfg, cri, extra, node_name, version, patches=patches, cluster=cluster)
+    except SimError as e:
+        raise SimError("error execution phase kubelet-start: error writing kubelet configuration to disk: " + e.msg)
     out("[kubelet-start] Starting the kubelet")
     restart_kubelet()
     out('[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory '
@@ -169,6 +173,7 @@ def cmd_init(argv):
         proxy, certs = certs_secret(cert_key, cluster, t)
         secrets_["kube-system/" + proxy["metadata"]["name"]] = proxy
         secrets_["kube-system/kubeadm-certs"] = certs
+    objects, dns_lines = addon_objects(cluster, version, patches)
     state = {"clusterConfiguration": cluster, "configApiVersion": preferred_api_version(),
              "kubernetesVersion": version,
              # private: the simulator's join rule (never served)
@@ -179,7 +184,7 @@ def cmd_init(argv):
                                                       "kind": "KubeProxyConfiguration",
                                                       "clusterCIDR": cluster["networking"].get("podSubnet", "")},
              "caPem": ca_pem, "server": cluster_server, "pods": {"kube-system/kube-apiserver-" + node_name: mirror_pod(node_name, "%s:%d" % (adv, port))},
-             "nodes": {}, "heartbeats": {}, "secrets": secrets_, "csrs": {}, "objects": addon_objects(cluster, version),
+             "nodes": {}, "heartbeats": {}, "secrets": secrets_, "csrs": {}, "objects": objects,
              "members": [{"name": node_name, "url": local_server}], "revision": 1}
     save_json(cluster_file(), state)
     write_apiserver_cfg(version, port, adv, node_name)
@@ -204,15 +209,17 @@ def cmd_init(argv):
         '[bootstrap-token] Creating the "cluster-info" ConfigMap in the "kube-public" namespace',
         '[kubelet-finalize] Updating "/etc/kubernetes/kubelet.conf" to point to a rotatable kubelet client '
         'certificate and key',
-        "[addons] Applied essential addon: CoreDNS", "[addons] Applied essential addon: kube-proxy")
+        *dns_lines)
+    out("[addons] Applied essential addon: CoreDNS", "[addons] Applied essential addon: kube-proxy")
     _print_init_success(cluster, adv, port, shown, spki_hash(ca_pem),
                         ("<value withheld>" if a.get("skip-certificate-key-print") else cert_key) if cert_key else None)
     return 0
 
 
-def addon_objects(cluster, version):
+def addon_objects(cluster, version, patches=None):
     """The essential addons kubeadm applies (phases/addons): the kube-proxy DaemonSet and the CoreDNS
-    Deployment (2 replicas, tolerating the control-plane taint)."""
+    Deployment (2 replicas, tolerating the control-plane taint), the `corednsdeployment` patches applied
+    (addons/dns createCoreDNSAddon) -> (objects by path, the [patches] lines to print with the addon)."""
     repo = cluster.get("imageRepository", "registry.k8s.io")
     proxy = {"apiVersion": "apps/v1", "kind": "DaemonSet",
              "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"k8s-app": "kube-proxy"}},
@@ -232,8 +239,15 @@ def addon_objects(cluster, version):
                                                            "effect": "NoSchedule"}],
                                           "volumes": [{"name": "config-volume",
                                                        "configMap": {"name": "coredns"}}]}}}}
+    lines = []
+    if patches:
+        try:
+            dns = apply_patches(patches, "corednsdeployment", dns, DEPLOYMENT_SCHEMA, lines)
+        except SimError as e:
+            raise SimError("error execution phase addon/coredns: could not apply patches to the CoreDNS "
+                           "Deployment: " + e.msg)
     return {"/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy": proxy,
-            "/apis/apps/v1/namespaces/kube-system/deployments/coredns": dns}
+            "/apis/apps/v1/namespaces/kube-system/deployments/coredns": dns}, lines
 
 
 def _print_init_success(cluster, adv, port, token, ca_hash, cert_key):

@@ -73,6 +73,7 @@ def _join_config(a):
     c["cri"] = a.get("cri-socket") or reg.get("criSocket") or DEFAULT_CRI
     c["kubelet_args"] = args_to_map(reg.get("kubeletExtraArgs"))
     c["taints"] = reg.get("taints")
+    c["patches"] = (jc.get("patches") or {}).get("directory") or a.get("patches")
     c["ignore"] = a.get("ignore-preflight-errors", []) + (reg.get("ignorePreflightErrors") or [])
     if not c["endpoint"]:
         raise SimError('discovery: Invalid value: "": bootstrapToken or file must be set', code=3)
@@ -167,15 +168,17 @@ def cmd_join(argv):
         _join_control_plane(api, c, cluster, ca_pem, cluster_server, version)
     kcm = api.get(CM_PATH % ("kube-system", "kubelet-config"))
     kubelet_cfg = yaml_load(kcm["data"]["kubelet"])
-    out("[kubelet-start] Writing kubelet configuration to file \"/var/lib/kubelet/instance-config.yaml\"")
     boot = rp("/etc/kubernetes/bootstrap-kubelet.conf")
     atomic_write(boot, kubeconfig(cluster_server, ca_pem, "tls-bootstrap-token-user", token=c["tls_token"]), 0o600)
     if not os.path.exists(rp(PKI + "/ca.crt")):
         atomic_write(rp(PKI + "/ca.crt"), ca_pem)
     _node_ready_exists(api, name)
     stop_kubelet()
-    write_kubelet_files(kubelet_cfg, c["cri"], c["kubelet_args"], name, version,
-                        taints=None if cp else c.get("taints"))
+    try:
+        write_kubelet_files(kubelet_cfg, c["cri"], c["kubelet_args"], name, version,
+                            taints=None if cp else c.get("taints"), patches=c["patches"], cluster=cluster, join=True)
+    except SimError as e:
+        raise SimError("error execution phase kubelet-start: " + e.msg)
     out("[kubelet-start] Starting the kubelet")
     restart_kubelet()
     timeout = float(os.environ.get("KBS_SIM_KUBELET_TIMEOUT", "240"))
@@ -248,7 +251,7 @@ def _join_control_plane(api, c, cluster, ca_pem, cluster_server, version):
     write_kubeconfigs(cluster_server, local, c["node_name"], ["admin.conf", "controller-manager.conf",
                                                               "scheduler.conf"])
     out("[control-plane] Using manifest folder \"/etc/kubernetes/manifests\"")
-    write_manifests(cluster, version, c["adv"], c["port"])
+    write_manifests(cluster, version, c["adv"], c["port"], patches=c["patches"], phases=JOIN_MANIFEST_PHASES)
     if stacked:
         out("[etcd] Announced new etcd member joining to the existing etcd cluster",
             "[etcd] Creating static Pod manifest for \"etcd\"")

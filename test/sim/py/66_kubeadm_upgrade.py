@@ -41,8 +41,11 @@ def _local_control_plane():
     return cfg
 
 
-def _upgrade_local(cluster, version):
-    """Rewrite this node's static pods to `version` and restart its apiserver."""
+UPGRADE_MANIFEST_PHASES = {c: ("control-plane", "") for c in MANIFESTS}
+
+
+def _upgrade_local(cluster, version, patches=None):
+    """Rewrite this node's static pods to `version` (with the patches of `patches`) and restart its apiserver."""
     cfg = _local_control_plane()
     if not cfg:
         return False
@@ -50,7 +53,7 @@ def _upgrade_local(cluster, version):
     for comp in (["etcd"] if is_stacked(cluster) else []) + ["kube-apiserver", "kube-controller-manager",
                                                               "kube-scheduler"]:
         out("[upgrade/staticpods] Preparing for \"%s\" upgrade" % comp)
-    write_manifests(cluster, version, cfg["advertise"], cfg["port"])
+    write_manifests(cluster, version, cfg["advertise"], cfg["port"], patches=patches, phases=UPGRADE_MANIFEST_PHASES)
     cfg["version"] = version
     save_json(apiserver_file(), cfg)
     start_apiserver(restart=True)
@@ -59,11 +62,33 @@ def _upgrade_local(cluster, version):
     return True
 
 
-def _write_kubelet_config(api):
+def _flags_cri_socket():
+    """--container-runtime-endpoint of kubeadm-flags.env, or kubeadm's default socket."""
+    try:
+        text = read_text(rp("/var/lib/kubelet/kubeadm-flags.env"))
+    except OSError:
+        return DEFAULT_CRI
+    m = re.search(r"--container-runtime-endpoint=([^\s\"]+)", text)
+    return m.group(1) if m else DEFAULT_CRI
+
+
+def _write_kubelet_config(api, cluster, patches=None):
+    """phases/upgrade kubelet config: the cluster's KubeletConfiguration, the `kubeletconfiguration` patches and
+    (NodeLocalCRISocket) instance-config.yaml — written from kubeadm-flags.env's endpoint when missing."""
     kcm = api.get(CM_PATH % ("kube-system", "kubelet-config"))
-    atomic_write(rp("/var/lib/kubelet/config.yaml"), kcm["data"]["kubelet"])
-    out('[upgrade] Backing up kubelet config file to /etc/kubernetes/tmp/kubeadm-kubelet-config/config.yaml',
-        '[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
+    out('[upgrade] Backing up kubelet config file to /etc/kubernetes/tmp/kubeadm-kubelet-config/config.yaml')
+    instance = None
+    if node_local_cri_socket(cluster):
+        instance = INSTANCE_CONFIG
+        if not os.path.exists(rp(INSTANCE_CONFIG)):
+            out('[kubelet-start] Writing kubelet configuration to file "%s"' % INSTANCE_CONFIG)
+            atomic_write(rp(INSTANCE_CONFIG), "containerRuntimeEndpoint: %s\n" % go_quote(_flags_cri_socket()))
+    try:
+        cfg = patch_kubelet_config(yaml_load(kcm["data"]["kubelet"]), patches, instance)
+    except SimError as e:
+        raise SimError("error execution phase kubelet-config: error writing kubelet configuration to file: " + e.msg)
+    out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
+    atomic_write(rp("/var/lib/kubelet/config.yaml"), yaml_dump(cfg))
 
 
 def cmd_upgrade(argv):
@@ -159,8 +184,15 @@ def _upgrade_plan(a):
     return 0
 
 
+def _patches_dir(a, up, section):
+    """UpgradeConfiguration.<section>.patches.directory, else --patches."""
+    return ((up.get(section) or {}).get("patches") or {}).get("directory") or a.get("patches")
+
+
 def _upgrade_apply(a):
-    version = (_upgrade_config(a).get("apply") or {}).get("kubernetesVersion")
+    up = _upgrade_config(a)
+    version = (up.get("apply") or {}).get("kubernetesVersion")
+    patches = _patches_dir(a, up, "apply")
     if not a.positional and version:
         a.positional.append(version)
     if not a.positional:
@@ -200,12 +232,12 @@ def _upgrade_apply(a):
         '[upgrade/apply] Upgrading your Static Pod-hosted control plane to version "%s" (timeout: 5m0s)...'
         % vstr(target))
     cluster["kubernetesVersion"] = vstr(target)
-    _upgrade_local(cluster, vstr(target))
+    _upgrade_local(cluster, vstr(target), patches)
     out('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace')
     api.call("PUT", CM_PATH % ("kube-system", "kubeadm-config"),
              {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kubeadm-config", "namespace": "kube-system"},
               "data": {"ClusterConfiguration": render_cluster(cluster, preferred_api_version())}})
-    _write_kubelet_config(api)
+    _write_kubelet_config(api, cluster, patches)
     out("[addons] Applied essential addon: CoreDNS", "[addons] Applied essential addon: kube-proxy", "",
         '[upgrade/successful] SUCCESS! Your cluster was upgraded to "%s". Enjoy!' % vstr(target), "",
         "[upgrade/kubelet] Now that your control plane is upgraded, please proceed with upgrading your kubelets if "
@@ -214,18 +246,18 @@ def _upgrade_apply(a):
 
 
 def _upgrade_node(a):
-    _upgrade_config(a)
+    patches = _patches_dir(a, _upgrade_config(a), "node")
     api = node_or_admin_api()
     cluster = _read_cluster_for_upgrade(api)
     out("[preflight] Running pre-flight checks")
     version = cluster["kubernetesVersion"]
     if _local_control_plane():
         out("[upgrade] Upgrading your Static Pod-hosted control plane instance to version \"%s\"..." % version)
-        _upgrade_local(cluster, version)
+        _upgrade_local(cluster, version, patches)
     else:
         out("[preflight] Skipping prepull. Not a control plane node.",
             "[upgrade] Skipping phase. Not a control plane node.")
-    _write_kubelet_config(api)
+    _write_kubelet_config(api, cluster, patches)
     out("[upgrade] The configuration for this node was successfully updated!",
         "[upgrade] Now you should go ahead and upgrade the kubelet package using your package manager.")
     return 0
