@@ -52,7 +52,9 @@ test('init writes real certificates, kubeconfigs, kubelet files and serves the a
   assert.match(n.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /image: registry\.k8s\.io\/kube-apiserver:v1\.35\.4/);
   assert.match(n.read('var/lib/kubelet/config.yaml'), /kind: KubeletConfiguration/);
   assert.match(n.read('var/lib/kubelet/config.yaml'), /cgroupDriver: systemd/);
-  assert.match(n.read('var/lib/kubelet/kubeadm-flags.env'), /^KUBELET_KUBEADM_ARGS=".*--container-runtime-endpoint=unix:\/\/\/var\/run\/containerd\/containerd\.sock/);
+  // 1.35: NodeLocalCRISocket (beta, on) moves the endpoint from the flags to instance-config.yaml (flags.go)
+  assert.doesNotMatch(n.read('var/lib/kubelet/kubeadm-flags.env'), /--container-runtime-endpoint/);
+  assert.match(n.read('var/lib/kubelet/config.yaml'), /^containerRuntimeEndpoint: unix:\/\/\/var\/run\/containerd\/containerd\.sock$/m);
 
   // the apiserver outlives kubeadm and answers with the admin credentials
   const pid = n.pid('apiserver');

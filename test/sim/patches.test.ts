@@ -8,7 +8,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SimNode, initCluster, initConfig, writeConfig } from './helpers.js';
 
@@ -126,6 +126,8 @@ test('init on 1.31 (no NodeLocalCRISocket): the kubelet patch alone, no instance
   assert.equal(r.code, 0, r.stderr);
   assert.match(n.read('var/lib/kubelet/config.yaml'), /^maxPods: 31$/m);
   assert.ok(!n.exists('var/lib/kubelet/instance-config.yaml'));
+  assert.match(n.read('var/lib/kubelet/kubeadm-flags.env'), /--container-runtime-endpoint=unix:\/\/\/var\/run\/containerd\/containerd\.sock/,
+    'without the gate the endpoint stays a flag');
   assert.deepEqual(applied(r.stdout, 'kubeletconfiguration'), [
     '[patches] Applied patch of type "application/merge-patch+json" to target "kubeletconfiguration"',
   ]);
@@ -168,12 +170,15 @@ test('a patch that does not apply fails the phase with the patch and the library
   assert.match(r2.stderr, /: map: map\[image:x\] does not contain declared merge key: name$/m);
 });
 
+let cp: SimNode;
+let w: SimNode;
+
 test('join of a worker applies its kubeletconfiguration patch (JoinConfiguration patches.directory)', async () => {
   // join/kubelet.go: WriteInstanceConfigToDisk (NodeLocalCRISocket) then WriteConfigToDisk with
   // data.PatchesDir(): the patched KubeletConfiguration is the node's /var/lib/kubelet/config.yaml.
-  const cp = await node('pjcp');
+  cp = await node('pjcp');
   const j = await initCluster(cp);
-  const w = await node('pjw1');
+  w = await node('pjw1');
   patchDir(w, { 'kubeletconfiguration+strategic.yaml': 'maxPods: 77\n' });
   const cfg = writeConfig(w, 'join.yaml', [
     'apiVersion: kubeadm.k8s.io/v1beta4',
@@ -200,4 +205,36 @@ test('join of a worker applies its kubeletconfiguration patch (JoinConfiguration
     r.stdout.split('\n').findIndex((l) => l.startsWith('[kubelet-start] Writing') && l.endsWith(f)));
   assert.ok(order[0] >= 0 && order[0] < order[1] && order[1] < order[2], r.stdout);
   assert.doesNotMatch(cp.read('var/lib/kubelet/config.yaml'), /maxPods/, 'the control plane is not patched');
+});
+
+test('upgrade node re-applies the patches given to it (--patches), else writes the cluster configuration', async () => {
+  // phases/upgrade: WriteConfigToDisk(cfg, kubeletDir, patchesDir) from the kubelet-config ConfigMap, and the
+  // static pods rebuilt with CreateStaticPodFiles(..., patchesDir, ...).
+  const again = await w.run('kubeadm', ['upgrade', 'node', '--patches', DIR]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(w.read('var/lib/kubelet/config.yaml'), /^maxPods: 77$/m);
+  assert.equal(applied(again.stdout, 'kubeletconfiguration').length, 2);
+  const plain = await w.run('kubeadm', ['upgrade', 'node']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.doesNotMatch(w.read('var/lib/kubelet/config.yaml'), /maxPods/, 'no patches: the cluster configuration');
+  assert.equal(applied(plain.stdout, 'kubeletconfiguration').length, 1, 'instance-config.yaml only');
+
+  patchDir(cp, { 'kube-apiserver+json.json': '[{"op": "add", "path": "/spec/containers/0/command/-", "value": "--profiling=false"}]' });
+  const up = await cp.run('kubeadm', ['upgrade', 'node', '--patches', DIR]);
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(cp.read('etc/kubernetes/manifests/kube-apiserver.yaml'), /- "?--profiling=false"?\n/);
+  assert.equal(applied(up.stdout, 'kube-apiserver').length, 1);
+});
+
+test('upgrade moves --container-runtime-endpoint from kubeadm-flags.env to a missing instance-config.yaml', async () => {
+  // phases/upgrade (NodeLocalCRISocket on, no instance-config.yaml, as on a node made by kubeadm < 1.34):
+  // the flag's value goes to instance-config.yaml and kubeadm-flags.env is rewritten without it.
+  rmSync(w.file('var/lib/kubelet/instance-config.yaml'));
+  writeFileSync(w.file('var/lib/kubelet/kubeadm-flags.env'),
+    'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/other.sock --node-ip=10.1.2.3"\n');
+  const r = await w.run('kubeadm', ['upgrade', 'node']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(w.read('var/lib/kubelet/kubeadm-flags.env'), 'KUBELET_KUBEADM_ARGS="--node-ip=10.1.2.3"\n');
+  assert.equal(w.read('var/lib/kubelet/instance-config.yaml'), 'containerRuntimeEndpoint: "unix:///run/other.sock"\n');
+  assert.match(w.read('var/lib/kubelet/config.yaml'), /^containerRuntimeEndpoint: unix:\/\/\/run\/other\.sock$/m);
 });

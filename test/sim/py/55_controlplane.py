@@ -208,10 +208,11 @@ def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version,
     (containerRuntimeEndpoint), and config.yaml: the cluster's KubeletConfiguration with the
     `kubeletconfiguration` patches, then instance-config.yaml, applied (WriteConfigToDisk). init writes the
     flags first, join last. Raises SimError with kubeadm's message (without the phase)."""
+    local_cri = node_local_cri_socket(cluster)
     if not join:
-        _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints)
+        _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints, local_cri)
     instance = None
-    if node_local_cri_socket(cluster):
+    if local_cri:
         out('[kubelet-start] Writing kubelet configuration to file "%s"' % INSTANCE_CONFIG)
         atomic_write(rp(INSTANCE_CONFIG), "containerRuntimeEndpoint: %s\n" % go_quote(cri_socket))
         instance = INSTANCE_CONFIG
@@ -222,12 +223,14 @@ def write_kubelet_files(kubelet_cfg, cri_socket, extra_args, node_name, version,
     out('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"')
     atomic_write(rp("/var/lib/kubelet/config.yaml"), yaml_dump(cfg))
     if join:
-        _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints)
+        _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints, local_cri)
 
 
-def _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints):
+def _write_kubelet_flags(cri_socket, extra_args, node_name, version, taints, local_cri):
+    """flags.go WriteKubeletDynamicEnvFile: with NodeLocalCRISocket no --container-runtime-endpoint (the
+    endpoint is in instance-config.yaml)."""
     out('[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"')
-    flags = {"container-runtime-endpoint": cri_socket}
+    flags = {} if local_cri else {"container-runtime-endpoint": cri_socket}
     if parse_version(version)[1] < 31:
         flags["pod-infra-container-image"] = "registry.k8s.io/pause:3.9"
     if node_name != hostname():

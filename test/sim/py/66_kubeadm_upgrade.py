@@ -62,27 +62,41 @@ def _upgrade_local(cluster, version, patches=None):
     return True
 
 
-def _flags_cri_socket():
-    """--container-runtime-endpoint of kubeadm-flags.env, or kubeadm's default socket."""
+def _move_cri_flag_to_instance_config():
+    """phases/upgrade (NodeLocalCRISocket, instance-config.yaml missing): --container-runtime-endpoint leaves
+    kubeadm-flags.env (rewritten without it when it was there) for instance-config.yaml."""
+    flags_file = "/var/lib/kubelet/kubeadm-flags.env"
     try:
-        text = read_text(rp("/var/lib/kubelet/kubeadm-flags.env"))
-    except OSError:
-        return DEFAULT_CRI
-    m = re.search(r"--container-runtime-endpoint=([^\s\"]+)", text)
-    return m.group(1) if m else DEFAULT_CRI
+        text = read_text(rp(flags_file))
+    except OSError as e:
+        raise SimError("error execution phase kubelet-config: error reading kubeadm flags file: open %s: %s"
+                       % (flags_file, (e.strerror or str(e)).lower()))
+    m = re.search(r'KUBELET_KUBEADM_ARGS="([^"]*)"', text)
+    args = (m.group(1) if m else "").split()
+    endpoint = ""
+    kept = []
+    for arg in args:
+        if arg.startswith("--container-runtime-endpoint="):
+            endpoint = arg.split("=", 1)[1]
+        else:
+            kept.append(arg)
+    if endpoint:
+        out('[kubelet-start] Writing kubelet environment file with flags to file "%s"' % flags_file)
+        atomic_write(rp(flags_file), 'KUBELET_KUBEADM_ARGS="%s"\n' % " ".join(kept))
+    out('[kubelet-start] Writing kubelet configuration to file "%s"' % INSTANCE_CONFIG)
+    atomic_write(rp(INSTANCE_CONFIG), "containerRuntimeEndpoint: %s\n" % go_quote(endpoint))
 
 
 def _write_kubelet_config(api, cluster, patches=None):
     """phases/upgrade kubelet config: the cluster's KubeletConfiguration, the `kubeletconfiguration` patches and
-    (NodeLocalCRISocket) instance-config.yaml — written from kubeadm-flags.env's endpoint when missing."""
+    (NodeLocalCRISocket) instance-config.yaml — made from kubeadm-flags.env's endpoint when missing."""
     kcm = api.get(CM_PATH % ("kube-system", "kubelet-config"))
     out('[upgrade] Backing up kubelet config file to /etc/kubernetes/tmp/kubeadm-kubelet-config/config.yaml')
     instance = None
     if node_local_cri_socket(cluster):
         instance = INSTANCE_CONFIG
         if not os.path.exists(rp(INSTANCE_CONFIG)):
-            out('[kubelet-start] Writing kubelet configuration to file "%s"' % INSTANCE_CONFIG)
-            atomic_write(rp(INSTANCE_CONFIG), "containerRuntimeEndpoint: %s\n" % go_quote(_flags_cri_socket()))
+            _move_cri_flag_to_instance_config()
     try:
         cfg = patch_kubelet_config(yaml_load(kcm["data"]["kubelet"]), patches, instance)
     except SimError as e:
