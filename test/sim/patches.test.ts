@@ -66,6 +66,8 @@ test('init applies the patches of every target, in lexical file order, skipping 
     'kube-controller-manager.yaml': 'spec:\n  containers:\n  - name: kube-controller-manager\n    env:\n    - name: A\n      value: "1"\n'
       + '---\nmetadata:\n  annotations:\n    kbs/second-document: "yes"\n',
     'sub/etcd+strategic.yaml': 'metadata:\n  labels:\n    kbs/walked: "yes"\n',
+    // the CoreDNS Deployment of the addon phase: its containers merged by name
+    'corednsdeployment.yaml': 'spec:\n  template:\n    spec:\n      containers:\n      - name: coredns\n        args: ["-conf", "/etc/coredns/Corefile"]\n',
     'README.md': 'not a patch\n',
     'kube-proxy.yaml': 'spec: {}\n',
   });
@@ -74,7 +76,7 @@ test('init applies the patches of every target, in lexical file order, skipping 
   assert.match(r.stdout, /^\[patches\] Reading patches from path "\/etc\/kbs\/patches"$/m);
   assert.match(r.stdout, /^\[patches\] Ignoring file "README\.md": the file extension must be one of \[json yaml\]$/m);
   assert.match(r.stdout, /^\[patches\] Ignoring file "kube-proxy\.yaml": unknown target, must be one of \[etcd kube-apiserver kube-controller-manager kube-scheduler kubeletconfiguration corednsdeployment\]$/m);
-  assert.match(r.stdout, /^\[patches\] Found the following patch files: \[kube-apiserver0\+json\.yaml kube-apiserver1\+json\.json kube-controller-manager\.yaml kube-scheduler\+merge\.json kubeletconfiguration\.yaml etcd\+strategic\.yaml\]$/m);
+  assert.match(r.stdout, /^\[patches\] Found the following patch files: \[corednsdeployment\.yaml kube-apiserver0\+json\.yaml kube-apiserver1\+json\.json kube-controller-manager\.yaml kube-scheduler\+merge\.json kubeletconfiguration\.yaml etcd\+strategic\.yaml\]$/m);
   assert.match(r.stdout, /^\[patches\] Ignored the following files: \[README\.md kube-proxy\.yaml\]$/m);
   assert.equal(r.stdout.match(/Reading patches from path/g)?.length, 1, 'the directory is read once (pathCache)');
 
@@ -112,6 +114,10 @@ test('init applies the patches of every target, in lexical file order, skipping 
     `[patches] Applied patch of type ${SMP} to target "kubeletconfiguration"`,
     `[patches] Applied patch of type ${SMP} to target "kubeletconfiguration"`,
   ]);
+  const dns = JSON.parse((await n.kubectl(['get', '--raw', '/apis/apps/v1/namespaces/kube-system/deployments/coredns'])).stdout);
+  assert.deepEqual(dns.spec.template.spec.containers.map((c: { name: string; args?: string[]; image: string }) => [c.name, c.args, /coredns:/.test(c.image)]),
+    [['coredns', ['-conf', '/etc/coredns/Corefile'], true]]);
+  assert.ok(r.stdout.indexOf('to target "corednsdeployment"') < r.stdout.indexOf('[addons] Applied essential addon: CoreDNS'));
   // the patched kubelet is the one that runs: the node registered
   const nodesOut = await n.kubectl(['get', 'nodes', 'pcp1', '-o', 'name']);
   assert.equal(nodesOut.stdout.trim(), 'node/pcp1');
