@@ -122,7 +122,7 @@ export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleCo
 }
 
 /** Load everything and validate; nothing touches a host here. */
-export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv: Inventory; opts: RunOptions } {
+export function prepare(playbook: string, flags: RunFlags, warn?: (msg: string) => void): { pb: Playbook; inv: Inventory; opts: RunOptions } {
   const cfg = readAnsibleConfig({ env: process.env });
   const opts = toRunOptions(flags, cfg);
   // roles_path of ansible.cfg after --roles-path (kbs apply's own roles do not search it)
@@ -135,6 +135,11 @@ export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv:
   const inv = loadInventory(opts.inventorySources, { extraVarsDirs: [dirname(pbFile)] });
   if (given.length === 0) inv.warnings = ['No inventory was parsed, only implicit localhost is available', ...(inv.warnings ?? [])];
   inv.warnings = [...cfg.warnings, ...(inv.warnings ?? [])];
+  // shown now: the checks below may refuse the run, and the warnings may say why
+  if (warn) {
+    for (const w of inv.warnings) warn(w);
+    inv.warnings = [];
+  }
   const pb = loadPlaybook(pbFile, { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
   checkSelection(pb, inv, opts, createTemplater({ lookupBase: dirname(pbFile) }));
   return { pb, inv, opts };
@@ -143,8 +148,7 @@ export function prepare(playbook: string, flags: RunFlags): { pb: Playbook; inv:
 export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): Promise<number> {
   const { renderError } = await import('./main.js');
   try {
-    const { pb, inv, opts } = prepare(playbook, flags);
-    for (const w of inv.warnings ?? []) io.stderr(`[WARNING]: ${w}\n`);
+    const { pb, inv, opts } = prepare(playbook, flags, (w) => io.stderr(`[WARNING]: ${w}\n`));
     if (flags.syntaxCheck) {
       io.stdout(`\nplaybook: ${playbook}\n`);
       return EXIT.OK;

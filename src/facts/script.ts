@@ -103,8 +103,9 @@ command -v systemctl >/dev/null 2>&1 && echo systemctl
 [ -d /etc/init.d ] && echo initd
 for p in ${PKG_TOOLS}; do command -v "$p" >/dev/null 2>&1 && echo "pkg $p"; done
 echo '@@python'
-for py in python3 /usr/libexec/platform-python python; do
-  command -v "$py" >/dev/null 2>&1 && "$py" -I -S -c 'import sys;print(sys.executable);print(*sys.version_info);print(sys.implementation.name)' 2>/dev/null && break
+# the system interpreters Ansible's discovery prefers (a PATH shim such as pyenv's is slow and not what Ansible uses)
+for py in /usr/bin/python3 /usr/libexec/platform-python /usr/local/bin/python3 /usr/bin/python; do
+  [ -x "$py" ] && "$py" -I -S -c 'import sys;print(sys.executable);print(*sys.version_info);print(sys.implementation.name)' 2>/dev/null && break
 done
 echo '@@env'
 env -0 2>/dev/null || env | tr '\\n' '\\000'

@@ -9,7 +9,8 @@
  * - `hosts:`/`vars:`/`children:` as top-level keys are errors (Ansible reads them as group names).
  * ansible_group_priority counts only when set in the inventory source, as in Ansible.
  * Folders: .yml/.yaml/.json files are YAML, extension-less files are sniffed (INI or YAML), other
- * files are skipped; a single file named *.ini is INI.
+ * files are skipped (as Ansible skips .ini, .txt, .md... in a folder); a folder with nothing to
+ * read is a warning naming the skipped files, as Ansible warns. A single file named *.ini is INI.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
@@ -37,18 +38,21 @@ export function loadInventory(path: string | string[], opts: LoadInventoryOption
   const b = new InventoryBuilder();
   const sources: string[] = [];
   const varsBases: string[] = [];
+  const warnings: string[] = [];
   for (const p of paths) {
     if (isHostList(p)) {
       readHostList(p, b);
       sources.push(p);
     } else if (isDirectory(p)) {
       varsBases.push(p);
-      const files = folderSources(p);
+      const { files, skipped } = folderSources(p);
       if (files.length === 0) {
-        throw new KbsError('NO_MATCH', `inventory folder ${p} holds no inventory file`, {
-          pos: { file: p },
-          hint: 'an inventory folder needs YAML (.yml, .yaml, .json) or INI (no extension) inventory files beside its group_vars/ and host_vars/',
-        });
+        // as Ansible: a warning, and the run goes on without this source
+        warnings.push(
+          `Unable to parse ${p} as an inventory source: ${skipped.length ? `skipped ${skipped.join(', ')}` : 'it holds no file'} ` +
+            '(an inventory folder is read for .yml, .yaml, .json and extension-less files; .ini and other extensions are skipped, as in Ansible)',
+        );
+        continue;
       }
       for (const f of files) {
         readSource(f, b);
@@ -61,6 +65,8 @@ export function loadInventory(path: string | string[], opts: LoadInventoryOption
     }
   }
   const inv = b.finish(sources);
+  if (warnings.length) inv.warnings = [...warnings, ...(inv.warnings ?? [])];
+  if (sources.length === 0 && paths.length > 0) inv.warnings = [...(inv.warnings ?? []), 'No inventory was parsed, only implicit localhost is available'];
   if (inv.hosts.size === 0) {
     inv.warnings = [...(inv.warnings ?? []), "provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"];
   }
@@ -82,17 +88,22 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** Files of an inventory folder, sorted: YAML by extension, extension-less files sniffed; others skipped. */
-function folderSources(dir: string): string[] {
-  const out: string[] = [];
+/**
+ * Files of an inventory folder, sorted: YAML by extension, extension-less files sniffed; files
+ * with other extensions are skipped (and listed).
+ */
+function folderSources(dir: string): { files: string[]; skipped: string[] } {
+  const files: string[] = [];
+  const skipped: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name.endsWith('~') || name === 'group_vars' || name === 'host_vars') continue;
     const full = join(dir, name);
     if (statSync(full).isDirectory()) continue;
     const ext = extname(name);
-    if (ext === '' || YAML_EXTS.includes(ext)) out.push(full);
+    if (ext === '' || YAML_EXTS.includes(ext)) files.push(full);
+    else skipped.push(name);
   }
-  return out;
+  return { files, skipped };
 }
 
 function readSource(file: string, b: InventoryBuilder): void {
