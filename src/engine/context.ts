@@ -77,11 +77,15 @@ export class RunContext {
     return h;
   }
 
-  /** Host-level variables (what hostvars[name] shows): inventory, facts, set_fact, registered, extra vars. */
-  hostLevel(name: string): Vars {
+  /**
+   * Host-level variables: what hostvars[name] shows (inventory, facts, set_fact, registered, extra
+   * vars; not the play's vars, as in Ansible), and with `withPlayVars` what a connection is made from.
+   */
+  hostLevel(name: string, withPlayVars = false): Vars {
     const h = this.host(name);
     const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
-    return mergeLayers([this.sourceVars(name), inv, h.factVars(), this.playVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+    const play = withPlayVars ? this.playVars : undefined;
+    return mergeLayers([this.sourceVars(name), inv, h.factVars(), play, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
   }
 
   /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */
@@ -205,7 +209,7 @@ export class RunContext {
       this.specs.set(name, s);
       return s;
     }
-    const v = makeScope(this.hostLevel(name), { templater: this.templater });
+    const v = makeScope(this.hostLevel(name, true), { templater: this.templater });
     for (const k of ['ansible_port', 'ansible_ssh_port', 'ansible_host', 'ansible_ssh_host', 'ansible_user', 'ansible_ssh_user', 'ansible_ssh_timeout', 'ansible_timeout']) {
       connectionValue(k, v[k], `host ${name}`);
     }

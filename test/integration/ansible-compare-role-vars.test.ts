@@ -139,3 +139,24 @@ test('defaults/main/ and vars/main/ folders: files merged in name order (.yml, .
   assert.deepEqual(r.kbs.msgs, r.ansible.msgs);
   assert.match(String(r.kbs.msgs.h1[0]), /one=1 two=2 three=3 four=True five=U hidden=U sub=1 over=sub v1=b v2=b/);
 });
+
+test("hostvars hold neither the play's vars nor role variables, as in Ansible", async () => {
+  const files = {
+    ...ROLES,
+    'site.yml': `
+- hosts: local
+  gather_facts: false
+  vars: {pv: play-var}
+  roles: [a]
+  tasks:
+    - set_fact: {sf: set-fact}
+    - debug: msg="{{ ['pv', 'a_def', 'a_var', 'sf', 'inventory_file'] | map('extract', hostvars[inventory_hostname]) | map('default', 'U') | list }}"
+    - debug: msg="{{ pv }} {{ hostvars['h2'].sf | default('U') }}"
+`,
+  };
+  const r = await compareLocal(files);
+  assert.equal(r.kbs.code, 0, r.kbs.out);
+  assert.deepEqual(r.kbs.msgs, r.ansible.msgs);
+  assert.equal(r.kbs.msgs.h1.at(-1), 'play-var set-fact');
+  assert.deepEqual((r.kbs.msgs.h1.at(-2) as unknown[]).slice(0, 4), ['U', 'U', 'U', 'set-fact']);
+});
