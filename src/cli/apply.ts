@@ -8,8 +8,10 @@ import { loadPlaybook } from '../load/playbook.js';
 import { builtinRolesDir } from '../engine/play.js';
 import { explainPlan } from '../kube/explain.js';
 import { loadCluster, planCluster } from '../cluster/plan.js';
-import { saveRecords } from '../cluster/records.js';
+import { saveAppliedRecords } from '../cluster/records.js';
 import { ClusterLock } from '../state/lock.js';
+import { ConnectionPool } from '../transport/pool.js';
+import { SharedPool } from '../transport/shared.js';
 import { shippedPlaybook } from '../util/assets.js';
 import type { CliIO } from './io.js';
 import { renderError } from './render.js';
@@ -39,9 +41,12 @@ export function registerApply(program: Command, io: CliIO, setCode: (c: number) 
 
 export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Promise<number> {
   let lock: ClusterLock | undefined;
+  let shared: SharedPool | undefined;
   try {
     const l = loadCluster([inventory, ...(flags.inventory ?? [])]);
     const opts = toRunOptions(flags);
+    // one set of connections for the lock, reading the nodes, the playbook, the records and the unlock
+    shared = new SharedPool(new ConnectionPool(opts.transport));
     const pb = loadPlaybook(clusterPlaybook(), { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
     if (flags.syntaxCheck) {
       io.stdout(`\nplaybook: ${pb.file}\n`);
@@ -49,25 +54,28 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     }
     const quiet = flags.output === 'json';
     if (!opts.check) {
-      lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0]);
+      lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
       const note = await lock.acquire(!!flags.forceUnlock);
       if (note) io.stderr(`warning: ${note}\n`);
     }
-    const planned = await planCluster(l, opts);
+    const planned = await planCluster(l, opts, shared);
     if (quiet) io.stdout(JSON.stringify({ type: 'kbs_plan', plan: planned.plan, vars: planned.vars }) + '\n');
     else io.stdout(explainPlan(planned.plan, planned.ips, planned.vars.kbs_plan.endpoint) + '\n');
-    const summary = await execute(pb, l.inv, { ...opts, extraVars: { ...opts.extraVars, ...planned.vars } }, flags.output ?? 'auto', io);
+    // the facts read with the nodes serve the playbook's fact gathering (Ansible's smart gathering)
+    const runOpts = { ...opts, extraVars: { ...opts.extraVars, ...planned.vars }, knownFacts: planned.gathered.facts };
+    const summary = await execute(pb, l.inv, runOpts, flags.output ?? 'auto', io, undefined, shared.lease());
     const code = exitCodeOf(summary);
     if (!opts.check && code !== EXIT.SIGINT && code !== EXIT.SIGTERM) {
-      const saved = await saveRecords(l, opts);
-      if (quiet) io.stdout(JSON.stringify({ type: 'kbs_summary', records: saved.nodes, kubeconfig: l.kubeconfig }) + '\n');
-      else io.stdout(summaryText(l.kubeconfig, saved.nodes, planned.vars.kbs_plan, code));
+      const records = await saveAppliedRecords(l, opts, shared);
+      if (quiet) io.stdout(JSON.stringify({ type: 'kbs_summary', records, kubeconfig: l.kubeconfig }) + '\n');
+      else io.stdout(summaryText(l.kubeconfig, records, planned.vars.kbs_plan, code));
     }
     return code;
   } catch (e) {
     return renderError(e, io);
   } finally {
     if (lock) await lock.release().catch((e: unknown) => io.stderr(`warning: the cluster lock was not released: ${(e as Error).message}\n`));
+    await shared?.close();
   }
 }
 

@@ -18,6 +18,7 @@ import type { Node, Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/types.js';
 import { createTemplater } from '../template/index.js';
 import { ConnectionPool } from '../transport/pool.js';
+import type { Pool } from '../engine/context.js';
 import { jsonView } from '../report/json.js';
 import { plainView } from '../report/plain.js';
 import { ttyView } from '../report/tty.js';
@@ -165,7 +166,7 @@ export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): 
   }
 }
 
-export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, output: string, io: CliIO, extraEmit?: (e: EngineEvent) => void): Promise<RunSummary> {
+export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, output: string, io: CliIO, extraEmit?: (e: EngineEvent) => void, pool?: Pool): Promise<RunSummary> {
   // the live view needs room; a terminal that reports no width gets plain lines
   const roomy = (io.columns ?? 80) >= 40;
   const format = output === 'auto' ? (io.isTTY && roomy ? 'tty' : 'plain') : output;
@@ -182,7 +183,7 @@ export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, ou
     extraEmit?.(e);
   };
   const templater = createTemplater({ lookupBase: dirname(pb.file) });
-  const pool = new ConnectionPool(opts.transport);
+  pool ??= new ConnectionPool(opts.transport);
   // SIGINT/SIGTERM interrupt the run (the engine stops and signals the remote commands)
   const stop = new AbortController();
   const off = io.onSignal?.((sig) => {

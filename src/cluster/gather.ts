@@ -4,6 +4,9 @@ import type { Inventory } from '../inventory/types.js';
 import type { NodeAddressFacts } from '../kube/nodeip.js';
 import { parseObservation, type NodeObservation } from '../kube/observe.js';
 import type { ClusterSpec } from '../kube/spec.js';
+import { stripPrefix } from '../facts/index.js';
+import type { Vars } from '../load/model.js';
+import type { SharedPool } from '../transport/shared.js';
 import { runInternal } from './internal.js';
 
 export interface Gathered {
@@ -13,13 +16,15 @@ export interface Gathered {
   unreachable: string[];
   /** nodes that answered but whose state could not be read, with the reason */
   failed: Record<string, string>;
+  /** every fact of the nodes that answered, as the engine keeps them (RunOptions.knownFacts) */
+  facts: Record<string, Vars>;
 }
 
-export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOptions): Promise<Gathered> {
-  const run = await runInternal('gather.yml', inv, { ...opts, limit: undefined });
+export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOptions, shared?: SharedPool): Promise<Gathered> {
+  const run = await runInternal('gather.yml', inv, { ...opts, limit: undefined }, {}, shared);
   const facts = run.results('Facts kbs decides with');
   const state = run.results('kbs node state');
-  const out: Gathered = { obs: {}, addresses: [], unreachable: run.unreachable, failed: {} };
+  const out: Gathered = { obs: {}, addresses: [], unreachable: run.unreachable, failed: {}, facts: {} };
   for (const name of Object.keys(spec.nodes)) {
     const st = state.get(name);
     if (st && st.status !== 'failed' && st.status !== 'unreachable') out.obs[name] = parseObservation(String(st.result.stdout ?? ''));
@@ -29,6 +34,7 @@ export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOp
         out.failed[name] = String((st ?? facts.get(name))?.result.msg ?? (st?.result.stderr as string | undefined) ?? 'failed');
     }
     const f = facts.get(name)?.result.ansible_facts as Record<string, unknown> | undefined;
+    if (f && facts.get(name)?.status === 'ok') out.facts[name] = stripPrefix(f);
     const node = spec.nodes[name];
     out.addresses.push({ name, nodeIp: node.nodeIp, address: node.address, ...(f ? addressFacts(f) : { ipv4: [] }) });
   }

@@ -1,6 +1,7 @@
 /**
  * Runs one of kbs's own read-only playbooks (gather.yml, lock.yml) without a view: the events are
- * collected for the caller, which parses the results it asked for.
+ * collected for the caller, which parses the results it asked for. With a shared pool the run
+ * uses the command's connections (kbs apply); without, it opens and closes its own.
  */
 import { dirname } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
@@ -11,6 +12,7 @@ import { loadPlaybook } from '../load/playbook.js';
 import type { Vars } from '../load/model.js';
 import { createTemplater } from '../template/index.js';
 import { ConnectionPool } from '../transport/pool.js';
+import type { SharedPool } from '../transport/shared.js';
 import { builtinRolesDir } from '../engine/play.js';
 import { shippedPlaybook } from '../util/assets.js';
 
@@ -22,14 +24,14 @@ export interface InternalRun {
   unreachable: string[];
 }
 
-export async function runInternal(name: string, inv: Inventory, opts: RunOptions, vars: Vars = {}): Promise<InternalRun> {
+export async function runInternal(name: string, inv: Inventory, opts: RunOptions, vars: Vars = {}, shared?: SharedPool): Promise<InternalRun> {
   const file = shippedPlaybook(name);
   const pb = loadPlaybook(file, { rolesPath: [], builtinRolesDir: builtinRolesDir() });
   const events: EngineEvent[] = [];
-  const runOpts: RunOptions = { ...opts, check: false, diff: false, tags: [], skipTags: [], startAtTask: undefined, extraVars: { ...opts.extraVars, ...vars } };
+  const runOpts: RunOptions = { ...opts, check: false, diff: false, tags: [], skipTags: [], startAtTask: undefined, knownFacts: undefined, extraVars: { ...opts.extraVars, ...vars } };
   const summary = await runPlaybook(pb, inv, runOpts, {
     templater: createTemplater({ lookupBase: dirname(file) }),
-    pool: new ConnectionPool(opts.transport),
+    pool: shared ? shared.lease() : new ConnectionPool(opts.transport),
     emit: (e) => events.push(e),
   });
   return {

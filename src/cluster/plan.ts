@@ -15,6 +15,7 @@ import { toPlanVars, type PlanVars } from '../kube/planvars.js';
 import type { ClusterSpec } from '../kube/spec.js';
 import { validateCluster } from '../kube/validate.js';
 import { readState, statePath, type WorkstationState } from '../state/workstation.js';
+import type { SharedPool } from '../transport/shared.js';
 import { gatherNodes, type Gathered } from './gather.js';
 
 export interface Loaded {
@@ -44,8 +45,8 @@ export interface Planned {
   workstation?: WorkstationState;
 }
 
-export async function planCluster(l: Loaded, opts: RunOptions): Promise<Planned> {
-  const gathered = await gatherNodes(l.spec, l.inv, opts);
+export async function planCluster(l: Loaded, opts: RunOptions, shared?: SharedPool): Promise<Planned> {
+  const gathered = await gatherNodes(l.spec, l.inv, opts, shared);
   const failed = Object.entries(gathered.failed);
   if (failed.length)
     throw new KbsError('TASK', `could not read the state of ${failed.map(([h, m]) => `${h} (${m})`).join(', ')}`, {

@@ -28,6 +28,12 @@ export interface RunOptions {
   becomeUser?: string;
   /** how often a running task reports the hosts still working (task_progress), default 10 s; 0: never */
   progressIntervalMs?: number;
+  /**
+   * Facts this process gathered on these hosts moments ago (kbs apply reads the nodes before the
+   * playbook): a play's fact gathering uses them instead of gathering again, as Ansible's `smart`
+   * gathering does with a fact cache.
+   */
+  knownFacts?: Record<string, Vars>;
 }
 
 export function defaultRunOptions(): RunOptions {

@@ -68,6 +68,12 @@ export class PlayRunner {
   }
 
   private async gatherFacts(batch: string[], root: Inherited): Promise<void> {
+    const known = this.ctx.opts.knownFacts ?? {};
+    const cached = batch.filter((h) => known[h]);
+    for (const h of cached) this.ctx.host(h).facts = { ...known[h] };
+    if (cached.length) this.ctx.invalidate();
+    batch = batch.filter((h) => !known[h]);
+    if (!batch.length) return;
     const task: TaskNode = { kind: 'task', module: 'setup', args: {}, kw: { name: 'Gathering Facts', tags: ['always'] }, pos: this.play.pos };
     await this.runTask(task, root, batch);
   }

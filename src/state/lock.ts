@@ -9,6 +9,7 @@ import { KbsError } from '../errors.js';
 import type { RunOptions } from '../engine/options.js';
 import type { Inventory } from '../inventory/types.js';
 import { runInternal } from '../cluster/internal.js';
+import type { SharedPool } from '../transport/shared.js';
 
 export const LOCK_MAX_AGE_H = 6;
 
@@ -53,12 +54,14 @@ export class ClusterLock {
     private readonly inv: Inventory,
     private readonly opts: RunOptions,
     private readonly host: string,
+    /** the command's connections (kbs apply), or undefined for a connection of its own */
+    private readonly shared?: SharedPool,
   ) {
     this.holder = JSON.stringify({ host: hostname(), pid: process.pid, started: new Date().toISOString() } satisfies Holder);
   }
 
   private async act(action: 'acquire' | 'release' | 'break'): Promise<string> {
-    const run = await runInternal('lock.yml', this.inv, this.opts, { kbs_lock_host: this.host, kbs_lock_action: action, kbs_lock_holder: this.holder });
+    const run = await runInternal('lock.yml', this.inv, this.opts, { kbs_lock_host: this.host, kbs_lock_action: action, kbs_lock_holder: this.holder }, this.shared);
     const r = run.results('kbs lock').get(this.host);
     if (!r || r.status === 'unreachable' || r.status === 'failed')
       throw new KbsError(r?.status === 'failed' ? 'TASK' : 'UNREACHABLE', `cannot ${action} the cluster lock on ${this.host}: ${String(r?.result.msg ?? 'unreachable')}`, { host: this.host });

@@ -290,6 +290,25 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       assert.equal(statSync(out).mode & 0o777, 0o600);
       assert.match(readFileSync(out, 'utf8'), new RegExp(`server: https://${ip(cp).replace(/\./g, '\\.')}:6443`));
     });
+
+    test('a node that never turns Ready fails the apply, named; fixed, the next apply changes nothing', T, async () => {
+      // no CNI configuration can be installed on w2: its kubelet reports NotReady
+      await sh(w2, 'rm -rf /etc/cni/net.d && touch /etc/cni/net.d');
+      const kc = 'kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes --no-headers';
+      const waitStatus = async (want: RegExp) => {
+        for (let i = 0; i < 120 && !want.test(await sh(cp, kc)); i++) await new Promise((r) => setTimeout(r, 1000));
+        assert.match(await sh(cp, kc), want);
+      };
+      await waitStatus(new RegExp(`^${w2}\\s+NotReady`, 'm'));
+      const r = await kbs(['apply', inv, '-e', 'kbs_ready_timeout=4']);
+      assert.equal(r.code, 2, why(r));
+      assert.match(r.stdout, new RegExp(`not Ready after 4 s: ${w2}\\.`));
+      await sh(w2, 'rm -f /etc/cni/net.d && mkdir -p /etc/cni/net.d');
+      await waitStatus(new RegExp(`^${w2}\\s+Ready`, 'm'));
+      const again = await kbs(['apply', inv]);
+      assert.equal(again.code, 0, why(again));
+      for (const h of [cp, w1, w2]) assert.equal(again.recap[h].changed, 0, `${h}: ${changedTasks(again, h).join(', ')}`);
+    });
   });
 
   describe('HA: three control planes behind haproxy, one worker', () => {
