@@ -43,8 +43,8 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
   let lock: ClusterLock | undefined;
   let shared: SharedPool | undefined;
   try {
-    const l = loadCluster([inventory, ...(flags.inventory ?? [])]);
     const opts = toRunOptions(flags);
+    const l = loadCluster([inventory, ...(flags.inventory ?? [])], opts.extraVars);
     // one set of connections for the lock, reading the nodes, the playbook, the records and the unlock
     shared = new SharedPool(new ConnectionPool(opts.transport));
     const pb = loadPlaybook(clusterPlaybook(), { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });

@@ -18,9 +18,9 @@ export function registerKubeconfig(program: Command, io: CliIO, setCode: (c: num
       .option('-o, --out <file>', 'where to write it'),
   ).action(async (inventory: string, flags: RunFlags & { out?: string }) => {
     try {
-      const l = loadCluster([inventory, ...(flags.inventory ?? [])]);
-      const dest = flags.out ? resolve(flags.out) : l.kubeconfig;
       const opts = toRunOptions({ ...flags, output: undefined });
+      const l = loadCluster([inventory, ...(flags.inventory ?? [])], opts.extraVars);
+      const dest = flags.out ? resolve(flags.out) : l.kubeconfig;
       let last = '';
       for (const cp of l.spec.controlPlanes) {
         const run = await runInternal('kubeconfig.yml', l.inv, opts, { kbs_kubeconfig_host: cp, kbs_kubeconfig: dest });

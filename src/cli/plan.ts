@@ -30,8 +30,8 @@ export function registerPlan(program: Command, io: CliIO, setCode: (c: number) =
 
 async function plan(inventory: string, flags: RunFlags & { output: string; checkRun: boolean }, io: CliIO): Promise<number> {
   try {
-    const l = loadCluster([inventory, ...(flags.inventory ?? [])]);
     const opts = toRunOptions({ ...flags, output: undefined });
+    const l = loadCluster([inventory, ...(flags.inventory ?? [])], opts.extraVars);
     const pb = loadPlaybook(clusterPlaybook(), { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
     const planned = await planCluster(l, opts);
     if (flags.output === 'vars') {

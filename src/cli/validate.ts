@@ -6,9 +6,11 @@ import { loadInventory } from '../inventory/load.js';
 import { checkCluster } from '../kube/validate.js';
 import type { ClusterSpec } from '../kube/spec.js';
 import type { CliIO } from './io.js';
+import { parseExtraVars } from './extra-vars.js';
 
 interface ValidateFlags {
   inventory?: string[];
+  extraVars?: string[];
   output?: string;
 }
 
@@ -20,17 +22,18 @@ export function registerValidate(program: Command, io: CliIO, setCode: (c: numbe
     .argument('<inventory>', 'inventory file or folder describing the cluster')
     .description('check a cluster inventory (groups, variables, versions, subnets) without contacting any host')
     .option('-i, --inventory <file>', 'more inventory files or folders (repeatable)', collect)
+    .option('-e, --extra-vars <vars>', 'variables that override the inventory, as kbs apply -e takes them (key=value, YAML/JSON, or @file; repeatable)', collect)
     .addOption(new Option('-o, --output <format>', 'output format').choices(['auto', 'plain', 'json']).default('auto'))
     .action((inventory: string, flags: ValidateFlags) => {
-      setCode(validateCommand([inventory, ...(flags.inventory ?? [])], flags.output === 'json', io));
+      setCode(validateCommand([inventory, ...(flags.inventory ?? [])], flags.output === 'json', io, flags.extraVars ?? []));
     });
 }
 
-export function validateCommand(paths: string[], json: boolean, io: CliIO): number {
+export function validateCommand(paths: string[], json: boolean, io: CliIO, extra: string[] = []): number {
   let errors: KbsError[];
   let spec: ClusterSpec | undefined;
   try {
-    ({ spec, errors } = checkCluster(loadInventory(paths.map((p) => resolve(p)))));
+    ({ spec, errors } = checkCluster(loadInventory(paths.map((p) => resolve(p))), { extraVars: parseExtraVars(extra) }));
   } catch (e) {
     if (!(e instanceof KbsError)) throw e;
     errors = [e];

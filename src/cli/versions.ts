@@ -22,8 +22,9 @@ export function registerVersions(program: Command, io: CliIO, setCode: (c: numbe
       .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text')),
   ).action(async (inventory: string, flags: RunFlags & { output: string }) => {
     try {
-      const l = loadCluster([inventory, ...(flags.inventory ?? [])]);
-      const saved = await saveRecords(l, toRunOptions({ ...flags, output: undefined }));
+      const opts = toRunOptions({ ...flags, output: undefined });
+      const l = loadCluster([inventory, ...(flags.inventory ?? [])], opts.extraVars);
+      const saved = await saveRecords(l, opts);
       if (flags.output === 'json') io.stdout(JSON.stringify({ nodes: saved.rows, state: l.stateFile, rebuilt: saved.rebuilt }, null, 2) + '\n');
       else {
         io.stdout(versionsText(saved.rows));

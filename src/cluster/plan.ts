@@ -16,6 +16,7 @@ import type { ClusterSpec } from '../kube/spec.js';
 import { validateCluster } from '../kube/validate.js';
 import { readState, statePath, type WorkstationState } from '../state/workstation.js';
 import type { SharedPool } from '../transport/shared.js';
+import type { Vars } from '../load/model.js';
 import { gatherNodes, type Gathered } from './gather.js';
 
 export interface Loaded {
@@ -28,11 +29,11 @@ export interface Loaded {
   kubeconfig: string;
 }
 
-/** Everything that needs no host: the inventory loaded and validated. */
-export function loadCluster(inventories: string[]): Loaded {
+/** Everything that needs no host: the inventory loaded and validated (`-e` variables win over it). */
+export function loadCluster(inventories: string[], extraVars: Vars = {}): Loaded {
   const files = inventories.map((p) => resolve(p));
   const inv = loadInventory(files);
-  const spec = validateCluster(inv);
+  const spec = validateCluster(inv, { extraVars });
   const stateFile = statePath(files[0]);
   return { inventoryFiles: files, inv, spec, stateFile, kubeconfig: resolve(dirname(stateFile), 'admin.conf') };
 }

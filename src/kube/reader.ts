@@ -23,6 +23,8 @@ export interface Read {
   set: boolean;
   /** rendering failed (an error was reported) */
   broken?: boolean;
+  /** the value comes from an extra variable (-e), which overrides the inventory */
+  extra?: boolean;
 }
 
 export class InventoryReader {
@@ -37,6 +39,8 @@ export class InventoryReader {
     readonly inv: Inventory,
     baseDir: string,
     private readonly report: (e: KbsError) => void,
+    /** `-e` variables: they win over the inventory, as in Ansible */
+    private readonly extraVars: Vars = {},
   ) {
     this.templater = createTemplater({ lookupBase: baseDir });
     this.hostvars = lazyMap(inv.hosts.keys(), (h) => this.scope(h));
@@ -47,11 +51,12 @@ export class InventoryReader {
     const key = `${host}\0${name}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const vars = hostInventoryVars(this.inv, host);
+    const extra = Object.prototype.hasOwnProperty.call(this.extraVars, name);
+    const vars = extra ? this.extraVars : hostInventoryVars(this.inv, host);
     const set = Object.prototype.hasOwnProperty.call(vars, name);
     const raw = set ? vars[name] : undefined;
-    const origin = set ? varOrigin(this.inv, host, name) : undefined;
-    let out: Read = { value: raw, raw, origin, set };
+    const origin = set && !extra ? varOrigin(this.inv, host, name) : undefined;
+    let out: Read = { value: raw, raw, origin, set, ...(extra ? { extra } : {}) };
     if (set && hasTemplate(raw, this.templater)) {
       try {
         out = { ...out, value: this.scope(host)[name] };
@@ -74,11 +79,13 @@ export class InventoryReader {
 
   /** Position of the value (or of an element inside it); undefined for a default. */
   pos(r: Read, path: YamlPath = [], which: 'key' | 'value' = 'value'): Position | undefined {
+    if (r.extra) return { file: '-e (extra variables)' };
     return r.origin ? originPos(r.origin, path, which) : undefined;
   }
 
   /** "file:line:col", or "default" for an unset variable. */
   where(r: Read): string {
+    if (r.extra) return 'an extra variable (-e)';
     const p = this.pos(r);
     if (!p) return r.set ? 'the inventory' : 'default';
     return p.line === undefined ? p.file : `${p.file}:${p.line}:${p.col ?? 1}`;
@@ -91,6 +98,7 @@ export class InventoryReader {
       s = makeScope(
         {
           ...hostInventoryVars(this.inv, host),
+          ...this.extraVars,
           inventory_hostname: host,
           inventory_hostname_short: host.split('.')[0],
           groups: magic.groups,

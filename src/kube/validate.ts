@@ -17,12 +17,15 @@ import { DEFAULT_KUBERNETES_VERSION, GROUPS, VARIABLES, type ClusterSpec, type E
 import { APISERVER_PORT, fmt, inRange, isDir, isDnsSubdomain, nearest, normaliseHost, sameValue, show, suggestName } from './validate-util.js';
 import { DEFAULTS, ValueChecks } from './validate-values.js';
 import { kubeletSkewProblem, parseVersion, type KubeVersion } from './version.js';
+import type { Vars } from '../load/model.js';
 
 export { parseEndpoint } from './validate-util.js';
 
 export interface ValidateOptions {
   /** folder that relative kubeadm_patches and cni_manifest paths are resolved against (default: the inventory's folder) */
   baseDir?: string;
+  /** `-e` variables, which override the inventory's (as in Ansible) */
+  extraVars?: Vars;
 }
 
 export interface Validation {
@@ -33,7 +36,7 @@ export interface Validation {
 
 /** Every problem of the inventory (in the order the checks run), and the spec when there is none. */
 export function checkCluster(inv: Inventory, opts: ValidateOptions = {}): Validation {
-  const v = new Validator(inv, opts.baseDir ?? (inv.sources[0] ? dirname(inv.sources[0]) : process.cwd()));
+  const v = new Validator(inv, opts.baseDir ?? (inv.sources[0] ? dirname(inv.sources[0]) : process.cwd()), opts.extraVars);
   const spec = v.run();
   return v.errors.length ? { errors: v.errors } : { spec, errors: [] };
 }
@@ -67,8 +70,9 @@ class Validator {
   constructor(
     private readonly inv: Inventory,
     private readonly base: string,
+    extraVars: Vars = {},
   ) {
-    this.r = new InventoryReader(inv, base, (e) => this.add(e));
+    this.r = new InventoryReader(inv, base, (e) => this.add(e), extraVars);
     this.v = new ValueChecks(this.r, base, (...a) => this.fail(...a));
   }
 

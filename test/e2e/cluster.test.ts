@@ -361,8 +361,22 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       assert.match(refused.stderr, /control planes disagree on the cluster's kubeadm version.*upgrade is in progress/);
       await sh(cps[1], `cat > /etc/kbs/kubeadm.json <<'EOF'\n${rec5}EOF`);
 
+      // a join that fails after discovery (its kubelet cannot start) leaves a half-joined node
+      await sh(w, 'echo KUBELET_EXTRA_ARGS=--no-such-flag > /etc/default/kubelet && echo KBS_SIM_KUBELET_TIMEOUT=5 >> /etc/environment');
+      const half = await kbs(['apply', inv]);
+      assert.equal(half.code, 2, why(half));
+      assert.ok(half.recap[w].failed > 0, why(half));
+      assert.equal((await ssh(w, 'test -e /etc/kubernetes/pki/ca.crt && ! test -e /etc/kubernetes/kubelet.conf', opts)).rc, 0, 'not half-joined');
+      await sh(w, 'rm /etc/default/kubelet && sed -i /KBS_SIM_KUBELET_TIMEOUT/d /etc/environment');
+      const plan = await kbs(['plan', inv, '--no-check-run']);
+      assert.equal(plan.code, 0, why(plan));
+      assert.match(plan.stdout, new RegExp(`^${w}\\s+worker\\s+join\\*`, 'm'), plan.stdout);
+      assert.match(plan.stdout, /kubeadm reset first: an earlier attempt left files behind/);
+
+      // fixed: the next apply resets what the failed join left, then joins
       const again = await kbs(['apply', inv]);
       assert.equal(again.code, 0, why(again));
+      assert.ok(changedTasks(again, w).includes('Reset what an earlier, failed join left behind'), changedTasks(again, w).join(', '));
       const all = await nodes(cps[2]);
       assert.deepEqual(all.map((n) => n.name).sort(), [...cps, w].sort());
       assert.ok(all.every((n) => n.ready), JSON.stringify(all));
