@@ -36,23 +36,26 @@ export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOp
     const f = facts.get(name)?.result.ansible_facts as Record<string, unknown> | undefined;
     if (f && facts.get(name)?.status === 'ok') out.facts[name] = stripPrefix(f);
     const node = spec.nodes[name];
-    out.addresses.push({ name, nodeIp: node.nodeIp, address: node.address, ...(f ? addressFacts(f) : { ipv4: [] }) });
+    out.addresses.push({ name, nodeIp: node.nodeIp, address: node.address, ...(f ? addressFacts(f) : { ipv4: [], ipv6: [] }) });
   }
   return out;
 }
 
-interface Ipv4Fact {
+interface IpFact {
   address?: string;
   prefix?: string;
+  scope?: string;
 }
 
-function addressFacts(f: Record<string, unknown>): Pick<NodeAddressFacts, 'ipv4' | 'defaultIpv4'> {
+function addressFacts(f: Record<string, unknown>): Pick<NodeAddressFacts, 'ipv4' | 'ipv6' | 'defaultIpv4'> {
   const ipv4: NodeAddressFacts['ipv4'] = [];
+  const ipv6: NonNullable<NodeAddressFacts['ipv6']> = [];
   for (const iface of (f.ansible_interfaces as string[] | undefined) ?? []) {
-    const i = f[`ansible_${iface.replace(/[-.:]/g, '_')}`] as { ipv4?: Ipv4Fact; ipv4_secondaries?: Ipv4Fact[] } | undefined;
+    const i = f[`ansible_${iface.replace(/[-.:]/g, '_')}`] as { ipv4?: IpFact; ipv4_secondaries?: IpFact[]; ipv6?: IpFact[] } | undefined;
     for (const a of [...(i?.ipv4 ? [i.ipv4] : []), ...(i?.ipv4_secondaries ?? [])])
-      if (a.address && !a.address.startsWith('127.')) ipv4.push({ address: a.address, prefix: Number(a.prefix ?? 32) });
+      if (a.address && !a.address.startsWith('127.')) ipv4.push({ address: a.address, prefix: Number(a.prefix ?? 32), iface });
+    for (const a of i?.ipv6 ?? []) if (a.address && a.scope === 'global') ipv6.push({ address: a.address, prefix: Number(a.prefix ?? 128), iface });
   }
   const def = (f.ansible_default_ipv4 as { address?: string } | undefined)?.address;
-  return { ipv4, defaultIpv4: def || undefined };
+  return { ipv4, ipv6, defaultIpv4: def || undefined };
 }

@@ -11,6 +11,7 @@ import { loadInventory } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import { decide, type ContractNode, type Plan } from '../kube/contract.js';
 import { chooseNodeIps, type NodeIpChoice } from '../kube/nodeip.js';
+import { parseCidr, type Family } from '../kube/net.js';
 import { toPlanVars, type PlanVars } from '../kube/planvars.js';
 import type { ClusterSpec } from '../kube/spec.js';
 import { validateCluster } from '../kube/validate.js';
@@ -67,9 +68,15 @@ export async function planCluster(l: Loaded, opts: RunOptions, shared?: SharedPo
     newClusterId: `k-${randomBytes(4).toString('hex')}`,
   });
   if ('refusal' in d) throw new KbsError('SKEW', d.refusal.message, { hint: d.refusal.hint, detail: { hosts: d.refusal.hosts } });
-  const reachable = gathered.addresses.filter((a) => a.ipv4.length || a.nodeIp);
-  const ipRes = chooseNodeIps(reachable);
+  const reachable = gathered.addresses.filter((a) => a.ipv4.length || a.ipv6?.length || a.nodeIp);
+  const ipRes = chooseNodeIps(reachable, subnetFamilies(l.spec.serviceSubnets));
   if ('error' in ipRes) throw new KbsError('STATE', ipRes.error, { hint: 'set node_ip for these hosts in the inventory (host_vars)', detail: { hosts: ipRes.hosts } });
   const vars = { ...toPlanVars(d.plan, l.spec, ipRes.ok), kbs_kubeconfig: l.kubeconfig };
   return { plan: d.plan, vars, ips: ipRes.ok, gathered, workstation };
+}
+
+/** The address families of the service subnets, in their order (the first is the primary). */
+export function subnetFamilies(subnets: string[]): Family[] {
+  const fams = subnets.map((s) => parseCidr(s)?.family).filter((f): f is Family => f !== undefined);
+  return fams.length ? [...new Set(fams)] : [4];
 }

@@ -16,6 +16,10 @@ export interface PlanVars {
     new_cluster: boolean;
     /** cni_manifest resolved: an absolute path on the workstation or a URL */
     cni_manifest?: string;
+    /** the components' extra flags, every value a string (kubeadm refuses numbers and booleans there) */
+    apiserver_extra_args: Record<string, string>;
+    controller_manager_extra_args: Record<string, string>;
+    scheduler_extra_args: Record<string, string>;
     nodes: Record<string, Record<string, unknown>>;
   };
 }
@@ -36,6 +40,8 @@ export function toPlanVars(plan: Plan, spec: ClusterSpec, ips: Record<string, No
       kubelet_version: n.kubeletVersion,
       kubectl_version: n.kubectlVersion,
       node_ip: ips[name]?.ip ?? '',
+      kubelet_node_ip: (ips[name]?.ips ?? []).join(','),
+      kubelet_extra_args: spec.nodes[name]?.kubeletExtraArgs ?? {},
       reason: n.reason,
       ...(spec.nodes[name]?.kubeadmPatches ? { kubeadm_patches: spec.nodes[name].kubeadmPatches } : {}),
       ...(n.inferred ? { inferred_record: n.inferred } : {}),
@@ -50,6 +56,9 @@ export function toPlanVars(plan: Plan, spec: ClusterSpec, ips: Record<string, No
       endpoint: ep,
       new_cluster: plan.newCluster,
       ...(spec.cniManifest ? { cni_manifest: spec.cniManifest } : {}),
+      apiserver_extra_args: spec.apiserverExtraArgs,
+      controller_manager_extra_args: spec.controllerManagerExtraArgs,
+      scheduler_extra_args: spec.schedulerExtraArgs,
       nodes,
     },
   };

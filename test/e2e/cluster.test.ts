@@ -69,6 +69,8 @@ interface KubeNode {
   name: string;
   ready: boolean;
   ip: string;
+  /** every InternalIP, in order */
+  ips: string[];
   kubelet: string;
 }
 
@@ -80,6 +82,7 @@ async function nodes(cp: string): Promise<KubeNode[]> {
     name: n.metadata.name,
     ready: n.status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
     ip: n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '',
+    ips: n.status.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address),
     kubelet: n.status.nodeInfo.kubeletVersion,
   }));
 }
@@ -178,7 +181,13 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       // the workers were built with an older kubeadm, and ask for an older kubelet
       for (const h of [w1, w2])
         await sh(h, `mkdir -p /usr/local/lib/kbs/kubeadm/${OLDER} && curl -fsS -o /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm ${info.releaseUrl}/release/${OLDER}/bin/linux/amd64/kubeadm && chmod 755 /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm && ln -sfn /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm /usr/local/bin/kubeadm`);
-      inv = inventory('single', { control_plane: [1], workers: [2, 3] }, { kubernetes_version: CLUSTER, cni_manifest: cniManifest }, { [w1]: { kubelet_version: OLDER }, [w2]: { kubelet_version: OLDER } });
+      // the components' flags and the kubelet configuration, as an operator writes them (numbers unquoted)
+      inv = inventory(
+        'single',
+        { control_plane: [1], workers: [2, 3] },
+        { kubernetes_version: CLUSTER, cni_manifest: cniManifest, apiserver_extra_args: { 'audit-log-maxage': 30 }, kubelet_config: { maxPods: 150 } },
+        { [w1]: { kubelet_version: OLDER, kubelet_extra_args: { v: 2 } }, [w2]: { kubelet_version: OLDER } },
+      );
     }, T);
 
     test('kbs plan says which kubeadm each node uses and why, and changes nothing', T, async () => {
@@ -229,6 +238,12 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       const secrets = (await sh(cp, 'kubeadm token list -o jsonpath="{.token}" 2>/dev/null || true')).trim();
       assert.doesNotMatch(r.stdout + r.stderr, /[a-z0-9]{6}\.[a-z0-9]{16}/, 'a bootstrap token in the output');
       if (secrets) assert.ok(!(r.stdout + r.stderr).includes(secrets));
+
+      // apiserver_extra_args, kubelet_config (cluster-wide) and kubelet_extra_args (w1 only) reached the components
+      assert.match(await sh(cp, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), /- --audit-log-maxage=30\b/);
+      for (const h of [cp, w1, w2]) assert.match(await sh(h, 'cat /var/lib/kubelet/config.yaml'), /^maxPods: 150$/m, h);
+      assert.match(await sh(w1, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--v=2\b/);
+      assert.doesNotMatch(await sh(w2, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--v=/);
 
       const again = await kbs(['apply', inv]);
       assert.equal(again.code, 0, why(again));
@@ -311,14 +326,23 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
     });
   });
 
-  describe('HA: three control planes behind haproxy, one worker', () => {
+  describe('HA, dual-stack: three control planes behind haproxy, one worker', () => {
     let inv: string;
     const cps = [M(4), M(5), M(6)];
     const [lb, w] = [M(7), M(8)];
+    const ip6 = (name: string) => `fd77::${ip(name).split('.')[3]}`;
 
-    before(() => {
-      inv = inventory('ha', { control_plane: [4, 5, 6], workers: [8], loadbalancer: [7] }, { kubernetes_version: CLUSTER, control_plane_endpoint: `${ip(lb)}:6443`, cni_manifest: cniManifest });
-    });
+    before(async () => {
+      // an IPv6 address of each node's own on the cluster network, beside its IPv4 one
+      for (const h of [...cps, w]) await sh(h, `ip -6 addr add ${ip6(h)}/64 dev eth0 nodad`);
+      inv = inventory('ha', { control_plane: [4, 5, 6], workers: [8], loadbalancer: [7] }, {
+        kubernetes_version: CLUSTER,
+        control_plane_endpoint: `${ip(lb)}:6443`,
+        cni_manifest: cniManifest,
+        pod_subnet: ['10.244.0.0/16', 'fd00:10:244::/56'],
+        service_subnet: ['10.96.0.0/16', 'fd00:10:96::/112'],
+      });
+    }, T);
 
     test('the endpoint check stops the apply with the timeout explanation when the balancer cannot be reached', T, async () => {
       // the balancer's machine drops what comes to 6443: connections time out, as through a broken balancer
@@ -370,8 +394,9 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       await sh(w, 'rm /etc/default/kubelet && sed -i /KBS_SIM_KUBELET_TIMEOUT/d /etc/environment');
       const plan = await kbs(['plan', inv, '--no-check-run']);
       assert.equal(plan.code, 0, why(plan));
-      assert.match(plan.stdout, new RegExp(`^${w}\\s+worker\\s+join\\*`, 'm'), plan.stdout);
-      assert.match(plan.stdout, /kubeadm reset first: an earlier attempt left files behind/);
+      const decided = (JSON.parse(plan.stdout.split('\n').find((l) => l.includes('"kbs_plan"'))!) as { plan: { nodes: Record<string, { action: string; reset: boolean; reason: string }> } }).plan.nodes[w];
+      assert.deepEqual([decided.action, decided.reset], ['join', true], JSON.stringify(decided));
+      assert.match(decided.reason, /an earlier join left files behind: kubeadm reset first/);
 
       // fixed: the next apply resets what the failed join left, then joins
       const again = await kbs(['apply', inv]);
@@ -380,6 +405,10 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       const all = await nodes(cps[2]);
       assert.deepEqual(all.map((n) => n.name).sort(), [...cps, w].sort());
       assert.ok(all.every((n) => n.ready), JSON.stringify(all));
+      // dual-stack: every kubelet registered its IPv4 and its IPv6 address, IPv4 first (the first service subnet's family)
+      for (const n of all) assert.deepEqual(n.ips, [ip(n.name), ip6(n.name)], n.name);
+      assert.match(await sh(cps[0], 'cat /var/lib/kubelet/kubeadm-flags.env'), new RegExp(`--node-ip=${ip(cps[0]).replace(/\./g, '\\.')},${ip6(cps[0])}`));
+      assert.match(await sh(cps[0], 'kubectl --kubeconfig /etc/kubernetes/admin.conf -n kube-system get configmap kubeadm-config -o yaml'), /serviceSubnet: 10\.96\.0\.0\/16,fd00:10:96::\/112/);
       const last = await kbs(['apply', inv]);
       assert.equal(last.code, 0, why(last));
       for (const h of [...cps, lb, w]) assert.equal(last.recap[h].changed, 0, `${h}: ${changedTasks(last, h).join(', ')}`);

@@ -22,13 +22,13 @@ const plan: Plan = {
     w1: { role: 'worker', action: 'join', reset: true, kubeadmVersion: 'v1.37.1', kubeletVersion: 'v1.36.2', kubectlVersion: 'v1.37.1', reason: 'r' },
   },
 };
-const ips = { cp1: { ip: '10.0.0.1', reason: '' }, w1: { ip: '10.0.0.2', reason: '' } };
+const ips = { cp1: { ip: '10.0.0.1', ips: ['10.0.0.1'], reason: '' }, w1: { ip: '10.0.0.2', ips: ['10.0.0.2', 'fd00::2'], reason: '' } };
 
 test('plan vars: the endpoint defaults to the init host node IP; resolved patches and CNI paths; per-node decisions', () => {
   const v = toPlanVars(plan, spec({ cniManifest: '/inv/cni.yaml' }), ips).kbs_plan;
   assert.equal(v.endpoint, '10.0.0.1:6443');
   assert.equal(v.cni_manifest, '/inv/cni.yaml');
-  assert.deepEqual(v.nodes.w1, { role: 'worker', action: 'join', reset: true, kubeadm_version: 'v1.37.1', kubelet_version: 'v1.36.2', kubectl_version: 'v1.37.1', node_ip: '10.0.0.2', reason: 'r', kubeadm_patches: '/inv/patches/w1' });
+  assert.deepEqual(v.nodes.w1, { role: 'worker', action: 'join', reset: true, kubeadm_version: 'v1.37.1', kubelet_version: 'v1.36.2', kubectl_version: 'v1.37.1', node_ip: '10.0.0.2', kubelet_node_ip: '10.0.0.2,fd00::2', kubelet_extra_args: {}, reason: 'r', kubeadm_patches: '/inv/patches/w1' });
   assert.equal(v.nodes.cp1.kubeadm_patches, undefined);
 });
 
@@ -36,4 +36,15 @@ test('plan vars: control_plane_endpoint wins; an IPv6 endpoint host is bracketed
   assert.equal(toPlanVars(plan, spec({ controlPlaneEndpoint: { host: 'lb.example', port: 8443 } }), ips).kbs_plan.endpoint, 'lb.example:8443');
   assert.equal(toPlanVars(plan, spec({ controlPlaneEndpoint: { host: 'fd00::1', port: 6443 } }), ips).kbs_plan.endpoint, '[fd00::1]:6443');
   assert.equal(toPlanVars(plan, spec(), ips).kbs_plan.cni_manifest, undefined);
+});
+
+test('plan vars: the extra flags of the components and of each kubelet, as the strings kubeadm requires', () => {
+  const s = spec({ apiserverExtraArgs: { 'audit-log-maxage': '30', 'anonymous-auth': 'false' }, schedulerExtraArgs: { v: '2' } });
+  s.nodes.w1 = { ...s.nodes.w1, kubeletExtraArgs: { 'max-pods': '120' } };
+  const v = toPlanVars(plan, s, ips).kbs_plan;
+  assert.deepEqual(v.apiserver_extra_args, { 'audit-log-maxage': '30', 'anonymous-auth': 'false' });
+  assert.deepEqual(v.controller_manager_extra_args, {});
+  assert.deepEqual(v.scheduler_extra_args, { v: '2' });
+  assert.deepEqual(v.nodes.w1.kubelet_extra_args, { 'max-pods': '120' });
+  assert.deepEqual(v.nodes.cp1.kubelet_extra_args, {});
 });
