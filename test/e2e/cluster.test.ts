@@ -240,7 +240,7 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       if (secrets) assert.ok(!(r.stdout + r.stderr).includes(secrets));
 
       // apiserver_extra_args, kubelet_config (cluster-wide) and kubelet_extra_args (w1 only) reached the components
-      assert.match(await sh(cp, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), /- --audit-log-maxage=30\b/);
+      assert.match(await sh(cp, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), /"--audit-log-maxage=30"/);
       for (const h of [cp, w1, w2]) assert.match(await sh(h, 'cat /var/lib/kubelet/config.yaml'), /^maxPods: 150$/m, h);
       assert.match(await sh(w1, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--v=2\b/);
       assert.doesNotMatch(await sh(w2, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--v=/);
