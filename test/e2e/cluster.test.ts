@@ -391,7 +391,10 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       assert.equal(half.code, 2, why(half));
       assert.ok(half.recap[w].failed > 0, why(half));
       assert.equal((await ssh(w, 'test -e /etc/kubernetes/pki/ca.crt && ! test -e /etc/kubernetes/kubelet.conf', opts)).rc, 0, 'not half-joined');
-      await sh(w, 'rm /etc/default/kubelet && sed -i /KBS_SIM_KUBELET_TIMEOUT/d /etc/environment');
+      // with its flags fixed, the half-joined node's kubelet starts again and holds port 10250 (kbs's
+      // preflight must leave that to the kubeadm reset the plan runs first)
+      await sh(w, 'rm /etc/default/kubelet && sed -i /KBS_SIM_KUBELET_TIMEOUT/d /etc/environment && systemctl restart kubelet');
+      await sh(w, 'for i in $(seq 60); do ss -Hltn | grep -q ":10250 " && exit 0; sleep 1; done; exit 1');
       const plan = await kbs(['plan', inv, '--no-check-run']);
       assert.equal(plan.code, 0, why(plan));
       const decided = (JSON.parse(plan.stdout.split('\n').find((l) => l.includes('"kbs_plan"'))!) as { plan: { nodes: Record<string, { action: string; reset: boolean; reason: string }> } }).plan.nodes[w];
