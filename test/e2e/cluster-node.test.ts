@@ -42,7 +42,7 @@ async function sh(host: string, cmd: string): Promise<string> {
   return r.stdout;
 }
 
-interface NodePlan { role: 'control_plane' | 'worker'; action: 'init' | 'join' | 'none'; kubeadm: string; kubelet: string }
+interface NodePlan { role: 'control_plane' | 'worker'; action: 'init' | 'join' | 'none'; kubeadm: string; kubelet: string; reset?: boolean }
 
 /** a kbs_plan as docs/cluster.md describes it, written to a file for -e @FILE */
 function planFile(nodes: Record<string, NodePlan>, extra: Record<string, unknown> = {}): string {
@@ -55,7 +55,7 @@ function planFile(nodes: Record<string, NodePlan>, extra: Record<string, unknown
     endpoint: `${ip(M1)}:6443`,
     nodes: Object.fromEntries(Object.entries(nodes).map(([h, n]) => [h, {
       role: n.role, action: n.action, kubeadm_version: n.kubeadm, kubelet_version: n.kubelet, kubectl_version: n.kubelet,
-      node_ip: ip(h), reason: 'hand-written plan of the test',
+      node_ip: ip(h), reason: 'hand-written plan of the test', ...(n.reset ? { reset: true } : {}),
     }])),
   };
   const f = join(work, `plan${++planN}.json`);
@@ -248,6 +248,12 @@ describe('node roles on the fleet', { skip: isRoot ? false : 'needs root' }, () 
       assert.match(msg, new RegExp(`^${M2}: TCP port 10250 already in use \\(\\S+:10250 users:\\(\\("python3"`));
       assert.match(msg, /kubeadm join needs 10250 free on this worker/);
       assert.match(msg, /ss -ltnp/);
+      // a reset planned first frees only what the node's kubelet or pods hold: another program still fails
+      const resetFirst = fresh();
+      resetFirst[M2] = { ...resetFirst[M2], reset: true };
+      const again = await apply(planFile(resetFirst), 'preflight.yml');
+      assert.equal(again.code, 2);
+      assert.match(failure(again, M2), /TCP port 10250 already in use/);
       const built = fresh();
       built[M2] = { ...built[M2], action: 'none' };
       const ok = await apply(planFile(built), 'preflight.yml');
