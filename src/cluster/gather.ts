@@ -20,8 +20,9 @@ export interface Gathered {
   facts: Record<string, Vars>;
 }
 
-export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOptions, shared?: SharedPool): Promise<Gathered> {
-  const run = await runInternal('gather.yml', inv, { ...opts, limit: undefined }, {}, shared);
+/** `kubelet`: ask each kubelet its version too (kbs versions shows it; apply and plan do not decide with it). */
+export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOptions, shared?: SharedPool, what: { kubelet: boolean } = { kubelet: true }): Promise<Gathered> {
+  const run = await runInternal('gather.yml', inv, { ...opts, limit: undefined }, { kbs_gather_kubelet: what.kubelet }, shared);
   const facts = run.results('Facts kbs decides with');
   const state = run.results('kbs node state');
   const out: Gathered = { obs: {}, addresses: [], unreachable: run.unreachable, failed: {}, facts: {} };

@@ -48,7 +48,7 @@ export interface Planned {
 }
 
 export async function planCluster(l: Loaded, opts: RunOptions, shared?: SharedPool): Promise<Planned> {
-  const gathered = await gatherNodes(l.spec, l.inv, opts, shared);
+  const gathered = await gatherNodes(l.spec, l.inv, opts, shared, { kubelet: false });
   const failed = Object.entries(gathered.failed);
   if (failed.length)
     throw new KbsError('TASK', `could not read the state of ${failed.map(([h, m]) => `${h} (${m})`).join(', ')}`, {
