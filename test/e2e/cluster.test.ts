@@ -181,12 +181,16 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       // the workers were built with an older kubeadm, and ask for an older kubelet
       for (const h of [w1, w2])
         await sh(h, `mkdir -p /usr/local/lib/kbs/kubeadm/${OLDER} && curl -fsS -o /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm ${info.releaseUrl}/release/${OLDER}/bin/linux/amd64/kubeadm && chmod 755 /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm && ln -sfn /usr/local/lib/kbs/kubeadm/${OLDER}/kubeadm /usr/local/bin/kubeadm`);
+      // w2's own kubeadm patches: its kubelet configuration differs from the cluster's
+      const patches = join(work, 'patches', w2);
+      mkdirSync(patches, { recursive: true });
+      writeFileSync(join(patches, 'kubeletconfiguration+strategic.yaml'), 'maxPods: 111\n');
       // the components' flags and the kubelet configuration, as an operator writes them (numbers unquoted)
       inv = inventory(
         'single',
         { control_plane: [1], workers: [2, 3] },
         { kubernetes_version: CLUSTER, cni_manifest: cniManifest, apiserver_extra_args: { 'audit-log-maxage': 30 }, kubelet_config: { maxPods: 150 } },
-        { [w1]: { kubelet_version: OLDER, kubelet_extra_args: { v: 2 } }, [w2]: { kubelet_version: OLDER } },
+        { [w1]: { kubelet_version: OLDER, kubelet_extra_args: { v: 2 } }, [w2]: { kubelet_version: OLDER, kubeadm_patches: patches } },
       );
     }, T);
 
@@ -241,7 +245,9 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
 
       // apiserver_extra_args, kubelet_config (cluster-wide) and kubelet_extra_args (w1 only) reached the components
       assert.match(await sh(cp, 'cat /etc/kubernetes/manifests/kube-apiserver.yaml'), /"--audit-log-maxage=30"/);
-      for (const h of [cp, w1, w2]) assert.match(await sh(h, 'cat /var/lib/kubelet/config.yaml'), /^maxPods: 150$/m, h);
+      for (const h of [cp, w1]) assert.match(await sh(h, 'cat /var/lib/kubelet/config.yaml'), /^maxPods: 150$/m, h);
+      // kubeadm_patches (w2 only): kubeadm applied the kubeletconfiguration patch on w2's join
+      assert.match(await sh(w2, 'cat /var/lib/kubelet/config.yaml'), /^maxPods: 111$/m);
       assert.match(await sh(w1, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--v=2\b/);
       assert.doesNotMatch(await sh(w2, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--v=/);
 
