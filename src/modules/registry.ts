@@ -50,10 +50,12 @@ import { cron } from './cron.js';
 import { find } from './find.js';
 import { ini_file } from './ini_file.js';
 import { known_hosts } from './known_hosts.js';
+import { mount } from './mount.js';
 import { package_facts } from './package_facts.js';
 import { script } from './script.js';
 import { service_facts } from './service_facts.js';
 import { tempfile } from './tempfile.js';
+import { timezone } from './timezone.js';
 import type { ModuleDef } from './types.js';
 
 const MODULES: ModuleDef[] = [
@@ -105,10 +107,12 @@ const MODULES: ModuleDef[] = [
   find,
   ini_file,
   known_hosts,
+  mount,
   package_facts,
   script,
   service_facts,
   tempfile,
+  timezone,
 ];
 
 const byName = new Map<string, ModuleDef>();
