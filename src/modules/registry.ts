@@ -44,6 +44,7 @@ import { dpkg_selections } from './dpkg_selections.js';
 import { packageModule } from './package.js';
 import { yum } from './yum.js';
 // host modules (issue 14)
+import { apt_key } from './apt_key.js';
 import { assemble } from './assemble.js';
 import { authorized_key } from './authorized_key.js';
 import { cron } from './cron.js';
@@ -101,6 +102,7 @@ const MODULES: ModuleDef[] = [
   packageModule,
   yum,
   // host modules (issue 14)
+  apt_key,
   assemble,
   authorized_key,
   cron,
