@@ -5,9 +5,8 @@
  * /etc/localtime and `dpkg-reconfigure tzdata`. The result's diff holds before/after values.
  */
 import { shq } from '../transport/shell.js';
-import type { ModuleDef, ModuleResult } from './types.js';
+import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
 import { failed, optStr, toBool } from './util/args.js';
-import { stateDiff } from './util/diff.js';
 import { STR, argsSchema, oneOfStr } from './util/schema.js';
 
 type Key = 'hwclock' | 'name';
@@ -76,7 +75,7 @@ export const timezone: ModuleDef = {
     const result: ModuleResult = { changed: false };
     if (ctx.check) {
       result.changed = JSON.stringify(before) !== JSON.stringify(planned);
-      result.diff = stateDiff(before, planned);
+      result.diff = { before, after: planned } as unknown as DiffEntry;
       return result;
     }
     for (const k of Object.keys(planned) as Key[]) {
@@ -92,7 +91,7 @@ export const timezone: ModuleDef = {
     const after = await read();
     if (JSON.stringify(after) !== JSON.stringify(planned)) return abort(`still not desired state, though changes have made - planned: ${JSON.stringify(planned)}, after: ${JSON.stringify(after)}`);
     result.changed = JSON.stringify(before) !== JSON.stringify(after);
-    result.diff = stateDiff(before, after);
+    result.diff = { before, after } as unknown as DiffEntry;
     if (msgs.length) result.msg = msgs.join('\n');
     return result;
   },

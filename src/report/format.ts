@@ -94,9 +94,21 @@ export function diffText(r: ModuleResult): string | undefined {
   for (const x of list) {
     if (x.before === undefined && x.after === undefined) continue;
     out.push(`--- ${x.before_header ?? 'before'}`, `+++ ${x.after_header ?? 'after'}`);
-    out.push(...simpleDiff(String(x.before ?? ''), String(x.after ?? '')));
+    out.push(...simpleDiff(diffSide(x.before), diffSide(x.after)));
   }
   return out.length ? out.join('\n') : undefined;
+}
+
+/** A diff side as text: a mapping (timezone's {name, hwclock}) as Ansible shows it, sorted JSON. */
+function diffSide(v: unknown): string {
+  if (v !== null && typeof v === 'object') return JSON.stringify(sortKeys(v), null, 4) + '\n';
+  return String(v ?? '');
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
 }
 
 /** Line diff (LCS), enough for config files. */
