@@ -29,6 +29,7 @@ before(async () => {
   const home = join(work, 'gnupg');
   mkdirSync(keys);
   mkdirSync(home, { mode: 0o700 });
+  mkdirSync(join(work, 'listhome'), { mode: 0o700 });
   for (const n of ['1', '2']) {
     const gpg = (args: string[]) => execFileSync('gpg', ['--homedir', home, '--batch', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     gpg(['--passphrase', '', '--quick-generate-key', `kbs test ${n} <kbs${n}@example.invalid>`, 'ed25519', 'sign', 'never']);
@@ -36,6 +37,8 @@ before(async () => {
   }
 });
 after(async () => {
+  // gpg started an agent for the key folder: stop it
+  if (work) for (const h of ['gnupg', 'listhome']) execFileSync('gpgconf', ['--homedir', join(work, h), '--kill', 'gpg-agent'], { stdio: 'ignore' });
   await sshd?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -47,7 +50,7 @@ const run = (base: string, extra: string[] = []) => kbs(['run', PB, '-i', inv, '
 function state(base: string, h: string): string {
   const ring = join(base, h, 'one.gpg');
   const ids = existsSync(ring)
-    ? execFileSync('gpg', ['--no-default-keyring', '--keyring', ring, '--with-colons', '--list-keys'], { encoding: 'utf8', env: { ...process.env, GNUPGHOME: join(work, 'gnupg') } })
+    ? execFileSync('gpg', ['--homedir', join(work, 'listhome'), '--batch', '--trust-model', 'always', '--no-default-keyring', '--keyring', ring, '--with-colons', '--list-keys'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
         .split('\n')
         .filter((l) => l.startsWith('pub'))
         .map((l) => l.split(':')[4])
