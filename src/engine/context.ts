@@ -85,7 +85,10 @@ export class RunContext {
     const h = this.host(name);
     const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
     const play = withPlayVars ? this.playVars : undefined;
-    return mergeLayers([this.sourceVars(name), inv, h.factVars(), play, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+    const out = mergeLayers([this.sourceVars(name), inv, h.factVars(), play, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+    // templates in these values may read hostvars, but hostvars[name] does not list it (as in Ansible): no cycle for to_json
+    Object.defineProperty(out, 'hostvars', { value: out.hostvars, enumerable: false });
+    return out;
   }
 
   /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */

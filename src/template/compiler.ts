@@ -79,6 +79,14 @@ class KbsParser extends BaseParser {
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
+  /** A float literal (`1.0`, `1e3`) stays a float, so that it prints as Python prints it. */
+  parsePrimary(noPostfix?: boolean): NjNode {
+    const tok = this.peekToken() as NjToken | null;
+    const node = super.parsePrimary(noPostfix) as NjNode;
+    if (tok && tok.type === lexer.TOKEN_FLOAT && node.typename === 'Literal') node.kbsFloat = true;
+    return node;
+  }
+
   /** Jinja2's conditional expression: the else part is itself one, so `a if c else b if d else e` chains. */
   parseInlineIf(): NjNode {
     let node = this.parseOr() as NjNode;
@@ -332,6 +340,14 @@ class KbsCompiler extends BaseCompiler {
   compileIf(node: NjNode, frame: unknown, async?: boolean): void {
     node.cond = pseudo('KbsTruthy', node.cond);
     super.compileIf(node, frame, async);
+  }
+
+  compileLiteral(node: NjNode, frame: unknown): void {
+    if (node.kbsFloat && typeof node.value === 'number') {
+      this._emit(`runtime.kbsFloat(${String(node.value)})`);
+      return;
+    }
+    super.compileLiteral(node, frame);
   }
 
   compileInlineIf(node: NjNode, frame: unknown): void {
@@ -624,14 +640,19 @@ export function parse(source: string): NjNode {
   return parser.parseAsRoot() as NjNode;
 }
 
+/** Ansible's STRING_TYPE_FILTERS: their text is never read back as a list, dict or boolean. */
+const STRING_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
 /**
  * If the template is a single `{{ expr }}` with only whitespace (or comments) around it, return
- * the text before and after it; otherwise undefined.
+ * the text before and after it, and whether the expression ends in a filter whose text result
+ * stays text (`{{ x | to_json }}`); otherwise undefined.
  */
-export function singleExpression(root: NjNode): { lead: string; trail: string } | undefined {
+export function singleExpression(root: NjNode): { lead: string; trail: string; text?: boolean } | undefined {
   let lead = '';
   let trail = '';
   let seen = 0;
+  let expr: NjNode | undefined;
   for (const child of root.children) {
     if (child.typename !== 'Output') return undefined;
     for (const c of child.children) {
@@ -641,9 +662,13 @@ export function singleExpression(root: NjNode): { lead: string; trail: string } 
         if (seen) trail += text;
         else lead += text;
       } else if (++seen > 1) return undefined;
+      else expr = c;
     }
   }
-  return seen === 1 ? { lead, trail } : undefined;
+  if (seen !== 1) return undefined;
+  while (expr && expr.typename === 'Group' && expr.children?.length === 1) expr = expr.children[0];
+  const name = expr?.typename === 'Filter' ? String(expr.name?.value ?? '').replace(/^ansible\.builtin\./, '') : '';
+  return STRING_FILTERS.has(name) ? { lead, trail, text: true } : { lead, trail };
 }
 
 /** Compile a parsed template to its JavaScript functions. */

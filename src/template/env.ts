@@ -10,6 +10,7 @@ import { lookup, query } from './lookups.js';
 import { type Dict, makeNamespace, pyStr, setKey, templateError } from './python.js';
 import type { KbsEnv } from './runtime.js';
 import { TESTS, UNDEFINED_OK } from './tests.js';
+import { unboxArgs } from './float.js';
 import type { TemplateContext } from './types.js';
 
 /**
@@ -55,6 +56,9 @@ export const GLOBALS: Dict = {
   None: null,
 };
 
+/** Filters and tests that see a whole float (5.0) as a float rather than as a plain number. */
+const FLOAT_AWARE = new Set(['string', 'type_debug', 'abs', 'min', 'max', 'sum', 'first', 'last', 'list', 'default', 'd', 'ternary', 'to_json', 'to_nice_json', 'number', 'integer', 'float', 'eq', 'equalto', '==', 'ne', '!=', 'lt', '<', 'le', '<=', 'gt', '>', 'ge', '>=']);
+
 function guarded(table: Record<string, Fn>, lenient: Set<string>, kind: 'filter' | 'test', name: string): Fn {
   const base = name.replace(PREFIX, '');
   const fn = Object.prototype.hasOwnProperty.call(table, base) ? table[base] : undefined;
@@ -62,16 +66,20 @@ function guarded(table: Record<string, Fn>, lenient: Set<string>, kind: 'filter'
     const guess = didYouMean(base, Object.keys(table));
     throw templateError(`no ${kind} named '${name}'`, guess ? `did you mean '${guess}'?` : `the supported ${kind}s are listed in docs/playbooks.md (Templates)`);
   }
-  if (lenient.has(base)) return fn;
+  // whole floats reach only the filters and tests that tell floats from ints
+  const unbox = FLOAT_AWARE.has(base) ? (a: unknown[]) => a : unboxArgs;
+  if (lenient.has(base)) return FLOAT_AWARE.has(base) ? fn : function (this: unknown, ...args: unknown[]) {
+    return fn.apply(this, unboxArgs(args));
+  };
   if (kind === 'test') {
     return function (this: unknown, ...args: unknown[]) {
       assertDefinedArgs(args);
-      return fn.apply(this, args) === true;
+      return fn.apply(this, unbox(args)) === true;
     };
   }
   return function (this: unknown, ...args: unknown[]) {
     assertDefinedArgs(args);
-    return fn.apply(this, args);
+    return fn.apply(this, unbox(args));
   };
 }
 

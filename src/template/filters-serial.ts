@@ -1,4 +1,5 @@
 /** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
+import { floatRepr, intRepr, isPyFloat } from './float.js';
 import { Document, isCollection, isPair, isScalar, parse as yamlParse, parseAllDocuments, visit, type Tags } from 'yaml';
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
@@ -35,7 +36,7 @@ function jsonNumber(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return 'Infinity';
   if (n === -Infinity) return '-Infinity';
-  return String(n);
+  return Number.isInteger(n) ? intRepr(n) : floatRepr(n);
 }
 
 /** Python json.dumps. */
@@ -44,6 +45,7 @@ export function pyJson(v: unknown, o: JsonOpts, level = 0, seen = new Set<object
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return jsonNumber(v);
+  if (isPyFloat(v)) return floatRepr(v.value);
   if (typeof v === 'string' || isSafeString(v)) return jsonString(String(v), o.ensureAscii);
   if (v instanceof Date) return jsonString(v.toISOString().replace(/\.000Z$/, ''), o.ensureAscii);
   if (typeof v !== 'object') throw templateError(`Object of type ${pyType(v)} is not JSON serializable`);

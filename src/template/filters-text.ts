@@ -1,4 +1,5 @@
 /** String, number, regex, encoding and path filters. */
+import { isPyFloat, pyFloat } from './float.js';
 import { createHash, getHashes } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
@@ -119,7 +120,7 @@ export const TEXT_FILTERS: Record<string, Filter> = {
   float(v, ...args) {
     const a = bind('float', args, { default: 0 as unknown });
     const f = parsePyFloat(v);
-    return f === undefined ? a.default : f;
+    return f === undefined ? a.default : pyFloat(f);
   },
   string: (v) => pyStr(v),
   lower: (v) => pyStr(v).toLowerCase(),
@@ -165,8 +166,8 @@ export const TEXT_FILTERS: Record<string, Filter> = {
   },
   indent,
   abs(v) {
-    if (typeof v !== 'number' && typeof v !== 'boolean') throw templateError(`bad operand type for abs(): '${pyType(v)}'`);
-    return Math.abs(Number(v));
+    if (typeof v !== 'number' && typeof v !== 'boolean' && !isPyFloat(v)) throw templateError(`bad operand type for abs(): '${pyType(v)}'`);
+    return isPyFloat(v) ? pyFloat(Math.abs(v.value)) : Math.abs(Number(v));
   },
   round(v, ...args) {
     const a = bind('round', args, { precision: 0 as unknown, method: 'common' as unknown });
@@ -175,10 +176,10 @@ export const TEXT_FILTERS: Record<string, Filter> = {
     const p = Number(a.precision);
     const k = Math.pow(10, p);
     const method = pyStr(a.method);
-    if (method === 'ceil') return Math.ceil(f * k) / k;
-    if (method === 'floor') return Math.floor(f * k) / k;
+    if (method === 'ceil') return pyFloat(Math.ceil(f * k) / k);
+    if (method === 'floor') return pyFloat(Math.floor(f * k) / k);
     if (method !== 'common') throw templateError(`method must be common, ceil or floor, not '${method}'`);
-    return roundHalfEven(f * k) / k;
+    return pyFloat(roundHalfEven(f * k) / k);
   },
 
   regex_replace(v, ...args) {

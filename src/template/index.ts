@@ -11,8 +11,10 @@ import { KbsError } from '../errors.js';
 import { compileAst, parse, singleExpression, type CompiledProps } from './compiler.js';
 import { createEnv, OMIT } from './env.js';
 import { isSafeString, njRuntime, TemplateError } from './nunjucks.js';
-import { type Dict, isDict, outputStr, setKey, truthy } from './python.js';
 import { runLookup } from './lookups.js';
+import { isPyFloat } from './float.js';
+import { literalEval } from './literal.js';
+import { type Dict, hasKey, isDict, isTuple, outputStr, setKey, truthy } from './python.js';
 import { KbsContext, kbsRuntime, type KbsEnv } from './runtime.js';
 import type { TemplateContext, Templater } from './types.js';
 import { Undefined } from './undefined.js';
@@ -41,11 +43,29 @@ export interface KbsTemplater extends Templater {
 
 interface Compiled {
   props: CompiledProps;
-  /** set when the template is a single {{ expr }}: the whitespace around it */
-  single?: { lead: string; trail: string };
+  /** set when the template is a single {{ expr }}: the whitespace around it; text: ends in to_json or the like */
+  single?: { lead: string; trail: string; text?: boolean };
 }
 
 const MARKUP = /\{\{|\{%|\{#/;
+/** Ansible's Templar.SINGLE_VAR: a template that only names one variable */
+const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
+/** where a variable scope keeps its values before templating (src/vars/scope.ts) */
+const RAW_VARS = Symbol.for('kbs.raw');
+/** Jinja2 drops one newline at the end of a template (keep_trailing_newline is off) */
+const LAST_NEWLINE = /(?:\r\n|\n|\r)$/;
+
+function newlinesAtEnd(s: string): number {
+  let n = 0;
+  while (n < s.length && s[s.length - 1 - n] === '\n') n++;
+  return n;
+}
+
+/** Ansible's preserve_trailing_newlines: the output ends with at least as many newlines as the source. */
+function keepNewlines(out: string, source: string): string {
+  const missing = newlinesAtEnd(source) - newlinesAtEnd(out);
+  return missing > 0 ? out + '\n'.repeat(missing) : out;
+}
 
 export function isTemplate(value: unknown): boolean {
   return typeof value === 'string' && MARKUP.test(value);
@@ -64,11 +84,12 @@ export function ansibleTruthy(v: unknown): boolean {
 
 const BOOL_WORDS: Record<string, boolean> = { true: true, yes: true, on: true, false: false, no: false, off: false };
 
-/** Values out of a native template: strings for SafeStrings, null for JS undefined; Undefined raises. */
+/** Values out of a native template: strings for SafeStrings, numbers for floats, null for JS undefined; Undefined raises. */
 function finalize(v: unknown, seen: Set<object> = new Set()): unknown {
   if (v instanceof Undefined) throw v.error();
   if (v === undefined) return null;
   if (isSafeString(v)) return String(v);
+  if (isPyFloat(v)) return v.value;
   if (typeof v !== 'object' || v === null) return v;
   if (seen.has(v) || types.isProxy(v)) return v; // lazy views (scopes, hostvars) are not walked
   seen.add(v);
@@ -161,7 +182,7 @@ class TemplaterImpl implements KbsTemplater {
   }
 
   render(value: unknown, vars: Dict, ctx?: TemplateContext): unknown {
-    if (typeof value === 'string') return this.renderValue(value, vars, ctx);
+    if (typeof value === 'string') return this.template(value, vars, ctx);
     if (Array.isArray(value)) return value.map((v) => this.render(v, vars, ctx));
     if (isDict(value)) {
       const out: Dict = {};
@@ -177,25 +198,66 @@ class TemplaterImpl implements KbsTemplater {
   renderString(source: string, vars: Dict, ctx?: TemplateContext): string {
     if (!isTemplate(source)) return source;
     const c = this.compiled(source, ctx);
+    let out: string;
     if (c.single) {
       const v = this.run(c, vars, ctx, source);
-      return c.single.lead + this.guard(() => outputStr(v), ctx, source) + c.single.trail;
-    }
-    return this.run(c, vars, ctx, source) as string;
+      out = c.single.lead + this.guard(() => outputStr(v), ctx, source) + c.single.trail;
+    } else out = this.run(c, vars, ctx, source) as string;
+    return keepNewlines(out, source);
   }
 
+  /**
+   * Ansible's Templar.template() of a string (convert_data on, jinja2_native off): a template that
+   * names one variable holding a number, a boolean or None gives that value; any other renders to
+   * text, and text that starts with `[` or `{` and reads as a Python literal becomes that list or
+   * dict, "True"/"False" become booleans. A list or dict that is the whole result stays as it is
+   * (Ansible's text of it reads back to the same value).
+   */
+  private template(source: string, vars: Dict, ctx?: TemplateContext): unknown {
+    if (!isTemplate(source)) return source;
+    const one = SINGLE_VAR.exec(source);
+    if (one && vars && (one[1] in vars || hasKey(vars, one[1]))) {
+      // the variable's own value, before templating (a scope's raw layer), as Ansible looks at it
+      const raw = ((vars as Record<symbol, unknown>)[RAW_VARS] as Dict | undefined) ?? vars;
+      const v = raw[one[1]];
+      if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+    }
+    const c = this.compiled(source, ctx);
+    let out: string;
+    if (c.single) {
+      const v = this.run(c, vars, ctx, source);
+      const whole = c.single.lead === '';
+      if (whole && (Array.isArray(v) ? !isTuple(v) : isDict(v))) return this.guard(() => finalize(v), ctx, source);
+      if (whole && c.single.trail === '' && typeof v === 'boolean') return v;
+      out = c.single.lead + this.guard(() => outputStr(v), ctx, source) + c.single.trail;
+      if (c.single.text) return keepNewlines(out, source);
+    } else out = this.run(c, vars, ctx, source) as string;
+    if (out.startsWith('[') || out.startsWith('{')) {
+      const lit = literalEval(out);
+      if (lit) return finalize(lit.value);
+    }
+    if (out === 'True' || out === 'False') return out === 'True';
+    return keepNewlines(out, source);
+  }
+
+  /** The value of a bare Jinja2 expression as Jinja2 computes it (native types, no text conversion). */
   evaluate(expr: string, vars: Dict, ctx?: TemplateContext): unknown {
     if (typeof expr !== 'string') return expr;
     const text = expr.trim();
     if (isTemplate(text)) {
       const c = this.compiled(text, ctx);
       if (c.single) return this.guard(() => finalize(this.run(c, vars, ctx, text)), ctx, text);
-      // "{{ a }} == {{ b }}": render first, then evaluate the result (as Ansible does)
-      return this.evaluateBare(this.renderString(text, vars, ctx).trim(), vars, ctx);
+      // "{{ a }} == {{ b }}": render first, then evaluate the result
+      return this.evaluate(this.renderString(text, vars, ctx).trim(), vars, ctx);
     }
-    return this.evaluateBare(text, vars, ctx);
+    if (text === '') throw toKbsError(new KbsError('TEMPLATE', 'empty expression'), ctx, expr, 'render');
+    return this.guard(() => finalize(this.evaluateBare(text, vars, ctx)), ctx, text);
   }
 
+  /**
+   * A keyword's boolean (no_log, become, ignore_errors, check_mode...): a boolean, a 'yes'/'no'
+   * style string, or an expression whose value counts by Ansible's boolean rules.
+   */
   condition(expr: unknown, vars: Dict, ctx?: TemplateContext): boolean {
     if (expr === null || expr === undefined) return true; // no condition (Ansible)
     if (typeof expr === 'boolean') return expr;
@@ -212,13 +274,28 @@ class TemplaterImpl implements KbsTemplater {
     return this.guard(() => ansibleTruthy(v), ctx, text);
   }
 
+  /**
+   * A conditional (when, changed_when, failed_when, until, assert's that) as Ansible 2.14's
+   * Conditional: the text is templated first; a result that is not text (a boolean, a number, a
+   * list) counts by Python's truth, and text is then evaluated as a Jinja2 expression, so that
+   * `when: var` with var "false" holds (a non-empty string) and `when: "{{ var }}"` does not.
+   */
+  conditional(expr: unknown, vars: Dict, ctx?: TemplateContext): boolean {
+    if (expr === null || expr === undefined || expr === '') return true;
+    if (typeof expr === 'boolean') return expr;
+    if (Array.isArray(expr)) return expr.every((e) => this.conditional(e, vars, ctx));
+    const first = typeof expr === 'string' ? this.template(expr, vars, ctx) : expr;
+    if (typeof first !== 'string' || first === '') return this.guard(() => truthy(first), ctx, String(expr));
+    if (first.trim() === '') throw toKbsError(new KbsError('TEMPLATE', `invalid conditional: '${first}'`), ctx, first, 'render');
+    return this.guard(() => truthy(this.evaluateBare(first.trim(), vars, ctx)), ctx, first);
+  }
+
   query(name: string, terms: unknown[], vars: Dict, ctx?: TemplateContext, kw: Dict = {}): unknown[] {
     const context = new KbsContext(vars ?? {}, this.env, ctx);
     return this.guard(() => runLookup(context, name, terms, kw), ctx, `with_${name}`);
   }
 
   private evaluateBare(expr: string, vars: Dict, ctx?: TemplateContext): unknown {
-    if (expr === '') throw toKbsError(new KbsError('TEMPLATE', 'empty expression'), ctx, expr, 'render');
     let c = this.exprCache.get(expr);
     if (c) this.stats.hits++;
     else {
@@ -229,16 +306,7 @@ class TemplaterImpl implements KbsTemplater {
       }
       this.remember(this.exprCache, expr, c);
     }
-    return this.guard(() => finalize(this.run(c, vars, ctx, expr)), ctx, expr);
-  }
-
-  private renderValue(source: string, vars: Dict, ctx?: TemplateContext): unknown {
-    if (!isTemplate(source)) return source;
-    const c = this.compiled(source, ctx);
-    if (!c.single) return this.run(c, vars, ctx, source);
-    const v = this.run(c, vars, ctx, source);
-    if (typeof v === 'string' || isSafeString(v)) return c.single.lead + String(v) + c.single.trail;
-    return this.guard(() => finalize(v), ctx, source);
+    return this.run(c, vars, ctx, expr);
   }
 
   private compiled(source: string, ctx?: TemplateContext): Compiled {
@@ -259,7 +327,7 @@ class TemplaterImpl implements KbsTemplater {
 
   private compile(source: string, ctx: TemplateContext | undefined, expression: boolean): Compiled {
     try {
-      const ast = parse(source);
+      const ast = parse(expression ? source : source.replace(LAST_NEWLINE, ''));
       const single = singleExpression(ast);
       this.stats.compiles++;
       if (expression && !single) return { props: compileAst(ast, false) };

@@ -6,11 +6,12 @@
 import { KbsError } from '../errors.js';
 import { isSafeString } from './nunjucks.js';
 import { Undefined } from './undefined.js';
+import { floatRepr, intRepr, isFloatValue, PyFloat, pyFloat } from './float.js';
 
 export type Dict = Record<string, unknown>;
 
 export function isDict(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !(v instanceof Date) && !isSafeString(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !(v instanceof Date) && !(v instanceof PyFloat) && !isSafeString(v);
 }
 
 /** Python's str() of a date/datetime (YAML timestamps load as Date). */
@@ -41,9 +42,10 @@ export function pyType(v: unknown): string {
   if (v instanceof Undefined) return 'Undefined';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyFloat) return 'float';
   if (typeof v === 'bigint') return 'int';
   if (isStr(v)) return 'str';
-  if (Array.isArray(v)) return 'list';
+  if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (typeof v === 'function') return 'function';
   return 'dict';
 }
@@ -65,10 +67,7 @@ function reprString(s: string): string {
 }
 
 function reprNumber(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  return String(n);
+  return Number.isInteger(n) ? intRepr(n) : floatRepr(n);
 }
 
 /** Python repr(), used for values inside lists/dicts and for `{{ [1, 'a'] }}`. */
@@ -80,7 +79,7 @@ export function makeTuple(items: unknown[]): unknown[] {
   return items;
 }
 
-function isTuple(v: unknown[]): boolean {
+export function isTuple(v: unknown[]): boolean {
   return (v as unknown as Record<symbol, unknown>)[TUPLE] === true;
 }
 
@@ -89,6 +88,7 @@ export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return reprNumber(v);
+  if (v instanceof PyFloat) return floatRepr(v.value);
   if (typeof v === 'string') return reprString(v);
   if (isSafeString(v)) return reprString(String(v));
   if (typeof v === 'bigint') return v.toString();
@@ -130,6 +130,7 @@ export function truthy(v: unknown): boolean {
   if (v === null || v === undefined) return false;
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
+  if (v instanceof PyFloat) return v.value !== 0;
   if (typeof v === 'string') return v.length > 0;
   if (isSafeString(v)) return String(v).length > 0;
   if (Array.isArray(v)) return v.length > 0;
@@ -137,8 +138,8 @@ export function truthy(v: unknown): boolean {
   return true;
 }
 
-function isNum(v: unknown): v is number | boolean {
-  return typeof v === 'number' || typeof v === 'boolean';
+function isNum(v: unknown): v is number | boolean | PyFloat {
+  return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
 }
 
 /** Python ==. Raises on Undefined. */
@@ -242,7 +243,7 @@ function repeat<T>(seq: T[] | string, n: unknown): T[] | string {
   return out;
 }
 
-/** Binary operators of Jinja with Python semantics. */
+/** Binary operators of Jinja with Python semantics (an int result when both operands are ints). */
 export function pyArith(op: string, a: unknown, b: unknown): unknown {
   if (a instanceof Undefined) throw a.error();
   if (b instanceof Undefined) throw b.error();
@@ -254,50 +255,56 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
       if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? makeTuple([...a, ...b]) : [...a, ...b];
-      {
-        const [x, y] = num(op, a, b);
-        return x + y;
-      }
-    case '-': {
-      const [x, y] = num(op, a, b);
-      return x - y;
-    }
+      return numeric(op, a, b, (x, y) => x + y);
+    case '-':
+      return numeric(op, a, b, (x, y) => x - y);
     case '*':
       if (typeof a === 'string' || Array.isArray(a)) return repeat(a, b);
       if (typeof b === 'string' || Array.isArray(b)) return repeat(b, a);
-      {
-        const [x, y] = num(op, a, b);
-        return x * y;
-      }
+      return numeric(op, a, b, (x, y) => x * y);
     case '/': {
       const [x, y] = num(op, a, b);
       if (y === 0) throw templateError('division by zero');
-      return x / y;
+      return pyFloat(x / y);
     }
     case '//': {
       const [x, y] = num(op, a, b);
-      if (y === 0) throw templateError('integer division or modulo by zero');
-      return Math.floor(x / y);
+      if (y === 0) throw templateError(isFloatValue(a) || isFloatValue(b) ? 'float divmod()' : 'integer division or modulo by zero');
+      return numeric(op, a, b, (p, q) => Math.floor(p / q));
     }
     case '%': {
       if (typeof a === 'string') return pyPercentFormat(a, b);
-      const [x, y] = num(op, a, b);
-      if (y === 0) throw templateError('integer division or modulo by zero');
-      return ((x % y) + y) % y;
+      const [, y] = num(op, a, b);
+      if (y === 0) throw templateError(isFloatValue(a) || isFloatValue(b) ? 'float modulo' : 'integer division or modulo by zero');
+      return numeric(op, a, b, (p, q) => {
+        const r = p % q;
+        return r !== 0 && r < 0 !== q < 0 ? r + q : r;
+      });
     }
     case '**': {
       const [x, y] = num(op, a, b);
-      return Math.pow(x, y);
+      if (x === 0 && y < 0) throw templateError('0.0 cannot be raised to a negative power');
+      // int ** negative int is a float in Python
+      if (!isFloatValue(a) && !isFloatValue(b) && y < 0) return pyFloat(Math.pow(x, y));
+      return numeric(op, a, b, Math.pow);
     }
     default:
       throw templateError(`unknown operator '${op}'`);
   }
 }
 
-export function pyUnary(op: string, a: unknown): number {
+/** A numeric operation whose result is a float when an operand is one. */
+function numeric(op: string, a: unknown, b: unknown, f: (x: number, y: number) => number): number | PyFloat {
+  const [x, y] = num(op, a, b);
+  const r = f(x, y);
+  return isFloatValue(a) || isFloatValue(b) ? pyFloat(r) : r;
+}
+
+export function pyUnary(op: string, a: unknown): number | PyFloat {
   if (a instanceof Undefined) throw a.error();
   if (!isNum(a)) throw templateError(`bad operand type for unary ${op}: '${pyType(a)}'`);
-  return op === '-' ? -Number(a) : Number(a);
+  const n = op === '-' ? -Number(a) : Number(a);
+  return a instanceof PyFloat ? pyFloat(n) : n;
 }
 
 /** printf-style formatting: `'%s-%05.2f' % (a, b)`, `'%(name)s' % d`. */
@@ -371,6 +378,7 @@ export function pyPercentFormat(fmt: string, args: unknown): string {
 
 function toNumber(v: unknown, conv: string): number {
   if (typeof v === 'number') return v;
+  if (v instanceof PyFloat) return v.value;
   if (typeof v === 'boolean') return v ? 1 : 0;
   throw templateError(`%${conv} format: a number is required, not ${pyType(v)}`);
 }

@@ -25,6 +25,7 @@ import {
   truthy,
 } from './python.js';
 import { Undefined, missingVariable } from './undefined.js';
+import { pyFloat, unboxArgs } from './float.js';
 
 /** What filters, tests, globals and lookups need from the environment. */
 export interface KbsEnv {
@@ -157,7 +158,7 @@ function kbsSlice(obj: unknown, start: unknown, stop: unknown, step: unknown): u
 function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
   if (fn instanceof Undefined) throw fn.error();
   if (typeof fn !== 'function') throw templateError(`'${name}' is not callable`);
-  return fn.apply(context, args);
+  return fn.apply(context, unboxArgs(args));
 }
 
 /** Iteration in `{% for %}`: lists, strings, dict keys (or dict pairs for `for k, v in d`). */
@@ -235,6 +236,7 @@ export const kbsRuntime: Record<string, unknown> = {
   kbsArith: pyArith,
   kbsTuple: makeTuple,
   kbsUnary: pyUnary,
+  kbsFloat: pyFloat,
   kbsDict(pairs: Array<[unknown, unknown]>): Dict {
     return makeDict(pairs);
   },

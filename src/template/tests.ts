@@ -1,4 +1,5 @@
 /** Jinja2 and Ansible tests (`x is defined`, `result is failed`, `v is version('1.30', '>=')`...). */
+import { isFloatValue, isPyFloat } from './float.js';
 import { bind } from './args.js';
 import { pyRegex } from './regex.js';
 import { type Dict, hasKey, isDict, isStr, pyEquals, pyIn, pyOrder, pyStr, pyType, templateError, truthy } from './python.js';
@@ -69,9 +70,9 @@ export const TESTS: Record<string, TestFn> = {
   },
 
   string: (v) => isStr(v),
-  number: (v) => typeof v === 'number' || typeof v === 'boolean',
+  number: (v) => typeof v === 'number' || typeof v === 'boolean' || isPyFloat(v),
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
-  float: (v) => typeof v === 'number' && !Number.isInteger(v),
+  float: (v) => isFloatValue(v),
   mapping: (v) => isDict(v),
   sequence: (v) => Array.isArray(v) || isStr(v) || isDict(v),
   iterable: (v) => Array.isArray(v) || isStr(v) || isDict(v),

@@ -10,17 +10,23 @@ export interface TemplateContext {
 
 export interface Templater {
   /**
-   * Render a value. Strings containing {{ }} or {% %} are rendered; a string that is exactly one
-   * "{{ expr }}" keeps its native type (list, dict, number, bool) as Ansible does. Arrays and
-   * objects are rendered deeply. Undefined variables throw KbsError UNDEFINED naming the variable.
+   * Render a value as Ansible's Templar.template() does: strings containing {{ }} or {% %} are
+   * rendered to text; "{{ name }}" of a variable holding a number, boolean or None gives that
+   * value; text that reads as a Python list or dict literal, or "True"/"False", becomes that value.
+   * Arrays and objects are rendered deeply. Undefined variables throw KbsError UNDEFINED naming the variable.
    */
   render(value: unknown, vars: Record<string, unknown>, ctx?: TemplateContext): unknown;
   /** Render a string to a string (template module, file content). */
   renderString(source: string, vars: Record<string, unknown>, ctx?: TemplateContext): string;
-  /** Evaluate a bare Jinja2 expression (when, changed_when, failed_when, until, assert that). */
+  /** The native value of a bare Jinja2 expression (no conversion to text, as Jinja2 computes it). */
   evaluate(expr: string, vars: Record<string, unknown>, ctx?: TemplateContext): unknown;
-  /** evaluate() then Ansible truthiness (booleans, 'yes'/'no'/'true'/'false' strings...) */
+  /** a keyword's boolean: evaluate() then Ansible's boolean rules ('yes'/'no'/'true'/'false' strings...) */
   condition(expr: unknown, vars: Record<string, unknown>, ctx?: TemplateContext): boolean;
+  /**
+   * A conditional (when, changed_when, failed_when, until, assert's that) as Ansible 2.14 reads
+   * one: templated first, then text is evaluated as an expression (a non-empty string is true).
+   */
+  conditional(expr: unknown, vars: Record<string, unknown>, ctx?: TemplateContext): boolean;
   /** true if the string contains template markup */
   isTemplate(value: unknown): boolean;
   /** Run a lookup plugin on already rendered terms (`with_<name>:` loops), as `query(name, *terms, **kw)`. */

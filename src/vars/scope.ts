@@ -8,7 +8,7 @@ import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import type { Templater } from '../template/types.js';
 
-const RAW = Symbol('kbs.raw');
+const RAW = Symbol.for('kbs.raw');
 /** Marks lazy objects (scopes, hostvars) so that nobody walks them eagerly. */
 export const LAZY = Symbol('kbs.lazy');
 

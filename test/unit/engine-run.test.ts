@@ -305,7 +305,7 @@ test('include_tasks recursion: ended by when: it runs; without an end it fails a
     files: { 'count.yml': '- set_fact: {n: "{{ n | int + 1 }}"}\n- include_tasks: count.yml\n  when: n | int < 30\n' },
   });
   assert.equal(ended.code, 0, ended.stderr);
-  assert.deepEqual(dbg(ended, 'debug'), { h1: 30 });
+  assert.deepEqual(dbg(ended, 'debug'), { h1: '30' }); // set_fact keeps the text of n | int + 1, as Ansible does
   const endless = await runLocal('- hosts: all\n  gather_facts: false\n  tasks:\n    - include_tasks: self.yml\n', { inventory: inv, files: { 'self.yml': '- include_tasks: self.yml\n' } });
   assert.equal(endless.code, 2);
   const failed = results(endless).filter((e) => e.status === 'failed');

@@ -45,7 +45,7 @@ test('strings without markup are returned untouched (no compile)', () => {
   assert.equal(isTemplate(42), false);
 });
 
-test('a single {{ expr }} keeps its native type', () => {
+test("a single {{ expr }} gives Ansible's types (jinja2_native off)", () => {
   assert.equal(t.render('{{ n }}', vars), 3);
   assert.equal(t.render('{{ f }}', vars), 1.5);
   assert.equal(t.render('{{ yes_flag }}', vars), true);
@@ -53,7 +53,12 @@ test('a single {{ expr }} keeps its native type', () => {
   assert.deepEqual(t.render('{{ list }}', vars), [1, 2, 3]);
   assert.deepEqual(t.render('{{ d }}', vars), vars.d);
   assert.deepEqual(t.render('{{ groups.masters + groups.workers }}', vars), ['m1', 'm2', 'w1']);
-  assert.deepEqual(t.render('  {{ {"a": n} }}  ', vars), { a: 3 });
+  // the text of a list or dict reads back as one only when it starts the result
+  assert.deepEqual(t.render('{{ {"a": n} }}  ', vars), { a: 3 });
+  assert.equal(t.render('  {{ {"a": n} }}  ', vars), "  {'a': 3}  ");
+  // a number computed by an expression is text; a variable holding one keeps it
+  assert.equal(t.render('{{ n + 1 }}', vars), '4');
+  assert.equal(t.render('{{ n | int }}', vars), '3');
   assert.equal(t.render('{{ name }}', vars), 'world');
   // a string result keeps the surrounding whitespace (file content from YAML block scalars)
   assert.equal(t.render('{{ name }}\n', vars), 'world\n');
@@ -279,15 +284,18 @@ test('defined/undefined tests and default() do not throw', () => {
   assert.equal(t.evaluate('foo is not defined or foo', vars), true);
   assert.equal(t.render('{{ foo | default("x") }}', vars), 'x');
   assert.equal(t.render('{{ foo | d("y") }}', vars), 'y');
-  assert.equal(t.render('{{ foo.bar | default(1) }}', vars), 1);
-  assert.equal(t.render("{{ foo['bar'] | default(2) }}", vars), 2);
-  assert.equal(t.render('{{ d.bar | default(3) }}', vars), 3);
+  assert.equal(t.evaluate('foo.bar | default(1)', vars), 1);
+  assert.equal(t.evaluate("foo['bar'] | default(2)", vars), 2);
+  assert.equal(t.evaluate('d.bar | default(3)', vars), 3);
+  // Ansible's templating gives text for a number that is not a variable's own value
+  assert.equal(t.render('{{ d.bar | default(3) }}', vars), '3');
   assert.equal(t.render('{{ foo | default }}', vars), '');
   assert.equal(t.render('{{ foo | default(omit) }}', vars), OMIT);
-  assert.equal(t.render('{{ (foo | default([])) | length }}', vars), 0);
+  assert.equal(t.render('{{ (foo | default([])) | length }}', vars), '0');
   assert.equal(t.render('{{ "" | default("e", true) }}', vars), 'e');
   assert.equal(t.render('{{ "" | default("e") }}', vars), '');
-  assert.equal(t.render('{{ nothing | default("e") }}', vars), null);
+  assert.equal(t.evaluate('nothing | default("e")', vars), null);
+  assert.equal(t.render('{{ nothing | default("e") }}', vars), ''); // None renders as ''
   assert.equal(t.render('{{ nothing | default("e", boolean=True) }}', vars), 'e');
   assert.equal(t.render('{{ "a" if foo is defined else "b" }}', vars), 'b');
 });
@@ -295,7 +303,7 @@ test('defined/undefined tests and default() do not throw', () => {
 test('mandatory raises naming the variable', () => {
   throwsCode(() => t.render('{{ foo | mandatory }}', vars), 'UNDEFINED', /Mandatory variable 'foo' not defined/);
   throwsCode(() => t.render('{{ foo | mandatory("set foo please") }}', vars), 'UNDEFINED', /set foo please/);
-  assert.equal(t.render('{{ n | mandatory }}', vars), 3);
+  assert.equal(t.render('{{ n | mandatory }}', vars), '3');
 });
 
 test('errors carry the position and the task name', () => {
@@ -391,7 +399,8 @@ test('the compile cache compiles each distinct source once', () => {
   for (let i = 0; i < 5; i++) {
     assert.equal(tt.render('a{{ n }}', { n: i }), `a${i}`);
     assert.equal(tt.evaluate('n > 2', { n: i }), i > 2);
-    assert.equal(tt.render('{{ n }}', { n: i }), i);
+    assert.equal(tt.render('{{ n }}', { n: i }), i); // a variable holding a number: not compiled (Ansible's SINGLE_VAR)
+    assert.equal(tt.render('{{ n + 1 }}', { n: i }), String(i + 1));
   }
   assert.equal(tt.stats.compiles, 3);
   assert.equal(tt.stats.hits, 12);
@@ -420,16 +429,19 @@ test('lazy proxies (scopes) work as vars', () => {
     get: (tg, k) => (typeof k === 'string' && Object.prototype.hasOwnProperty.call(tg, k) ? tg[k] : undefined),
     has: (tg, k) => typeof k === 'string' && Object.prototype.hasOwnProperty.call(tg, k),
   });
-  assert.equal(t.render('{{ a + b.c }}', proxy), 3);
+  assert.equal(t.evaluate('a + b.c', proxy), 3);
+  assert.equal(t.render('{{ a }}', proxy), 1);
   assert.equal(t.evaluate('zz is defined', proxy), false);
   throwsCode(() => t.render('{{ zz }}', proxy), 'UNDEFINED', /'zz'/);
 });
 
-test('dates (YAML timestamps) render like Python dates and are kept as values', () => {
+test('dates (YAML timestamps) render like Python dates', () => {
   const day = new Date('2024-05-01T00:00:00Z');
   assert.equal(t.renderString('d={{ day }}', { day }), 'd=2024-05-01');
-  assert.equal(t.render('{{ day }}', { day }), day);
-  assert.deepEqual(t.render({ when: '{{ day }}' }, { day }), { when: day });
+  assert.equal(t.evaluate('day', { day }), day);
+  // Ansible's templating gives the text of a date
+  assert.equal(t.render('{{ day }}', { day }), '2024-05-01');
+  assert.deepEqual(t.render({ when: '{{ day }}' }, { day }), { when: '2024-05-01' });
   assert.equal(t.evaluate('day | to_json', { day }), '"2024-05-01T00:00:00"');
 });
 

@@ -81,7 +81,7 @@ test('a missing file is NOT_FOUND with the position and the searched paths', () 
 });
 
 test("lookup('vars'), lookup('template'), lookup('items'), lookup('dict'), first_found", () => {
-  assert.equal(t.render("{{ lookup('vars', 'x') }}", { x: 5 }), 5);
+  assert.equal(t.evaluate("lookup('vars', 'x')", { x: 5 }), 5);
   assert.equal(t.render("{{ lookup('vars', 'nope', default='d') }}", {}), 'd');
   throwsCode(() => t.render("{{ lookup('vars', 'nope') }}", {}), 'UNDEFINED', /'nope'/);
   assert.equal(t.render("{{ lookup('template', 't.j2') }}", { name: 'kbs' }), 'hello kbs\n');
