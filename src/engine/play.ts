@@ -141,7 +141,7 @@ export class PlayRunner {
             }
             const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
             const conds = [...inh.when, n.kw.when].filter((c) => c !== undefined);
-            if (!conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => tpl.condition(x, s, { pos: n.pos })))) continue;
+            if (!conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => tpl.conditional(x, s, { pos: n.pos })))) continue;
             const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;
             if (n.kind === 'include_tasks') {
               const file = String(args.file ?? args._raw_params ?? '');
@@ -399,7 +399,7 @@ export class PlayRunner {
     for (const h of hosts) {
       const scope = ctx.taskVars(h, t.task.role, t.inh, t.task.kw.vars);
       const conds = [...t.inh.when, t.task.kw.when].filter((c) => c !== undefined);
-      if (conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => ctx.templater.condition(x, scope)))) selected.push(h);
+      if (conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => ctx.templater.conditional(x, scope)))) selected.push(h);
     }
     switch (action) {
       case 'flush_handlers':

@@ -104,12 +104,26 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       msg: anyFailed ? 'One or more items failed' : allSkipped ? 'All items skipped' : 'All items completed',
     };
     if (anyFailed) agg.failed = true;
-    if (allSkipped || results.length === 0) agg.skipped = true;
+    agg.skipped = allSkipped || results.length === 0;
     let status: HostStatus = anyFailed ? 'failed' : agg.skipped ? 'skipped' : agg.changed ? 'changed' : 'ok';
     if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope)) status = 'ignored';
     return { status, result: agg, items: itemOutcomes, noLog };
   } catch (e) {
-    return errorOutcome(e, host, noLog);
+    const out = errorOutcome(e, host, noLog);
+    // as in Ansible, ignore_errors also covers a task that fails before its module runs
+    // (an undefined variable in `when` or in the arguments)
+    if (out.status === 'failed' && ignoresErrors(ctx, t, host)) out.status = 'ignored';
+    return out;
+  }
+}
+
+function ignoresErrors(ctx: RunContext, t: TaskRun, host: string): boolean {
+  const raw = t.task.kw.ignore_errors ?? t.inh.ignoreErrors;
+  if (raw === undefined) return false;
+  try {
+    return ctx.templater.condition(raw, ctx.taskVars(host, t.task.role, t.inh, t.task.kw.vars));
+  } catch {
+    return false;
   }
 }
 
@@ -117,15 +131,15 @@ function conditionsHold(ctx: RunContext, conds: unknown[], scope: Vars, t: TaskR
   for (const c of conds) {
     if (c === undefined || c === null) continue;
     const list = Array.isArray(c) ? c : [c];
-    for (const one of list) if (!ctx.templater.condition(one, scope, { pos: t.task.pos, task: t.name })) return false;
+    for (const one of list) if (!ctx.templater.conditional(one, scope, { pos: t.task.pos, task: t.name })) return false;
   }
   return true;
 }
 
-function skipped(when: unknown, noLog: boolean): HostOutcome {
+function skipped(_when: unknown, noLog: boolean): HostOutcome {
   return {
     status: 'skipped',
-    result: { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: when },
+    result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' },
     noLog,
   };
 }
@@ -206,8 +220,9 @@ async function runOnce(
     memo: ctx.memo(target, `${spec?.user ?? ''}>${become ? (becomeUser ?? 'root') : ''}`),
     render: (src, extra) =>
       tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where),
-    condition: (e) => tpl.condition(e, scope, where),
-    evaluate: (e) => tpl.evaluate(e, scope, where),
+    condition: (e) => tpl.conditional(e, scope, where),
+    // debug's var: Ansible templates `{{ var }}` (a number from an expression is text, as in Ansible)
+    evaluate: (e) => tpl.render(tpl.isTemplate(e) ? e : `{{ ${e} }}`, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
     reconnect: async () => {
       ctx.forgetMemos(target);
@@ -242,11 +257,14 @@ async function runOnce(
       deadline = Math.min(deadline, Date.now() + asyncSec * 1000);
       result = await runAsync(withTimeout(callModule(mod.run.bind(mod), args, mctx), limit, task.module), asyncSec, poll, host);
     } else result = await withTimeout(callModule(mod.run.bind(mod), args, mctx), limit, task.module);
+    // as Ansible's TaskExecutor: `failed` and `changed` are always there once the module ran
+    if (result.failed === undefined) result.failed = false;
+    if (result.changed === undefined) result.changed = false;
     result = postProcess(ctx, t, result, scope);
     if (until === undefined) break;
     result.attempts = attempt;
     const bound = bindRegister(kw.register, result, scope, ctx);
-    if (!result.failed && tpl.condition(until, bound, where)) break;
+    if (!result.failed && tpl.conditional(until, bound, where)) break;
     if (attempt === attempts) {
       result.failed = true;
       result.msg = result.msg ?? `condition "until" not met after ${attempts} attempts`;
@@ -345,19 +363,28 @@ function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: V
   const where = { pos: t.task.pos, task: t.name };
   const bound = bindRegister(kw.register, result, scope, ctx);
   const r = { ...result };
-  if (kw.changed_when !== undefined) r.changed = allTrue(ctx, kw.changed_when, bound, where);
-  if (kw.failed_when !== undefined) {
-    const f = allTrue(ctx, kw.failed_when, bound, where);
-    r.failed_when_result = f;
-    if (f) {
-      r.failed = true;
-      if (!r.msg) r.msg = 'failed_when condition was true';
-    } else delete r.failed;
+  // as Ansible: an error in the condition fails the task and is kept as changed_when_result / failed_when_result
+  let cond: 'changed_when' | 'failed_when' = 'changed_when';
+  try {
+    if (kw.changed_when !== undefined) r.changed = allTrue(ctx, kw.changed_when, bound, where);
+    cond = 'failed_when';
+    if (kw.failed_when !== undefined) {
+      const f = allTrue(ctx, kw.failed_when, bound, where);
+      r.failed_when_result = f;
+      if (f) {
+        r.failed = true;
+        if (!r.msg) r.msg = 'failed_when condition was true';
+      } else r.failed = false;
+    }
+  } catch (e) {
+    if (!(e instanceof KbsError)) throw e;
+    r.failed = true;
+    r[`${cond}_result`] = `The conditional check '${String(kw[cond])}' failed. The error was: ${e.message}`;
   }
   return r;
 }
 
 function allTrue(ctx: RunContext, cond: unknown, vars: Vars, where: { pos: TaskNode['pos']; task: string }): boolean {
   const list = Array.isArray(cond) ? cond : [cond];
-  return list.every((c) => ctx.templater.condition(c, vars, where));
+  return list.every((c) => ctx.templater.conditional(c, vars, where));
 }
