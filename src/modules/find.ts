@@ -14,6 +14,7 @@ import { pyRegex } from './util/pyregex.js';
 import { readFiles } from './util/readmany.js';
 import { argWord } from './util/words.js';
 import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { modeFlags } from './util/mode.js';
 
 /** Ansible's list type: a list, or a comma-separated string. */
 export function strList(v: unknown, name: string): string[] {
@@ -135,17 +136,7 @@ function statInfo(e: Entry): Record<string, unknown> {
     ctime: e.ctime,
     gr_name: e.group,
     pw_name: e.owner,
-    wusr: !!(m & 0o200),
-    rusr: !!(m & 0o400),
-    xusr: !!(m & 0o100),
-    wgrp: !!(m & 0o020),
-    rgrp: !!(m & 0o040),
-    xgrp: !!(m & 0o010),
-    woth: !!(m & 0o002),
-    roth: !!(m & 0o004),
-    xoth: !!(m & 0o001),
-    isuid: !!(m & 0o4000),
-    isgid: !!(m & 0o2000),
+    ...modeFlags(m),
   };
 }
 

@@ -3,7 +3,7 @@ import { expandPath } from './util/paths.js';
 import type { ModuleDef } from './types.js';
 import { failed, optStr, reqStr, toBool } from './util/args.js';
 import { shq } from '../transport/shell.js';
-import { formatMode } from './util/mode.js';
+import { formatMode, modeFlags } from './util/mode.js';
 import { probe, type Algo } from './util/remote.js';
 import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
 import { KbsError } from '../errors.js';
@@ -67,17 +67,7 @@ export const stat: ModuleDef = {
       atime: i.atime,
       mtime: i.mtime,
       ctime: i.ctime,
-      wusr: !!(m & 0o200),
-      rusr: !!(m & 0o400),
-      xusr: !!(m & 0o100),
-      wgrp: !!(m & 0o020),
-      rgrp: !!(m & 0o040),
-      xgrp: !!(m & 0o010),
-      woth: !!(m & 0o002),
-      roth: !!(m & 0o004),
-      xoth: !!(m & 0o001),
-      isuid: !!(m & 0o4000),
-      isgid: !!(m & 0o2000),
+      ...modeFlags(m),
       blocks: i.blocks,
       block_size: i.blockSize,
       device_type: i.type === 'chr' || i.type === 'blk' ? (i.devMajor << 8) | (i.devMinor & 0xff) | ((i.devMinor & ~0xff) << 12) : 0,

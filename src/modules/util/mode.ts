@@ -111,3 +111,20 @@ function permBits(u: 'u' | 'g' | 'o', perms: string, prev: number, isDir: boolea
   }
   return out;
 }
+
+/** The permission flags stat and find return (Ansible's wusr … isgid), from the mode bits. */
+export function modeFlags(m: number): Record<string, boolean> {
+  return {
+    wusr: !!(m & 0o200),
+    rusr: !!(m & 0o400),
+    xusr: !!(m & 0o100),
+    wgrp: !!(m & 0o020),
+    rgrp: !!(m & 0o040),
+    xgrp: !!(m & 0o010),
+    woth: !!(m & 0o002),
+    roth: !!(m & 0o004),
+    xoth: !!(m & 0o001),
+    isuid: !!(m & 0o4000),
+    isgid: !!(m & 0o2000),
+  };
+}
