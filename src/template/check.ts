@@ -4,7 +4,8 @@
  * seen here; they stay run-time errors. Throws the KbsError TEMPLATE the render would throw.
  */
 import { KbsError } from '../errors.js';
-import { compileAst, parse } from './compiler.js';
+import { compileAst } from './codegen.js';
+import { parse } from './parser.js';
 import { createEnv } from './env.js';
 import type { NjNode } from './nunjucks.js';
 

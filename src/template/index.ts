@@ -8,7 +8,8 @@
  */
 import { types } from 'node:util';
 import { KbsError } from '../errors.js';
-import { compileAst, parse, singleExpression, type CompiledProps } from './compiler.js';
+import { compileAst, type CompiledProps } from './codegen.js';
+import { parse, singleExpression } from './parser.js';
 import { createEnv, OMIT } from './env.js';
 import { isSafeString, njRuntime, TemplateError } from './nunjucks.js';
 import { runLookup } from './lookups.js';
