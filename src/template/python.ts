@@ -268,7 +268,7 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
       return pyFloat(x / y);
     }
     case '//': {
-      const [x, y] = num(op, a, b);
+      const [, y] = num(op, a, b);
       if (y === 0) throw templateError(isFloatValue(a) || isFloatValue(b) ? 'float divmod()' : 'integer division or modulo by zero');
       return numeric(op, a, b, (p, q) => Math.floor(p / q));
     }

@@ -42,10 +42,6 @@ export class Undefined {
 
 const DEFAULT_HINT = 'define it (vars, inventory, register) or use "| default(...)"';
 
-export function isUndefined(v: unknown): v is Undefined {
-  return v instanceof Undefined;
-}
-
 /** Throw the variable's UNDEFINED error if `v` is Undefined; otherwise return it. */
 export function defined<T>(v: T): Exclude<T, Undefined> {
   if (v instanceof Undefined) throw v.error();

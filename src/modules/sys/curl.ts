@@ -70,18 +70,6 @@ export function httpSpecOf(args: Record<string, unknown>, dfltTimeout: number): 
   };
 }
 
-/**
- * Shell lines that download `$url_cfg` (already in file "$cfg") to "$out" and print
- * `H\t<http code>` and `X\t<curl rc>`; curl's own error goes to stderr.
- */
-export function curlLines(outExpr: string, extra = ''): string[] {
-  return [
-    `code=$(curl -sS --config "$cfg" ${extra} -o ${outExpr} -w '%{http_code}' 2>"$err"); x=$?`,
-    `printf 'H\\t%s\\nX\\t%s\\n' "$code" "$x"`,
-    `[ -s "$err" ] && sed 's/^/E\\t/' "$err" | head -n 5`,
-  ];
-}
-
 /** Fetch a small text (a checksum file) on the host. */
 export async function fetchText(ctx: ModuleContext, h: HttpSpec): Promise<{ ok: boolean; status: number; body: string; error: string }> {
   const script = [

@@ -1,7 +1,6 @@
 /** systemctl in one round trip: `show` properties plus `is-enabled`, and the journal tail of a failed unit. */
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext } from '../types.js';
-import { remoteError } from '../util/remote.js';
 
 export const SHOW_PROPS = ['Id', 'Type', 'LoadState', 'LoadError', 'ActiveState', 'SubState', 'UnitFileState', 'Result', 'MainPID', 'ExecMainStatus', 'Description', 'FragmentPath'];
 
@@ -53,12 +52,6 @@ export function parseQuery(out: string): UnitState {
     }
   }
   return { status, isEnabled, isEnabledRc, systemd };
-}
-
-export async function queryUnit(ctx: ModuleContext, unit: string, scope?: string): Promise<UnitState> {
-  const r = await ctx.run(queryScript(unit, scope));
-  if (r.rc !== 0 && !r.stdout.includes('@@E')) throw remoteError(`cannot query unit ${unit}`, r);
-  return parseQuery(r.stdout);
 }
 
 /** Ansible's is_running_service / is_deactivating_service */

@@ -7,6 +7,7 @@ import { KbsError } from '../../../src/errors.js';
 import { getModule } from '../../../src/modules/registry.js';
 import type { ModuleContext, ModuleResult } from '../../../src/modules/types.js';
 import { LocalConnection } from '../../../src/transport/local.js';
+import { createTemplater } from '../../../src/template/index.js';
 import type { Templater } from '../../../src/template/types.js';
 
 export interface CtxOptions {
@@ -28,51 +29,11 @@ export interface TestCtx extends ModuleContext {
   commands: string[];
 }
 
-let templater: Templater | null | undefined;
+let templater: Templater | undefined;
 
-/** The project's templater when src/template/index.ts exists, else null (a minimal stand-in is used). */
-export async function loadTemplater(): Promise<Templater | null> {
-  if (templater !== undefined) return templater;
-  const path = new URL('../../../src/template/index.ts', import.meta.url);
-  templater = null;
-  if (existsSync(path)) {
-    try {
-      const modPath = '../../../src/template/index.js';
-      const mod = (await import(modPath)) as { createTemplater?: () => Templater };
-      if (mod.createTemplater) templater = mod.createTemplater();
-    } catch {
-      templater = null;
-    }
-  }
-  return templater;
-}
-
-function lookup(vars: Record<string, unknown>, expr: string): unknown {
-  let cur: unknown = vars;
-  for (const part of expr.trim().split('.')) {
-    if (cur === null || typeof cur !== 'object' || !(part in (cur as object))) {
-      throw new KbsError('UNDEFINED', `'${expr.trim()}' is undefined`);
-    }
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
-/** stand-in: {{ dotted.name }} substitution only */
-function miniRender(src: string, vars: Record<string, unknown>): string {
-  return src.replace(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g, (_, e: string) => String(lookup(vars, e)));
-}
-
-/** stand-in: the Jinja2 expression as JavaScript (and/or/not), variables as parameters */
-function miniEval(expr: string, vars: Record<string, unknown>): unknown {
-  const js = expr.replace(/\band\b/g, '&&').replace(/\bor\b/g, '||').replace(/\bnot\b/g, '!');
-  const names = Object.keys(vars).filter((k) => /^[A-Za-z_]\w*$/.test(k));
-  try {
-    return new Function(...names, `return (${js});`)(...names.map((n) => vars[n]));
-  } catch (e) {
-    if (e instanceof ReferenceError) throw new KbsError('UNDEFINED', e.message);
-    throw e;
-  }
+/** The project's templater, made once per test process. */
+export async function loadTemplater(): Promise<Templater> {
+  return (templater ??= createTemplater());
 }
 
 export async function makeCtx(o: CtxOptions = {}): Promise<TestCtx> {
@@ -96,14 +57,14 @@ export async function makeCtx(o: CtxOptions = {}): Promise<TestCtx> {
     },
     render(src, extra) {
       const all = { ...vars, ...(extra ?? {}) };
-      return t ? t.renderString(src, all) : miniRender(src, all);
+      return t.renderString(src, all);
     },
     evaluate(expr) {
-      return t ? t.evaluate(expr, vars) : miniEval(expr, vars);
+      return t.evaluate(expr, vars);
     },
     condition(expr) {
       if (typeof expr === 'boolean') return expr;
-      return t ? t.condition(expr, vars) : Boolean(miniEval(String(expr), vars));
+      return t.condition(expr, vars);
     },
     findFile(kind, src) {
       const p = src.startsWith('/') ? src : join(o.base ?? '/nonexistent', kind, src);
