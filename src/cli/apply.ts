@@ -5,22 +5,16 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
 import { loadPlaybook } from '../load/playbook.js';
-import { builtinRolesDir } from '../engine/play.js';
 import { explainPlan } from '../kube/explain.js';
 import { loadCluster, planCluster } from '../cluster/plan.js';
 import { saveAppliedRecords } from '../cluster/records.js';
 import { ClusterLock } from '../state/lock.js';
 import { ConnectionPool } from '../transport/pool.js';
 import { SharedPool } from '../transport/shared.js';
-import { shippedPlaybook } from '../util/assets.js';
+import { builtinRolesDir, clusterPlaybook } from '../util/assets.js';
 import type { CliIO } from './io.js';
 import { renderError } from './render.js';
 import { addRunOptions, execute, exitCodeOf, toRunOptions, type RunFlags } from './run.js';
-
-/** The playbook `apply` runs: playbooks/cluster.yml shipped with kbs. */
-export function clusterPlaybook(): string {
-  return shippedPlaybook('cluster.yml');
-}
 
 interface ApplyFlags extends RunFlags {
   forceUnlock?: boolean;

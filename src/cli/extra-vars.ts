@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
-import { parseYaml } from '../load/yaml.js';
+import { parseYaml } from '../yaml/read.js';
 import { parseKv } from '../load/kv.js';
 
 export function parseExtraVars(values: string[], cwd = process.cwd()): Vars {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, KbsError } from '../errors.js';
 import { loadCluster } from '../cluster/plan.js';
-import { runInternal } from '../cluster/internal.js';
+import { runInternal } from '../engine/internal.js';
 import type { CliIO } from './io.js';
 import { renderError } from './render.js';
 import { toRunOptions, type RunFlags } from './run.js';

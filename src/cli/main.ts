@@ -37,5 +37,3 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return renderError(e, io);
   }
 }
-
-export { renderError };

@@ -5,13 +5,12 @@
  */
 import { Option, type Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { builtinRolesDir } from '../engine/play.js';
+import { builtinRolesDir, clusterPlaybook } from '../util/assets.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { explainPlan } from '../kube/explain.js';
 import { loadCluster, planCluster } from '../cluster/plan.js';
 import type { CliIO } from './io.js';
 import { renderError } from './render.js';
-import { clusterPlaybook } from './apply.js';
 import { execute, exitCodeOf, toRunOptions, type RunFlags } from './run.js';
 import { addConnectionOptions } from './connection-options.js';
 

@@ -6,13 +6,13 @@ import { KbsError, EXIT } from '../errors.js';
 import { runPlaybook, type RunSummary } from '../engine/run.js';
 import type { EngineEvent } from '../engine/events.js';
 import { defaultRunOptions, type RunOptions } from '../engine/options.js';
-import { builtinRolesDir } from '../engine/play.js';
+import { builtinRolesDir } from '../util/assets.js';
 import { checkSelection, startAtError } from '../engine/selection.js';
 import { loadInventory } from '../inventory/load.js';
 import { DEFAULT_INVENTORY, isHostList } from '../inventory/hostlist.js';
 import { checkConnectionVars } from '../inventory/connvars.js';
 import { resolvePattern } from '../inventory/pattern.js';
-import { setMaxYamlSize } from '../load/limits.js';
+import { setMaxYamlSize } from '../yaml/limits.js';
 import { loadPlaybook } from '../load/playbook.js';
 import type { Node, Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/types.js';
@@ -23,6 +23,7 @@ import { jsonView } from '../report/json.js';
 import { plainView } from '../report/plain.js';
 import { ttyView } from '../report/tty.js';
 import type { CliIO } from './io.js';
+import { renderError } from './render.js';
 import { parseExtraVars } from './extra-vars.js';
 import { checkBecomeConfig, readAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
 
@@ -147,7 +148,6 @@ export function prepare(playbook: string, flags: RunFlags, warn?: (msg: string) 
 }
 
 export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): Promise<number> {
-  const { renderError } = await import('./main.js');
   try {
     const { pb, inv, opts } = prepare(playbook, flags, (w) => io.stderr(`[WARNING]: ${w}\n`));
     if (flags.syntaxCheck) {

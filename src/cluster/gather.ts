@@ -7,7 +7,7 @@ import type { ClusterSpec } from '../kube/spec.js';
 import { stripPrefix } from '../facts/index.js';
 import type { Vars } from '../load/model.js';
 import type { SharedPool } from '../transport/shared.js';
-import { runInternal } from './internal.js';
+import { runInternal } from '../engine/internal.js';
 
 export interface Gathered {
   /** undefined for a node that did not answer */

@@ -7,7 +7,7 @@ import { versionRows, type VersionRow } from '../kube/versions.js';
 import { readState, writeState } from '../state/workstation.js';
 import type { SharedPool } from '../transport/shared.js';
 import { gatherNodes } from './gather.js';
-import { runInternal } from './internal.js';
+import { runInternal } from '../engine/internal.js';
 import type { Loaded } from './plan.js';
 
 export interface Saved {

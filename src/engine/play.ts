@@ -18,7 +18,8 @@ import { batches } from './batches.js';
 import { makeScope, markUnsafe } from '../vars/scope.js';
 import { hasLoop, itemVars, loopItems } from './loop.js';
 import { matchName } from './selection.js';
-import { MAX_INCLUDE_DEPTH } from '../load/limits.js';
+import { MAX_INCLUDE_DEPTH } from '../yaml/limits.js';
+import { builtinRolesDir } from '../util/assets.js';
 
 let taskIds = 0;
 
@@ -482,12 +483,6 @@ function playKeywords(ctx: RunContext, play: Play): { serial?: (number | string)
     return (Array.isArray(r) ? r : [r]).map((x) => (typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : (x as number | string)));
   });
   return { serial };
-}
-
-export function builtinRolesDir(): string {
-  // src/engine/play.ts (tsx) and dist/src/engine/play.js (built) both sit under the repo
-  const here = dirname(new URL(import.meta.url).pathname);
-  return here.includes('/dist/') ? resolve(here, '../../../roles') : resolve(here, '../../roles');
 }
 
 /** a rendered boolean argument (true, "yes", "True", 1...) */

@@ -8,7 +8,7 @@ import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolvePattern } from '../inventory/pattern.js';
 import type { Node, Play, Playbook, Vars } from '../load/model.js';
-import { parseYaml } from '../load/yaml.js';
+import { parseYaml } from '../yaml/read.js';
 import type { Templater } from '../template/types.js';
 import { RunContext, type Pool } from './context.js';
 import type { Emit, HostStats } from './events.js';

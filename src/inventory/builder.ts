@@ -4,7 +4,7 @@
  * 'all', hosts in no other group go to 'ungrouped', depth = longest path from 'all'.
  */
 import { KbsError, type Position } from '../errors.js';
-import type { Vars } from '../load/model.js';
+import type { Vars } from './types.js';
 import { copyOrigins } from './origins.js';
 import type { InvGroup, InvHost, Inventory } from './types.js';
 

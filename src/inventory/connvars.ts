@@ -6,7 +6,7 @@
  * problem). Templated values are checked by the engine once rendered (connectionValue).
  */
 import { KbsError, type Position } from '../errors.js';
-import type { Vars } from '../load/model.js';
+import type { Vars } from './types.js';
 import { unprotectedHint, unprotectedKey } from '../util/keyperms.js';
 import { originOf, originPos } from './origins.js';
 

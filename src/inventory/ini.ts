@@ -4,7 +4,7 @@
  * as Python literals when they look like one (numbers, True/False/None, quoted strings), else text.
  */
 import { KbsError, type Position } from '../errors.js';
-import type { Vars } from '../load/model.js';
+import type { Vars } from './types.js';
 import type { InventoryBuilder } from './builder.js';
 import { checkConnectionVars } from './connvars.js';
 import { recordOrigin } from './origins.js';

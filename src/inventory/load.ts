@@ -15,8 +15,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { KbsError } from '../errors.js';
-import type { Vars } from '../load/model.js';
-import { parseYaml, readYamlText } from '../load/yaml.js';
+import type { Vars } from './types.js';
+import { parseYaml, readYamlText } from '../yaml/read.js';
 import { InventoryBuilder } from './builder.js';
 import { readIniInventory } from './ini.js';
 import type { InvHost, Inventory } from './types.js';

@@ -6,7 +6,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Position } from '../errors.js';
-import type { YamlFile, YamlPath } from '../load/yaml.js';
+import type { YamlFile, YamlPath } from '../yaml/read.js';
 import { hostVarLayers } from './vars.js';
 import type { Inventory } from './types.js';
 

@@ -3,7 +3,7 @@
  * `[a:f]` (letters), `[1:10:2]` (step), several ranges in one name. A missing start means 0.
  */
 import { KbsError, type Position } from '../errors.js';
-import { MAX_RANGE_HOSTS } from '../load/limits.js';
+import { MAX_RANGE_HOSTS } from '../yaml/limits.js';
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const HINT = 'write a range as [start:end] or [start:end:step], e.g. node[01:10] or web[a:c]';

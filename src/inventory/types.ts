@@ -1,6 +1,8 @@
 /** The loaded inventory. Vars are untemplated (templating happens per task). */
 import type { Position } from '../errors.js';
-import type { Vars } from '../load/model.js';
+
+/** Variables as read from inventories, vars files and playbooks (untemplated). */
+export type Vars = Record<string, unknown>;
 
 export interface InvGroup {
   name: string;

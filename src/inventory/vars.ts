@@ -8,7 +8,7 @@
  * Results are cached per inventory and host: call invalidateInventoryVars after changing `inv`.
  */
 import { KbsError } from '../errors.js';
-import type { Vars } from '../load/model.js';
+import type { Vars } from './types.js';
 import type { InvGroup, InvHost, Inventory } from './types.js';
 
 const cache = new WeakMap<Inventory, Map<string, Readonly<Vars>>>();

@@ -8,8 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { Node } from 'yaml';
 import { KbsError } from '../errors.js';
-import type { Vars } from '../load/model.js';
-import { parseYaml, posAt, readYamlText } from '../load/yaml.js';
+import type { Vars } from './types.js';
+import { parseYaml, posAt, readYamlText } from '../yaml/read.js';
 import { checkConnectionVars } from './connvars.js';
 import { copyOrigins, recordMapOrigins } from './origins.js';
 

@@ -5,8 +5,8 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { KbsError, type Position } from '../errors.js';
-import type { Vars } from '../load/model.js';
-import { posAt, type YamlFile } from '../load/yaml.js';
+import type { Vars } from './types.js';
+import { posAt, type YamlFile } from '../yaml/read.js';
 import { inventorySchema } from '../schema/inventory.js';
 import { validate } from '../schema/validate.js';
 import type { InventoryBuilder } from './builder.js';

@@ -7,7 +7,7 @@ import { KbsError, type Position } from '../errors.js';
 import { hostInventoryVars, magicVars } from '../inventory/vars.js';
 import { originPos, varOrigin, type VarOrigin } from '../inventory/origins.js';
 import type { Inventory } from '../inventory/types.js';
-import type { YamlPath } from '../load/yaml.js';
+import type { YamlPath } from '../yaml/read.js';
 import { createTemplater } from '../template/index.js';
 import type { Templater } from '../template/types.js';
 import { lazyMap, makeScope } from '../vars/scope.js';

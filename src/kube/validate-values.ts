@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { ErrorCode, Position } from '../errors.js';
-import type { YamlPath } from '../load/yaml.js';
+import type { YamlPath } from '../yaml/read.js';
 import { originText } from '../inventory/origins.js';
 import { bits, overlaps, parseCidr, rangeSize, type Cidr } from './net.js';
 import type { InventoryReader, Read } from './reader.js';

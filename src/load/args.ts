@@ -9,7 +9,7 @@ import { templateTolerant } from '../schema/tolerant.js';
 import { validate } from '../schema/validate.js';
 import { isTemplate } from './keywords.js';
 import { parseKv } from './kv.js';
-import type { YamlFile, YamlPath } from './yaml.js';
+import type { YamlFile, YamlPath } from '../yaml/read.js';
 
 /** options never taken out of a free-form string, even if the module documents them */
 const NEVER_INLINE = new Set(['_raw_params', 'cmd', 'argv', 'free_form']);

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import type { Position } from '../errors.js';
 import type { RoleContext, TaskNode } from './model.js';
-import { parseYaml, type YamlFile } from './yaml.js';
+import { parseYaml, type YamlFile } from '../yaml/read.js';
 
 export interface LoadOptions {
   /** extra role folders (--roles-path), searched after <playbook dir>/roles */

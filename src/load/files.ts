@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { KbsError, type Position } from '../errors.js';
-import type { RoleContext } from '../load/model.js';
+import type { RoleContext } from './model.js';
 
 export function findFile(
   kind: 'files' | 'templates',

@@ -5,7 +5,9 @@
  */
 import type { Position } from '../errors.js';
 
-export type Vars = Record<string, unknown>;
+import type { Vars } from '../inventory/types.js';
+
+export type { Vars };
 
 /** Keywords that may appear on tasks, blocks, includes (and partly on plays). Values are raw (untemplated). */
 export interface TaskKeywords {

@@ -14,7 +14,7 @@ import type { BlockNode, Node, Play, Playbook, TaskKeywords, TaskNode } from './
 import { parseRoleEntry } from './role.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkValueTemplates } from './templates.js';
-import { posAt, type YamlFile } from './yaml.js';
+import { posAt, type YamlFile } from '../yaml/read.js';
 
 export type { LoadOptions } from './context.js';
 export { loadTaskFile, type LoadTaskFileOptions } from './tasks.js';

@@ -14,7 +14,7 @@ import type { BlockNode, RoleContext, TaskKeywords, TaskNode, Vars } from './mod
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkTaskTemplates, checkValueTemplates } from './templates.js';
 import { roleFiles } from './rolefiles.js';
-import { posAt, type YamlFile, type YamlPath } from './yaml.js';
+import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
 
 export interface RoleRef {
   name: string;

@@ -11,7 +11,7 @@ import type { FileCtx, LoadContext } from './context.js';
 import { findFile } from './files.js';
 import { isTemplate } from './keywords.js';
 import type { TaskNode } from './model.js';
-import { posAt, type YamlPath } from './yaml.js';
+import { posAt, type YamlPath } from '../yaml/read.js';
 
 const FALSE = new Set([false, 'false', 'False', 'no', 'No', 'off', '0', 0, undefined, null]);
 

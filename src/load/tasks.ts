@@ -34,7 +34,7 @@ import type { BlockNode, IncludeNode, Node, RoleContext, TaskKeywords, TaskNode 
 import { applyKeywords, expandRole } from './role.js';
 import { checkStaticFiles } from './staticfiles.js';
 import { checkTaskTemplates } from './templates.js';
-import { posAt, type YamlPath } from './yaml.js';
+import { posAt, type YamlPath } from '../yaml/read.js';
 
 type Raw = Record<string, unknown>;
 

@@ -8,7 +8,7 @@
 import { KbsError } from '../errors.js';
 import { checkTemplate } from '../template/check.js';
 import { isTemplate } from './keywords.js';
-import { posAt, type YamlFile, type YamlPath } from './yaml.js';
+import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
 
 /** task keywords whose values are bare Jinja2 expressions */
 const CONDITIONS = new Set(['when', 'changed_when', 'failed_when', 'until']);

@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { KbsError, didYouMean } from '../errors.js';
-import { posAt, type YamlFile, type YamlPath } from '../load/yaml.js';
+import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
 const cache = new WeakMap<object, ValidateFunction>();

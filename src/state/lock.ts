@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { KbsError } from '../errors.js';
 import type { RunOptions } from '../engine/options.js';
 import type { Inventory } from '../inventory/types.js';
-import { runInternal } from '../cluster/internal.js';
+import { runInternal } from '../engine/internal.js';
 import type { SharedPool } from '../transport/shared.js';
 
 export const LOCK_MAX_AGE_H = 6;

@@ -18,13 +18,13 @@ test('didYouMean finds close names and ignores far ones', () => {
 });
 
 test('YAML 1.1 as PyYAML reads it: yes/on are booleans, y/n are strings, 0644 is octal', async () => {
-  const { parseYaml } = await import('../../src/load/yaml.js');
+  const { parseYaml } = await import('../../src/yaml/read.js');
   const v = parseYaml('x.yml', 'a: y\nb: n\nc: yes\nd: Off\ne: 0644\nf: TRUE\ny: 1\n').value;
   assert.deepEqual(v, { a: 'y', b: 'n', c: true, d: false, e: 420, f: true, y: 1 });
 });
 
 test('YAML 1.1 floats and timestamps as PyYAML reads them', async () => {
-  const { parseYaml } = await import('../../src/load/yaml.js');
+  const { parseYaml } = await import('../../src/yaml/read.js');
   const v = parseYaml('x.yml', 'a: e1\nb: 1e3\nc: 1.5\nd: 1.0e+3\ne: 1:20\nf: 2024-01-02\ng: 1_000.5\nh: E5\n').value;
   assert.deepEqual(v, { a: 'e1', b: '1e3', c: 1.5, d: 1000, e: 80, f: '2024-01-02', g: 1000.5, h: 'E5' });
 });

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KbsError } from '../../src/errors.js';
 import { expandHostRange } from '../../src/inventory/range.js';
-import { DEFAULT_MAX_YAML_BYTES, MAX_RANGE_HOSTS, maxYamlSize, parseSize, setMaxYamlSize } from '../../src/load/limits.js';
-import { parseYaml } from '../../src/load/yaml.js';
+import { DEFAULT_MAX_YAML_BYTES, MAX_RANGE_HOSTS, maxYamlSize, parseSize, setMaxYamlSize } from '../../src/yaml/limits.js';
+import { parseYaml } from '../../src/yaml/read.js';
 
 test('sizes: bytes, k, M, G; nonsense is a usage error', () => {
   assert.equal(parseSize('1048576', 'x'), 1048576);

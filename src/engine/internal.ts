@@ -4,17 +4,16 @@
  * uses the command's connections (kbs apply); without, it opens and closes its own.
  */
 import { dirname } from 'node:path';
-import type { EngineEvent } from '../engine/events.js';
-import type { RunOptions } from '../engine/options.js';
-import { runPlaybook, type RunSummary } from '../engine/run.js';
+import type { EngineEvent } from './events.js';
+import type { RunOptions } from './options.js';
+import { runPlaybook, type RunSummary } from './run.js';
 import type { Inventory } from '../inventory/types.js';
 import { loadPlaybook } from '../load/playbook.js';
 import type { Vars } from '../load/model.js';
 import { createTemplater } from '../template/index.js';
 import { ConnectionPool } from '../transport/pool.js';
 import type { SharedPool } from '../transport/shared.js';
-import { builtinRolesDir } from '../engine/play.js';
-import { shippedPlaybook } from '../util/assets.js';
+import { builtinRolesDir, shippedPlaybook } from '../util/assets.js';
 
 export interface InternalRun {
   summary: RunSummary;
