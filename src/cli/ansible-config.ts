@@ -16,6 +16,10 @@ export interface AnsibleConfig {
   file?: string;
   /** roles_path (default ~/.ansible/roles, /usr/share/ansible/roles, /etc/ansible/roles) */
   rolesPath: string[];
+  /** library: folders of custom modules (default ~/.ansible/plugins/modules, /usr/share/ansible/plugins/modules) */
+  library: string[];
+  /** module_utils: folders of custom module_utils (default ~/.ansible/plugins/module_utils, /usr/share/…) */
+  moduleUtils: string[];
   /** inventory, when set */
   inventory?: string[];
   forks?: number;
@@ -51,6 +55,8 @@ interface Setting {
 
 const SETTINGS = {
   rolesPath: { section: 'defaults', key: 'roles_path', env: 'ANSIBLE_ROLES_PATH', kind: 'pathspec' },
+  library: { section: 'defaults', key: 'library', env: 'ANSIBLE_LIBRARY', kind: 'pathspec' },
+  moduleUtils: { section: 'defaults', key: 'module_utils', env: 'ANSIBLE_MODULE_UTILS', kind: 'pathspec' },
   inventory: { section: 'defaults', key: 'inventory', env: 'ANSIBLE_INVENTORY', kind: 'pathlist' },
   forks: { section: 'defaults', key: 'forks', env: 'ANSIBLE_FORKS', kind: 'int' },
   remoteUser: { section: 'defaults', key: 'remote_user', env: 'ANSIBLE_REMOTE_USER', kind: 'string' },
@@ -185,6 +191,8 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
   return {
     file: found.file,
     rolesPath: (get(SETTINGS.rolesPath) as string[] | undefined) ?? [join(ansibleHome, 'roles'), '/usr/share/ansible/roles', '/etc/ansible/roles'],
+    library: (get(SETTINGS.library) as string[] | undefined) ?? [join(ansibleHome, 'plugins', 'modules'), '/usr/share/ansible/plugins/modules'],
+    moduleUtils: (get(SETTINGS.moduleUtils) as string[] | undefined) ?? [join(ansibleHome, 'plugins', 'module_utils'), '/usr/share/ansible/plugins/module_utils'],
     inventory: get(SETTINGS.inventory) as string[] | undefined,
     forks: get(SETTINGS.forks) as number | undefined,
     remoteUser: get(SETTINGS.remoteUser) as string | undefined,

@@ -26,6 +26,7 @@ import type { CliIO } from './io.js';
 import { renderError } from './render.js';
 import { parseExtraVars } from './extra-vars.js';
 import { checkBecomeConfig, readAnsibleConfig, type AnsibleConfig } from './ansible-config.js';
+import { setPluginPaths } from '../load/library.js';
 
 export interface RunFlags {
   inventory?: string[];
@@ -129,6 +130,7 @@ export function prepare(playbook: string, flags: RunFlags, warn?: (msg: string) 
   const opts = toRunOptions(flags, cfg);
   // roles_path of ansible.cfg after --roles-path (kbs apply's own roles do not search it)
   opts.rolesPath = [...opts.rolesPath, ...cfg.rolesPath];
+  setPluginPaths(cfg.library, cfg.moduleUtils);
   checkConnectionVars(opts.extraVars, '-e', () => undefined);
   const pbFile = resolve(playbook);
   // as Ansible: without -i the inventory of ansible.cfg, else its default source if present, else only the implicit localhost

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KbsError } from '../errors.js';
 import type { TaskNode, Vars } from '../load/model.js';
 import { getModule } from '../modules/registry.js';
+import { libraryModuleDef } from '../modules/python/module.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { isUndefinedError, removeOmit } from '../template/index.js';
 import type { Connection } from '../transport/types.js';
@@ -174,7 +175,7 @@ async function runOnce(
   const tpl = ctx.templater;
   const kw = task.kw;
   const where = { pos: task.pos, task: t.name };
-  const mod = getModule(task.module);
+  const mod = task.library ? libraryModuleDef(task.module, task.library.file, task.library.utilsDirs, task.pos) : getModule(task.module);
   if (!mod) throw new KbsError('SCHEMA', `unknown module "${task.module}"`, { pos: task.pos });
 
   const defaults = [...(inh.moduleDefaults ?? []), ...(kw.module_defaults === undefined ? [] : [kw.module_defaults])];
@@ -215,6 +216,7 @@ async function runOnce(
     diff: ctx.opts.diff,
     vars: scope,
     verbosity: ctx.opts.verbosity,
+    noLog: tpl.condition(kw.no_log ?? inh.noLog ?? false, scope),
     run: (cmd, o) => conn.exec(cmd, { ...o, ...remaining(o?.timeoutMs, deadline), become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
     // what a probe learnt (umask, groups) holds for one login user and one become user
     memo: ctx.memo(target, `${spec?.user ?? ''}>${become ? (becomeUser ?? 'root') : ''}`),
@@ -232,7 +234,7 @@ async function runOnce(
     meta: () => undefined,
     setFacts: (facts, _cacheable) => {
       if (task.module === 'setup') Object.assign(state.facts, facts);
-      else if (task.module.endsWith('_facts')) {
+      else if (task.module.endsWith('_facts') || mod.source) {
         // package_facts, service_facts: ansible_facts.packages and, as Ansible injects them, `packages`
         Object.assign(state.facts, facts);
         Object.assign(state.setFacts, facts);

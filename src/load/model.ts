@@ -89,6 +89,8 @@ export interface TaskNode extends NodeBase {
   module: string;
   /** module args, untemplated; free-form strings are in _raw_params */
   args: Record<string, unknown>;
+  /** a custom module from a library/ folder: its file and the module_utils folders (load/library.ts) */
+  library?: { file: string; utilsDirs: string[] };
   /** handler only: listen topics */
   listen?: string[];
 }

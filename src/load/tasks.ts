@@ -33,6 +33,7 @@ import { parseKv } from './kv.js';
 import type { BlockNode, IncludeNode, Node, RoleContext, TaskKeywords, TaskNode } from './model.js';
 import { applyKeywords, expandRole } from './role.js';
 import { checkStaticFiles } from './staticfiles.js';
+import { findLibraryModule, libraryModule, moduleUtilsDirs } from './library.js';
 import { checkTaskTemplates } from './templates.js';
 import { posAt, type YamlPath } from '../yaml/read.js';
 
@@ -116,7 +117,7 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
       }
       kwRaw[k] = raw[k];
       if (k === 'action' || k === 'local_action') actions.push(k);
-    } else if (specialName(k) || getModule(k) || isLegacyInclude(k)) actions.push(k);
+    } else if (specialName(k) || getModule(k) || isLegacyInclude(k) || findLibraryModule(k, fc, lc)) actions.push(k);
     else throw unknownKey(k, keyPos(k));
   }
   if (actions.length > 1) {
@@ -132,7 +133,7 @@ export function parseTask(fc: FileCtx, path: YamlPath, raw: unknown, lc: LoadCon
     });
   }
   validate(taskKeywordsSchema, kwRaw, yf, path, 'task', { noun: 'keyword' });
-  checkTaskTemplates(yf, path, raw, getModule(actions[0])?.name, actions[0]);
+  checkTaskTemplates(yf, path, raw, findLibraryModule(actions[0], fc, lc)?.name ?? getModule(actions[0])?.name, actions[0]);
   const kw = normalizeKeywords(kwRaw, keyPos);
   for (const n of kw.notify ?? []) if (!isTemplate(n)) lc.notifies.push({ name: n, pos: posAt(yf, [...path, 'notify']) });
 
@@ -204,7 +205,7 @@ function unknownKey(k: string, pos: Position): KbsError {
   const guess = didYouMean(k, [...moduleNames(), ...TASK_KEYWORDS, ...SPECIAL, 'block']);
   return new KbsError('SCHEMA', `unknown module or keyword "${k}"`, {
     pos,
-    hint: guess ? `did you mean ${guess}?` : 'check the spelling, or the indentation if this is a module argument',
+    hint: guess ? `did you mean ${guess}?` : 'check the spelling, or the indentation if this is a module argument (a custom module goes in library/ beside the playbook or in its role)',
   });
 }
 
@@ -214,7 +215,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
   let mod: ModuleDef | undefined;
   let value: unknown;
   if (action === 'action' || action === 'local_action') {
-    ({ mod, value } = splitAction(raw[action], posAt(yf, modPath)));
+    ({ mod, value } = splitAction(raw[action], posAt(yf, modPath), fc, lc));
     if (action === 'local_action') {
       if (kw.delegate_to !== undefined) {
         throw new KbsError('SCHEMA', 'local_action and delegate_to cannot be used together', {
@@ -225,7 +226,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
       kw.delegate_to = 'localhost';
     }
   } else {
-    mod = getModule(action) as ModuleDef;
+    mod = libraryModule(action, fc, lc, posAt(yf, modPath, 'key')) ?? (getModule(action) as ModuleDef);
     value = raw[action];
   }
   let inline = moduleArgs(mod, value, fc, modPath);
@@ -243,6 +244,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
   // arguments computed at run time are checked when the task runs
   const args = '_variable_params' in inline ? { ...(extra ?? {}), ...inline } : finishArgs(mod, inline, { yf, path: modPath }, extra, extra ? { yf, path: [...path, 'args'] } : undefined);
   const node: TaskNode = { kind: 'task', pos: posAt(yf, path), kw, module: mod.name, args };
+  if (mod.source) node.library = { file: mod.source, utilsDirs: moduleUtilsDirs(fc, lc) };
   if (fc.role) node.role = fc.role;
   const argPath = (k: string): YamlPath => (isMap(value) && k in value ? [...modPath, k] : isMap(raw.args) && k in raw.args ? [...path, 'args', k] : modPath);
   checkStaticFiles(node, fc, lc, argPath);
@@ -251,7 +253,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
 }
 
 /** `action: copy src=a dest=b` or `action: {module: copy, src: a}` */
-function splitAction(v: unknown, pos: Position): { mod: ModuleDef; value: unknown } {
+function splitAction(v: unknown, pos: Position, fc: FileCtx, lc: LoadContext): { mod: ModuleDef; value: unknown } {
   let name: string;
   let value: unknown;
   if (typeof v === 'string') {
@@ -265,7 +267,7 @@ function splitAction(v: unknown, pos: Position): { mod: ModuleDef; value: unknow
   } else {
     throw new KbsError('SCHEMA', 'action needs a module name', { pos, hint: 'write "action: copy src=a dest=b" or a mapping with module:' });
   }
-  const mod = getModule(name);
+  const mod = libraryModule(name, fc, lc, pos) ?? getModule(name);
   if (!mod) {
     const guess = didYouMean(name, moduleNames());
     throw new KbsError('SCHEMA', `unknown module "${name}"`, { pos, hint: guess ? `did you mean ${guess}?` : undefined });

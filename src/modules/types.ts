@@ -54,6 +54,8 @@ export interface ModuleContext {
   condition(expr: unknown): boolean;
   /** verbosity of the run (-v = 1 ...), for debug's verbosity */
   verbosity: number;
+  /** the task's no_log (custom modules get it as _ansible_no_log) */
+  noLog?: boolean;
   /**
    * Find a workstation file for `src:` of copy/template: searches the role's files/ or
    * templates/ folder, then the playbook folder's files/ / templates/, then relative to the
@@ -84,6 +86,8 @@ export interface ModuleDef {
   local?: boolean;
   /** JSON Schema of args, checked before any host is contacted (additionalProperties false) */
   schema: JsonSchema;
+  /** a module from a library/ folder: its file (modules/python/module.ts) */
+  source?: string;
   /** The module has no check-mode support: in check mode the task is skipped. */
   noCheckMode?: boolean;
   run(args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult>;
