@@ -72,6 +72,13 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
   dest = p.vals.D ?? dest;
   const cur = p.files.dest;
   if (!p.vals.PD && !mkdirs) {
+    // as Ansible's copy/template action in check mode: a file that would be new is a change,
+    // whether or not its folder exists (the module, not run in check mode, would refuse)
+    if (ctx.check) {
+      const r: ModuleResult = { changed: true, dest };
+      if (ctx.diff && s.data) r.diff = [contentDiff(undefined, s.data, dest, s.afterHeader)];
+      return r;
+    }
     throw new KbsError('TASK', `Destination directory ${dirname(dest)} does not exist`);
   }
   if (cur.exists && cur.type === 'directory') throw new KbsError('TASK', `${dest} is a directory`);
