@@ -220,8 +220,8 @@ async function runOnce(
     run: (cmd, o) => conn.exec(cmd, { ...o, ...remaining(o?.timeoutMs, deadline), become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
     // what a probe learnt (umask, groups) holds for one login user and one become user
     memo: ctx.memo(target, `${spec?.user ?? ''}>${become ? (becomeUser ?? 'root') : ''}`),
-    render: (src, extra) =>
-      tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where),
+    render: (src, extra, syntax) =>
+      tpl.renderString(src, extra ? makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl }) : scope, where, syntax),
     condition: (e) => tpl.conditional(e, scope, where),
     // debug's var: Ansible templates `{{ var }}` (a number from an expression is text, as in Ansible)
     evaluate: (e) => tpl.render(tpl.isTemplate(e) ? e : `{{ ${e} }}`, scope, where),

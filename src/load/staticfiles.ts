@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { KbsError } from '../errors.js';
 import { checkTemplate } from '../template/check.js';
+import type { TemplateSyntax } from '../template/types.js';
 import type { FileCtx, LoadContext } from './context.js';
 import { findFile } from './files.js';
 import { isTemplate } from './keywords.js';
@@ -39,8 +40,24 @@ export function checkStaticFiles(node: TaskNode, fc: FileCtx, lc: LoadContext, a
   } catch {
     return; // a folder or an unreadable file: the module reports it
   }
+  // other delimiters (variable_start_string...): checked with them, or not at all when templated
+  const delims: [string, 'variableStart' | 'variableEnd' | 'blockStart' | 'blockEnd' | 'commentStart' | 'commentEnd'][] = [
+    ['variable_start_string', 'variableStart'],
+    ['variable_end_string', 'variableEnd'],
+    ['block_start_string', 'blockStart'],
+    ['block_end_string', 'blockEnd'],
+    ['comment_start_string', 'commentStart'],
+    ['comment_end_string', 'commentEnd'],
+  ];
+  let syntax: TemplateSyntax | undefined;
+  for (const [arg, key] of delims) {
+    const v = a[arg];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v === '' || isTemplate(v)) return;
+    (syntax ??= {})[key] = v;
+  }
   try {
-    checkTemplate(text);
+    checkTemplate(text, false, syntax);
   } catch (e) {
     if (!(e instanceof KbsError)) throw e;
     const at = e.detail as { line?: number; col?: number } | undefined;

@@ -7,7 +7,7 @@ import type { DiffEntry, ModuleContext, ModuleDef, ModuleResult } from './types.
 import { optStr, reqStr, toBool } from './util/args.js';
 import { putArgs, putFile, type PutSpec } from './util/putfile.js';
 import { probe } from './util/remote.js';
-import { BOOL, FILE_ATTRS, MODE, STR, argsSchema } from './util/schema.js';
+import { BOOL, FILE_ATTRS, SELINUX, MODE, STR, argsSchema } from './util/schema.js';
 
 export const copy: ModuleDef = {
   name: 'copy',
@@ -24,6 +24,7 @@ export const copy: ModuleDef = {
       follow: BOOL,
       local_follow: BOOL,
       directory_mode: MODE,
+      ...SELINUX,
     },
     ['dest'],
   ),

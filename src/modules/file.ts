@@ -9,10 +9,11 @@ import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { optStr, toBool } from './util/args.js';
 import { attrArgs, planAttrs, type AttrWant } from './util/attrs.js';
+import { attributesArg, setAttributes } from './util/chattr.js';
 import { stateDiff } from './util/diff.js';
 import { formatMode, resolveMode } from './util/mode.js';
 import { chownSpec, probe, remoteError, type FileInfo, type Probe } from './util/remote.js';
-import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { BOOL, FILE_ATTRS, SELINUX, STR, argsSchema, oneOfStr } from './util/schema.js';
 import { recurseAttrs } from './util/tree.js';
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const;
@@ -35,6 +36,9 @@ export const file: ModuleDef = {
       access_time_format: STR,
       modification_time: STR,
       modification_time_format: STR,
+      attributes: STR,
+      attr: STR,
+      ...SELINUX,
     }),
     anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
   },
@@ -76,22 +80,32 @@ export const file: ModuleDef = {
     if (recurse && state !== 'directory') throw new KbsError('TASK', 'recurse option requires state to be directory');
 
     const f = new FileTask(ctx, p, path, prev, want, follow);
-    switch (state) {
-      case 'absent':
-        return f.absent();
-      case 'file':
-        return f.file(times);
-      case 'directory':
-        return f.directory(recurse, times);
-      case 'touch':
-        return f.touch(times);
-      case 'link':
-        return f.link(src, force);
-      case 'hard':
-        return f.hard(src, force);
-    }
+    const attributes = attributesArg(args);
+    const r = await dispatch(f, state, times, recurse, src, force);
+    if (attributes === undefined || state === 'absent') return r;
+    const a = await setAttributes(ctx, f.attrPath(), attributes);
+    if (a.changed) r.changed = true;
+    if (a.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), a.diff];
+    return r;
   },
 };
+
+function dispatch(f: FileTask, state: State, times: Times, recurse: boolean, src: string | undefined, force: boolean): Promise<ModuleResult> {
+  switch (state) {
+    case 'absent':
+      return f.absent();
+    case 'file':
+      return f.file(times);
+    case 'directory':
+      return f.directory(recurse, times);
+    case 'touch':
+      return f.touch(times);
+    case 'link':
+      return f.link(src, force);
+    case 'hard':
+      return f.hard(src, force);
+  }
+}
 
 type Prev = 'absent' | 'file' | 'directory' | 'link' | 'hard';
 
@@ -147,6 +161,11 @@ class FileTask {
     if (this.prev === 'absent') return this.result(false, 'absent', {}, {});
     await this.exec(`rm -rf -- ${shq(this.path)}`, `cannot remove ${this.path}`);
     return this.result(true, 'absent', { state: this.prev }, { state: 'absent' });
+  }
+
+  /** the path whose file attributes (chattr) are managed */
+  attrPath(): string {
+    return this.target().path;
   }
 
   /** the path whose attributes are managed: the link's target when following a link */

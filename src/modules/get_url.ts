@@ -34,6 +34,9 @@ export const get_url: ModuleDef = {
       force_basic_auth: BOOL,
       use_proxy: BOOL,
       http_agent: STR,
+      client_cert: STR,
+      client_key: STR,
+      ca_path: STR,
       tmp_dest: STR,
       decompress: BOOL,
       ...FILE_ATTRS,
@@ -47,6 +50,7 @@ export const get_url: ModuleDef = {
     const force = toBool(args.force, false, 'force');
     const backup = toBool(args.backup, false, 'backup');
     const http = httpSpecOf(args, 10);
+    for (const k of ['clientCert', 'clientKey', 'caPath'] as const) http[k] = await expandPath(ctx, http[k]);
     const agent = optStr(args, 'http_agent') ?? 'ansible-httpget';
     http.headers = { 'User-Agent': agent, ...http.headers };
     const filename = urlFilename(url);

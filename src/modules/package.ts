@@ -5,7 +5,7 @@
 import { KbsError } from '../errors.js';
 import type { ModuleContext, ModuleDef } from './types.js';
 import { optStr } from './util/args.js';
-import { BOOL, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
 import { apt } from './apt.js';
 import { dnf } from './dnf.js';
 import { yum } from './yum.js';
@@ -20,6 +20,7 @@ export const packageModule: ModuleDef = {
       state: oneOfStr('present', 'absent', 'latest', 'installed', 'removed'),
       use: STR,
       update_cache: BOOL,
+      cache_valid_time: INT,
     },
     ['name'],
   ),
@@ -32,6 +33,8 @@ export const packageModule: ModuleDef = {
     }
     const rest: Record<string, unknown> = { ...args };
     delete rest.use;
+    // Ansible's package action hands the other arguments to the backend, which refuses the unknown
+    if (backend !== apt && rest.cache_valid_time !== undefined) throw new KbsError('TASK', `Unsupported parameters for (${mgr}) module: cache_valid_time`);
     // apt knows present/absent only; installed/removed are the dnf/yum spellings
     if (backend === apt && rest.state === 'installed') rest.state = 'present';
     if (backend === apt && rest.state === 'removed') rest.state = 'absent';

@@ -22,6 +22,7 @@ export const service: ModuleDef = {
       args: STR,
       runlevel: STR,
       use: STR,
+      daemon_reload: BOOL,
     },
     ['name'],
   ),
@@ -30,13 +31,16 @@ export const service: ModuleDef = {
     if (!name) throw new KbsError('TASK', 'missing required argument: name');
     const state = optStr(args, 'state');
     const enabled = args.enabled === undefined || args.enabled === null ? undefined : toBool(args.enabled, false, 'enabled');
-    if (state === undefined && enabled === undefined) throw new KbsError('TASK', 'Neither argument state nor enabled are set');
+    const daemonReload = toBool(args.daemon_reload, false, 'daemon_reload');
+    if (state === undefined && enabled === undefined && !daemonReload) throw new KbsError('TASK', 'Neither argument state nor enabled are set');
     const use = optStr(args, 'use') ?? 'auto';
     let systemd = use === 'systemd';
     if (use === 'auto') systemd = (await ctx.run('[ -d /run/systemd/system ]')).rc === 0;
     if (systemd) {
-      return runSystemd({ name, state, enabled, daemonReload: false, daemonReexec: false, scope: 'system', noBlock: false, force: false }, ctx);
+      return runSystemd({ name, state, enabled, daemonReload, daemonReexec: false, scope: 'system', noBlock: false, force: false }, ctx);
     }
+    // Ansible's service action passes daemon_reload to the systemd module only; the SysV module refuses it
+    if (args.daemon_reload !== undefined && args.daemon_reload !== null) throw new KbsError('TASK', 'Unsupported parameters for (service) module: daemon_reload', { hint: 'daemon_reload applies to systemd hosts only' });
     return sysv(ctx, name, state, enabled);
   },
 };

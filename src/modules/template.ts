@@ -1,7 +1,8 @@
 /**
  * ansible.builtin.template: render a workstation template with the task's variables and put it
- * at `dest` like copy does. Jinja options (trim_blocks, lstrip_blocks...) are those of the
- * templater behind ctx.render; kbs accepts the args but does not switch them per task.
+ * at `dest` like copy does. The Jinja2 options (other delimiters, trim_blocks, lstrip_blocks,
+ * newline_sequence) apply to this task's rendering; the SELinux context arguments are accepted
+ * and ignored (Debian hosts have no SELinux).
  */
 import { expandPath } from './util/paths.js';
 import { readFile, stat } from 'node:fs/promises';
@@ -9,9 +10,10 @@ import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { optStr, pyDateTime, reqStr } from './util/args.js';
+import { optStr, pyDateTime, reqStr, toBool } from './util/args.js';
 import { putArgs, putFile } from './util/putfile.js';
-import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { BOOL, FILE_ATTRS, SELINUX, STR, argsSchema, oneOfStr } from './util/schema.js';
+import type { TemplateSyntax } from '../template/types.js';
 
 export const template: ModuleDef = {
   name: 'template',
@@ -28,6 +30,13 @@ export const template: ModuleDef = {
       trim_blocks: BOOL,
       lstrip_blocks: BOOL,
       output_encoding: STR,
+      variable_start_string: STR,
+      variable_end_string: STR,
+      block_start_string: STR,
+      block_end_string: STR,
+      comment_start_string: STR,
+      comment_end_string: STR,
+      ...SELINUX,
     },
     ['src', 'dest'],
   ),
@@ -49,12 +58,27 @@ export const template: ModuleDef = {
       template_run_date: pyDateTime(new Date()),
     };
     if (ctx.vars.ansible_managed === undefined) extra.ansible_managed = 'Ansible managed';
-    let out = String(ctx.render(text, extra));
+    let out = String(ctx.render(text, extra, syntaxOf(args)));
     if (ns !== '\n') out = out.replace(/\r\n|\r|\n/g, ns);
 
     return putFile(ctx, { ...putArgs(args), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });
   },
 };
+
+/** The Jinja2 environment options of the task, or undefined for the defaults. */
+function syntaxOf(args: Record<string, unknown>): TemplateSyntax | undefined {
+  const s: TemplateSyntax = {};
+  const names = { variableStart: 'variable_start_string', variableEnd: 'variable_end_string', blockStart: 'block_start_string', blockEnd: 'block_end_string', commentStart: 'comment_start_string', commentEnd: 'comment_end_string' } as const;
+  for (const [k, n] of Object.entries(names) as [keyof typeof names, string][]) {
+    const v = optStr(args, n);
+    if (v === undefined) continue;
+    if (v === '') throw new KbsError('TASK', `${n} must not be empty`);
+    s[k] = v;
+  }
+  if (args.trim_blocks !== undefined && args.trim_blocks !== null) s.trimBlocks = toBool(args.trim_blocks, true, 'trim_blocks');
+  if (args.lstrip_blocks !== undefined && args.lstrip_blocks !== null) s.lstripBlocks = toBool(args.lstrip_blocks, false, 'lstrip_blocks');
+  return Object.keys(s).length ? s : undefined;
+}
 
 function newline(s: string): string {
   const m: Record<string, string> = { '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n', '\n': '\n', '\r': '\r', '\r\n': '\r\n' };

@@ -3,6 +3,7 @@
  * possible, compares it with the wanted state, and acts only when they differ. In check mode it
  * stops after the comparison and reports what it would change.
  */
+import type { TemplateSyntax } from '../template/types.js';
 import type { Connection, ExecOptions, ExecResult } from '../transport/types.js';
 
 export interface DiffEntry {
@@ -44,7 +45,7 @@ export interface ModuleContext {
   /** all variables visible to the task (hostvars of the host, facts, play vars...) */
   vars: Record<string, unknown>;
   /** render a Jinja2 template string with the task's variables (template module) */
-  render(source: string, extraVars?: Record<string, unknown>): string;
+  render(source: string, extraVars?: Record<string, unknown>, syntax?: TemplateSyntax): string;
   /**
    * Optional: evaluate a bare Jinja2 expression to a native value (debug's var:). Without it,
    * debug falls back to render('{{ expr }}'), which gives a string.

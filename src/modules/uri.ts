@@ -36,6 +36,9 @@ export const uri: ModuleDef = {
       removes: STR,
       use_proxy: BOOL,
       http_agent: STR,
+      client_cert: STR,
+      client_key: STR,
+      ca_path: STR,
     },
     ['url'],
   ),
@@ -45,6 +48,7 @@ export const uri: ModuleDef = {
     const method = (optStr(args, 'method') ?? 'GET').toUpperCase();
     const format = optStr(args, 'body_format') ?? 'raw';
     const http = httpSpecOf(args, 30);
+    for (const k of ['clientCert', 'clientKey', 'caPath'] as const) http[k] = await expandPath(ctx, http[k]);
     http.headers = { 'User-Agent': optStr(args, 'http_agent') ?? 'ansible-httpget', ...http.headers };
     const returnContent = toBool(args.return_content, false, 'return_content');
     const statusCodes = statusList(args.status_code);

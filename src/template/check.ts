@@ -8,27 +8,28 @@ import { compileAst } from './codegen.js';
 import { parse } from './parser.js';
 import { createEnv } from './env.js';
 import type { NjNode } from './nunjucks.js';
+import type { TemplateSyntax } from './types.js';
 
 const env = createEnv(undefined, (s) => s);
 const checked = new Map<string, KbsError | null>();
 
 /** `source` as a template ("a {{ b }}") or, with expression, as a bare expression (`when:`). */
-export function checkTemplate(source: string, expression = false): void {
-  const key = (expression ? 'e\0' : 't\0') + source;
+export function checkTemplate(source: string, expression = false, syntax?: TemplateSyntax): void {
+  const key = (expression ? 'e\0' : 't\0') + (syntax ? JSON.stringify(syntax) + '\0' : '') + source;
   let err = checked.get(key);
   if (err === undefined) {
-    err = findProblem(source, expression);
+    err = findProblem(source, expression, syntax);
     if (checked.size > 20000) checked.clear();
     checked.set(key, err);
   }
   if (err) throw err;
 }
 
-function findProblem(source: string, expression: boolean): KbsError | null {
+function findProblem(source: string, expression: boolean, syntax?: TemplateSyntax): KbsError | null {
   const text = expression ? `{{ ${source} }}` : source;
   let ast: NjNode;
   try {
-    ast = parse(text);
+    ast = parse(text, syntax);
     compileAst(ast, false);
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };

@@ -17,7 +17,7 @@ import { isPyFloat } from './float.js';
 import { literalEval } from './literal.js';
 import { type Dict, hasKey, isDict, isTuple, outputStr, setKey, truthy } from './python.js';
 import { KbsContext, kbsRuntime, type KbsEnv } from './runtime.js';
-import type { TemplateContext, Templater } from './types.js';
+import type { TemplateContext, TemplateSyntax, Templater } from './types.js';
 import { Undefined } from './undefined.js';
 
 export { OMIT } from './env.js';
@@ -196,9 +196,27 @@ class TemplaterImpl implements KbsTemplater {
     return value;
   }
 
-  renderString(source: string, vars: Dict, ctx?: TemplateContext): string {
+  renderString(source: string, vars: Dict, ctx?: TemplateContext, syntax?: TemplateSyntax): string {
+    if (syntax) return this.renderWith(source, vars, syntax, ctx);
     if (!isTemplate(source)) return source;
     const c = this.compiled(source, ctx);
+    let out: string;
+    if (c.single) {
+      const v = this.run(c, vars, ctx, source);
+      out = c.single.lead + this.guard(() => outputStr(v), ctx, source) + c.single.trail;
+    } else out = this.run(c, vars, ctx, source) as string;
+    return keepNewlines(out, source);
+  }
+
+  /** renderString with other delimiters or trim/lstrip options (the template module). */
+  private renderWith(source: string, vars: Dict, syntax: TemplateSyntax, ctx?: TemplateContext): string {
+    const key = `${JSON.stringify(syntax)}\0${source}`;
+    let c = this.cache.get(key);
+    if (c) this.stats.hits++;
+    else {
+      c = this.compile(source, ctx, false, syntax);
+      this.remember(this.cache, key, c);
+    }
     let out: string;
     if (c.single) {
       const v = this.run(c, vars, ctx, source);
@@ -326,9 +344,9 @@ class TemplaterImpl implements KbsTemplater {
     map.set(key, c);
   }
 
-  private compile(source: string, ctx: TemplateContext | undefined, expression: boolean): Compiled {
+  private compile(source: string, ctx: TemplateContext | undefined, expression: boolean, syntax?: TemplateSyntax): Compiled {
     try {
-      const ast = parse(expression ? source : source.replace(LAST_NEWLINE, ''));
+      const ast = parse(expression ? source : source.replace(LAST_NEWLINE, ''), syntax);
       const single = singleExpression(ast);
       this.stats.compiles++;
       if (expression && !single) return { props: compileAst(ast, false) };

@@ -67,6 +67,13 @@ export const lexer = nj.lexer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   proto.nextToken = function (this: any): NjToken | null {
     const tok = baseNext.call(this);
+    // Jinja2's trim_blocks removes the newline after a comment too
+    if (tok && tok.type === nj.lexer.TOKEN_COMMENT && this.trimBlocks) {
+      const rest = (this.str as string).slice(this.index as number, (this.index as number) + 2);
+      if (rest.startsWith('\n')) this.forwardN(1);
+      else if (rest === '\r\n') this.forwardN(2);
+      else if (rest.startsWith('\r')) this.forwardN(1);
+    }
     if (!tok || !this.in_code) return tok;
     if (tok.type === nj.lexer.TOKEN_SYMBOL && /^[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?$/.test(tok.value) && !/_$|__/.test(tok.value)) {
       const v = tok.value.replace(/_/g, '');

@@ -5,7 +5,7 @@
  * a template that is a single `{{ expr }}`. Code generation is in codegen.ts.
  */
 import { BaseParser, lexer, nodes, type NjNode, type NjToken } from './nunjucks.js';
-
+import type { TemplateSyntax } from './types.js';
 
 const LEXER_OPTS = { trimBlocks: true, lstripBlocks: false };
 
@@ -320,7 +320,14 @@ export function balanceBraces(s: string): string {
   return out;
 }
 
-export function parse(source: string): NjNode {
+/** `syntax`: other delimiters and trim/lstrip options (the template module's *_string arguments). */
+export function parse(source: string, syntax?: TemplateSyntax): NjNode {
+  if (syntax) {
+    const { trimBlocks, lstripBlocks, ...tags } = syntax;
+    const opts = { trimBlocks: trimBlocks ?? LEXER_OPTS.trimBlocks, lstripBlocks: lstripBlocks ?? LEXER_OPTS.lstripBlocks, tags };
+    const defaultTags = Object.values(tags).every((t) => t === undefined);
+    return new KbsParser(lexer.lex(defaultTags ? balanceBraces(source) : source, opts)).parseAsRoot() as NjNode;
+  }
   const parser = new KbsParser(lexer.lex(balanceBraces(source), LEXER_OPTS));
   return parser.parseAsRoot() as NjNode;
 }

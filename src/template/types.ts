@@ -8,6 +8,21 @@ export interface TemplateContext {
   task?: string;
 }
 
+/**
+ * The template module's Jinja2 environment options: other delimiters (variable_start_string...),
+ * trim_blocks and lstrip_blocks. Without them: `{{ }}`, `{% %}`, `{# #}`, trim_blocks on.
+ */
+export interface TemplateSyntax {
+  blockStart?: string;
+  blockEnd?: string;
+  variableStart?: string;
+  variableEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
+  trimBlocks?: boolean;
+  lstripBlocks?: boolean;
+}
+
 export interface Templater {
   /**
    * Render a value as Ansible's Templar.template() does: strings containing {{ }} or {% %} are
@@ -17,7 +32,7 @@ export interface Templater {
    */
   render(value: unknown, vars: Record<string, unknown>, ctx?: TemplateContext): unknown;
   /** Render a string to a string (template module, file content). */
-  renderString(source: string, vars: Record<string, unknown>, ctx?: TemplateContext): string;
+  renderString(source: string, vars: Record<string, unknown>, ctx?: TemplateContext, syntax?: TemplateSyntax): string;
   /** The native value of a bare Jinja2 expression (no conversion to text, as Jinja2 computes it). */
   evaluate(expr: string, vars: Record<string, unknown>, ctx?: TemplateContext): unknown;
   /** a keyword's boolean: evaluate() then Ansible's boolean rules ('yes'/'no'/'true'/'false' strings...) */

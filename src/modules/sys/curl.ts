@@ -21,6 +21,10 @@ export interface HttpSpec {
   withBody?: boolean;
   /** send Basic auth without waiting for a 401 (curl does so whenever a user is given) */
   basic?: boolean;
+  /** client_cert / client_key / ca_path: PEM files on the host */
+  clientCert?: string;
+  clientKey?: string;
+  caPath?: string;
 }
 
 /** curl config syntax: a double-quoted string with \\ \" \n \t \r escaped */
@@ -35,6 +39,9 @@ export function curlConfig(h: HttpSpec): string {
   if (h.user !== undefined || h.password !== undefined) lines.push(`user = ${cfgQuote(`${h.user ?? ''}:${h.password ?? ''}`)}`);
   if (h.basic) lines.push('basic');
   if (h.validateCerts === false) lines.push('insecure');
+  if (h.clientCert !== undefined) lines.push(`cert = ${cfgQuote(h.clientCert)}`);
+  if (h.clientKey !== undefined) lines.push(`key = ${cfgQuote(h.clientKey)}`);
+  if (h.caPath !== undefined) lines.push(`cacert = ${cfgQuote(h.caPath)}`);
   if (h.followRedirects) lines.push('location', 'max-redirs = 50');
   const t = h.timeout ?? 10;
   lines.push(`connect-timeout = ${t}`, `speed-time = ${t}`, 'speed-limit = 1');
@@ -67,6 +74,9 @@ export function httpSpecOf(args: Record<string, unknown>, dfltTimeout: number): 
     user: optStr(args, 'url_username', 'username', 'user'),
     password: optStr(args, 'url_password', 'password'),
     basic: toBool(args.force_basic_auth, false, 'force_basic_auth'),
+    clientCert: optStr(args, 'client_cert'),
+    clientKey: optStr(args, 'client_key'),
+    caPath: optStr(args, 'ca_path'),
   };
 }
 

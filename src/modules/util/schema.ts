@@ -47,3 +47,9 @@ export const FILE_ATTRS: Record<string, JsonSchema> = {
   group: STR,
   unsafe_writes: BOOL,
 };
+
+/**
+ * The SELinux context arguments of the file modules: accepted and ignored (kbs targets Debian-like
+ * hosts, which run without SELinux).
+ */
+export const SELINUX: Record<string, JsonSchema> = { setype: STR, seuser: STR, serole: STR, selevel: STR };
