@@ -14,13 +14,23 @@ import type { YamlFile, YamlPath } from '../yaml/read.js';
 /** options never taken out of a free-form string, even if the module documents them */
 const NEVER_INLINE = new Set(['_raw_params', 'cmd', 'argv', 'free_form']);
 
+const schemas = new WeakMap<ModuleDef, JsonSchema>();
+/** the module's argument schema (one object per module, so that its compiled check is reused) */
 export function schemaOf(mod: ModuleDef): JsonSchema {
-  const s = mod.schema ?? {};
-  const props = (s.properties ?? {}) as Record<string, unknown>;
-  if (mod.freeForm && !('_raw_params' in props)) {
-    return { ...s, properties: { ...props, _raw_params: { type: 'string' } } };
+  let out = schemas.get(mod);
+  if (!out) {
+    const s = mod.schema ?? {};
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    out = mod.freeForm && !('_raw_params' in props) ? { ...s, properties: { ...props, _raw_params: { type: 'string' } } } : s;
+    schemas.set(mod, out);
   }
-  return s;
+  return out;
+}
+
+/** every schema finishArgs may check a module's arguments with (for precompilation) */
+export function argSchemas(mod: ModuleDef): JsonSchema[] {
+  const tolerant = templateTolerant(schemaOf(mod));
+  return [tolerant, partial(tolerant)];
 }
 
 function optionNames(schema: JsonSchema): Set<string> {

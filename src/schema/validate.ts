@@ -2,20 +2,43 @@
  * JSON Schema validation (ajv) with errors mapped back to file:line:col through the YAML document.
  * One error per problem, with the key, the reason and a hint ("did you mean ...?").
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { KbsError, didYouMean } from '../errors.js';
 import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
+import { check } from './check.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+const require = createRequire(import.meta.url);
+
+let ajv: Ajv | undefined;
 const cache = new WeakMap<object, ValidateFunction>();
 
+/** a full validator (all errors, with their schemas) for `schema`; ajv is loaded on first use */
 export function compile(schema: object): ValidateFunction {
   let v = cache.get(schema);
   if (!v) {
+    if (!ajv) {
+      const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+      ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
+    }
     v = ajv.compile(schema);
     cache.set(schema, v);
   }
   return v;
+}
+
+/** how often a value was checked by walking its schema, and by ajv (tests read it) */
+export const schemaStats = { walked: 0, compiled: 0 };
+
+/** is `value` valid? check.ts walks the schema; ajv is asked only for schemas that walk cannot take */
+function valid(schema: object, value: unknown): boolean {
+  const r = check(schema, value);
+  if (r !== undefined) {
+    schemaStats.walked++;
+    return r;
+  }
+  schemaStats.compiled++;
+  return compile(schema)(value) as boolean;
 }
 
 /**
@@ -30,6 +53,7 @@ export function validate(
   what: string,
   opts: ValidateOptions = {},
 ): void {
+  if (valid(schema, value)) return;
   const v = compile(schema);
   if (v(value)) return;
   const errors = v.errors ?? [];
