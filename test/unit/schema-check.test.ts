@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KbsError } from '../../src/errors.js';
-import { builtinRolesDir } from '../../src/engine/play.js';
 import { argSchemas } from '../../src/load/args.js';
 import { loadPlaybook } from '../../src/load/playbook.js';
 import { getModule, moduleNames } from '../../src/modules/registry.js';
@@ -18,7 +17,7 @@ import { inventorySchema } from '../../src/schema/inventory.js';
 import * as playbook from '../../src/schema/playbook.js';
 import { roleEntrySchema, roleMetaSchema, roleVarsSchema } from '../../src/schema/role.js';
 import { compile, schemaStats } from '../../src/schema/validate.js';
-import { shippedPlaybook } from '../../src/util/assets.js';
+import { builtinRolesDir, shippedPlaybook } from '../../src/util/assets.js';
 
 function allSchemas(): object[] {
   const list: object[] = [
