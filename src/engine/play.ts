@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { dirname, resolve } from 'node:path';
 import { KbsError, type Position } from '../errors.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
+import { handlerNames } from '../load/handlers.js';
 import { loadTaskFile, resolveRole } from '../load/playbook.js';
 import { CENSORED } from './events.js';
 import type { RunContext } from './context.js';
@@ -449,7 +450,7 @@ export class PlayRunner {
     for (let pass = 0; pass < 10; pass++) {
       let ran = false;
       for (const hd of play.handlers) {
-        const names = [hd.kw.name, ...(hd.listen ?? [])].filter((x): x is string => !!x);
+        const names = handlerNames(hd);
         const targets = hosts.filter((h) => {
           const s = ctx.host(h);
           return s.active && names.some((n) => s.notified.has(n));

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolvePattern } from '../inventory/pattern.js';
-import type { Node, Play, Playbook, Vars } from '../load/model.js';
+import type { Play, Playbook, Vars } from '../load/model.js';
 import { parseYaml } from '../yaml/read.js';
 import type { Templater } from '../template/types.js';
 import { RunContext, type Pool } from './context.js';
@@ -48,7 +48,6 @@ export const DEFAULT_GRACE_MS = 5000;
 
 export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions, deps: RunDeps): Promise<RunSummary> {
   const started = Date.now();
-  preflight(pb);
   // after the recap nothing more is shown (an abandoned task may still end later)
   let open = true;
   const emit: Emit = (e) => {
@@ -156,27 +155,3 @@ function loadPlayVars(ctx: RunContext, play: Play): Vars {
   return out;
 }
 
-/** Checks that need no host: every notify names a handler of its play. */
-export function preflight(pb: Playbook): void {
-  for (const play of pb.plays) {
-    const names = new Set<string>();
-    for (const h of play.handlers) {
-      if (h.kw.name) names.add(h.kw.name);
-      for (const l of h.listen ?? []) names.add(l);
-    }
-    const walk = (nodes: Node[]) => {
-      for (const n of nodes) {
-        for (const nt of n.kw.notify ?? []) {
-          if (!names.has(nt) && !nt.includes('{{')) {
-            throw new KbsError('SCHEMA', `task notifies "${nt}", but play "${play.name}" has no handler with that name or listen topic`, {
-              pos: n.pos,
-              hint: names.size ? `handlers: ${[...names].join(', ')}` : 'add a handlers: section',
-            });
-          }
-        }
-        if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
-      }
-    };
-    walk([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks, ...play.handlers]);
-  }
-}

@@ -12,6 +12,7 @@ import { loadYaml, newContext, type FileCtx, type LoadContext, type LoadOptions 
 import { isTemplate, specialName, toList, toTags } from './keywords.js';
 import type { BlockNode, Node, Play, Playbook, TaskKeywords, TaskNode } from './model.js';
 import { parseRoleEntry } from './role.js';
+import { handlerNames } from './handlers.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkValueTemplates } from './templates.js';
 import { posAt, type YamlFile } from '../yaml/read.js';
@@ -219,12 +220,8 @@ function toSerial(v: unknown): (number | string)[] {
 function checkNotify(lc: LoadContext, handlers: TaskNode[], nodes: Node[]): void {
   const names = new Set<string>();
   for (const h of handlers) {
-    if (h.kw.name !== undefined) {
-      if (isTemplate(h.kw.name)) return;
-      names.add(h.kw.name);
-      if (h.role) names.add(`${h.role.name} : ${h.kw.name}`);
-    }
-    for (const l of h.listen ?? []) names.add(l);
+    if (h.kw.name !== undefined && isTemplate(h.kw.name)) return;
+    for (const n of handlerNames(h)) names.add(n);
   }
   if (hasIncludeRole(nodes)) return;
   for (const n of lc.notifies) {
