@@ -9,14 +9,12 @@ import { resolvePattern } from '../inventory/pattern.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Node, Playbook } from '../load/model.js';
 import type { Templater } from '../template/types.js';
+import { fnmatch } from '../util/glob.js';
 import type { RunOptions } from './options.js';
 
-/** `--start-at-task` matching: the name itself, or a glob (* ? [...]). */
+/** `--start-at-task` matching, as Ansible's: the name itself, or fnmatch's glob (* ? [...]). */
 export function matchName(pattern: string, name: string): boolean {
-  if (pattern === name) return true;
-  if (!/[*?[]/.test(pattern)) return false;
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  return re.test(name);
+  return pattern === name || fnmatch(name, pattern);
 }
 
 export function checkSelection(pb: Playbook, inv: Inventory, opts: RunOptions, templater: Templater): void {

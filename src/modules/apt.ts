@@ -14,7 +14,7 @@ import { PlanError, dpkgEntry, planInstall, planRemove, splitSpec } from './pkg/
 import { parseQuery, queryScript, type QueryResult } from './pkg/aptquery.js';
 import { aptDiff, outputs, runApt } from './pkg/aptrun.js';
 import { compareDebVersions } from './pkg/debver.js';
-import { globToEre, hasGlob } from './pkg/fnmatch.js';
+import { globToEre, hasGlob } from '../util/glob.js';
 import { choiceArg, intArg, listArg, tailOf } from './pkg/names.js';
 
 const STATES = ['absent', 'build-dep', 'fixed', 'latest', 'present'] as const;

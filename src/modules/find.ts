@@ -8,7 +8,7 @@
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { fnmatch } from './pkg/fnmatch.js';
+import { fnmatch } from '../util/glob.js';
 import { optStr, toBool } from './util/args.js';
 import { pyRegex } from './util/pyregex.js';
 import { readFiles } from './util/readmany.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { compareDebVersions } from '../../src/modules/pkg/debver.js';
-import { fnmatch, globToEre } from '../../src/modules/pkg/fnmatch.js';
+import { fnmatch, globToEre } from '../../src/util/glob.js';
 import { parsePolicy, parseQuery, queryScript } from '../../src/modules/pkg/aptquery.js';
 import { PlanError, planInstall, planRemove, splitSpec } from '../../src/modules/pkg/aptplan.js';
 import { changesDiff, installCommand, parseSimulation, preparedDiff, removeCommand, upgradeCommand, DEFAULT_APT_OPTIONS } from '../../src/modules/pkg/aptcmd.js';

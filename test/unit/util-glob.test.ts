@@ -1,8 +1,7 @@
 /** src/util/glob.ts: the one fnmatch translation behind host patterns, setup filter and package versions. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { globToRegExp } from '../../src/util/glob.js';
-import { fnmatch } from '../../src/modules/pkg/fnmatch.js';
+import { fnmatch, globToRegExp } from '../../src/util/glob.js';
 import { filterFacts } from '../../src/facts/index.js';
 
 test('globToRegExp follows Python fnmatch.fnmatchcase', () => {

@@ -3,7 +3,7 @@
  * (Ansible's apt install()/remove()/package_status rules, without python-apt).
  */
 import { compareDebVersions } from './debver.js';
-import { fnmatch } from './fnmatch.js';
+import { fnmatch } from '../../util/glob.js';
 import type { DpkgEntry, Policy, QueryResult } from './aptquery.js';
 
 export interface PkgSpec {
