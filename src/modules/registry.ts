@@ -50,6 +50,7 @@ import { authorized_key } from './authorized_key.js';
 import { cron } from './cron.js';
 import { find } from './find.js';
 import { ini_file } from './ini_file.js';
+import { iptables } from './iptables.js';
 import { known_hosts } from './known_hosts.js';
 import { mount } from './mount.js';
 import { package_facts } from './package_facts.js';
@@ -108,6 +109,7 @@ const MODULES: ModuleDef[] = [
   cron,
   find,
   ini_file,
+  iptables,
   known_hosts,
   mount,
   package_facts,

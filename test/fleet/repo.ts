@@ -15,10 +15,14 @@ import { acquireLock } from './lock.js';
 import { umountBelow } from './mounts.js';
 import { hostSources, sourcesList } from './mirror.js';
 
-/** what the roles install; the first five are the contract, the rest are kubeadm's host tools */
+/**
+ * what the roles install (the first five are the contract, then kubeadm's host tools), and what
+ * the git and synchronize module tests install on a machine
+ */
 export const REPO_PACKAGES = [
   'containerd', 'runc', 'etcd-server', 'etcd-client', 'haproxy',
   'conntrack', 'socat', 'ethtool', 'iptables', 'ebtables', 'iputils-ping',
+  'git', 'rsync',
 ];
 
 export function repoPackages(): string[] {
