@@ -178,7 +178,8 @@ export function constructRule(p: RuleParams): string[] {
 
 /** `iptables -t TABLE ACTION CHAIN [rule_num] [rule...]` as one shell line. */
 function command(bin: string, p: RuleParams, action: string, withRule: boolean, extra: string[] = []): string {
-  const words = [bin, '-t', p.table, action, p.chain ?? ''];
+  // as Ansible's run_command, a missing chain is left out (`iptables -t mangle -F`)
+  const words = [bin, '-t', p.table, action, ...(p.chain === undefined ? [] : [p.chain])];
   if (action === '-I' && p.rule_num) words.push(p.rule_num);
   if (withRule) words.push(...constructRule(p));
   words.push(...extra);
