@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/src/cli/entry.js';
+// the built kbs in one file (npm run build: tsc, then scripts/bundle.mjs)
+import '../dist/kbs.mjs';

@@ -2,13 +2,27 @@
  * Files kbs ships beside its code (playbooks/, roles/), found from the source or the built copy.
  * Every lookup of a shipped file goes through here.
  */
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KbsError } from '../errors.js';
 
-/** The package root: src/util/assets.ts (tsx) and dist/src/util/assets.js (built) both sit under it. */
+/**
+ * The package root: the nearest folder above this code holding kbs's package.json (the code is
+ * src/util/assets.ts under tsx, dist/src/util/assets.js built, or the bundle dist/kbs.mjs).
+ */
 export function packageRoot(): string {
-  const here = dirname(new URL(import.meta.url).pathname);
-  return here.includes('/dist/') ? resolve(here, '../../..') : resolve(here, '../..');
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'kbs') return (root = dir);
+    const up = dirname(dir);
+    if (up === dir) throw new KbsError('STATE', `kbs's package.json not found above ${fileURLToPath(import.meta.url)}`, { hint: 'run kbs from its installed package (bin/kbs.js)' });
+    dir = up;
+  }
 }
+let root: string | undefined;
 
 /** A shipped playbook: playbooks/NAME */
 export function shippedPlaybook(name: string): string {

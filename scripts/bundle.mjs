@@ -1,0 +1,26 @@
+// Build step (npm run build, after tsc): dist/src/cli/entry.js and everything it imports, the
+// npm dependencies included, in one file, dist/kbs.mjs, which bin/kbs.js runs. Node then reads
+// and compiles one file instead of ~300 (start-up ~0.3 s shorter on a quiet machine, more under
+// load). ssh2 (optional native parts) and ajv (loaded only for a schema error) stay in
+// node_modules. Written to a temp file, then renamed.
+import { renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/kbs.mjs');
+const tmp = `${out}.${process.pid}.tmp`;
+await build({
+  entryPoints: [join(root, 'dist/src/cli/entry.js')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: tmp,
+  external: ['ssh2', 'ajv', 'cpu-features'],
+  // CommonJS dependencies call require(); an ES module has none of its own
+  banner: { js: "import { createRequire as kbsCreateRequire } from 'node:module'; const require = kbsCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+renameSync(tmp, out);
