@@ -14,7 +14,7 @@ import { checkConnectionVars } from '../inventory/connvars.js';
 import { resolvePattern } from '../inventory/pattern.js';
 import { setMaxYamlSize } from '../yaml/limits.js';
 import { loadPlaybook } from '../load/playbook.js';
-import type { Node, Playbook } from '../load/model.js';
+import type { BlockNode, Node, Playbook } from '../load/model.js';
 import type { Inventory } from '../inventory/types.js';
 import { createTemplater } from '../template/index.js';
 import { ConnectionPool } from '../transport/pool.js';
@@ -209,11 +209,22 @@ export function exitCodeOf(s: RunSummary): number {
   return EXIT.OK;
 }
 
+/**
+ * A task's name as ansible-playbook --list-tasks prints it: "role : name" for a named task of a
+ * role (an include_role keeps its bare name), the module for an unnamed task.
+ */
+function listedName(n: Exclude<Node, BlockNode>): string {
+  if (n.kw.name === undefined) return n.kind === 'task' ? n.module : n.kind;
+  if (n.kind === 'include_role') return n.kw.name;
+  return n.role ? `${n.role.name} : ${n.kw.name}` : n.kw.name;
+}
+
 function listPlays(pb: Playbook, inv: Inventory, opts: RunOptions, io: CliIO, hosts: boolean, tasks: boolean): void {
   io.stdout(`\nplaybook: ${pb.file}\n`);
   const limited = opts.limit ? new Set(resolvePattern(inv, opts.limit).hosts) : undefined;
   pb.plays.forEach((play, i) => {
-    io.stdout(`\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]\n`);
+    // as ansible-playbook: the play's tags as a set joined by ",", a task's sorted and joined by ", "
+    io.stdout(`\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...new Set(play.tags)].join(',')}]\n`);
     if (hosts) {
       const hs = resolvePattern(inv, play.hosts).hosts.filter((h) => !limited || limited.has(h));
       io.stdout(`    pattern: ['${play.hosts}']\n    hosts (${hs.length}):\n`);
@@ -224,8 +235,9 @@ function listPlays(pb: Playbook, inv: Inventory, opts: RunOptions, io: CliIO, ho
       const walk = (nodes: Node[], tags: string[]) => {
         for (const n of nodes) {
           const t = [...tags, ...(n.kw.tags ?? [])];
-          if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always], t);
-          else io.stdout(`      ${n.role ? n.role.name + ' : ' : ''}${n.kw.name ?? (n.kind === 'task' ? n.module : n.kind)}\tTAGS: [${[...new Set(t)].join(', ')}]\n`);
+          // as ansible-playbook, a block's rescue and always tasks are not listed
+          if (n.kind === 'block') walk(n.block, t);
+          else io.stdout(`      ${listedName(n)}\tTAGS: [${[...new Set(t)].sort().join(', ')}]\n`);
         }
       };
       walk([...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks], play.tags);

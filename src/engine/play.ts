@@ -98,6 +98,7 @@ export class PlayRunner {
 
   private async runBlock(b: BlockNode, inh: Inherited, hosts: string[]): Promise<void> {
     const { ctx } = this;
+    if (b.roleOnce && b.role) return this.runRoleOnce(b, inh, hosts);
     const inner = inherit(inh, b.kw);
     const rescuable = b.rescue.length > 0;
     const before = new Set(hosts.filter((h) => ctx.host(h).active));
@@ -113,6 +114,21 @@ export class PlayRunner {
       for (const h of stillFailed) ctx.host(h).failed = false;
       await this.runNodes(b.always, inner, [...before]);
       for (const h of stillFailed) ctx.host(h).failed = true;
+    }
+  }
+
+  /**
+   * A role used again in the play (roles:, dependencies): as Ansible's linear strategy, its tasks
+   * are passed over silently on hosts where the same role already ran a task and reached its end.
+   */
+  private async runRoleOnce(b: BlockNode, inh: Inherited, hosts: string[]): Promise<void> {
+    const role = b.role as object;
+    const todo = hosts.filter((h) => !this.ctx.host(h).rolesDone.has(role));
+    if (!todo.length) return;
+    await this.runBlock({ ...b, roleOnce: false }, inh, todo);
+    for (const h of todo) {
+      const s = this.ctx.host(h);
+      if (s.active && s.rolesRan.has(role)) s.rolesDone.add(role);
     }
   }
 
@@ -351,6 +367,7 @@ export class PlayRunner {
       ctx.invalidate();
     }
     const rescuable = t.inh.rescuable === true;
+    if (t.task.role && out.status !== 'skipped' && out.status !== 'unreachable') s.rolesRan.add(t.task.role);
     switch (out.status) {
       case 'unreachable':
         s.unreachable = true;

@@ -19,6 +19,10 @@ export class HostState {
   ended = false;
   /** handler names notified and not yet run */
   notified = new Set<string>();
+  /** roles (RoleContext) of which a task ran here, not skipped (Ansible's _had_task_run) */
+  rolesRan = new Set<object>();
+  /** roles whose block this host finished after one of their tasks ran: not run again (unless allow_duplicates) */
+  rolesDone = new Set<object>();
 
   constructor(readonly name: string) {}
 

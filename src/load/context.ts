@@ -18,7 +18,7 @@ export interface LoadContext {
   opts: LoadOptions;
   /** role handlers found while loading join the play's handlers here */
   handlers: TaskNode[];
-  /** role path + params of roles already expanded in this play (deduplication) → that role */
+  /** role path + params, when, tags, vars of roles already expanded in this play → that role (Ansible's ROLE_CACHE) */
   seenRoles: Map<string, RoleContext>;
   /** roles: entries of the play, in order (duplicates too) */
   playRoles: RoleContext[];

@@ -97,6 +97,12 @@ export interface TaskNode extends NodeBase {
 
 export interface BlockNode extends NodeBase {
   kind: 'block';
+  /**
+   * The tasks of a role from roles: or a dependency (not allow_duplicates): as in Ansible, they
+   * are skipped on a host where an earlier use of the same role (name, params, when, tags, vars)
+   * ran a task and reached its end. Each use is listed; the choice is made when the play runs.
+   */
+  roleOnce?: boolean;
   block: Node[];
   rescue: Node[];
   always: Node[];

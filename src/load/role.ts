@@ -128,9 +128,10 @@ function stable(v: unknown): string {
 
 /**
  * Expand a role into a BlockNode: its dependencies (each a BlockNode), then its tasks. `mode`
- * 'play' (roles:) and 'dependency' run a role+params once per play unless allow_duplicates;
- * 'import' (import_role / include_role) always expands. `block` is undefined for a duplicate;
- * `role` is the role either way (its defaults and vars count even when it does not run again).
+ * 'play' (roles:) and 'dependency': a role used again with the same params, when, tags and vars
+ * is the same RoleContext (Ansible's role cache), expanded again and marked roleOnce unless
+ * allow_duplicates (the engine skips it on hosts where it already ran); 'import' (import_role /
+ * include_role) always expands a new one.
  */
 export function expandRole(
   ref: RoleRef,
@@ -141,40 +142,41 @@ export function expandRole(
   const found = locateRole(ref.name, lc.playbookDir, lc.opts, ref.pos, ref.nearDirs);
   const path = found.path;
   const meta = readMeta(path);
-  const key = `${path}\0${ref.tasksFrom ?? ''}\0${stable(ref.params)}\0${stable(kw.vars ?? {})}`;
-  const once = mode !== 'import' && !meta.allowDuplicates;
-  const seen = once ? lc.seenRoles.get(key) : undefined;
-  if (seen) return { role: seen };
+  const from = [ref.tasksFrom, ref.varsFrom, ref.defaultsFrom, ref.handlersFrom].map((f) => f ?? '').join('\0');
+  const key = `${path}\0${from}\0${stable(ref.params)}\0${stable(kw.vars ?? {})}\0${stable(kw.when ?? null)}\0${stable(kw.tags ?? [])}`;
+  const cached = mode !== 'import';
+  const seen = cached ? lc.seenRoles.get(key) : undefined;
   const marker = `role:${path}`;
   if (lc.stack.includes(marker)) {
     const chain = [...lc.stack.filter((s) => s.startsWith('role:')), marker].map((s) => basename(s.slice(5)));
     throw new KbsError('SCHEMA', `role dependency cycle: ${chain.join(' -> ')}`, { pos: ref.pos, hint: 'remove one of the dependencies' });
   }
-  const ctx: RoleContext = {
+  const ctx: RoleContext = seen ?? {
     name: found.name,
     path,
     defaults: varsFiles(requiredRoleFiles(path, 'defaults', ref.defaultsFrom, ref.pos, true)),
     vars: varsFiles(requiredRoleFiles(path, 'vars', ref.varsFrom, ref.pos, true)),
     params: ref.params,
   };
-  if (kw.vars) ctx.entryVars = kw.vars;
-  if (ref.parent) {
+  if (kw.vars && !seen) ctx.entryVars = kw.vars;
+  if (ref.parent && !seen) {
     ctx.parent = ref.parent;
     if (mode === 'import') {
       ctx.parentRoleNames = [ref.parent.name, ...(ref.parent.parentRoleNames ?? [])];
       ctx.parentRolePaths = [ref.parent.path, ...(ref.parent.parentRolePaths ?? [])];
     }
   }
-  if (once) lc.seenRoles.set(key, ctx);
+  if (cached && !seen) lc.seenRoles.set(key, ctx);
   lc.stack.push(marker);
   try {
     const deps: BlockNode[] = [];
-    ctx.deps = [];
+    const depRoles: RoleContext[] = [];
     meta.deps.forEach((d, i) => {
       const r = parseRoleEntry(d, meta.yf as YamlFile, ['dependencies', i], lc, [dirname(path)], 'dependency', ctx);
-      ctx.deps!.push(r.role);
+      depRoles.push(r.role);
       if (r.block) deps.push(r.block);
     });
+    if (!seen) ctx.deps = depRoles;
     const tasksFile = requiredRoleFile(path, 'tasks', ref.tasksFrom, ref.pos);
     let tasks: BlockNode['block'] = [];
     if (tasksFile) {
@@ -189,7 +191,9 @@ export function expandRole(
       const yf = loadYaml(handlersFile);
       lc.handlers.push(...parseHandlerList({ yf, dir: dirname(handlersFile), role: ctx }, [], yf.value, lc));
     }
-    return { block: { kind: 'block', pos: ref.pos, kw, role: ctx, block: [...deps, ...tasks], rescue: [], always: [] }, role: ctx };
+    // the role's own tasks are skipped where the role already ran, its dependencies decide for themselves
+    const own: BlockNode['block'] = cached && !meta.allowDuplicates && tasks.length ? [{ kind: 'block', pos: ref.pos, kw: {}, role: ctx, roleOnce: true, block: tasks, rescue: [], always: [] }] : tasks;
+    return { block: { kind: 'block', pos: ref.pos, kw, role: ctx, block: [...deps, ...own], rescue: [], always: [] }, role: ctx };
   } finally {
     lc.stack.pop();
   }

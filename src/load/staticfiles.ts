@@ -1,7 +1,7 @@
 /**
  * Files a task names literally, resolved when the playbook is loaded: copy's and unarchive's
  * `src` (on the workstation, unless remote_src), template's `src` (whose text is also compiled),
- * and `src` given together with copy's `content`. A missing file is exit 4 at the argument's
+ * and `src` given together with copy's `content` (both literal). A missing file is exit 4 at the argument's
  * file:line:col before any host is contacted. Templated names are resolved when the task runs.
  */
 import { readFileSync } from 'node:fs';
@@ -20,7 +20,8 @@ const FALSE = new Set([false, 'false', 'False', 'no', 'No', 'off', '0', 0, undef
 export function checkStaticFiles(node: TaskNode, fc: FileCtx, lc: LoadContext, argPath: (key: string) => YamlPath): void {
   const a = node.args;
   const src = a.src;
-  if (node.module === 'copy' && src !== undefined && src !== null && a.content !== undefined && a.content !== null) {
+  // a template may render to omit (`src: "{{ x if a else omit }}"`): checked when the task runs
+  if (node.module === 'copy' && src !== undefined && src !== null && a.content !== undefined && a.content !== null && !isTemplate(src) && !isTemplate(a.content)) {
     throw new KbsError('SCHEMA', 'copy: src and content are mutually exclusive', {
       pos: posAt(fc.yf, argPath('content')),
       hint: 'give the file to copy with src, or the text to write with content, not both',

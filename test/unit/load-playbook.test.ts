@@ -163,7 +163,9 @@ test('roles: dependencies first, deduplicated, role context on every node', () =
   assert.equal(play.roles.length, 2);
   const common = block(play.roles[0]);
   assert.equal(common.role?.name, 'common');
-  assert.equal(task(common.block[0]).role?.name, 'common');
+  const own = block(common.block[0]);
+  assert.equal(own.roleOnce, true);
+  assert.equal(task(own.block[0]).role?.name, 'common');
 
   const web = block(play.roles[1]);
   assert.deepEqual(web.kw, { tags: ['webtag'], when: 'web_enabled', become: true, vars: { listen_port: 81 } });
@@ -183,16 +185,20 @@ test('roles: dependencies first, deduplicated, role context on every node', () =
   // the play's roles (Ansible's play.roles): the roles: entries, each once per entry
   assert.deepEqual(play.playRoles?.map((r) => r.name), ['common', 'web']);
   assert.equal(web.role?.deps?.[0].parent, web.role);
-  // dependencies: base (runs), common (already ran with the same params: skipped)
+  // dependencies: base, common (the play's common again: the same role, its tasks skipped at run
+  // time where it already ran), then web's own tasks
   const base = block(web.block[0]);
   assert.equal(base.role?.name, 'base');
   assert.deepEqual(base.role?.defaults, { base_x: 1 });
-  assert.equal(task(base.block[0]).role?.name, 'base');
-  const page = task(web.block[1]);
+  assert.equal(task(block(base.block[0]).block[0]).role?.name, 'base');
+  assert.equal(block(web.block[1]).role, common.role);
+  const mine = block(web.block[2]);
+  assert.equal(mine.roleOnce, true);
+  const page = task(mine.block[0]);
   assert.equal(page.module, 'template');
   assert.equal(page.role, web.role);
   // import_tasks inside a role: relative to the role's tasks/, nodes carry the role
-  const extra = block(web.block[2]);
+  const extra = block(mine.block[1]);
   assert.equal(extra.role, web.role);
   assert.equal(task(extra.block[0]).pos.file, join(FULL, 'roles/web/tasks/extra.yml'));
   assert.equal(task(extra.block[0]).role, web.role);

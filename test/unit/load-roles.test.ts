@@ -43,11 +43,12 @@ test('findRole: missing role lists the folders searched and a close name', () =>
   );
 });
 
-test('roles run once per play per params unless allow_duplicates; dependencies deduplicated too', () => {
+test('each use of a role is expanded; the same role+params is one RoleContext whose tasks run once (roleOnce) unless allow_duplicates', () => {
   const roles = loadPlaybook(join(DUP, 'play.yml')).plays[0].roles;
   assert.deepEqual(
     roles.map((r) => [r.role?.name, r.role?.params]),
     [
+      ['once', {}],
       ['once', {}],
       ['once', { x: 1 }],
       ['twice', {}],
@@ -56,10 +57,20 @@ test('roles run once per play per params unless allow_duplicates; dependencies d
       ['p2', {}],
     ],
   );
-  assert.deepEqual(msgs(roles), ['once', 'once', 'twice', 'twice', 'dep', 'dep']);
-  const p2 = roles[5] as BlockNode;
-  assert.equal(p2.block.length, 1);
-  assert.deepEqual(p2.block[0].role?.params, { x: 2 });
+  assert.deepEqual(msgs(roles), ['once', 'once', 'once', 'twice', 'twice', 'dep', 'dep', 'dep']);
+  assert.equal(roles[0].role, roles[1].role);
+  assert.notEqual(roles[0].role, roles[2].role);
+  // the own tasks of a role that runs once sit in a roleOnce block; allow_duplicates has none
+  const own = (b: Node) => (b as BlockNode).block.filter((n): n is BlockNode => n.kind === 'block' && n.roleOnce === true);
+  assert.equal(own(roles[0]).length, 1);
+  assert.equal(own(roles[0])[0].role, roles[0].role);
+  assert.equal(own(roles[3]).length, 0);
+  // p1's and p2's dep are the same use of dep; p2's {role: dep, x: 2} another
+  const p1 = roles[5] as BlockNode;
+  const p2 = roles[6] as BlockNode;
+  assert.equal(p2.block.length, 2);
+  assert.equal(p1.block[0].role, p2.block[0].role);
+  assert.deepEqual(p2.block[1].role?.params, { x: 2 });
 });
 
 test('a role dependency cycle is an error naming the chain', () => {
