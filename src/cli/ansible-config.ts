@@ -27,6 +27,8 @@ export interface AnsibleConfig {
   privateKeyFile?: string;
   hostKeyChecking: boolean;
   privateRoleVars: boolean;
+  /** show_custom_stats: the recap shows set_stats data (CUSTOM STATS) */
+  showCustomStats: boolean;
   /** timeout: the SSH connect timeout in seconds */
   timeout?: number;
   become: boolean;
@@ -63,6 +65,7 @@ const SETTINGS = {
   privateKeyFile: { section: 'defaults', key: 'private_key_file', env: 'ANSIBLE_PRIVATE_KEY_FILE', kind: 'path' },
   hostKeyChecking: { section: 'defaults', key: 'host_key_checking', env: 'ANSIBLE_HOST_KEY_CHECKING', kind: 'bool' },
   privateRoleVars: { section: 'defaults', key: 'private_role_vars', env: 'ANSIBLE_PRIVATE_ROLE_VARS', kind: 'bool' },
+  showCustomStats: { section: 'defaults', key: 'show_custom_stats', env: 'ANSIBLE_SHOW_CUSTOM_STATS', kind: 'bool' },
   timeout: { section: 'defaults', key: 'timeout', env: 'ANSIBLE_TIMEOUT', kind: 'int' },
   become: { section: 'privilege_escalation', key: 'become', env: 'ANSIBLE_BECOME', kind: 'bool' },
   becomeMethod: { section: 'privilege_escalation', key: 'become_method', env: 'ANSIBLE_BECOME_METHOD', kind: 'string' },
@@ -199,6 +202,7 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
     privateKeyFile: get(SETTINGS.privateKeyFile) as string | undefined,
     hostKeyChecking: (get(SETTINGS.hostKeyChecking) as boolean | undefined) ?? true,
     privateRoleVars: (get(SETTINGS.privateRoleVars) as boolean | undefined) ?? false,
+    showCustomStats: (get(SETTINGS.showCustomStats) as boolean | undefined) ?? false,
     timeout: get(SETTINGS.timeout) as number | undefined,
     become: (get(SETTINGS.become) as boolean | undefined) ?? false,
     becomeMethod: (get(SETTINGS.becomeMethod) as string | undefined) ?? 'sudo',

@@ -109,6 +109,7 @@ export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleCo
     verbosity: flags.verbose ?? 0,
     rolesPath: (flags.rolesPath ?? []).map((p) => resolve(p)),
     privateRoleVars: cfg.privateRoleVars,
+    showCustomStats: cfg.showCustomStats,
     configFile: cfg.file,
     remoteUser: cfg.remoteUser,
     privateKeyFile: cfg.privateKeyFile,
@@ -176,10 +177,10 @@ export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, ou
   let done: () => Promise<void> = async () => undefined;
   if (format === 'json') view = jsonView(io.stdout);
   else if (format === 'tty') {
-    const v = ttyView(io.stdout, { verbosity: opts.verbosity, diff: opts.diff });
+    const v = ttyView(io.stdout, { verbosity: opts.verbosity, diff: opts.diff, showCustomStats: opts.showCustomStats });
     view = v.view;
     done = v.done;
-  } else view = plainView(io.stdout, { verbosity: opts.verbosity, diff: opts.diff });
+  } else view = plainView(io.stdout, { verbosity: opts.verbosity, diff: opts.diff, showCustomStats: opts.showCustomStats });
   const emit = (e: EngineEvent) => {
     view(e);
     extraEmit?.(e);

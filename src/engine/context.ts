@@ -37,7 +37,8 @@ const ANSIBLE_VERSION = Object.freeze({ string: ANSIBLE_CORE_VERSION, full: ANSI
 
 export class RunContext {
   readonly hosts = new Map<string, HostState>();
-  readonly magic: ReturnType<typeof magicVars>;
+  /** set_stats: owner (a host, or '_run') → key → value */
+  readonly customStats: Record<string, Vars> = {};
   /** current play, for play vars / play_hosts */
   play?: Play;
   playVars: Vars = {};
@@ -64,8 +65,20 @@ export class RunContext {
     readonly emit: Emit,
     readonly playbookDir: string,
   ) {
-    this.magic = magicVars(inv);
     for (const name of inv.hosts.keys()) this.hosts.set(name, new HostState(name));
+  }
+
+  /** groups and group_names, as the inventory is now (add_host and group_by change it) */
+  get magic(): ReturnType<typeof magicVars> {
+    return magicVars(this.inv);
+  }
+
+  /** set_stats: set a custom stat, or aggregate it with the value kept (numbers add, lists and text join, mappings merge) */
+  setCustomStat(owner: string, key: string, value: unknown, aggregate: boolean): void {
+    const mine = (this.customStats[owner] ??= {});
+    const old = mine[key];
+    if (!aggregate || !(key in mine)) mine[key] = value;
+    else mine[key] = aggregateStat(old, value);
   }
 
   host(name: string): HostState {
@@ -85,7 +98,7 @@ export class RunContext {
     const h = this.host(name);
     const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
     const play = withPlayVars ? this.playVars : undefined;
-    const out = mergeLayers([this.sourceVars(name), inv, h.factVars(), play, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+    const out = mergeLayers([this.sourceVars(name), inv, h.factVars(), play, h.includeVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
     // templates in these values may read hostvars, but hostvars[name] does not list it (as in Ansible): no cycle for to_json
     Object.defineProperty(out, 'hostvars', { value: out.hostvars, enumerable: false });
     return out;
@@ -107,6 +120,7 @@ export class RunContext {
       mine?.vars,
       ...inh.vars,
       taskVars,
+      h.includeVars,
       h.setFacts,
       h.registered,
       mine?.params,
@@ -300,4 +314,24 @@ function playbookPython(): string | null {
     python = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'python3')).find((p) => existsSync(p)) ?? null;
   }
   return python;
+}
+
+/** Ansible's update_custom_stats: values of another type are left as they were */
+function aggregateStat(old: unknown, v: unknown): unknown {
+  const kind = (x: unknown) => (Array.isArray(x) ? 'list' : x === null ? 'null' : typeof x);
+  if (kind(old) !== kind(v)) return old;
+  if (Array.isArray(old)) return [...old, ...(v as unknown[])];
+  if (typeof old === 'number') return old + (v as number);
+  if (typeof old === 'string') return old + (v as string);
+  if (old && typeof old === 'object') return mergeHash(old as Vars, v as Vars);
+  return v;
+}
+
+function mergeHash(a: Vars, b: Vars): Vars {
+  const out: Vars = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const o = out[k];
+    out[k] = o && v && typeof o === 'object' && typeof v === 'object' && !Array.isArray(o) && !Array.isArray(v) ? mergeHash(o as Vars, v as Vars) : v;
+  }
+  return out;
 }

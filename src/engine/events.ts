@@ -73,7 +73,16 @@ export type EngineEvent =
       stopped: number;
       forced: boolean;
     }
-  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; connections: number; execs: number; channels: number };
+  | {
+      type: 'recap';
+      stats: Record<string, HostStats>;
+      durationMs: number;
+      connections: number;
+      execs: number;
+      channels: number;
+      /** set_stats data: per host, and for the whole run under '_run' (only when a task set some) */
+      custom?: Record<string, Record<string, unknown>>;
+    };
 
 export type Emit = (e: EngineEvent) => void;
 

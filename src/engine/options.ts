@@ -34,6 +34,8 @@ export interface RunOptions {
    * gathering does with a fact cache.
    */
   knownFacts?: Record<string, Vars>;
+  /** the views show set_stats data after the recap (ansible.cfg show_custom_stats); the engine ignores it */
+  showCustomStats?: boolean;
 }
 
 export function defaultRunOptions(): RunOptions {

@@ -21,6 +21,8 @@ import { hasLoop, itemVars, loopItems } from './loop.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../yaml/limits.js';
 import { builtinRolesDir } from '../util/assets.js';
+import { getModule } from '../modules/registry.js';
+import { flowEffects } from './flow.js';
 
 let taskIds = 0;
 
@@ -263,6 +265,10 @@ export class PlayRunner {
     } catch {
       runOnce = false;
     }
+    t.runOnce = runOnce;
+    // add_host runs once for the batch (Ansible's bypass_host_loop), without run_once's sharing of results
+    const bypass = !runOnce && getModule(task.module)?.bypassHostLoop === true;
+    if (bypass) runOnce = true;
     const targets = runOnce ? act.slice(0, 1) : act;
     const progress = new TaskProgress(ctx.emit, { name, id: t.id, play: this.play.name }, targets.length, ctx.opts.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     // each host's outcome is recorded and reported as soon as that host is done; undefined: the
@@ -280,7 +286,7 @@ export class PlayRunner {
       if (runOnce) {
         const first = act[0];
         const out = await one(first);
-        for (const h of out ? act.slice(1) : []) {
+        for (const h of out && !bypass ? act.slice(1) : []) {
           if (task.kw.register) ctx.host(h).registered[task.kw.register] = out!.result;
           if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
         }
@@ -402,6 +408,7 @@ export class PlayRunner {
       const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
       for (const n of notify) s.notified.add(String(ctx.templater.render(n, scope)));
     }
+    flowEffects(ctx, t, host, out);
     const shown = out.noLog ? censor(out.result) : out.result;
     ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog });
   }

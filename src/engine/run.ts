@@ -83,7 +83,8 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   const summary: RunSummary = { stats, durationMs: Date.now() - started, connections: totals.connects, execs: totals.execs, channels: totals.channels, refused };
   if (ctx.interrupted !== undefined) summary.interrupted = ctx.interrupted;
   else if (startAt.name !== undefined) summary.startAtUnmatched = startAt.name;
-  emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs, channels: summary.channels });
+  const custom = Object.keys(ctx.customStats).length ? { custom: ctx.customStats } : {};
+  emit({ type: 'recap', stats, durationMs: summary.durationMs, connections: summary.connections, execs: summary.execs, channels: summary.channels, ...custom });
   open = false;
   return summary;
 }

@@ -5,8 +5,10 @@ import { emptyStats, type HostStats } from './events.js';
 export class HostState {
   /** ansible_facts (without prefix) */
   facts: Vars = {};
-  /** set_fact / include_vars results */
+  /** set_fact results */
   setFacts: Vars = {};
+  /** include_vars results (below set_fact, above task vars, as in Ansible) */
+  includeVars: Vars = {};
   /** register: results */
   registered: Vars = {};
   stats: HostStats = emptyStats();

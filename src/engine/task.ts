@@ -19,12 +19,15 @@ import { hasLoop, itemVars, loopItems } from './loop.js';
 import { finalArgs } from './task-args.js';
 import { newJobId, startJob } from '../modules/async_jobs.js';
 import type { Inherited } from './inherit.js';
+import { makeFlow } from './flow.js';
 
 export interface TaskRun {
   task: TaskNode;
   inh: Inherited;
   id: number;
   name: string;
+  /** the task runs once for the batch (run_once): what it sets goes to every host of the batch */
+  runOnce?: boolean;
 }
 
 export interface HostOutcome {
@@ -232,6 +235,7 @@ async function runOnce(
     },
     // meta is carried out by the play runner (it acts on the play, not on a host)
     meta: () => undefined,
+    flow: mod.local ? makeFlow(ctx, task, host) : undefined,
     setFacts: (facts, _cacheable) => {
       if (task.module === 'setup') Object.assign(state.facts, facts);
       else if (task.module.endsWith('_facts') || mod.source) {

@@ -139,6 +139,7 @@ function applyVarsFiles(inv: Inventory, tiers: string[][]): void {
       }
       return out;
     });
+  inv.varsFiles = { group: (name) => layer((d) => d.group.varsFor(name)), host: (name) => layer((d) => d.host.varsFor(name)) };
   for (const g of inv.groups.values()) {
     g.fileVars = layer((d) => d.group.varsFor(g.name));
     g.vars = Object.assign({}, g.sourceVars, ...g.fileVars) as Vars;

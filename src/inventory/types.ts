@@ -51,4 +51,6 @@ export interface Inventory {
   implicitLocalhost?: InvHost;
   /** warnings to show before the run, worded as Ansible's */
   warnings?: string[];
+  /** group_vars/ and host_vars/ files of a name (each tier, as fileVars), for groups and hosts added at run time */
+  varsFiles?: { group(name: string): Vars[]; host(name: string): Vars[] };
 }

@@ -58,6 +58,11 @@ import { script } from './script.js';
 import { service_facts } from './service_facts.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
+// flow modules (issue 14)
+import { add_host } from './add_host.js';
+import { group_by } from './group_by.js';
+import { include_vars } from './include_vars.js';
+import { set_stats } from './set_stats.js';
 import type { ModuleDef } from './types.js';
 
 const MODULES: ModuleDef[] = [
@@ -117,6 +122,11 @@ const MODULES: ModuleDef[] = [
   service_facts,
   tempfile,
   timezone,
+  // flow modules (issue 14)
+  add_host,
+  group_by,
+  include_vars,
+  set_stats,
 ];
 
 const byName = new Map<string, ModuleDef>();

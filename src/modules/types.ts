@@ -72,6 +72,24 @@ export interface ModuleContext {
   reconnect?(): Promise<void>;
   /** set_fact / the setup module hand facts back to the engine */
   setFacts?(facts: Record<string, unknown>, cacheable?: boolean): void;
+  /** what the flow modules (include_vars, group_by, add_host) need from the engine */
+  flow?: FlowContext;
+}
+
+/** The run as the flow modules see it; they run in kbs, never on the host. */
+export interface FlowContext {
+  /** the folders include_vars searches, as Ansible's task search path: the role (and the roles it comes from), then the task file's folder */
+  searchPath: string[];
+  /** the folder of the task's file (include_vars `dir:` outside a role is relative to it) */
+  taskDir: string;
+  /** the playbook's folder (the last place a relative vars file is looked for) */
+  playbookDir: string;
+  /** the task's role folder, if any */
+  rolePath?: string;
+  /** add_host: the host (created when new) joins the groups and gets the vars; true when the inventory changed */
+  addHost(name: string, groups: string[], vars: Record<string, unknown>): boolean;
+  /** group_by: the task's host joins `group` (created under `parents` when new); true when the inventory changed */
+  groupBy(group: string, parents: string[]): boolean;
 }
 
 export type JsonSchema = Record<string, unknown>;
@@ -91,5 +109,7 @@ export interface ModuleDef {
   source?: string;
   /** The module has no check-mode support: in check mode the task is skipped. */
   noCheckMode?: boolean;
+  /** runs once for the batch, on its first host, as Ansible's BYPASS_HOST_LOOP (add_host); a loop makes it iterate */
+  bypassHostLoop?: boolean;
   run(args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult>;
 }

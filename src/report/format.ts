@@ -1,6 +1,7 @@
 /** Text shared by the views: Ansible-style headers, result lines, failure details, recap. */
 import type { EngineEvent, HostStats } from '../engine/events.js';
 import type { ModuleResult } from '../modules/types.js';
+import { pyJson } from '../template/filters-serial.js';
 
 export function banner(title: string, width = 80): string {
   const stars = Math.max(3, width - title.length - 1);
@@ -147,6 +148,19 @@ export function recapLines(stats: Record<string, HostStats>): string[] {
       `${n.padEnd(w)} : ${col('ok', s.ok)}${col('changed', s.changed)}${col('unreachable', s.unreachable)}${col('failed', s.failed)}${col('skipped', s.skipped)}${col('rescued', s.rescued)}${col('ignored', s.ignored)}`.trimEnd(),
     );
   }
+  return lines;
+}
+
+/**
+ * set_stats data after the recap, as Ansible's default callback prints it with
+ * show_custom_stats: a CUSTOM STATS banner, a line per host, then the run's own under RUN.
+ */
+export function customStatsLines(custom: Record<string, Record<string, unknown>>): string[] {
+  const dump = (v: unknown) => pyJson(v, { indent: 1, sortKeys: true, ensureAscii: false, itemSep: ',', keySep: ': ' }).replace(/\n/g, '');
+  const lines = ['', banner('CUSTOM STATS:')];
+  for (const h of Object.keys(custom).sort()) if (h !== '_run') lines.push(`\t${h}: ${dump(custom[h])}`);
+  if (custom._run) lines.push('', `\tRUN: ${dump(custom._run)}`);
+  lines.push('');
   return lines;
 }
 

@@ -3,9 +3,9 @@
  * each host finishes; a task that runs long gets a line naming the hosts still working.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { banner, diffText, hostLine, interruptedLines, itemLine, progressLine, recapLines } from './format.js';
+import { banner, customStatsLines, diffText, hostLine, interruptedLines, itemLine, progressLine, recapLines } from './format.js';
 
-export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
+export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean; showCustomStats?: boolean }) {
   return (e: EngineEvent): void => {
     switch (e.type) {
       case 'play_start':
@@ -41,6 +41,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         break;
       case 'recap':
         write('\n' + recapLines(e.stats).join('\n') + '\n');
+        if (opts.showCustomStats && e.custom) write(customStatsLines(e.custom).join('\n') + '\n');
         break;
       default:
         break;

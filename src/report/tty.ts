@@ -8,7 +8,7 @@
  */
 import { Listr, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStatus } from '../engine/events.js';
-import { banner, diffText, failureDetail, interruptedLines, recapLines } from './format.js';
+import { banner, customStatsLines, diffText, failureDetail, interruptedLines, recapLines } from './format.js';
 
 interface HostDone {
   status: HostStatus;
@@ -37,7 +37,7 @@ interface TaskState {
 /** how often the seconds on the screen are brought up to date */
 const TICK_MS = 1000;
 
-export function ttyView(write: (s: string) => void, opts: { verbosity: number; diff: boolean }) {
+export function ttyView(write: (s: string) => void, opts: { verbosity: number; diff: boolean; showCustomStats?: boolean }) {
   let chain: Promise<void> = Promise.resolve();
   const tasks = new Map<number, TaskState>();
   let play = '';
@@ -171,6 +171,7 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
       }
       case 'recap':
         queue(() => write('\n' + recapLines(e.stats).join('\n') + '\n'));
+        if (opts.showCustomStats && e.custom) queue(() => write(customStatsLines(e.custom!).join('\n') + '\n'));
         break;
       default:
         break;

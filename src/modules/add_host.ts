@@ -1,0 +1,46 @@
+/**
+ * ansible.builtin.add_host: a host (new, or one of the inventory) joins groups and gets host
+ * variables for the rest of the run; later plays' `hosts:` match it. As Ansible's, it runs once
+ * for the batch (bypass_host_loop): to add several hosts, loop over them. `name` may carry a
+ * port (`host:2222`, `[::1]:2222`), which becomes ansible_ssh_port. Every argument other than
+ * name, hostname, groups and groupname becomes a host variable (as in Ansible, `host` and `group`
+ * too).
+ */
+import { KbsError } from '../errors.js';
+import type { ModuleDef } from './types.js';
+
+const SPECIAL = new Set(['name', 'hostname', 'groupname', 'groups']);
+
+export const add_host: ModuleDef = {
+  name: 'add_host',
+  local: true,
+  bypassHostLoop: true,
+  schema: { type: 'object', additionalProperties: true },
+  async run(args, ctx) {
+    if (!ctx.flow) throw new KbsError('INTERNAL', 'add_host needs the engine (no flow context)');
+    const given = args.name ?? args.hostname ?? args.host;
+    if (given === undefined || given === null) return { changed: false, failed: true, msg: 'name, host or hostname needs to be provided' };
+    const { name, port } = parseAddress(String(given));
+    const vars: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(args)) if (!SPECIAL.has(k)) vars[k] = v;
+    if (port !== undefined) vars.ansible_ssh_port = port;
+    const raw = args.groupname ?? args.groups ?? args.group ?? '';
+    let list: unknown[];
+    if (Array.isArray(raw)) list = raw;
+    else if (typeof raw === 'string') list = raw === '' ? [] : raw.split(',');
+    else return { changed: false, failed: true, msg: 'Groups must be specified as a list.' };
+    const groups: string[] = [];
+    for (const g of list.map((x) => String(x).trim())) if (!groups.includes(g)) groups.push(g);
+    const changed = ctx.flow.addHost(name, groups, vars);
+    return { changed, add_host: { host_name: name, groups, host_vars: vars } };
+  },
+};
+
+/** Ansible's parse_address for `host:port` and `[v6]:port`; anything else is the name as given */
+function parseAddress(s: string): { name: string; port?: number } {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (v6) return { name: v6[1], port: v6[2] === undefined ? undefined : Number(v6[2]) };
+  const hp = /^([^:[\]\s]+):(\d+)$/.exec(s);
+  if (hp) return { name: hp[1], port: Number(hp[2]) };
+  return { name: s };
+}

@@ -1,0 +1,251 @@
+/**
+ * ansible.builtin.include_vars: variables from YAML/JSON files on the workstation, as
+ * ansible-core 2.14's action plugin loads them: one file (`file:` or the free-form argument,
+ * searched as Ansible searches: the role's vars/ folder and the role, the task file's folder, the
+ * playbook's folder, each with vars/ first) or a folder (`dir:` with depth, files_matching,
+ * ignore_files, extensions, ignore_unknown_extensions), optionally under one `name`, with
+ * `hash_behaviour`. The module only reads: the engine gives the result's ansible_facts
+ * include_vars precedence on the host (engine/flow.ts).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { KbsError } from '../errors.js';
+import { parseYaml } from '../yaml/read.js';
+import { pyJson } from '../template/filters-serial.js';
+import { compilePy } from '../util/pyregex.js';
+import type { FlowContext, ModuleDef, ModuleResult } from './types.js';
+import { BOOL, INT, STR, STR_OR_LIST, argsSchema } from './util/schema.js';
+import { toBool } from './util/args.js';
+
+type Vars = Record<string, unknown>;
+
+const DIR_ARGS = ['dir', 'depth', 'files_matching', 'ignore_files', 'extensions', 'ignore_unknown_extensions'];
+const FILE_ARGS = ['file', '_raw_params'];
+const DEFAULT_EXTENSIONS = ['yaml', 'yml', 'json'];
+
+export const include_vars: ModuleDef = {
+  name: 'include_vars',
+  local: true,
+  freeForm: true,
+  schema: argsSchema({
+    _raw_params: STR,
+    file: STR,
+    dir: STR,
+    depth: INT,
+    files_matching: STR,
+    ignore_files: STR_OR_LIST,
+    extensions: STR_OR_LIST,
+    ignore_unknown_extensions: BOOL,
+    name: STR,
+    hash_behaviour: STR,
+  }),
+  async run(args, ctx) {
+    const flow = ctx.flow;
+    if (!flow) throw new KbsError('INTERNAL', 'include_vars needs the engine (no flow context)');
+    const given = Object.keys(args);
+    if (given.some((a) => DIR_ARGS.includes(a)) && given.some((a) => FILE_ARGS.includes(a))) {
+      throw new KbsError('TASK', 'You are mixing file only and dir only arguments, these are incompatible');
+    }
+    let extensions: unknown = args.extensions ?? DEFAULT_EXTENSIONS;
+    // as Ansible: a string is read as a list of its characters
+    if (typeof extensions === 'string') extensions = [...extensions];
+    if (!Array.isArray(extensions)) throw new KbsError('TASK', 'Invalid type for "extensions" option, it must be a list');
+    const opts = { ...args, extensions: extensions.map(String) };
+
+    const loaded: string[] = [];
+    let results: Vars = {};
+    let error: string | undefined;
+    const dir = str(args.dir);
+    if (dir) {
+      const r = loadDir(dir, opts, flow, loaded);
+      results = r.vars;
+      error = r.error;
+    } else {
+      let file = str(args.file) ?? str(args._raw_params);
+      if (file !== undefined) file = file.replace(/\n+$/, '');
+      try {
+        const r = loadFile(findVarsFile(file, flow), false, opts.extensions, loaded);
+        if (r.error) error = r.error;
+        else results = r.vars;
+      } catch (e) {
+        if (!(e instanceof KbsError)) throw e;
+        error = e.message;
+      }
+    }
+    const name = str(args.name);
+    if (name) results = { [name]: results };
+    const result: ModuleResult = { changed: false };
+    if (error !== undefined) {
+      // as Ansible: the reason under `message`
+      result.failed = true;
+      result.message = error;
+    } else if (args.hash_behaviour !== undefined && args.hash_behaviour !== null && args.hash_behaviour !== 'replace') {
+      const merge = args.hash_behaviour === 'merge';
+      for (const [k, v] of Object.entries(results)) results[k] = combineVars(ctx.vars[k] ?? null, v, merge);
+    }
+    result.ansible_included_var_files = loaded;
+    result.ansible_facts = results;
+    return result;
+  },
+};
+
+function str(v: unknown): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return String(v);
+}
+
+/**
+ * The file as Ansible's path_dwim_relative_stack finds it: in each folder of the task's search
+ * path FOLDER/vars/NAME then FOLDER/NAME, then the same in the playbook's folder. `vars/` is not
+ * added when NAME already starts with it.
+ */
+function findVarsFile(file: string | undefined, flow: FlowContext): string {
+  if (file === undefined) throw new KbsError('TASK', 'Could not find or access None');
+  if (file.startsWith('/')) {
+    if (existsSync(file)) return file;
+    throw notFound(file, [file]);
+  }
+  const withDir = file.split('/')[0] !== 'vars';
+  const tries: string[] = [];
+  for (const base of [...flow.searchPath, flow.playbookDir]) {
+    if (withDir) tries.push(resolve(base, 'vars', file));
+    tries.push(resolve(base, file));
+  }
+  const found = tries.find((p) => existsSync(p));
+  if (found) return found;
+  throw notFound(file, [...new Set(tries)]);
+}
+
+function notFound(file: string, tried: string[]): KbsError {
+  return new KbsError('NOT_FOUND', `Could not find or access '${file}'\nSearched in:\n${tried.map((t) => `\t${t}`).join('\n')}\non the Ansible Controller.`);
+}
+
+/** One file: its mapping (an empty file is {}), or why it cannot be used. */
+function loadFile(file: string, validateExt: boolean, extensions: string[], loaded: string[]): { vars: Vars; error?: string } {
+  if (validateExt && !validExt(file, extensions)) {
+    return { vars: {}, error: `${file} does not have a valid extension: ${extensions.join(', ')}` };
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(file).value;
+  } catch (e) {
+    if (e instanceof KbsError) return { vars: {}, error: `${e.where() ? e.where() + ': ' : ''}${e.message}` };
+    throw e;
+  }
+  if (data === null || data === undefined || data === false || data === '' || (Array.isArray(data) && !data.length)) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) return { vars: {}, error: `${file} must be stored as a dictionary/hash` };
+  loaded.push(file);
+  return { vars: { ...(data as Vars) } };
+}
+
+/** Python's os.path.splitext extension (leading dots of the name do not start one), without the dot */
+function extOf(name: string): string {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const i = base.lastIndexOf('.');
+  if (i <= 0 || /^\.+$/.test(base.slice(0, i + 1))) return '';
+  return base.slice(i + 1);
+}
+
+function validExt(file: string, extensions: string[]): boolean {
+  const e = extOf(file);
+  return e !== '' ? extensions.includes(e) : extensions.includes('');
+}
+
+/**
+ * `dir:` as Ansible's action plugin reads it. In a role the folder is the role's vars/DIR (or
+ * ROLE/DIR when DIR starts with vars), elsewhere it is relative to the task file's folder. Folders
+ * are walked as os.walk lists them and sorted by path; `depth` N takes the first N of them (0:
+ * all); files are taken in name order, a later file replacing a top-level key.
+ */
+function loadDir(dir: string, args: Vars & { extensions: string[] }, flow: FlowContext, loaded: string[]): { vars: Vars; error?: string } {
+  let root: string;
+  if (flow.rolePath) {
+    if (dir.split('/')[0] === 'vars') {
+      const p = resolve(flow.rolePath, dir);
+      root = existsSync(p) ? p : resolve(dir);
+    } else root = resolve(flow.rolePath, 'vars', dir);
+  } else root = resolve(flow.taskDir, dir);
+  if (!existsSync(root)) return { vars: {}, error: `${root} directory does not exist` };
+  if (!statSync(root).isDirectory()) return { vars: {}, error: `${root} is not a directory` };
+  const depth = Number(args.depth ?? 0) || 0;
+  const fail = (why: string) => new KbsError('TASK', `files_matching: ${why}`);
+  const matcher = args.files_matching ? compilePy(String(args.files_matching), '', fail) : undefined;
+  let ignore: string[] = [];
+  if (typeof args.ignore_files === 'string') ignore = args.ignore_files.split(/\s+/).filter(Boolean);
+  else if (Array.isArray(args.ignore_files)) ignore = args.ignore_files.map(String);
+  const ignoreRes = ignore.map((p) => compilePy(`${p}$`, '', () => new KbsError('TASK', `Invalid regular expression: ${p}`)));
+  const unknownOk = toBool(args.ignore_unknown_extensions, false, 'ignore_unknown_extensions');
+  const out: Vars = {};
+  const walked = walk(root).sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  for (const [i, { dir: d, files }] of walked.entries()) {
+    if (depth !== 0 && i + 1 > depth) break;
+    for (const name of files.sort()) {
+      if (matcher && !matcher.test(name)) continue;
+      const full = join(d, name);
+      if (!existsSync(full) || ignoreRes.some((re) => re.test(name))) continue;
+      if (unknownOk && !validExt(name, args.extensions)) continue;
+      const r = loadFile(full, true, args.extensions, loaded);
+      if (r.error) return { vars: out, error: r.error };
+      Object.assign(out, r.vars);
+    }
+  }
+  return { vars: out };
+}
+
+/** os.walk: every folder under root (root first), with the names of its non-folder entries; links to folders are not followed */
+function walk(root: string): { dir: string; files: string[] }[] {
+  const out: { dir: string; files: string[] }[] = [];
+  const visit = (d: string) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const files: string[] = [];
+    const dirs: string[] = [];
+    for (const e of entries) {
+      if (e.isDirectory()) dirs.push(e.name);
+      else if (e.isSymbolicLink() && isDir(join(d, e.name))) continue;
+      else files.push(e.name);
+    }
+    out.push({ dir: d, files });
+    for (const sub of dirs) visit(join(d, sub));
+  };
+  visit(root);
+  return out;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Ansible's combine_vars: merge recursively (hash_behaviour=merge) or replace; both sides must be mappings */
+function combineVars(a: unknown, b: unknown, merge: boolean): Vars {
+  if (!isMap(a) || !isMap(b)) {
+    const dump = (x: unknown) => pyJson(x, { indent: null, sortKeys: false, ensureAscii: true, itemSep: ', ', keySep: ': ' });
+    throw new KbsError('TASK', `failed to combine variables, expected dicts but got a '${pyTypeName(a)}' and a '${pyTypeName(b)}': \n${dump(a)}\n${dump(b)}`);
+  }
+  if (!merge) return { ...a, ...b };
+  const out: Vars = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = k in out && isMap(out[k]) && isMap(v) ? combineVars(out[k], v, true) : v;
+  return out;
+}
+
+function isMap(v: unknown): v is Vars {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** the class Ansible names for a value read from YAML */
+function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (Array.isArray(v)) return 'AnsibleSequence';
+  if (typeof v === 'object') return 'AnsibleMapping';
+  if (typeof v === 'string') return 'AnsibleUnicode';
+  if (typeof v === 'boolean') return 'bool';
+  return Number.isInteger(v) ? 'int' : 'float';
+}
