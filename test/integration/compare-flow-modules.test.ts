@@ -16,7 +16,7 @@ let dir: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'kbs-cmp-flow-'));
 });
-after(() => process.env.KEEP || rmSync(dir, { recursive: true, force: true }));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const INV = `[web]\nw1\nw2\n[db]\nd1\n[all:vars]\nansible_connection=local\nansible_python_interpreter=/usr/bin/python3\n`;
 
