@@ -58,6 +58,7 @@ import { script } from './script.js';
 import { service_facts } from './service_facts.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
+import { x509_certificate_info } from './x509_certificate_info.js';
 // flow modules (issue 14)
 import { add_host } from './add_host.js';
 import { group_by } from './group_by.js';
@@ -122,6 +123,7 @@ const MODULES: ModuleDef[] = [
   service_facts,
   tempfile,
   timezone,
+  x509_certificate_info,
   // flow modules (issue 14)
   add_host,
   group_by,
