@@ -1,5 +1,6 @@
 /** Keywords that blocks, imports and roles pass down to the tasks inside them. */
 import type { Node, TaskKeywords, Vars } from '../load/model.js';
+import type { TemplateContext, Templater } from '../template/types.js';
 
 export interface Inherited {
   /** conditions of enclosing blocks/imports; all must hold */
@@ -70,4 +71,12 @@ export function nodeName(n: Node): string {
   if (n.kw.name) return n.kw.name;
   if (n.kind === 'task') return n.module;
   return n.kind;
+}
+
+/**
+ * Whether a task, include or meta runs on a host: the `when:` of its enclosing blocks, imports and
+ * roles and its own, each an Ansible conditional (Templater.conditional), all holding.
+ */
+export function whenHolds(tpl: Templater, inh: Inherited, kw: TaskKeywords, vars: Vars, where?: TemplateContext): boolean {
+  return tpl.conditional([...inh.when, kw.when], vars, where);
 }

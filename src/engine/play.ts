@@ -11,7 +11,7 @@ import { handlerNames } from '../load/handlers.js';
 import { loadTaskFile, resolveRole } from '../load/playbook.js';
 import { CENSORED } from './events.js';
 import type { RunContext } from './context.js';
-import { inherit, nodeName, rootInherited, type Inherited } from './inherit.js';
+import { inherit, nodeName, rootInherited, whenHolds, type Inherited } from './inherit.js';
 import { tagsSelected, type TagFilter } from './tags.js';
 import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type TaskRun } from './task.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
@@ -160,8 +160,7 @@ export class PlayRunner {
               Object.assign(params, each);
             }
             const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
-            const conds = [...inh.when, n.kw.when].filter((c) => c !== undefined);
-            if (!conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => tpl.conditional(x, s, { pos: n.pos })))) continue;
+            if (!whenHolds(tpl, inh, n.kw, s, { pos: n.pos })) continue;
             const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;
             if (n.kind === 'include_tasks') {
               const file = String(args.file ?? args._raw_params ?? '');
@@ -424,8 +423,7 @@ export class PlayRunner {
     const selected: string[] = [];
     for (const h of hosts) {
       const scope = ctx.taskVars(h, t.task.role, t.inh, t.task.kw.vars);
-      const conds = [...t.inh.when, t.task.kw.when].filter((c) => c !== undefined);
-      if (conds.every((c) => (Array.isArray(c) ? c : [c]).every((x) => ctx.templater.conditional(x, scope)))) selected.push(h);
+      if (whenHolds(ctx.templater, t.inh, t.task.kw, scope)) selected.push(h);
     }
     switch (action) {
       case 'flush_handlers':

@@ -18,7 +18,7 @@ import { findFile } from './files.js';
 import { hasLoop, itemVars, loopItems } from './loop.js';
 import { finalArgs } from './task-args.js';
 import { newJobId, startJob } from '../modules/async_jobs.js';
-import type { Inherited } from './inherit.js';
+import { whenHolds, type Inherited } from './inherit.js';
 import { makeFlow } from './flow.js';
 
 export interface TaskRun {
@@ -51,7 +51,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     const scope = ctx.taskVars(host, task.role, inh, kw.vars);
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
     if (!hasLoop(kw)) {
-      if (!conditionsHold(ctx, [...inh.when, kw.when], scope, t)) return skipped(kw.when, noLog);
+      if (!whenHolds(ctx.templater, inh, kw, scope, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
       const r = await runOnce(ctx, t, host, scope);
       return { ...r, noLog };
     }
@@ -63,7 +63,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       if (!isUndefinedError(e)) throw e;
       let holds: boolean;
       try {
-        holds = conditionsHold(ctx, [...inh.when, kw.when], scope, t);
+        holds = whenHolds(ctx.templater, inh, kw, scope, { pos: t.task.pos, task: t.name });
       } catch {
         throw e;
       }
@@ -82,7 +82,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       const itemScope = makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl });
       const label = lc.label !== undefined ? String(tpl.render(lc.label, itemScope)) : labelOf(items[i]);
       let r: { status: HostStatus; result: ModuleResult; delegatedTo?: string };
-      if (!conditionsHold(ctx, [...inh.when, kw.when], itemScope, t)) {
+      if (!whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name })) {
         r = skipped(kw.when, noLog);
       } else {
         r = await runOnce(ctx, t, host, itemScope);
@@ -129,15 +129,6 @@ function ignoresErrors(ctx: RunContext, t: TaskRun, host: string): boolean {
   } catch {
     return false;
   }
-}
-
-function conditionsHold(ctx: RunContext, conds: unknown[], scope: Vars, t: TaskRun): boolean {
-  for (const c of conds) {
-    if (c === undefined || c === null) continue;
-    const list = Array.isArray(c) ? c : [c];
-    for (const one of list) if (!ctx.templater.conditional(one, scope, { pos: t.task.pos, task: t.name })) return false;
-  }
-  return true;
 }
 
 function skipped(_when: unknown, noLog: boolean): HostOutcome {
@@ -372,10 +363,10 @@ function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: V
   // as Ansible: an error in the condition fails the task and is kept as changed_when_result / failed_when_result
   let cond: 'changed_when' | 'failed_when' = 'changed_when';
   try {
-    if (kw.changed_when !== undefined) r.changed = allTrue(ctx, kw.changed_when, bound, where);
+    if (kw.changed_when !== undefined) r.changed = ctx.templater.conditional(kw.changed_when, bound, where);
     cond = 'failed_when';
     if (kw.failed_when !== undefined) {
-      const f = allTrue(ctx, kw.failed_when, bound, where);
+      const f = ctx.templater.conditional(kw.failed_when, bound, where);
       r.failed_when_result = f;
       if (f) {
         r.failed = true;
@@ -388,9 +379,4 @@ function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: V
     r[`${cond}_result`] = `The conditional check '${String(kw[cond])}' failed. The error was: ${e.message}`;
   }
   return r;
-}
-
-function allTrue(ctx: RunContext, cond: unknown, vars: Vars, where: { pos: TaskNode['pos']; task: string }): boolean {
-  const list = Array.isArray(cond) ? cond : [cond];
-  return list.every((c) => ctx.templater.conditional(c, vars, where));
 }
