@@ -5,8 +5,7 @@
  * parents (`all` when none); group_vars/ and host_vars/ files of new names apply. Each function
  * says whether the inventory changed (the task's `changed`).
  */
-import type { Vars } from '../load/model.js';
-import type { InvGroup, InvHost, Inventory } from './types.js';
+import type { InvGroup, InvHost, Inventory, Vars } from './types.js';
 import { invalidateInventoryVars } from './vars.js';
 
 /** add_host: the host (created when new) gets `vars` as inventory host vars and joins `groups`. */
