@@ -11,7 +11,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
 import { parseYaml } from '../yaml/read.js';
-import { pyJson } from '../template/filters-serial.js';
 import { compilePy } from '../util/pyregex.js';
 import type { FlowContext, ModuleDef, ModuleResult } from './types.js';
 import { BOOL, INT, STR, STR_OR_LIST, argsSchema } from './util/schema.js';
@@ -227,13 +226,20 @@ function isDir(p: string): boolean {
 /** Ansible's combine_vars: merge recursively (hash_behaviour=merge) or replace; both sides must be mappings */
 function combineVars(a: unknown, b: unknown, merge: boolean): Vars {
   if (!isMap(a) || !isMap(b)) {
-    const dump = (x: unknown) => pyJson(x, { indent: null, sortKeys: false, ensureAscii: true, itemSep: ', ', keySep: ': ' });
     throw new KbsError('TASK', `failed to combine variables, expected dicts but got a '${pyTypeName(a)}' and a '${pyTypeName(b)}': \n${dump(a)}\n${dump(b)}`);
   }
   if (!merge) return { ...a, ...b };
   const out: Vars = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = k in out && isMap(out[k]) && isMap(v) ? combineVars(out[k], v, true) : v;
   return out;
+}
+
+/** Python's json.dumps of a value read from YAML (the error message shows both sides) */
+function dump(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return `[${v.map(dump).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v as Vars).map(([k, x]) => `${JSON.stringify(k)}: ${dump(x)}`).join(', ')}}`;
+  return JSON.stringify(v);
 }
 
 function isMap(v: unknown): v is Vars {
