@@ -7,7 +7,7 @@
  * built-in. Collections (`ns.coll.NAME`) are not searched. Custom module_utils come from
  * `module_utils/` beside the playbook and in the roles, then ANSIBLE_MODULE_UTILS.
  */
-import { existsSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Position } from '../errors.js';
 import { libraryModuleDef } from '../modules/python/module.js';
@@ -28,8 +28,31 @@ const ACTION_PLUGINS = new Set([
   'unarchive', 'uri', 'validate_argument_spec', 'wait_for_connection', 'yum', 'meta',
 ]);
 
-const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
-const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+/** the names in each folder looked at while one playbook (or included file) loads; null: no folder */
+const listings = new WeakMap<LoadContext, Map<string, Set<string> | null>>();
+
+function listing(lc: LoadContext, dir: string): Set<string> | null {
+  let m = listings.get(lc);
+  if (!m) listings.set(lc, (m = new Map()));
+  let l = m.get(dir);
+  if (l === undefined) {
+    try {
+      l = new Set(readdirSync(dir));
+    } catch {
+      l = null;
+    }
+    m.set(dir, l);
+  }
+  return l;
+}
+
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
 
 function roleDirs(fc: FileCtx, lc: LoadContext, sub: string): string[] {
   const out: string[] = [];
@@ -38,18 +61,18 @@ function roleDirs(fc: FileCtx, lc: LoadContext, sub: string): string[] {
   return out;
 }
 
-function unique(dirs: string[]): string[] {
-  return [...new Set(dirs)].filter(isDir);
+function existing(lc: LoadContext, dirs: string[]): string[] {
+  return [...new Set(dirs)].filter((d) => listing(lc, d) !== null);
 }
 
 /** the folders searched for custom modules, in order */
 export function libraryDirs(fc: FileCtx, lc: LoadContext): string[] {
-  return unique([join(lc.playbookDir, 'library'), ...roleDirs(fc, lc, 'library'), ...configured.library]);
+  return existing(lc, [join(lc.playbookDir, 'library'), ...roleDirs(fc, lc, 'library'), ...configured.library]);
 }
 
 /** the folders searched for custom module_utils, in order, before ansible-core's */
 export function moduleUtilsDirs(fc: FileCtx, lc: LoadContext): string[] {
-  return unique([join(lc.playbookDir, 'module_utils'), ...roleDirs(fc, lc, 'module_utils'), ...configured.moduleUtils]);
+  return existing(lc, [join(lc.playbookDir, 'module_utils'), ...roleDirs(fc, lc, 'module_utils'), ...configured.moduleUtils]);
 }
 
 /** the short name a task key gives a custom module, or undefined when it cannot name one */
@@ -64,7 +87,8 @@ export function findLibraryModule(key: string, fc: FileCtx, lc: LoadContext): { 
   const name = shortName(key);
   if (!name) return undefined;
   for (const d of libraryDirs(fc, lc)) {
-    for (const f of [join(d, `${name}.py`), join(d, name)]) if (isFile(f)) return { name, file: f };
+    const names = listing(lc, d)!;
+    for (const f of [`${name}.py`, name]) if (names.has(f) && isFile(join(d, f))) return { name, file: join(d, f) };
   }
   return undefined;
 }
