@@ -108,6 +108,9 @@ test('bundleModule: a missing module_utils is an error naming it, unless the imp
     () => bundleModule({ name: 'm', file: '/x/m.py', source: Buffer.from('from ansible.module_utils.nothere import x\n'), utilsDirs: [], core: c }),
     (e: unknown) => e instanceof KbsError && /module m: ansible\.module_utils\.nothere \(imported by \/x\/m\.py\) not found/.test(e.message),
   );
+  // Kubespray's kube module: `from ansible.module_utils.basic import *` at the end of the file
+  const star = bundleModule({ name: 'kube', file: '/x/kube.py', source: Buffer.from('def main():\n    pass\n\nfrom ansible.module_utils.basic import *  # noqa\n'), utilsDirs: [], core: c });
+  assert.ok(star.files.includes('ansible/module_utils/common/text/converters.py'));
   assert.throws(
     () => bundleModule({ name: 'm', file: '/x/m.py', source: Buffer.from('from ansible_collections.ns.coll.plugins.module_utils.x import y\n'), utilsDirs: [], core: c }),
     /collections/,
