@@ -4,11 +4,9 @@
  * batch concurrently (forks), then the next task starts.
  */
 import pLimit from 'p-limit';
-import { dirname, resolve } from 'node:path';
-import { KbsError, type Position } from '../errors.js';
+import { KbsError } from '../errors.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
 import { handlerNames } from '../load/handlers.js';
-import { loadTaskFile, resolveRole } from '../load/playbook.js';
 import { CENSORED } from './events.js';
 import type { RunContext } from './context.js';
 import { inherit, nodeName, rootInherited, whenHolds, type Inherited } from './inherit.js';
@@ -17,12 +15,12 @@ import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type T
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
 import { makeScope, markUnsafe } from '../vars/scope.js';
-import { hasLoop, itemVars, loopItems } from './loop.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../yaml/limits.js';
-import { builtinRolesDir } from '../util/assets.js';
 import { getModule } from '../modules/registry.js';
 import { flowEffects } from './flow.js';
+import { countOutcome } from './stats.js';
+import { includeCalls, includeTask, includeTooDeep, type IncludeCall } from './includes.js';
 
 let taskIds = 0;
 
@@ -136,53 +134,14 @@ export class PlayRunner {
 
   private async runInclude(n: IncludeNode, inh: Inherited, hosts: string[]): Promise<void> {
     const { ctx } = this;
-    const tpl = ctx.templater;
     if (!tagsSelected([...inh.tags, ...(n.kw.tags ?? [])], this.tags)) return;
     // each host: the list of (file or role, params) invocations it makes (a loop gives several)
-    const calls = new Map<string, { key: string; params: Vars; node: () => Node[] }[]>();
+    const calls = new Map<string, IncludeCall[]>();
     const failed = new Map<string, unknown>();
     await Promise.all(
       hosts.map(async (h) => {
         try {
-          const scope = ctx.taskVars(h, n.role, inh, n.kw.vars);
-          const loops = hasLoop(n.kw);
-          const items: unknown[] = loops ? loopItems(tpl, n.kw, scope, { pos: n.pos, module: n.kind }) : [undefined];
-          const lc = n.kw.loop_control ?? {};
-          const loopVar = lc.loop_var ?? 'item';
-          const extended = lc.extended !== undefined && tpl.condition(lc.extended, scope);
-          const allItems = lc.extended_allitems === undefined || tpl.condition(lc.extended_allitems, scope);
-          const list: { key: string; params: Vars; node: () => Node[] }[] = [];
-          for (let i = 0; i < items.length; i++) {
-            const params: Vars = { ...(n.kw.vars ?? {}) };
-            if (loops) {
-              // as Ansible: the included tasks see the loop var, index_var and ansible_loop, not ansible_loop_var
-              const { ansible_loop_var: _lv, ansible_index_var: _iv, ...each } = itemVars(items, i, lc, loopVar, extended, allItems);
-              Object.assign(params, each);
-            }
-            const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
-            if (!whenHolds(tpl, inh, n.kw, s, { pos: n.pos })) continue;
-            const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;
-            if (n.kind === 'include_tasks') {
-              const file = String(args.file ?? args._raw_params ?? '');
-              const base = n.role ? resolve(n.role.path, 'tasks') : dirname(n.pos.file);
-              const path = resolve(base, file);
-              const lo = { apply: args.apply, playbookDir: ctx.playbookDir, rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos };
-              list.push({ key: `tasks:${path}`, params, node: () => this.withHandlers((handlers) => loadTaskFile(path, n.role, { ...lo, handlers })) });
-            } else {
-              const name = String(args.name ?? args.role ?? '');
-              list.push({
-                key: `role:${name}:${JSON.stringify(args)}`,
-                params,
-                node: () =>
-                  this.withHandlers((handlers) => {
-                    const block = resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args, handlers, parent: n.role });
-                    if (isTrue(args.public) && block.role) ctx.addPlayRole(block.role);
-                    return [block];
-                  }),
-              });
-            }
-          }
-          calls.set(h, list);
+          calls.set(h, includeCalls(ctx, n, inh, h, (load) => this.withHandlers(load)));
         } catch (e) {
           failed.set(h, e);
         }
@@ -219,7 +178,7 @@ export class PlayRunner {
   /** An include that could not be evaluated or loaded: a task of its own, failed on those hosts. */
   private failInclude(n: IncludeNode, inh: Inherited, errors: Map<string, unknown>): void {
     const { ctx } = this;
-    const t: TaskRun = { id: ++taskIds, name: nodeName(n), task: fakeTask(n), inh };
+    const t: TaskRun = { id: ++taskIds, name: nodeName(n), task: includeTask(n), inh };
     ctx.emit({ type: 'task_start', task: t.name, id: t.id, pos: n.pos, role: n.role?.name, handler: !!inh.handler, hosts: [...errors.keys()] });
     for (const [h, e] of errors) {
       ctx.emit({ type: 'host_start', task: t.name, id: t.id, host: h });
@@ -362,7 +321,7 @@ export class PlayRunner {
     }
   }
 
-  /** Record a host's outcome: register, stats, notify, host state, event. */
+  /** Record a host's outcome: register, roles run, recap counts (stats.ts), notify, flow effects, event. */
   private apply(host: string, t: TaskRun, out: HostOutcome): void {
     const { ctx } = this;
     const s = ctx.host(host);
@@ -371,37 +330,8 @@ export class PlayRunner {
       s.registered[kw.register] = markUnsafe(out.result);
       ctx.invalidate();
     }
-    const rescuable = t.inh.rescuable === true;
     if (t.task.role && out.status !== 'skipped' && out.status !== 'unreachable') s.rolesRan.add(t.task.role);
-    switch (out.status) {
-      case 'unreachable':
-        s.unreachable = true;
-        if (out.result.host_key_refused) s.refused = true;
-        s.stats.unreachable++;
-        break;
-      case 'failed':
-        s.failed = true;
-        if (rescuable) {
-          s.stats.rescued++;
-          s.setFacts.ansible_failed_task = { name: t.name, action: t.task.module };
-          s.setFacts.ansible_failed_result = out.result;
-        } else s.stats.failed++;
-        break;
-      case 'ignored':
-        s.stats.ok++;
-        s.stats.ignored++;
-        if (out.result.changed) s.stats.changed++;
-        break;
-      case 'skipped':
-        s.stats.skipped++;
-        break;
-      case 'changed':
-        s.stats.ok++;
-        s.stats.changed++;
-        break;
-      default:
-        s.stats.ok++;
-    }
+    countOutcome(s, t, out);
     const notify = kw.notify ?? t.inh.notify;
     if ((out.status === 'changed' || (out.status === 'ignored' && out.result.changed)) && notify) {
       const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
@@ -508,15 +438,6 @@ function playKeywords(ctx: RunContext, play: Play): { serial?: (number | string)
   return { serial };
 }
 
-/** a rendered boolean argument (true, "yes", "True", 1...) */
-function isTrue(v: unknown): boolean {
-  return v === true || v === 1 || (typeof v === 'string' && ['yes', 'on', 'true', '1', 'y', 't'].includes(v.trim().toLowerCase()));
-}
-
-function fakeTask(n: IncludeNode): TaskNode {
-  return { kind: 'task', module: n.kind, args: n.args, kw: n.kw, pos: n.pos, role: n.role };
-}
-
 function censor(r: HostOutcome['result']): HostOutcome['result'] {
   const out: HostOutcome['result'] = { changed: r.changed, censored: CENSORED };
   if (r.failed) out.failed = true;
@@ -524,14 +445,3 @@ function censor(r: HostOutcome['result']): HostOutcome['result'] {
   return out;
 }
 
-/** includes nested deeper than MAX_INCLUDE_DEPTH: usually a file that includes itself without an end */
-function includeTooDeep(includes: string[], pos: Position): KbsError {
-  const name = (k: string) => k.replace(/^tasks:/, '').replace(/^role:([^:]*):.*$/, 'role $1');
-  const counts = new Map<string, number>();
-  for (const k of includes) counts.set(k, (counts.get(k) ?? 0) + 1);
-  const [top, times] = [...counts].sort((a, b) => b[1] - a[1])[0];
-  return new KbsError('TASK', `includes nested more than ${MAX_INCLUDE_DEPTH} deep (${name(top)} is included ${times} times in the chain)`, {
-    pos,
-    hint: 'an include_tasks / include_role that includes itself needs a when: that ends the recursion',
-  });
-}

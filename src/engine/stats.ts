@@ -1,0 +1,40 @@
+/**
+ * Counting for the recap, as Ansible's AggregateStats: a host's outcome of one task marks the
+ * host (failed, unreachable, refused) and adds to its ok/changed/failed/skipped/rescued/ignored/
+ * unreachable counts. A failure inside a block with a rescue counts as rescued, and the rescue
+ * sees ansible_failed_task / ansible_failed_result.
+ */
+import type { HostOutcome, TaskRun } from './task.js';
+import type { HostState } from './state.js';
+
+export function countOutcome(s: HostState, t: TaskRun, out: HostOutcome): void {
+  switch (out.status) {
+    case 'unreachable':
+      s.unreachable = true;
+      if (out.result.host_key_refused) s.refused = true;
+      s.stats.unreachable++;
+      break;
+    case 'failed':
+      s.failed = true;
+      if (t.inh.rescuable === true) {
+        s.stats.rescued++;
+        s.setFacts.ansible_failed_task = { name: t.name, action: t.task.module };
+        s.setFacts.ansible_failed_result = out.result;
+      } else s.stats.failed++;
+      break;
+    case 'ignored':
+      s.stats.ok++;
+      s.stats.ignored++;
+      if (out.result.changed) s.stats.changed++;
+      break;
+    case 'skipped':
+      s.stats.skipped++;
+      break;
+    case 'changed':
+      s.stats.ok++;
+      s.stats.changed++;
+      break;
+    default:
+      s.stats.ok++;
+  }
+}
