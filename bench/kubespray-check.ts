@@ -12,9 +12,10 @@
  * with its commented example hosts enabled, in a temporary folder. See docs/kubespray.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import { buildKbs } from './setup.js';
 import { ROOT, KBS_BIN } from './tools.js';
 import { sampleInventory } from './kubespray/inventory.js';
@@ -22,7 +23,24 @@ import { scanProject, type Use } from './kubespray/scan.js';
 import { diffLines, parseTaskList, type DiffLine } from './kubespray/tasklist.js';
 
 const PLAYBOOKS = ['cluster.yml', 'scale.yml', 'upgrade-cluster.yml', 'reset.yml', 'remove-node.yml', 'recover-control-plane.yml'];
-const STUBBED = join(ROOT, 'bench/kubespray/kbs-stubbed.mjs');
+/** bench/kubespray/kbs-stubbed.mjs bundled as bin/kbs.js's dist/kbs.mjs is, so that both start alike */
+const STUBBED = join(ROOT, 'dist/kbs-stubbed.mjs');
+
+async function bundleStubbed(): Promise<void> {
+  const tmp = `${STUBBED}.${process.pid}.tmp`;
+  await build({
+    entryPoints: [join(ROOT, 'bench/kubespray/kbs-stubbed.mjs')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: tmp,
+    external: ['ssh2', 'ajv', 'cpu-features'],
+    banner: { js: "import { createRequire as kbsCreateRequire } from 'node:module'; const require = kbsCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  renameSync(tmp, STUBBED);
+}
 
 interface Flags {
   dir: string;
@@ -141,7 +159,7 @@ function timeLoad(f: Flags, inv: string, stand: PlaybookResult['stand'], plain: 
     a.push(run(['ansible-playbook', '--list-tasks', '-i', inv, name], f.dir));
   }
   const bad = k.find((r) => r.code !== 0) ?? a.find((r) => r.code !== 0);
-  const how = plain ? 'bin/kbs.js as it is' : `bin/kbs.js's build with stand-ins for ${stand.modules.length} modules and ${stand.args.length} module arguments (bench/kubespray/kbs-stubbed.mjs)`;
+  const how = plain ? 'bin/kbs.js as it is' : `bin/kbs.js's build with stand-ins for ${stand.modules.length} modules and ${stand.args.length} module arguments (bench/kubespray/kbs-stubbed.mjs, bundled as bin/kbs.js is)`;
   return {
     runs: f.runs,
     how,
@@ -187,7 +205,7 @@ function report(f: Flags, inv: string, results: PlaybookResult[], uses: Use[], u
   out.push(`- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`);
   out.push(`- Kubespray: ${kubesprayVersion(f.dir)} (${f.dir})`);
   out.push(`- ${v.ansible}; kbs ${v.kbs}; node ${process.version}`);
-  out.push(`- inventory: ${f.inventory ? inv : "the sample inventory's example hosts (node1-node5)"}`, '');
+  out.push(`- inventory: ${f.inventory ? inv : "Kubespray's sample inventory with its commented example hosts enabled (node1-node6)"}`, '');
   out.push('## Playbooks', '');
   out.push('| playbook | kbs --syntax-check | kbs --list-tasks | stand-ins needed | tasks kbs | tasks Ansible | lines differing |');
   out.push('|---|---|---|---|---|---|---|');
@@ -246,6 +264,7 @@ async function main(): Promise<number> {
   const f = parseFlags(process.argv.slice(2));
   const log = (m: string) => process.stderr.write(`kubespray-check: ${m}\n`);
   if (f.build) buildKbs(log);
+  await bundleStubbed();
   const work = mkdtempSync(join(tmpdir(), 'kbs-kubespray-'));
   try {
     const inv = f.inventory ?? sampleInventory(f.dir, work);

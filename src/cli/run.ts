@@ -223,12 +223,22 @@ function listedName(n: Exclude<Node, BlockNode>): string {
 function listPlays(pb: Playbook, inv: Inventory, opts: RunOptions, io: CliIO, hosts: boolean, tasks: boolean): void {
   io.stdout(`\nplaybook: ${pb.file}\n`);
   const limited = opts.limit ? new Set(resolvePattern(inv, opts.limit).hosts) : undefined;
+  const templater = createTemplater({ lookupBase: dirname(pb.file) });
   pb.plays.forEach((play, i) => {
+    // as ansible-playbook: hosts and name templated with the play's vars and the extra vars
+    const shown = (v: string) => {
+      try {
+        return String(templater.render(v, { ...play.vars, ...opts.extraVars }, { pos: play.pos }));
+      } catch {
+        return v;
+      }
+    };
+    const pattern = shown(play.hosts);
     // as ansible-playbook: the play's tags as a set joined by ",", a task's sorted and joined by ", "
-    io.stdout(`\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...new Set(play.tags)].join(',')}]\n`);
+    io.stdout(`\n  play #${i + 1} (${pattern}): ${shown(play.name)}\tTAGS: [${[...new Set(play.tags)].join(',')}]\n`);
     if (hosts) {
-      const hs = resolvePattern(inv, play.hosts).hosts.filter((h) => !limited || limited.has(h));
-      io.stdout(`    pattern: ['${play.hosts}']\n    hosts (${hs.length}):\n`);
+      const hs = resolvePattern(inv, pattern).hosts.filter((h) => !limited || limited.has(h));
+      io.stdout(`    pattern: ['${pattern}']\n    hosts (${hs.length}):\n`);
       for (const h of hs) io.stdout(`      ${h}\n`);
     }
     if (tasks) {

@@ -13,8 +13,9 @@ const EXTENSIONS = ['.yml', '.yaml', '.json'];
 
 function kind(p: string): 'file' | 'dir' | undefined {
   try {
-    const st = statSync(p);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    // no exception for a missing path: most of the names tried do not exist
+    const st = statSync(p, { throwIfNoEntry: false });
+    return st?.isDirectory() ? 'dir' : st?.isFile() ? 'file' : undefined;
   } catch {
     return undefined;
   }

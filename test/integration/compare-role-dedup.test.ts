@@ -6,11 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
-import { compareLocal, writeTree, LOCAL_INVENTORY } from '../helpers/compare-debug.js';
-import { ansiblePlaybook } from '../helpers/ansible.js';
-import { kbs } from '../helpers/kbs.js';
+import { compareLocal } from '../helpers/compare-debug.js';
+import { listBoth } from '../helpers/compare-list.js';
 import { parseTaskList } from '../../bench/kubespray/tasklist.js';
 
 const say = (what: string, when?: string) => `- name: ${what}\n  debug: msg="${what} {{ inventory_hostname }}"\n${when ? `  when: ${when}\n` : ''}`;
@@ -81,22 +78,8 @@ test('a role skipped on one host runs there when used again', async () => {
   assert.deepEqual(r.kbs.msgs.h1, ['perhost h1', 'wrap1 h1', 'wrap2 h1']);
 });
 
-async function listBoth(files: Record<string, string>): Promise<{ want: ReturnType<typeof parseTaskList>; got: ReturnType<typeof parseTaskList>; out: string }> {
-  const dir = writeTree({ 'inventory.ini': LOCAL_INVENTORY, ...files });
-  try {
-    const args = ['--list-tasks', '-i', join(dir, 'inventory.ini'), join(dir, 'site.yml')];
-    const a = await ansiblePlaybook(args, dir, { ANSIBLE_CONFIG: join(dir, 'ansible.cfg') });
-    assert.equal(a.code, 0, a.out);
-    const k = await kbs(['run', ...args]);
-    assert.equal(k.code, 0, k.stderr);
-    return { want: parseTaskList(a.out), got: parseTaskList(k.stdout), out: a.out };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 test('--list-tasks: rescue and always are not listed, an include_role keeps its own name', async () => {
-  const { want, got, out } = await listBoth({
+  const r = await listBoth({
     'roles/inc/tasks/main.yml': `
 - name: named include in a role
   include_role: {name: dup}
@@ -129,25 +112,16 @@ test('--list-tasks: rescue and always are not listed, an include_role keeps its 
     - {name: named include, include_role: {name: dup}}
 `,
   });
-  assert.deepEqual(got.lines, want.lines);
-  assert.ok(want.lines.includes('    named include in a role  [t1, t2]'), out);
-  assert.ok(!want.lines.some((l) => l.includes('rescue') || l.includes('always')), out);
+  const want = parseTaskList(r.ansible);
+  assert.deepEqual(parseTaskList(r.kbs).lines, want.lines);
+  assert.ok(want.lines.includes('    named include in a role  [t1, t2]'), r.ansible);
+  assert.ok(!want.lines.some((l) => l.includes('rescue') || l.includes('always')), r.ansible);
 });
 
 test('--list-tasks lists every use of a role, as ansible-playbook does', async () => {
-  const dir = writeTree({ 'inventory.ini': LOCAL_INVENTORY, ...FILES });
-  try {
-    const args = ['--list-tasks', '-i', join(dir, 'inventory.ini'), join(dir, 'site.yml')];
-    const a = await ansiblePlaybook(args, dir, { ANSIBLE_CONFIG: join(dir, 'ansible.cfg') });
-    assert.equal(a.code, 0, a.out);
-    const k = await kbs(['run', ...args]);
-    assert.equal(k.code, 0, k.stderr);
-    const want = parseTaskList(a.out);
-    const got = parseTaskList(k.stdout);
-    assert.deepEqual(got.lines, want.lines);
-    assert.equal(want.tasks, 15, a.out);
-    assert.ok(want.lines.includes('    common : common  [other]'), a.out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = await listBoth(FILES);
+  const want = parseTaskList(r.ansible);
+  assert.deepEqual(parseTaskList(r.kbs).lines, want.lines);
+  assert.equal(want.tasks, 15, r.ansible);
+  assert.ok(want.lines.includes('    common : common  [other]'), r.ansible);
 });
