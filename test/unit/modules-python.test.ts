@@ -4,10 +4,10 @@
  * files), the zip read back by Python's zipfile, the module's output read as Ansible reads it,
  * and the loader's choice between a library/ module and a built-in.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { KbsError } from '../../src/errors.js';
@@ -19,8 +19,14 @@ import { makeZip } from '../../src/modules/python/zip.js';
 import { loadPlaybook } from '../../src/load/playbook.js';
 import type { TaskNode } from '../../src/load/model.js';
 
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'kbs-pymod-'));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bigInt, intValue, readDer, time } from '../../src/modules/x509/der.js';
@@ -52,4 +52,5 @@ test('certificateInfo: an openssl certificate read as community.crypto reports i
   assert.equal(info.signature_algorithm, 'ecdsa-with-SHA256');
   assert.equal(info.version, 3);
   assert.throws(() => certificateDer(Buffer.from('not a certificate')), /no certificate found/);
+  rmSync(dir, { recursive: true, force: true });
 });
