@@ -8,10 +8,9 @@
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
-import { optStr } from './util/args.js';
+import { probeFields, runPlanned, type Change, type Planner } from './util/change.js';
+import { declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
-import { STR, argsSchema, oneOfStr } from './util/schema.js';
-import { remoteError, writeFile } from './util/remote.js';
 
 const LOAD_DIR = '/etc/modules-load.d';
 const OPTS_DIR = '/etc/modprobe.d';
@@ -32,31 +31,24 @@ export function modprobeQuery(name: string): string {
   return lines.join('\n');
 }
 
-export const modprobe: ModuleDef = {
-  name: 'modprobe',
-  schema: argsSchema(
-    {
-      name: STR,
-      state: oneOfStr('present', 'absent'),
-      params: STR,
-      persistent: oneOfStr('present', 'absent', 'disabled'),
-    },
-    ['name'],
-  ),
-  async run(args, ctx) {
-    const name = optStr(args, 'name') ?? '';
-    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new KbsError('TASK', `invalid module name: ${JSON.stringify(name)}`);
-    const state = optStr(args, 'state') ?? 'present';
-    const params = (optStr(args, 'params') ?? '').trim();
-    const persistent = optStr(args, 'persistent') ?? 'disabled';
+const args = declareArgs({
+  name: { type: 'str', required: true },
+  state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
+  params: { type: 'str', default: '' },
+  persistent: { type: 'str', choices: ['present', 'absent', 'disabled'], default: 'disabled' },
+});
 
-    const q = await ctx.run(modprobeQuery(name));
-    if (q.rc !== 0) throw remoteError(`cannot inspect kernel module ${name}`, q);
-    const v: Record<string, string> = {};
-    for (const line of q.stdout.split('\n')) {
-      const t = line.indexOf('\t');
-      if (t > 0) v[line.slice(0, t)] = line.slice(t + 1);
-    }
+export const modprobePlanner: Planner<ReturnType<typeof args.read>> = {
+  args,
+  probe(a) {
+    if (!/^[A-Za-z0-9_-]+$/.test(a.name)) throw new KbsError('TASK', `invalid module name: ${JSON.stringify(a.name)}`);
+    return modprobeQuery(a.name);
+  },
+  probeError: (a) => `cannot inspect kernel module ${a.name}`,
+  plan(a, out, { diff }) {
+    const { name, state } = a;
+    const params = a.params.trim();
+    const v = probeFields(out);
     const loaded = v.L === '1';
     const builtin = v.B === '1';
     const capable = v.C === '1';
@@ -67,7 +59,7 @@ export const modprobe: ModuleDef = {
     const after: Record<string, unknown> = {};
     const diffs: DiffEntry[] = [];
     const cmds: string[] = [];
-    const writes: { path: string; data: string }[] = [];
+    const writes: Change[] = [];
 
     if (state === 'present' && !available) {
       before.loaded = false;
@@ -75,7 +67,7 @@ export const modprobe: ModuleDef = {
       cmds.push(`modprobe ${shq(name)}${params ? ' ' + params.split(/\s+/).map(shq).join(' ') : ''}`);
     } else if (state === 'absent' && (loaded || builtin || capable)) {
       if (builtin || (!loaded && capable)) {
-        return { ...result, failed: true, msg: `${name} is built into the kernel (or not a loadable module here) and cannot be removed` };
+        return { result: { ...result, failed: true, msg: `${name} is built into the kernel (or not a loadable module here) and cannot be removed` }, changes: [] };
       }
       before.loaded = true;
       after.loaded = false;
@@ -87,17 +79,18 @@ export const modprobe: ModuleDef = {
     const optsFile = `${OPTS_DIR}/${name}.conf`;
     const curLoad = (v.F ?? '').replace(/\x01/g, '\n');
     const curOpts = (v.O ?? '').trim();
-    if (persistent === 'present') {
+    const write = (path: string, data: string): Change => ({ description: `write ${path}`, write: { path, data, mode: 0o644, mkdirs: true } });
+    if (a.persistent === 'present') {
       if (v.P !== '1') {
-        writes.push({ path: loadFile, data: `${name}\n` });
-        if (ctx.diff) diffs.push({ before_header: loadFile, after_header: loadFile, before: curLoad, after: `${name}\n` });
+        writes.push(write(loadFile, `${name}\n`));
+        if (diff) diffs.push({ before_header: loadFile, after_header: loadFile, before: curLoad, after: `${name}\n` });
       }
       const wantOpts = params ? `options ${name} ${params}` : '';
       if (params && curOpts !== wantOpts) {
-        writes.push({ path: optsFile, data: `${wantOpts}\n` });
-        if (ctx.diff) diffs.push({ before_header: optsFile, after_header: optsFile, before: curOpts ? curOpts + '\n' : '', after: wantOpts + '\n' });
+        writes.push(write(optsFile, `${wantOpts}\n`));
+        if (diff) diffs.push({ before_header: optsFile, after_header: optsFile, before: curOpts ? curOpts + '\n' : '', after: wantOpts + '\n' });
       }
-    } else if (persistent === 'absent') {
+    } else if (a.persistent === 'absent') {
       const n = name.replace(/[.[\]*^$\\/]/g, '\\$&');
       if (v.P === '1') {
         before.persistent = true;
@@ -110,16 +103,23 @@ export const modprobe: ModuleDef = {
         cmds.push(`sed -i -E 's/^([[:space:]]*options[[:space:]]+${n}([[:space:]].*)?)$/#\\1/' ${OPTS_DIR}/*.conf`);
       }
     }
-    if (Object.keys(after).length && ctx.diff) diffs.unshift(stateDiff({ name, ...before }, { name, ...after }));
-    result.changed = cmds.length > 0 || writes.length > 0;
+    if (Object.keys(after).length && diff) diffs.unshift(stateDiff({ name, ...before }, { name, ...after }));
     if (diffs.length) result.diff = diffs;
-    if (ctx.check || !result.changed) return result;
-
-    for (const w of writes) await writeFile(ctx, { dest: w.path, mode: 0o644, mkdirs: true }, Buffer.from(w.data));
+    const changes = [...writes];
     if (cmds.length) {
-      const r = await ctx.run(cmds.join(' && '));
-      if (r.rc !== 0) return { ...result, failed: true, msg: `${cmds[0].startsWith('modprobe') ? 'Error while running modprobe' : 'cannot update persistence files'}: ${(r.stderr || r.stdout).trim()}`, rc: r.rc };
+      const what = cmds[0].startsWith('modprobe') ? 'Error while running modprobe' : 'cannot update persistence files';
+      changes.push({
+        description: cmds[0].startsWith('modprobe') ? `${state === 'present' ? 'load' : 'unload'} ${name}` : `comment ${name} out of the persistence files`,
+        command: cmds.join(' && '),
+        fail: (r) => ({ failed: true, msg: `${what}: ${(r.stderr || r.stdout).trim()}`, rc: r.rc }),
+      });
     }
-    return result;
+    return { result, changes };
   },
+};
+
+export const modprobe: ModuleDef = {
+  name: 'modprobe',
+  schema: args.schema,
+  run: (a, ctx) => runPlanned(modprobePlanner, a, ctx),
 };

@@ -1,0 +1,74 @@
+/**
+ * The one seam through which a planned module changes a host. A module split for planning reads
+ * its args (declare.ts), runs one probe script, and plans from the probe's output with a pure
+ * function: the result to report and the changes to make, each with a description. runPlanned
+ * applies the changes (files first, then commands, in order) unless in check mode, where the
+ * plan is only reported; so check mode, --diff and planning tests need no host.
+ */
+import type { ExecResult } from '../../transport/types.js';
+import type { ModuleContext, ModuleResult } from '../types.js';
+import type { DeclaredArgs } from './declare.js';
+import { remoteError, writeFile } from './remote.js';
+
+export interface Change {
+  /** what the change does, in words (shown by plans and tests) */
+  description: string;
+  /** a shell command run on the host */
+  command?: string;
+  /** or a file written atomically */
+  write?: { path: string; data: string; mode: number; mkdirs?: boolean };
+  /** what the result becomes when the command fails; default: fail with "cannot DESCRIPTION" */
+  fail?: (r: ExecResult) => Partial<ModuleResult>;
+}
+
+export interface Plan {
+  result: ModuleResult;
+  changes: Change[];
+}
+
+/** A module as args, a probe and a pure plan. */
+export interface Planner<A> {
+  args: DeclaredArgs<A>;
+  /** the script that reads the host's current state */
+  probe(a: A): string;
+  /** what to change, from the probe's output; `diff` asks for before/after */
+  plan(a: A, probe: string, opts: { diff: boolean }): Plan;
+  /** the message when the probe fails */
+  probeError(a: A): string;
+}
+
+/** Probe, plan, and apply the plan's changes unless in check mode. */
+export async function runPlanned<A>(p: Planner<A>, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
+  const a = p.args.read(args);
+  const q = await ctx.run(p.probe(a));
+  if (q.rc !== 0) throw remoteError(p.probeError(a), q);
+  const plan = p.plan(a, q.stdout, { diff: ctx.diff });
+  return applyPlan(ctx, plan);
+}
+
+export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
+  const result = { ...plan.result, changed: plan.result.changed || plan.changes.length > 0 };
+  if (ctx.check || !plan.changes.length) return result;
+  for (const c of plan.changes) {
+    if (c.write) await writeFile(ctx, { dest: c.write.path, mode: c.write.mode, mkdirs: c.write.mkdirs }, Buffer.from(c.write.data));
+  }
+  for (const c of plan.changes) {
+    if (c.command === undefined) continue;
+    const r = await ctx.run(c.command);
+    if (r.rc !== 0) {
+      if (c.fail) return { ...result, ...c.fail(r) };
+      throw remoteError(`cannot ${c.description}`, r);
+    }
+  }
+  return result;
+}
+
+/** The `key<TAB>value` lines of a probe's output. */
+export function probeFields(out: string): Record<string, string> {
+  const v: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const t = line.indexOf('\t');
+    if (t > 0) v[line.slice(0, t)] = line.slice(t + 1);
+  }
+  return v;
+}

@@ -1,0 +1,90 @@
+/**
+ * A module's arguments declared once, as Ansible's argument_spec: each argument's type, default,
+ * choices and aliases, and the sets that are mutually exclusive or of which one is required. The
+ * declaration yields the JSON Schema checked before any host is contacted (args may still hold
+ * Jinja2 markup then) and a typed reader for the rendered args at run time.
+ */
+import { KbsError } from '../../errors.js';
+import type { JsonSchema } from '../types.js';
+import { optStr, toBool, toList } from './args.js';
+import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './schema.js';
+
+type ArgType = 'str' | 'bool' | 'int' | 'list';
+
+export interface ArgSpec {
+  type: ArgType;
+  required?: boolean;
+  default?: unknown;
+  choices?: readonly string[];
+  aliases?: readonly string[];
+}
+
+type ValueOf<T extends ArgType> = T extends 'str' ? string : T extends 'bool' ? boolean : T extends 'int' ? number : unknown[];
+
+/** The typed args: required arguments, those with a default, bools and lists are always there. */
+export type ArgsOf<S extends Record<string, ArgSpec>> = {
+  [K in keyof S]: S[K] extends { required: true } | { default: unknown } | { type: 'bool' | 'list' } ? ValueOf<S[K]['type']> : ValueOf<S[K]['type']> | undefined;
+};
+
+export interface DeclaredArgs<A> {
+  schema: JsonSchema;
+  read(args: Record<string, unknown>): A;
+}
+
+export interface ArgSets {
+  /** at most one of each set may be given */
+  exclusive?: string[][];
+  /** at least one of each set must be given */
+  requiredOneOf?: string[][];
+}
+
+function propSchema(s: ArgSpec): JsonSchema {
+  if (s.type === 'str') return s.choices ? oneOfStr(...s.choices) : STR;
+  if (s.type === 'bool') return BOOL;
+  if (s.type === 'int') return INT;
+  return STR_OR_LIST;
+}
+
+const given = (args: Record<string, unknown>, name: string, s?: ArgSpec) => [name, ...(s?.aliases ?? [])].some((n) => args[n] !== undefined && args[n] !== null);
+
+export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, sets: ArgSets = {}): DeclaredArgs<ArgsOf<S>> {
+  const props: Record<string, JsonSchema> = {};
+  for (const [name, s] of Object.entries(spec)) for (const n of [name, ...(s.aliases ?? [])]) props[n] = propSchema(s);
+  const required = Object.entries(spec)
+    .filter(([, s]) => s.required)
+    .map(([n]) => n);
+  return {
+    schema: argsSchema(props, required),
+    read(args) {
+      for (const set of sets.exclusive ?? []) {
+        const present = set.filter((n) => given(args, n, spec[n]));
+        if (present.length > 1) throw new KbsError('TASK', `parameters are mutually exclusive: ${set.join('|')}`);
+      }
+      for (const set of sets.requiredOneOf ?? []) {
+        if (!set.some((n) => given(args, n, spec[n]))) throw new KbsError('TASK', `one of the following is required: ${set.join(', ')}`);
+      }
+      const out: Record<string, unknown> = {};
+      for (const [name, s] of Object.entries(spec)) {
+        const names = [name, ...(s.aliases ?? [])];
+        const raw = names.map((n) => args[n]).find((v) => v !== undefined && v !== null);
+        if (raw === undefined) {
+          if (s.required) throw new KbsError('TASK', `missing required argument: ${name}`);
+          out[name] = s.type === 'bool' ? toBool(undefined, (s.default as boolean | undefined) ?? false, name) : s.type === 'list' ? toList(s.default) : s.default;
+          continue;
+        }
+        if (s.type === 'bool') out[name] = toBool(raw, false, name);
+        else if (s.type === 'list') out[name] = toList(raw);
+        else if (s.type === 'int') {
+          const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+          if (!Number.isInteger(n)) throw new KbsError('TASK', `${name} must be an integer, got ${JSON.stringify(raw)}`);
+          out[name] = n;
+        } else {
+          const v = optStr({ [name]: raw }, name) as string;
+          if (s.choices && !s.choices.includes(v)) throw new KbsError('TASK', `value of ${name} must be one of: ${s.choices.join(', ')}, got: ${v}`);
+          out[name] = v;
+        }
+      }
+      return out as ArgsOf<S>;
+    },
+  };
+}
