@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'SKEW' // version contract refused
   | 'LOCK' // another run holds the lock
   | 'STATE' // workstation/node state problem
+  | 'VAULT' // vault data that cannot be decrypted (no, wrong or unreadable password; malformed data)
   | 'NO_MATCH'; // valid input that selects nothing to run (--limit, --start-at-task, no inventory)
 
 export interface Position {
@@ -85,6 +86,7 @@ export function exitCodeFor(err: unknown): number {
     case 'UNDEFINED':
     case 'INVENTORY':
     case 'PATTERN':
+    case 'VAULT':
       return EXIT.INVALID;
     case 'UNREACHABLE':
       return EXIT.UNREACHABLE;

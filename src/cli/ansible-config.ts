@@ -35,6 +35,10 @@ export interface AnsibleConfig {
   becomeMethod: string;
   becomeUser?: string;
   becomeAskPass: boolean;
+  /** vault_password_file, vault_identity_list, vault_identity */
+  vaultPasswordFile?: string;
+  vaultIdentityList: string[];
+  vaultIdentity: string;
   /** warnings to print before the run, worded as Ansible's */
   warnings: string[];
 }
@@ -47,7 +51,7 @@ export interface ConfigWhere {
   systemFile?: string;
 }
 
-type Kind = 'string' | 'bool' | 'int' | 'path' | 'pathspec' | 'pathlist';
+type Kind = 'string' | 'bool' | 'int' | 'path' | 'pathspec' | 'pathlist' | 'list';
 interface Setting {
   section: string;
   key: string;
@@ -71,6 +75,9 @@ const SETTINGS = {
   becomeMethod: { section: 'privilege_escalation', key: 'become_method', env: 'ANSIBLE_BECOME_METHOD', kind: 'string' },
   becomeUser: { section: 'privilege_escalation', key: 'become_user', env: 'ANSIBLE_BECOME_USER', kind: 'string' },
   becomeAskPass: { section: 'privilege_escalation', key: 'become_ask_pass', env: 'ANSIBLE_BECOME_ASK_PASS', kind: 'bool' },
+  vaultPasswordFile: { section: 'defaults', key: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', kind: 'path' },
+  vaultIdentityList: { section: 'defaults', key: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', kind: 'list' },
+  vaultIdentity: { section: 'defaults', key: 'vault_identity', env: 'ANSIBLE_VAULT_IDENTITY', kind: 'string' },
 } satisfies Record<string, Setting>;
 
 const readable = (p: string) => {
@@ -186,6 +193,8 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
         return raw.split(':').filter((x) => x.trim() !== '').map((x) => expandPath(x.trim(), base, w.env, home));
       case 'pathlist':
         return raw.split(',').filter((x) => x.trim() !== '').map((x) => expandPath(x.trim(), base, w.env, home));
+      case 'list':
+        return raw.split(',').map((x) => x.trim()).filter(Boolean);
       default:
         return raw.trim();
     }
@@ -208,6 +217,9 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
     becomeMethod: (get(SETTINGS.becomeMethod) as string | undefined) ?? 'sudo',
     becomeUser: get(SETTINGS.becomeUser) as string | undefined,
     becomeAskPass: (get(SETTINGS.becomeAskPass) as boolean | undefined) ?? false,
+    vaultPasswordFile: get(SETTINGS.vaultPasswordFile) as string | undefined,
+    vaultIdentityList: (get(SETTINGS.vaultIdentityList) as string[] | undefined) ?? [],
+    vaultIdentity: (get(SETTINGS.vaultIdentity) as string | undefined) || 'default',
     warnings: found.warnings,
   };
 }

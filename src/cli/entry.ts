@@ -1,5 +1,6 @@
 /** The process entry: bin/kbs.js loads the built copy; tests and development run it with tsx. */
 import { main } from './main.js';
+import { askSecret } from './ask-secret.js';
 
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
@@ -7,6 +8,7 @@ const code = await main(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY),
   columns: process.stdout.columns,
   env: process.env,
+  askSecret: (prompt) => askSecret(prompt),
   onSignal: (handler) => {
     let count = 0;
     const on = (sig: 'SIGINT' | 'SIGTERM') => {

@@ -10,5 +10,7 @@ export interface CliIO {
    * Subscribe to the process's SIGINT/SIGTERM for the length of a run (entry.ts wires the real
    * ones); returns the unsubscribe function. Without it a run cannot be interrupted.
    */
+  /** Ask for a secret without echo (entry.ts: on the terminal, else a line of stdin); none: cannot ask. */
+  askSecret?: (prompt: string) => Promise<string>;
   onSignal?: (handler: (sig: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }

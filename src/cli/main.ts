@@ -9,8 +9,13 @@ import { registerPlan } from './plan.js';
 import { registerVersions } from './versions.js';
 import { registerKubeconfig } from './kubeconfig.js';
 import { registerValidate } from './validate.js';
+import { addVaultOptions, setupVault } from './vault-options.js';
+import { registerVault } from './vault.js';
+import { redactText } from '../vault/redact.js';
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], raw: CliIO): Promise<number> {
+  // decrypted vault values are masked in everything printed
+  const io: CliIO = { ...raw, stdout: (s) => raw.stdout(redactText(s)), stderr: (s) => raw.stderr(redactText(s)) };
   let code: number = EXIT.OK;
   const program = new Command('kbs')
     .description('Kubernetes clusters with kubeadm over SSH, on a fast Ansible-compatible engine')
@@ -26,6 +31,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   registerVersions(program, io, setCode);
   registerKubeconfig(program, io, setCode);
   registerValidate(program, io, setCode);
+  for (const c of program.commands) addVaultOptions(c);
+  registerVault(program, io, setCode);
+  program.hook('preAction', (_p, cmd) => setupVault(cmd.opts(), io));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -14,6 +14,7 @@ import { RunContext, type Pool } from './context.js';
 import type { Emit, HostStats } from './events.js';
 import type { RunOptions } from './options.js';
 import { PlayRunner } from './play.js';
+import { redactValue } from '../vault/redact.js';
 
 export interface RunSummary {
   stats: Record<string, HostStats>;
@@ -51,7 +52,8 @@ export async function runPlaybook(pb: Playbook, inv: Inventory, opts: RunOptions
   // after the recap nothing more is shown (an abandoned task may still end later)
   let open = true;
   const emit: Emit = (e) => {
-    if (open) deps.emit(e);
+    // decrypted vault values are masked in every event
+    if (open) deps.emit(redactValue(e));
   };
   const ctx = new RunContext(inv, opts, deps.templater, deps.pool, emit, dirname(resolve(pb.file)));
   emit({ type: 'playbook_start', file: pb.file, check: opts.check });

@@ -50,12 +50,6 @@ export class VarsDir {
 
 export function readVarsFile(file: string): Vars {
   const text = readYamlText(file);
-  if (text.startsWith('$ANSIBLE_VAULT')) {
-    throw new KbsError('INVENTORY', `${file} is encrypted with ansible-vault, which kbs does not support`, {
-      pos: { file, line: 1, col: 1 },
-      hint: 'decrypt it (ansible-vault decrypt) or pass the secrets another way',
-    });
-  }
   const yf = parseYaml(file, text);
   const v = yf.value;
   if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v))) {

@@ -1,10 +1,11 @@
 /**
  * Files a task names literally, resolved when the playbook is loaded: copy's and unarchive's
  * `src` (on the workstation, unless remote_src), template's `src` (whose text is also compiled),
- * and `src` given together with copy's `content` (both literal). A missing file is exit 4 at the argument's
+ * and `src` given together with copy's `content` (both literal); a vault-encrypted `src` of copy
+ * or template is decrypted. A missing file (or vault data that cannot be decrypted) is exit 4 at the argument's
  * file:line:col before any host is contacted. Templated names are resolved when the task runs.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { KbsError } from '../errors.js';
 import { checkTemplate } from '../template/check.js';
 import type { TemplateSyntax } from '../template/types.js';
@@ -13,6 +14,8 @@ import { findFile } from './files.js';
 import { isTemplate } from './keywords.js';
 import type { TaskNode } from './model.js';
 import { posAt, type YamlPath } from '../yaml/read.js';
+import { unvaultFileData } from '../vault/files.js';
+import { VAULT_HEADER, isVaultText } from '../vault/format.js';
 
 const FALSE = new Set([false, 'false', 'False', 'no', 'No', 'off', '0', 0, undefined, null]);
 
@@ -34,11 +37,13 @@ export function checkStaticFiles(node: TaskNode, fc: FileCtx, lc: LoadContext, a
   if (node.module === 'unarchive' && (src.includes('://') || (a.copy !== undefined && FALSE.has(a.copy as never)))) return;
   const pos = posAt(fc.yf, argPath('src'));
   const path = findFile(kind, src, { role: fc.role, taskFile: fc.yf.file, playbookDir: lc.playbookDir, pos, alsoDirs: lc.opts.topDir ? [lc.opts.topDir] : [] });
+  if (node.module === 'copy' && !FALSE.has(a.decrypt as never)) checkVaultedFile(path);
   if (kind !== 'templates') return;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    text = unvaultFileData(path, readFileSync(path)).data.toString('utf8');
+  } catch (e) {
+    if (e instanceof KbsError) throw e; // vault data that cannot be decrypted
     return; // a folder or an unreadable file: the module reports it
   }
   // other delimiters (variable_start_string...): checked with them, or not at all when templated
@@ -64,4 +69,21 @@ export function checkStaticFiles(node: TaskNode, fc: FileCtx, lc: LoadContext, a
     const at = e.detail as { line?: number; col?: number } | undefined;
     throw new KbsError(e.code, `${e.message} in template ${src}`, { pos: { file: path, line: at?.line, col: at?.col }, hint: e.hint });
   }
+}
+
+/** a vault-encrypted copy src is decrypted now, so that a missing or wrong password is exit 4 before any host */
+function checkVaultedFile(path: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(VAULT_HEADER.length);
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // a folder or an unreadable file: the module reports it
+  }
+  if (isVaultText(head)) unvaultFileData(path, readFileSync(path));
 }

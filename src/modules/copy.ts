@@ -8,6 +8,7 @@ import { optStr, reqStr, toBool } from './util/args.js';
 import { putArgs, putFile, type PutSpec } from './util/putfile.js';
 import { probe } from './util/remote.js';
 import { BOOL, FILE_ATTRS, SELINUX, MODE, STR, argsSchema } from './util/schema.js';
+import { hideVaultedDiff, unvaultFileData } from '../vault/files.js';
 
 export const copy: ModuleDef = {
   name: 'copy',
@@ -25,6 +26,7 @@ export const copy: ModuleDef = {
       local_follow: BOOL,
       directory_mode: MODE,
       ...SELINUX,
+      decrypt: BOOL,
     },
     ['dest'],
   ),
@@ -47,8 +49,11 @@ export const copy: ModuleDef = {
 
     const path = ctx.findFile('files', src!);
     const st = await stat(path);
-    if (st.isDirectory()) return copyTree(ctx, path, src!, common);
-    return putFile(ctx, { ...common, data: await readFile(path), basename: basename(path), srcMode: st.mode, afterHeader: path });
+    const decrypt = toBool(args.decrypt, true, 'decrypt');
+    if (st.isDirectory()) return copyTree(ctx, path, src!, common, decrypt);
+    const f = readSource(path, await readFile(path), decrypt);
+    const r = await putFile(ctx, { ...common, data: f.data, basename: basename(path), srcMode: st.mode, afterHeader: path });
+    return f.vaulted ? hideVaultedDiff(r) : r;
   },
 };
 
@@ -76,7 +81,12 @@ async function copyRemote(ctx: ModuleContext, src: string, common: Common): Prom
  * A workstation folder: "dir/" copies its contents into dest, "dir" copies the folder itself.
  * Each file is one probe and (when different) one write; folders are created as needed.
  */
-async function copyTree(ctx: ModuleContext, root: string, src: string, common: Common): Promise<ModuleResult> {
+/** a workstation file's bytes: a vault-encrypted one decrypted (decrypt: true, Ansible's default) */
+function readSource(path: string, data: Buffer, decrypt: boolean): { data: Buffer; vaulted: boolean } {
+  return decrypt ? unvaultFileData(path, data) : { data, vaulted: false };
+}
+
+async function copyTree(ctx: ModuleContext, root: string, src: string, common: Common, decrypt: boolean): Promise<ModuleResult> {
   const base = src.endsWith('/') ? common.dest : join(common.dest, basename(root));
   const files = await walk(root, '');
   let changed = false;
@@ -84,14 +94,16 @@ async function copyTree(ctx: ModuleContext, root: string, src: string, common: C
   for (const rel of files) {
     const full = join(root, rel);
     const st = await stat(full);
-    const r = await putFile(ctx, {
+    const f = readSource(full, await readFile(full), decrypt);
+    const put = await putFile(ctx, {
       ...common,
       dest: join(base, rel),
       mkdirs: true,
-      data: await readFile(full),
+      data: f.data,
       srcMode: st.mode,
       afterHeader: full,
     });
+    const r = f.vaulted ? hideVaultedDiff(put) : put;
     changed ||= r.changed;
     if (r.diff) diff.push(...(Array.isArray(r.diff) ? r.diff : [r.diff]));
   }

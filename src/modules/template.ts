@@ -14,6 +14,7 @@ import { optStr, pyDateTime, reqStr, toBool } from './util/args.js';
 import { putArgs, putFile } from './util/putfile.js';
 import { BOOL, FILE_ATTRS, SELINUX, STR, argsSchema, oneOfStr } from './util/schema.js';
 import type { TemplateSyntax } from '../template/types.js';
+import { hideVaultedDiff, unvaultFileData } from '../vault/files.js';
 
 export const template: ModuleDef = {
   name: 'template',
@@ -48,7 +49,10 @@ export const template: ModuleDef = {
     const ns = newline(optStr(args, 'newline_sequence') ?? '\n');
 
     const path = ctx.findFile('templates', src);
-    const [text, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const [raw, st] = await Promise.all([readFile(path), stat(path)]);
+    // a vault-encrypted template is decrypted first, as Ansible's template action does
+    const src0 = unvaultFileData(path, raw);
+    const text = src0.data.toString('utf8');
     const extra: Record<string, unknown> = {
       template_host: hostname(),
       template_path: path,
@@ -61,7 +65,8 @@ export const template: ModuleDef = {
     let out = String(ctx.render(text, extra, syntaxOf(args)));
     if (ns !== '\n') out = out.replace(/\r\n|\r|\n/g, ns);
 
-    return putFile(ctx, { ...putArgs(args), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });
+    const r = await putFile(ctx, { ...putArgs(args), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });
+    return src0.vaulted ? hideVaultedDiff(r) : r;
   },
 };
 

@@ -14,6 +14,7 @@ import { LOOP_LOOKUPS } from './lookups-loops.js';
 import { type Dict, hasKey, isDict, pyStr, templateError, truthy } from './python.js';
 import type { KbsContext } from './runtime.js';
 import { Undefined } from './undefined.js';
+import { unvaultFileData } from '../vault/files.js';
 
 type Lookup = (ctx: KbsContext, terms: unknown[], kw: Dict) => unknown[];
 
@@ -31,12 +32,15 @@ function findFile(ctx: KbsContext, rel: string, subdir: string, what: string): s
   });
 }
 
+/** a file's text; a vault-encrypted file is decrypted (Ansible's file, template and unvault lookups do) */
 function readText(file: string): string {
+  let data: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    data = fs.readFileSync(file);
   } catch (e) {
     throw new KbsError('NOT_FOUND', `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
+  return unvaultFileData(file, data).data.toString('utf8');
 }
 
 function flat(terms: unknown[]): unknown[] {
@@ -57,6 +61,9 @@ export const LOOKUPS: Record<string, Lookup> = {
       if (lstrip) text = text.replace(/^\s+/, '');
       return text;
     });
+  },
+  unvault(ctx, terms) {
+    return flat(terms).map((t) => readText(findFile(ctx, pyStr(t), 'files', 'unvault')));
   },
   template(ctx, terms) {
     return flat(terms).map((t) => {

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Document, visit, type Tags, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Alias } from 'yaml';
 import { KbsError, type Position } from '../errors.js';
 import { MAX_YAML_DEPTH, formatSize, maxYamlSize } from './limits.js';
+import { decryptVaultNodes, registerDecryptedDocument, unvaultFileText, vaultTag } from '../vault/yaml.js';
 
 export type YamlPath = (string | number)[];
 
@@ -46,12 +47,6 @@ function protectUnsafeNodes(doc: Document): void {
     },
   });
 }
-const vaultTag = {
-  tag: '!vault',
-  resolve: () => {
-    throw new Error('!vault values are not supported by kbs');
-  },
-};
 
 /**
  * PyYAML (and so Ansible) reads only yes/no, true/false and on/off as booleans; the yaml package's
@@ -100,13 +95,14 @@ function customTags(tags: Tags): Tags {
   return [...tags.filter((t) => !replaced(t)), pyTrue, pyFalse, pyFloat, unsafeTag, vaultTag];
 }
 
-/** Read a YAML (or INI) file, refusing files over the size limit before reading them. */
+/** Read a YAML (or INI) file, refusing files over the size limit before reading them; a vault-encrypted file is decrypted. */
 export function readYamlText(file: string): string {
+  let text: string;
   try {
     const size = statSync(file).size;
     const max = maxYamlSize();
     if (size > max) throw tooBig(file, size, max);
-    return readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof KbsError) throw e;
     throw new KbsError('NOT_FOUND', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
@@ -114,6 +110,7 @@ export function readYamlText(file: string): string {
       hint: 'check the path',
     });
   }
+  return unvaultFileText(file, text);
 }
 
 function tooBig(file: string, size: number, max: number): KbsError {
@@ -157,6 +154,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     });
   }
   checkAliases(yf0);
+  decryptVaultNodes(doc, file, lc);
   protectUnsafeNodes(doc);
   let value: unknown;
   try {
@@ -172,6 +170,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     }
     throw new KbsError('YAML', `YAML error: ${msg}`, { pos: { file } });
   }
+  registerDecryptedDocument(file, src, value);
   return { file, doc, lc, value };
 }
 
