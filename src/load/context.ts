@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import type { Position } from '../errors.js';
 import type { RoleContext, TaskNode } from './model.js';
 import { parseYaml, type YamlFile } from '../yaml/read.js';
+import { vaultGeneration } from '../vault/keyring.js';
 
 export interface LoadOptions {
   /** extra role folders (--roles-path), searched after <playbook dir>/roles */
@@ -46,7 +47,7 @@ export interface FileCtx {
   handler?: boolean;
 }
 
-const cache = new Map<string, { mtimeMs: number; size: number; yf: YamlFile }>();
+const cache = new Map<string, { mtimeMs: number; size: number; vault: number; yf: YamlFile }>();
 
 /**
  * parseYaml with a cache by absolute path (a role used twice, a file imported twice: parsed
@@ -60,9 +61,10 @@ export function loadYaml(file: string): YamlFile {
     return parseYaml(file); // throws NOT_FOUND with the reason
   }
   const hit = cache.get(file);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return fresh(hit.yf);
+  // parsed again with other vault passwords (a new run in the same process)
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.vault === vaultGeneration()) return fresh(hit.yf);
   const yf = parseYaml(file);
-  cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, yf });
+  cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, vault: vaultGeneration(), yf });
   return fresh(yf);
 }
 

@@ -37,7 +37,7 @@ export function checkStaticFiles(node: TaskNode, fc: FileCtx, lc: LoadContext, a
   if (node.module === 'unarchive' && (src.includes('://') || (a.copy !== undefined && FALSE.has(a.copy as never)))) return;
   const pos = posAt(fc.yf, argPath('src'));
   const path = findFile(kind, src, { role: fc.role, taskFile: fc.yf.file, playbookDir: lc.playbookDir, pos, alsoDirs: lc.opts.topDir ? [lc.opts.topDir] : [] });
-  if (node.module === 'copy' && !FALSE.has(a.decrypt as never)) checkVaultedFile(path);
+  if (node.module === 'copy' && (a.decrypt === undefined || !FALSE.has(a.decrypt as never))) checkVaultedFile(path);
   if (kind !== 'templates') return;
   let text: string;
   try {

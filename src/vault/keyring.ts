@@ -16,9 +16,16 @@ export interface VaultSecret {
 }
 
 let secrets: VaultSecret[] = [];
+let generation = 0;
 
 export function setVaultSecrets(list: VaultSecret[]): void {
   secrets = [...list];
+  generation++;
+}
+
+/** changes whenever the passwords are set: what was decrypted (and cached) before is stale */
+export function vaultGeneration(): number {
+  return generation;
 }
 
 export function vaultSecrets(): readonly VaultSecret[] {
