@@ -3,10 +3,17 @@
  * before the upload (Ansible's `decrypt: true`), their text registered as a secret, and their
  * --diff content replaced by a note (the old content on the host may hold an earlier secret).
  */
-import type { DiffEntry, ModuleResult } from '../modules/types.js';
 import { isVaultText } from './format.js';
 import { decryptVault } from './keyring.js';
 import { addSecret } from './redact.js';
+
+/** the shape of a module's --diff entry (modules/types.ts; vault/ stays below modules/) */
+interface DiffEntry {
+  before?: string;
+  after?: string;
+  before_header?: string;
+  after_header?: string;
+}
 
 export const VAULTED_DIFF = '(content not shown: the source is vault-encrypted)\n';
 
@@ -19,7 +26,7 @@ export function unvaultFileData(file: string, data: Buffer): { data: Buffer; vau
 }
 
 /** The result with the before/after text of its content diffs replaced (headers and file attribute diffs kept). */
-export function hideVaultedDiff(r: ModuleResult): ModuleResult {
+export function hideVaultedDiff<R extends { diff?: DiffEntry | DiffEntry[] }>(r: R): R {
   if (!r.diff) return r;
   const attrs = (d: DiffEntry) => d.after_header?.endsWith('(file attributes)') ?? false;
   const hide = (d: DiffEntry): DiffEntry => (attrs(d) || (d.before === undefined && d.after === undefined) ? d : { ...d, before: d.before === undefined ? undefined : '', after: VAULTED_DIFF });
