@@ -30,6 +30,8 @@ export interface RoleRef {
   nearDirs?: string[];
   /** the role that depends on, imports or includes this one */
   parent?: RoleContext;
+  /** import_role / include_role `rolespec_validate: false`: no argument spec validation task */
+  noSpecValidation?: boolean;
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
@@ -104,6 +106,8 @@ interface RoleMeta {
   yf?: YamlFile;
   deps: unknown[];
   allowDuplicates: boolean;
+  /** argument_specs of meta/main.yml */
+  argumentSpecs?: unknown;
 }
 
 function readMeta(path: string): RoleMeta {
@@ -111,8 +115,37 @@ function readMeta(path: string): RoleMeta {
   if (!file) return { deps: [], allowDuplicates: false };
   const yf = loadYaml(file);
   validate(roleMetaSchema, yf.value, yf, [], 'role meta');
-  const m = (yf.value ?? {}) as { dependencies?: unknown[] | null; allow_duplicates?: boolean };
-  return { yf, deps: m.dependencies ?? [], allowDuplicates: m.allow_duplicates === true };
+  const m = (yf.value ?? {}) as { dependencies?: unknown[] | null; allow_duplicates?: boolean; argument_specs?: unknown };
+  return { yf, deps: m.dependencies ?? [], allowDuplicates: m.allow_duplicates === true, argumentSpecs: m.argument_specs };
+}
+
+/**
+ * Ansible's role argument validation: when the role's argument specs (meta/argument_specs.yml,
+ * else argument_specs in meta/main.yml) have an entry for the entry point (tasks_from, else main),
+ * a validate_argument_spec task tagged always comes before the role's tasks.
+ */
+function specValidationTask(ref: RoleRef, meta: RoleMeta, ctx: RoleContext): TaskNode | undefined {
+  if (ref.noSpecValidation) return undefined;
+  let specs: unknown = meta.argumentSpecs;
+  const file = roleFiles(ctx.path, 'meta', 'argument_specs', false)[0];
+  if (file) specs = ((loadYaml(file).value ?? {}) as { argument_specs?: unknown }).argument_specs ?? {};
+  const entry = ref.tasksFrom ?? 'main';
+  const spec = specs && typeof specs === 'object' ? (specs as Record<string, unknown>)[entry] : undefined;
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return undefined;
+  const s = spec as { short_description?: unknown; options?: unknown };
+  const name = `Validating arguments against arg spec '${entry}'` + (s.short_description !== undefined ? ` - ${String(s.short_description)}` : '');
+  return {
+    kind: 'task',
+    pos: file ? { file } : ref.pos,
+    kw: { name, tags: ['always'] },
+    module: 'validate_argument_spec',
+    args: {
+      argument_spec: s.options ?? {},
+      provided_arguments: ref.params,
+      validate_args_context: { type: 'role', name: ctx.name, argument_spec_name: entry, path: ctx.path },
+    },
+    role: ctx,
+  };
 }
 
 function stable(v: unknown): string {
@@ -185,6 +218,8 @@ export function expandRole(
       tasks = parseTaskList({ yf, dir: dirname(tasksFile), role: ctx }, [], yf.value, lc);
       lc.stack.pop();
     }
+    const validation = specValidationTask(ref, meta, ctx);
+    if (validation) tasks = [validation, ...tasks];
     const handlersFile = requiredRoleFile(path, 'handlers', ref.handlersFrom, ref.pos);
     if (handlersFile && !lc.seenHandlers.has(handlersFile)) {
       lc.seenHandlers.add(handlersFile);
@@ -267,12 +302,18 @@ export function resolveRole(name: string, playbookDir: string, opts: ResolveRole
       varsFrom: str(args.vars_from),
       defaultsFrom: str(args.defaults_from),
       handlersFrom: str(args.handlers_from),
+      noSpecValidation: isFalse(args.rolespec_validate),
       parent: opts.parent,
     },
     applyKeywords(args.apply, pos),
     lc,
     'import',
   ).block as BlockNode;
+}
+
+/** a boolean argument given as false (false, "no", "False", 0...) */
+function isFalse(v: unknown): boolean {
+  return v === false || v === 0 || (typeof v === 'string' && ['no', 'off', 'false', '0', 'n', 'f'].includes(v.trim().toLowerCase()));
 }
 
 /** include_*'s `apply:` (already rendered): block keywords for the included nodes */

@@ -442,6 +442,7 @@ function parseSpecial(fc: FileCtx, path: YamlPath, raw: Raw, key: string, specia
           defaultsFrom: args.defaults_from as string | undefined,
           handlersFrom: args.handlers_from as string | undefined,
           parent: fc.role,
+          noSpecValidation: [false, 0, 'no', 'false', 'False', 'off'].includes(args.rolespec_validate as never),
         },
         kw,
         lc,

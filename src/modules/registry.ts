@@ -64,6 +64,7 @@ import { add_host } from './add_host.js';
 import { group_by } from './group_by.js';
 import { include_vars } from './include_vars.js';
 import { set_stats } from './set_stats.js';
+import { validate_argument_spec } from './validate_argument_spec.js';
 import type { ModuleDef } from './types.js';
 
 const MODULES: ModuleDef[] = [
@@ -129,6 +130,7 @@ const MODULES: ModuleDef[] = [
   group_by,
   include_vars,
   set_stats,
+  validate_argument_spec,
 ];
 
 const byName = new Map<string, ModuleDef>();
