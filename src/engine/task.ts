@@ -11,6 +11,7 @@ import { libraryModuleDef } from '../modules/python/module.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { isUndefinedError, removeOmit } from '../template/index.js';
 import type { Connection } from '../transport/types.js';
+import { resolveTarget } from '../transport/resolve.js';
 import { makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
 import type { HostStatus } from './events.js';
@@ -220,6 +221,7 @@ async function runOnce(
     // debug's var: Ansible templates `{{ var }}` (a number from an expression is text, as in Ansible)
     evaluate: (e) => tpl.render(tpl.isTemplate(e) ? e : `{{ ${e} }}`, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
+    sshTarget: () => (spec && spec.type === 'ssh' && !local ? resolveTarget(spec, ctx.opts.transport) : undefined),
     reconnect: async () => {
       ctx.forgetMemos(target);
       await ctx.pool.reset?.(target);

@@ -49,6 +49,7 @@ import { assemble } from './assemble.js';
 import { authorized_key } from './authorized_key.js';
 import { cron } from './cron.js';
 import { find } from './find.js';
+import { git } from './git.js';
 import { ini_file } from './ini_file.js';
 import { iptables } from './iptables.js';
 import { known_hosts } from './known_hosts.js';
@@ -56,6 +57,7 @@ import { mount } from './mount.js';
 import { package_facts } from './package_facts.js';
 import { script } from './script.js';
 import { service_facts } from './service_facts.js';
+import { synchronize } from './synchronize.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
 import { x509_certificate_info } from './x509_certificate_info.js';
@@ -115,6 +117,7 @@ const MODULES: ModuleDef[] = [
   authorized_key,
   cron,
   find,
+  git,
   ini_file,
   iptables,
   known_hosts,
@@ -122,6 +125,7 @@ const MODULES: ModuleDef[] = [
   package_facts,
   script,
   service_facts,
+  synchronize,
   tempfile,
   timezone,
   x509_certificate_info,

@@ -4,6 +4,7 @@
  * stops after the comparison and reports what it would change.
  */
 import type { TemplateSyntax } from '../template/types.js';
+import type { ResolvedTarget } from '../transport/resolve.js';
 import type { Connection, ExecOptions, ExecResult } from '../transport/types.js';
 
 export interface DiffEntry {
@@ -70,6 +71,12 @@ export interface ModuleContext {
    * after a reboot). Without it a lost connection stays lost for the run.
    */
   reconnect?(): Promise<void>;
+  /**
+   * Optional: how kbs reaches the target over ssh (address, port, user, keys, jump hosts, host key
+   * policy), for modules that run their own ssh client on the workstation (synchronize's rsync).
+   * Undefined for a local connection.
+   */
+  sshTarget?(): ResolvedTarget | undefined;
   /** set_fact / the setup module hand facts back to the engine */
   setFacts?(facts: Record<string, unknown>, cacheable?: boolean): void;
   /** what the flow modules (include_vars, group_by, add_host) need from the engine */
