@@ -22,8 +22,9 @@ export interface Leftovers {
   dirs: string[];
 }
 
+/** a machine's systemd-nspawn, or its supervisor (machine.ts: `sh -c SCRIPT kbs-fleet-supervisor systemd-nspawn ...`) */
 function isNspawnOf(p: FleetPaths, argv: string[]): string | undefined {
-  if (!argv[0]?.endsWith('systemd-nspawn')) return undefined;
+  if (!argv[0]?.endsWith('systemd-nspawn') && argv[3] !== 'kbs-fleet-supervisor') return undefined;
   const m = argv.find((a) => a.startsWith('--machine='))?.slice('--machine='.length);
   return m !== undefined && machineIndex(p.id, m) !== undefined ? m : undefined;
 }

@@ -49,14 +49,26 @@ export async function writeIdentity(root: string, name: string, id: Identity): P
   return makeHostKey(join(root, 'etc/ssh'), name);
 }
 
-/** start the machine's systemd-nspawn detached (own process group, output to its log); returns its pid */
+/**
+ * A machine's supervisor: runs systemd-nspawn and starts it again when it exits with 133, which
+ * is how nspawn reports that the machine rebooted (systemd-nspawn@.service restarts on 133 the
+ * same way), so `reboot` inside a machine brings it back on the same overlay. SIGTERM to the
+ * supervisor is passed to nspawn (an orderly poweroff) and ends the loop.
+ */
+const SUPERVISOR = [
+  'trap \'kill -TERM "$c" 2>/dev/null; wait "$c"; exit 0\' TERM',
+  'while :; do "$@" & c=$!; wait "$c"; rc=$?; [ "$rc" -eq 133 ] || exit "$rc"; done',
+].join('\n');
+
+/** start the machine's systemd-nspawn (under its supervisor) detached (own process group, output to its log); returns the supervisor's pid */
 export function bootMachine(p: FleetPaths, name: string): number {
   const d = machineDirs(p, name);
   const logFd = openSync(machineLog(p, name), 'a');
   try {
     const child = spawn(
-      'systemd-nspawn',
+      'sh',
       [
+        '-c', SUPERVISOR, 'kbs-fleet-supervisor', 'systemd-nspawn',
         '-q', '-D', d.root, `--machine=${name}`, `--hostname=${name}`, '--boot', '--register=no', '--keep-unit',
         `--network-namespace-path=/run/netns/${name}`, '--capability=CAP_NET_ADMIN',
         '--resolv-conf=off', '--link-journal=no', '--timezone=off',
