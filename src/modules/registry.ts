@@ -55,6 +55,7 @@ import { iptables } from './iptables.js';
 import { known_hosts } from './known_hosts.js';
 import { mount } from './mount.js';
 import { package_facts } from './package_facts.js';
+import { reboot } from './reboot.js';
 import { script } from './script.js';
 import { service_facts } from './service_facts.js';
 import { synchronize } from './synchronize.js';
@@ -123,6 +124,7 @@ const MODULES: ModuleDef[] = [
   known_hosts,
   mount,
   package_facts,
+  reboot,
   script,
   service_facts,
   synchronize,
