@@ -25,6 +25,7 @@ import { get_url } from './get_url.js';
 import { group } from './group.js';
 import { hostname } from './hostname.js';
 import { modprobe } from './modprobe.js';
+import { ping } from './ping.js';
 import { pause } from './pause.js';
 import { replace } from './replace.js';
 import { service } from './service.js';
@@ -94,6 +95,7 @@ const MODULES: ModuleDef[] = [
   group,
   hostname,
   modprobe,
+  ping,
   pause,
   replace,
   service,

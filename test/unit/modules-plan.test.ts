@@ -9,10 +9,12 @@ import type { ModuleContext } from '../../src/modules/types.js';
 import { runPlanned, type Planner } from '../../src/modules/util/change.js';
 import { hostnamePlanner } from '../../src/modules/hostname.js';
 import { modprobePlanner } from '../../src/modules/modprobe.js';
+import { pingPlanner } from '../../src/modules/ping.js';
 
 const PLANNERS: Record<string, Planner<never>> = {
   hostname: hostnamePlanner as Planner<never>,
   modprobe: modprobePlanner as Planner<never>,
+  ping: pingPlanner as Planner<never>,
 };
 
 /** modprobe's probe output: L loaded, B built in, C capability, P persisted, F load file, O options line */
@@ -32,6 +34,9 @@ interface Row {
 }
 
 const ROWS: Row[] = [
+  { what: 'ping answers pong', module: 'ping', args: {}, probe: 'OK\t1\n', changes: [], result: { changed: false, ping: 'pong' } },
+  { what: 'ping returns its data', module: 'ping', args: { data: 'hi' }, probe: 'OK\t1\n', changes: [], result: { ping: 'hi' } },
+  { what: 'ping data=crash fails', module: 'ping', args: { data: 'crash' }, probe: 'OK\t1\n', changes: [], result: { failed: true, rc: 1 } },
   { what: 'hostname already set', module: 'hostname', args: { name: 'web1' }, probe: 'C\tweb1\nP\tweb1\n', changes: [] },
   {
     what: 'hostname: both names differ',
