@@ -18,7 +18,7 @@ import { shell } from './shell.js';
 import { slurp } from './slurp.js';
 import { stat } from './stat.js';
 import { template } from './template.js';
-// system modules (issue 4 part B)
+// system modules
 import { blockinfile } from './blockinfile.js';
 import { fetch } from './fetch.js';
 import { get_url } from './get_url.js';
@@ -36,7 +36,7 @@ import { uri } from './uri.js';
 import { user } from './user.js';
 import { wait_for } from './wait_for.js';
 import { wait_for_connection } from './wait_for_connection.js';
-// package modules (issue 4 part A)
+// package modules
 import { apt } from './apt.js';
 import { apt_repository } from './apt_repository.js';
 import { deb822_repository } from './deb822_repository.js';
@@ -44,7 +44,7 @@ import { dnf } from './dnf.js';
 import { dpkg_selections } from './dpkg_selections.js';
 import { packageModule } from './package.js';
 import { yum } from './yum.js';
-// host modules (issue 14)
+// host modules
 import { apt_key } from './apt_key.js';
 import { assemble } from './assemble.js';
 import { authorized_key } from './authorized_key.js';
@@ -63,7 +63,7 @@ import { synchronize } from './synchronize.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
 import { x509_certificate_info } from './x509_certificate_info.js';
-// flow modules (issue 14)
+// flow modules
 import { add_host } from './add_host.js';
 import { group_by } from './group_by.js';
 import { include_vars } from './include_vars.js';
@@ -88,7 +88,7 @@ const MODULES: ModuleDef[] = [
   meta,
   async_status,
   setupModule,
-  // system modules (issue 4 part B)
+  // system modules
   blockinfile,
   fetch,
   get_url,
@@ -106,7 +106,7 @@ const MODULES: ModuleDef[] = [
   user,
   wait_for,
   wait_for_connection,
-  // package modules (issue 4 part A)
+  // package modules
   apt,
   apt_repository,
   deb822_repository,
@@ -114,7 +114,7 @@ const MODULES: ModuleDef[] = [
   dpkg_selections,
   packageModule,
   yum,
-  // host modules (issue 14)
+  // host modules
   apt_key,
   assemble,
   authorized_key,
@@ -133,7 +133,7 @@ const MODULES: ModuleDef[] = [
   tempfile,
   timezone,
   x509_certificate_info,
-  // flow modules (issue 14)
+  // flow modules
   add_host,
   group_by,
   include_vars,
