@@ -7,6 +7,7 @@
 import type { ModuleDef } from './types.js';
 import { failed, toList } from './util/args.js';
 import { STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { probeSections } from './util/change.js';
 
 export interface Pkg {
   name: string;
@@ -88,13 +89,6 @@ const RPM = [
   "echo \"@@rpm\"; rpm -qa --qf '%{NAME}\\t%{VERSION}\\t%{RELEASE}\\t%{EPOCH}\\t%{ARCH}\\n' || exit 1",
 ].join('\n');
 
-function sections(out: string): Record<string, string> {
-  const s: Record<string, string> = {};
-  const parts = out.split(/^@@(\w+)\n/m);
-  for (let i = 1; i < parts.length; i += 2) s[parts[i]] = parts[i + 1] ?? '';
-  return s;
-}
-
 export const package_facts: ModuleDef = {
   name: 'package_facts',
   schema: argsSchema({ manager: STR_OR_LIST, strategy: oneOfStr('first', 'all') }),
@@ -111,7 +105,7 @@ export const package_facts: ModuleDef = {
       const r = await ctx.run(m === 'apt' ? DPKG : RPM);
       if (r.rc !== 0 || r.stdout.startsWith('@@none')) continue;
       found++;
-      const s = sections(r.stdout);
+      const s = probeSections(r.stdout);
       if (m === 'apt') {
         const add = dpkgPackages(s.query ?? '', (s.arch ?? '').trim(), policyOrigins(s.sources ?? ''), installedFiles(s.policy ?? ''));
         for (const [k, v] of Object.entries(add)) (packages[k] ??= []).push(...v);

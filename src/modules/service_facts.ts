@@ -7,6 +7,7 @@
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
 import { argsSchema } from './util/schema.js';
+import { probeSections } from './util/change.js';
 
 export interface Service {
   name: string;
@@ -61,19 +62,12 @@ const SCAN = [
   'fi',
 ].join('\n');
 
-function sections(out: string): Record<string, string> {
-  const s: Record<string, string> = {};
-  const parts = out.split(/^@@(\w+)\n/m);
-  for (let i = 1; i < parts.length; i += 2) s[parts[i]] = parts[i + 1] ?? '';
-  return s;
-}
-
 export const service_facts: ModuleDef = {
   name: 'service_facts',
   schema: argsSchema({}),
   async run(_args, ctx) {
     const r = await ctx.run(`export LANG=C.UTF-8 LC_ALL=C.UTF-8\n${SCAN}`);
-    const s = sections(r.stdout);
+    const s = probeSections(r.stdout);
     const services: Record<string, Service> = {};
     if (s.sysv !== undefined) parseSysv(s.sysv, services);
     const warnings: string[] = [];

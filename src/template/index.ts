@@ -200,6 +200,11 @@ class TemplaterImpl implements KbsTemplater {
     if (syntax) return this.renderWith(source, vars, syntax, ctx);
     if (!isTemplate(source)) return source;
     const c = this.compiled(source, ctx);
+    return this.output(c, vars, ctx, source);
+  }
+
+  /** A compiled template's text: a single `{{ expr }}` printed as Ansible prints its value, with the source's trailing newlines. */
+  private output(c: Compiled, vars: Dict, ctx: TemplateContext | undefined, source: string): string {
     let out: string;
     if (c.single) {
       const v = this.run(c, vars, ctx, source);
@@ -217,12 +222,7 @@ class TemplaterImpl implements KbsTemplater {
       c = this.compile(source, ctx, false, syntax);
       this.remember(this.cache, key, c);
     }
-    let out: string;
-    if (c.single) {
-      const v = this.run(c, vars, ctx, source);
-      out = c.single.lead + this.guard(() => outputStr(v), ctx, source) + c.single.trail;
-    } else out = this.run(c, vars, ctx, source) as string;
-    return keepNewlines(out, source);
+    return this.output(c, vars, ctx, source);
   }
 
   /**

@@ -72,3 +72,11 @@ export function probeFields(out: string): Record<string, string> {
   }
   return v;
 }
+
+/** The `@@name` sections of a probe's output: name → the text up to the next section. */
+export function probeSections(out: string): Record<string, string> {
+  const s: Record<string, string> = {};
+  const parts = out.split(/^@@(\w+)\n/m);
+  for (let i = 1; i < parts.length; i += 2) s[parts[i]] = parts[i + 1] ?? '';
+  return s;
+}
