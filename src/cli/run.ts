@@ -185,7 +185,7 @@ export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, ou
     view(e);
     extraEmit?.(e);
   };
-  const templater = createTemplater({ lookupBase: dirname(pb.file) });
+  const templater = createTemplater({ lookupBase: dirname(pb.file), warn: (msg) => emit({ type: 'warning', msg }) });
   pool ??= new ConnectionPool(opts.transport);
   // SIGINT/SIGTERM interrupt the run (the engine stops and signals the remote commands)
   const stop = new AbortController();

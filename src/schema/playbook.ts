@@ -17,7 +17,7 @@ const numOrTemplate = { anyOf: [{ type: 'number', minimum: 0 }, TEMPLATE], expec
 /** `with_<lookup>:` loops kbs runs (besides with_items / with_list): each names a lookup plugin */
 export const WITH_LOOKUPS = [
   'dict', 'sequence', 'together', 'nested', 'subelements', 'first_found', 'fileglob', 'indexed_items',
-  'inventory_hostnames', 'flattened', 'file', 'env', 'template', 'vars', 'password', 'varnames',
+  'inventory_hostnames', 'flattened', 'file', 'env', 'template', 'vars', 'password', 'varnames', 'pipe', 'lines',
 ] as const;
 
 /** Keywords of tasks (and of blocks/includes/imports, which allow a subset). */

@@ -11,7 +11,7 @@ import { type Dict, makeNamespace, pyStr, setKey, templateError } from './python
 import type { KbsEnv } from './runtime.js';
 import { TESTS, UNDEFINED_OK } from './tests.js';
 import { unboxArgs } from './float.js';
-import type { TemplateContext } from './types.js';
+import type { TemplateContext, TemplateSyntax } from './types.js';
 
 /**
  * What `omit` renders to. A module argument whose value is exactly OMIT is dropped by the engine
@@ -83,7 +83,7 @@ function guarded(table: Record<string, Fn>, lenient: Set<string>, kind: 'filter'
   };
 }
 
-export function createEnv(lookupBase: string | undefined, renderString: KbsEnv['renderString']): KbsEnv {
+export function createEnv(lookupBase: string | undefined, renderString: KbsEnv['renderString'], warn?: (msg: string) => void): KbsEnv {
   const filters = new Map<string, Fn>();
   const tests = new Map<string, Fn>();
   const unsupported = (): never => {
@@ -93,7 +93,8 @@ export function createEnv(lookupBase: string | undefined, renderString: KbsEnv['
     opts: { autoescape: false },
     globals: GLOBALS,
     lookupBase,
-    renderString: (source: string, vars: Dict, ctx?: TemplateContext) => renderString(source, vars, ctx),
+    renderString: (source: string, vars: Dict, ctx?: TemplateContext, syntax?: TemplateSyntax) => renderString(source, vars, ctx, syntax),
+    warn,
     getFilter(name: string): Fn {
       let f = filters.get(name);
       if (!f) filters.set(name, (f = guarded(FILTERS as Record<string, Fn>, UNDEFINED_OK_FILTERS, 'filter', name)));

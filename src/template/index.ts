@@ -29,6 +29,8 @@ export interface TemplaterOptions {
   lookupBase?: string;
   /** maximum number of compiled templates kept (default 10000) */
   cacheSize?: number;
+  /** where warnings go (lookup errors=warn); without it they are dropped */
+  warn?: (msg: string) => void;
 }
 
 export interface TemplaterStats {
@@ -174,7 +176,7 @@ class TemplaterImpl implements KbsTemplater {
   private readonly max: number;
 
   constructor(opts: TemplaterOptions) {
-    this.env = createEnv(opts.lookupBase, (s, v, c) => this.renderString(s, v, c));
+    this.env = createEnv(opts.lookupBase, (s, v, c, syn) => this.renderString(s, v, c, syn), opts.warn);
     this.max = opts.cacheSize ?? 10000;
   }
 

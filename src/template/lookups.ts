@@ -9,10 +9,13 @@ import path from 'node:path';
 import { KbsError, didYouMean } from '../errors.js';
 import { splitArgs } from './args.js';
 import { passwordLookup } from './lookup-password.js';
+import { linesLookup, pipeLookup } from './lookup-pipe.js';
+import { literalEval } from './literal.js';
 import { searchPaths } from './lookup-paths.js';
 import { LOOP_LOOKUPS } from './lookups-loops.js';
 import { type Dict, hasKey, isDict, pyStr, templateError, truthy } from './python.js';
 import type { KbsContext } from './runtime.js';
+import type { TemplateSyntax } from './types.js';
 import { Undefined } from './undefined.js';
 import { unvaultFileData } from '../vault/files.js';
 
@@ -27,7 +30,8 @@ function findFile(ctx: KbsContext, rel: string, subdir: string, what: string): s
       // try the next one
     }
   }
-  throw new KbsError('NOT_FOUND', `lookup('${what}'): could not find '${rel}'`, {
+  const why = what === 'template' ? `the template file ${rel} could not be found for the lookup` : `could not locate file in lookup: ${rel}`;
+  throw new KbsError('NOT_FOUND', `lookup('${what}'): ${why}`, {
     hint: `searched: ${candidates.join(', ')}`,
   });
 }
@@ -65,12 +69,27 @@ export const LOOKUPS: Record<string, Lookup> = {
   unvault(ctx, terms) {
     return flat(terms).map((t) => readText(findFile(ctx, pyStr(t), 'files', 'unvault')));
   },
-  template(ctx, terms) {
+  template(ctx, terms, kw) {
+    const convert = truthy(kw.convert_data ?? true);
+    const extra = kw.template_vars ?? {};
+    if (!isDict(extra)) throw templateError(`lookup('template'): template_vars must be a dictionary, got ${pyStr(extra)}`);
+    const syntax: TemplateSyntax = {};
+    const names = { variableStart: 'variable_start_string', variableEnd: 'variable_end_string', commentStart: 'comment_start_string', commentEnd: 'comment_end_string' } as const;
+    for (const [k, n] of Object.entries(names) as [keyof typeof names, string][]) if (kw[n] !== undefined && kw[n] !== null) syntax[k] = pyStr(kw[n]);
     return flat(terms).map((t) => {
       const file = findFile(ctx, pyStr(t), 'templates', 'template');
-      return ctx.env.renderString(readText(file), ctx.vars, ctx.tctx);
+      const vars = overlay(ctx.vars, { template_path: pyStr(t), template_fullpath: file, ...extra });
+      const out = ctx.env.renderString(readText(file), vars, ctx.tctx, Object.keys(syntax).length ? syntax : undefined);
+      if (convert && (out.startsWith('[') || out.startsWith('{'))) {
+        const lit = literalEval(out);
+        if (lit) return lit.value;
+      }
+      if (convert && (out === 'True' || out === 'False')) return out === 'True';
+      return out;
     });
   },
+  pipe: pipeLookup,
+  lines: linesLookup,
   vars(ctx, terms, kw) {
     return flat(terms).map((t) => {
       const v = ctx.resolve(pyStr(t));
@@ -142,7 +161,7 @@ function firstFoundTerms(terms: unknown[], kw: Dict): { search: string[]; skip: 
   return { search, skip };
 }
 
-function run(ctx: KbsContext, args: unknown[]): { result: unknown[]; kw: Dict } {
+function run(ctx: KbsContext, args: unknown[]): { result: unknown[]; kw: Dict; ignored?: boolean } {
   const [pos, kw] = splitArgs(args);
   if (!pos.length) throw templateError('lookup() needs the name of a lookup plugin');
   const name = pyStr(pos[0]).replace(/^ansible\.builtin\./, '');
@@ -161,9 +180,21 @@ function run(ctx: KbsContext, args: unknown[]): { result: unknown[]; kw: Dict } 
   try {
     return { result: plugin(ctx, terms, opts), kw };
   } catch (e) {
-    if (kw.errors === 'ignore' && !(e instanceof KbsError && e.code === 'UNDEFINED')) return { result: [], kw };
-    throw e;
+    // as Ansible's Templar: errors=warn|ignore give None (a list: []); undefined variables still fail
+    const soft = kw.errors === 'ignore' || kw.errors === 'warn';
+    if (!soft || (e instanceof KbsError && e.code === 'UNDEFINED')) throw e;
+    if (kw.errors === 'warn') ctx.env.warn?.(`the lookup plugin '${name}' failed, ignored as errors=warn asks: ${e instanceof Error ? e.message : String(e)}`);
+    return { result: [], kw, ignored: true };
   }
+}
+
+/** `base` with `top`'s names on top of it (the template lookup's template_vars) */
+function overlay(base: Dict, top: Dict): Dict {
+  const own = (k: string | symbol): k is string => typeof k === 'string' && Object.prototype.hasOwnProperty.call(top, k);
+  return new Proxy(base, {
+    get: (t, k) => (own(k) ? top[k] : Reflect.get(t, k)),
+    has: (t, k) => own(k) || Reflect.has(t, k),
+  });
 }
 
 /** A lookup by name on rendered terms (with_<name> loops); unknown names are errors. */
@@ -175,8 +206,11 @@ export function runLookup(ctx: KbsContext, name: string, terms: unknown[], kw: D
 
 /** `lookup(name, *terms, wantlist=False)`: strings joined with ','. */
 export function lookup(this: unknown, ...args: unknown[]): unknown {
-  const { result, kw } = run(this as KbsContext, args);
+  const { result, kw, ignored } = run(this as KbsContext, args);
   if (truthy(kw.wantlist ?? false)) return result;
+  if (ignored) return null;
+  // as Ansible: an empty result stays an empty list
+  if (!result.length) return result;
   if (result.every((r) => typeof r === 'string')) return result.join(',');
   return result.length === 1 ? result[0] : result;
 }

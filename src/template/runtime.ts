@@ -4,7 +4,7 @@
  * Also the per-render context (`KbsContext`), which filters, tests and lookups see as `this`.
  */
 import { didYouMean } from '../errors.js';
-import type { TemplateContext } from './types.js';
+import type { TemplateContext, TemplateSyntax } from './types.js';
 import { isSafeString, njRuntime, type NjFrame } from './nunjucks.js';
 import { pyMethod } from './pymethods.js';
 import {
@@ -38,8 +38,10 @@ export interface KbsEnv {
   waterfall(): never;
   /** base directory for relative lookup('file') paths (else playbook_dir, else cwd) */
   lookupBase?: string;
-  /** render a template string with the same templater (lookup('template')) */
-  renderString(source: string, vars: Dict, ctx?: TemplateContext): string;
+  /** render a template string with the same templater (lookup('template'), with its other delimiters) */
+  renderString(source: string, vars: Dict, ctx?: TemplateContext, syntax?: TemplateSyntax): string;
+  /** a warning for the run's output (lookup errors=warn) */
+  warn?: (msg: string) => void;
 }
 
 /** The `context` of one render. */
