@@ -4,12 +4,13 @@
  * the other, with the same playbook (test/fixtures/modules-sync/sync.yml) and a copy of the same
  * tree each: same recap on --check, first and second run, the same itemized rsync lines, the same
  * files on the machines and pulled back. kbs's rsync uses kbs's connection settings (the fleet's
- * key and known_hosts, StrictHostKeyChecking=yes). Needs root.
+ * key and known_hosts, StrictHostKeyChecking=yes), also through the other machine as a jump host
+ * (ProxyJump). Needs root.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { down, ssh, up, writeInventory } from '../fleet/index.js';
@@ -37,6 +38,8 @@ describe('synchronize on the fleet', { skip: process.getuid?.() === 0 ? false : 
   const work = mkdtempSync(join(tmpdir(), 'kbs-sync-e2e-'));
   const inv = join(work, 'inv.yml');
   const [wa, wk] = [join(work, 'a'), join(work, 'k')];
+  /** ansible-playbook's machine after its first run (for the run through a jump host) */
+  let first: { state: string; recap: unknown } | undefined;
   before(async () => {
     await up(2, { ...opts, replace: true });
     await writeInventory(inv, {}, opts);
@@ -71,6 +74,7 @@ describe('synchronize on the fleet', { skip: process.getuid?.() === 0 ? false : 
     assert.equal(k1.code, 0, k1.stdout.slice(-3000));
     assert.deepEqual(k1.recap[MK], parseRecap(a1.out)[MA], `first run\n${a1.out.slice(-3000)}`);
     await same('first run');
+    first = { state: (await sh(MA, STATE)).split(wa).join('W'), recap: parseRecap(a1.out)[MA] };
     const st = Object.fromEntries(results(k1).map((r) => [r.task, r.status]));
     assert.equal(st['Push a tree'], 'changed');
     assert.equal(st['Push again'], 'ok');
@@ -83,5 +87,24 @@ describe('synchronize on the fleet', { skip: process.getuid?.() === 0 ? false : 
     assert.deepEqual(k2.recap[MK], parseRecap(a2.out)[MA], 'second run');
     await same('second run');
     assert.equal(results(k2, 'Push a tree')[0].status, 'ok');
+  });
+
+  test('through a jump host (ProxyJump in ansible_ssh_common_args): the same first run as a direct one', T, async () => {
+    const text = readFileSync(inv, 'utf8');
+    const jumpIp = new RegExp(`${MA}:\\s*\\n\\s*ansible_host: (\\S+)`).exec(text)?.[1];
+    assert.ok(jumpIp, text);
+    const invJ = join(work, 'inv-jump.yml');
+    writeFileSync(invJ, text.replace(/(ansible_ssh_common_args: .*)$/m, `$1 -o ProxyJump=root@${jumpIp}`));
+    await sh(MK, 'rm -rf /srv/sync /srv/fromfiles /srv/plain.txt /root/sync-results.txt');
+    const wj = join(work, 'j');
+    mkdirSync(wj);
+    cpSync(resolve('test/fixtures/modules-sync/files/tree'), join(wj, 'tree'), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    const kj = await kbs(['run', PB, '-i', invJ, '-l', MK, '-e', `work=${wj}`]);
+    assert.equal(kj.code, 0, kj.stdout.slice(-3000));
+    assert.match(String(results(kj, 'Push a tree')[0].result.cmd), /ProxyCommand=/);
+    assert.ok(first, 'the direct runs went first');
+    assert.deepEqual(kj.recap[MK], first.recap, 'same recap as ansible-playbook\'s first run');
+    assert.equal((await sh(MK, STATE)).split(wj).join('W'), first.state, 'same files and results as ansible-playbook\'s first run');
+    assert.equal(local(join(wj, 'pulled')), local(join(wa, 'pulled')), 'pulled files');
   });
 });
