@@ -3,13 +3,21 @@
 // and compiles one file instead of ~300 (start-up ~0.3 s shorter on a quiet machine, more under
 // load). ssh2 (optional native parts) and ajv (loaded only for a schema error) stay in
 // node_modules. Written to a temp file, then renamed.
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/kbs.mjs');
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  // a tree whose node_modules predates esbuild: no stale bundle; bin/kbs.js runs dist/src then
+  rmSync(out, { force: true });
+  console.error('bundle: esbuild is not installed (run npm ci); bin/kbs.js runs the unbundled dist/src');
+  process.exit(0);
+}
 const tmp = `${out}.${process.pid}.tmp`;
 await build({
   entryPoints: [join(root, 'dist/src/cli/entry.js')],
