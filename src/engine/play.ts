@@ -2,6 +2,8 @@
  * One play: hosts → batches (serial) → sections (pre_tasks, roles, tasks, post_tasks, each
  * followed by a handler flush) → nodes. Linear strategy: a task runs on every active host of the
  * batch concurrently (forks), then the next task starts.
+ * Over 400 lines because PlayRunner's parts (sections, blocks, tasks, meta, handlers) share its
+ * state; what stands alone lives beside it (includes.ts, stats.ts, flow.ts, task.ts).
  */
 import pLimit from 'p-limit';
 import { KbsError } from '../errors.js';

@@ -1,6 +1,8 @@
 /**
  * Task lists: each task has exactly one module (or include/import) plus keywords. Blocks become
  * BlockNodes, import_tasks / import_role are expanded here, include_* stay as IncludeNodes.
+ * Over 400 lines: the reading of one task (keywords, module, args, loops) and of the lists that
+ * hold tasks recurse into each other.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';

@@ -2,6 +2,7 @@
  * Python semantics for template values: str()/repr(), truthiness, equality and ordering,
  * operators (+ - * / // % ** ~) and type names. Jinja2 (and so Ansible) follows Python here, and
  * JavaScript does not: `[] + []`, `'1' == 1`, `bool([])`, `str(True)` all differ.
+ * Over 400 lines on purpose: one table of Python's value semantics, each part leaning on the others.
  */
 import { KbsError } from '../errors.js';
 import { isSafeString } from './nunjucks.js';
