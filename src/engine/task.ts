@@ -221,6 +221,7 @@ async function runOnce(
     // debug's var: Ansible templates `{{ var }}` (a number from an expression is text, as in Ansible)
     evaluate: (e) => tpl.render(tpl.isTemplate(e) ? e : `{{ ${e} }}`, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
+    become: become ? { user: becomeUser ?? 'root' } : undefined,
     sshTarget: () => (spec && spec.type === 'ssh' && !local ? resolveTarget(spec, ctx.opts.transport) : undefined),
     reconnect: async () => {
       ctx.forgetMemos(target);

@@ -154,7 +154,9 @@ export const synchronize: ModuleDef = {
       if (extra) rsh += ` ${extra}`;
       cmd.push(`--rsh=${rsh}`);
     }
-    const rsyncPath = optStr(args, 'rsync_path');
+    // as Ansible's action: pushing under become runs the remote rsync through sudo
+    let rsyncPath = optStr(args, 'rsync_path');
+    if (!rsyncPath && mode === 'push' && ctx.become) rsyncPath = `sudo -u ${ctx.become.user} rsync`;
     if (rsyncPath) cmd.push(`--rsync-path=${rsyncPath}`);
     for (const o of opts) cmd.push(...shlexSplit(o));
     flag(toBool(args.partial, false, 'partial'), '--partial');

@@ -77,6 +77,8 @@ export interface ModuleContext {
    * Undefined for a local connection.
    */
   sshTarget?(): ResolvedTarget | undefined;
+  /** Optional: the task's privilege escalation (become_user), when the task has become. */
+  become?: { user: string };
   /** set_fact / the setup module hand facts back to the engine */
   setFacts?(facts: Record<string, unknown>, cacheable?: boolean): void;
   /** what the flow modules (include_vars, group_by, add_host) need from the engine */
