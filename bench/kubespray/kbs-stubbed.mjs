@@ -43,7 +43,8 @@ function stubArg(spec) {
   const schema = { ...mod.schema, properties: props };
   if (Array.isArray(schema.required)) schema.required = schema.required.filter((r) => r !== arg);
   for (const k of ['anyOf', 'oneOf', 'allOf']) delete schema[k];
-  mod.schema = schema;
+  // a new module object: kbs keeps one checked schema per module object
+  registerModule({ ...mod, schema });
   args.push(spec);
   return true;
 }

@@ -1,7 +1,8 @@
 /**
  * Static count of what a project's playbooks and roles call: every task's module, every filter,
  * test and lookup named in its templates (YAML values, `when`-like keywords, role templates), each
- * checked against kbs's own tables. Run-time names (a filter chosen by a variable) are not seen.
+ * checked against kbs's own tables (a module in the project's or a role's library/ counts as
+ * known: kbs runs it). Run-time names (a filter chosen by a variable) are not seen.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -43,8 +44,11 @@ function isLegacyInclude(k: string): boolean {
   return k.replace(/^ansible\.(builtin|legacy)\./, '') === 'include';
 }
 
-export function knownModule(name: string): boolean {
-  return Boolean(getModule(name) || specialName(name) || isLegacyInclude(name) || name === 'import_playbook');
+export function knownModule(name: string, libraries: string[] = []): boolean {
+  if (getModule(name) || specialName(name) || isLegacyInclude(name) || name === 'import_playbook') return true;
+  // a custom module of the project's library/ or a role's (kbs runs those as Ansible does)
+  const short = name.replace(/^ansible\.legacy\./, '');
+  return !short.includes('.') && libraries.some((d) => existsSync(join(d, `${short}.py`)) || existsSync(join(d, short)));
 }
 
 export function knownName(kind: Exclude<Kind, 'module'>, name: string): boolean {
@@ -57,11 +61,12 @@ export function knownName(kind: Exclude<Kind, 'module'>, name: string): boolean 
 class Counter {
   private map = new Map<string, Use>();
   unparsable: string[] = [];
+  constructor(private readonly libraries: string[]) {}
   add(kind: Kind, name: string, where: string): void {
     const key = `${kind}\0${name}`;
     const u = this.map.get(key);
     if (u) u.count++;
-    else this.map.set(key, { kind, name, first: where, count: 1, known: kind === 'module' ? knownModule(name) : knownName(kind, name) });
+    else this.map.set(key, { kind, name, first: where, count: 1, known: kind === 'module' ? knownModule(name, this.libraries) : knownName(kind, name) });
   }
   uses(): Use[] {
     return [...this.map.values()].sort((a, b) => a.kind.localeCompare(b.kind) || b.count - a.count || a.name.localeCompare(b.name));
@@ -137,11 +142,16 @@ function walkFiles(dir: string, out: string[]): void {
 
 /** a project's top-level playbooks (given), its playbooks/ folder and its roles/ */
 export function scanProject(root: string, playbooks: string[]): ScanResult {
-  const c = new Counter();
+  const roleLibraries: string[] = [];
   const files: string[] = [];
   for (const p of playbooks) files.push(join(root, p));
   if (existsSync(join(root, 'playbooks'))) walkFiles(join(root, 'playbooks'), files);
   if (existsSync(join(root, 'roles'))) walkFiles(join(root, 'roles'), files);
+  for (const f of files) {
+    const m = /^(.*\/roles\/.+?\/library)\/[^/]+$/.exec(f);
+    if (m) roleLibraries.push(m[1]);
+  }
+  const c = new Counter([join(root, 'library'), ...new Set(roleLibraries)]);
   let count = 0;
   for (const f of [...new Set(files)].sort()) {
     const rel = relative(root, f);
