@@ -116,7 +116,7 @@ function findVarsFile(file: string | undefined, flow: FlowContext): string {
 }
 
 function notFound(file: string, tried: string[]): KbsError {
-  return new KbsError('NOT_FOUND', `Could not find or access '${file}'\nSearched in:\n${tried.map((t) => `\t${t}`).join('\n')}\non the Ansible Controller.`);
+  return new KbsError('NOT_FOUND', `Could not find or access '${file}'\nSearched in:\n${tried.map((t) => `\t${t}`).join('\n')}\n(on the workstation)`);
 }
 
 /** One file: its mapping (an empty file is {}), or why it cannot be used. */

@@ -16,10 +16,12 @@ function tail(s: unknown, n = TAIL): string | undefined {
   return (lines.length > n ? ['…', ...lines.slice(-n)] : lines).join('\n');
 }
 
-/** What a failure shows: msg, rc, and the tail of stderr/stdout. */
+/** What a failure shows: msg (or message), rc, and the tail of stderr/stdout. */
 export function failureDetail(r: ModuleResult): string {
   const parts: string[] = [];
   if (r.msg !== undefined) parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : JSON.stringify(r.msg)}`);
+  // include_vars reports its failure under `message`, as Ansible's does
+  else if (typeof r.message === 'string') parts.push(`message: ${r.message}`);
   if (r.rc !== undefined) parts.push(`rc: ${r.rc}`);
   const se = tail(r.stderr);
   if (se) parts.push(`stderr:\n${indent(se)}`);
