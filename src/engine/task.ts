@@ -192,7 +192,8 @@ async function runOnce(
   const checkRaw = kw.check_mode ?? inh.checkMode;
   const check = checkRaw === undefined ? ctx.opts.check : tpl.condition(checkRaw, scope, where);
   if (check && mod.noCheckMode) {
-    return { status: 'skipped', result: { changed: false, skipped: true, msg: 'skipped in check mode' }, delegatedTo: delegate };
+    const result = mod.checkModeResult ?? { changed: false, failed: false, skipped: true, msg: `remote module (${mod.name}) does not support check mode` };
+    return { status: 'skipped', result: { ...result }, delegatedTo: delegate };
   }
   // `connection: local` runs on the workstation, unless the host's ansible_connection says otherwise (as in Ansible)
   const connRaw = kw.connection ?? inh.connection;
@@ -260,14 +261,17 @@ async function runOnce(
     // as Ansible's TaskExecutor: `failed` and `changed` are always there once the module ran
     if (result.failed === undefined) result.failed = false;
     if (result.changed === undefined) result.changed = false;
+    // as Ansible 2.14: attempts is there for changed_when/failed_when already
+    if (until !== undefined) result.attempts = attempt;
     result = postProcess(ctx, t, result, scope);
-    if (until === undefined) break;
-    result.attempts = attempt;
+    // retries: 0 (one attempt) never evaluates until
+    if (until === undefined || attempts <= 1) break;
     const bound = bindRegister(kw.register, result, scope, ctx);
-    if (!result.failed && tpl.conditional(until, bound, where)) break;
+    if (tpl.conditional(until, bound, where)) break;
     if (attempt === attempts) {
+      // out of attempts: Ansible 2.14 reports one less than it made (retries), and fails
+      result.attempts = attempts - 1;
       result.failed = true;
-      result.msg = result.msg ?? `condition "until" not met after ${attempts} attempts`;
       break;
     }
     if (ctx.interrupted !== undefined) break;

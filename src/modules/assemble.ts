@@ -116,6 +116,7 @@ async function localFragments(dir: string, re: RegExp | undefined, ignoreHidden:
 export const assemble: ModuleDef = {
   name: 'assemble',
   noCheckMode: true,
+  checkModeResult: { changed: false, msg: 'check mode is not supported for this task.', skipped: true },
   schema: argsSchema(
     {
       src: STR,
@@ -144,7 +145,7 @@ export const assemble: ModuleDef = {
     if (typeof frags === 'string') return failed(frags);
     // Ansible's action (remote_src: false) compares bytes with b'\n' and so always adds a newline
     const data = joinFragments(frags, optStr(args, 'delimiter'), !remoteSrc);
-    const r = await putFile(ctx, { dest, data, afterHeader: remoteSrc ? `${src} (assembled)` : src, ...putArgs(args), force: true });
-    return { ...r, src, md5sum: createHash('md5').update(data).digest('hex'), msg: 'OK' };
+    const r = await putFile(ctx, { dest, data, afterHeader: remoteSrc ? `${src} (assembled)` : src, ...putArgs(args), force: true, moduleShape: true, srcPath: src });
+    return { ...r, msg: 'OK' };
   },
 };

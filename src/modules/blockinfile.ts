@@ -74,7 +74,7 @@ export const blockinfile: ModuleDef = {
       attrs: attrArgs(args),
       backup: toBool(args.backup, false, 'backup'),
       validate,
-      backupKey: 'backup',
+      backupKey: 'backup_file',
     });
   },
 };

@@ -34,7 +34,7 @@ export const command: ModuleDef = {
 
     const skip = await createsRemoves(ctx, args);
     if (skip) return { ...skip, cmd: argv };
-    if (ctx.check) return checkModeResult(args);
+    if (ctx.check) return checkModeResult(args, argv);
 
     const expand = toBool(args.expand_argument_vars, true, 'expand_argument_vars');
     const script = 'exec ' + argv.map((a) => argWord(a, expand)).join(' ');

@@ -61,20 +61,24 @@ type Common = Omit<PutSpec, 'afterHeader'>;
 
 /** remote_src: the source is a file on the host; compared by sha256 there, copied with cp. */
 async function copyRemote(ctx: ModuleContext, src: string, common: Common): Promise<ModuleResult> {
-  const p = await probe(ctx, [{ tag: 'src', path: src, follow: true, checksum: 'sha256' }]);
+  const p = await probe(ctx, [
+    { tag: 'src', path: src, follow: true, checksum: 'sha256' },
+    { tag: 'sha1', path: src, follow: true, checksum: 'sha1' },
+    { tag: 'md5', path: src, follow: true, checksum: 'md5' },
+  ]);
   const s = p.files.src;
   if (!s.exists) throw new KbsError('TASK', `Source ${src} not found`);
   if (s.type === 'directory') throw new KbsError('TASK', `remote_src with a directory (${src}) is not supported by kbs`, { hint: 'use the command module with cp -a' });
   if (!s.readable) throw new KbsError('TASK', `Source ${src} not readable`);
   const r = await putFile(ctx, {
     ...common,
-    remote: { path: src, sha256: s.checksum ?? '', size: s.size },
+    remote: { path: src, sha256: s.checksum ?? '', sha1: p.files.sha1.checksum, md5: p.files.md5.checksum, size: s.size },
+    moduleShape: true,
     basename: basename(src),
     srcMode: s.mode,
     afterHeader: src,
   });
-  delete r.checksum;
-  return { ...r, src };
+  return r;
 }
 
 /**

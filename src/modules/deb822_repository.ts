@@ -73,6 +73,8 @@ export const deb822_repository: ModuleDef = {
       afterHeader: 'dynamically generated',
     });
     const res: ModuleResult = { changed: r.changed || keyChanged, repo, dest, key_filename: keyFile };
+    // the file's uid, gid, owner, group, mode, state and size (Ansible's add_path_info of dest)
+    for (const k of ['uid', 'gid', 'owner', 'group', 'mode', 'state', 'size']) if (r[k] !== undefined) res[k] = r[k];
     if (r.diff) res.diff = r.diff;
     return res;
   },

@@ -18,6 +18,8 @@ import { BOOL, STR, argsSchema } from './util/schema.js';
 
 export const fetch: ModuleDef = {
   name: 'fetch',
+  noCheckMode: true,
+  checkModeResult: { changed: false, msg: 'check mode not (yet) supported for this module', skipped: true },
   schema: argsSchema({ src: STR, dest: STR, flat: BOOL, fail_on_missing: BOOL, validate_checksum: BOOL, fail_when_missing: BOOL }, ['src', 'dest']),
   async run(args, ctx) {
     const src = await expandPath(ctx, reqStr(args, 'src'));
@@ -48,15 +50,14 @@ export const fetch: ModuleDef = {
     if (r.rc !== 0 || problems[remote] !== undefined || !/^[0-9a-f]{40}$/.test(remote)) {
       const msg = problems[remote] ?? `unable to calculate the checksum of the remote file: ${r.stderr.trim()}`;
       if (failOnMissing) return { file: src, changed: false, failed: true, msg };
-      return { ...result, msg: `${msg}, not transferring, ignored` };
+      return { changed: false, file: src, msg: `${msg}, not transferring, ignored` };
     }
     const local = await readFile(dest).catch(() => undefined);
     const localSum = local ? createHash('sha1').update(local).digest('hex') : undefined;
-    result.checksum = localSum ?? null;
-    result.remote_checksum = remote;
-    if (localSum === remote) return result;
-
-    result.changed = true;
+    // the same file here: Ansible's result names the local copy's checksums and the remote file
+    if (localSum === remote) return { changed: false, checksum: localSum, dest, file: src, md5sum: createHash('md5').update(local!).digest('hex') };
+    delete result.file;
+    Object.assign(result, { changed: true, checksum: localSum ?? null, remote_checksum: remote, remote_md5sum: null });
     if (ctx.check) return result;
     const c = await ctx.run(`exec cat -- ${q}`);
     if (c.rc !== 0) return { ...result, changed: false, failed: true, msg: `unable to read ${src}: ${c.stderr.trim()}` };

@@ -15,6 +15,7 @@ import { formatMode, resolveMode } from './util/mode.js';
 import { chownSpec, probe, remoteError, type FileInfo, type Probe } from './util/remote.js';
 import { BOOL, FILE_ATTRS, SELINUX, STR, argsSchema, oneOfStr } from './util/schema.js';
 import { recurseAttrs } from './util/tree.js';
+import { addPathInfo } from './util/pathinfo.js';
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const;
 type State = (typeof STATES)[number];
@@ -82,11 +83,12 @@ export const file: ModuleDef = {
     const f = new FileTask(ctx, p, path, prev, want, follow);
     const attributes = attributesArg(args);
     const r = await dispatch(f, state, times, recurse, src, force);
-    if (attributes === undefined || state === 'absent') return r;
-    const a = await setAttributes(ctx, f.attrPath(), attributes);
-    if (a.changed) r.changed = true;
-    if (a.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), a.diff];
-    return r;
+    if (attributes !== undefined && state !== 'absent') {
+      const a = await setAttributes(ctx, f.attrPath(), attributes);
+      if (a.changed) r.changed = true;
+      if (a.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), a.diff];
+    }
+    return addPathInfo(ctx, ansibleShape(state, r, path));
   },
 };
 
@@ -105,6 +107,21 @@ function dispatch(f: FileTask, state: State, times: Times, recurse: boolean, src
     case 'hard':
       return f.hard(src, force);
   }
+}
+
+/**
+ * The keys Ansible's file module returns for each state (absent: path and state; file and
+ * directory: path; touch: dest; link and hard: dest and src); the path's uid, gid, owner, group,
+ * mode, state and size are then read from the host as the module leaves it (add_path_info).
+ */
+function ansibleShape(state: State, r: ModuleResult, path: string): ModuleResult {
+  const out: ModuleResult = { ...r };
+  for (const k of ['path', 'dest', 'src', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size']) delete out[k];
+  if (state === 'absent') Object.assign(out, { path, state: 'absent' });
+  else if (state === 'file' || state === 'directory') out.path = path;
+  else if (state === 'touch') out.dest = path;
+  else Object.assign(out, { dest: path, src: r.src });
+  return out;
 }
 
 type Prev = 'absent' | 'file' | 'directory' | 'link' | 'hard';

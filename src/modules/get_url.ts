@@ -1,16 +1,18 @@
 /**
  * ansible.builtin.get_url: download on the HOST with curl into a temp file in dest's folder,
  * verify the checksum there, then rename. A dest whose checksum already matches is not
- * downloaded again; without a checksum and with force=no an existing dest is left alone.
+ * downloaded again; without a checksum and with force=no an existing dest is asked for with
+ * If-Modified-Since (its mtime) and a 304 leaves it alone. file:// URLs are read on the host.
  */
 import { shq } from '../transport/shell.js';
-import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
+import type { ModuleDef, ModuleResult } from './types.js';
 import { optStr, reqStr, toBool } from './util/args.js';
 import { attrArgs, planAttrs } from './util/attrs.js';
 import { stateDiff } from './util/diff.js';
 import { formatMode, resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, probe, remoteError } from './util/remote.js';
+import { parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './util/pathinfo.js';
 import { BOOL, FILE_ATTRS, INT, STR, argsSchema } from './util/schema.js';
 import { findChecksum, normHex, parseChecksum } from './sys/checksum.js';
 import { curlConfig, fetchText, httpSpecOf, safeUrl, urlFilename } from './sys/curl.js';
@@ -55,6 +57,7 @@ export const get_url: ModuleDef = {
     http.headers = { 'User-Agent': agent, ...http.headers };
     const filename = urlFilename(url);
     const want = attrArgs(args);
+    const isFileUrl = /^file:/i.test(url);
 
     // the wanted checksum: given, or read from a checksum file on the host
     const ckArg = optStr(args, 'checksum');
@@ -70,41 +73,44 @@ export const get_url: ModuleDef = {
     const algo = ck?.algo ?? 'sha256';
 
     const prelude = [`d=${shq(dest0)}`, `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`, `printf 'D\\t%s\\n' "$d"`, `kbs_dirname "$d"; [ -d "$kbs_dir" ] && printf 'PD\\t1\\n'`].join('\n');
-    const p = await probe(ctx, [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }], { prelude });
+    const p = await probe(ctx, [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }, { tag: 's1', expr: '"$d"', follow: true, checksum: 'sha1' }], { prelude });
     const dest = p.vals.D ?? dest0;
     const cur = p.files.d;
-    if (!p.vals.PD) return { changed: false, failed: true, url: shown, dest, msg: `Destination dir ${dirOf(dest)} not writable or does not exist` };
-    if (cur.exists && cur.type === 'directory') return { changed: false, failed: true, url: shown, dest, msg: `${dest} is a directory` };
+    const curSha1 = p.files.s1.checksum;
+    // Ansible's result starts as these, with the checksums unknown (None) until it downloads
+    const result: ModuleResult = { changed: false, checksum_dest: null, checksum_src: null, dest, elapsed: 0, url: shown };
+    if (!p.vals.PD) return { ...result, failed: true, msg: `Destination ${dirOf(dest)} does not exist` };
+    if (cur.exists && cur.type === 'directory') return { ...result, failed: true, msg: `${dest} is a directory` };
 
     const matches = cur.exists && wantHex !== undefined && cur.checksum === wantHex;
-    const keep = cur.exists && (matches || (wantHex === undefined && !force));
-    const result: ModuleResult = { changed: false, url: shown, dest, state: 'file' };
-    const diffs: DiffEntry[] = [];
-
-    if (keep) {
+    if (matches) {
+      // a dest with the wanted checksum: only its attributes are set (kbs: also with force)
       const attrs = planAttrs(dest, cur, want, p.umask);
-      result.msg = 'file already exists';
-      Object.assign(result, { mode: formatMode(attrs.mode), owner: attrs.owner, group: attrs.group, size: cur.size });
-      if (wantHex) result.checksum_dest = cur.checksum;
+      result.msg = attrs.changed ? 'file already exists but file attributes changed' : 'file already exists';
+      let info = pathInfoOf(cur);
       if (attrs.changed) {
         result.changed = true;
         if (ctx.diff) result.diff = stateDiff({ path: dest, ...attrs.before }, { path: dest, ...attrs.after }, `${dest} (file attributes)`);
         if (!ctx.check) {
-          const r = await ctx.run(attrs.cmd);
+          const r = await ctx.run(`${attrs.cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
           if (r.rc !== 0) throw remoteError(`cannot set attributes of ${dest}`, r);
+          info = parsePathInfoLine(r.stdout) ?? info;
         }
       }
-      return result;
+      return withPathInfo(result, info);
     }
+    // without force an existing dest is asked for with If-Modified-Since (its mtime), as Ansible
+    // does; a file: URL has no such condition and is read again
+    const timeCond = cur.exists && !force && wantHex === undefined && !isFileUrl;
 
     const base = cur.exists ? cur.mode : 0o666 & ~p.umask;
     const mode = want.mode ? resolveMode(want.mode, base, false, p.umask) : base;
     if (ctx.check) {
-      result.changed = true;
-      result.msg = `would download ${shown}`;
+      // Ansible sends a HEAD request in check mode: what it would get is unknown (the empty body's sha1)
+      Object.assign(result, { changed: true, checksum_src: EMPTY_SHA1, msg: `would download ${shown}` });
+      if (cur.exists) result.checksum_dest = curSha1;
       if (ctx.diff) {
-        diffs.push({ before_header: dest, after_header: shown, before: cur.exists ? `(checksum ${cur.checksum})\n` : '', after: `(downloaded from ${shown}${wantHex ? `, ${algo} ${wantHex}` : ''})\n` });
-        result.diff = diffs;
+        result.diff = [{ before_header: dest, after_header: shown, before: cur.exists ? `(checksum ${cur.checksum})\n` : '', after: `(downloaded from ${shown}${wantHex ? `, ${algo} ${wantHex}` : ''})\n` }];
       }
       return result;
     }
@@ -117,18 +123,22 @@ export const get_url: ModuleDef = {
       `trap 'rm -rf -- "$t" "$w"' EXIT`,
       'cat > "$w/cfg"',
       'start=$(date +%s)',
-      `code=$(curl -sS --config "$w/cfg" -o "$t" -w '%{http_code}' 2>"$w/err"); x=$?`,
-      `printf 'H\\t%s\\nX\\t%s\\nT\\t%s\\n' "$code" "$x" "$(( $(date +%s) - start ))"`,
-      `if [ "$x" -ne 0 ] || [ "$code" -lt 200 ] || [ "$code" -ge 300 ]; then head -c 2000 "$w/err" >&2; exit 0; fi`,
+      `code=$(curl -sS --config "$w/cfg" ${timeCond ? '--time-cond "$d" ' : ''}-o "$t" -w '%{http_code}' 2>"$w/err"); x=$?`,
+      `printf 'H\\t%s\\nX\\t%s\\nT\\t%s\\nTMP\\t%s\\n' "$code" "$x" "$(( $(date +%s) - start ))" "$t"`,
+      `if [ "$x" -eq 0 ] && [ "$code" = 304 ]; then ${pathInfoLine('"$d"')}; exit 0; fi`,
+      isFileUrl
+        ? `if [ "$x" -ne 0 ]; then head -c 2000 "$w/err" >&2; exit 0; fi`
+        : `if [ "$x" -ne 0 ] || [ "$code" -lt 200 ] || [ "$code" -ge 300 ]; then head -c 2000 "$w/err" >&2; exit 0; fi`,
       `s=$(${algo}sum < "$t"); s=\${s%% *}; printf 'S\\t%s\\n' "$s"`,
-      `s1=$(sha1sum < "$t"); printf 'S1\\t%s\\nZ\\t%s\\n' "\${s1%% *}" "$(stat -c %s -- "$t")"`,
+      `s1=$(sha1sum < "$t"); m5=$(md5sum < "$t"); printf 'S1\\t%s\\nM5\\t%s\\nZ\\t%s\\n' "\${s1%% *}" "\${m5%% *}" "$(stat -c %s -- "$t")"`,
       wantHex ? `[ "$s" = ${shq(wantHex)} ] || { echo 'M'; exit 0; }` : '',
-      cur.exists ? `[ "$s" = ${shq(cur.checksum ?? '')} ] && { echo 'SAME'; ${attrCmd(chown, mode, cur.mode, want.owner, want.group)} exit 0; }` : '',
+      cur.exists ? `if [ "$s" = ${shq(cur.checksum ?? '')} ]; then echo 'SAME'; ${attrCmd(chown, mode, cur.mode, want.owner, want.group)} ${pathInfoLine('"$d"')}; exit 0; fi` : '',
       chown ? `chown ${shq(chown)} -- "$t"${cur.exists && !want.owner && !want.group ? ' 2>/dev/null' : ' || exit 1'}` : '',
       `chmod ${mode.toString(8)} -- "$t" || exit 1`,
       backup && cur.exists ? `b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$d" "$b" || exit 1; printf 'B\\t%s\\n' "$b"` : '',
       'mv -f -- "$t" "$d" || exit 1',
       'echo DONE',
+      pathInfoLine('"$d"'),
     ]
       .filter(Boolean)
       .join('\n');
@@ -141,34 +151,43 @@ export const get_url: ModuleDef = {
     }
     if (r.rc !== 0 || v.X === undefined) throw remoteError(`cannot download ${shown} to ${dest}`, r);
     const status = Number(v.H);
-    result.status_code = status;
+    const info = parsePathInfoLine(r.stdout);
     result.elapsed = Number(v.T ?? 0);
-    if (v.X !== '0' || status < 200 || status >= 300) {
+    if (v.X === '0' && status === 304) {
+      // Ansible answers a 304 with these keys only (and the dest's path fields)
+      return withPathInfo({ changed: false, dest, elapsed: result.elapsed, msg: 'HTTP Error 304: Not Modified', status_code: 304, url: shown }, info);
+    }
+    result.src = v.TMP;
+    if (v.X !== '0' || (!isFileUrl && (status < 200 || status >= 300))) {
       const err = r.stderr.trim().split('\n').slice(-2).join('; ');
       const why = status >= 400 ? `HTTP Error ${status}` : err || `curl exited with ${v.X}`;
-      return { ...result, failed: true, msg: `Request failed: ${why} (${shown})` };
+      return { ...result, failed: true, status_code: isFileUrl ? null : status, msg: `Request failed: ${why} (${shown})` };
     }
+    result.checksum_src = v.S1;
+    if (cur.exists) result.checksum_dest = curSha1;
     if (v.M) {
       return {
         ...result,
         failed: true,
-        checksum_dest: v.S,
-        msg: `The checksum for ${dest} did not match ${wantHex}; it was ${v.S}. The download was discarded, ${dest} is untouched.`,
+        msg: `The checksum for ${dest} did not match ${wantHex}; it was ${v.S}.`,
       };
     }
-    Object.assign(result, { checksum_src: v.S1, checksum_dest: v.S1, size: Number(v.Z), mode: formatMode(mode), owner: want.owner ?? (cur.exists ? cur.owner : p.user), group: want.group ?? (cur.exists ? cur.group : p.group) });
+    result.md5sum = v.M5;
     if (v.B) result.backup_file = v.B;
+    result.msg = `OK (${v.Z} bytes)`;
+    result.status_code = isFileUrl ? null : status;
     if (v.SAME) {
-      result.msg = 'file already exists';
       result.changed = cur.mode !== mode || (want.owner !== undefined && want.owner !== cur.owner) || (want.group !== undefined && want.group !== cur.group);
-      return result;
+      return withPathInfo(result, info);
     }
     result.changed = true;
-    result.msg = `OK (${v.Z} bytes)`;
     if (ctx.diff) result.diff = [{ before_header: dest, after_header: shown, before: cur.exists ? `(${algo} ${cur.checksum})\n` : '', after: `(${algo} ${v.S}, ${v.Z} bytes)\n` }];
-    return result;
+    return withPathInfo(result, info);
   },
 };
+
+/** sha1 of nothing: the body of a HEAD request, what Ansible's check mode compares with */
+const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 
 function dirOf(p: string): string {
   const i = p.lastIndexOf('/');

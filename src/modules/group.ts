@@ -39,7 +39,11 @@ export const group: ModuleDef = {
     if (ctx.diff) {
       result.diff = stateDiff(cur ? { name, state: 'present', gid: cur.gid } : { name, state: 'absent' }, state === 'absent' ? { name, state: 'absent' } : { name, state: 'present', gid: gid ?? '(next free)' });
     }
-    if (ctx.check) return result;
+    if (ctx.check) {
+      // Ansible's group module answers a check-mode create or delete with `changed` alone
+      if (!cur || state === 'absent') return result.diff ? { changed: true, diff: result.diff } : { changed: true };
+      return result;
+    }
     const r = await ctx.run(`${cmd} && { getent group ${n}; true; }`);
     if (r.rc !== 0) return { ...result, changed: false, failed: true, rc: r.rc, msg: `${cmd.split(' ')[0]} failed: ${(r.stderr || r.stdout).trim()}` };
     const after = parseGroup(r.stdout.trim().split('\n')[0] ?? '');

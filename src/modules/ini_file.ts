@@ -4,6 +4,7 @@
  * (commented-out options are reused, `exclusive` drops other occurrences, new options go after
  * the section's last non-blank line). Read in one probe, written atomically only when different.
  */
+import { addPathInfo } from './util/pathinfo.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 import { failed, optStr, toBool } from './util/args.js';
 import { attrArgs } from './util/attrs.js';
@@ -226,6 +227,6 @@ export const ini_file: ModuleDef = {
     });
     // saveText's message for attributes: ini_file keeps its own
     saved.msg = edit.msg;
-    return saved;
+    return addPathInfo(ctx, saved);
   },
 };

@@ -7,6 +7,7 @@ import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 import { optStr, pyDateTime, toBool } from './util/args.js';
 import { BOOL, STR, argsSchema } from './util/schema.js';
+import { floatRepr } from '../template/float.js';
 
 const NUM = { anyOf: [{ type: 'number' }, { type: 'string' }] };
 
@@ -29,16 +30,18 @@ export const pause: ModuleDef = {
     const echo = toBool(args.echo, true, 'echo');
     const secs = seconds ?? (minutes !== undefined ? minutes * 60 : undefined);
     const start = new Date();
-    const result: ModuleResult = { changed: false, user_input: '', echo };
+    const result: ModuleResult = { changed: false, rc: 0, stderr: '', stdout: '', user_input: '', echo };
     if (secs === undefined) {
       result.warnings = [`pause: not waiting for input in a non-interactive run${prompt ? ` (prompt: ${prompt})` : ''}`];
     } else {
       await new Promise((r) => setTimeout(r, secs * 1000));
     }
     const stop = new Date();
-    const delta = Math.round((stop.getTime() - start.getTime()) / 1000);
-    Object.assign(result, { start: pyDateTime(start), stop: pyDateTime(stop), delta, stdout: `Paused for ${secs === undefined ? 0 : secs < 60 || seconds !== undefined ? `${+(secs).toFixed(2)} seconds` : `${+(secs / 60).toFixed(2)} minutes`}` });
-    if (secs === undefined) result.stdout = 'Paused for 0 seconds';
+    // as Ansible: the time really paused, whole seconds in delta, rounded to 2 places (a Python float) in stdout
+    const elapsed = (stop.getTime() - start.getTime()) / 1000;
+    const unit = minutes !== undefined ? 'minutes' : 'seconds';
+    const shown = Math.round((unit === 'minutes' ? elapsed / 60 : elapsed) * 100) / 100;
+    Object.assign(result, { start: pyDateTime(start), stop: pyDateTime(stop), delta: Math.trunc(elapsed), stdout: `Paused for ${floatRepr(shown)} ${unit}` });
     return result;
   },
 };

@@ -11,11 +11,12 @@ export const raw: ModuleDef = {
   freeForm: true,
   // Ansible's raw has no check mode: the engine skips it under --check.
   noCheckMode: true,
+  checkModeResult: { changed: false, failed: false, skipped: true },
   schema: argsSchema({ _raw_params: STR, executable: STR }),
   async run(args, ctx) {
     const cmd = optStr(args, '_raw_params');
     if (cmd === undefined || cmd.trim() === '') throw new KbsError('TASK', 'no command given', { hint: 'write the command after "raw:"' });
-    if (ctx.check) return { changed: false, skipped: true, msg: 'skipped in check mode' };
+    if (ctx.check) return { changed: false, skipped: true };
     const exe = optStr(args, 'executable');
     const r = await runAndReport(ctx, { script: exe ? `exec ${shq(exe)} -c ${shq(cmd)}` : cmd, display: cmd, strip: false });
     // raw returns rc, stdout, stderr and their lines only (no cmd/start/end/delta)

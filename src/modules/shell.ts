@@ -17,7 +17,7 @@ export const shell: ModuleDef = {
 
     const skip = await createsRemoves(ctx, args);
     if (skip) return { ...skip, cmd };
-    if (ctx.check) return checkModeResult(args);
+    if (ctx.check) return checkModeResult(args, cmd);
 
     const exe = optStr(args, 'executable');
     return runAndReport(ctx, {

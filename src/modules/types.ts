@@ -120,5 +120,11 @@ export interface ModuleDef {
   noCheckMode?: boolean;
   /** runs once for the batch, on its first host, as Ansible's BYPASS_HOST_LOOP (add_host); a loop makes it iterate */
   bypassHostLoop?: boolean;
+  /**
+   * The skipped result in check mode as Ansible gives it for this module; default (a module
+   * without check mode): changed false, failed false, skipped, msg "remote module (NAME) does
+   * not support check mode"
+   */
+  checkModeResult?: ModuleResult;
   run(args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult>;
 }

@@ -4,6 +4,7 @@
  * downloaded there with curl). Tar archives are compared with `tar --diff` as Ansible does, zip
  * archives by extracting to a temp folder and comparing files; only then is dest touched.
  */
+import { addPathInfo } from './util/pathinfo.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { KbsError } from '../errors.js';
@@ -66,7 +67,7 @@ export const unarchive: ModuleDef = {
     const flags = new Set(pre.stdout.split('\n').map((s) => s.trim()));
     const umask = parseInt(pre.stdout.trim().split('\n').pop() ?? '022', 8);
     if (flags.has('CREATES')) return { changed: false, skipped: true, msg: `skipped, since ${creates} exists`, dest };
-    if (flags.has('NODEST')) return { changed: false, failed: true, dest, msg: `Destination '${dest}' is not a directory` };
+    if (flags.has('NODEST')) return { changed: false, failed: true, msg: `dest '${dest}' must be an existing dir` };
     if (flags.has('NOSRC')) return { changed: false, failed: true, dest, msg: `Source '${srcArg}' does not exist` };
     const isZip = /\.zip$/i.test(isUrl ? new URL(srcArg).pathname : srcArg);
     if (isZip && !flags.has('UNZIP')) {
@@ -95,7 +96,7 @@ export const unarchive: ModuleDef = {
       const res = isZip
         ? await zip(ctx, { archive, dest, w, opts, includes, excludes })
         : await tar(ctx, { archive, dest, opts, includes, excludes, owner, group, keepNewer: toBool(args.keep_newer, false, 'keep_newer') });
-      const result: ModuleResult = { changed: !res.unarchived, dest, src: isUrl ? safeUrl(srcArg) : srcArg, handler: isZip ? 'ZipArchive' : 'TgzArchive', state: 'directory' };
+      const result: ModuleResult = { changed: !res.unarchived, dest, src: isUrl ? safeUrl(srcArg) : srcArg, handler: isZip ? 'ZipArchive' : 'TgzArchive' };
       if (listFiles) result.files = res.files;
       if (ctx.diff && !res.unarchived) result.diff = { before_header: dest, after_header: srcArg, before: '', after: res.differences.join('\n') + '\n' };
       if (!res.unarchived && !ctx.check) {
@@ -108,7 +109,8 @@ export const unarchive: ModuleDef = {
         const changed = await fixAttrs(ctx, dest, res.files, { mode, owner, group }, umask);
         if (changed) result.changed = true;
       }
-      return result;
+      // the folder's uid, gid, owner, group, mode, state and size (Ansible's add_path_info of dest)
+      return addPathInfo(ctx, result);
     } finally {
       await ctx.run(`rm -rf -- ${shq(w)}`);
     }

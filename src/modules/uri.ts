@@ -3,6 +3,7 @@
  * credentials) travels in a curl config on stdin, the body after it; the answer comes back as
  * status, headers and body in one exec.
  */
+import { addPathInfo } from './util/pathinfo.js';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
@@ -110,6 +111,11 @@ export const uri: ModuleDef = {
       return { ...result, failed: true, status: -1, msg: `Status code was -1 and not ${JSON.stringify(statusCodes)}: Request failed: ${err || `curl exited with ${xs}`}` };
     }
     Object.assign(result, parseHeaders(headText));
+    // the cookies the server set, as a mapping and as a Cookie header's text
+    const cookies: Record<string, string> = {};
+    for (const m of headText.matchAll(/^set-cookie:\s*([^=;\s]+)=([^;\r\n]*)/gim)) cookies[m[1]] = m[2];
+    result.cookies = cookies;
+    result.cookies_string = Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
     const ctype = String(result.content_type ?? '');
     const text = content.toString('utf8');
     const maybeJson = /json/i.test(ctype);
@@ -133,7 +139,7 @@ export const uri: ModuleDef = {
       result.msg = `Status code was ${status} and not ${JSON.stringify(statusCodes)}: ${status >= 400 ? `HTTP Error ${status}` : result.msg}`;
       if (!returnContent && text) result.content = text.slice(0, 10000);
     }
-    return result;
+    return result.path !== undefined ? addPathInfo(ctx, result) : result;
   },
 };
 

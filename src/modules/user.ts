@@ -66,12 +66,15 @@ export const user: ModuleDef = {
       const cmd = `userdel${toBool(args.force, false, 'force') ? ' -f' : ''}${toBool(args.remove, false, 'remove') ? ' -r' : ''} ${n}`;
       result.changed = true;
       if (ctx.diff) result.diff = stateDiff({ name, state: 'present', uid: cur.uid }, { name, state: 'absent' });
-      if (ctx.check) return result;
+      // Ansible's user module answers check mode with `changed` alone
+      if (ctx.check) return withDiff({ changed: true }, result);
       const r = await ctx.run(cmd);
       if (r.rc !== 0) return { ...result, changed: false, failed: true, rc: r.rc, msg: `userdel failed: ${(r.stderr || r.stdout).trim()}` };
       return { ...result, force: toBool(args.force, false, 'force'), remove: toBool(args.remove, false, 'remove') };
     }
 
+    // Ansible's user module answers a check-mode create with `changed` alone, before it looks at groups
+    if (!cur && ctx.check) return { changed: true };
     for (const g of [...(grp ? [grp] : []), ...(groups ?? [])]) {
       if (!q.groups.has(g)) return { ...result, failed: true, msg: `Group ${g} does not exist` };
     }
@@ -145,7 +148,12 @@ export const user: ModuleDef = {
     const changed = cmd !== '' || setPassword || lockCmd !== '';
     result.changed = changed;
     if (changed && ctx.diff) result.diff = stateDiff({ name, ...before }, { name, ...after });
-    if (!changed || ctx.check) return fill(result, cur, system, q.supplementary);
+    // as Ansible: a new user reports system and create_home, an existing one append and move_home
+    if (cur) Object.assign(result, { append, move_home: toBool(args.move_home, false, 'move_home') });
+    else Object.assign(result, { system, create_home: createHome });
+    if (!cur && ctx.check) return withDiff({ changed: true }, result);
+    const groupsArg = groups === undefined ? undefined : groups.join(',');
+    if (!changed || ctx.check) return fill(result, cur, groupsArg);
     const script = [cmd ? `${cmd} || exit $?` : '', setPassword ? 'chpasswd -e || exit $?' : '', lockCmd ? `${lockCmd} || exit $?` : '', `getent passwd ${n}`].filter(Boolean).join('\n');
     const r = await ctx.run(script, setPassword ? { stdin: `${name}:${password}\n` } : {});
     if (r.rc !== 0) {
@@ -153,13 +161,19 @@ export const user: ModuleDef = {
       return { ...result, changed: false, failed: true, rc: r.rc, msg: `${cmd ? cmd.split(' ')[0] : 'chpasswd'} failed: ${password ? err.split(password).join('********') : err}` };
     }
     const now = parsePasswd(r.stdout.trim().split('\n').pop() ?? '');
-    const grpsNow = groups === undefined ? q.supplementary : append ? [...new Set([...q.supplementary, ...groups])] : groups;
-    return fill(result, now, system, grpsNow);
+    if (password !== undefined && setPassword) result.password = 'NOT_LOGGING_PASSWORD';
+    return fill(result, now, groupsArg);
   },
 };
 
-function fill(r: ModuleResult, u: PasswdEntry | undefined, system: boolean, groups: string[]): ModuleResult {
-  if (u) Object.assign(r, { uid: u.uid, group: u.gid, home: u.home, shell: u.shell, comment: u.comment, groups: groups.join(',') });
-  r.system = system;
+/** Ansible's fields of a present user (passwd's uid, gid, comment, home, shell), and `groups` when given. */
+function fill(r: ModuleResult, u: PasswdEntry | undefined, groups: string | undefined): ModuleResult {
+  if (u) Object.assign(r, { uid: u.uid, group: u.gid, home: u.home, shell: u.shell, comment: u.comment });
+  if (u && groups !== undefined) r.groups = groups;
+  return r;
+}
+
+function withDiff(r: ModuleResult, from: ModuleResult): ModuleResult {
+  if (from.diff) r.diff = from.diff;
   return r;
 }

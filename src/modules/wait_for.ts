@@ -4,6 +4,8 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
+import { addPathInfo } from './util/pathinfo.js';
+import { pyRegex } from './util/pyregex.js';
 import { optStr, toList, toNonNegNumber } from './util/args.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
@@ -66,22 +68,35 @@ export const wait_for: ModuleDef = {
     }
     if (r.rc !== 0 || (v.OK === undefined && v.TIMEOUT === undefined)) throw remoteError('wait_for could not run its check on the host', r);
     const elapsed = Math.floor(Number(v.OK ?? v.TIMEOUT) / 1000);
-    const result: ModuleResult = { changed: false, elapsed, state: spec.state };
-    if (path !== undefined) result.path = path;
-    if (port !== undefined) result.port = port;
     if (path === undefined && port === undefined && state !== 'drained') {
       // a plain sleep: reaching the timeout is the point
-      return { ...result, state: 'started' };
+      return { changed: false, elapsed, state: 'started' };
     }
     if (v.TIMEOUT !== undefined) {
-      return { ...result, failed: true, msg: optStr(args, 'msg') ?? timeoutMessage(spec) };
+      const failed: ModuleResult = { changed: false, elapsed, state: spec.state, failed: true, msg: optStr(args, 'msg') ?? timeoutMessage(spec) };
+      if (path !== undefined) failed.path = path;
+      if (port !== undefined) failed.port = port;
+      return failed;
     }
-    if (v.G !== undefined) {
-      const text = v.G.replace(/\x01/g, '\n');
-      result.match_groups = [];
-      result.match_groupdict = {};
-      result.match = text;
+    // Ansible's keys: the state asked for, port, search_regex, the groups of the match in the file, path, elapsed
+    const result: ModuleResult = {
+      changed: false,
+      elapsed,
+      match_groupdict: {},
+      match_groups: [],
+      path: path ?? null,
+      port: port ?? null,
+      search_regex: searchRegex ?? null,
+      state: optStr(args, 'state') ?? 'started',
+    };
+    if (v.G !== undefined && path !== undefined && searchRegex !== undefined) {
+      // the host found the first match; its groups come from matching the pattern on that text again
+      const m = pyRegex(searchRegex, 'search_regex').exec(v.G.replace(/\x01/g, '\n'));
+      if (m) {
+        result.match_groups = m.slice(1).map((g) => g ?? null);
+        result.match_groupdict = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, g]) => [k, g ?? null]));
+      }
     }
-    return result;
+    return path !== undefined ? addPathInfo(ctx, result) : result;
   },
 };

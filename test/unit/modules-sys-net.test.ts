@@ -24,6 +24,10 @@ before(async () => {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       seen.push({ auth: req.headers.authorization, body, ctype: req.headers['content-type'], method: req.method });
+      if (req.url === '/bin/kubeadm' && req.headers['if-modified-since']) {
+        res.statusCode = 304;
+        return res.end();
+      }
       if (req.url === '/bin/kubeadm') return res.end(payload);
       if (req.url === '/bin/kubeadm.sha256') return res.end(sum + '\n');
       if (req.url === '/bin/SHA256SUMS') return res.end(`0000  other\n${sum}  kubeadm\n`);
@@ -74,11 +78,19 @@ test('get_url: download with sha256:URL, then no network when the checksum match
     assert.match(String(bad.msg), new RegExp(`did not match 0{64}; it was ${sum}`));
     assert.equal(readFileSync(other, 'utf8'), 'old\n');
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.kbs')), []);
-    // without checksum and force=no: an existing dest is left alone
+    // without checksum and force=no: an existing dest is asked for with If-Modified-Since (this
+    // server answers 304 to that) and left alone, as Ansible does
     hits = [];
     const keep = await runModule('get_url', { url: `${base}/bin/kubeadm`, dest: other }, await makeCtx());
-    assert.equal(keep.changed, false);
-    assert.deepEqual(hits, []);
+    assert.deepEqual([keep.changed, keep.status_code, keep.msg], [false, 304, 'HTTP Error 304: Not Modified']);
+    assert.deepEqual(hits, ['/bin/kubeadm']);
+    assert.equal(readFileSync(other, 'utf8'), 'old\n');
+    // a file: URL is read on the host (no If-Modified-Since): the same bytes leave dest unchanged
+    const fromFile = await runModule('get_url', { url: `file://${other}`, dest: join(dir, 'copied') }, await makeCtx());
+    assert.deepEqual([fromFile.changed, fromFile.status_code, fromFile.msg, fromFile.size], [true, null, 'OK (4 bytes)', 4]);
+    assert.equal(readFileSync(join(dir, 'copied'), 'utf8'), 'old\n');
+    const again = await runModule('get_url', { url: `file://${other}`, dest: join(dir, 'copied') }, await makeCtx());
+    assert.deepEqual([again.changed, again.checksum_src, again.checksum_dest], [false, fromFile.checksum_src, fromFile.checksum_src]);
     const nf = await runModule('get_url', { url: `${base}/missing`, dest: join(dir, 'm') }, await makeCtx());
     assert.equal(nf.failed, true);
     assert.match(String(nf.msg), /HTTP Error 404/);
@@ -155,7 +167,7 @@ test('unarchive: tar.gz and zip from the workstation, idempotent, creates, check
       assert.equal(r4.changed, false);
     }
     const r = await runModule('unarchive', { src: join(dir, 'app.tar.gz'), dest: join(dir, 'nodir'), remote_src: true }, await makeCtx());
-    assert.match(String(r.msg), /is not a directory/);
+    assert.equal(r.msg, `dest '${join(dir, 'nodir')}' must be an existing dir`, "Ansible's message");
   } finally {
     cleanup();
   }
@@ -226,7 +238,8 @@ test('pause waits the given time; a prompt without time returns at once with a w
   const t0 = Date.now();
   const r = await runModule('pause', { seconds: 1 }, ctx);
   assert.ok(Date.now() - t0 >= 950);
-  assert.equal(r.stdout, 'Paused for 1 seconds');
+  assert.match(String(r.stdout), /^Paused for 1\.\d+ seconds$/, 'the time really paused, as a Python float');
+  assert.deepEqual([r.delta, r.rc, r.stderr], [1, 0, '']);
   const t1 = Date.now();
   const p = await runModule('pause', { prompt: 'Press enter' }, ctx);
   assert.ok(Date.now() - t1 < 500);

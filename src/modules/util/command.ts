@@ -32,10 +32,10 @@ export async function createsRemoves(ctx: ModuleContext, args: Record<string, un
   const [c, rm] = r.stdout.trim().split('\n');
   const would = ctx.check ? 'Would' : 'Did';
   if (creates !== undefined && c === '1') {
-    return { changed: false, rc: 0, stdout: `skipped, since ${creates} exists`, stdout_lines: [`skipped, since ${creates} exists`], stderr: '', stderr_lines: [], msg: `${would} not run command since '${creates}' exists` };
+    return { changed: false, rc: 0, stdout: `skipped, since ${creates} exists`, stdout_lines: [`skipped, since ${creates} exists`], stderr: '', stderr_lines: [], msg: `${would} not run command since '${creates}' exists`, ...NOT_RUN };
   }
   if (removes !== undefined && rm !== '1') {
-    return { changed: false, rc: 0, stdout: `skipped, since ${removes} does not exist`, stdout_lines: [`skipped, since ${removes} does not exist`], stderr: '', stderr_lines: [], msg: `${would} not run command since '${removes}' does not exist` };
+    return { changed: false, rc: 0, stdout: `skipped, since ${removes} does not exist`, stdout_lines: [`skipped, since ${removes} does not exist`], stderr: '', stderr_lines: [], msg: `${would} not run command since '${removes}' does not exist`, ...NOT_RUN };
   }
   return undefined;
 }
@@ -102,9 +102,11 @@ export function stdinOf(args: Record<string, unknown>): string | undefined {
 }
 
 /** Check mode for command/shell when creates/removes did not skip (Ansible's partial support). */
-export function checkModeResult(args: Record<string, unknown>): ModuleResult {
-  if (args.creates !== undefined || args.removes !== undefined) {
-    return { changed: true, rc: 0, msg: 'Command would have run if not in check mode' };
-  }
-  return { changed: false, skipped: true, msg: 'skipped in check mode' };
+export function checkModeResult(args: Record<string, unknown>, cmd: unknown): ModuleResult {
+  const r: ModuleResult = { changed: true, cmd, rc: 0, stdout: '', stdout_lines: [], stderr: '', stderr_lines: [], msg: 'Command would have run if not in check mode', ...NOT_RUN };
+  if (args.creates === undefined && args.removes === undefined) Object.assign(r, { changed: false, skipped: true });
+  return r;
 }
+
+/** start, end and delta of a command that did not run: None in Ansible's result */
+const NOT_RUN = { start: null, end: null, delta: null };

@@ -12,12 +12,20 @@ import { attrArgs } from './attrs.js';
 import { MAX_DIFF_BYTES, contentDiff, stateDiff } from './diff.js';
 import { type ModeSpec, formatMode, resolveMode } from './mode.js';
 import { attrScript, chownSpec, groupMatches, ownerMatches, probe, remoteError, writeFile } from './remote.js';
+import { type PathInfo, parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './pathinfo.js';
 
 export interface PutSpec {
   dest: string;
   /** the bytes to put, or a remote file (remote_src) with its sha256 */
   data?: Buffer;
-  remote?: { path: string; sha256: string; sha1?: string; size: number };
+  remote?: { path: string; sha256: string; sha1?: string; md5?: string; size: number };
+  /**
+   * the result as Ansible's copy module gives it (remote_src, assemble): checksum, md5sum and src
+   * also when nothing changed; otherwise as the copy action: those only when it copied
+   */
+  moduleShape?: boolean;
+  /** `src` of the result in the module shape when there is no remote source (assemble) */
+  srcPath?: string;
   /** name used when dest is a folder (copy/template with src); undefined for content */
   basename?: string;
   mode?: ModeSpec;
@@ -72,10 +80,10 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
   dest = p.vals.D ?? dest;
   const cur = p.files.dest;
   if (!p.vals.PD && !mkdirs) {
-    // as Ansible's copy/template action in check mode: a file that would be new is a change,
-    // whether or not its folder exists (the module, not run in check mode, would refuse)
-    if (ctx.check) {
-      const r: ModuleResult = { changed: true, dest };
+    // as Ansible's copy/template action in check mode: a file that would be new is a change
+    // (`changed` alone), whether or not its folder exists (the module would refuse)
+    if (ctx.check && !s.moduleShape) {
+      const r: ModuleResult = { changed: true };
       if (ctx.diff && s.data) r.diff = [contentDiff(undefined, s.data, dest, s.afterHeader)];
       return r;
     }
@@ -111,20 +119,18 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
     diff.push(stateDiff(b, a, `${dest} (file attributes)`));
   }
 
-  const result: ModuleResult = {
-    changed,
-    dest,
-    checksum: sha1,
-    size: contentChanged ? size : cur.size,
-    mode: formatMode(mode),
-    owner,
-    group,
-    state: 'file',
+  const md5 = s.remote ? s.remote.md5 : createHash('md5').update(s.data!).digest('hex');
+  const known = pathInfoOf(cur);
+  // Ansible's copy module (remote_src, assemble) always returns these; the copy action only when it copied
+  const full = (info: PathInfo | undefined, src: string | undefined): ModuleResult =>
+    withPathInfo(clean({ changed, dest, checksum: sha1, md5sum: md5, src }), info);
+  const withDiff = (r: ModuleResult) => {
+    if (diff.length) r.diff = diff;
+    return r;
   };
-  if (diff.length) result.diff = diff;
-  if (!changed || ctx.check) return result;
 
   if (contentChanged) {
+    if (ctx.check) return withDiff(s.moduleShape ? full(known, s.remote?.path ?? s.srcPath) : { changed: true });
     const explicit = chownSpec(s.owner, s.group);
     // an existing file keeps its owner and group unless told otherwise (as Ansible's atomic_move)
     const keep = cur.exists ? chownSpec(s.owner ?? String(cur.uid), s.group ?? String(cur.gid)) : explicit;
@@ -142,13 +148,26 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
       },
       s.data,
     );
-    if (out.backupFile) result.backup_file = out.backupFile;
-  } else {
-    const cmd = attrScript(shq(dest), mode !== cur.mode ? mode : undefined, chownSpec(s.owner, s.group));
-    const r = await ctx.run(cmd);
-    if (r.rc !== 0) throw remoteError(`cannot set attributes of ${dest}`, r);
+    const r = full(out.info, s.remote?.path ?? s.srcPath ?? out.tmp);
+    if (out.backupFile) r.backup_file = out.backupFile;
+    return withDiff(r);
   }
-  return result;
+
+  let info = known;
+  if (attrChanged && !ctx.check) {
+    const cmd = attrScript(shq(dest), mode !== cur.mode ? mode : undefined, chownSpec(s.owner, s.group));
+    const r = await ctx.run(`${cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
+    if (r.rc !== 0) throw remoteError(`cannot set attributes of ${dest}`, r);
+    info = parsePathInfoLine(r.stdout) ?? info;
+  }
+  // the copy action hands an unchanged file to the file module: its path, plus dest and checksum
+  if (s.moduleShape) return withDiff(full(info, s.remote?.path ?? s.srcPath));
+  return withDiff(withPathInfo({ changed, checksum: sha1, dest, path: dest }, info));
+}
+
+function clean(r: ModuleResult): ModuleResult {
+  for (const k of Object.keys(r)) if (r[k] === undefined) delete r[k];
+  return r;
 }
 
 function dirname(p: string): string {

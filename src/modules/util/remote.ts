@@ -7,6 +7,7 @@ import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { ExecResult } from '../../transport/types.js';
 import type { ModuleContext } from '../types.js';
+import { type PathInfo, parsePathInfoLine, pathInfoLine } from './pathinfo.js';
 
 export type FileType = 'file' | 'directory' | 'link' | 'chr' | 'blk' | 'fifo' | 'socket';
 
@@ -345,12 +346,16 @@ export function writeScript(w: WriteSpec): string {
       `if [ -e "$d" ]; then b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$d" "$b" || exit 1; printf 'B\\t%s\\n' "$b"; fi`,
     );
   }
-  lines.push('mv -f -- "$t" "$d" || exit 1');
+  lines.push(`printf 'T\\t%s\\n' "$t"`, 'mv -f -- "$t" "$d" || exit 1', pathInfoLine('"$d"'));
   return lines.join('\n') + '\n';
 }
 
 export interface WriteOutcome {
   backupFile?: string;
+  /** the temp file that was moved into place */
+  tmp?: string;
+  /** the written file as it is now (Ansible's add_path_info fields) */
+  info?: PathInfo;
 }
 
 /** Run writeScript; validation failures and other errors become KbsError TASK. */
@@ -367,7 +372,7 @@ export async function writeFile(ctx: ModuleContext, w: WriteSpec, data?: Buffer)
     throw new KbsError('TASK', `failed to validate: ${w.validate} exited with ${vals.V}: ${r.stderr.trim().slice(-500)}`);
   }
   if (r.rc !== 0) throw remoteError(`cannot write ${w.dest}`, r);
-  return { backupFile: vals.B };
+  return { backupFile: vals.B, tmp: vals.T, info: parsePathInfoLine(r.stdout) };
 }
 
 /** chmod/chown an existing path in place (no content change). */
