@@ -1,4 +1,8 @@
-/** ansible.builtin.stat: facts about one path, in one exec. get_mime and get_attributes are not computed. */
+/**
+ * ansible.builtin.stat: facts about one path, in one exec: stat, the checksum, and (get_mime,
+ * get_attributes, both on by default as in Ansible) `file --mime-type --mime-encoding` and
+ * `lsattr -vd`.
+ */
 import { expandPath } from './util/paths.js';
 import type { ModuleDef } from './types.js';
 import { failed, optStr, reqStr, toBool } from './util/args.js';
@@ -38,7 +42,16 @@ export const stat: ModuleDef = {
     if (!ALGOS.includes(algo)) throw new KbsError('TASK', `checksum_algorithm must be one of: ${ALGOS.join(', ')}`);
     const getChecksum = toBool(args.get_checksum, true, 'get_checksum');
     const follow = toBool(args.follow, false, 'follow');
-    const p = await probe(ctx, [{ tag: 'x', path, follow, checksum: getChecksum ? (algo as Algo) : undefined }]);
+    const getMime = toBool(args.get_mime ?? args.mime ?? args.mime_type ?? args['mime-type'], true, 'get_mime');
+    const getAttr = toBool(args.get_attributes ?? args.attr ?? args.attributes, true, 'get_attributes');
+    const q = shq(path);
+    const prelude = [
+      getMime ? `if [ -e ${q} ] || [ -L ${q} ]; then command -v file >/dev/null 2>&1 && printf 'MIME\\t%s\\n' "$(file --mime-type --mime-encoding -- ${q} 2>/dev/null)"; fi` : '',
+      getAttr ? `if [ -e ${q} ] || [ -L ${q} ]; then command -v lsattr >/dev/null 2>&1 && printf 'ATTR\\t%s\\n' "$(lsattr -vd -- ${q} 2>/dev/null)"; fi` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const p = await probe(ctx, [{ tag: 'x', path, follow, checksum: getChecksum ? (algo as Algo) : undefined }], { prelude });
     const i = p.files.x;
     if (!i.exists) {
       // `[ -e ]` is false as well when a parent folder cannot be searched: Ansible fails then (EACCES)
@@ -82,6 +95,34 @@ export const stat: ModuleDef = {
       st.lnk_source = i.lnkSource;
       st.lnk_target = i.lnkTarget;
     }
+    if (getMime) Object.assign(st, mimeOf(p.vals.MIME));
+    if (getAttr) Object.assign(st, attributesOf(p.vals.ATTR));
     return { changed: false, stat: st };
   },
 };
+
+/** `file --mime-type --mime-encoding` output ("PATH: text/plain; charset=us-ascii") as Ansible reads it */
+function mimeOf(out: string | undefined): { mimetype: string; charset: string } {
+  const r = { mimetype: 'unknown', charset: 'unknown' };
+  const tail = out?.includes(':') ? out.slice(out.lastIndexOf(':') + 1) : undefined;
+  const parts = tail?.split(';');
+  if (parts?.length === 2 && parts[1].includes('=')) {
+    r.mimetype = parts[0].trim();
+    r.charset = parts[1].split('=')[1].trim();
+  }
+  return r;
+}
+
+/** lsattr's flag letters → Ansible's attribute names */
+const FILE_ATTRIBUTES: Record<string, string> = {
+  A: 'noatime', a: 'append', c: 'compressed', C: 'nocow', d: 'nodump', D: 'dirsync', e: 'extents', E: 'encrypted', h: 'blocksize', i: 'immutable',
+  I: 'indexed', j: 'journalled', N: 'inline', s: 'zero', S: 'synchronous', t: 'notail', T: 'blockroot', u: 'undelete', X: 'compressedraw', Z: 'compresseddirty',
+};
+
+/** `lsattr -vd` output ("VERSION FLAGS PATH") as Ansible's get_file_attributes reads it */
+function attributesOf(out: string | undefined): { version: string | null; attributes: string[]; attr_flags: string } {
+  const f = (out ?? '').trim().split(/\s+/);
+  if (f.length < 3) return { version: null, attributes: [], attr_flags: '' };
+  const flags = f[1].replace(/-/g, '');
+  return { version: f[0], attr_flags: flags, attributes: [...flags].filter((c) => c in FILE_ATTRIBUTES).map((c) => FILE_ATTRIBUTES[c]) };
+}

@@ -40,7 +40,12 @@ export const taskKeywordProps: Record<string, object> = {
       extended_allitems: flag,
     },
   },
-  register: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', expect: 'a variable name (letters, digits and _, not starting with a digit)' },
+  // Ansible's isidentifier(): a Python identifier that is not a keyword (ASCII only)
+  register: {
+    type: 'string',
+    pattern: '^(?!(?:False|None|True|and|as|assert|async|await|break|class|continue|def|del|elif|else|except|finally|for|from|global|if|import|in|is|lambda|nonlocal|not|or|pass|raise|return|try|while|with|yield)$)[A-Za-z_][A-Za-z0-9_]*$',
+    expect: 'a variable name (letters, digits and _, not starting with a digit, not a Python keyword such as "as" or "None")',
+  },
   changed_when: cond,
   failed_when: cond,
   until: cond,

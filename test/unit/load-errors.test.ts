@@ -58,7 +58,7 @@ test('wrong keyword types, at the value', () => {
   assert.deepEqual(failure({ 'site.yml': play('    - debug: msg=x\n      register: 1bad\n') }), [
     'SCHEMA',
     'site.yml:4:17',
-    '"register" in task must be a variable name (letters, digits and _, not starting with a digit)',
+    '"register" in task must be a variable name (letters, digits and _, not starting with a digit, not a Python keyword such as "as" or "None")',
     undefined,
   ]);
   assert.deepEqual(failure({ 'site.yml': play('    - debug: msg=x\n      retries: many\n') }), [

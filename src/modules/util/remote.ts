@@ -28,6 +28,7 @@ export interface FileInfo {
   mtime: number;
   ctime: number;
   blocks: number;
+  /** st_blksize: the preferred I/O size (stat's %o) */
   blockSize: number;
   devMajor: number;
   devMinor: number;
@@ -94,7 +95,7 @@ const IDENTITY = 'remote.identity';
 const FN = `kbs_p() {
 printf '@@\\t%s\\n' "$1"
 if [ "$3" = L ]; then [ -e "$2" ] || { echo A; return 0; }; else [ -e "$2" ] || [ -L "$2" ] || { echo A; return 0; }; fi
-stat \${3:+-L} --printf 'S\\t%f\\t%u\\t%g\\t%U\\t%G\\t%s\\t%i\\t%d\\t%h\\t%.9X\\t%.9Y\\t%.9Z\\t%b\\t%B\\t%t\\t%T\\n' -- "$2" || return 1
+stat \${3:+-L} --printf 'S\\t%f\\t%u\\t%g\\t%U\\t%G\\t%s\\t%i\\t%d\\t%h\\t%.9X\\t%.9Y\\t%.9Z\\t%b\\t%o\\t%t\\t%T\\n' -- "$2" || return 1
 if [ "$3" != L ] && [ -L "$2" ]; then printf 'L\\t%s\\n' "$(readlink -- "$2")"; printf 'R\\t%s\\n' "$(readlink -f -- "$2")"; fi
 a=; [ -r "$2" ] && a=r; [ -w "$2" ] && a=\${a}w; [ -x "$2" ] && a=\${a}x; printf 'P\\t%s\\n' "$a"
 if [ -n "$4" ] && [ -f "$2" ] && [ -r "$2" ] && { [ "$3" = L ] || [ ! -L "$2" ]; }; then h=$("$4"sum < "$2") || return 1; printf 'C\\t%s\\n' "\${h%% *}"; fi
