@@ -8,27 +8,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shq } from '../transport/shell.js';
+import { withTimeout } from '../util/timeout.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed, optStr, toNonNegNumber } from './util/args.js';
 import { INT, LIST_OF_STR, STR, argsSchema } from './util/schema.js';
 
 const DEFAULT_PATHS = ['/sbin', '/bin', '/usr/sbin', '/usr/bin', '/usr/local/sbin'];
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
 
 /** Run CMD on a freshly dialed connection; throws when the host does not answer in time. */
 async function tryRun(ctx: ModuleContext, cmd: string, timeoutS: number): Promise<{ rc: number; stdout: string; stderr: string }> {

@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toNonNegNumber } from './util/args.js';
+import { withTimeout } from '../util/timeout.js';
 import type { ModuleDef } from './types.js';
 import { INT, argsSchema } from './util/schema.js';
 
@@ -46,19 +47,3 @@ export const wait_for_connection: ModuleDef = {
     };
   },
 };
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
-}
