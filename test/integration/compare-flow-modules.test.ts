@@ -324,7 +324,9 @@ const STATS = `
   gather_facts: false
   tasks:
     - name: run stats
-      set_stats: {data: {count: 1, names: ["{{ inventory_hostname }}"], deep: {a: {b: 1}}, text: x}}
+      # a templated value that is the same on every host: which host's result comes first varies
+      # with load (in Ansible as in kbs), and lists are concatenated in that order
+      set_stats: {data: {count: 1, names: ["{{ groups.web | length }}"], deep: {a: {b: 1}}, text: x}}
     - name: run stats again
       set_stats: {data: {count: 2, names: [again], deep: {a: {c: 2}}, text: y, other: 1.25}}
     - name: replace
