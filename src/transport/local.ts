@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
 import { wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
-import { stopScript, tagCommand, type StopSignal } from './interrupt.js';
+import { countStopped, stopScript, tagProcess, type StopSignal } from './interrupt.js';
 
 export class LocalConnection implements Connection {
   readonly stats: ConnectionStats = { connects: 0, execs: 0, channels: 0 };
@@ -18,17 +18,16 @@ export class LocalConnection implements Connection {
   ) {}
 
   exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    return this.run(tagCommand(cmd, this.tag), opts);
+    return this.run(tagProcess(cmd, this.tag), opts);
   }
 
   /** Signal every process group this run started here (interrupt.ts), as kbs's user and as each become user. */
   async interrupt(sig: StopSignal): Promise<number> {
     if (!this.tag) return 0;
     const script = stopScript(this.tag, sig);
-    const runs = [this.run(script, {}), ...[...this.becameUsers].map((u) => this.run(script, { become: true, becomeUser: u }))];
-    let n = 0;
-    for (const r of await Promise.allSettled(runs)) if (r.status === 'fulfilled' && r.value.rc === 0) n += Number(r.value.stdout.trim()) || 0;
-    return n;
+    // the become users first, as over SSH (ssh.ts)
+    const n = countStopped(await Promise.allSettled([...this.becameUsers].map((u) => this.run(script, { become: true, becomeUser: u }))));
+    return n + countStopped(await Promise.allSettled([this.run(script, {})]));
   }
 
   private run(cmd: string, opts: ExecOptions): Promise<ExecResult> {

@@ -14,7 +14,7 @@ import { appendLine, shq, wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
 import { RemoteShell } from './remote_shell.js';
 import { BACKSTOP_MS, timeoutScript } from './timeout.js';
-import { stopScript, tagCommand, type StopSignal } from './interrupt.js';
+import { countStopped, stopScript, tagCommand, tagProcess, type StopSignal } from './interrupt.js';
 
 /**
  * OpenSSH's sshd allows 10 sessions per connection by default (MaxSessions): the long-lived shells
@@ -82,13 +82,12 @@ export class SshConnection implements Connection {
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.dead !== undefined) throw this.unreachable();
     if (this.needsBecome(opts)) this.becameUsers.add(opts.becomeUser ?? 'root');
-    const tagged = tagCommand(cmd, this.opts.tag);
     if (opts.stdin === undefined && !this.opts.noShell) {
       const sh = await this.shell(this.needsBecome(opts) ? (opts.becomeUser ?? 'root') : '');
       if (this.dead !== undefined) throw this.unreachable();
-      if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(tagged, opts.env, opts.cwd), opts);
+      if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(tagCommand(cmd, this.opts.tag), opts.env, opts.cwd), opts);
     }
-    return this.limit(() => this.execNow(tagged, opts));
+    return this.limit(() => this.execNow(tagProcess(cmd, this.opts.tag), opts));
   }
 
   /**
@@ -100,11 +99,12 @@ export class SshConnection implements Connection {
     const tag = this.opts.tag;
     if (!tag || this.dead !== undefined) return 0;
     const script = stopScript(tag, sig);
-    const runs = [this.execNow(script, { timeoutMs: 10_000 })];
-    for (const u of this.becameUsers) runs.push(this.execNow(script, { become: true, becomeUser: u, timeoutMs: 10_000 }));
-    let n = 0;
-    for (const r of await Promise.allSettled(runs)) if (r.status === 'fulfilled' && r.value.rc === 0) n += Number(r.value.stdout.trim()) || 0;
-    return n;
+    // the become users first: signalled by the login user, sudo (whose real uid is the login
+    // user's) passes the signal to its command's shell alone, and the command's children, which do
+    // not hold the tag, would be left behind without anyone who can still find them
+    const become = [...this.becameUsers].map((u) => this.execNow(script, { become: true, becomeUser: u, timeoutMs: 10_000 }));
+    const n = countStopped(await Promise.allSettled(become));
+    return n + countStopped(await Promise.allSettled([this.execNow(script, { timeoutMs: 10_000 })]));
   }
 
   private needsBecome(opts: ExecOptions): boolean {

@@ -55,10 +55,11 @@ async function interrupted(sig: 'SIGINT' | 'SIGTERM', module: 'shell' | 'command
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
   try {
-    // both hosts' sleeps are running
+    // both hosts' sleeps themselves are running (not only the shells and sudo that start them:
+    // the command module's `exec` has by then replaced the shell holding the run's tag)
     const until = Date.now() + 90_000;
-    while (pgrep(pattern).length < 2 && Date.now() < until) await sleep(100);
-    assert.ok(pgrep(pattern).length >= 2, `the remote sleeps never started:\n${out.slice(-2000)}\n${err.slice(-2000)}`);
+    while (pgrep(`^${pattern}`).length < 2 && Date.now() < until) await sleep(100);
+    assert.ok(pgrep(`^${pattern}`).length >= 2, `the remote sleeps never started:\n${out.slice(-2000)}\n${err.slice(-2000)}`);
     child.kill(sig);
     const { code, signal } = await exited;
     // what kbs stopped is gone by the time it exits (a little slack for the kernel to reap)

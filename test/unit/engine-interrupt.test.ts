@@ -6,12 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { stopScript, tagCommand } from '../../src/transport/interrupt.js';
+import { stopScript, tagCommand, tagProcess } from '../../src/transport/interrupt.js';
 import { tempDir } from '../helpers/local.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,6 +44,29 @@ test('the stop script signals the process groups whose command line holds the ta
         /* gone */
       }
     }
+  }
+});
+
+test('a tagged process keeps its tag when the command ends in exec; its exit status is the command\'s', async () => {
+  const tag = `kbs-run-exec${process.pid}`;
+  const pat = `^sleep 304.${process.pid}`;
+  const mine = spawn('/bin/sh', ['-c', tagProcess(`exec sleep 304.${process.pid}`, tag)], { detached: true, stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50 && pgrep(pat).length < 1; i++) await sleep(50);
+    assert.equal(pgrep(pat).length, 1, 'the sleep runs');
+    assert.equal(execFileSync('/bin/sh', ['-c', stopScript(tag, 'TERM')], { encoding: 'utf8' }).trim(), '1', 'its group is found by the tag');
+    for (let i = 0; i < 50 && pgrep(pat).length; i++) await sleep(50);
+    assert.deepEqual(pgrep(pat), [], 'the exec-ed sleep is gone');
+  } finally {
+    try {
+      process.kill(-mine.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const [cmd, rc] of [['exit 7', 7], ['exec sh -c "exit 3"', 3], ['true', 0], ['cat <<EOF\nx\nEOF', 0]] as const) {
+    const r = spawnSync('/bin/sh', ['-c', tagProcess(cmd, tag)], { encoding: 'utf8' });
+    assert.equal(r.status, rc, cmd);
   }
 });
 
