@@ -5,6 +5,8 @@
  * The checks are listed in docs/cluster.md ("kbs validate"). Here: names, groups, agreement of
  * cluster-wide values, nodes, addresses, the endpoint; each cluster value's own checks are in
  * validate-values.ts.
+ * Over 400 lines: one Validator whose checks read each other's results (groups, nodes,
+ * addresses, endpoint) while collecting every problem in one pass.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { KbsError, type ErrorCode, type Position } from '../errors.js';

@@ -5,6 +5,8 @@
  * existing checkout, submodules; `before`/`after` revisions and `remote_url_changed` as results.
  * Each git command is one exec (`cd DEST && git ...`, C locale); ssh options reach git through
  * GIT_SSH_COMMAND.
+ * Over 400 lines: one module whose steps (clone, fetch, switch version, submodules) follow
+ * Ansible's module function by function and share its parameters and its Git runner.
  */
 import { posix } from 'node:path';
 import { KbsError } from '../errors.js';
