@@ -6,52 +6,37 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { checkValidate, optStr, toBool } from './util/args.js';
-import { attrArgs } from './util/attrs.js';
+import { declareArgs } from './util/declare.js';
 import { pyExpand, pyRegex } from './util/pyregex.js';
-import { BOOL, FILE_ATTRS, STR, argsSchema, oneOfStr } from './util/schema.js';
-import { TEXT_PATH_ARGS, TEXT_PATH_REQUIRED, fromBytes, probeText, saveText, textDiff, textPath, toBytes as L } from './sys/textfile.js';
+import { INSERT_ARGS, TEXT_FILE_ARGS, fromBytes, probeText, saveText, textDiff, textPath, toBytes as L } from './sys/textfile.js';
+
+const args = declareArgs(
+  {
+    ...TEXT_FILE_ARGS,
+    ...INSERT_ARGS,
+    regexp: { type: 'str', aliases: ['regex'] },
+    search_string: { type: 'str' },
+    line: { type: 'str', aliases: ['value'] },
+    backrefs: { type: 'bool' },
+    firstmatch: { type: 'bool' },
+  },
+  {
+    exclusive: [
+      ['regexp', 'search_string'],
+      ['insertbefore', 'insertafter'],
+      ['backrefs', 'search_string'],
+    ],
+  },
+);
 
 export const lineinfile: ModuleDef = {
   name: 'lineinfile',
-  schema: {
-    ...argsSchema({
-      ...TEXT_PATH_ARGS,
-      regexp: STR,
-      regex: STR,
-      search_string: STR,
-      line: STR,
-      value: STR,
-      state: oneOfStr('present', 'absent'),
-      insertafter: STR,
-      insertbefore: STR,
-      create: BOOL,
-      backrefs: BOOL,
-      backup: BOOL,
-      firstmatch: BOOL,
-      validate: STR,
-      ...FILE_ATTRS,
-    }),
-    anyOf: TEXT_PATH_REQUIRED,
-  },
-  async run(args, ctx) {
-    const path = await textPath(ctx, args);
-    const state = optStr(args, 'state') ?? 'present';
-    if (state !== 'present' && state !== 'absent') throw new KbsError('TASK', `value of state must be one of: present, absent, got: ${state}`);
-    const regexp = optStr(args, 'regexp', 'regex');
-    const search = optStr(args, 'search_string');
-    const line = optStr(args, 'line', 'value');
-    const backrefs = toBool(args.backrefs, false, 'backrefs');
-    const create = toBool(args.create, false, 'create');
-    const backup = toBool(args.backup, false, 'backup');
-    const firstmatch = toBool(args.firstmatch, false, 'firstmatch');
-    let insertafter = optStr(args, 'insertafter');
-    const insertbefore = optStr(args, 'insertbefore');
-    const validate = optStr(args, 'validate');
-    if (regexp !== undefined && search !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: regexp|search_string');
-    if (insertafter !== undefined && insertbefore !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: insertbefore|insertafter');
-    if (backrefs && search !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: backrefs|search_string');
-    checkValidate(validate);
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const path = await textPath(ctx, a);
+    const { state, regexp, search_string: search, line, backrefs, create, backup, firstmatch, insertbefore, validate } = a;
+    let insertafter = a.insertafter;
     if (state === 'present') {
       if (backrefs && regexp === undefined) throw new KbsError('TASK', 'regexp is required with backrefs=true');
       if (line === undefined) throw new KbsError('TASK', 'line is required with state=present');
@@ -59,7 +44,6 @@ export const lineinfile: ModuleDef = {
     } else if (regexp === undefined && search === undefined && line === undefined) {
       throw new KbsError('TASK', 'one of line, search_string, or regexp is required with state=absent');
     }
-    const want = attrArgs(args);
 
     // Ansible edits the link's target (os.path.realpath)
     const f = await probeText(ctx, path);
@@ -84,7 +68,7 @@ export const lineinfile: ModuleDef = {
     const result: ModuleResult = { changed: edit.changed, msg: edit.msg, backup: '' };
     if (edit.found !== undefined) result.found = edit.found;
     if (ctx.diff) result.diff = [textDiff(path, fromBytes(before), fromBytes(after))];
-    return saveText(ctx, f, { result, after: edit.changed ? Buffer.from(after, 'latin1') : undefined, attrs: want, backup, validate, backupKey: 'backup' });
+    return saveText(ctx, f, { result, after: edit.changed ? Buffer.from(after, 'latin1') : undefined, attrs: a, backup, validate, backupKey: 'backup' });
   },
 };
 

@@ -2,13 +2,10 @@
  * ansible.builtin.replace: every match of a Python regex (MULTILINE) replaced, optionally only
  * between `after` and `before` (DOTALL). Backrefs as Python's re.sub (\1, \g<name>).
  */
-import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { checkValidate, optStr, toBool } from './util/args.js';
-import { attrArgs } from './util/attrs.js';
+import { declareArgs } from './util/declare.js';
 import { pyExpand, pyRegex } from './util/pyregex.js';
-import { BOOL, FILE_ATTRS, STR, argsSchema } from './util/schema.js';
-import { TEXT_PATH_ARGS, TEXT_PATH_REQUIRED, readText, saveText, textPath } from './sys/textfile.js';
+import { TEXT_FILE_ARGS, readText, saveText, textPath } from './sys/textfile.js';
 
 /** A Python pattern with extra inline flags merged into its leading (?flags) group. */
 export function withFlags(pattern: string, flags: string): string {
@@ -31,32 +28,23 @@ export function pySubn(re: RegExp, repl: string, text: string): [string, number]
   return [out, n];
 }
 
+const args = declareArgs({
+  ...TEXT_FILE_ARGS,
+  regexp: { type: 'str', required: true },
+  replace: { type: 'str', default: '' },
+  after: { type: 'str' },
+  before: { type: 'str' },
+  encoding: { type: 'str' },
+  others: { type: 'str' },
+});
+
 export const replace: ModuleDef = {
   name: 'replace',
-  schema: {
-    ...argsSchema({
-      ...TEXT_PATH_ARGS,
-      regexp: STR,
-      replace: STR,
-      after: STR,
-      before: STR,
-      backup: BOOL,
-      validate: STR,
-      encoding: STR,
-      others: STR,
-      ...FILE_ATTRS,
-    }),
-    required: ['regexp'],
-    anyOf: TEXT_PATH_REQUIRED,
-  },
-  async run(args, ctx) {
-    const path = await textPath(ctx, args);
-    const regexp = optStr(args, 'regexp');
-    if (regexp === undefined) throw new KbsError('TASK', 'missing required argument: regexp');
-    const repl = optStr(args, 'replace') ?? '';
-    const after = optStr(args, 'after');
-    const before = optStr(args, 'before');
-    const validate = checkValidate(optStr(args, 'validate'));
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const path = await textPath(ctx, a);
+    const { regexp, replace: repl, after, before } = a;
 
     const f = await readText(ctx, path);
     if (!f.exists) return { changed: false, failed: true, rc: 257, msg: `Path ${path} does not exist !` };
@@ -90,9 +78,9 @@ export const replace: ModuleDef = {
     return saveText(ctx, f, {
       result,
       after: result.changed ? Buffer.from(text, 'utf8') : undefined,
-      attrs: attrArgs(args),
-      backup: toBool(args.backup, false, 'backup'),
-      validate,
+      attrs: a,
+      backup: a.backup,
+      validate: a.validate,
       backupKey: 'backup_file',
     });
   },

@@ -6,21 +6,34 @@
  */
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
-import type { DiffEntry, JsonSchema, ModuleContext, ModuleResult } from '../types.js';
-import { optStr } from '../util/args.js';
+import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
+import { checkValidate } from '../util/args.js';
 import { planAttrs, type AttrWant } from '../util/attrs.js';
+import { FILE_ATTR_ARGS, type ArgSpec } from '../util/declare.js';
 import { stateDiff } from '../util/diff.js';
 import { expandPath } from '../util/paths.js';
 import { chownSpec, probe, remoteError, writeFile, type FileInfo } from '../util/remote.js';
-import { STR } from '../util/schema.js';
 
-/** The file args of lineinfile / blockinfile / replace: `path` and its aliases, one required. */
-export const TEXT_PATH_ARGS: Record<string, JsonSchema> = { path: STR, dest: STR, destfile: STR, name: STR };
-export const TEXT_PATH_REQUIRED: JsonSchema[] = Object.keys(TEXT_PATH_ARGS).map((k) => ({ required: [k] }));
+/** The arguments of lineinfile / blockinfile / replace: the file (`path` or an alias), backup, validate, mode/owner/group. */
+export const TEXT_FILE_ARGS = {
+  path: { type: 'str', required: true, aliases: ['dest', 'destfile', 'name'] },
+  backup: { type: 'bool' },
+  validate: { type: 'str' },
+  ...FILE_ATTR_ARGS,
+} as const satisfies Record<string, ArgSpec>;
 
-/** The file's path from `path` (or dest, destfile, name), expanded on the host. */
-export async function textPath(ctx: ModuleContext, args: Record<string, unknown>): Promise<string> {
-  const path = await expandPath(ctx, optStr(args, ...Object.keys(TEXT_PATH_ARGS)));
+/** The arguments of lineinfile and blockinfile: where a new line or block goes, and whether the file may be created. */
+export const INSERT_ARGS = {
+  state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
+  insertafter: { type: 'str' },
+  insertbefore: { type: 'str' },
+  create: { type: 'bool' },
+} as const satisfies Record<string, ArgSpec>;
+
+/** The file's path, expanded on the host; `validate` checked (it must hold %s). */
+export async function textPath(ctx: ModuleContext, a: { path: string; validate?: string }): Promise<string> {
+  checkValidate(a.validate);
+  const path = await expandPath(ctx, a.path);
   if (!path) throw new KbsError('TASK', 'missing required argument: path');
   return path;
 }

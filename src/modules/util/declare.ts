@@ -7,9 +7,11 @@
 import { KbsError } from '../../errors.js';
 import type { JsonSchema } from '../types.js';
 import { optStr, toBool, toList } from './args.js';
-import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './schema.js';
+import { parseMode, type ModeSpec } from './mode.js';
+import { BOOL, INT, MODE, STR, STR_OR_LIST, argsSchema, oneOfStr } from './schema.js';
 
-type ArgType = 'str' | 'bool' | 'int' | 'list';
+/** `mode`: a file mode (util/mode.ts); `any`: the value as given, checked by `schema` */
+type ArgType = 'str' | 'bool' | 'int' | 'list' | 'mode' | 'any';
 
 export interface ArgSpec {
   type: ArgType;
@@ -17,14 +19,42 @@ export interface ArgSpec {
   default?: unknown;
   choices?: readonly string[];
   aliases?: readonly string[];
+  /** the JSON Schema of the value, instead of the one its type gives */
+  schema?: JsonSchema;
 }
 
-type ValueOf<T extends ArgType> = T extends 'str' ? string : T extends 'bool' ? boolean : T extends 'int' ? number : unknown[];
+type ValueOf<T extends ArgType> = T extends 'str'
+  ? string
+  : T extends 'bool'
+    ? boolean
+    : T extends 'int'
+      ? number
+      : T extends 'mode'
+        ? ModeSpec
+        : T extends 'list'
+          ? unknown[]
+          : unknown;
 
 /** The typed args: required arguments, those with a default, bools and lists are always there. */
 export type ArgsOf<S extends Record<string, ArgSpec>> = {
   [K in keyof S]: S[K] extends { required: true } | { default: unknown } | { type: 'bool' | 'list' } ? ValueOf<S[K]['type']> : ValueOf<S[K]['type']> | undefined;
 };
+
+/** mode, owner and group of a file (the reader's result is util/attrs.ts's AttrWant) */
+export const FILE_ATTR_ARGS = {
+  mode: { type: 'mode' },
+  owner: { type: 'str' },
+  group: { type: 'str' },
+  unsafe_writes: { type: 'bool' },
+} as const satisfies Record<string, ArgSpec>;
+
+/** The SELinux context arguments of the file modules: accepted and ignored (Debian-like hosts run without SELinux). */
+export const SELINUX_ARGS = {
+  setype: { type: 'str' },
+  seuser: { type: 'str' },
+  serole: { type: 'str' },
+  selevel: { type: 'str' },
+} as const satisfies Record<string, ArgSpec>;
 
 export interface DeclaredArgs<A> {
   schema: JsonSchema;
@@ -39,22 +69,39 @@ export interface ArgSets {
 }
 
 function propSchema(s: ArgSpec): JsonSchema {
+  if (s.schema) return s.schema;
+  if (s.type === 'mode') return MODE;
+  if (s.type === 'any') return {};
   if (s.type === 'str') return s.choices ? oneOfStr(...s.choices) : STR;
   if (s.type === 'bool') return BOOL;
   if (s.type === 'int') return INT;
   return STR_OR_LIST;
 }
 
-const given = (args: Record<string, unknown>, name: string, s?: ArgSpec) => [name, ...(s?.aliases ?? [])].some((n) => args[n] !== undefined && args[n] !== null);
+/** An argument counts as given when set (a bool: when true, so `backrefs: false` excludes nothing). */
+const given = (args: Record<string, unknown>, name: string, s?: ArgSpec) =>
+  [name, ...(s?.aliases ?? [])].some((n) => args[n] !== undefined && args[n] !== null && (s?.type !== 'bool' || toBool(args[n], false, n)));
+
+/** `required` of the schema; a required argument with aliases: any one of its names */
+function requiredSchema(spec: Record<string, ArgSpec>): { required: string[]; anyOf?: JsonSchema[]; allOf?: JsonSchema[] } {
+  const plain: string[] = [];
+  const named: JsonSchema[][] = [];
+  for (const [n, s] of Object.entries(spec)) {
+    if (!s.required) continue;
+    if (s.aliases?.length) named.push([n, ...s.aliases].map((a) => ({ required: [a] })));
+    else plain.push(n);
+  }
+  if (named.length === 1) return { required: plain, anyOf: named[0] };
+  if (named.length > 1) return { required: plain, allOf: named.map((anyOf) => ({ anyOf })) };
+  return { required: plain };
+}
 
 export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, sets: ArgSets = {}): DeclaredArgs<ArgsOf<S>> {
   const props: Record<string, JsonSchema> = {};
   for (const [name, s] of Object.entries(spec)) for (const n of [name, ...(s.aliases ?? [])]) props[n] = propSchema(s);
-  const required = Object.entries(spec)
-    .filter(([, s]) => s.required)
-    .map(([n]) => n);
+  const { required, ...alternatives } = requiredSchema(spec);
   return {
-    schema: argsSchema(props, required),
+    schema: { ...argsSchema(props, required), ...alternatives },
     read(args) {
       for (const set of sets.exclusive ?? []) {
         const present = set.filter((n) => given(args, n, spec[n]));
@@ -69,10 +116,12 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
         const raw = names.map((n) => args[n]).find((v) => v !== undefined && v !== null);
         if (raw === undefined) {
           if (s.required) throw new KbsError('TASK', `missing required argument: ${name}`);
-          out[name] = s.type === 'bool' ? toBool(undefined, (s.default as boolean | undefined) ?? false, name) : s.type === 'list' ? toList(s.default) : s.default;
+          out[name] = s.type === 'bool' ? toBool(undefined, (s.default as boolean | undefined) ?? false, name) : s.type === 'list' ? toList(s.default) : s.type === 'mode' ? parseMode(s.default) : s.default;
           continue;
         }
-        if (s.type === 'bool') out[name] = toBool(raw, false, name);
+        if (s.type === 'any') out[name] = raw;
+        else if (s.type === 'mode') out[name] = parseMode(raw);
+        else if (s.type === 'bool') out[name] = toBool(raw, false, name);
         else if (s.type === 'list') out[name] = toList(raw);
         else if (s.type === 'int') {
           const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
