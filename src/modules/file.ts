@@ -7,56 +7,49 @@ import { posix } from 'node:path';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { optStr, toBool } from './util/args.js';
-import { attrArgs, planAttrs, type AttrWant } from './util/attrs.js';
-import { attributesArg, setAttributes } from './util/chattr.js';
+import { planAttrs, type AttrWant } from './util/attrs.js';
+import { change } from './util/change.js';
+import { setAttributes } from './util/chattr.js';
+import { FILE_ATTR_ARGS, SELINUX_ARGS, declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
 import { formatMode, resolveMode } from './util/mode.js';
-import { chownSpec, probe, remoteError, type FileInfo, type Probe } from './util/remote.js';
-import { BOOL, FILE_ATTRS, SELINUX, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { chownSpec, probe, type FileInfo, type Probe } from './util/remote.js';
 import { recurseAttrs } from './util/tree.js';
 import { addPathInfo } from './util/pathinfo.js';
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const;
 type State = (typeof STATES)[number];
 
+const args = declareArgs({
+  path: { type: 'str', required: true, aliases: ['dest', 'name'] },
+  state: { type: 'str', choices: STATES },
+  src: { type: 'str' },
+  ...FILE_ATTR_ARGS,
+  recurse: { type: 'bool' },
+  force: { type: 'bool' },
+  follow: { type: 'bool', default: true },
+  access_time: { type: 'str' },
+  access_time_format: { type: 'str', default: '%Y%m%d%H%M.%S' },
+  modification_time: { type: 'str' },
+  modification_time_format: { type: 'str', default: '%Y%m%d%H%M.%S' },
+  attributes: { type: 'str', aliases: ['attr'] },
+  ...SELINUX_ARGS,
+});
+type Args = ReturnType<typeof args.read>;
+
 export const file: ModuleDef = {
   name: 'file',
-  schema: {
-    ...argsSchema({
-      path: STR,
-      dest: STR,
-      name: STR,
-      state: oneOfStr(...STATES),
-      src: STR,
-      ...FILE_ATTRS,
-      recurse: BOOL,
-      force: BOOL,
-      follow: BOOL,
-      access_time: STR,
-      access_time_format: STR,
-      modification_time: STR,
-      modification_time_format: STR,
-      attributes: STR,
-      attr: STR,
-      ...SELINUX,
-    }),
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
-  },
-  async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'name'));
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const path = await expandPath(ctx, a.path);
     if (!path) throw new KbsError('TASK', 'missing required argument: path');
-    const stateArg = optStr(args, 'state');
-    if (stateArg !== undefined && !(STATES as readonly string[]).includes(stateArg)) {
-      throw new KbsError('TASK', `value of state must be one of: ${STATES.join(', ')}, got: ${stateArg}`);
-    }
-    const src = await expandPath(ctx, optStr(args, 'src'));
-    const recurse = toBool(args.recurse, false, 'recurse');
-    const force = toBool(args.force, false, 'force');
-    const follow = toBool(args.follow, true, 'follow');
-    const want = attrArgs(args);
+    const stateArg = a.state;
+    const src = await expandPath(ctx, a.src);
+    const { recurse, force, follow } = a;
+    const want: AttrWant = a;
     if (want.mode?.kind === 'preserve') throw new KbsError('TASK', 'mode "preserve" is only valid for copy and template');
-    const times = parseTimes(args, stateArg === 'touch');
+    const times = parseTimes(a, stateArg === 'touch');
 
     const srcAbs = src === undefined ? undefined : src.startsWith('/') ? src : posix.join(posix.dirname(path), src);
     const items = [
@@ -81,12 +74,11 @@ export const file: ModuleDef = {
     if (recurse && state !== 'directory') throw new KbsError('TASK', 'recurse option requires state to be directory');
 
     const f = new FileTask(ctx, p, path, prev, want, follow);
-    const attributes = attributesArg(args);
     const r = await dispatch(f, state, times, recurse, src, force);
-    if (attributes !== undefined && state !== 'absent') {
-      const a = await setAttributes(ctx, f.attrPath(), attributes);
-      if (a.changed) r.changed = true;
-      if (a.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), a.diff];
+    if (a.attributes !== undefined && state !== 'absent') {
+      const c = await setAttributes(ctx, f.attrPath(), a.attributes);
+      if (c.changed) r.changed = true;
+      if (c.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
     }
     return addPathInfo(ctx, ansibleShape(state, r, path));
   },
@@ -139,11 +131,11 @@ interface Times {
 }
 
 /** access_time/modification_time: 'now', 'preserve' or a time in the default format %Y%m%d%H%M.%S */
-function parseTimes(args: Record<string, unknown>, touch: boolean): Times {
-  const one = (k: string, fk: string): string | undefined => {
-    const v = optStr(args, k) ?? (touch ? 'now' : 'preserve');
+function parseTimes(a: Args, touch: boolean): Times {
+  const one = (k: 'access_time' | 'modification_time', fk: 'access_time_format' | 'modification_time_format'): string | undefined => {
+    const v = a[k] ?? (touch ? 'now' : 'preserve');
     if (v === 'now' || v === 'preserve') return v;
-    const fmt = optStr(args, fk) ?? '%Y%m%d%H%M.%S';
+    const fmt = a[fk];
     if (fmt !== '%Y%m%d%H%M.%S') throw new KbsError('TASK', `${fk} other than %Y%m%d%H%M.%S is not supported by kbs`);
     const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{2})$/.exec(v);
     if (!m) throw new KbsError('TASK', `${k} "${v}" does not match the format ${fmt}`);
@@ -162,10 +154,8 @@ class FileTask {
     readonly follow: boolean,
   ) {}
 
-  private async exec(cmd: string, what: string): Promise<void> {
-    if (!cmd || this.ctx.check) return;
-    const r = await this.ctx.run(cmd);
-    if (r.rc !== 0) throw remoteError(what, r);
+  private async exec(cmd: string, description: string): Promise<void> {
+    await change(this.ctx, description, cmd);
   }
 
   private result(changed: boolean, state: string, before: Record<string, unknown>, after: Record<string, unknown>, extra: Record<string, unknown> = {}): ModuleResult {
@@ -176,7 +166,7 @@ class FileTask {
 
   async absent(): Promise<ModuleResult> {
     if (this.prev === 'absent') return this.result(false, 'absent', {}, {});
-    await this.exec(`rm -rf -- ${shq(this.path)}`, `cannot remove ${this.path}`);
+    await this.exec(`rm -rf -- ${shq(this.path)}`, `remove ${this.path}`);
     return this.result(true, 'absent', { state: this.prev }, { state: 'absent' });
   }
 
@@ -228,7 +218,7 @@ class FileTask {
     const a = planAttrs(path, info, this.want, this.p.umask, noDeref);
     const t = this.timesCmd(path, times, noDeref, info);
     const cmd = [extraCmd, a.cmd, t.cmd].filter(Boolean).join(' && ');
-    await this.exec(cmd, `cannot set attributes of ${path}`);
+    await this.exec(cmd, `set attributes of ${path}`);
     return this.result(extraChanged || a.changed || t.changed, state, { ...before, ...a.before }, { ...after, ...a.after }, {
       mode: formatMode(a.mode),
       owner: a.owner,
@@ -265,7 +255,7 @@ class FileTask {
       `c=${shq(path)}; set --; while [ ! -e "$c" ] && [ ! -L "$c" ]; do set -- "$c" "$@"; c=$(dirname -- "$c"); done\n` +
       // a folder that another process made meanwhile is fine (as Ansible's EEXIST check)
       `for c in "$@"; do mkdir -- "$c" 2>/dev/null || { [ -d "$c" ] && continue; mkdir -- "$c"; exit 1; }; ${per}${per ? ';' : ''} done`;
-    await this.exec(cmd, `cannot create ${path}`);
+    await this.exec(cmd, `create ${path}`);
     if (recurse && !this.ctx.check) await recurseAttrs(this.ctx, path, this.want, this.p.umask);
     return this.result(true, 'directory', { state: 'absent' }, { state: 'directory' }, {
       mode: formatMode(mode ?? base),
@@ -283,7 +273,7 @@ class FileTask {
       const cmd = [`touch -- ${shq(this.path)}`, chown ? `chown ${shq(chown)} -- ${shq(this.path)}` : '', this.want.mode ? `chmod ${mode.toString(8)} -- ${shq(this.path)}` : '']
         .filter(Boolean)
         .join(' && ');
-      await this.exec(cmd, `cannot create ${this.path}`);
+      await this.exec(cmd, `create ${this.path}`);
       return this.result(true, 'file', { state: 'absent' }, { state: 'touch' }, {
         mode: formatMode(mode),
         owner: this.want.owner ?? this.p.user,
@@ -332,7 +322,7 @@ class FileTask {
       }
     }
     const all = [cmd, a.cmd, modeCmd].filter(Boolean).join(' && ');
-    await this.exec(all, `cannot link ${this.path}`);
+    await this.exec(all, `link ${this.path}`);
     const changed = relink || a.changed || modeCmd !== '';
     const before: Record<string, unknown> = { ...a.before, ...modeDiff[0] };
     const after: Record<string, unknown> = { ...a.after, ...modeDiff[1] };
@@ -364,7 +354,7 @@ class FileTask {
       : `t=$(dirname -- ${shq(this.path)})/.kbs-link.$$ && ln -L -- ${shq(srcPath)} "$t" && mv -Tf -- "$t" ${shq(this.path)} || { rm -f -- "$t"; exit 1; }`;
     // after linking, the path shares the source's inode: its attributes are the source's
     const a = planAttrs(this.path, same ? l : s, this.want, this.p.umask);
-    await this.exec([cmd, a.cmd].filter(Boolean).join(' && '), `cannot link ${this.path}`);
+    await this.exec([cmd, a.cmd].filter(Boolean).join(' && '), `link ${this.path}`);
     const before: Record<string, unknown> = { ...a.before };
     const after: Record<string, unknown> = { ...a.after };
     if (!same) [before.state, after.state, after.src] = [this.prev, 'hard', src];

@@ -4,6 +4,8 @@
  * function: the result to report and the changes to make, each with a description. runPlanned
  * applies the changes (files first, then commands, in order) unless in check mode, where the
  * plan is only reported; so check mode, --diff and planning tests need no host.
+ * A module that must read the host between its changes makes each change through `change()`,
+ * the same seam one change at a time: run unless in check mode.
  */
 import type { ExecResult } from '../../transport/types.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
@@ -61,6 +63,18 @@ export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleR
     }
   }
   return result;
+}
+
+/**
+ * One change to the host: in check mode nothing runs (undefined is returned); otherwise the
+ * command runs and a failure raises "cannot DESCRIPTION" with its output. An empty command is
+ * no change.
+ */
+export async function change(ctx: ModuleContext, description: string, command: string): Promise<ExecResult | undefined> {
+  if (!command || ctx.check) return undefined;
+  const r = await ctx.run(command);
+  if (r.rc !== 0) throw remoteError(`cannot ${description}`, r);
+  return r;
 }
 
 /** The `key<TAB>value` lines of a probe's output. */
