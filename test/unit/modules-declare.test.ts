@@ -1,0 +1,40 @@
+/**
+ * declareArgs (src/modules/util/declare.ts): the schema and the typed reader from one
+ * declaration, and the modules moved onto it keeping their messages.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { declareArgs } from '../../src/modules/util/declare.js';
+import { lineinfile } from '../../src/modules/lineinfile.js';
+import { file } from '../../src/modules/file.js';
+
+test('a required argument with aliases: any of its names satisfies the schema and the reader', () => {
+  const d = declareArgs({ path: { type: 'str', required: true, aliases: ['dest'] }, x: { type: 'str', required: true } });
+  assert.deepEqual(d.schema.required, ['x']);
+  assert.deepEqual(d.schema.anyOf, [{ required: ['path'] }, { required: ['dest'] }]);
+  assert.equal(d.read({ dest: '/a', x: '1' }).path, '/a');
+  assert.throws(() => d.read({ x: '1' }), /missing required argument: path/);
+});
+
+test('mode arguments are parsed; a bad mode is refused with the mode message', () => {
+  const d = declareArgs({ mode: { type: 'mode' } });
+  assert.deepEqual(d.read({ mode: '0644' }).mode, { kind: 'octal', value: 0o644 });
+  assert.deepEqual(d.read({ mode: 'u=rw' }).mode, { kind: 'symbolic', spec: 'u=rw' });
+  assert.equal(d.read({}).mode, undefined);
+  assert.throws(() => d.read({ mode: 'rwx' }), /mode must be in octal or symbolic form/);
+});
+
+test('exclusive sets: a bool counts only when true; aliases count as their argument', () => {
+  const d = declareArgs({ a: { type: 'bool' }, b: { type: 'str', aliases: ['bb'] } }, { exclusive: [['a', 'b']] });
+  assert.doesNotThrow(() => d.read({ a: false, b: 'x' }));
+  assert.throws(() => d.read({ a: 'yes', bb: 'x' }), /parameters are mutually exclusive: a\|b/);
+});
+
+test('moved modules: lineinfile and file keep their schema and messages', () => {
+  assert.deepEqual(lineinfile.schema.anyOf, [{ required: ['path'] }, { required: ['dest'] }, { required: ['destfile'] }, { required: ['name'] }]);
+  const props = lineinfile.schema.properties as Record<string, unknown>;
+  for (const k of ['regex', 'value', 'mode', 'owner', 'unsafe_writes', 'firstmatch']) assert.ok(k in props, k);
+  assert.ok(!('content' in props));
+  const fprops = file.schema.properties as Record<string, unknown>;
+  for (const k of ['attr', 'attributes', 'setype', 'access_time_format', 'dest', 'name']) assert.ok(k in fprops, k);
+});
