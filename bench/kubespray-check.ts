@@ -12,10 +12,9 @@
  * with its commented example hosts enabled, in a temporary folder. See docs/kubespray.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { buildKbs } from './setup.js';
 import { ROOT, KBS_BIN } from './tools.js';
 import { sampleInventory } from './kubespray/inventory.js';
@@ -27,19 +26,8 @@ const PLAYBOOKS = ['cluster.yml', 'scale.yml', 'upgrade-cluster.yml', 'reset.yml
 const STUBBED = join(ROOT, 'dist/kbs-stubbed.mjs');
 
 async function bundleStubbed(): Promise<void> {
-  const tmp = `${STUBBED}.${process.pid}.tmp`;
-  await build({
-    entryPoints: [join(ROOT, 'bench/kubespray/kbs-stubbed.mjs')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: tmp,
-    external: ['ssh2', 'ajv', 'cpu-features'],
-    banner: { js: "import { createRequire as kbsCreateRequire } from 'node:module'; const require = kbsCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  renameSync(tmp, STUBBED);
+  // the same one-file build as bin/kbs.js's (scripts/bundle.mjs), from the stand-ins' entry point
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), join(ROOT, 'bench/kubespray/kbs-stubbed.mjs'), STUBBED], { stdio: 'inherit' });
 }
 
 interface Flags {

@@ -4,23 +4,27 @@
 // load). ssh2 (optional native parts) and ajv (loaded only for a schema error) stay in
 // node_modules. Written to a temp file, then renamed.
 import { renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist/kbs.mjs');
+// `node scripts/bundle.mjs [ENTRY OUT]`: another entry point bundled the same way (the Kubespray
+// check's kbs with stand-ins, bench/kubespray-check.ts)
+const [entryArg, outArg] = process.argv.slice(2);
+const entry = entryArg ? resolve(entryArg) : join(root, 'dist/src/cli/entry.js');
+const out = outArg ? resolve(outArg) : join(root, 'dist/kbs.mjs');
 let build;
 try {
   ({ build } = await import('esbuild'));
 } catch {
   // a tree whose node_modules predates esbuild: no stale bundle; bin/kbs.js runs dist/src then
   rmSync(out, { force: true });
-  console.error('bundle: esbuild is not installed (run npm ci); bin/kbs.js runs the unbundled dist/src');
-  process.exit(0);
+  console.error(`bundle: esbuild is not installed (run npm ci)${entryArg ? '' : '; bin/kbs.js runs the unbundled dist/src'}`);
+  process.exit(entryArg ? 1 : 0);
 }
 const tmp = `${out}.${process.pid}.tmp`;
 await build({
-  entryPoints: [join(root, 'dist/src/cli/entry.js')],
+  entryPoints: [entry],
   bundle: true,
   platform: 'node',
   format: 'esm',
