@@ -2,10 +2,11 @@
  * A task's final module arguments, as Ansible's Task.post_validate builds them: the module's
  * `module_defaults` (play, blocks, task; later ones win) below the rendered arguments, and
  * arguments given as one Jinja expression (`copy: "{{ args }}"`, kept in `_variable_params`)
- * below the ones written out. Keys the module does not know are an error.
+ * below the ones written out. Keys the module does not know are an error. Whole floats become
+ * what the module's argument types want (load/args.ts floatArgs).
  */
 import { KbsError, type Position } from '../errors.js';
-import { schemaOf } from '../load/args.js';
+import { floatArgs, schemaOf } from '../load/args.js';
 import type { Vars } from '../load/model.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { TemplateContext, Templater } from '../template/types.js';
@@ -47,7 +48,7 @@ export function finalArgs(mod: ModuleDef, rendered: Vars, defaults: unknown[], t
     }
   }
   if (checked) checkKnown(mod, args, where.pos);
-  return args;
+  return floatArgs(args, schemaOf(mod));
 }
 
 function checkKnown(mod: ModuleDef, args: Vars, pos: Position): void {

@@ -21,6 +21,7 @@ import { finalArgs } from './task-args.js';
 import { newJobId, startJob } from '../modules/async_jobs.js';
 import { whenHolds, type Inherited } from './inherit.js';
 import { makeFlow } from './flow.js';
+import { jsonText } from '../util/pyfloat.js';
 
 export interface TaskRun {
   task: TaskNode;
@@ -142,7 +143,7 @@ function skipped(_when: unknown, noLog: boolean): HostOutcome {
 
 function labelOf(item: unknown): string {
   if (typeof item === 'string') return item;
-  return JSON.stringify(item);
+  return jsonText(item);
 }
 
 export function errorOutcome(e: unknown, host: string, noLog: boolean): HostOutcome {

@@ -3,7 +3,9 @@
  * Ansible's `k=v` string; the legacy `args:` keyword merges in (inline args win). Checked with the
  * module's JSON Schema, where template values are accepted for any type.
  */
+import { types } from 'node:util';
 import { KbsError, type Position } from '../errors.js';
+import { PyFloat } from '../util/pyfloat.js';
 import type { ModuleDef, JsonSchema } from '../modules/types.js';
 import { templateTolerant } from '../schema/tolerant.js';
 import { validate } from '../schema/validate.js';
@@ -61,7 +63,55 @@ export function coerceArgs(args: Record<string, unknown>, schema: JsonSchema): R
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) out[k] = typeof v === 'string' && props[k] && !isTemplate(v) ? coerce(v, props[k]) : v;
+  return floatArgs(out, schema);
+}
+
+/**
+ * Whole floats (PyFloat) in arguments of a declared type: Python's text (`5.0`) where the module
+ * wants a string, else the plain number. Arguments of any type (debug's msg, set_fact's) keep them.
+ */
+export function floatArgs(args: Record<string, unknown>, schema: JsonSchema): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  let out = args;
+  for (const k of Object.keys(args)) {
+    const v = args[k];
+    if (!props[k] || typesOf(props[k]).length === 0 || !hasFloat(v)) continue;
+    if (out === args) out = { ...args };
+    out[k] = floatArg(v, props[k]);
+  }
   return out;
+}
+
+function floatArg(v: unknown, s: JsonSchema): unknown {
+  if (v instanceof PyFloat) {
+    const types = typesOf(s);
+    return types.includes('string') && !types.includes('integer') ? String(v) : v.value;
+  }
+  const items = Array.isArray(v) ? itemsOf(s) : undefined;
+  return items ? (v as unknown[]).map((x) => floatArg(x, items)) : unboxDeep(v);
+}
+
+/** the schema of a list's items, also when the list is one of the alternatives */
+function itemsOf(s: JsonSchema): JsonSchema | undefined {
+  if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) return s.items as JsonSchema;
+  for (const alt of [...((s.anyOf as JsonSchema[]) ?? []), ...((s.oneOf as JsonSchema[]) ?? [])]) {
+    const found = itemsOf(alt);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function hasFloat(v: unknown, depth = 0): boolean {
+  if (v instanceof PyFloat) return true;
+  if (typeof v !== 'object' || v === null || depth > 20 || types.isProxy(v)) return false;
+  return Array.isArray(v) ? v.some((x) => hasFloat(x, depth + 1)) : Object.values(v).some((x) => hasFloat(x, depth + 1));
+}
+
+function unboxDeep(v: unknown, depth = 0): unknown {
+  if (v instanceof PyFloat) return v.value;
+  if (typeof v !== 'object' || v === null || depth > 20 || types.isProxy(v)) return v;
+  if (Array.isArray(v)) return v.map((x) => unboxDeep(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unboxDeep(x, depth + 1)]));
 }
 
 function typesOf(s: JsonSchema): string[] {

@@ -4,6 +4,7 @@ import type { Position } from '../errors.js';
 import type { RoleContext, TaskNode } from './model.js';
 import { parseYaml, type YamlFile } from '../yaml/read.js';
 import { vaultGeneration } from '../vault/keyring.js';
+import { PyFloat } from '../util/pyfloat.js';
 
 export interface LoadOptions {
   /** extra role folders (--roles-path), searched after <playbook dir>/roles */
@@ -70,5 +71,20 @@ export function loadYaml(file: string): YamlFile {
 
 /** the nodes built from a file may be changed by their users: hand out a copy of the plain value */
 function fresh(yf: YamlFile): YamlFile {
-  return { ...yf, value: structuredClone(yf.value) };
+  return { ...yf, value: copyData(yf.value) };
+}
+
+/** a deep copy of parsed YAML data; floats (PyFloat, immutable) are shared, not turned into plain objects */
+function copyData(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || v instanceof PyFloat) return v;
+  if (Array.isArray(v)) return v.map(copyData);
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = copyData((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import { putArgs, putFile, type PutSpec } from './util/putfile.js';
 import { probe } from './util/remote.js';
 import { BOOL, FILE_ATTRS, SELINUX, MODE, STR, argsSchema } from './util/schema.js';
 import { hideVaultedDiff, unvaultFileData } from '../vault/files.js';
+import { jsonText } from '../util/pyfloat.js';
 
 export const copy: ModuleDef = {
   name: 'copy',
@@ -41,7 +42,7 @@ export const copy: ModuleDef = {
     if (hasContent) {
       // Ansible writes non-string content (a dict or list after templating) as JSON
       const c = args.content;
-      const text = typeof c === 'string' ? c : JSON.stringify(c);
+      const text = typeof c === 'string' ? c : jsonText(c);
       return putFile(ctx, { ...common, data: Buffer.from(text, 'utf8'), afterHeader: 'dynamically generated' });
     }
 

@@ -2,6 +2,7 @@
 import type { EngineEvent, HostStats } from '../engine/events.js';
 import type { ModuleResult } from '../modules/types.js';
 import { pyJson } from '../template/filters-serial.js';
+import { jsonText } from '../util/pyfloat.js';
 
 export function banner(title: string, width = 80): string {
   const stars = Math.max(3, width - title.length - 1);
@@ -19,7 +20,7 @@ function tail(s: unknown, n = TAIL): string | undefined {
 /** What a failure shows: msg (or message), rc, and the tail of stderr/stdout. */
 export function failureDetail(r: ModuleResult): string {
   const parts: string[] = [];
-  if (r.msg !== undefined) parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : JSON.stringify(r.msg)}`);
+  if (r.msg !== undefined) parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : jsonText(r.msg)}`);
   // include_vars reports its failure under `message`, as Ansible's does
   else if (typeof r.message === 'string') parts.push(`message: ${r.message}`);
   if (r.rc !== undefined) parts.push(`rc: ${r.rc}`);
@@ -60,8 +61,8 @@ export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbo
   if (e.action === 'debug' && e.status !== 'skipped') {
     const shown: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r)) if (!['changed', 'failed', 'skipped'].includes(k)) shown[k] = v;
-    line += ` => ${JSON.stringify(shown, null, 4)}`;
-  } else if (verbosity > 0) line += ` => ${JSON.stringify(r)}`;
+    line += ` => ${jsonText(shown, 4)}`;
+  } else if (verbosity > 0) line += ` => ${jsonText(r)}`;
   return line;
 }
 

@@ -1,6 +1,7 @@
 /** --output json: one JSON object per event per line. */
 import type { EngineEvent } from '../engine/events.js';
+import { jsonText } from '../util/pyfloat.js';
 
 export function jsonView(write: (s: string) => void) {
-  return (e: EngineEvent): void => write(JSON.stringify(e) + '\n');
+  return (e: EngineEvent): void => write(jsonText(e) + '\n');
 }

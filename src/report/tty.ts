@@ -9,6 +9,7 @@
 import { Listr, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStatus } from '../engine/events.js';
 import { banner, customStatsLines, diffText, failureDetail, interruptedLines, recapLines } from './format.js';
+import { jsonText } from '../util/pyfloat.js';
 
 interface HostDone {
   status: HostStatus;
@@ -156,7 +157,7 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         }
         if (e.action === 'debug' && e.status !== 'skipped') {
           const { changed: _c, ...rest } = e.result;
-          queue(() => write(`  [${e.host}] ${JSON.stringify(rest)}\n`));
+          queue(() => write(`  [${e.host}] ${jsonText(rest)}\n`));
         }
         break;
       }

@@ -1,6 +1,6 @@
 /** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
 import { floatRepr, intRepr, isPyFloat } from './float.js';
-import { Document, isCollection, isPair, isScalar, parse as yamlParse, parseAllDocuments, visit, type Tags } from 'yaml';
+import { Document, isCollection, isPair, isScalar, parse as yamlParse, Scalar, parseAllDocuments, visit, type Tags } from 'yaml';
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
 import { isSafeString } from './nunjucks.js';
@@ -84,6 +84,12 @@ function plainData(v: unknown): unknown {
   if (v instanceof Undefined) throw v.error();
   if (isSafeString(v)) return String(v);
   if (v instanceof Date) return v;
+  if (isPyFloat(v)) {
+    // a whole float is written as PyYAML writes it: 5.0
+    const node = new Scalar(v.value);
+    node.minFractionDigits = 1;
+    return node;
+  }
   if (Array.isArray(v)) return v.map(plainData);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};

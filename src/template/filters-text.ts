@@ -40,6 +40,7 @@ const FLOAT_RE = /^[-+]?((\d(_?\d)*)?\.?\d(_?\d)*([eE][-+]?\d+)?|\d(_?\d)*\.|inf
 /** Python float(); undefined when not convertible. */
 export function parsePyFloat(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
+  if (isPyFloat(v)) return v.value;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (!isStr(v)) return undefined;
   const t = String(v).trim();

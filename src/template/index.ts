@@ -87,13 +87,12 @@ export function ansibleTruthy(v: unknown): boolean {
 
 const BOOL_WORDS: Record<string, boolean> = { true: true, yes: true, on: true, false: false, no: false, off: false };
 
-/** Values out of a native template: strings for SafeStrings, numbers for floats, null for JS undefined; Undefined raises. */
+/** Values out of a native template: strings for SafeStrings, null for JS undefined (floats stay PyFloat); Undefined raises. */
 function finalize(v: unknown, seen: Set<object> = new Set()): unknown {
   if (v instanceof Undefined) throw v.error();
   if (v === undefined) return null;
   if (isSafeString(v)) return String(v);
-  if (isPyFloat(v)) return v.value;
-  if (typeof v !== 'object' || v === null) return v;
+  if (typeof v !== 'object' || v === null || isPyFloat(v)) return v;
   if (seen.has(v) || types.isProxy(v)) return v; // lazy views (scopes, hostvars) are not walked
   seen.add(v);
   if (Array.isArray(v)) {
@@ -241,7 +240,7 @@ class TemplaterImpl implements KbsTemplater {
       // the variable's own value, before templating (a scope's raw layer), as Ansible looks at it
       const raw = ((vars as Record<symbol, unknown>)[RAW_VARS] as Dict | undefined) ?? vars;
       const v = raw[one[1]];
-      if (v === null || typeof v === 'boolean' || typeof v === 'number') return v;
+      if (v === null || typeof v === 'boolean' || typeof v === 'number' || isPyFloat(v)) return v;
     }
     const c = this.compiled(source, ctx);
     let out: string;

@@ -7,6 +7,7 @@ import { Document, visit, type Tags, isAlias, isMap, isPair, isScalar, isSeq, Li
 import { KbsError, type Position } from '../errors.js';
 import { MAX_YAML_DEPTH, formatSize, maxYamlSize } from './limits.js';
 import { decryptVaultNodes, registerDecryptedDocument, unvaultFileText, vaultTag } from '../vault/yaml.js';
+import { PyFloat, pyFloat as boxFloat } from '../util/pyfloat.js';
 
 export type YamlPath = (string | number)[];
 
@@ -70,20 +71,21 @@ const pyFalse = {
 /**
  * PyYAML's YAML 1.1 floats: a dot is required (`1e3`, `e1`, `E5` stay strings, where the yaml
  * package would read numbers or NaN), an exponent needs its sign; `_` separators, base 60,
- * `.inf` and `.nan`.
+ * `.inf` and `.nan`. A whole float (`5.0`, `1.0e+3`) is a PyFloat, so that it stays a float (and
+ * prints `5.0`) as in Python.
  */
 const pyFloat = {
-  identify: (v: unknown) => typeof v === 'number' && !Number.isInteger(v),
+  identify: (v: unknown) => (typeof v === 'number' && !Number.isInteger(v)) || v instanceof PyFloat,
   default: true,
   tag: 'tag:yaml.org,2002:float',
   test: /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-  resolve(s: string): number {
+  resolve(s: string): number | PyFloat {
     const v = s.replace(/_/g, '');
     if (/nan$/i.test(v)) return NaN;
     if (/inf$/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
-    if (!v.includes(':')) return Number(v);
+    if (!v.includes(':')) return boxFloat(Number(v));
     const sign = v.startsWith('-') ? -1 : 1;
-    return sign * v.replace(/^[-+]/, '').split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+    return boxFloat(sign * v.replace(/^[-+]/, '').split(':').reduce((acc, part) => acc * 60 + Number(part), 0));
   },
 };
 

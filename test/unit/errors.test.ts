@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KbsError, didYouMean, exitCodeFor } from '../../src/errors.js';
+import { PyFloat } from '../../src/util/pyfloat.js';
 
 test('KbsError renders file:line:col, message and hint', () => {
   const e = new KbsError('SCHEMA', 'unknown module "lineinfil"', {
@@ -26,5 +27,5 @@ test('YAML 1.1 as PyYAML reads it: yes/on are booleans, y/n are strings, 0644 is
 test('YAML 1.1 floats and timestamps as PyYAML reads them', async () => {
   const { parseYaml } = await import('../../src/yaml/read.js');
   const v = parseYaml('x.yml', 'a: e1\nb: 1e3\nc: 1.5\nd: 1.0e+3\ne: 1:20\nf: 2024-01-02\ng: 1_000.5\nh: E5\n').value;
-  assert.deepEqual(v, { a: 'e1', b: '1e3', c: 1.5, d: 1000, e: 80, f: '2024-01-02', g: 1000.5, h: 'E5' });
+  assert.deepEqual(v, { a: 'e1', b: '1e3', c: 1.5, d: new PyFloat(1000), e: 80, f: '2024-01-02', g: 1000.5, h: 'E5' }); // a whole float stays a float
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createTemplater } from '../../src/template/index.js';
 import { literalEval } from '../../src/template/literal.js';
 import { floatRepr, intRepr } from '../../src/template/float.js';
+import { PyFloat } from '../../src/util/pyfloat.js';
 
 const t = createTemplater();
 const vars: Record<string, unknown> = {
@@ -99,5 +100,5 @@ test("floats print as Python's repr, ints exactly", () => {
   assert.equal(t.render('{{ 7 // 2 }}|{{ -7 // 2 }}|{{ 7.0 // 2 }}|{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 2 ** -1 }}', {}), '3|-4|3.0|2|-2|0.5');
   assert.equal(t.render('{{ (10 / 2) | int }}|{{ 3 | float }}|{{ 2.5 | round }}|{{ [1, 5.0] | max }}', {}), '5|3.0|2.0|5.0');
   assert.equal(t.render('{{ (10 / 2) is float }}|{{ (10 // 2) is integer }}', {}), 'True|True');
-  assert.equal(t.evaluate('10 / 2', {}), 5); // a value leaving the templater is a plain number
+  assert.deepEqual(t.evaluate('10 / 2', {}), new PyFloat(5)); // a whole float leaving the templater stays a float
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { KbsError } from '../../src/errors.js';
 import { createTemplater } from '../../src/template/index.js';
+import { PyFloat } from '../../src/util/pyfloat.js';
 
 const t = createTemplater();
 const vars: Record<string, unknown> = {
@@ -50,7 +51,7 @@ test('int / float / string / abs / round', () => {
   assert.equal(e('true | int'), 1);
   assert.equal(e('3.99 | int'), 3);
   assert.equal(e('"1.5" | float'), 1.5);
-  assert.equal(e('"1e3" | float'), 1000);
+  assert.deepEqual(e('"1e3" | float'), new PyFloat(1000));
   assert.equal(e('"x" | float'), 0);
   assert.equal(e('"x" | float(2.5)'), 2.5);
   assert.equal(e('12 | string'), '12');
@@ -59,10 +60,10 @@ test('int / float / string / abs / round', () => {
   assert.equal(e('[1, "a"] | string'), "[1, 'a']");
   assert.equal(e('-3 | abs'), 3);
   assert.equal(e('2.567 | round(2)'), 2.57);
-  assert.equal(e('2.5 | round'), 2);
-  assert.equal(e('3.5 | round'), 4);
-  assert.equal(e('2.1 | round(0, "ceil")'), 3);
-  assert.equal(e('2.9 | round(method="floor")'), 2);
+  assert.deepEqual(e('2.5 | round'), new PyFloat(2)); // round gives a float
+  assert.deepEqual(e('3.5 | round'), new PyFloat(4)); // round gives a float
+  assert.deepEqual(e('2.1 | round(0, "ceil")'), new PyFloat(3)); // round gives a float
+  assert.deepEqual(e('2.9 | round(method="floor")'), new PyFloat(2)); // round gives a float
 });
 
 test('lower / upper / trim / capitalize / title / replace', () => {

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTemplater } from '../../src/template/index.js';
+import { PyFloat } from '../../src/util/pyfloat.js';
 
 const t = createTemplater();
 const vars = { x: 's', n: 3, c: false, d: true, items: [1, 2, 3] };
@@ -43,7 +44,7 @@ test('number literals with an exponent or underscores', () => {
   assert.equal(r('{{ 1e-5 }}'), '1e-05');
   assert.equal(r('{{ 2.5e+2 }}'), '250.0');
   assert.equal(r('{{ 1_000 }}'), '1000');
-  assert.equal(t.evaluate('1e3', vars), 1000);
+  assert.deepEqual(t.evaluate('1e3', vars), new PyFloat(1000));
   // a symbol that only starts with a digit-like name stays a name
   assert.equal(t.render('{{ e3 }}', { e3: 'x' }), 'x');
 });
