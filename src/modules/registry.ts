@@ -51,6 +51,8 @@ import { authorized_key } from './authorized_key.js';
 import { cron } from './cron.js';
 import { find } from './find.js';
 import { git } from './git.js';
+import { helm } from './helm.js';
+import { helm_repository } from './helm_repository.js';
 import { ini_file } from './ini_file.js';
 import { iptables } from './iptables.js';
 import { known_hosts } from './known_hosts.js';
@@ -121,6 +123,8 @@ const MODULES: ModuleDef[] = [
   cron,
   find,
   git,
+  helm,
+  helm_repository,
   ini_file,
   iptables,
   known_hosts,
