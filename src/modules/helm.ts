@@ -235,14 +235,15 @@ async function runHelm(cli: HelmCli, p: Params, ctx: ModuleContext): Promise<Mod
     }
   }
   if (warnings.length) opt.warnings = warnings;
-  const command = cli.line(words);
+  // the collection writes "uninstall " + " " + NAME: two spaces in the command it reports
+  const command = words[0] === 'uninstall' ? `${cli.bin} uninstall  ${words.slice(1).join(' ')}` : cli.line(words);
   if (ctx.check) {
     const check: Record<string, unknown> = { values: { current: {}, declared: {} } };
     if (status) check.values = { current: status.values, declared: status };
     return { changed, command, status: check, stdout: '', stderr: '', ...opt };
   }
   if (!changed) return { changed: false, status: status ?? null, stdout: '', stderr: '', command, ...opt };
-  const r = await cli.run(words);
+  const r = await cli.run(words, true, undefined, command);
   return { changed, stdout: r.out, stderr: r.err, status: (await releaseStatus(cli, p.name)) ?? null, command, ...opt };
 }
 

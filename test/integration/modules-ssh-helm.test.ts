@@ -272,7 +272,7 @@ ${newest}`);
       kubernetes.core.helm: {name: app, state: absent, namespace: default, binary_path: "{{ helm }}"}`;
   const ac = await play(absent, ['--check']);
   assert.deepEqual(statusOf(ac, 'absent'), ['changed', 'changed']);
-  assert.match(String(resultOf(ac, 'absent').command), / uninstall app$/);
+  assert.match(String(resultOf(ac, 'absent').command), / uninstall {2}app$/);
   for (const host of HOSTS) assert.ok(releases(host).some((x) => x.name === 'app'), 'check mode uninstalled nothing');
   const a1 = await play(absent);
   assert.deepEqual(statusOf(a1, 'absent'), ['changed', 'changed']);

@@ -74,6 +74,8 @@ export function pyEqual(a: unknown, b: unknown): boolean {
 
 export class HelmCli {
   private readonly temps: string[] = [];
+  /** binary_path names no runnable file: the first helm command fails as Python's subprocess does */
+  private unusable?: { errno: number; text: string };
   private constructor(
     readonly ctx: ModuleContext,
     /** the helm binary's path on the host */
@@ -85,13 +87,14 @@ export class HelmCli {
   static async open(ctx: ModuleContext, args: Record<string, unknown>, namespace?: string): Promise<HelmCli> {
     const given = optStr(args, 'binary_path');
     let bin: string;
+    let unusable: { errno: number; text: string } | undefined;
     if (given !== undefined && given !== '') {
       bin = await expandPath(ctx, given);
       const r = await ctx.run(`if [ ! -e ${shq(bin)} ]; then echo missing; elif [ -d ${shq(bin)} ] || [ ! -x ${shq(bin)} ]; then echo denied; fi`, { inline: true });
       const what = r.stdout.trim();
-      // what Python's subprocess says when Ansible's run_command cannot start the binary
-      if (what === 'missing') throw new HelmFail(failed(`[Errno 2] No such file or directory: b'${bin}'`, { rc: 2, stdout: '', stderr: '' }));
-      if (what === 'denied') throw new HelmFail(failed(`[Errno 13] Permission denied: b'${bin}'`, { rc: 13, stdout: '', stderr: '' }));
+      // what Python's subprocess says when Ansible's run_command cannot start the binary (at the first helm command)
+      if (what === 'missing') unusable = { errno: 2, text: 'No such file or directory' };
+      if (what === 'denied') unusable = { errno: 13, text: 'Permission denied' };
     } else {
       const r = await ctx.run(FIND_HELM, { inline: true });
       const [tag, rest] = [r.stdout.slice(0, 6), r.stdout.slice(6).replace(/\n$/, '')];
@@ -100,6 +103,7 @@ export class HelmCli {
     }
     const env: Record<string, string> = {};
     const cli = new HelmCli(ctx, bin, env);
+    cli.unusable = unusable;
     const context = optStr(args, 'context', 'kube_context');
     const apiKey = optStr(args, 'api_key');
     const host = optStr(args, 'host');
@@ -136,6 +140,8 @@ export class HelmCli {
 
   /** Run `helm WORDS`; with failOnError, a non-zero exit fails the module as run_helm_command does. */
   async run(words: string[], failOnError = true, stdin?: string, shown?: string): Promise<HelmOut> {
+    const u = this.unusable;
+    if (u) throw new HelmFail(failed(`[Errno ${u.errno}] ${u.text}: b'${this.bin}'`, { cmd: shown ?? this.line(words), rc: u.errno, stdout: '', stderr: '' }));
     const r = await this.ctx.run([this.bin, ...words].map(shq).join(' '), { env: this.env, ...(stdin !== undefined ? { stdin } : {}) });
     if (failOnError && r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, shown ?? this.line(words), true));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
