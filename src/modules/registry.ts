@@ -44,6 +44,7 @@ import { dnf } from './dnf.js';
 import { dpkg_selections } from './dpkg_selections.js';
 import { packageModule } from './package.js';
 import { yum } from './yum.js';
+import { yum_repository } from './yum_repository.js';
 // host modules
 import { apt_key } from './apt_key.js';
 import { assemble } from './assemble.js';
@@ -116,6 +117,7 @@ const MODULES: ModuleDef[] = [
   dpkg_selections,
   packageModule,
   yum,
+  yum_repository,
   // host modules
   apt_key,
   assemble,
