@@ -13,6 +13,8 @@ for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:an
 done
 # the cron and package_facts comparison tests: Ansible's package_facts reads packages with python3-apt
 [ -d /usr/lib/python3/dist-packages/apt ] || need+=(python3-apt)
+# the selinux comparison test: Ansible's selinux module imports the Python bindings
+[ -d /usr/lib/python3/dist-packages/selinux ] || need+=(python3-selinux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "test/setup.sh: run as root to install: ${need[*]}" >&2; exit 1; fi
   echo "installing: ${need[*]}"

@@ -61,6 +61,7 @@ import { mount } from './mount.js';
 import { package_facts } from './package_facts.js';
 import { reboot } from './reboot.js';
 import { script } from './script.js';
+import { selinux } from './selinux.js';
 import { service_facts } from './service_facts.js';
 import { synchronize } from './synchronize.js';
 import { tempfile } from './tempfile.js';
@@ -134,6 +135,7 @@ const MODULES: ModuleDef[] = [
   package_facts,
   reboot,
   script,
+  selinux,
   service_facts,
   synchronize,
   tempfile,

@@ -33,8 +33,8 @@ export interface Planner<A> {
   args: DeclaredArgs<A>;
   /** the script that reads the host's current state */
   probe(a: A): string;
-  /** what to change, from the probe's output; `diff` asks for before/after */
-  plan(a: A, probe: string, opts: { diff: boolean }): Plan;
+  /** what to change, from the probe's output; `diff` asks for before/after, `check` tells check mode */
+  plan(a: A, probe: string, opts: { diff: boolean; check?: boolean }): Plan;
   /** the message when the probe fails */
   probeError(a: A): string;
 }
@@ -44,7 +44,7 @@ export async function runPlanned<A>(p: Planner<A>, args: Record<string, unknown>
   const a = p.args.read(args);
   const q = await ctx.run(p.probe(a));
   if (q.rc !== 0) throw remoteError(p.probeError(a), q);
-  const plan = p.plan(a, q.stdout, { diff: ctx.diff });
+  const plan = p.plan(a, q.stdout, { diff: ctx.diff, check: ctx.check });
   return applyPlan(ctx, plan);
 }
 
