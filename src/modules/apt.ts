@@ -99,9 +99,8 @@ export function readArgs(args: Record<string, unknown>): AptArgs {
   const given = (k: string) => args[k] !== undefined && args[k] !== null;
   const excl = [hasPkgArg && 'package', given('deb') && 'deb', upgrade !== undefined && 'upgrade'].filter(Boolean);
   if (excl.length > 1) throw new KbsError('TASK', `parameters are mutually exclusive: deb|package|upgrade`);
-  if (!hasPkgArg && !given('deb') && upgrade === undefined && !given('autoremove') && (updateCacheArg === undefined || updateCacheArg === null) && !given('upgrade')) {
-    throw new KbsError('TASK', 'one of the following is required: autoremove, deb, package, update_cache, upgrade');
-  }
+  // apt's required_one_of (autoremove, deb, package, update_cache, upgrade) never fails in Ansible 2.14:
+  // upgrade's default "no" counts as given; with none of them the module reports the cache and does nothing
   if (state === 'build-dep' || state === 'fixed') {
     throw new KbsError('TASK', `state=${state} is not supported by kbs`, { hint: 'use the command module with apt-get build-dep / apt-get -f install' });
   }

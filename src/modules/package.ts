@@ -1,29 +1,44 @@
 /**
  * ansible.builtin.package: the host's package manager module (apt, dnf or yum) chosen from the
- * ansible_pkg_mgr fact (or `use:`), or by probing the host when facts were not gathered.
+ * ansible_pkg_mgr fact (or `use:`), or by probing the host when facts were not gathered. As
+ * Ansible's package action, every other argument goes to that module, which takes its own names
+ * (apt's `pkg`, `package`, `install_recommends`...) and refuses the ones it does not know.
  */
 import { KbsError } from '../errors.js';
-import type { ModuleContext, ModuleDef } from './types.js';
+import type { JsonSchema, ModuleContext, ModuleDef } from './types.js';
 import { optStr } from './util/args.js';
-import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { STR, argsSchema } from './util/schema.js';
 import { apt } from './apt.js';
 import { dnf } from './dnf.js';
 import { yum } from './yum.js';
 
 const BACKENDS: Record<string, ModuleDef> = { apt, dnf, dnf5: dnf, yum };
 
+const propsOf = (m: ModuleDef) => (m.schema.properties ?? {}) as Record<string, JsonSchema>;
+
+/** Every argument one of the backends takes (a name that no backend knows is refused at load time). */
+function unionSchema(): JsonSchema {
+  const props: Record<string, JsonSchema> = {};
+  for (const m of [apt, dnf, yum]) {
+    for (const [k, v] of Object.entries(propsOf(m))) {
+      // the same name typed differently by two backends: either type is accepted here, the backend checks
+      props[k] = props[k] && JSON.stringify(props[k]) !== JSON.stringify(v) ? { anyOf: [props[k], v] } : v;
+    }
+  }
+  return argsSchema({ ...props, use: STR });
+}
+
+/** The arguments BACKEND does not take, with Ansible's message (undefined when all are known). */
+export function unsupportedFor(mgr: string, backend: ModuleDef, args: Record<string, unknown>): string | undefined {
+  const known = propsOf(backend);
+  const bad = Object.keys(args).filter((k) => !(k in known) && !k.startsWith('_')).sort();
+  if (!bad.length) return undefined;
+  return `Unsupported parameters for (ansible.legacy.${mgr}) module: ${bad.join(', ')}. Supported parameters include: ${Object.keys(known).sort().join(', ')}.`;
+}
+
 export const packageModule: ModuleDef = {
   name: 'package',
-  schema: argsSchema(
-    {
-      name: STR_OR_LIST,
-      state: oneOfStr('present', 'absent', 'latest', 'installed', 'removed'),
-      use: STR,
-      update_cache: BOOL,
-      cache_valid_time: INT,
-    },
-    ['name'],
-  ),
+  schema: unionSchema(),
   async run(args, ctx) {
     const use = optStr(args, 'use') ?? 'auto';
     const mgr = use === 'auto' ? await detect(ctx) : use;
@@ -34,10 +49,9 @@ export const packageModule: ModuleDef = {
     const rest: Record<string, unknown> = { ...args };
     delete rest.use;
     // Ansible's package action hands the other arguments to the backend, which refuses the unknown
-    if (backend !== apt && rest.cache_valid_time !== undefined) throw new KbsError('TASK', `Unsupported parameters for (${mgr}) module: cache_valid_time`);
-    // apt knows present/absent only; installed/removed are the dnf/yum spellings
-    if (backend === apt && rest.state === 'installed') rest.state = 'present';
-    if (backend === apt && rest.state === 'removed') rest.state = 'absent';
+    const bad = unsupportedFor(mgr === 'dnf5' ? 'dnf' : mgr, backend, rest);
+    if (bad) return { changed: false, failed: true, msg: bad };
+    // as in Ansible, apt refuses dnf/yum's state spellings installed/removed (no translation)
     const res = await backend.run(rest, ctx);
     return res;
   },
