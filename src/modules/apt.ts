@@ -8,57 +8,66 @@ import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed, optStr, toBool } from './util/args.js';
 import { expandPath } from './util/paths.js';
-import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { BOOL, oneOfStr } from './util/schema.js';
 import { APT_GET_ZERO, DEFAULT_APT_OPTIONS, cleanupCommand, installCommand, removeCommand, upgradeCommand, type AptOptions } from './pkg/aptcmd.js';
 import { PlanError, dpkgEntry, planInstall, planRemove, splitSpec } from './pkg/aptplan.js';
 import { parseQuery, queryScript, type QueryResult } from './pkg/aptquery.js';
 import { aptDiff, outputs, runApt } from './pkg/aptrun.js';
 import { compareDebVersions } from './pkg/debver.js';
 import { globToEre, hasGlob } from '../util/glob.js';
-import { choiceArg, intArg, listArg, tailOf } from './pkg/names.js';
+import { choiceArg, tailOf } from './pkg/names.js';
 
 const STATES = ['absent', 'build-dep', 'fixed', 'latest', 'present'] as const;
 const UPGRADES = ['dist', 'full', 'no', 'safe', 'yes'] as const;
 
+/** `upgrade`: a boolean (yes/no) or one of UPGRADES; `no` is no upgrade */
+function readUpgrade(v: unknown): string | undefined {
+  const u = typeof v === 'boolean' ? (v ? 'yes' : 'no') : optStr({ upgrade: v }, 'upgrade');
+  if (u === undefined) return undefined;
+  // yes/no written as strings are Ansible booleans too
+  const b = /^(y|yes|true|on|1)$/i.test(u) ? 'yes' : /^(n|no|false|off|0)$/i.test(u) ? 'no' : u;
+  const m = choiceArg(b, 'upgrade', UPGRADES, 'no');
+  return m === 'no' ? undefined : m;
+}
+
+const args = declareArgs(
+  {
+    package: { type: 'list', elements: 'str', aliases: ['name', 'pkg'] },
+    state: { type: 'str', choices: STATES, default: 'present' },
+    update_cache: { type: 'bool', aliases: ['update-cache'] },
+    update_cache_retries: { type: 'int', default: 5 },
+    update_cache_retry_max_delay: { type: 'int', default: 12 },
+    cache_valid_time: { type: 'int', default: 0 },
+    purge: { type: 'bool' },
+    deb: { type: 'str' },
+    default_release: { type: 'str', aliases: ['default-release'] },
+    install_recommends: { type: 'any', schema: BOOL, aliases: ['install-recommends'], read: (v, n) => toBool(v, true, n) },
+    force: { type: 'bool' },
+    upgrade: { type: 'any', schema: { anyOf: [BOOL, oneOfStr(...UPGRADES)] }, read: readUpgrade },
+    dpkg_options: { type: 'str', default: DEFAULT_APT_OPTIONS.dpkgOptions },
+    autoremove: { type: 'bool' },
+    autoclean: { type: 'bool' },
+    fail_on_autoremove: { type: 'bool' },
+    policy_rc_d: { type: 'int' },
+    only_upgrade: { type: 'bool' },
+    force_apt_get: { type: 'bool' },
+    clean: { type: 'bool' },
+    allow_unauthenticated: { type: 'bool', aliases: ['allow-unauthenticated'] },
+    allow_downgrade: { type: 'bool', aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'] },
+    allow_change_held_packages: { type: 'bool' },
+    lock_timeout: { type: 'int', default: 60 },
+  },
+  // apt's required_one_of (autoremove, deb, package, update_cache, upgrade) never fails in Ansible 2.14:
+  // upgrade's default "no" counts as given; with none of them the module reports the cache and does nothing
+  { exclusive: [['deb', 'package', 'upgrade']] },
+);
+
 export const apt: ModuleDef = {
   name: 'apt',
-  schema: argsSchema({
-    name: STR_OR_LIST,
-    package: STR_OR_LIST,
-    pkg: STR_OR_LIST,
-    state: oneOfStr(...STATES),
-    update_cache: BOOL,
-    'update-cache': BOOL,
-    update_cache_retries: INT,
-    update_cache_retry_max_delay: INT,
-    cache_valid_time: INT,
-    purge: BOOL,
-    deb: STR,
-    default_release: STR,
-    'default-release': STR,
-    install_recommends: BOOL,
-    'install-recommends': BOOL,
-    force: BOOL,
-    upgrade: { anyOf: [BOOL, oneOfStr(...UPGRADES)] },
-    dpkg_options: STR,
-    autoremove: BOOL,
-    autoclean: BOOL,
-    fail_on_autoremove: BOOL,
-    policy_rc_d: INT,
-    only_upgrade: BOOL,
-    force_apt_get: BOOL,
-    clean: BOOL,
-    allow_unauthenticated: BOOL,
-    'allow-unauthenticated': BOOL,
-    allow_downgrade: BOOL,
-    'allow-downgrade': BOOL,
-    allow_downgrades: BOOL,
-    'allow-downgrades': BOOL,
-    allow_change_held_packages: BOOL,
-    lock_timeout: INT,
-  }),
-  async run(args, ctx) {
-    const a = readArgs(args);
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = readArgs(raw);
     return runAptModule(ctx, a, await expandPath(ctx, a.deb));
   },
 };
@@ -79,61 +88,41 @@ export interface AptArgs {
   opts: AptOptions;
 }
 
-export function readArgs(args: Record<string, unknown>): AptArgs {
-  const names = listArg(args.name ?? args.package ?? args.pkg, 'name');
-  const hasPkgArg = [args.name, args.package, args.pkg].some((v) => v !== undefined && v !== null);
-  const state = choiceArg(optStr(args, 'state'), 'state', STATES, 'present');
-  let upgrade: string | undefined;
-  if (typeof args.upgrade === 'boolean') upgrade = args.upgrade ? 'yes' : 'no';
-  else {
-    const u = optStr(args, 'upgrade');
-    if (u !== undefined) {
-      // yes/no written as strings are Ansible booleans too
-      const b = /^(y|yes|true|on|1)$/i.test(u) ? 'yes' : /^(n|no|false|off|0)$/i.test(u) ? 'no' : u;
-      upgrade = choiceArg(b, 'upgrade', UPGRADES, 'no');
-    }
-  }
-  if (upgrade === 'no') upgrade = undefined;
-  const deb = optStr(args, 'deb');
-  const updateCacheArg = args.update_cache ?? args['update-cache'];
-  const given = (k: string) => args[k] !== undefined && args[k] !== null;
-  const excl = [hasPkgArg && 'package', given('deb') && 'deb', upgrade !== undefined && 'upgrade'].filter(Boolean);
-  if (excl.length > 1) throw new KbsError('TASK', `parameters are mutually exclusive: deb|package|upgrade`);
-  // apt's required_one_of (autoremove, deb, package, update_cache, upgrade) never fails in Ansible 2.14:
-  // upgrade's default "no" counts as given; with none of them the module reports the cache and does nothing
+/** The declared arguments in the shape the run uses; states kbs does not run are refused here. */
+export function readArgs(raw: Record<string, unknown>): AptArgs {
+  const a = args.read(raw);
+  const { state } = a;
   if (state === 'build-dep' || state === 'fixed') {
     throw new KbsError('TASK', `state=${state} is not supported by kbs`, { hint: 'use the command module with apt-get build-dep / apt-get -f install' });
   }
-  for (const p of names) if ((p.match(/=/g) ?? []).length > 1) throw new KbsError('TASK', `invalid package spec: ${p}`);
-  const rec = args.install_recommends ?? args['install-recommends'];
-  const prc = args.policy_rc_d;
+  for (const p of a.package) if ((p.match(/=/g) ?? []).length > 1) throw new KbsError('TASK', `invalid package spec: ${p}`);
   return {
-    packages: names.filter((n) => n !== '*'),
-    allInstalled: names.includes('*'),
+    packages: a.package.filter((n) => n !== '*'),
+    allInstalled: a.package.includes('*'),
     state,
-    updateCache: toBool(updateCacheArg, false, 'update_cache'),
-    cacheValidTime: intArg(args.cache_valid_time, 'cache_valid_time', 0),
-    retries: intArg(args.update_cache_retries, 'update_cache_retries', 5),
-    maxDelay: intArg(args.update_cache_retry_max_delay, 'update_cache_retry_max_delay', 12),
-    deb,
-    upgrade,
-    autoclean: toBool(args.autoclean, false, 'autoclean'),
-    clean: toBool(args.clean, false, 'clean'),
-    policyRcD: prc === undefined || prc === null ? undefined : intArg(prc, 'policy_rc_d', 0),
+    updateCache: a.update_cache,
+    cacheValidTime: a.cache_valid_time,
+    retries: a.update_cache_retries,
+    maxDelay: a.update_cache_retry_max_delay,
+    deb: a.deb,
+    upgrade: a.upgrade,
+    autoclean: a.autoclean,
+    clean: a.clean,
+    policyRcD: a.policy_rc_d,
     opts: {
       ...DEFAULT_APT_OPTIONS,
-      dpkgOptions: optStr(args, 'dpkg_options') ?? DEFAULT_APT_OPTIONS.dpkgOptions,
-      force: toBool(args.force, false, 'force'),
-      autoremove: toBool(args.autoremove, false, 'autoremove'),
-      failOnAutoremove: toBool(args.fail_on_autoremove, false, 'fail_on_autoremove'),
-      onlyUpgrade: toBool(args.only_upgrade, false, 'only_upgrade'),
-      defaultRelease: optStr(args, 'default_release', 'default-release'),
-      installRecommends: rec === undefined || rec === null ? undefined : toBool(rec, true, 'install_recommends'),
-      allowUnauthenticated: toBool(args.allow_unauthenticated ?? args['allow-unauthenticated'], false, 'allow_unauthenticated'),
-      allowDowngrade: toBool(args.allow_downgrade ?? args['allow-downgrade'] ?? args.allow_downgrades ?? args['allow-downgrades'], false, 'allow_downgrade'),
-      allowChangeHeld: toBool(args.allow_change_held_packages, false, 'allow_change_held_packages'),
-      purge: toBool(args.purge, false, 'purge'),
-      lockTimeout: intArg(args.lock_timeout, 'lock_timeout', 60),
+      dpkgOptions: a.dpkg_options,
+      force: a.force,
+      autoremove: a.autoremove,
+      failOnAutoremove: a.fail_on_autoremove,
+      onlyUpgrade: a.only_upgrade,
+      defaultRelease: a.default_release,
+      installRecommends: a.install_recommends,
+      allowUnauthenticated: a.allow_unauthenticated,
+      allowDowngrade: a.allow_downgrade,
+      allowChangeHeld: a.allow_change_held_packages,
+      purge: a.purge,
+      lockTimeout: a.lock_timeout,
     },
   };
 }

@@ -38,3 +38,20 @@ test('moved modules: lineinfile and file keep their schema and messages', () => 
   const fprops = file.schema.properties as Record<string, unknown>;
   for (const k of ['attr', 'attributes', 'setype', 'access_time_format', 'dest', 'name']) assert.ok(k in fprops, k);
 });
+
+test('apt: one declaration gives its reader: lists split on commas, upgrade no is no upgrade, install_recommends stays unset', async () => {
+  const { readArgs, apt } = await import('../../src/modules/apt.js');
+  const a = readArgs({ name: 'curl, git=1:2.39*', update_cache: 'yes' });
+  assert.deepEqual(a.packages, ['curl', 'git=1:2.39*']);
+  assert.equal(a.updateCache, true);
+  assert.equal(a.opts.installRecommends, undefined);
+  assert.equal(readArgs({ pkg: 'x', install_recommends: 'no' }).opts.installRecommends, false);
+  assert.equal(readArgs({ deb: '/x.deb', upgrade: 'no' }).upgrade, undefined);
+  assert.equal(readArgs({ upgrade: true }).upgrade, 'yes');
+  assert.equal(readArgs({ upgrade: 'dist', cache_valid_time: '3600' }).cacheValidTime, 3600);
+  assert.throws(() => readArgs({ upgrade: 'yes', pkg: 'x' }), /parameters are mutually exclusive: deb\|package\|upgrade/);
+  assert.throws(() => readArgs({ upgrade: 'sometimes' }), /value of upgrade must be one of: dist, full, no, safe, yes, got: sometimes/);
+  assert.throws(() => readArgs({ name: 'x', lock_timeout: 'soon' }), /lock_timeout: "soon" is not a valid integer/);
+  const props = apt.schema.properties as Record<string, unknown>;
+  for (const k of ['name', 'package', 'pkg', 'update-cache', 'allow-downgrades', 'install-recommends']) assert.ok(k in props, k);
+});

@@ -96,3 +96,24 @@ export function pyDelta(ms: number): string {
   s -= m * 60;
   return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(us).padStart(6, '0')}`;
 }
+
+/** Ansible's `type: list` arguments with string elements: a list, or a string split on commas. */
+export function listArg(v: unknown, name: string): string[] {
+  if (v === undefined || v === null) return [];
+  const items = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v];
+  return items
+    .map((x) => {
+      if (typeof x === 'string') return x.trim();
+      if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+      throw new KbsError('TASK', `${name}: elements must be strings, got ${Array.isArray(x) ? 'a list' : typeof x}`);
+    })
+    .filter((x) => x !== '');
+}
+
+/** an integer argument (strings of digits accepted) */
+export function intArg(v: unknown, name: string, dflt: number): number {
+  if (v === undefined || v === null || v === '') return dflt;
+  const n = typeof v === 'number' ? v : /^\s*-?\d+\s*$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new KbsError('TASK', `${name}: "${String(v)}" is not a valid integer`);
+  return n;
+}

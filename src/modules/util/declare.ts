@@ -6,7 +6,7 @@
  */
 import { KbsError } from '../../errors.js';
 import type { JsonSchema } from '../types.js';
-import { optStr, toBool, toList } from './args.js';
+import { intArg, listArg, optStr, toBool, toList } from './args.js';
 import { parseMode, type ModeSpec } from './mode.js';
 import { BOOL, INT, MODE, STR, STR_OR_LIST, argsSchema, oneOfStr } from './schema.js';
 
@@ -21,6 +21,10 @@ export interface ArgSpec {
   aliases?: readonly string[];
   /** the JSON Schema of the value, instead of the one its type gives */
   schema?: JsonSchema;
+  /** a list's elements are strings: a string is split on commas (Ansible's `elements: str`) */
+  elements?: 'str';
+  /** type `any`: how the given value is read; undefined counts as not given in exclusive sets */
+  read?: (raw: unknown, name: string) => unknown;
 }
 
 type ValueOf<T extends ArgType> = T extends 'str'
@@ -37,7 +41,15 @@ type ValueOf<T extends ArgType> = T extends 'str'
 
 /** The typed args: required arguments, those with a default, bools and lists are always there. */
 export type ArgsOf<S extends Record<string, ArgSpec>> = {
-  [K in keyof S]: S[K] extends { required: true } | { default: unknown } | { type: 'bool' | 'list' } ? ValueOf<S[K]['type']> : ValueOf<S[K]['type']> | undefined;
+  [K in keyof S]: S[K] extends { read: (...a: never[]) => infer R }
+    ? R | (S[K] extends { default: infer D } ? D : undefined)
+    : S[K] extends { elements: 'str' }
+      ? string[]
+      : S[K] extends { choices: readonly (infer C)[] }
+        ? C | (S[K] extends { required: true } | { default: unknown } ? never : undefined)
+        : S[K] extends { required: true } | { default: unknown } | { type: 'bool' | 'list' }
+        ? ValueOf<S[K]['type']>
+        : ValueOf<S[K]['type']> | undefined;
 };
 
 /** mode, owner and group of a file (the reader's result is util/attrs.ts's AttrWant) */
@@ -78,9 +90,20 @@ function propSchema(s: ArgSpec): JsonSchema {
   return STR_OR_LIST;
 }
 
-/** An argument counts as given when set (a bool: when true, so `backrefs: false` excludes nothing). */
-const given = (args: Record<string, unknown>, name: string, s?: ArgSpec) =>
-  [name, ...(s?.aliases ?? [])].some((n) => args[n] !== undefined && args[n] !== null && (s?.type !== 'bool' || toBool(args[n], false, n)));
+/**
+ * An argument is given when set. In an exclusive set it counts only when it has an effect: a bool
+ * when true (`backrefs: false` excludes nothing), an argument with its own reader when that reads
+ * a value.
+ */
+function given(args: Record<string, unknown>, name: string, s: ArgSpec | undefined, effective: boolean): boolean {
+  return [name, ...(s?.aliases ?? [])].some((n) => {
+    const v = args[n];
+    if (v === undefined || v === null) return false;
+    if (!effective || !s) return true;
+    if (s.type === 'bool') return toBool(v, false, n);
+    return s.read ? s.read(v, name) !== undefined : true;
+  });
+}
 
 /** `required` of the schema; a required argument with aliases: any one of its names */
 function requiredSchema(spec: Record<string, ArgSpec>): { required: string[]; anyOf?: JsonSchema[]; allOf?: JsonSchema[] } {
@@ -104,11 +127,11 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
     schema: { ...argsSchema(props, required), ...alternatives },
     read(args) {
       for (const set of sets.exclusive ?? []) {
-        const present = set.filter((n) => given(args, n, spec[n]));
+        const present = set.filter((n) => given(args, n, spec[n], true));
         if (present.length > 1) throw new KbsError('TASK', `parameters are mutually exclusive: ${set.join('|')}`);
       }
       for (const set of sets.requiredOneOf ?? []) {
-        if (!set.some((n) => given(args, n, spec[n]))) throw new KbsError('TASK', `one of the following is required: ${set.join(', ')}`);
+        if (!set.some((n) => given(args, n, spec[n], false))) throw new KbsError('TASK', `one of the following is required: ${set.join(', ')}`);
       }
       const out: Record<string, unknown> = {};
       for (const [name, s] of Object.entries(spec)) {
@@ -119,15 +142,13 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
           out[name] = s.type === 'bool' ? toBool(undefined, (s.default as boolean | undefined) ?? false, name) : s.type === 'list' ? toList(s.default) : s.type === 'mode' ? parseMode(s.default) : s.default;
           continue;
         }
-        if (s.type === 'any') out[name] = raw;
+        if (s.read) out[name] = s.read(raw, name) ?? s.default;
+        else if (s.type === 'any') out[name] = raw;
         else if (s.type === 'mode') out[name] = parseMode(raw);
         else if (s.type === 'bool') out[name] = toBool(raw, false, name);
-        else if (s.type === 'list') out[name] = toList(raw);
-        else if (s.type === 'int') {
-          const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
-          if (!Number.isInteger(n)) throw new KbsError('TASK', `${name} must be an integer, got ${JSON.stringify(raw)}`);
-          out[name] = n;
-        } else {
+        else if (s.type === 'list') out[name] = s.elements === 'str' ? listArg(raw, name) : toList(raw);
+        else if (s.type === 'int') out[name] = raw === '' ? s.default : intArg(raw, name, 0);
+        else {
           const v = optStr({ [name]: raw }, name) as string;
           if (s.choices && !s.choices.includes(v)) throw new KbsError('TASK', `value of ${name} must be one of: ${s.choices.join(', ')}, got: ${v}`);
           out[name] = v;
