@@ -6,62 +6,46 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, reqStr, toBool } from './util/args.js';
-import { attrArgs, planAttrs } from './util/attrs.js';
+import { planAttrs, type AttrWant } from './util/attrs.js';
+import { change } from './util/change.js';
+import { FILE_ATTR_ARGS, declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
 import { formatMode, resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, probe, remoteError } from './util/remote.js';
 import { parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './util/pathinfo.js';
-import { BOOL, FILE_ATTRS, INT, STR, argsSchema } from './util/schema.js';
 import { findChecksum, normHex, parseChecksum } from './sys/checksum.js';
-import { curlConfig, fetchText, httpSpecOf, safeUrl, urlFilename } from './sys/curl.js';
+import { curlConfig, fetchText, httpArgs, httpSpec, safeUrl, urlFilename } from './sys/curl.js';
+
+const args = declareArgs({
+  url: { type: 'str', required: true },
+  dest: { type: 'str', required: true },
+  checksum: { type: 'str' },
+  force: { type: 'bool' },
+  backup: { type: 'bool' },
+  ...httpArgs('username'),
+  tmp_dest: { type: 'str' },
+  decompress: { type: 'bool' },
+  ...FILE_ATTR_ARGS,
+});
 
 export const get_url: ModuleDef = {
   name: 'get_url',
-  schema: argsSchema(
-    {
-      url: STR,
-      dest: STR,
-      checksum: STR,
-      force: BOOL,
-      backup: BOOL,
-      timeout: INT,
-      headers: {},
-      validate_certs: BOOL,
-      url_username: STR,
-      username: STR,
-      url_password: STR,
-      password: STR,
-      force_basic_auth: BOOL,
-      use_proxy: BOOL,
-      http_agent: STR,
-      client_cert: STR,
-      client_key: STR,
-      ca_path: STR,
-      tmp_dest: STR,
-      decompress: BOOL,
-      ...FILE_ATTRS,
-    },
-    ['url', 'dest'],
-  ),
-  async run(args, ctx) {
-    const url = reqStr(args, 'url');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const { url, force, backup } = a;
     const shown = safeUrl(url);
-    const dest0 = await expandPath(ctx, reqStr(args, 'dest'));
-    const force = toBool(args.force, false, 'force');
-    const backup = toBool(args.backup, false, 'backup');
-    const http = httpSpecOf(args, 10);
+    const dest0 = await expandPath(ctx, a.dest);
+    const http = httpSpec(a, 10);
     for (const k of ['clientCert', 'clientKey', 'caPath'] as const) http[k] = await expandPath(ctx, http[k]);
-    const agent = optStr(args, 'http_agent') ?? 'ansible-httpget';
-    http.headers = { 'User-Agent': agent, ...http.headers };
+    http.headers = { 'User-Agent': a.http_agent, ...http.headers };
     const filename = urlFilename(url);
-    const want = attrArgs(args);
+    const want: AttrWant = a;
     const isFileUrl = /^file:/i.test(url);
 
     // the wanted checksum: given, or read from a checksum file on the host
-    const ckArg = optStr(args, 'checksum');
-    const ck = ckArg ? parseChecksum(ckArg) : undefined;
+    const ck = a.checksum ? parseChecksum(a.checksum) : undefined;
     let wantHex = ck?.hex;
     if (ck?.url) {
       const got = await fetchText(ctx, { ...http, url: ck.url });
@@ -91,11 +75,8 @@ export const get_url: ModuleDef = {
       if (attrs.changed) {
         result.changed = true;
         if (ctx.diff) result.diff = stateDiff({ path: dest, ...attrs.before }, { path: dest, ...attrs.after }, `${dest} (file attributes)`);
-        if (!ctx.check) {
-          const r = await ctx.run(`${attrs.cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
-          if (r.rc !== 0) throw remoteError(`cannot set attributes of ${dest}`, r);
-          info = parsePathInfoLine(r.stdout) ?? info;
-        }
+        const r = await change(ctx, `set attributes of ${dest}`, `${attrs.cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
+        if (r) info = parsePathInfoLine(r.stdout) ?? info;
       }
       return withPathInfo(result, info);
     }

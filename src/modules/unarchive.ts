@@ -10,48 +10,47 @@ import { basename } from 'node:path';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { optStr, reqStr, toBool, toList } from './util/args.js';
-import { attrArgs, type AttrWant } from './util/attrs.js';
+import type { AttrWant } from './util/attrs.js';
+import { FILE_ATTR_ARGS, declareArgs } from './util/declare.js';
 import { resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, expectedOf, remoteError, tempTrap, verifyScript } from './util/remote.js';
-import { BOOL, FILE_ATTRS, STR, STR_OR_LIST, argsSchema } from './util/schema.js';
-import { curlConfig, httpSpecOf, safeUrl } from './sys/curl.js';
+import { curlConfig, httpSpec, safeUrl } from './sys/curl.js';
 
 const DIFFERENCE = /: (.*) differs$/;
 
+const args = declareArgs({
+  src: { type: 'str', required: true },
+  dest: { type: 'str', required: true },
+  remote_src: { type: 'bool' },
+  copy: { type: 'bool', default: true },
+  creates: { type: 'str' },
+  extra_opts: { type: 'list' },
+  list_files: { type: 'bool' },
+  include: { type: 'list' },
+  exclude: { type: 'list' },
+  keep_newer: { type: 'bool' },
+  validate_certs: { type: 'bool', default: true },
+  decrypt: { type: 'bool' },
+  io_buffer_size: { type: 'str' },
+  ...FILE_ATTR_ARGS,
+});
+
 export const unarchive: ModuleDef = {
   name: 'unarchive',
-  schema: argsSchema(
-    {
-      src: STR,
-      dest: STR,
-      remote_src: BOOL,
-      copy: BOOL,
-      creates: STR,
-      extra_opts: STR_OR_LIST,
-      list_files: BOOL,
-      include: STR_OR_LIST,
-      exclude: STR_OR_LIST,
-      keep_newer: BOOL,
-      validate_certs: BOOL,
-      decrypt: BOOL,
-      io_buffer_size: STR,
-      ...FILE_ATTRS,
-    },
-    ['src', 'dest'],
-  ),
-  async run(args, ctx) {
-    const srcArg = reqStr(args, 'src');
-    const dest = await expandPath(ctx, reqStr(args, 'dest'));
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const srcArg = a.src;
+    const dest = await expandPath(ctx, a.dest);
     const isUrl = /^[a-z]+:\/\//i.test(srcArg);
-    const remote = isUrl || toBool(args.remote_src, false, 'remote_src') || (args.copy !== undefined && !toBool(args.copy, true, 'copy'));
-    const creates = await expandPath(ctx, optStr(args, 'creates'));
-    const opts = toList(args.extra_opts).map(String);
-    const includes = toList(args.include).map(String);
-    const excludes = toList(args.exclude).map(String);
-    const listFiles = toBool(args.list_files, false, 'list_files');
-    const { mode, owner, group } = attrArgs(args);
+    const remote = isUrl || a.remote_src || !a.copy;
+    const creates = await expandPath(ctx, a.creates);
+    const opts = a.extra_opts.map(String);
+    const includes = a.include.map(String);
+    const excludes = a.exclude.map(String);
+    const listFiles = a.list_files;
+    const { mode, owner, group } = a;
 
     const pre = await ctx.run(
       [
@@ -89,13 +88,13 @@ export const unarchive: ModuleDef = {
         if (r.rc !== 0) throw remoteError(`cannot upload ${srcArg}`, r);
       } else if (isUrl) {
         archive = `${w}/${tmpName}`;
-        const http = httpSpecOf(args, 10);
+        const http = httpSpec(a, 10);
         const r = await ctx.run(`curl -sS -f --config - -o ${shq(archive)}`, { stdin: curlConfig({ ...http, url: srcArg, followRedirects: true }) });
         if (r.rc !== 0) return { changed: false, failed: true, dest, msg: `Failure downloading ${safeUrl(srcArg)}: ${r.stderr.trim()}` };
       }
       const res = isZip
         ? await zip(ctx, { archive, dest, w, opts, includes, excludes })
-        : await tar(ctx, { archive, dest, opts, includes, excludes, owner, group, keepNewer: toBool(args.keep_newer, false, 'keep_newer') });
+        : await tar(ctx, { archive, dest, opts, includes, excludes, owner, group, keepNewer: a.keep_newer });
       const result: ModuleResult = { changed: !res.unarchived, dest, src: isUrl ? safeUrl(srcArg) : srcArg, handler: isZip ? 'ZipArchive' : 'TgzArchive' };
       if (listFiles) result.files = res.files;
       if (ctx.diff && !res.unarchived) result.diff = { before_header: dest, after_header: srcArg, before: '', after: res.differences.join('\n') + '\n' };

@@ -7,58 +7,44 @@ import { addPathInfo } from './util/pathinfo.js';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, reqStr, toBool } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { remoteError, writeFile } from './util/remote.js';
-import { BOOL, INT, STR, argsSchema, oneOfStr } from './util/schema.js';
-import { curlConfig, httpSpecOf, safeUrl } from './sys/curl.js';
+import { curlConfig, httpArgs, httpSpec, safeUrl } from './sys/curl.js';
+
+const args = declareArgs({
+  url: { type: 'str', required: true },
+  method: { type: 'str', default: 'GET' },
+  body: { type: 'any' },
+  body_format: { type: 'str', choices: ['raw', 'json', 'form-urlencoded'], default: 'raw' },
+  status_code: { type: 'any', read: statusList },
+  return_content: { type: 'bool' },
+  dest: { type: 'str' },
+  ...httpArgs('user'),
+  follow_redirects: { type: 'any', schema: { anyOf: [{ type: 'string' }, { type: 'boolean' }] }, read: (v) => String(v).toLowerCase(), default: 'safe' },
+  creates: { type: 'str' },
+  removes: { type: 'str' },
+});
 
 export const uri: ModuleDef = {
   name: 'uri',
-  schema: argsSchema(
-    {
-      url: STR,
-      method: STR,
-      body: {},
-      body_format: oneOfStr('raw', 'json', 'form-urlencoded'),
-      headers: {},
-      status_code: {},
-      return_content: BOOL,
-      validate_certs: BOOL,
-      timeout: INT,
-      dest: STR,
-      url_username: STR,
-      user: STR,
-      url_password: STR,
-      password: STR,
-      force_basic_auth: BOOL,
-      follow_redirects: { anyOf: [{ type: 'string' }, { type: 'boolean' }] },
-      creates: STR,
-      removes: STR,
-      use_proxy: BOOL,
-      http_agent: STR,
-      client_cert: STR,
-      client_key: STR,
-      ca_path: STR,
-    },
-    ['url'],
-  ),
-  async run(args, ctx) {
-    const url = reqStr(args, 'url');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const { url, return_content: returnContent } = a;
     const shown = safeUrl(url);
-    const method = (optStr(args, 'method') ?? 'GET').toUpperCase();
-    const format = optStr(args, 'body_format') ?? 'raw';
-    const http = httpSpecOf(args, 30);
+    const method = a.method.toUpperCase();
+    const format = a.body_format;
+    const http = httpSpec(a, 30);
     for (const k of ['clientCert', 'clientKey', 'caPath'] as const) http[k] = await expandPath(ctx, http[k]);
-    http.headers = { 'User-Agent': optStr(args, 'http_agent') ?? 'ansible-httpget', ...http.headers };
-    const returnContent = toBool(args.return_content, false, 'return_content');
-    const statusCodes = statusList(args.status_code);
-    const fr = args.follow_redirects === undefined ? 'safe' : String(args.follow_redirects).toLowerCase();
+    http.headers = { 'User-Agent': a.http_agent, ...http.headers };
+    const statusCodes = a.status_code ?? [200];
+    const fr = a.follow_redirects;
     const follow = ['all', 'yes', 'true', 'urllib2'].includes(fr) || (fr === 'safe' && (method === 'GET' || method === 'HEAD'));
-    const dest = await expandPath(ctx, optStr(args, 'dest'));
+    const dest = await expandPath(ctx, a.dest);
 
-    const creates = await expandPath(ctx, optStr(args, 'creates'));
-    const removes = await expandPath(ctx, optStr(args, 'removes'));
+    const creates = await expandPath(ctx, a.creates);
+    const removes = await expandPath(ctx, a.removes);
     if (creates !== undefined || removes !== undefined) {
       const r = await ctx.run(`[ -e ${shq(creates ?? '/')} ] && echo C; [ -e ${shq(removes ?? '/')} ] || echo R`);
       if (creates !== undefined && r.stdout.includes('C')) return { changed: false, skipped: true, msg: `${creates} exists, skipping` };
@@ -69,7 +55,7 @@ export const uri: ModuleDef = {
     }
 
     let body: Buffer | undefined;
-    const b = args.body;
+    const b = a.body;
     if (b !== undefined && b !== null) {
       if (format === 'json') {
         body = Buffer.from(typeof b === 'string' ? b : JSON.stringify(b));
@@ -144,7 +130,6 @@ export const uri: ModuleDef = {
 };
 
 function statusList(v: unknown): number[] {
-  if (v === undefined || v === null) return [200];
   const list = Array.isArray(v) ? v : String(v).split(',');
   const out = list.map((x) => Number(String(x).trim()));
   if (out.some((n) => !Number.isInteger(n))) throw new KbsError('TASK', `status_code must be an integer or a list of integers, got ${JSON.stringify(v)}`);

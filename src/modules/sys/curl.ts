@@ -5,7 +5,8 @@
  */
 import { KbsError } from '../../errors.js';
 import type { ModuleContext } from '../types.js';
-import { optStr, toBool } from '../util/args.js';
+import type { ArgSpec } from '../util/declare.js';
+import { INT } from '../util/schema.js';
 
 export interface HttpSpec {
   url: string;
@@ -63,20 +64,45 @@ export function readHeaders(v: unknown): Record<string, string> {
   throw new KbsError('TASK', 'headers must be a dict');
 }
 
-/** The request args shared by get_url and uri. */
-export function httpSpecOf(args: Record<string, unknown>, dfltTimeout: number): Omit<HttpSpec, 'url'> {
-  const t = args.timeout === undefined || args.timeout === null ? dfltTimeout : Number(args.timeout);
-  if (!Number.isFinite(t) || t <= 0) throw new KbsError('TASK', `timeout must be a positive number, got ${String(args.timeout)}`);
+/** `timeout`: seconds, a positive number */
+function readTimeout(v: unknown): number {
+  const t = Number(v);
+  if (!Number.isFinite(t) || t <= 0) throw new KbsError('TASK', `timeout must be a positive number, got ${String(v)}`);
+  return t;
+}
+
+/** The request arguments of get_url and uri; `userAlias`: get_url's `username`, uri's `user`. */
+export function httpArgs<U extends string>(userAlias: U) {
   return {
-    headers: readHeaders(args.headers),
-    timeout: t,
-    validateCerts: toBool(args.validate_certs, true, 'validate_certs'),
-    user: optStr(args, 'url_username', 'username', 'user'),
-    password: optStr(args, 'url_password', 'password'),
-    basic: toBool(args.force_basic_auth, false, 'force_basic_auth'),
-    clientCert: optStr(args, 'client_cert'),
-    clientKey: optStr(args, 'client_key'),
-    caPath: optStr(args, 'ca_path'),
+    headers: { type: 'any', schema: {}, read: (v: unknown) => readHeaders(v) },
+    timeout: { type: 'any', schema: INT, read: readTimeout },
+    validate_certs: { type: 'bool', default: true },
+    url_username: { type: 'str', aliases: [userAlias] },
+    url_password: { type: 'str', aliases: ['password'] },
+    force_basic_auth: { type: 'bool' },
+    use_proxy: { type: 'bool' },
+    http_agent: { type: 'str', default: 'ansible-httpget' },
+    client_cert: { type: 'str' },
+    client_key: { type: 'str' },
+    ca_path: { type: 'str' },
+  } as const satisfies Record<string, ArgSpec>;
+}
+
+/** The read request arguments (httpArgs) as curl's settings; `dfltTimeout` when no timeout is given. */
+export function httpSpec(
+  a: { headers?: Record<string, string>; timeout?: number; validate_certs: boolean; url_username?: string; url_password?: string; force_basic_auth?: boolean; client_cert?: string; client_key?: string; ca_path?: string },
+  dfltTimeout: number,
+): Omit<HttpSpec, 'url'> {
+  return {
+    headers: a.headers ?? {},
+    timeout: a.timeout ?? dfltTimeout,
+    validateCerts: a.validate_certs,
+    user: a.url_username,
+    password: a.url_password,
+    basic: a.force_basic_auth ?? false,
+    clientCert: a.client_cert,
+    clientKey: a.client_key,
+    caPath: a.ca_path,
   };
 }
 

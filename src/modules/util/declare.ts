@@ -137,7 +137,7 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
       for (const [name, s] of Object.entries(spec)) {
         const names = [name, ...(s.aliases ?? [])];
         const raw = names.map((n) => args[n]).find((v) => v !== undefined && v !== null);
-        if (raw === undefined) {
+        if (raw === undefined || (s.required && s.type === 'str' && raw === '')) {
           if (s.required) throw new KbsError('TASK', `missing required argument: ${name}`);
           out[name] = s.type === 'bool' ? toBool(undefined, (s.default as boolean | undefined) ?? false, name) : s.type === 'list' ? toList(s.default) : s.type === 'mode' ? parseMode(s.default) : s.default;
           continue;
