@@ -5,29 +5,36 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, pyDateTime, toBool } from './util/args.js';
-import { BOOL, STR, argsSchema } from './util/schema.js';
+import { pyDateTime } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { floatRepr } from '../template/float.js';
 
 const NUM = { anyOf: [{ type: 'number' }, { type: 'string' }] };
 
+/** a duration: a non-negative number ('' is none) */
+function duration(v: unknown, name: string): number | undefined {
+  if (v === '') return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < 0) throw new KbsError('TASK', `non-integer value given for prompt duration: ${name}=${JSON.stringify(v)}`);
+  return x;
+}
+
+const args = declareArgs(
+  {
+    seconds: { type: 'any', schema: NUM, read: duration },
+    minutes: { type: 'any', schema: NUM, read: duration },
+    prompt: { type: 'str' },
+    echo: { type: 'bool', default: true },
+  },
+  { exclusive: [['minutes', 'seconds']] },
+);
+
 export const pause: ModuleDef = {
   name: 'pause',
   local: true,
-  schema: argsSchema({ seconds: NUM, minutes: NUM, prompt: STR, echo: BOOL }),
-  async run(args, _ctx) {
-    const n = (k: string) => {
-      const v = args[k];
-      if (v === undefined || v === null || v === '') return undefined;
-      const x = Number(v);
-      if (!Number.isFinite(x) || x < 0) throw new KbsError('TASK', `non-integer value given for prompt duration: ${k}=${JSON.stringify(v)}`);
-      return x;
-    };
-    const seconds = n('seconds');
-    const minutes = n('minutes');
-    if (seconds !== undefined && minutes !== undefined) throw new KbsError('TASK', 'parameters are mutually exclusive: minutes|seconds');
-    const prompt = optStr(args, 'prompt');
-    const echo = toBool(args.echo, true, 'echo');
+  schema: args.schema,
+  async run(raw, _ctx) {
+    const { seconds, minutes, prompt, echo } = args.read(raw);
     const secs = seconds ?? (minutes !== undefined ? minutes * 60 : undefined);
     const start = new Date();
     const result: ModuleResult = { changed: false, rc: 0, stderr: '', stdout: '', user_input: '', echo };

@@ -6,27 +6,30 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
-import { failed, optStr } from './util/args.js';
-import { STR, argsSchema, oneOfStr } from './util/schema.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { certificateDer, certificateInfo, relativeTime } from './x509/cert.js';
+
+const args = declareArgs(
+  {
+    path: { type: 'str' },
+    content: { type: 'str' },
+    valid_at: { type: 'any', schema: { type: ['object', 'string'] } },
+    name_encoding: { type: 'str', choices: ['ignore', 'idna', 'unicode'] },
+    select_crypto_backend: { type: 'str', choices: ['auto', 'cryptography'] },
+  },
+  { exclusive: [['path', 'content']], requiredOneOf: [['path', 'content']] },
+);
 
 export const x509_certificate_info: ModuleDef = {
   name: 'x509_certificate_info',
   aliases: ['community.crypto.x509_certificate_info'],
-  schema: argsSchema({
-    path: STR,
-    content: STR,
-    valid_at: { type: ['object', 'string'] },
-    name_encoding: oneOfStr('ignore', 'idna', 'unicode'),
-    select_crypto_backend: oneOfStr('auto', 'cryptography'),
-  }),
-  async run(args, ctx) {
-    const content = optStr(args, 'content');
-    const rawPath = optStr(args, 'path');
-    if (content !== undefined && rawPath !== undefined) return failed('parameters are mutually exclusive: path|content');
-    if (content === undefined && rawPath === undefined) return failed('one of the following is required: path, content');
-    const validAt = args.valid_at ?? {};
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const { content, path: rawPath } = a;
+    const validAt = a.valid_at ?? {};
     if (typeof validAt !== 'object' || validAt === null || Array.isArray(validAt)) return failed(`argument 'valid_at' is of type ${typeof validAt} and we were unable to convert to dict`);
     const now = new Date();
     const points: Record<string, Date> = {};
