@@ -6,10 +6,9 @@
  */
 import { addPathInfo } from './util/pathinfo.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, toBool } from './util/args.js';
-import { attrArgs } from './util/attrs.js';
+import { failed } from './util/args.js';
+import { FILE_ATTR_ARGS, declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { BOOL, FILE_ATTRS, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
 import { readText, saveText } from './sys/textfile.js';
 import { strList } from './find.js';
 
@@ -166,47 +165,46 @@ export function editIni(text: string, e: IniEdit): { lines: string[]; changed: b
   return { lines: out, changed, msg };
 }
 
+const args = declareArgs(
+  {
+    path: { type: 'str', required: true, aliases: ['dest'] },
+    section: { type: 'str', schema: { type: ['string', 'number', 'boolean', 'null'] } },
+    option: { type: 'str' },
+    value: { type: 'str' },
+    values: { type: 'list', read: strList },
+    backup: { type: 'bool' },
+    state: { type: 'str', choices: ['absent', 'present'], default: 'present' },
+    exclusive: { type: 'bool', default: true },
+    no_extra_spaces: { type: 'bool' },
+    allow_no_value: { type: 'bool' },
+    create: { type: 'bool', default: true },
+    ...FILE_ATTR_ARGS,
+  },
+  { exclusive: [['value', 'values']] },
+);
+
 export const ini_file: ModuleDef = {
   name: 'ini_file',
-  schema: {
-    ...argsSchema({
-      path: STR,
-      dest: STR,
-      section: { type: ['string', 'number', 'boolean', 'null'] },
-      option: STR,
-      value: STR,
-      values: STR_OR_LIST,
-      backup: BOOL,
-      state: oneOfStr('absent', 'present'),
-      exclusive: BOOL,
-      no_extra_spaces: BOOL,
-      allow_no_value: BOOL,
-      create: BOOL,
-      ...FILE_ATTRS,
-    }),
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }],
-  },
-  async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path', 'dest')!);
-    const state = (optStr(args, 'state') ?? 'present') as 'present' | 'absent';
-    const allowNoValue = toBool(args.allow_no_value, false, 'allow_no_value');
-    const value = optStr(args, 'value');
-    if (value !== undefined && args.values !== undefined && args.values !== null) return failed('parameters are mutually exclusive: value|values');
-    const values = value !== undefined ? [value] : strList(args.values, 'values');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const path = await expandPath(ctx, a.path);
+    const { state, value, allow_no_value: allowNoValue } = a;
+    const values = value !== undefined ? [value] : (a.values ?? []);
     if (state === 'present' && !allowNoValue && value === undefined && !values.length) {
       return failed("Parameter 'value(s)' must be defined if state=present and allow_no_value=False.");
     }
     const f = await readText(ctx, path);
-    if (!f.exists && !toBool(args.create, true, 'create')) return failed(`Destination ${path} does not exist!`, { rc: 257 });
+    if (!f.exists && !a.create) return failed(`Destination ${path} does not exist!`, { rc: 257 });
     let text = f.content.toString('utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-    const section = optStr(args, 'section');
+    const { section } = a;
     const edit = editIni(text, {
       section: section === '' ? undefined : section,
-      option: optStr(args, 'option') || undefined,
+      option: a.option || undefined,
       values,
       state,
-      exclusive: toBool(args.exclusive, true, 'exclusive'),
-      noExtraSpaces: toBool(args.no_extra_spaces, false, 'no_extra_spaces'),
+      exclusive: a.exclusive,
+      noExtraSpaces: a.no_extra_spaces,
       allowNoValue,
     });
     const after = edit.lines.join('');
@@ -221,8 +219,8 @@ export const ini_file: ModuleDef = {
     const saved = await saveText(ctx, f, {
       result,
       after: edit.changed ? Buffer.from(after, 'utf8') : undefined,
-      attrs: f.exists || edit.changed ? attrArgs(args) : undefined,
-      backup: toBool(args.backup, false, 'backup'),
+      attrs: f.exists || edit.changed ? a : undefined,
+      backup: a.backup,
       backupKey: 'backup_file',
     });
     // saveText's message for attributes: ini_file keeps its own
