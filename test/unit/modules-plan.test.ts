@@ -10,6 +10,7 @@ import { runPlanned, type Planner } from '../../src/modules/util/change.js';
 import { hostnamePlanner } from '../../src/modules/hostname.js';
 import { modprobePlanner } from '../../src/modules/modprobe.js';
 import { pingPlanner } from '../../src/modules/ping.js';
+import { checkPlanRows, type PlanRow } from '../helpers/plan-table.js';
 
 const PLANNERS: Record<string, Planner<never>> = {
   hostname: hostnamePlanner as Planner<never>,
@@ -23,17 +24,7 @@ const mp = (f: Partial<Record<'L' | 'B' | 'C' | 'P' | 'F' | 'O', string>>) =>
     .map(([k, v]) => `${k}\t${v}`)
     .join('\n');
 
-interface Row {
-  what: string;
-  module: string;
-  args: Record<string, unknown>;
-  probe: string;
-  /** each change as "description" plus ": command" or " <- data" for a file */
-  changes: string[];
-  result?: Record<string, unknown>;
-}
-
-const ROWS: Row[] = [
+const ROWS: PlanRow[] = [
   { what: 'ping answers pong', module: 'ping', args: {}, probe: 'OK\t1\n', changes: [], result: { changed: false, ping: 'pong' } },
   { what: 'ping returns its data', module: 'ping', args: { data: 'hi' }, probe: 'OK\t1\n', changes: [], result: { ping: 'hi' } },
   { what: 'ping data=crash fails', module: 'ping', args: { data: 'crash' }, probe: 'OK\t1\n', changes: [], result: { failed: true, rc: 1 } },
@@ -81,16 +72,7 @@ const ROWS: Row[] = [
   },
 ];
 
-test('planning table: args + probe output → changes', () => {
-  for (const row of ROWS) {
-    const p = PLANNERS[row.module];
-    const a = p.args.read(row.args);
-    const plan = p.plan(a, row.probe, { diff: false });
-    const got = plan.changes.map((c) => (c.write ? `${c.description} <- ${c.write.data}` : `${c.description}: ${c.command}`));
-    assert.deepEqual(got, row.changes, row.what);
-    for (const [k, v] of Object.entries(row.result ?? {})) assert.deepEqual(plan.result[k], v, `${row.what}: ${k}`);
-  }
-});
+test('planning table: args + probe output → changes', () => checkPlanRows(PLANNERS, ROWS));
 
 test('declared args: defaults, choices and required arguments', () => {
   assert.deepEqual(modprobePlanner.args.read({ name: 'x' }), { name: 'x', state: 'present', params: '', persistent: 'disabled' });

@@ -21,6 +21,8 @@ export interface Change {
   write?: { path: string; data: string; mode: number; mkdirs?: boolean };
   /** what the result becomes when the command fails; default: fail with "cannot DESCRIPTION" */
   fail?: (r: ExecResult) => Partial<ModuleResult>;
+  /** or the whole result when the command fails (nothing of the plan's result kept) */
+  failWith?: (r: ExecResult) => ModuleResult;
 }
 
 export interface Plan {
@@ -37,13 +39,18 @@ export interface Planner<A> {
   plan(a: A, probe: string, opts: { diff: boolean; check?: boolean }): Plan;
   /** the message when the probe fails */
   probeError(a: A): string;
+  /** or the module's own result when the probe fails */
+  probeFailed?(a: A, r: ExecResult): ModuleResult;
 }
 
 /** Probe, plan, and apply the plan's changes unless in check mode. */
 export async function runPlanned<A>(p: Planner<A>, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
   const a = p.args.read(args);
   const q = await ctx.run(p.probe(a));
-  if (q.rc !== 0) throw remoteError(p.probeError(a), q);
+  if (q.rc !== 0) {
+    if (p.probeFailed) return p.probeFailed(a, q);
+    throw remoteError(p.probeError(a), q);
+  }
   const plan = p.plan(a, q.stdout, { diff: ctx.diff, check: ctx.check });
   return applyPlan(ctx, plan);
 }
@@ -58,6 +65,7 @@ export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleR
     if (c.command === undefined) continue;
     const r = await ctx.run(c.command);
     if (r.rc !== 0) {
+      if (c.failWith) return c.failWith(r);
       if (c.fail) return { ...result, ...c.fail(r) };
       throw remoteError(`cannot ${c.description}`, r);
     }
