@@ -352,3 +352,27 @@ test('helm: failures carry the collection\'s and helm\'s messages', async () => 
   assert.match(msg('bad timeout'), /stderr: Error: invalid argument "5x" for "--timeout" flag: time: invalid duration "5x"\n$/);
   assert.equal(resultOf(r, 'unknown chart').command, `${h!.work}/bin/helm show chart stable/nope`);
 });
+
+test('Kubespray\'s helm-apps pattern: whole argument mappings from templates, in loops', async () => {
+  const tasks = `
+    - name: Add Helm repositories
+      kubernetes.core.helm_repository: "{{ {'binary_path': helm} | combine(item) }}"
+      loop: [{name: kubespray, url: "{{ repo }}"}]
+    - name: Update Helm repositories
+      kubernetes.core.helm: {state: absent, binary_path: "{{ helm }}", release_name: dummy, release_namespace: kube-system, update_repo_cache: true}
+    - name: Install Helm Applications
+      kubernetes.core.helm: "{{ {'atomic': true, 'binary_path': helm} | combine({'create_namespace': true, 'wait': true, 'wait_timeout': '5m'}, item) }}"
+      loop:
+        - {name: approver, namespace: csr, chart_ref: kubespray/demo, chart_version: 1.0.0, values: {bypassDnsResolution: true}}`;
+  const r1 = await play(tasks);
+  assert.equal(r1.code, 0, r1.stdout.slice(-3000));
+  assert.deepEqual(statusOf(r1, 'Add Helm repositories'), ['changed', 'changed']);
+  assert.deepEqual(statusOf(r1, 'Install Helm Applications'), ['changed', 'changed']);
+  const item = (resultOf(r1, 'Install Helm Applications').results as Record<string, unknown>[])[0];
+  assert.match(String(item.command), / --version=1\.0\.0 upgrade -i --reset-values --wait --timeout 5m --atomic --create-namespace -f=\S+ approver kubespray\/demo$/);
+  for (const host of HOSTS) assert.ok(releases(host).some((x) => x.name === 'approver' && x.namespace === 'csr' && x.chart.version === '1.0.0'));
+  const r2 = await play(tasks);
+  assert.deepEqual(statusOf(r2, 'Add Helm repositories'), ['ok', 'ok']);
+  assert.deepEqual(statusOf(r2, 'Update Helm repositories'), ['ok', 'ok']);
+  assert.deepEqual(statusOf(r2, 'Install Helm Applications'), ['ok', 'ok']);
+});
