@@ -12,6 +12,8 @@ export interface DiffEntry {
   after?: string;
   before_header?: string;
   after_header?: string;
+  /** a diff already rendered as text (kubernetes.core.helm's helm-diff output) */
+  prepared?: string;
 }
 
 /** As in Ansible, so that register / changed_when / failed_when work the same. */

@@ -96,6 +96,8 @@ export function diffText(r: ModuleResult): string | undefined {
   const list = Array.isArray(d) ? d : [d];
   const out: string[] = [];
   for (const x of list) {
+    // a module's own diff text (Ansible's callback prints `prepared` as it is)
+    if (typeof x.prepared === 'string') out.push(x.prepared);
     if (x.before === undefined && x.after === undefined) continue;
     out.push(`--- ${x.before_header ?? 'before'}`, `+++ ${x.after_header ?? 'after'}`);
     out.push(...simpleDiff(diffSide(x.before), diffSide(x.after)));

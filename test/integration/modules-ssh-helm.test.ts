@@ -376,3 +376,27 @@ test('Kubespray\'s helm-apps pattern: whole argument mappings from templates, in
   assert.deepEqual(statusOf(r2, 'Update Helm repositories'), ['ok', 'ok']);
   assert.deepEqual(statusOf(r2, 'Install Helm Applications'), ['ok', 'ok']);
 });
+
+test('helm: with the helm-diff plugin installed, `helm diff upgrade` decides (no warning; its output under --diff)', async () => {
+  for (const host of HOSTS) {
+    mkdirSync(join(h!.work, host, 'plugins', 'helm-diff'), { recursive: true });
+    writeFileSync(join(h!.work, host, 'plugins', 'helm-diff', 'plugin.yaml'), 'name: diff\nversion: 3.8.1\ndescription: Preview helm upgrade changes as a diff\n');
+  }
+  const t = (replicas: number) => `
+    - name: diffed
+      kubernetes.core.helm: {name: dweb, chart_ref: ${h!.work}/chart, namespace: default, values: {replicas: ${replicas}}, binary_path: "{{ helm }}"}
+      environment: {HELM_PLUGINS: "{{ sim }}/plugins"}`;
+  const r1 = await play(t(1));
+  assert.deepEqual(statusOf(r1, 'diffed'), ['changed', 'changed']);
+  const r2 = await play(t(1));
+  assert.deepEqual(statusOf(r2, 'diffed'), ['ok', 'ok']);
+  assert.equal(resultOf(r2, 'diffed').warnings, undefined, 'no default-check warning');
+  const log = readFileSync(join(h!.work, HOSTS[0], 'log.jsonl'), 'utf8');
+  assert.match(log, /"diff", "upgrade", "dweb", "\S+\/chart", "--reset-values", "-f=\/tmp\/\S+\.yml"/);
+  const c = await play(t(2), ['--check', '--diff']);
+  assert.deepEqual(statusOf(c, 'diffed'), ['changed', 'changed']);
+  assert.equal((resultOf(c, 'diffed').diff as Record<string, unknown>).prepared, 'default, dweb, Release (simulated) has changed:\n- replicas: 1\n+ replicas: 2'.replace(/replicas/g, '  replicas'));
+  const r3 = await play(t(2));
+  assert.deepEqual(statusOf(r3, 'diffed'), ['changed', 'changed']);
+  for (const host of HOSTS) assert.deepEqual(releases(host).filter((x) => x.name === 'dweb' && x.status === 'deployed').map((x) => x.values), [{ replicas: 2 }]);
+});
