@@ -14,7 +14,7 @@ import type { TemplateContext, Templater } from '../template/types.js';
 const isMap = (v: unknown): v is Vars => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** the defaults for `module` out of a list of rendered module_defaults values */
-function defaultsFor(module: string, lists: unknown[]): Vars {
+export function defaultsFor(module: string, lists: unknown[]): Vars {
   const out: Vars = {};
   for (const one of lists.flatMap((l) => (Array.isArray(l) ? l : [l]))) {
     if (!isMap(one)) continue;

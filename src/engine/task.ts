@@ -17,7 +17,7 @@ import type { RunContext } from './context.js';
 import type { HostStatus } from './events.js';
 import { findFile } from './files.js';
 import { hasLoop, itemVars, loopItems } from './loop.js';
-import { finalArgs } from './task-args.js';
+import { defaultsFor, finalArgs } from './task-args.js';
 import { newJobId, startJob } from '../modules/async_jobs.js';
 import { whenHolds, type Inherited } from './inherit.js';
 import { makeFlow } from './flow.js';
@@ -223,6 +223,7 @@ async function runOnce(
     // debug's var: Ansible templates `{{ var }}` (a number from an expression is text, as in Ansible)
     evaluate: (e) => tpl.render(tpl.isTemplate(e) ? e : `{{ ${e} }}`, scope, where),
     findFile: (kind, src) => findFile(kind, src, { role: task.role, taskFile: task.pos.file, playbookDir: ctx.playbookDir, pos: task.pos }),
+    moduleDefaults: (name) => (defaults.length ? defaultsFor(name, defaults.map((x) => tpl.render(x, scope, where))) : {}),
     become: become ? { user: becomeUser ?? 'root' } : undefined,
     sshTarget: () => (spec && spec.type === 'ssh' && !local ? resolveTarget(spec, ctx.opts.transport) : undefined),
     reconnect: async () => {

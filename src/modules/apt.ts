@@ -192,7 +192,8 @@ export async function runAptModule(ctx: ModuleContext, a: AptArgs, deb: string |
 
   if (a.state === 'absent') {
     const pkgs = planRemove(q, expanded, o.purge);
-    if (!pkgs.length) return { changed: false, ...cache };
+    // nothing to remove: Ansible's remove() exits with changed alone (no cache keys)
+    if (!pkgs.length) return { changed: false };
     const cmd = removeCommand(pkgs, o);
     const x = await run(cmd, ctx.diff && !ctx.check ? { simulateFirst: removeCommand(pkgs, { ...o, simulate: true }) } : {});
     if (x.rc !== 0) {

@@ -46,7 +46,8 @@ export const packageModule: ModuleDef = {
     if (!backend) {
       throw new KbsError('TASK', `package manager "${mgr}" is not supported by kbs`, { hint: `use one of: ${Object.keys(BACKENDS).join(', ')}` });
     }
-    const rest: Record<string, unknown> = { ...args };
+    // the backend's module_defaults lie under the task's arguments, as in Ansible's package action
+    const rest: Record<string, unknown> = { ...(ctx.moduleDefaults?.(mgr === 'dnf5' ? 'dnf' : mgr) ?? {}), ...args };
     delete rest.use;
     // Ansible's package action hands the other arguments to the backend, which refuses the unknown
     const bad = unsupportedFor(mgr === 'dnf5' ? 'dnf' : mgr, backend, rest);

@@ -66,6 +66,11 @@ export interface ModuleContext {
    * playbook folder. Returns an absolute path or throws KbsError NOT_FOUND.
    */
   findFile(kind: 'files' | 'templates', src: string): string;
+  /**
+   * Optional: the task's module_defaults (play, blocks, task) for another module NAME, rendered;
+   * the package module applies its backend's, as Ansible's package action does.
+   */
+  moduleDefaults?(name: string): Record<string, unknown>;
   /** Ask the engine to stop: meta's end_host / end_play / flush_handlers. */
   meta?(action: string): void;
   /**

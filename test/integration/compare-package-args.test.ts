@@ -1,6 +1,7 @@
 /**
  * The package module passing its arguments to apt as Ansible's package action does (`pkg`,
- * apt's own options, no package at all; a dnf option and dnf's `installed` refused by apt),
+ * apt's own options, no package at all; a dnf option and dnf's `installed` refused by apt; the
+ * backend's module_defaults under the task's arguments),
  * through `kbs run` over a real sshd against ansible-playbook 2.14 on the same playbook
  * (test/fixtures/modules-pkg/package-args.yml): registered results and recap, also under --check.
  */
@@ -36,5 +37,6 @@ for (const mode of [[], ['--check']]) {
     const kr = registered(join(w, `k-${tag}`));
     assert.deepEqual(kr, registered(join(w, `a-${tag}`)), 'registered results');
     assert.match(kr.asroot, /msg=Unsupported parameters for \(ansible\.legacy\.apt\) module: enablerepo cache/);
+    assert.equal(kr.asroot.split('\n')[5], 'changed=False failed=False msg=- cache_updated=-', 'apt: state=absent from module_defaults, nothing to remove: changed alone');
   });
 }
