@@ -2,10 +2,8 @@
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext } from '../types.js';
 
-export const SHOW_PROPS = ['Id', 'Type', 'LoadState', 'LoadError', 'ActiveState', 'SubState', 'UnitFileState', 'Result', 'MainPID', 'ExecMainStatus', 'Description', 'FragmentPath'];
-
 export interface UnitState {
-  /** every property `systemctl show` printed */
+  /** every property `systemctl show` printed (Ansible's `status`) */
   status: Record<string, string>;
   /** `systemctl is-enabled` output (first line) and rc */
   isEnabled: string;
@@ -25,7 +23,7 @@ export function systemctlCmd(scope: string | undefined): string {
 export function queryScript(unit: string, scope?: string): string {
   const sc = systemctlCmd(scope);
   const u = shq(unit);
-  const show = scope === 'global' ? '' : `${sc} show -p ${SHOW_PROPS.join(',')} -- ${u} 2>/dev/null`;
+  const show = scope === 'global' ? '' : `LC_ALL=C ${sc} show -- ${u} 2>/dev/null`;
   return [
     show,
     `e=$(${sc} is-enabled -- ${u} 2>/dev/null); printf '@@E\\t%s\\t%s\\n' "$?" "$(printf '%s' "$e" | head -n 1)"`,
@@ -40,15 +38,31 @@ export function parseQuery(out: string): UnitState {
   let isEnabled = '';
   let isEnabledRc = 1;
   let systemd = false;
+  // Ansible's parse_systemctl_show: only Exec* values in { } may span lines
+  let key: string | undefined;
+  let multi: string[] = [];
   for (const line of out.split('\n')) {
     if (line.startsWith('@@E\t')) {
       const [, rc, val] = line.split('\t');
       isEnabledRc = Number(rc);
       isEnabled = (val ?? '').trim();
     } else if (line.startsWith('@@S\t')) systemd = line.endsWith('1');
-    else {
+    else if (key !== undefined) {
+      multi.push(line);
+      if (line.trimEnd().endsWith('}')) {
+        status[key] = multi.join('\n').trim();
+        key = undefined;
+        multi = [];
+      }
+    } else {
       const eq = line.indexOf('=');
-      if (eq > 0) status[line.slice(0, eq)] = line.slice(eq + 1);
+      if (eq < 0) continue;
+      const k = line.slice(0, eq);
+      const v = line.slice(eq + 1);
+      if (k.startsWith('Exec') && v.trimStart().startsWith('{') && !v.trimEnd().endsWith('}')) {
+        key = k;
+        multi = [v];
+      } else status[k] = v.trim();
     }
   }
   return { status, isEnabled, isEnabledRc, systemd };
