@@ -9,7 +9,11 @@ import { putArgs, putFile, type PutSpec } from './util/putfile.js';
 import { probe } from './util/remote.js';
 import { BOOL, FILE_ATTRS, SELINUX, MODE, STR, argsSchema } from './util/schema.js';
 import { hideVaultedDiff, unvaultFileData } from '../vault/files.js';
-import { jsonText } from '../util/pyfloat.js';
+import { pyJson } from '../template/filters-serial.js';
+import { pyStr } from '../template/python.js';
+
+/** Python's json.dumps defaults */
+const PY_JSON = { indent: null, sortKeys: false, ensureAscii: true, itemSep: ', ', keySep: ': ' };
 
 export const copy: ModuleDef = {
   name: 'copy',
@@ -40,9 +44,9 @@ export const copy: ModuleDef = {
     const common = { dest, ...putArgs(args) };
 
     if (hasContent) {
-      // Ansible writes non-string content (a dict or list after templating) as JSON
+      // Ansible writes a dict or list (after templating) as json.dumps does, other values as str() does
       const c = args.content;
-      const text = typeof c === 'string' ? c : jsonText(c);
+      const text = typeof c === 'string' ? c : typeof c === 'object' ? pyJson(c, PY_JSON) : pyStr(c);
       return putFile(ctx, { ...common, data: Buffer.from(text, 'utf8'), afterHeader: 'dynamically generated' });
     }
 
