@@ -62,7 +62,7 @@ export const template: ModuleDef = {
       template_run_date: pyDateTime(new Date()),
     };
     if (ctx.vars.ansible_managed === undefined) extra.ansible_managed = 'Ansible managed';
-    let out = String(ctx.render(text, extra, syntaxOf(args)));
+    let out = String(ctx.render(text, extra, { ...syntaxOf(args), escapeBackslashes: false }));
     if (ns !== '\n') out = out.replace(/\r\n|\r|\n/g, ns);
 
     const r = await putFile(ctx, { ...putArgs(args), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });

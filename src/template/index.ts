@@ -347,7 +347,8 @@ class TemplaterImpl implements KbsTemplater {
 
   private compile(source: string, ctx: TemplateContext | undefined, expression: boolean, syntax?: TemplateSyntax): Compiled {
     try {
-      const ast = parse(expression ? source : source.replace(LAST_NEWLINE, ''), syntax);
+      // a bare expression (a conditional, Ansible's `{% if expr %}`) is not under escape_backslashes
+      const ast = expression ? parse(source, { ...syntax, escapeBackslashes: false }) : parse(source.replace(LAST_NEWLINE, ''), syntax);
       const single = singleExpression(ast);
       this.stats.compiles++;
       if (expression && !single) return { props: compileAst(ast, false) };

@@ -79,7 +79,7 @@ export const LOOKUPS: Record<string, Lookup> = {
     return flat(terms).map((t) => {
       const file = findFile(ctx, pyStr(t), 'templates', 'template');
       const vars = overlay(ctx.vars, { template_path: pyStr(t), template_fullpath: file, ...extra });
-      const out = ctx.env.renderString(readText(file), vars, ctx.tctx, Object.keys(syntax).length ? syntax : undefined);
+      const out = ctx.env.renderString(readText(file), vars, ctx.tctx, { ...syntax, escapeBackslashes: false });
       if (convert && (out.startsWith('[') || out.startsWith('{'))) {
         const lit = literalEval(out);
         if (lit) return lit.value;

@@ -4,7 +4,7 @@
  * declared here and nowhere else.
  */
 import { createRequire } from 'node:module';
-import { readPyString } from './strlit.js';
+import { readPyString, readRawString } from './strlit.js';
 
 const require = createRequire(import.meta.url);
 
@@ -58,7 +58,8 @@ export const lexer = nj.lexer;
   const proto = Object.getPrototypeOf(nj.lexer.lex('')) as any;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   proto._parseString = function (this: any): string {
-    const { value, end } = readPyString(this.str as string, this.index as number);
+    // Ansible's escape_backslashes (data, not template files): inside {{ }} a literal keeps its backslashes
+    const { value, end } = (this.kbsEscapeBackslashes && this.kbsInVariable ? readRawString : readPyString)(this.str as string, this.index as number);
     this.forwardN(end - this.index);
     return value;
   };
@@ -67,6 +68,8 @@ export const lexer = nj.lexer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   proto.nextToken = function (this: any): NjToken | null {
     const tok = baseNext.call(this);
+    if (tok && tok.type === nj.lexer.TOKEN_VARIABLE_START) this.kbsInVariable = true;
+    else if (tok && tok.type === nj.lexer.TOKEN_VARIABLE_END) this.kbsInVariable = false;
     // Jinja2's trim_blocks removes the newline after a comment too
     if (tok && tok.type === nj.lexer.TOKEN_COMMENT && this.trimBlocks) {
       const rest = (this.str as string).slice(this.index as number, (this.index as number) + 2);

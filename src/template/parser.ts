@@ -323,13 +323,19 @@ export function balanceBraces(s: string): string {
 /** `syntax`: other delimiters and trim/lstrip options (the template module's *_string arguments). */
 export function parse(source: string, syntax?: TemplateSyntax): NjNode {
   if (syntax) {
-    const { trimBlocks, lstripBlocks, ...tags } = syntax;
+    const { trimBlocks, lstripBlocks, escapeBackslashes, ...tags } = syntax;
     const opts = { trimBlocks: trimBlocks ?? LEXER_OPTS.trimBlocks, lstripBlocks: lstripBlocks ?? LEXER_OPTS.lstripBlocks, tags };
     const defaultTags = Object.values(tags).every((t) => t === undefined);
-    return new KbsParser(lexer.lex(defaultTags ? balanceBraces(source) : source, opts)).parseAsRoot() as NjNode;
+    return new KbsParser(escaping(lexer.lex(defaultTags ? balanceBraces(source) : source, opts), escapeBackslashes !== false)).parseAsRoot() as NjNode;
   }
-  const parser = new KbsParser(lexer.lex(balanceBraces(source), LEXER_OPTS));
+  const parser = new KbsParser(escaping(lexer.lex(balanceBraces(source), LEXER_OPTS), true));
   return parser.parseAsRoot() as NjNode;
+}
+
+/** tell the tokenizer whether string literals inside `{{ }}` keep their backslashes (nunjucks.ts) */
+function escaping<T>(tokenizer: T, on: boolean): T {
+  (tokenizer as { kbsEscapeBackslashes?: boolean }).kbsEscapeBackslashes = on;
+  return tokenizer;
 }
 
 /** Ansible's STRING_TYPE_FILTERS: their text is never read back as a list, dict or boolean. */

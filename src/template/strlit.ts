@@ -6,6 +6,17 @@
  */
 const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
 
+/**
+ * A literal read as Ansible reads one inside `{{ }}` in playbook data (escape_backslashes: its
+ * backslashes are doubled before Jinja2 unescapes them): the text between the quotes as written.
+ */
+export function readRawString(src: string, start: number): { value: string; end: number } {
+  const quote = src[start];
+  let i = start + 1;
+  while (i < src.length && src[i] !== quote) i += src[i] === '\\' ? 2 : 1;
+  return { value: src.slice(start + 1, Math.min(i, src.length)), end: Math.min(i + 1, src.length) };
+}
+
 /** Reads a literal whose opening quote is at src[start]; returns the value and the index after the closing quote. */
 export function readPyString(src: string, start: number): { value: string; end: number } {
   const quote = src[start];

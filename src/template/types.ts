@@ -21,6 +21,11 @@ export interface TemplateSyntax {
   commentEnd?: string;
   trimBlocks?: boolean;
   lstripBlocks?: boolean;
+  /**
+   * Ansible's escape_backslashes, on unless false (template files and the template lookup): in
+   * playbook data, a string literal inside `{{ }}` keeps its backslashes (`'\\d'` is backslash-d).
+   */
+  escapeBackslashes?: boolean;
 }
 
 export interface Templater {

@@ -457,5 +457,17 @@ test('string literals unescape as Jinja2 (Python unicode-escape): unknown escape
     ["{{ '\\d+' }}", '\\d+'],
     ["{{ 'abc123.0123' | regex_replace('\\..*$', '') }}", 'abc123'],
   ];
+  for (const [src, want] of rows) assert.equal(t.renderString(src, {}, undefined, { escapeBackslashes: false }), want, src);
+});
+
+test("playbook data: a string literal inside {{ }} keeps its backslashes (Ansible's escape_backslashes)", () => {
+  const rows: [string, string][] = [
+    ["{{ 'a\\nb' }}", 'a\\nb'],
+    ["{{ 'x\\\\y' }}", 'x\\\\y'],
+    ["{{ 'ab12' | regex_replace('(\\d+)', '<\\1>') }}", 'ab<12>'],
+    ["{% if 'a\\nb' | length == 3 %}three{% endif %} {{ 'a\\nb' | length }}", 'three 4'],
+  ];
   for (const [src, want] of rows) assert.equal(t.renderString(src, {}), want, src);
+  // a bare expression (a conditional) is Jinja2's
+  assert.equal(t.conditional("'a\\nb' | length == 3", {}), true);
 });
