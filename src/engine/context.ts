@@ -171,10 +171,15 @@ export class RunContext {
     return m;
   }
 
-  /** inventory_file and inventory_dir: where the host was first listed (Ansible sets them as host vars) */
+  /**
+   * inventory_file and inventory_dir: where the host was first listed (Ansible sets them as host
+   * vars); None for a host add_host made. The implicit localhost has neither.
+   */
   private sourceVars(name: string): Vars | undefined {
-    const file = getHost(this.inv, name)?.pos?.file;
-    if (file === undefined) return undefined;
+    const h = getHost(this.inv, name);
+    if (!h || h.implicit) return undefined;
+    const file = h.pos?.file;
+    if (file === undefined) return { inventory_file: null, inventory_dir: null };
     return isHostList(file) ? { inventory_file: file, inventory_dir: null } : { inventory_file: file, inventory_dir: dirname(file) };
   }
 
