@@ -114,7 +114,8 @@ export const uri: ModuleDef = {
       }
     }
     if (returnContent) result.content = text;
-    result.msg = `OK (${content.length} bytes)`;
+    // Ansible's text: the Content-Length header, 'unknown' without one (a chunked answer)
+    result.msg = `OK (${result.content_length ?? 'unknown'} bytes)`;
     if (dest !== undefined && ok) {
       if (!ctx.check) await writeFile(ctx, { dest, mode: 0o644, mkdirs: false }, content);
       result.changed = true;
@@ -122,7 +123,10 @@ export const uri: ModuleDef = {
     }
     if (!ok) {
       result.failed = true;
-      result.msg = `Status code was ${status} and not ${JSON.stringify(statusCodes)}: ${status >= 400 ? `HTTP Error ${status}` : result.msg}`;
+      // urllib's HTTPError text: the code and the reason of the status line (HTTP/2 has none)
+      const reason = reasonOf(headText);
+      const httpError = `HTTP Error ${status}${reason ? `: ${reason}` : ''}`;
+      result.msg = `Status code was ${status} and not ${JSON.stringify(statusCodes)}: ${status >= 400 ? httpError : result.msg}`;
       if (!returnContent && text) result.content = text.slice(0, 10000);
     }
     return result.path !== undefined ? addPathInfo(ctx, result) : result;
@@ -142,6 +146,13 @@ function formEncode(b: unknown): string {
 }
 
 /** The last response's headers, lowercased with - as _ (as Ansible returns them). */
+/** the reason phrase of the last response's status line (`HTTP/1.1 404 Not Found` -> `Not Found`) */
+function reasonOf(text: string): string {
+  const blocks = text.split(/\r?\n\r?\n/).filter((x) => x.trim());
+  const first = (blocks[blocks.length - 1] ?? '').split(/\r?\n/)[0] ?? '';
+  return /^HTTP\/[\d.]+\s+\d{3}\s*(.*)$/.exec(first.trim())?.[1] ?? '';
+}
+
 function parseHeaders(text: string): Record<string, string> {
   const blocks = text.split(/\r?\n\r?\n/).filter((x) => x.trim());
   const last = blocks[blocks.length - 1] ?? '';
