@@ -6,10 +6,10 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { remoteError, tempTrap, writeFile } from './util/remote.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
 
 const MARK = '#Ansible: ';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -163,54 +163,53 @@ export function stripCrontabHeader(out: string): { lines: string[]; existing: st
   return { lines, existing };
 }
 
-const SPECIAL = ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'];
+const SPECIAL = ['reboot', 'yearly', 'annually', 'monthly', 'weekly', 'daily', 'hourly'] as const;
+
+const args = declareArgs(
+  {
+    name: { type: 'str', required: true },
+    user: { type: 'str' },
+    job: { type: 'str', aliases: ['value'] },
+    cron_file: { type: 'str' },
+    state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
+    backup: { type: 'bool' },
+    minute: { type: 'str', default: '*' },
+    hour: { type: 'str', default: '*' },
+    day: { type: 'str', default: '*', aliases: ['dom'] },
+    month: { type: 'str', default: '*' },
+    weekday: { type: 'str', default: '*', aliases: ['dow'] },
+    special_time: { type: 'str', choices: SPECIAL },
+    disabled: { type: 'bool' },
+    env: { type: 'bool' },
+    insertafter: { type: 'str' },
+    insertbefore: { type: 'str' },
+  },
+  { exclusive: [['insertafter', 'insertbefore']] },
+);
 
 export const cron: ModuleDef = {
   name: 'cron',
-  schema: argsSchema(
-    {
-      name: STR,
-      user: STR,
-      job: STR,
-      value: STR,
-      cron_file: STR,
-      state: oneOfStr('present', 'absent'),
-      backup: BOOL,
-      minute: STR,
-      hour: STR,
-      day: STR,
-      dom: STR,
-      month: STR,
-      weekday: STR,
-      dow: STR,
-      special_time: oneOfStr(...SPECIAL),
-      disabled: BOOL,
-      env: BOOL,
-      insertafter: STR,
-      insertbefore: STR,
-    },
-    ['name'],
-  ),
-  async run(args, ctx) {
-    const fileArg = await expandPath(ctx, optStr(args, 'cron_file'));
+  schema: args.schema,
+  async run(raw, ctx) {
+    const d = args.read(raw);
+    const fileArg = await expandPath(ctx, d.cron_file);
     const a: CronArgs = {
-      name: reqStr(args, 'name'),
-      user: optStr(args, 'user'),
-      job: optStr(args, 'job', 'value'),
+      name: d.name,
+      user: d.user,
+      job: d.job,
       cronFile: fileArg === undefined || fileArg === '' ? undefined : fileArg.startsWith('/') ? fileArg : `/etc/cron.d/${fileArg}`,
-      present: (optStr(args, 'state') ?? 'present') === 'present',
-      minute: optStr(args, 'minute') ?? '*',
-      hour: optStr(args, 'hour') ?? '*',
-      day: optStr(args, 'day', 'dom') ?? '*',
-      month: optStr(args, 'month') ?? '*',
-      weekday: optStr(args, 'weekday', 'dow') ?? '*',
-      special: optStr(args, 'special_time'),
-      disabled: toBool(args.disabled, false, 'disabled'),
-      env: toBool(args.env, false, 'env'),
-      insertafter: optStr(args, 'insertafter'),
-      insertbefore: optStr(args, 'insertbefore'),
+      present: d.state === 'present',
+      minute: d.minute,
+      hour: d.hour,
+      day: d.day,
+      month: d.month,
+      weekday: d.weekday,
+      special: d.special_time,
+      disabled: d.disabled,
+      env: d.env,
+      insertafter: d.insertafter,
+      insertbefore: d.insertbefore,
     };
-    if (a.insertafter !== undefined && a.insertbefore !== undefined) return failed('parameters are mutually exclusive: insertafter|insertbefore');
     const warnings: string[] = [];
     if (a.cronFile) {
       if (a.cronFile === '/etc/crontab') return failed('Will not manage /etc/crontab via cron_file, see documentation.');
@@ -242,7 +241,7 @@ export const cron: ModuleDef = {
       if (r.rc === 1) existing = r.stdout;
     }
     const header = a.cronFile ?? (a.user ? `crontab for user "${a.user}"` : 'crontab');
-    const backup = toBool(args.backup, false, 'backup');
+    const backup = d.backup;
     let backupFile: string | undefined;
     if (backup && !ctx.check) backupFile = await saveBackup(ctx, renderCron(lines));
 
