@@ -6,9 +6,8 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { optStr, toBool } from './util/args.js';
+import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
 import {
   actionFailure,
   enabledOf,
@@ -33,34 +32,39 @@ export interface SystemdArgs {
   force: boolean;
 }
 
-const STATES = ['started', 'stopped', 'restarted', 'reloaded'];
+const STATES = ['started', 'stopped', 'restarted', 'reloaded'] as const;
 
-export function readSystemdArgs(args: Record<string, unknown>): SystemdArgs {
-  const opt = (k: string, ...alts: string[]) => {
-    for (const n of [k, ...alts]) if (args[n] !== undefined && args[n] !== null) return toBool(args[n], false, n);
-    return undefined;
-  };
-  const state = optStr(args, 'state');
-  if (state !== undefined && !STATES.includes(state)) throw new KbsError('TASK', `value of state must be one of: ${STATES.join(', ')}, got: ${state}`);
-  const scope = optStr(args, 'scope') ?? 'system';
-  if (!['system', 'user', 'global'].includes(scope)) throw new KbsError('TASK', `value of scope must be one of: system, user, global, got: ${scope}`);
+const args = declareArgs(
+  {
+    name: { type: 'str', aliases: ['service', 'unit'] },
+    state: { type: 'str', choices: STATES },
+    enabled: OPT_BOOL,
+    masked: OPT_BOOL,
+    daemon_reload: { type: 'bool', aliases: ['daemon-reload'] },
+    daemon_reexec: { type: 'bool', aliases: ['daemon-reexec'] },
+    scope: { type: 'str', choices: ['system', 'user', 'global'], default: 'system' },
+    no_block: { type: 'bool' },
+    force: { type: 'bool' },
+  },
+  { requiredOneOf: [['name', 'daemon_reload', 'daemon_reexec']] },
+);
+
+export function readSystemdArgs(raw: Record<string, unknown>): SystemdArgs {
+  const d = args.read(raw);
   const a: SystemdArgs = {
-    name: optStr(args, 'name', 'service', 'unit'),
-    state,
-    enabled: opt('enabled'),
-    masked: opt('masked'),
-    daemonReload: opt('daemon_reload', 'daemon-reload') ?? false,
-    daemonReexec: opt('daemon_reexec', 'daemon-reexec') ?? false,
-    scope,
-    noBlock: opt('no_block') ?? false,
-    force: opt('force') ?? false,
+    name: d.name,
+    state: d.state,
+    enabled: d.enabled,
+    masked: d.masked,
+    daemonReload: d.daemon_reload,
+    daemonReexec: d.daemon_reexec,
+    scope: d.scope,
+    noBlock: d.no_block,
+    force: d.force,
   };
-  if (scope === 'global' && state !== undefined) throw new KbsError('TASK', 'state cannot be used with scope=global');
+  if (a.scope === 'global' && a.state !== undefined) throw new KbsError('TASK', 'state cannot be used with scope=global');
   if (a.name === undefined && (a.state !== undefined || a.enabled !== undefined || a.masked !== undefined)) {
     throw new KbsError('TASK', 'missing required argument: name (state, enabled and masked need a unit)');
-  }
-  if (a.name === undefined && !a.daemonReload && !a.daemonReexec) {
-    throw new KbsError('TASK', 'one of the following is required: name, daemon_reload, daemon_reexec');
   }
   return a;
 }
@@ -147,21 +151,7 @@ export async function runSystemd(a: SystemdArgs, ctx: ModuleContext): Promise<Mo
   return result;
 }
 
-export const SYSTEMD_SCHEMA = argsSchema({
-  name: STR,
-  service: STR,
-  unit: STR,
-  state: oneOfStr(...STATES),
-  enabled: BOOL,
-  masked: BOOL,
-  daemon_reload: BOOL,
-  'daemon-reload': BOOL,
-  daemon_reexec: BOOL,
-  'daemon-reexec': BOOL,
-  scope: oneOfStr('system', 'user', 'global'),
-  no_block: BOOL,
-  force: BOOL,
-});
+export const SYSTEMD_SCHEMA = args.schema;
 
 export const systemd: ModuleDef = {
   name: 'systemd',

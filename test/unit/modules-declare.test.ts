@@ -55,3 +55,16 @@ test('apt: one declaration gives its reader: lists split on commas, upgrade no i
   const props = apt.schema.properties as Record<string, unknown>;
   for (const k of ['name', 'package', 'pkg', 'update-cache', 'allow-downgrades', 'install-recommends']) assert.ok(k in props, k);
 });
+
+test('systemd and cron: declared sets and optional bools', async () => {
+  const { readSystemdArgs } = await import('../../src/modules/systemd.js');
+  assert.equal(readSystemdArgs({ name: 'x' }).enabled, undefined);
+  assert.equal(readSystemdArgs({ unit: 'x', enabled: 'no' }).enabled, false);
+  assert.equal(readSystemdArgs({ 'daemon-reload': true }).daemonReload, true);
+  assert.throws(() => readSystemdArgs({ daemon_reload: false }), /one of the following is required: name, daemon_reload, daemon_reexec/);
+  assert.throws(() => readSystemdArgs({ daemon_reload: true, state: 'started' }), /missing required argument: name \(state, enabled and masked need a unit\)/);
+  assert.throws(() => readSystemdArgs({ name: 'x', scope: 'global', state: 'started' }), /state cannot be used with scope=global/);
+  const { cron } = await import('../../src/modules/cron.js');
+  const ctx = { check: true, diff: false, run: async () => ({ rc: 0, stdout: '', stderr: '' }) } as never;
+  await assert.rejects(cron.run({ name: 'n', job: 'j', env: true, insertafter: 'A', insertbefore: 'B' }, ctx), /parameters are mutually exclusive: insertafter\|insertbefore/);
+});

@@ -52,6 +52,9 @@ export type ArgsOf<S extends Record<string, ArgSpec>> = {
         : ValueOf<S[K]['type']> | undefined;
 };
 
+/** A bool that stays undefined when not given (systemd's enabled: unset is "leave it"). */
+export const OPT_BOOL = { type: 'any', schema: BOOL, read: (v: unknown, n: string) => toBool(v, false, n) } as const satisfies ArgSpec;
+
 /** mode, owner and group of a file (the reader's result is util/attrs.ts's AttrWant) */
 export const FILE_ATTR_ARGS = {
   mode: { type: 'mode' },
@@ -91,15 +94,15 @@ function propSchema(s: ArgSpec): JsonSchema {
 }
 
 /**
- * An argument is given when set. In an exclusive set it counts only when it has an effect: a bool
- * when true (`backrefs: false` excludes nothing), an argument with its own reader when that reads
- * a value.
+ * An argument counts in an exclusive or required-one-of set when it has an effect: set, and for a
+ * bool true (`backrefs: false` excludes nothing, `daemon_reload: false` is not an action), for an
+ * argument with its own reader when that reads a value.
  */
-function given(args: Record<string, unknown>, name: string, s: ArgSpec | undefined, effective: boolean): boolean {
+function given(args: Record<string, unknown>, name: string, s: ArgSpec | undefined): boolean {
   return [name, ...(s?.aliases ?? [])].some((n) => {
     const v = args[n];
     if (v === undefined || v === null) return false;
-    if (!effective || !s) return true;
+    if (!s) return true;
     if (s.type === 'bool') return toBool(v, false, n);
     return s.read ? s.read(v, name) !== undefined : true;
   });
@@ -127,11 +130,11 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
     schema: { ...argsSchema(props, required), ...alternatives },
     read(args) {
       for (const set of sets.exclusive ?? []) {
-        const present = set.filter((n) => given(args, n, spec[n], true));
+        const present = set.filter((n) => given(args, n, spec[n]));
         if (present.length > 1) throw new KbsError('TASK', `parameters are mutually exclusive: ${set.join('|')}`);
       }
       for (const set of sets.requiredOneOf ?? []) {
-        if (!set.some((n) => given(args, n, spec[n], false))) throw new KbsError('TASK', `one of the following is required: ${set.join(', ')}`);
+        if (!set.some((n) => given(args, n, spec[n]))) throw new KbsError('TASK', `one of the following is required: ${set.join(', ')}`);
       }
       const out: Record<string, unknown> = {};
       for (const [name, s] of Object.entries(spec)) {
