@@ -6,8 +6,8 @@
  */
 import { shq } from '../transport/shell.js';
 import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, toBool } from './util/args.js';
-import { STR, argsSchema, oneOfStr } from './util/schema.js';
+import { failed, toBool } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 
 type Key = 'hwclock' | 'name';
 
@@ -28,20 +28,20 @@ export function parseTimedatectl(out: string): Record<Key, string | undefined> {
   return { name, hwclock };
 }
 
+const args = declareArgs(
+  { name: { type: 'str' }, hwclock: { type: 'str', choices: ['local', 'UTC'], aliases: ['rtc'] } },
+  { requiredOneOf: [['hwclock', 'name']], requiredOneOfAtLoad: true },
+);
+
 export const timezone: ModuleDef = {
   name: 'timezone',
-  schema: {
-    ...argsSchema({ name: STR, hwclock: oneOfStr('local', 'UTC'), rtc: oneOfStr('local', 'UTC') }),
-    anyOf: [{ required: ['name'] }, { required: ['hwclock'] }, { required: ['rtc'] }],
-  },
-  async run(args, ctx) {
+  schema: args.schema,
+  async run(raw, ctx) {
+    const { hwclock: hw, name } = args.read(raw);
     const planned: Partial<Record<Key, string>> = {};
-    const hw = optStr(args, 'hwclock', 'rtc');
-    const name = optStr(args, 'name');
     // keys in the module's argument order: hwclock, name
     if (hw !== undefined) planned.hwclock = hw;
     if (name !== undefined) planned.name = name;
-    if (!Object.keys(planned).length) return failed('one of the following is required: hwclock, name');
     const probe = await ctx.run(
       [
         name !== undefined ? `[ -f ${shq(`/usr/share/zoneinfo/${name}`)} ] || { echo '@@notz'; exit 0; }` : '',

@@ -68,3 +68,10 @@ test('systemd and cron: declared sets and optional bools', async () => {
   const ctx = { check: true, diff: false, run: async () => ({ rc: 0, stdout: '', stderr: '' }) } as never;
   await assert.rejects(cron.run({ name: 'n', job: 'j', env: true, insertafter: 'A', insertbefore: 'B' }, ctx), /parameters are mutually exclusive: insertafter\|insertbefore/);
 });
+
+test('timezone: its required-one-of set is in the schema too (checked at load)', async () => {
+  const { timezone } = await import('../../src/modules/timezone.js');
+  assert.deepEqual(timezone.schema.anyOf, [{ required: ['hwclock'] }, { required: ['rtc'] }, { required: ['name'] }]);
+  const ctx = { check: true, diff: false, run: async () => ({ rc: 0, stdout: '', stderr: '' }) } as never;
+  await assert.rejects(timezone.run({}, ctx), /one of the following is required: hwclock, name/);
+});

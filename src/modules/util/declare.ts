@@ -81,6 +81,8 @@ export interface ArgSets {
   exclusive?: string[][];
   /** at least one of each set must be given */
   requiredOneOf?: string[][];
+  /** the required-one-of sets are also in the schema: checked before any host is contacted */
+  requiredOneOfAtLoad?: boolean;
 }
 
 function propSchema(s: ArgSpec): JsonSchema {
@@ -108,15 +110,17 @@ function given(args: Record<string, unknown>, name: string, s: ArgSpec | undefin
   });
 }
 
-/** `required` of the schema; a required argument with aliases: any one of its names */
-function requiredSchema(spec: Record<string, ArgSpec>): { required: string[]; anyOf?: JsonSchema[]; allOf?: JsonSchema[] } {
+/** `required` of the schema; a required argument with aliases: any one of its names; a set: any one of its arguments' names */
+function requiredSchema(spec: Record<string, ArgSpec>, sets: string[][]): { required: string[]; anyOf?: JsonSchema[]; allOf?: JsonSchema[] } {
   const plain: string[] = [];
   const named: JsonSchema[][] = [];
+  const names = (n: string) => [n, ...(spec[n]?.aliases ?? [])];
   for (const [n, s] of Object.entries(spec)) {
     if (!s.required) continue;
-    if (s.aliases?.length) named.push([n, ...s.aliases].map((a) => ({ required: [a] })));
+    if (s.aliases?.length) named.push(names(n).map((a) => ({ required: [a] })));
     else plain.push(n);
   }
+  for (const set of sets) named.push(set.flatMap(names).map((a) => ({ required: [a] })));
   if (named.length === 1) return { required: plain, anyOf: named[0] };
   if (named.length > 1) return { required: plain, allOf: named.map((anyOf) => ({ anyOf })) };
   return { required: plain };
@@ -125,7 +129,7 @@ function requiredSchema(spec: Record<string, ArgSpec>): { required: string[]; an
 export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, sets: ArgSets = {}): DeclaredArgs<ArgsOf<S>> {
   const props: Record<string, JsonSchema> = {};
   for (const [name, s] of Object.entries(spec)) for (const n of [name, ...(s.aliases ?? [])]) props[n] = propSchema(s);
-  const { required, ...alternatives } = requiredSchema(spec);
+  const { required, ...alternatives } = requiredSchema(spec, sets.requiredOneOfAtLoad ? (sets.requiredOneOf ?? []) : []);
   return {
     schema: { ...argsSchema(props, required), ...alternatives },
     read(args) {
