@@ -1,11 +1,12 @@
 /** Jinja2 and Ansible tests (`x is defined`, `result is failed`, `v is version('1.30', '>=')`...). */
-import { isFloatValue, isPyFloat } from './float.js';
+import { isFloatValue, isPyFloat, unbox } from './float.js';
 import { bind } from './args.js';
 import { pyRegex } from './regex.js';
 import { type Dict, hasKey, isDict, isStr, pyEquals, pyIn, pyOrder, pyStr, pyType, templateError, truthy } from './python.js';
 import { NET_TESTS } from './filters-net.js';
 import { Undefined } from './undefined.js';
 import { versionCompare } from './version.js';
+import { FILE_TESTS } from './tests-files.js';
 
 export type TestFn = (value: unknown, ...args: unknown[]) => boolean;
 
@@ -127,7 +128,22 @@ export const TESTS: Record<string, TestFn> = {
   all: (v) => toSet('all', v).every((x) => truthy(x)),
   // ansible.utils: ip, ipv4, ipv6, ip_address, ipv4_address, ipv6_address, in_network
   ...NET_TESTS,
+  // paths on the workstation: exists, file, directory, link, abs, same_file, mount...
+  ...FILE_TESTS,
+  // async results (Ansible's core tests): finished / started are 0 or 1 there
+  finished: (v) => asyncFlag(result('finished', v), 'finished'),
+  started: (v) => asyncFlag(result('started', v), 'started'),
+  // Ansible's mathstuff: math.isnan, False for what is not a number
+  nan: (v) => {
+    const n = unbox(v);
+    return typeof n === 'number' && Number.isNaN(n);
+  },
 };
+
+/** `finished`/`started` of an async result (the value 1); a result without the key counts as true, as in Ansible. */
+function asyncFlag(d: Dict, key: string): boolean {
+  return hasKey(d, key) ? pyEquals(d[key], 1) : true;
+}
 
 // Ansible aliases
 TESTS.success = TESTS.succeeded;
