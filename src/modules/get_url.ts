@@ -104,8 +104,10 @@ export const get_url: ModuleDef = {
       `trap 'rm -rf -- "$t" "$w"' EXIT`,
       'cat > "$w/cfg"',
       'start=$(date +%s)',
-      `code=$(curl -sS --config "$w/cfg" ${timeCond ? '--time-cond "$d" ' : ''}-o "$t" -w '%{http_code}' 2>"$w/err"); x=$?`,
-      `printf 'H\\t%s\\nX\\t%s\\nT\\t%s\\nTMP\\t%s\\n' "$code" "$x" "$(( $(date +%s) - start ))" "$t"`,
+      `code=$(curl -sS --config "$w/cfg" ${timeCond ? '--time-cond "$d" ' : ''}-o "$t" -D "$w/hdr" -w '%{http_code}' 2>"$w/err"); x=$?`,
+      // the last answer's Content-Length (after redirects): Ansible's msg says how many bytes it announced
+      `cl=$(tr -d '\\r' < "$w/hdr" 2>/dev/null | awk '/^HTTP\\//{c=""} tolower($1)=="content-length:"{c=$2} END{print c}')`,
+      `printf 'H\\t%s\\nX\\t%s\\nT\\t%s\\nTMP\\t%s\\nCL\\t%s\\n' "$code" "$x" "$(( $(date +%s) - start ))" "$t" "$cl"`,
       `if [ "$x" -eq 0 ] && [ "$code" = 304 ]; then ${pathInfoLine('"$d"')}; exit 0; fi`,
       isFileUrl
         ? `if [ "$x" -ne 0 ]; then head -c 2000 "$w/err" >&2; exit 0; fi`
@@ -155,7 +157,8 @@ export const get_url: ModuleDef = {
     }
     result.md5sum = v.M5;
     if (v.B) result.backup_file = v.B;
-    result.msg = `OK (${v.Z} bytes)`;
+    // Ansible's fetch_url: the Content-Length header, 'unknown' without one (a chunked answer); a file:// URL's size
+    result.msg = `OK (${isFileUrl ? v.Z : v.CL || 'unknown'} bytes)`;
     result.status_code = isFileUrl ? null : status;
     if (v.SAME) {
       result.changed = cur.mode !== mode || (want.owner !== undefined && want.owner !== cur.owner) || (want.group !== undefined && want.group !== cur.group);

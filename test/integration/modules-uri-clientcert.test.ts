@@ -78,3 +78,32 @@ test('uri with client_cert/client_key gets 200 where ansible-playbook does; with
   for (const side of [c.kbs, c.ansible]) assert.match(String(side.without.h1), /^Status code was -1 and not \[200\]: .*certificate required/);
   assert.equal(c.kbs.show.h1, '200 True -1');
 });
+
+test('get_url with client_cert/client_key downloads where ansible-playbook does; without them both fail', async () => {
+  writeFileSync(join(dir, 'inv.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
+  // a new destination for each tool's run (the server's page differs from one connection to the next);
+  // validate_certs: false, as get_url of ansible-core 2.14 has no ca_path (kbs accepts it, as uri)
+  writeFileSync(
+    join(dir, 'get_url.yml'),
+    `- hosts: all
+  gather_facts: false
+  vars:
+    dest: "{{ lookup('pipe', 'mktemp -u ${dir}/got.XXXXXX') }}"
+  tasks:
+    - name: with a client certificate
+      get_url: {url: "https://127.0.0.1:${port}/", dest: "{{ dest }}", client_cert: ${dir}/cli.crt, client_key: ${dir}/cli.key, validate_certs: false}
+      register: g1
+    - name: without
+      get_url: {url: "https://127.0.0.1:${port}/", dest: "{{ dest }}.2", validate_certs: false}
+      ignore_errors: true
+      register: g2
+    - name: show
+      debug: {msg: "{{ g1.changed }} {{ g1.status_code }} {{ g1.msg }} {{ lookup('file', g1.dest) is search('s_server') }} {{ g2.failed }} {{ g2.dest is exists }}"}
+`,
+  );
+  const c = await compareLocal(dir, 'get_url.yml', 'inv.ini');
+  assert.equal(c.kbsCode, 0, c.kbsOut.slice(-3000));
+  assert.equal(c.ansibleCode, 0, c.ansibleOut.slice(-3000));
+  assert.deepEqual(c.kbs.show, c.ansible.show, `${c.kbsOut.slice(-2000)}\n${c.ansibleOut.slice(-2000)}`);
+  assert.match(String(c.kbs.show.h1), /^True 200 OK .* True True False$/);
+});
