@@ -400,3 +400,20 @@ test('helm: with the helm-diff plugin installed, `helm diff upgrade` decides (no
   assert.deepEqual(statusOf(r3, 'diffed'), ['changed', 'changed']);
   for (const host of HOSTS) assert.deepEqual(releases(host).filter((x) => x.name === 'dweb' && x.status === 'deployed').map((x) => x.values), [{ replicas: 2 }]);
 });
+
+test('helm: K8S_AUTH_KUBECONFIG and K8S_AUTH_CONTEXT in the task environment stand in for kubeconfig and context (env_fallback); given options win', async () => {
+  writeFileSync(join(h!.work, 'kubeconfig-env'), 'apiVersion: v1\nkind: Config\n');
+  const r = await play(`
+    - name: from env
+      kubernetes.core.helm: {name: e1, chart_ref: ${h!.work}/chart, namespace: default, binary_path: "{{ helm }}"}
+      environment: {K8S_AUTH_KUBECONFIG: ${h!.work}/kubeconfig-env, K8S_AUTH_CONTEXT: envctx}
+    - name: given wins
+      kubernetes.core.helm: {name: e2, chart_ref: ${h!.work}/chart, namespace: default, context: argctx, binary_path: "{{ helm }}"}
+      environment: {K8S_AUTH_KUBECONFIG: ${h!.work}/kubeconfig-env, K8S_AUTH_CONTEXT: envctx}`);
+  assert.equal(r.code, 0, r.stdout.slice(-3000));
+  const log = readFileSync(join(h!.work, HOSTS[1], 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { argv: string[]; kubeconfig: string; kube_context: string });
+  const e1 = log.filter((l) => l.argv.includes('e1'));
+  assert.ok(e1.length > 0 && e1.every((l) => l.kubeconfig === `${h!.work}/kubeconfig-env` && l.kube_context === 'envctx'), JSON.stringify(e1));
+  const e2 = log.filter((l) => l.argv.includes('e2'));
+  assert.ok(e2.length > 0 && e2.every((l) => l.kubeconfig === `${h!.work}/kubeconfig-env` && l.kube_context === 'argctx'), JSON.stringify(e2));
+});

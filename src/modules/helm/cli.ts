@@ -76,6 +76,8 @@ export class HelmCli {
   private readonly temps: string[] = [];
   /** binary_path names no runnable file: the first helm command fails as Python's subprocess does */
   private unusable?: { errno: number; text: string };
+  /** shell code run before each helm command: the K8S_AUTH_* fallbacks */
+  private prefix = '';
   private constructor(
     readonly ctx: ModuleContext,
     /** the helm binary's path on the host */
@@ -117,6 +119,16 @@ export class HelmCli {
     const kubeconfig = firstSet(args, 'kubeconfig', 'kubeconfig_path');
     if (typeof kubeconfig === 'string' && kubeconfig !== '') env.KUBECONFIG = await expandPath(ctx, kubeconfig);
     else if (kubeconfig && typeof kubeconfig === 'object') env.KUBECONFIG = await cli.tempFile(JSON.stringify(kubeconfig), '');
+    // the collection's env_fallback: an option not given is read from K8S_AUTH_* in the module's environment on the host
+    const fallbacks: [string | undefined, string, string][] = [
+      [context, 'K8S_AUTH_CONTEXT', 'HELM_KUBECONTEXT'],
+      [apiKey, 'K8S_AUTH_API_KEY', 'HELM_KUBETOKEN'],
+      [host, 'K8S_AUTH_HOST', 'HELM_KUBEAPISERVER'],
+      [caCert, 'K8S_AUTH_SSL_CA_CERT', 'HELM_KUBECAFILE'],
+      [kubeconfig === undefined ? undefined : '', 'K8S_AUTH_KUBECONFIG', 'KUBECONFIG'],
+    ];
+    cli.prefix = fallbacks.filter(([given]) => given === undefined).map(([, from, to]) => `if [ -n "\${${from}-}" ]; then ${to}="\$${from}"; export ${to}; fi; `).join('');
+    if (firstSet(args, 'validate_certs', 'verify_ssl') === undefined) cli.prefix += 'case "${K8S_AUTH_VERIFY_SSL-}" in [Nn]|[Nn][Oo]|[Ff]|[Ff][Aa][Ll][Ss][Ee]|0|[Oo][Ff][Ff]) HELM_KUBEINSECURE_SKIP_TLS_VERIFY=true; export HELM_KUBEINSECURE_SKIP_TLS_VERIFY;; esac; ';
     return cli;
   }
 
@@ -142,7 +154,7 @@ export class HelmCli {
   async run(words: string[], failOnError = true, stdin?: string, shown?: string): Promise<HelmOut> {
     const u = this.unusable;
     if (u) throw new HelmFail(failed(`[Errno ${u.errno}] ${u.text}: b'${this.bin}'`, { cmd: shown ?? this.line(words), rc: u.errno, stdout: '', stderr: '' }));
-    const r = await this.ctx.run([this.bin, ...words].map(shq).join(' '), { env: this.env, ...(stdin !== undefined ? { stdin } : {}) });
+    const r = await this.ctx.run(this.prefix + [this.bin, ...words].map(shq).join(' '), { env: this.env, ...(stdin !== undefined ? { stdin } : {}) });
     if (failOnError && r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, shown ?? this.line(words), true));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
   }
