@@ -12,9 +12,10 @@ import { posix } from 'node:path';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { BOOL, INT, LIST_OF_STR, STR, argsSchema } from './util/schema.js';
+import { LIST_OF_STR } from './util/schema.js';
 
 /** A module failure (fail_json): stops the run of the module with this result. */
 class Fail extends Error {
@@ -165,70 +166,70 @@ interface Params {
   trackSubmodules: boolean;
 }
 
+const args = declareArgs(
+  {
+    repo: { type: 'str', required: true, aliases: ['name'] },
+    dest: { type: 'str' },
+    version: { type: 'str', default: 'HEAD' },
+    remote: { type: 'str', default: 'origin' },
+    refspec: { type: 'str' },
+    reference: { type: 'str' },
+    force: { type: 'bool' },
+    depth: { type: 'int' },
+    clone: { type: 'bool', default: true },
+    update: { type: 'bool', default: true },
+    verify_commit: { type: 'bool' },
+    gpg_whitelist: { type: 'any', schema: LIST_OF_STR },
+    accept_hostkey: { type: 'bool' },
+    accept_newhostkey: { type: 'bool' },
+    key_file: { type: 'str' },
+    ssh_opts: { type: 'str' },
+    executable: { type: 'str', default: 'git' },
+    bare: { type: 'bool' },
+    recursive: { type: 'bool', default: true },
+    single_branch: { type: 'bool' },
+    track_submodules: { type: 'bool' },
+    umask: { type: 'str' },
+    archive: { type: 'str' },
+    archive_prefix: { type: 'str' },
+    separate_git_dir: { type: 'str' },
+  },
+  { exclusive: [['accept_hostkey', 'accept_newhostkey']] },
+);
+type Args = ReturnType<typeof args.read>;
+
 export const git: ModuleDef = {
   name: 'git',
-  schema: {
-    ...argsSchema({
-      repo: STR,
-      name: STR,
-      dest: STR,
-      version: STR,
-      remote: STR,
-      refspec: STR,
-      reference: STR,
-      force: BOOL,
-      depth: INT,
-      clone: BOOL,
-      update: BOOL,
-      verify_commit: BOOL,
-      gpg_whitelist: LIST_OF_STR,
-      accept_hostkey: BOOL,
-      accept_newhostkey: BOOL,
-      key_file: STR,
-      ssh_opts: STR,
-      executable: STR,
-      bare: BOOL,
-      recursive: BOOL,
-      single_branch: BOOL,
-      track_submodules: BOOL,
-      umask: STR,
-      archive: STR,
-      archive_prefix: STR,
-      separate_git_dir: STR,
-    }),
-    anyOf: [{ required: ['repo'] }, { required: ['name'] }],
-  },
-  async run(args, ctx) {
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
     for (const k of ['archive', 'separate_git_dir'] as const) {
-      if (args[k] !== undefined && args[k] !== null) throw new KbsError('TASK', `git: ${k} is not supported by kbs`);
+      if (a[k] !== undefined) throw new KbsError('TASK', `git: ${k} is not supported by kbs`);
     }
-    if (toBool(args.verify_commit, false, 'verify_commit')) throw new KbsError('TASK', 'git: verify_commit is not supported by kbs');
-    if (toBool(args.accept_hostkey, false, 'accept_hostkey') && toBool(args.accept_newhostkey, false, 'accept_newhostkey')) {
-      return failed('parameters are mutually exclusive: accept_hostkey|accept_newhostkey');
-    }
+    if (a.verify_commit) throw new KbsError('TASK', 'git: verify_commit is not supported by kbs');
     const p: Params = {
-      dest: await expandPath(ctx, optStr(args, 'dest')),
-      version: optStr(args, 'version') ?? 'HEAD',
-      remote: optStr(args, 'remote') ?? 'origin',
-      refspec: optStr(args, 'refspec'),
-      reference: optStr(args, 'reference'),
-      force: toBool(args.force, false, 'force'),
-      depth: args.depth === undefined || args.depth === null ? undefined : Number(args.depth),
-      clone: toBool(args.clone, true, 'clone'),
-      update: toBool(args.update, true, 'update'),
-      bare: toBool(args.bare, false, 'bare'),
-      recursive: toBool(args.recursive, true, 'recursive'),
-      singleBranch: toBool(args.single_branch, false, 'single_branch'),
-      trackSubmodules: toBool(args.track_submodules, false, 'track_submodules'),
+      dest: await expandPath(ctx, a.dest),
+      version: a.version,
+      remote: a.remote,
+      refspec: a.refspec,
+      reference: a.reference,
+      force: a.force,
+      depth: a.depth,
+      clone: a.clone,
+      update: a.update,
+      bare: a.bare,
+      recursive: a.recursive,
+      singleBranch: a.single_branch,
+      trackSubmodules: a.track_submodules,
     };
-    let repo = reqStr(args, 'repo', 'name');
+    let repo = a.repo;
     // depth and friends need file:// for local paths, as in Ansible
     const expanded = await expandPath(ctx, repo);
     if (expanded.startsWith('/')) repo = `file://${expanded}`;
-    const umask = optStr(args, 'umask');
+    const { umask } = a;
     if (umask !== undefined && !/^[0-7]+$/.test(umask)) return failed('umask must be an octal integer');
-    const env = { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C', LC_CTYPE: 'C', GIT_SSH_COMMAND: sshCommand(args) };
-    const bin = optStr(args, 'executable') ?? 'git';
+    const env = { LANG: 'C', LC_ALL: 'C', LC_MESSAGES: 'C', LC_CTYPE: 'C', GIT_SSH_COMMAND: sshCommand(a) };
+    const bin = a.executable;
     const g = new Git(
       umask === undefined ? ctx : { ...ctx, run: (cmd, o) => ctx.run(`umask ${umask} && { ${cmd}\n}`, o) },
       bin,
@@ -245,15 +246,15 @@ export const git: ModuleDef = {
 };
 
 /** GIT_SSH_COMMAND as Ansible's set_git_ssh_env builds it. */
-function sshCommand(args: Record<string, unknown>): string {
-  let opts = optStr(args, 'ssh_opts');
-  const accept = toBool(args.accept_hostkey, false, 'accept_hostkey');
+function sshCommand(a: Args): string {
+  let opts = a.ssh_opts;
+  const accept = a.accept_hostkey;
   if (accept) {
     if (opts !== undefined) {
       if (!opts.includes('-o StrictHostKeyChecking=no') && !opts.includes('-o StrictHostKeyChecking=accept-new')) opts += ' -o StrictHostKeyChecking=no';
     } else opts = '-o StrictHostKeyChecking=no';
   }
-  if (toBool(args.accept_newhostkey, false, 'accept_newhostkey')) {
+  if (a.accept_newhostkey) {
     if (opts !== undefined) {
       if (!opts.includes('-o StrictHostKeyChecking=no') && !opts.includes('-o StrictHostKeyChecking=accept-new')) opts += ' -o StrictHostKeyChecking=accept-new';
     } else opts = '-o StrictHostKeyChecking=accept-new';
@@ -261,7 +262,7 @@ function sshCommand(args: Record<string, unknown>): string {
   let s = opts === undefined ? '' : ' ' + opts;
   if (accept && !s.includes('StrictHostKeyChecking=no')) s += ' -o StrictHostKeyChecking=no';
   if (!s.includes('BatchMode=yes')) s += ' -o BatchMode=yes';
-  const key = optStr(args, 'key_file');
+  const key = a.key_file;
   if (key) {
     if (!s.includes(`-i ${key}`)) s += `  -i ${key}`;
     if (!s.includes('IdentitiesOnly=yes')) s += ' -o IdentitiesOnly=yes';
