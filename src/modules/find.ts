@@ -8,6 +8,7 @@
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
+import type { FileInfo } from './util/remote.js';
 import { fnmatch } from '../util/glob.js';
 import { optStr, toBool } from './util/args.js';
 import { pyRegex } from './util/pyregex.js';
@@ -39,23 +40,12 @@ export function parseSize(s: string): number | undefined {
   return Number(m[1]) * 1024 ** ['b', 'k', 'm', 'g', 't'].indexOf(m[2] ?? 'b');
 }
 
-export interface Entry {
+/** One path as find -printf reports it: the stat fields of util/remote.ts's FileInfo, and where it is. */
+export interface Entry extends Pick<FileInfo, 'mode' | 'uid' | 'gid' | 'owner' | 'group' | 'size' | 'inode' | 'dev' | 'nlink' | 'atime' | 'mtime' | 'ctime'> {
   depth: number;
   /** %y: type letter (f d l b c p s); %Y: the type with links followed */
   type: string;
   ftype: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  owner: string;
-  group: string;
-  size: number;
-  inode: number;
-  dev: number;
-  nlink: number;
-  atime: number;
-  mtime: number;
-  ctime: number;
   path: string;
 }
 
