@@ -7,9 +7,9 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
 
 const LANG = 'LANG=C LC_ALL=C LC_MESSAGES=C';
 
@@ -38,29 +38,31 @@ export function parseKeys(out: string, short = false): string[] {
   return short ? found.map((k) => k.slice(-8)) : found;
 }
 
+const args = declareArgs(
+  {
+    id: { type: 'str' },
+    url: { type: 'str' },
+    data: { type: 'str' },
+    file: { type: 'str' },
+    keyring: { type: 'str' },
+    validate_certs: { type: 'bool', default: true },
+    keyserver: { type: 'str' },
+    state: { type: 'str', choices: ['absent', 'present'], default: 'present' },
+  },
+  { exclusive: [['data', 'file', 'keyserver', 'url']] },
+);
+
 export const apt_key: ModuleDef = {
   name: 'apt_key',
-  schema: argsSchema({
-    id: STR,
-    url: STR,
-    data: STR,
-    file: STR,
-    keyring: STR,
-    validate_certs: BOOL,
-    keyserver: STR,
-    state: oneOfStr('absent', 'present'),
-  }),
-  async run(args, ctx) {
-    let keyId = optStr(args, 'id');
-    const url = optStr(args, 'url');
-    let data = optStr(args, 'data');
-    const file = await expandPath(ctx, optStr(args, 'file'));
-    const keyring = await expandPath(ctx, optStr(args, 'keyring'));
-    const keyserver = optStr(args, 'keyserver');
-    const state = optStr(args, 'state') ?? 'present';
-    const insecure = !toBool(args.validate_certs, true, 'validate_certs');
-    const given = ['data', 'file', 'keyserver', 'url'].filter((k) => args[k] !== undefined && args[k] !== null);
-    if (given.length > 1) return failed(`parameters are mutually exclusive: data|file|keyserver|url`);
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    let keyId = a.id;
+    const { url, keyserver, state } = a;
+    let data = a.data;
+    const file = await expandPath(ctx, a.file);
+    const keyring = await expandPath(ctx, a.keyring);
+    const insecure = !a.validate_certs;
     const bins = await ctx.run('command -v apt-key >/dev/null || echo apt-key; command -v gpg >/dev/null || echo gpg');
     const missing = bins.stdout.trim().split('\n').filter(Boolean);
     if (missing.length) return failed(`Failed to find required executable "${missing[0]}" in paths: ${'/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'}`);
