@@ -75,3 +75,11 @@ test('timezone: its required-one-of set is in the schema too (checked at load)',
   const ctx = { check: true, diff: false, run: async () => ({ rc: 0, stdout: '', stderr: '' }) } as never;
   await assert.rejects(timezone.run({}, ctx), /one of the following is required: hwclock, name/);
 });
+
+test('apt_key: data|file|keyserver|url declared exclusive, refused before any command', async () => {
+  const { apt_key } = await import('../../src/modules/apt_key.js');
+  const ran: string[] = [];
+  const ctx = { check: false, diff: false, run: async (c: string) => (ran.push(c), { rc: 0, stdout: '', stderr: '' }) } as never;
+  await assert.rejects(apt_key.run({ url: 'https://x/k.asc', data: 'KEY' }, ctx), /parameters are mutually exclusive: data\|file\|keyserver\|url/);
+  assert.deepEqual(ran, []);
+});
