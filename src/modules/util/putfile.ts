@@ -95,6 +95,13 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
   const sha1 = s.remote ? s.remote.sha1 : createHash('sha1').update(s.data!).digest('hex');
   const size = s.remote ? s.remote.size : s.data!.length;
   const isFile = cur.exists && cur.type === 'file';
+  if (cur.exists && !s.force) {
+    // force: no and something is there: Ansible leaves it alone, attributes too (the copy action
+    // skips the file; the copy module with remote_src exits with "file already exists")
+    // (src: Ansible's is a temporary file on the controller for content; kbs has none: null)
+    const src = s.remote?.path ?? s.srcPath ?? null;
+    return s.moduleShape ? withPathInfo({ changed: false, msg: 'file already exists', src, dest }, pathInfoOf(cur)) : { changed: false, dest, src };
+  }
   const contentChanged = !isFile ? !cur.exists || s.force : s.force && cur.checksum !== sha256;
 
   const base = cur.exists && cur.type === 'file' ? cur.mode : 0o666 & ~p.umask;
