@@ -94,11 +94,23 @@ function sequenceItems(spec: SeqSpec): string[] {
 
 // ---------------------------------------------------------------- files and hosts
 
-/** glob.glob of one pattern in a folder: the files (not folders) matching, sorted */
+/** a folder's names in the order the file system gives them (os.scandir's; fs.readdirSync sorts them) */
+function scandir(dir: string): string[] {
+  const names: string[] = [];
+  const d = fs.opendirSync(dir);
+  try {
+    for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
+  } finally {
+    d.closeSync();
+  }
+  return names;
+}
+
+/** glob.glob of one pattern in a folder: the files (not folders) matching, in the file system's order */
 function globFiles(dir: string, pattern: string): string[] {
   let names: string[];
   try {
-    names = fs.readdirSync(dir);
+    names = scandir(dir);
   } catch {
     return [];
   }
@@ -112,8 +124,7 @@ function globFiles(dir: string, pattern: string): string[] {
       } catch {
         return false;
       }
-    })
-    .sort();
+    });
 }
 
 function fileglob(ctx: KbsContext, terms: unknown[]): unknown[] {
