@@ -50,7 +50,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
   const kw = task.kw;
   let noLog = false;
   try {
-    const scope = ctx.taskVars(host, task.role, inh, kw.vars);
+    let scope = ctx.taskVars(host, task.role, inh, kw.vars);
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
     if (!hasLoop(kw)) {
       if (!whenHolds(ctx.templater, inh, kw, scope, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
@@ -78,16 +78,21 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     const allItems = lc.extended_allitems === undefined || tpl.condition(lc.extended_allitems, scope);
     const results: ModuleResult[] = [];
     const itemOutcomes: HostOutcome['items'] = [];
+    // the registered name holds the item before's result while the loop runs (Ansible's task_vars)
+    const registered: Vars = {};
     for (let i = 0; i < items.length; i++) {
       if (ctx.interrupted !== undefined) break;
       const extra = itemVars(items, i, lc, loopVar, extended, allItems);
-      const itemScope = makeScope(mergeLayers([rawOf(scope), extra]), { templater: tpl });
+      const itemScope = makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl });
       const label = lc.label !== undefined ? String(tpl.render(lc.label, itemScope)) : labelOf(items[i]);
       let r: { status: HostStatus; result: ModuleResult; delegatedTo?: string };
-      if (!whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name })) {
+      const held = whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name });
+      if (!held) {
         r = skipped(kw.when, noLog);
       } else {
         r = await runOnce(ctx, t, host, itemScope);
+        // facts an item set (set_fact, *_facts) are seen by the next item, as Ansible updates the loop's variables
+        if (r.result.ansible_facts && (r.status === 'ok' || r.status === 'changed')) scope = ctx.taskVars(host, task.role, inh, kw.vars);
       }
       const res: ModuleResult = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc.index_var) {
@@ -95,6 +100,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
         res.ansible_index_var = lc.index_var;
       }
       if (extended) res.ansible_loop = extra.ansible_loop;
+      if (kw.register && held) registered[kw.register] = markUnsafe(res);
       results.push(res);
       const outcome = { status: r.status, label, result: res };
       itemOutcomes.push(outcome);
