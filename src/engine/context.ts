@@ -39,6 +39,8 @@ export class RunContext {
   readonly hosts = new Map<string, HostState>();
   /** set_stats: owner (a host, or '_run') → key → value */
   readonly customStats: Record<string, Vars> = {};
+  /** module warnings already shown: Ansible's display shows each text once a run */
+  readonly shownWarnings = new Set<string>();
   /** current play, for play vars / play_hosts */
   play?: Play;
   playVars: Vars = {};

@@ -341,6 +341,7 @@ export class PlayRunner {
     }
     flowEffects(ctx, t, host, out);
     const shown = out.noLog ? censor(out.result) : out.result;
+    if (!out.noLog) moduleWarnings(ctx, out.result);
     ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog });
   }
 
@@ -447,3 +448,16 @@ function censor(r: HostOutcome['result']): HostOutcome['result'] {
   return out;
 }
 
+/**
+ * A result's `warnings` as `[WARNING]` lines before its host line, as Ansible's callback shows them
+ * (each text once a run; not for no_log tasks, whose results the callback never sees).
+ */
+function moduleWarnings(ctx: RunContext, result: Record<string, unknown>): void {
+  const ws = result.warnings;
+  if (!Array.isArray(ws)) return;
+  for (const w of ws) {
+    if (typeof w !== 'string' || !w || ctx.shownWarnings.has(w)) continue;
+    ctx.shownWarnings.add(w);
+    ctx.emit({ type: 'warning', msg: w });
+  }
+}
