@@ -43,7 +43,7 @@ export type EngineEvent =
       /** verbose-only details may be dropped by views */
       noLog: boolean;
     }
-  | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult }
+  | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string }
   /**
    * every few seconds while a task runs: the hosts still working and for how long, the number
    * of hosts done and of hosts waiting for a fork

@@ -347,7 +347,7 @@ export class PlayRunner {
 
   /** A loop item's outcome, reported as the item finishes. */
   private emitItem(host: string, t: TaskRun, it: ItemOutcome, noLog: boolean): void {
-    this.ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result });
+    this.ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result, action: t.task.module });
   }
 
   private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {

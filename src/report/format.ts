@@ -73,7 +73,23 @@ export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): stri
     const d = failureDetail(e.result);
     return d ? `${base}\n${indent(d)}` : base;
   }
+  // Ansible's callback ends a skipped item's line with a space
+  if (e.status === 'skipped') return `${base} `;
+  // a debug item shows its result as Ansible's callback does (debug results are always verbose)
+  if (e.action === 'debug') return `${base} => ${jsonText(debugShown(e.result), 4)}`;
   return base;
+}
+
+/** What Ansible's callback keeps of a debug result: msg alone (with exception/warnings), else the variable. */
+function debugShown(r: ModuleResult): Record<string, unknown> {
+  const shown: Record<string, unknown> = {};
+  const hasMsg = 'msg' in r;
+  // sorted, as Ansible's callback dumps results
+  for (const [k, v] of Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (k.startsWith('_')) continue;
+    if (hasMsg ? ['msg', 'exception', 'warnings', 'deprecations'].includes(k) : !['changed', 'failed', 'skipped', 'invocation', 'skip_reason'].includes(k)) shown[k] = v;
+  }
+  return shown;
 }
 
 /** how many hosts a progress line names before it only counts the rest */

@@ -1,0 +1,52 @@
+/**
+ * The default output of a debug task with a loop: each item's line carries the item's result
+ * (msg alone, or the variable with the loop variable), as ansible-playbook 2.14 prints it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ansiblePlaybook } from '../helpers/ansible.js';
+import { kbs } from '../helpers/kbs.js';
+
+test('debug items are printed with their result as ansible-playbook prints them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbs-debugloop-'));
+  try {
+    writeFileSync(join(dir, 'inv.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
+    writeFileSync(
+      join(dir, 'pb.yml'),
+      `- hosts: all
+  gather_facts: false
+  vars: {x: 5}
+  tasks:
+    - name: with msg
+      debug: {msg: "item {{ item }}"}
+      loop: [1, two]
+    - name: with var
+      debug: {var: x}
+      loop: [a]
+      loop_control: {label: "the {{ item }}"}
+    - name: skipped item
+      debug: {msg: "{{ item }}"}
+      loop: [1, 2]
+      when: item == 2
+`,
+    );
+    const section = (out: string, name: string) => {
+      const lines = out.split('\n');
+      const at = lines.findIndex((l) => l.startsWith(`TASK [${name}]`));
+      assert.ok(at >= 0, `${name} in:\n${out}`);
+      const end = lines.findIndex((l, i) => i > at && l === '');
+      return lines.slice(at + 1, end).join('\n');
+    };
+    const a = await ansiblePlaybook(['-i', join(dir, 'inv.ini'), join(dir, 'pb.yml')], dir, {});
+    assert.equal(a.code, 0, a.out.slice(-3000));
+    const k = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.ini'), '--output', 'plain']);
+    assert.equal(k.code, 0, k.stdout + k.stderr);
+    for (const t of ['with msg', 'with var', 'skipped item']) assert.equal(section(k.stdout, t), section(a.out, t), t);
+    assert.match(section(k.stdout, 'with msg'), /\(item=two\) => \{\n {4}"msg": "item two"\n\}/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
