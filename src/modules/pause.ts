@@ -41,7 +41,10 @@ export const pause: ModuleDef = {
     if (secs === undefined) {
       result.warnings = [`pause: not waiting for input in a non-interactive run${prompt ? ` (prompt: ${prompt})` : ''}`];
     } else {
-      await new Promise((r) => setTimeout(r, secs * 1000));
+      // a timer may fire a millisecond early against the wall clock; as Python's sleep, never return before the time
+      while (Date.now() - start.getTime() < secs * 1000) {
+        await new Promise((r) => setTimeout(r, Math.max(1, secs * 1000 - (Date.now() - start.getTime()))));
+      }
     }
     const stop = new Date();
     // as Ansible: the time really paused, whole seconds in delta, rounded to 2 places (a Python float) in stdout
