@@ -77,6 +77,12 @@ class KbsParser extends BaseParser {
   /** A float literal (`1.0`, `1e3`) stays a float, so that it prints as Python prints it. */
   parsePrimary(noPostfix?: boolean): NjNode {
     const tok = this.peekToken() as NjToken | null;
+    if (tok && tok.type === lexer.TOKEN_STRING) {
+      // adjacent string literals are one string, as in Jinja2 (and Python): `"a" "b"` is "ab"
+      const node = super.parsePrimary(true) as NjNode;
+      while ((this.peekToken() as NjToken | null)?.type === lexer.TOKEN_STRING) node.value = String(node.value) + (this.nextToken() as NjToken).value;
+      return noPostfix ? node : (this.parsePostfix(node) as NjNode);
+    }
     const node = super.parsePrimary(noPostfix) as NjNode;
     if (tok && tok.type === lexer.TOKEN_FLOAT && node.typename === 'Literal') node.kbsFloat = true;
     return node;

@@ -62,3 +62,11 @@ test('a tuple prints as Python prints it', () => {
   assert.equal(r('{{ (1, 2) }}'), '(1, 2)');
   assert.deepEqual(t.evaluate('(1, 2)', vars), [1, 2]);
 });
+
+test('adjacent string literals are one string, as in Jinja2', () => {
+  assert.equal(r('{{ "a" "b" }}'), 'ab');
+  assert.equal(r("{{ 'a' \"b\" 'c' | upper }}"), 'ABC');
+  assert.equal(r('{{ ("x" "y") ~ "z" }}'), 'xyz');
+  assert.equal(r('{{ "a" "b" if d else "c" }}'), 'ab');
+  assert.deepEqual(r('{{ ["a" "b", "c"] }}'), ['ab', 'c']);
+});
