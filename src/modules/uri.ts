@@ -11,6 +11,7 @@ import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { remoteError, writeFile } from './util/remote.js';
 import { curlConfig, httpArgs, httpSpec, safeUrl } from './sys/curl.js';
+import { parsePyJson } from '../util/pyjson.js';
 
 const args = declareArgs({
   url: { type: 'str', required: true },
@@ -108,7 +109,7 @@ export const uri: ModuleDef = {
     const ok = statusCodes.includes(status);
     if (maybeJson && text.trim()) {
       try {
-        result.json = JSON.parse(text);
+        result.json = parsePyJson(text);
       } catch {
         /* not JSON after all */
       }

@@ -6,6 +6,7 @@ import type { Filter } from './filters-text.js';
 import { isSafeString } from './nunjucks.js';
 import { isStr, pyType, templateError, truthy } from './python.js';
 import { Undefined } from './undefined.js';
+import { parsePyJson } from '../util/pyjson.js';
 
 /** PyYAML booleans: yes/no, true/false, on/off (the yaml package's 1.1 schema also takes y/n). */
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
@@ -129,7 +130,7 @@ export const SERIAL_FILTERS: Record<string, Filter> = {
   from_json(v) {
     if (!isStr(v)) throw templateError(`from_json expects a string, got ${pyType(v)}`);
     try {
-      return JSON.parse(String(v));
+      return parsePyJson(String(v));
     } catch {
       // no excerpt of the input: it may hold secrets
       throw templateError('from_json: the value is not valid JSON');

@@ -1,7 +1,7 @@
 /**
  * Whole floats compared with ansible-playbook 2.14 on the same playbook (local host): a float
  * written in YAML (`5.0`, `1.50`, `1.0e+3`) or made by a template (`10 / 2`) stays a float through
- * variables, set_fact, registered results, filters and loops, and prints as Python prints it.
+ * variables, set_fact, registered results, filters (from_json included) and loops, and prints as Python prints it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ const EXPRS = [
   'x == 5', 'x | string', '[x] | max', 'l | sum', 'dx.x', 'dm.msg', 'dl.msg', 'ce.stdout', 'ce.cmd', 'neg | abs', 'x | int is integer',
   'half is float', 'ref is float', 'sd.k is float', 'items', '(d | dict2items)[0].value', 'd | combine({"c": 2.0})', 'x | type_debug',
   'av.stdout', 'av.cmd', 'looped.results | map(attribute="stdout") | list',
+  'js | from_json', '(js | from_json).a is float', '(js | from_json).b[1] is float', '(js | from_json).b[2] is float', '(js | from_json).s',
 ];
 
 const PLAYBOOK = `
@@ -29,6 +30,7 @@ const PLAYBOOK = `
     d: {a: 5.0, b: [1.0]}
     ref: "{{ x }}"
     half: "{{ 10 / 2 }}"
+    js: '{"a": 5.0, "b": [1.5, 1e2, 2, -0.0, true, null, "x.0"], "s": "1.0"}'
   tasks:
     - set_fact:
         s: "{{ x }}"

@@ -5,6 +5,7 @@
  * (_ansible_*) are removed; stdout/stderr get their *_lines.
  */
 import type { ModuleResult } from '../types.js';
+import { parsePyJson } from '../../util/pyjson.js';
 
 /** Ansible's _filter_non_json_lines(objects_only=True) */
 export function filterNonJson(text: string): { json: string; warnings: string[] } | undefined {
@@ -31,7 +32,7 @@ export function moduleResult(stdout: string, stderr: string, rc: number, interpr
   let data: Record<string, unknown> | undefined;
   if (found) {
     try {
-      const v = JSON.parse(found.json) as unknown;
+      const v = parsePyJson(found.json);
       if (v && typeof v === 'object' && !Array.isArray(v)) data = v as Record<string, unknown>;
     } catch {
       data = undefined;
