@@ -3,10 +3,11 @@
  * `module_defaults` (play, blocks, task; later ones win) below the rendered arguments, and
  * arguments given as one Jinja expression (`copy: "{{ args }}"`, kept in `_variable_params`)
  * below the ones written out. Keys the module does not know are an error. Whole floats become
- * what the module's argument types want (load/args.ts floatArgs).
+ * what the module's argument types want (load/args.ts floatArgs); a float or other text given to an
+ * argument that takes integers fails the task, as in Ansible.
  */
 import { KbsError, type Position } from '../errors.js';
-import { floatArgs, schemaOf } from '../load/args.js';
+import { floatArgs, intRefused, schemaOf } from '../load/args.js';
 import type { Vars } from '../load/model.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { TemplateContext, Templater } from '../template/types.js';
@@ -48,7 +49,17 @@ export function finalArgs(mod: ModuleDef, rendered: Vars, defaults: unknown[], t
     }
   }
   if (checked) checkKnown(mod, args, where.pos);
-  return floatArgs(args, schemaOf(mod));
+  const schema = schemaOf(mod);
+  const out = floatArgs(args, schema);
+  const bad = intRefused(out, schema);
+  if (bad) {
+    // as Ansible's check_type_int: an argument that takes integers refuses a float and text that is not a whole number
+    throw new KbsError('TASK', `argument '${bad.name}' is of type <class '${bad.type}'> and we were unable to convert to int: <class '${bad.type}'> cannot be converted to an int`, {
+      pos: where.pos,
+      hint: `give ${bad.name} a whole number (e.g. "{{ x | int }}")`,
+    });
+  }
+  return out;
 }
 
 function checkKnown(mod: ModuleDef, args: Vars, pos: Position): void {

@@ -85,10 +85,40 @@ export function floatArgs(args: Record<string, unknown>, schema: JsonSchema): Re
 function floatArg(v: unknown, s: JsonSchema): unknown {
   if (v instanceof PyFloat) {
     const types = typesOf(s);
+    // an argument that takes integers (and no text that reads as this float) refuses a float, as
+    // Ansible's check_type_int: the box is kept so that the schema check fails on it
+    if (takesInt(types) && !acceptsText(s, String(v))) return v;
     return types.includes('string') && !types.includes('integer') ? String(v) : v.value;
   }
   const items = Array.isArray(v) ? itemsOf(s) : undefined;
   return items ? (v as unknown[]).map((x) => floatArg(x, items)) : unboxDeep(v);
+}
+
+/**
+ * The first argument that takes integers (and no other numbers) but holds a float or text that is
+ * neither a whole number nor text its schema takes otherwise (a template value renders late).
+ */
+export function intRefused(args: Record<string, unknown>, schema: JsonSchema): { name: string; type: 'float' | 'str' } | undefined {
+  const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [k, v] of Object.entries(args)) {
+    const s = props[k];
+    if (!s || (!(v instanceof PyFloat) && typeof v !== 'string')) continue;
+    if (!takesInt(typesOf(s))) continue;
+    if (v instanceof PyFloat) return { name: k, type: 'float' };
+    if (!/^\s*[-+]?\d+\s*$/.test(v as string) && !acceptsText(s, v as string, true)) return { name: k, type: 'str' };
+  }
+  return undefined;
+}
+
+/** an integer argument: not a number of any kind, nor a boolean (Ansible's booleans take 1.0 and 'yes') */
+const takesInt = (types: string[]): boolean => types.includes('integer') && !types.includes('number') && !types.includes('boolean');
+
+/** true when a string alternative of the schema takes this text (no pattern, or one it matches) */
+function acceptsText(s: JsonSchema, text: string, rendered = false): boolean {
+  const alts = [s, ...((s.anyOf as JsonSchema[]) ?? []), ...((s.oneOf as JsonSchema[]) ?? [])];
+  // after rendering, the alternative that stands for a template value takes nothing more
+  const plain = (a: JsonSchema): boolean => !(rendered && typeof a.pattern === 'string' && a.pattern.includes('{'));
+  return alts.some((a) => a.type === 'string' && plain(a) && (a.enum ? (a.enum as unknown[]).includes(text) : typeof a.pattern !== 'string' || new RegExp(a.pattern, 'u').test(text)));
 }
 
 /** the schema of a list's items, also when the list is one of the alternatives */

@@ -25,8 +25,8 @@ export function splitArgs(s: string, pos?: Position): Token[] {
       start = i;
     }
     if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
+      // as Ansible's _get_quote_state: a quote after a backslash does not count (so "x\\" is unclosed)
+      if (c === quote && s[i - 1] !== '\\') quote = undefined;
       continue;
     }
     if (two === '{{' || two === '{%' || two === '{#') {
@@ -40,8 +40,7 @@ export function splitArgs(s: string, pos?: Position): Token[] {
       continue;
     }
     if (depth > 0) continue;
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '\\') i++;
+    if ((c === '"' || c === "'") && s[i - 1] !== '\\') quote = c;
     else if (/\s/.test(c)) {
       out.push({ text: s.slice(start, i), start, end: i });
       start = -1;
@@ -79,12 +78,26 @@ function eqIndex(tok: string): number {
   return -1;
 }
 
+/** Ansible's unquote: one pair of matching outer quotes removed, unless the closing one is escaped */
 export function unquote(v: string): string {
-  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) {
-    const q = v[0];
-    return v.slice(1, -1).replace(new RegExp(`\\\\${q}`, 'g'), q);
-  }
-  return v.replace(/\\=/g, '=');
+  if (v.length > 1 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0] && v[v.length - 2] !== '\\') return v.slice(1, -1);
+  return v;
+}
+
+const SIMPLE: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/**
+ * Ansible's _decode_escapes: in an option's `k=v` text, \\, \', \", \a \b \f \n \r \t \v, \xHH,
+ * \uHHHH and \UHHHHHHHH are decoded (as Python's unicode-escape); other backslashes stay.
+ * (\N{name} stays as written: kbs has no Unicode name table.)
+ */
+export function decodeEscapes(s: string): string {
+  if (!s.includes('\\')) return s;
+  return s.replace(/\\(?:U([0-9a-fA-F]{8})|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([\\'"abfnrtv]))/g, (m, u8: string, u4: string, x2: string, c: string) => {
+    if (c) return SIMPLE[c];
+    const cp = parseInt(u8 ?? u4 ?? x2, 16);
+    return cp > 0x10ffff ? m : String.fromCodePoint(cp);
+  });
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -110,7 +123,7 @@ export function parseKv(s: string, opts: KvOptions): Record<string, unknown> {
     const key = eq > 0 ? tok.text.slice(0, eq) : '';
     const isOpt = eq > 0 && (KEY.test(key) || (!opts.freeForm && key.startsWith('{{'))) && (!opts.freeForm || (opts.options?.has(key) ?? false));
     if (isOpt) {
-      args[key] = unquote(tok.text.slice(eq + 1));
+      args[key] = unquote(decodeEscapes(tok.text.slice(eq + 1)).trim());
       removed.push(tok);
     } else raw.push(tok);
   }

@@ -8,6 +8,7 @@
 import { KbsError } from '../errors.js';
 import { checkTemplate } from '../template/check.js';
 import { isTemplate } from './keywords.js';
+import { parseKv } from './kv.js';
 import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
 
 /** task keywords whose values are bare Jinja2 expressions */
@@ -50,7 +51,19 @@ export function checkTaskTemplates(yf: YamlFile, path: YamlPath, raw: Record<str
     } else if (k === action && module === 'debug' && v && typeof v === 'object' && !Array.isArray(v)) {
       // debug's var: is an expression that may name a variable holding anything; only msg is a template
       for (const [ak, av] of Object.entries(v)) if (ak !== 'var') checkValueTemplates(yf, [...p, ak], av);
+    } else if (k === action && typeof v === 'string' && isTemplate(v)) {
+      // `k=v` text: each option is checked as the module gets it (quotes off, escapes decoded)
+      for (const text of kvValues(v)) if (isTemplate(text)) check(yf, p, text, false);
     } else checkValueTemplates(yf, p, v);
+  }
+}
+
+/** the values of `k=v` text as the task gets them, or the text itself when it does not split */
+function kvValues(text: string): string[] {
+  try {
+    return Object.values(parseKv(text, { freeForm: false })).map(String);
+  } catch {
+    return [text];
   }
 }
 

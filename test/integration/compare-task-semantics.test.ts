@@ -149,3 +149,65 @@ test('register: a name that is not a Python identifier, or a keyword, is refused
   assert.deepEqual(ansible.msgs.h1, ['hi']);
   assert.deepEqual(k.msgs, ansible.msgs);
 });
+
+test('an integer argument refuses a float and text that is not a whole number (check_type_int); booleans take 1.0', async () => {
+  const { ansible, kbs: k } = await compareLocal(
+    {
+      'site.yml': `- hosts: local
+  gather_facts: false
+  ignore_errors: true
+  vars:
+    half: "{{ 2 / 2 }}"
+  tasks:
+    - wait_for: { timeout: "{{ half }}" }
+      register: r
+    - debug: msg="f={{ r.failed }} {{ 'unable to convert to int' in r.msg }} {{ r.msg is search(\\"argument 'timeout' is of type <class 'str'>\\") }}"
+    - wait_for: { timeout: "{{ 1 }}" }
+      register: r
+    - debug: msg="f={{ r.failed }}"
+    - wait_for: { timeout: " 0 " }
+      register: r
+    - debug: msg="f={{ r.failed }}"
+    - stat: { path: /, follow: 1.0 }
+      register: r
+    - debug: msg="f={{ r.failed }} {{ r.stat.isdir }}"
+`,
+    },
+    { inventory: ONE },
+  );
+  assert.deepEqual(ansible.msgs.h1, ['f=True True True', 'f=False', 'f=False', 'f=False True'], ansible.out);
+  assert.deepEqual(k.msgs.h1, ansible.msgs.h1, k.out);
+});
+
+test('a float literal given to an integer argument is refused when the playbook is loaded (exit 4, file:line:col)', async () => {
+  const dir = writeTree({ 'site.yml': '- hosts: local\n  gather_facts: false\n  tasks:\n    - wait_for:\n        timeout: 1.0\n', hosts: ONE });
+  try {
+    const r = await kbs(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts')]);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stderr, /site\.yml:5:18: error: "timeout" in module "wait_for" must be an integer/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('k=v arguments: escapes decoded in options as Ansible decodes them, \\= kept, free-form words as written', async () => {
+  const { ansible, kbs: k } = await compareLocal(
+    {
+      'site.yml': `- hosts: local
+  gather_facts: false
+  tasks:
+    - debug: msg=a\\=b
+    - debug: msg='it\\'s'
+    - debug: msg="q=\\"\\x41\\u00e9\\U0001F600\\t|\\\\|\\d"
+    - set_fact: a=\\x41 b="p\\=q" c='{{ "m\\nn" | length }}'
+    - debug: msg="{{ a }} {{ b }} {{ c }}"
+    - command: echo a\\tb chdir=/t\\x6dp
+      register: r
+    - debug: msg="{{ r.cmd | join(',') }} {{ r.stdout }}"
+`,
+    },
+    { inventory: ONE },
+  );
+  assert.deepEqual(ansible.msgs.h1, ['a\\=b', "it's", 'q="Aé😀\t|\\|\\d', 'A p\\=q 3', 'echo,atb atb'], ansible.out);
+  assert.deepEqual(k.msgs.h1, ansible.msgs.h1, k.out);
+});

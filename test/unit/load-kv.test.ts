@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseKv, splitArgs, unquote } from '../../src/load/kv.js';
+import { decodeEscapes, parseKv, splitArgs, unquote } from '../../src/load/kv.js';
 import { templateTolerant } from '../../src/schema/tolerant.js';
 import { coerceArgs } from '../../src/load/args.js';
 
@@ -37,11 +37,22 @@ test('parseKv: free-form keeps the text verbatim and takes out only known option
   assert.deepEqual(parseKv('echo {{ "chdir=/a" }}', { freeForm: true, options }), { _raw_params: 'echo {{ "chdir=/a" }}' });
 });
 
-test('unquote', () => {
-  assert.equal(unquote('"a \\"b\\""'), 'a "b"');
+test('unquote and decodeEscapes are Ansible\'s unquote and _decode_escapes', () => {
   assert.equal(unquote("'x'"), 'x');
   assert.equal(unquote('"x'), '"x');
-  assert.equal(unquote('a\\=b'), 'a=b');
+  assert.equal(unquote('"x\\"'), '"x\\"', 'an escaped closing quote stays');
+  assert.equal(unquote('a\\=b'), 'a\\=b', 'an option keeps \\=');
+  assert.equal(decodeEscapes('a \\"q\\" \\n \\t \\x41 \\u00e9 \\U0001F600 \\\\ \\a\\v \\d \\='), 'a "q" \n \t A \u00e9 \u{1F600} \\ \x07\v \\d \\=');
+});
+
+test('k=v options are decoded as Ansible decodes them; free-form words stay as written', () => {
+  const o = { freeForm: false };
+  assert.deepEqual(parseKv('msg="a \\"q\\" \\n"', o), { msg: 'a "q" \n' });
+  assert.deepEqual(parseKv("msg='it\\'s'", o), { msg: "it's" });
+  assert.deepEqual(parseKv('msg=a\\=b x=\\x41', o), { msg: 'a\\=b', x: 'A' });
+  assert.deepEqual(parseKv('echo a\\tb chdir=/t\\x6dp', { freeForm: true, options: new Set(['chdir']) }), { chdir: '/tmp', _raw_params: 'echo a\\tb' });
+  // as Ansible's split_args: a quote after a backslash does not close, so this quote is unclosed
+  assert.throws(() => parseKv('msg="x\\\\"', o), /unclosed double quote/);
 });
 
 test('coerceArgs converts strings only where the schema does not take strings', () => {
