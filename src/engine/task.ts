@@ -84,7 +84,6 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       if (ctx.interrupted !== undefined) break;
       const extra = itemVars(items, i, lc, loopVar, extended, allItems);
       const itemScope = makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl });
-      const label = lc.label !== undefined ? String(tpl.render(lc.label, itemScope)) : labelOf(items[i]);
       let r: { status: HostStatus; result: ModuleResult; delegatedTo?: string };
       const held = whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name });
       if (!held) {
@@ -101,6 +100,17 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       }
       if (extended) res.ansible_loop = extra.ansible_loop;
       if (kw.register && held) registered[kw.register] = markUnsafe(res);
+      let label = labelOf(items[i]);
+      if (lc.label !== undefined) {
+        // as Ansible: the label is rendered after the item ran, with the registered name holding its result
+        try {
+          label = String(tpl.render(lc.label, makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl })));
+        } catch (e) {
+          if (!isUndefinedError(e)) throw e;
+          Object.assign(res, { failed: true, msg: `Failed to template loop_control.label: ${(e as Error).message}` });
+          r = { ...r, status: 'failed' };
+        }
+      }
       results.push(res);
       const outcome = { status: r.status, label, result: res };
       itemOutcomes.push(outcome);

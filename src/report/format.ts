@@ -67,12 +67,13 @@ export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbo
 }
 
 export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): string {
-  const w = WORD[e.status];
-  const base = `${w}: [${e.host}] => (item=${e.label})`;
   if (e.status === 'failed' || e.status === 'ignored') {
+    // as Ansible's callback: `failed: [host] (item=x) =>`, ignored or not, then what the failure shows
     const d = failureDetail(e.result);
-    return d ? `${base}\n${indent(d)}` : base;
+    const head = `failed: [${e.host}] (item=${e.label}) =>`;
+    return d ? `${head}\n${indent(d)}` : head;
   }
+  const base = `${WORD[e.status]}: [${e.host}] => (item=${e.label})`;
   // Ansible's callback ends a skipped item's line with a space
   if (e.status === 'skipped') return `${base} `;
   // a debug item shows its result as Ansible's callback does (debug results are always verbose)

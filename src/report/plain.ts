@@ -20,8 +20,9 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
           if (d) write(d + '\n');
         }
         if (e.result.results && Array.isArray(e.result.results) && e.status !== 'unreachable') {
-          // items were printed one by one; close like Ansible only on failure
-          if (e.status === 'failed') write(`fatal: [${e.host}]: FAILED! => msg: ${e.result.msg}\n`);
+          // items were printed one by one; as Ansible's callback, a failed loop adds no line of its
+          // own, an ignored one `...ignoring`
+          if (e.status === 'ignored') write('...ignoring\n');
           break;
         }
         write(hostLine(e, opts.verbosity) + '\n');

@@ -50,3 +50,53 @@ test('debug items are printed with their result as ansible-playbook prints them'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('loop labels are rendered after the item ran (with its registered result); failed items and the loop end print as ansible-playbook', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbs-looplabel-'));
+  try {
+    writeFileSync(join(dir, 'inv.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
+    writeFileSync(
+      join(dir, 'pb.yml'),
+      `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: label sees the item's result
+      command: echo out-{{ item }}
+      loop: [a, b, c]
+      register: r
+      when: item != 'b'
+      loop_control:
+        label: "{{ item }} {{ r.stdout | default('none') }}"
+    - name: label that fails
+      command: echo {{ item }}
+      loop: [a]
+      loop_control: {label: "{{ nowhere }}"}
+      ignore_errors: true
+      register: bad
+    - debug: msg="{{ bad.results[0].failed }} {{ bad.results[0].rc }} {{ bad.results[0].msg is match('Failed to template loop_control.label:') }}"
+    - name: ignored item
+      command: "{{ item }}"
+      loop: ["true", "false"]
+      ignore_errors: true
+    - name: failed item
+      command: "{{ item }}"
+      loop: ["false", "true"]
+`,
+    );
+    const lines = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => /^(ok|changed|skipping|failed|fatal): |^\.\.\.ignoring|"msg": /.test(l))
+        // the failure's details: Ansible prints the result as JSON, kbs as msg/rc lines
+        .map((l) => l.replace(/ => \{.*$/, ' =>').replace(/ +$/, ''));
+    const a = await ansiblePlaybook(['-i', join(dir, 'inv.ini'), join(dir, 'pb.yml')], dir, {});
+    assert.equal(a.code, 2, a.out.slice(-3000));
+    const k = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.ini'), '--output', 'plain']);
+    assert.equal(k.code, 2, k.stdout + k.stderr);
+    assert.deepEqual(lines(k.stdout), lines(a.out));
+    assert.ok(lines(a.out).includes('changed: [h1] => (item=c out-c)'), a.out);
+    assert.ok(lines(a.out).includes('    "msg": "True 0 True"'), a.out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
