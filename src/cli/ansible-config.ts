@@ -29,6 +29,10 @@ export interface AnsibleConfig {
   privateRoleVars: boolean;
   /** show_custom_stats: the recap shows set_stats data (CUSTOM STATS) */
   showCustomStats: boolean;
+  /** action_warnings: modules' warnings are shown (default true) */
+  actionWarnings: boolean;
+  /** deprecation_warnings: modules' deprecations are shown (default true) */
+  deprecationWarnings: boolean;
   /** timeout: the SSH connect timeout in seconds */
   timeout?: number;
   become: boolean;
@@ -70,6 +74,8 @@ const SETTINGS = {
   hostKeyChecking: { section: 'defaults', key: 'host_key_checking', env: 'ANSIBLE_HOST_KEY_CHECKING', kind: 'bool' },
   privateRoleVars: { section: 'defaults', key: 'private_role_vars', env: 'ANSIBLE_PRIVATE_ROLE_VARS', kind: 'bool' },
   showCustomStats: { section: 'defaults', key: 'show_custom_stats', env: 'ANSIBLE_SHOW_CUSTOM_STATS', kind: 'bool' },
+  actionWarnings: { section: 'defaults', key: 'action_warnings', env: 'ANSIBLE_ACTION_WARNINGS', kind: 'bool' },
+  deprecationWarnings: { section: 'defaults', key: 'deprecation_warnings', env: 'ANSIBLE_DEPRECATION_WARNINGS', kind: 'bool' },
   timeout: { section: 'defaults', key: 'timeout', env: 'ANSIBLE_TIMEOUT', kind: 'int' },
   become: { section: 'privilege_escalation', key: 'become', env: 'ANSIBLE_BECOME', kind: 'bool' },
   becomeMethod: { section: 'privilege_escalation', key: 'become_method', env: 'ANSIBLE_BECOME_METHOD', kind: 'string' },
@@ -212,6 +218,8 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
     hostKeyChecking: (get(SETTINGS.hostKeyChecking) as boolean | undefined) ?? true,
     privateRoleVars: (get(SETTINGS.privateRoleVars) as boolean | undefined) ?? false,
     showCustomStats: (get(SETTINGS.showCustomStats) as boolean | undefined) ?? false,
+    actionWarnings: (get(SETTINGS.actionWarnings) as boolean | undefined) ?? true,
+    deprecationWarnings: (get(SETTINGS.deprecationWarnings) as boolean | undefined) ?? true,
     timeout: get(SETTINGS.timeout) as number | undefined,
     become: (get(SETTINGS.become) as boolean | undefined) ?? false,
     becomeMethod: (get(SETTINGS.becomeMethod) as string | undefined) ?? 'sudo',

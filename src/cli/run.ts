@@ -110,6 +110,8 @@ export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleCo
     rolesPath: (flags.rolesPath ?? []).map((p) => resolve(p)),
     privateRoleVars: cfg.privateRoleVars,
     showCustomStats: cfg.showCustomStats,
+    actionWarnings: cfg.actionWarnings,
+    deprecationWarnings: cfg.deprecationWarnings,
     configFile: cfg.file,
     remoteUser: cfg.remoteUser,
     privateKeyFile: cfg.privateKeyFile,

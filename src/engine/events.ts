@@ -59,7 +59,7 @@ export type EngineEvent =
       queued: number;
     }
   | { type: 'task_end'; task: string; id: number; durationMs?: number }
-  | { type: 'warning'; msg: string; host?: string; pos?: Position }
+  | { type: 'warning'; msg: string; host?: string; pos?: Position; /** a module's deprecation (shown as [DEPRECATION WARNING]) */ deprecation?: boolean }
   | { type: 'play_end'; play: string }
   | {
       /**

@@ -17,6 +17,9 @@ export interface RunOptions {
   rolesPath: string[];
   /** Ansible's private_role_vars: a role's vars are seen only by its own tasks (its defaults stay shared) */
   privateRoleVars?: boolean;
+  /** Ansible's action_warnings / deprecation_warnings: show modules' warnings / deprecations (default true) */
+  actionWarnings?: boolean;
+  deprecationWarnings?: boolean;
   /** the -i sources as given, made absolute (ansible_inventory_sources) */
   inventorySources?: string[];
   /** the ansible.cfg read (ansible_config_file) */

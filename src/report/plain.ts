@@ -35,7 +35,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         write(progressLine(e) + '\n');
         break;
       case 'warning':
-        write(`[WARNING]: ${e.host ? `[${e.host}] ` : ''}${e.msg}\n`);
+        write(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.host ? `[${e.host}] ` : ''}${e.msg}\n`);
         break;
       case 'interrupted':
         write('\n' + interruptedLines(e).join('\n') + '\n');

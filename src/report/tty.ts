@@ -162,7 +162,7 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         break;
       }
       case 'warning':
-        queue(() => write(`[WARNING]: ${e.msg}\n`));
+        queue(() => write(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.msg}\n`));
         break;
       case 'interrupted': {
         // hosts still spinning in the current task's list stop spinning
