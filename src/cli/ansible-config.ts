@@ -25,6 +25,8 @@ export interface AnsibleConfig {
   forks?: number;
   remoteUser?: string;
   privateKeyFile?: string;
+  /** transport: the default connection (smart, ssh, local...) */
+  transport?: string;
   hostKeyChecking: boolean;
   privateRoleVars: boolean;
   /** show_custom_stats: the recap shows set_stats data (CUSTOM STATS) */
@@ -70,6 +72,7 @@ const SETTINGS = {
   inventory: { section: 'defaults', key: 'inventory', env: 'ANSIBLE_INVENTORY', kind: 'pathlist' },
   forks: { section: 'defaults', key: 'forks', env: 'ANSIBLE_FORKS', kind: 'int' },
   remoteUser: { section: 'defaults', key: 'remote_user', env: 'ANSIBLE_REMOTE_USER', kind: 'string' },
+  transport: { section: 'defaults', key: 'transport', env: 'ANSIBLE_TRANSPORT', kind: 'string' },
   privateKeyFile: { section: 'defaults', key: 'private_key_file', env: 'ANSIBLE_PRIVATE_KEY_FILE', kind: 'path' },
   hostKeyChecking: { section: 'defaults', key: 'host_key_checking', env: 'ANSIBLE_HOST_KEY_CHECKING', kind: 'bool' },
   privateRoleVars: { section: 'defaults', key: 'private_role_vars', env: 'ANSIBLE_PRIVATE_ROLE_VARS', kind: 'bool' },
@@ -214,6 +217,7 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
     inventory: get(SETTINGS.inventory) as string[] | undefined,
     forks: get(SETTINGS.forks) as number | undefined,
     remoteUser: get(SETTINGS.remoteUser) as string | undefined,
+    transport: get(SETTINGS.transport) as string | undefined,
     privateKeyFile: get(SETTINGS.privateKeyFile) as string | undefined,
     hostKeyChecking: (get(SETTINGS.hostKeyChecking) as boolean | undefined) ?? true,
     privateRoleVars: (get(SETTINGS.privateRoleVars) as boolean | undefined) ?? false,

@@ -50,6 +50,13 @@ export interface RunFlags {
   /** false with --no-remote-shell */
   remoteShell?: boolean;
   maxYamlSize?: string;
+  user?: string;
+  /** --private-key (alias --key-file) */
+  keyFile?: string;
+  connection?: string;
+  become?: boolean;
+  becomeUser?: string;
+  becomeMethod?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -77,7 +84,13 @@ export function addRunOptions(cmd: Command): Command {
     .option('--connect-timeout <seconds>', 'SSH connect timeout (default: timeout in ansible.cfg, else 10)')
     .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
     .option('--no-remote-shell', 'run every remote command in its own SSH exec channel instead of a long-lived shell per host (slower)')
-    .option('--max-yaml-size <size>', 'largest YAML file read, e.g. 32M (default 4M, or KBS_MAX_YAML_SIZE)');
+    .option('--max-yaml-size <size>', 'largest YAML file read, e.g. 32M (default 4M, or KBS_MAX_YAML_SIZE)')
+    .option('-u, --user <name>', "connect as this user where the inventory and the play set none (ansible-playbook's -u; default: remote_user in ansible.cfg)")
+    .option('--private-key, --key-file <file>', 'SSH private key for hosts whose inventory names none (default: private_key_file in ansible.cfg)')
+    .option('-c, --connection <type>', 'connection for hosts and plays that set none: ssh (default) or local')
+    .option('-b, --become', 'become (sudo) for every task that does not say otherwise')
+    .option('--become-user <name>', 'the user to become (default root)')
+    .option('--become-method <method>', 'sudo, the only method kbs has');
 }
 
 export function registerRun(program: Command, io: CliIO, setCode: (c: number) => void): void {
@@ -95,6 +108,13 @@ export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleCo
   setMaxYamlSize(flags.maxYamlSize);
   const timeout = Number(flags.connectTimeout ?? cfg.timeout ?? 10);
   if (!(timeout > 0)) throw new KbsError('USAGE', `--connect-timeout must be a positive number of seconds, got "${flags.connectTimeout ?? cfg.timeout}"`);
+  if (flags.becomeMethod !== undefined && flags.becomeMethod !== 'sudo') {
+    throw new KbsError('USAGE', `--become-method ${flags.becomeMethod}: kbs becomes with sudo only`, { hint: 'leave --become-method out, or give sudo' });
+  }
+  const connection = flags.connection ?? cfg.transport;
+  if (connection !== undefined && !['ssh', 'local', 'smart', 'paramiko'].includes(connection)) {
+    throw new KbsError('USAGE', `--connection ${connection} is not a connection kbs has`, { hint: 'ssh (also smart, paramiko) or local' });
+  }
   checkBecomeConfig(cfg);
   return {
     ...defaultRunOptions(),
@@ -113,10 +133,11 @@ export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleCo
     actionWarnings: cfg.actionWarnings,
     deprecationWarnings: cfg.deprecationWarnings,
     configFile: cfg.file,
-    remoteUser: cfg.remoteUser,
-    privateKeyFile: cfg.privateKeyFile,
-    become: cfg.become,
-    becomeUser: cfg.becomeUser,
+    remoteUser: flags.user ?? cfg.remoteUser,
+    privateKeyFile: flags.keyFile ? resolve(flags.keyFile) : cfg.privateKeyFile,
+    connection: connection === 'local' ? 'local' : undefined,
+    become: flags.become || cfg.become,
+    becomeUser: flags.becomeUser ?? cfg.becomeUser,
     transport: {
       connectTimeout: timeout,
       // host_key_checking = False: unknown keys are accepted (and recorded); changed keys still fail

@@ -239,7 +239,7 @@ export class RunContext {
     }
     const str = (k: string) => (v[k] === undefined || v[k] === null ? undefined : String(v[k]));
     const keyFile = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
-    const conn = str('ansible_connection') ?? this.play?.connection ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
+    const conn = str('ansible_connection') ?? this.play?.connection ?? this.opts.connection ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
     if (conn !== 'ssh' && conn !== 'local' && conn !== 'paramiko' && conn !== 'smart') {
       throw new KbsError('INVENTORY', `host ${name}: ansible_connection "${conn}" is not supported`, {
         host: name,

@@ -29,6 +29,8 @@ export interface RunOptions {
   privateKeyFile?: string;
   become?: boolean;
   becomeUser?: string;
+  /** -c / ansible.cfg transport: the connection of hosts and plays that set none ('local'; else ssh) */
+  connection?: 'local';
   /** how often a running task reports the hosts still working (task_progress), default 10 s; 0: never */
   progressIntervalMs?: number;
   /**

@@ -174,3 +174,61 @@ test('remote_user per play: each login gets its own connection, a later play reu
   const recap = r.events.find((e) => e.type === 'recap');
   assert.equal(recap?.type === 'recap' ? recap.connections : undefined, 2, 'one connection per login user');
 });
+
+test("ansible-playbook's connection flags: -u and --private-key where the inventory sets none, -b/--become-user, -c local; inventory and play win", async () => {
+  const inv = join(work, 'inv-flags.yml');
+  writeFileSync(
+    inv,
+    [
+      'all:',
+      '  vars:',
+      '    ansible_host: 127.0.0.1',
+      `    ansible_port: ${sshd.port}`,
+      `    ansible_ssh_common_args: "-o UserKnownHostsFile=${sshd.knownHostsFile}"`,
+      '  hosts:',
+      '    f1: {}',
+      '    f2: {ansible_user: root}',
+      '',
+    ].join('\n'),
+  );
+  const pb = join(work, 'flags.yml');
+  writeFileSync(
+    pb,
+    `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: id -un
+      register: who
+    - command: id -un
+      become: false
+      register: plain
+    - debug: msg="{{ who.stdout }} {{ plain.stdout }} {{ ansible_connection | default('-') }}"
+- hosts: f1
+  gather_facts: false
+  connection: ssh
+  tasks:
+    - command: id -un
+      register: viassh
+    - debug: msg="ssh {{ viassh.stdout }}"
+`,
+  );
+  const msgs = (r: Awaited<ReturnType<typeof kbs>>) =>
+    r.events
+      .flatMap((e) => (e.type === 'host_result' && e.action === 'debug' ? [`${e.host}: ${String(e.result.msg)}`] : []))
+      .sort();
+  // -u kbstest with the key: f1 logs in as kbstest, f2 keeps the inventory's root; -b --become-user kbspw for tasks that do not say otherwise
+  const r = await kbs(['run', pb, '-i', inv, '-u', 'kbstest', '--private-key', sshd.clientKey, '-b', '--become-user', 'kbspw', '-l', 'f1,f2']);
+  assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));
+  assert.deepEqual(msgs(r), ['f1: kbspw kbstest -', 'f1: ssh kbspw', 'f2: kbspw root -']);
+  // without --private-key there is no key for f1: it is unreachable
+  const nokey = await kbs(['run', pb, '-i', inv, '-u', 'kbstest', '-l', 'f1', '--connect-timeout', '5']);
+  assert.notEqual(nokey.code, 0);
+  // -c local: the tasks run here, as the user running kbs; a play's `connection:` still wins
+  const local = await kbs(['run', pb, '-i', inv, '-c', 'local', '--private-key', sshd.clientKey, '-u', 'kbstest', '-l', 'f1']);
+  assert.equal(local.code, 0, local.stderr + local.stdout.slice(-3000));
+  const me = (await import('node:os')).userInfo().username;
+  assert.deepEqual(msgs(local), [`f1: ${me} ${me} -`, 'f1: ssh kbstest']);
+  const bad = await kbs(['run', pb, '-i', inv, '-c', 'winrm']);
+  assert.equal(bad.code, 4);
+  assert.match(bad.stderr, /--connection winrm is not a connection kbs has/);
+});
