@@ -57,10 +57,16 @@ export const get_url: ModuleDef = {
     const algo = ck?.algo ?? 'sha256';
 
     const prelude = [`d=${shq(dest0)}`, `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`, `printf 'D\\t%s\\n' "$d"`, `kbs_dirname "$d"; [ -d "$kbs_dir" ] && printf 'PD\\t1\\n'`].join('\n');
-    const p = await probe(ctx, [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }, { tag: 's1', expr: '"$d"', follow: true, checksum: 'sha1' }], { prelude });
+    // the dest's sha1 (Ansible's checksum_dest) is read here only when it will be shown without a
+    // download (check mode) or when no checksum is given; with one, a dest that matches never needs
+    // it and the download reads it (a second pass over a large binary saved on every no-op)
+    const sha1Now = ctx.check || wantHex === undefined;
+    const items: Parameters<typeof probe>[1] = [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }];
+    if (sha1Now) items.push({ tag: 's1', expr: '"$d"', follow: true, checksum: 'sha1' });
+    const p = await probe(ctx, items, { prelude });
     const dest = p.vals.D ?? dest0;
     const cur = p.files.d;
-    const curSha1 = p.files.s1.checksum;
+    const curSha1 = sha1Now ? p.files.s1.checksum : undefined;
     // Ansible's result starts as these, with the checksums unknown (None) until it downloads
     const result: ModuleResult = { changed: false, checksum_dest: null, checksum_src: null, dest, elapsed: 0, url: shown };
     if (!p.vals.PD) return { ...result, failed: true, msg: `Destination ${dirOf(dest)} does not exist` };
@@ -103,6 +109,7 @@ export const get_url: ModuleDef = {
       'w=$(mktemp -d) || exit 1',
       `trap 'rm -rf -- "$t" "$w"' EXIT`,
       'cat > "$w/cfg"',
+      sha1Now ? '' : `if [ -f "$d" ]; then c1=$(sha1sum < "$d") && printf 'CS1\\t%s\\n' "\${c1%% *}"; fi`,
       'start=$(date +%s)',
       `code=$(curl -sS --config "$w/cfg" ${timeCond ? '--time-cond "$d" ' : ''}-o "$t" -D "$w/hdr" -w '%{http_code}' 2>"$w/err"); x=$?`,
       // the last answer's Content-Length (after redirects): Ansible's msg says how many bytes it announced
@@ -147,7 +154,7 @@ export const get_url: ModuleDef = {
       return { ...result, failed: true, status_code: isFileUrl ? null : status, msg: `Request failed: ${why} (${shown})` };
     }
     result.checksum_src = v.S1;
-    if (cur.exists) result.checksum_dest = curSha1;
+    if (cur.exists) result.checksum_dest = curSha1 ?? v.CS1;
     if (v.M) {
       return {
         ...result,
