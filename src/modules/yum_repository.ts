@@ -132,6 +132,8 @@ export const yum_repository: ModuleDef = {
     ...Object.fromEntries(STRS.map((k) => [k, STR])),
     ...Object.fromEntries(Object.keys(ALIASES).map((k) => [k, ALIASES[k] === 'sslverify' ? BOOL : STR])),
     ...FILE_ATTRS,
+    attributes: STR,
+    attr: STR,
     ...SELINUX,
   }, ['name']),
   async run(args, ctx) {
@@ -194,7 +196,7 @@ async function apply(ctx: ModuleContext, args: Record<string, unknown>, w: Want)
   const saved = await saveText(ctx, f, {
     result,
     after: changed ? Buffer.from(writeRepoFile(after), 'utf8') : undefined,
-    attrs: f.exists || changed ? attrArgs(args) : undefined,
+    attrs: f.exists || changed ? { ...attrArgs(args), attributes: optStr(args, 'attributes') ?? optStr(args, 'attr') } : undefined,
   });
   delete saved.msg;
   return { ...saved, diff };

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { kbs } from '../helpers/kbs.js';
 import { ansiblePlaybook, parseRecap } from '../helpers/ansible.js';
 import { HOSTS, startHosts, stopHosts, type SshdHosts } from './modules-ssh-shared.js';
@@ -46,6 +47,8 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
+const lsattr = (path: string) => execFileSync('lsattr', ['-d', path], { encoding: 'utf8' });
+
 const registered = (out: string) => Object.fromEntries(HOSTS.map((x) => [x, readFileSync(`${out}-${x}`, 'utf8')]));
 
 test('the .repo files, registered results and recap equal ansible-playbook\'s; the second run changes nothing', async () => {
@@ -68,6 +71,8 @@ test('the .repo files, registered results and recap equal ansible-playbook\'s; t
   );
   assert.equal(lstatSync(join(kBase, 'asroot/repos/ext.repo')).mode & 0o777, 0o600);
   assert.equal(existsSync(join(kBase, 'asroot/repos/lonely.repo')), false, 'the file of the last section removed');
+  // attributes: chattr's A flag on the file, set by both tools
+  for (const base of [aBase, kBase]) for (const x of HOSTS) assert.match(lsattr(join(base, x, 'repos/attr.repo')), /^[^ ]*A/, `${base} ${x}`);
 
   const a2 = await ansible(aBase, join(w, 'a2'));
   const k2 = await run(kBase, join(w, 'k2'));

@@ -4,6 +4,7 @@
  * atomic write (temp file in the same folder + rename) only when the content differs, and the
  * mode/owner/group args applied with Ansible's "ownership, perms or SE linux context changed".
  */
+import { setAttributes } from '../util/chattr.js';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
@@ -110,7 +111,7 @@ export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions):
   }
   if (contentChanged) r.changed = true;
   if (diffs.length) r.diff = diffs;
-  if (ctx.check || !r.changed) return r;
+  if (ctx.check || !r.changed) return withChattr(ctx, f, want, r);
   if (contentChanged) {
     const chown = f.exists ? chownSpec(want.owner ?? String(f.info.uid), want.group ?? String(f.info.gid)) : chownSpec(want.owner, want.group);
     const out = await writeFile(
@@ -131,6 +132,16 @@ export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions):
     const x = await ctx.run(attrs.cmd);
     if (x.rc !== 0) throw remoteError(`cannot set attributes of ${f.path}`, x);
   }
+  return withChattr(ctx, f, want, r);
+}
+
+/** `attributes` (chattr) last, as Ansible's set_fs_attributes_if_different; on a file that is there or written */
+async function withChattr(ctx: ModuleContext, f: TextFile, want: AttrWant, r: ModuleResult): Promise<ModuleResult> {
+  if (!want.attributes || (!f.exists && !r.changed)) return r;
+  const c = await setAttributes(ctx, f.real, want.attributes);
+  if (!c.changed) return r;
+  r.changed = true;
+  if (c.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
   return r;
 }
 

@@ -8,6 +8,8 @@ export interface AttrWant {
   mode?: ModeSpec;
   owner?: string;
   group?: string;
+  /** Linux file attributes (chattr), for the modules that take Ansible's `attributes` (saveText) */
+  attributes?: string;
 }
 
 /** The FILE_ATTRS args (mode, owner, group) of a task. */
