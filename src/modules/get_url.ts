@@ -15,7 +15,7 @@ import { expandPath } from './util/paths.js';
 import { chownSpec, probe, remoteError } from './util/remote.js';
 import { parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './util/pathinfo.js';
 import { findChecksum, normHex, parseChecksum } from './sys/checksum.js';
-import { curlConfig, fetchText, httpArgs, httpSpec, safeUrl, urlFilename } from './sys/curl.js';
+import { curlConfig, fetchSnippet, fetchedText, httpArgs, httpSpec, safeUrl, urlFilename } from './sys/curl.js';
 
 const args = declareArgs({
   url: { type: 'str', required: true },
@@ -44,26 +44,33 @@ export const get_url: ModuleDef = {
     const want: AttrWant = a;
     const isFileUrl = /^file:/i.test(url);
 
-    // the wanted checksum: given, or read from a checksum file on the host
+    // the wanted checksum: given, or read from a checksum file on the host (fetched in the same
+    // round trip as the probe of the dest: a no-op is one command)
     const ck = a.checksum ? parseChecksum(a.checksum) : undefined;
     let wantHex = ck?.hex;
+    const algo = ck?.algo ?? 'sha256';
+
+    const prelude = [
+      ...(ck?.url ? [fetchSnippet({ ...http, url: ck.url })] : []),
+      `d=${shq(dest0)}`,
+      `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`,
+      `printf 'D\\t%s\\n' "$d"`,
+      `kbs_dirname "$d"; [ -d "$kbs_dir" ] && printf 'PD\\t1\\n'`,
+    ].join('\n');
+    // the dest's sha1 (Ansible's checksum_dest) is read here only when it will be shown without a
+    // download (check mode) or when no checksum is given; with one, a dest that matches never needs
+    // it and the download reads it (a second pass over a large binary saved on every no-op)
+    const sha1Now = ctx.check || ck === undefined;
+    const items: Parameters<typeof probe>[1] = [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }];
+    if (sha1Now) items.push({ tag: 's1', expr: '"$d"', follow: true, checksum: 'sha1' });
+    const p = await probe(ctx, items, { prelude });
     if (ck?.url) {
-      const got = await fetchText(ctx, { ...http, url: ck.url });
+      const got = fetchedText(p.vals);
       if (!got.ok) return { changed: false, failed: true, url: shown, msg: `Failed to download checksum file ${safeUrl(ck.url)}: ${got.error}` };
       const found = findChecksum(got.body, filename);
       if (found === undefined) return { changed: false, failed: true, url: shown, msg: `Unable to find a checksum for file '${filename}' in '${safeUrl(ck.url)}'` };
       wantHex = normHex(found);
     }
-    const algo = ck?.algo ?? 'sha256';
-
-    const prelude = [`d=${shq(dest0)}`, `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`, `printf 'D\\t%s\\n' "$d"`, `kbs_dirname "$d"; [ -d "$kbs_dir" ] && printf 'PD\\t1\\n'`].join('\n');
-    // the dest's sha1 (Ansible's checksum_dest) is read here only when it will be shown without a
-    // download (check mode) or when no checksum is given; with one, a dest that matches never needs
-    // it and the download reads it (a second pass over a large binary saved on every no-op)
-    const sha1Now = ctx.check || wantHex === undefined;
-    const items: Parameters<typeof probe>[1] = [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }];
-    if (sha1Now) items.push({ tag: 's1', expr: '"$d"', follow: true, checksum: 'sha1' });
-    const p = await probe(ctx, items, { prelude });
     const dest = p.vals.D ?? dest0;
     const cur = p.files.d;
     const curSha1 = sha1Now ? p.files.s1.checksum : undefined;

@@ -63,6 +63,18 @@ test('get_url: download with sha256:URL, then no network when the checksum match
     assert.deepEqual(readFileSync(dest), payload);
     assert.equal(statSync(dest).mode & 0o777, 0o755);
     assert.deepEqual(hits, ['/bin/kubeadm.sha256', '/bin/kubeadm']);
+    // a no-op with a checksum URL: the checksum file is read (with the probe of dest), nothing else
+    hits = [];
+    const same = await runModule('get_url', args, await makeCtx());
+    assert.deepEqual([same.changed, same.msg, same.checksum_dest], [false, 'file already exists', null]);
+    assert.deepEqual(hits, ['/bin/kubeadm.sha256']);
+    const noSums = await runModule('get_url', { ...args, checksum: `sha256:${base}/missing.sha256` }, await makeCtx());
+    assert.equal(noSums.failed, true);
+    assert.match(String(noSums.msg), new RegExp(`^Failed to download checksum file ${base}/missing.sha256: .*404`));
+    // a dest with other content is replaced; checksum_dest is the old content's sha1
+    writeFileSync(dest, 'older\n');
+    const replaced = await runModule('get_url', args, await makeCtx());
+    assert.deepEqual([replaced.changed, replaced.checksum_dest], [true, createHash('sha1').update('older\n').digest('hex')]);
     hits = [];
     const r2 = await runModule('get_url', { ...args, checksum: `sha256:${sum}` }, await makeCtx());
     assert.deepEqual([r2.changed, r2.msg], [false, 'file already exists']);

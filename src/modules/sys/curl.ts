@@ -3,6 +3,7 @@
  * password, headers) goes through a curl config read from stdin (`--config -`), never through
  * the command line, so it shows neither in `ps` on the host nor in kbs's logs or errors.
  */
+import { randomBytes } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import type { ModuleContext } from '../types.js';
 import type { ArgSpec } from '../util/declare.js';
@@ -122,6 +123,33 @@ export async function fetchText(ctx: ModuleContext, h: HttpSpec): Promise<{ ok: 
   const body = r.stdout.slice(nl + 1);
   const ok = x === 0 && code >= 200 && code < 300;
   return { ok, status: code, body, error: ok ? '' : r.stderr.trim() || `HTTP Error ${code}` };
+}
+
+/**
+ * fetchText as a snippet for a probe's prelude (one round trip for a read and what it needs): it
+ * prints `CKH\t<http code> <curl exit>`, `CKB\t<the body, base64>` and `CKE\t<curl's error>`;
+ * fetchedText reads them back. The curl configuration (which may hold credentials) is a quoted
+ * here-document of the script, never a command-line argument.
+ */
+export function fetchSnippet(h: HttpSpec): string {
+  const eof = `KBS_CURL_${randomBytes(6).toString('hex')}`;
+  return [
+    'kc=$(mktemp -d) || exit 1',
+    `cat > "$kc/cfg" <<'${eof}'`,
+    curlConfig({ ...h, followRedirects: true }).replace(/\n$/, ''),
+    eof,
+    `code=$(curl -sS --config "$kc/cfg" -o "$kc/body" -w '%{http_code}' 2>"$kc/err"); x=$?`,
+    `printf 'CKH\\t%s %s\\nCKB\\t%s\\nCKE\\t%s\\n' "$code" "$x" "$(base64 -w0 < "$kc/body" 2>/dev/null)" "$(head -c 2000 "$kc/err" | tr '\\n\\t' '  ')"`,
+    'rm -rf -- "$kc"',
+  ].join('\n');
+}
+
+/** What fetchSnippet printed, as fetchText answers. */
+export function fetchedText(vals: Record<string, string>): { ok: boolean; status: number; body: string; error: string } {
+  const [code, x] = (vals.CKH ?? '-1 -1').split(' ').map(Number);
+  const ok = x === 0 && code >= 200 && code < 300;
+  const body = Buffer.from(vals.CKB ?? '', 'base64').toString('utf8');
+  return { ok, status: code, body, error: ok ? '' : (vals.CKE ?? '').trim() || `HTTP Error ${code}` };
 }
 
 /** Ansible's url_filename: the last path segment of the URL (url-decoded), or index.html. */
