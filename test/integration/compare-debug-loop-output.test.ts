@@ -1,6 +1,7 @@
 /**
  * The default output of a debug task with a loop: each item's line carries the item's result
- * (msg alone, or the variable with the loop variable), as ansible-playbook 2.14 prints it.
+ * (msg alone, or the variable with the loop variable), as ansible-playbook 2.14 prints it; loop
+ * labels, failed items and the end of an ignored loop as it prints them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,13 +11,30 @@ import { join } from 'node:path';
 import { ansiblePlaybook } from '../helpers/ansible.js';
 import { kbs } from '../helpers/kbs.js';
 
-test('debug items are printed with their result as ansible-playbook prints them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-debugloop-'));
+/** pb.yml and a local inventory in a fresh folder, run by ansible-playbook (default output) and by kbs --output plain */
+async function runBoth(playbook: string): Promise<{ a: { code: number; out: string }; k: { code: number; stdout: string; stderr: string } }> {
+  const dir = mkdtempSync(join(tmpdir(), 'kbs-loopout-'));
   try {
     writeFileSync(join(dir, 'inv.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
-    writeFileSync(
-      join(dir, 'pb.yml'),
-      `- hosts: all
+    writeFileSync(join(dir, 'pb.yml'), playbook);
+    const a = await ansiblePlaybook(['-i', join(dir, 'inv.ini'), join(dir, 'pb.yml')], dir, {});
+    const k = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.ini'), '--output', 'plain']);
+    return { a, k };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('debug items are printed with their result as ansible-playbook prints them', async () => {
+  const section = (out: string, name: string) => {
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.startsWith(`TASK [${name}]`));
+    assert.ok(at >= 0, `${name} in:\n${out}`);
+    const end = lines.findIndex((l, i) => i > at && l === '');
+    return lines.slice(at + 1, end).join('\n');
+  };
+  const { a, k } = await runBoth(
+    `- hosts: all
   gather_facts: false
   vars: {x: 5}
   tasks:
@@ -32,32 +50,22 @@ test('debug items are printed with their result as ansible-playbook prints them'
       loop: [1, 2]
       when: item == 2
 `,
-    );
-    const section = (out: string, name: string) => {
-      const lines = out.split('\n');
-      const at = lines.findIndex((l) => l.startsWith(`TASK [${name}]`));
-      assert.ok(at >= 0, `${name} in:\n${out}`);
-      const end = lines.findIndex((l, i) => i > at && l === '');
-      return lines.slice(at + 1, end).join('\n');
-    };
-    const a = await ansiblePlaybook(['-i', join(dir, 'inv.ini'), join(dir, 'pb.yml')], dir, {});
-    assert.equal(a.code, 0, a.out.slice(-3000));
-    const k = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.ini'), '--output', 'plain']);
-    assert.equal(k.code, 0, k.stdout + k.stderr);
-    for (const t of ['with msg', 'with var', 'skipped item']) assert.equal(section(k.stdout, t), section(a.out, t), t);
-    assert.match(section(k.stdout, 'with msg'), /\(item=two\) => \{\n {4}"msg": "item two"\n\}/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  );
+  assert.equal(a.code, 0, a.out.slice(-3000));
+  assert.equal(k.code, 0, k.stdout + k.stderr);
+  for (const t of ['with msg', 'with var', 'skipped item']) assert.equal(section(k.stdout, t), section(a.out, t), t);
+  assert.match(section(k.stdout, 'with msg'), /\(item=two\) => \{\n {4}"msg": "item two"\n\}/);
 });
 
 test('loop labels are rendered after the item ran (with its registered result); failed items and the loop end print as ansible-playbook', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-looplabel-'));
-  try {
-    writeFileSync(join(dir, 'inv.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
-    writeFileSync(
-      join(dir, 'pb.yml'),
-      `- hosts: all
+  const lines = (out: string) =>
+    out
+      .split('\n')
+      .filter((l) => /^(ok|changed|skipping|failed|fatal): |^\.\.\.ignoring|"msg": /.test(l))
+      // the failure's details: Ansible prints the result as JSON, kbs as msg/rc lines
+      .map((l) => l.replace(/ => \{.*$/, ' =>').replace(/ +$/, ''));
+  const { a, k } = await runBoth(
+    `- hosts: all
   gather_facts: false
   tasks:
     - name: label sees the item's result
@@ -82,21 +90,10 @@ test('loop labels are rendered after the item ran (with its registered result); 
       command: "{{ item }}"
       loop: ["false", "true"]
 `,
-    );
-    const lines = (out: string) =>
-      out
-        .split('\n')
-        .filter((l) => /^(ok|changed|skipping|failed|fatal): |^\.\.\.ignoring|"msg": /.test(l))
-        // the failure's details: Ansible prints the result as JSON, kbs as msg/rc lines
-        .map((l) => l.replace(/ => \{.*$/, ' =>').replace(/ +$/, ''));
-    const a = await ansiblePlaybook(['-i', join(dir, 'inv.ini'), join(dir, 'pb.yml')], dir, {});
-    assert.equal(a.code, 2, a.out.slice(-3000));
-    const k = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.ini'), '--output', 'plain']);
-    assert.equal(k.code, 2, k.stdout + k.stderr);
-    assert.deepEqual(lines(k.stdout), lines(a.out));
-    assert.ok(lines(a.out).includes('changed: [h1] => (item=c out-c)'), a.out);
-    assert.ok(lines(a.out).includes('    "msg": "True 0 True"'), a.out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  );
+  assert.equal(a.code, 2, a.out.slice(-3000));
+  assert.equal(k.code, 2, k.stdout + k.stderr);
+  assert.deepEqual(lines(k.stdout), lines(a.out));
+  assert.ok(lines(a.out).includes('changed: [h1] => (item=c out-c)'), a.out);
+  assert.ok(lines(a.out).includes('    "msg": "True 0 True"'), a.out);
 });
