@@ -238,7 +238,7 @@ export function exitCodeOf(s: RunSummary): number {
  * role (an include_role keeps its bare name), the module for an unnamed task.
  */
 function listedName(n: Exclude<Node, BlockNode>): string {
-  if (n.kw.name === undefined) return n.kind === 'task' ? n.module : n.kind;
+  if (n.kw.name === undefined) return n.kind === 'task' ? (n.action ?? n.module) : n.kind;
   if (n.kind === 'include_role') return n.kw.name;
   return n.role ? `${n.role.name} : ${n.kw.name}` : n.kw.name;
 }

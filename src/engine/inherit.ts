@@ -69,7 +69,8 @@ export function inherit(inh: Inherited, kw: TaskKeywords): Inherited {
 
 export function nodeName(n: Node): string {
   if (n.kw.name) return n.kw.name;
-  if (n.kind === 'task') return n.module;
+  // an unnamed task is named by its module as written (`ansible.builtin.copy`), as in Ansible
+  if (n.kind === 'task') return n.action ?? n.module;
   return n.kind;
 }
 

@@ -208,7 +208,7 @@ export class PlayRunner {
     const { ctx } = this;
     const taskTags = [...inh.tags, ...(task.kw.tags ?? [])];
     if (!inh.handler && !tagsSelected(taskTags, this.tags)) return;
-    const name = task.kw.name ?? task.module;
+    const name = task.kw.name ?? task.action ?? task.module;
     if (this.startAt.name !== undefined && !inh.handler) {
       if (!matchName(this.startAt.name, name)) return;
       this.startAt.name = undefined;

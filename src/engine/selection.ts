@@ -62,7 +62,7 @@ function checkStartAt(pb: Playbook, wanted: string): void {
   const walk = (nodes: Node[]) => {
     for (const n of nodes) {
       if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
-      else if (n.kind === 'task') names.push(n.kw.name ?? n.module);
+      else if (n.kind === 'task') names.push(n.kw.name ?? n.action ?? n.module);
       else dynamic = true;
       if (n.kw.name !== undefined && /\{\{|\{%/.test(n.kw.name)) dynamic = true;
     }

@@ -87,6 +87,8 @@ export interface TaskNode extends NodeBase {
   kind: 'task';
   /** canonical module name (short) */
   module: string;
+  /** the module as the task names it (`ansible.builtin.copy`), when that differs: the name of an unnamed task, as Ansible's */
+  action?: string;
   /** module args, untemplated; free-form strings are in _raw_params */
   args: Record<string, unknown>;
   /** a custom module from a library/ folder: its file and the module_utils folders (load/library.ts) */

@@ -216,8 +216,9 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
   const modPath = [...path, action];
   let mod: ModuleDef | undefined;
   let value: unknown;
+  let written = action;
   if (action === 'action' || action === 'local_action') {
-    ({ mod, value } = splitAction(raw[action], posAt(yf, modPath), fc, lc));
+    ({ mod, value, name: written } = splitAction(raw[action], posAt(yf, modPath), fc, lc));
     if (action === 'local_action') {
       if (kw.delegate_to !== undefined) {
         throw new KbsError('SCHEMA', 'local_action and delegate_to cannot be used together', {
@@ -246,6 +247,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
   // arguments computed at run time are checked when the task runs
   const args = '_variable_params' in inline ? { ...(extra ?? {}), ...inline } : finishArgs(mod, inline, { yf, path: modPath }, extra, extra ? { yf, path: [...path, 'args'] } : undefined);
   const node: TaskNode = { kind: 'task', pos: posAt(yf, path), kw, module: mod.name, args };
+  if (written !== mod.name) node.action = written;
   if (mod.source) node.library = { file: mod.source, utilsDirs: moduleUtilsDirs(fc, lc) };
   if (fc.role) node.role = fc.role;
   const argPath = (k: string): YamlPath => (isMap(value) && k in value ? [...modPath, k] : isMap(raw.args) && k in raw.args ? [...path, 'args', k] : modPath);
@@ -255,7 +257,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
 }
 
 /** `action: copy src=a dest=b` or `action: {module: copy, src: a}` */
-function splitAction(v: unknown, pos: Position, fc: FileCtx, lc: LoadContext): { mod: ModuleDef; value: unknown } {
+function splitAction(v: unknown, pos: Position, fc: FileCtx, lc: LoadContext): { mod: ModuleDef; value: unknown; name: string } {
   let name: string;
   let value: unknown;
   if (typeof v === 'string') {
@@ -274,7 +276,7 @@ function splitAction(v: unknown, pos: Position, fc: FileCtx, lc: LoadContext): {
     const guess = didYouMean(name, moduleNames());
     throw new KbsError('SCHEMA', `unknown module "${name}"`, { pos, hint: guess ? `did you mean ${guess}?` : undefined });
   }
-  return { mod, value };
+  return { mod, value, name };
 }
 
 /** one whole `{{ expr }}`: arguments computed at run time (Ansible's _variable_params) */
