@@ -58,6 +58,8 @@ export type EngineEvent =
       done: number;
       queued: number;
     }
+  /** an `until` that does not hold yet: the task runs again (LEFT more attempts), Ansible's "FAILED - RETRYING" */
+  | { type: 'retry'; task: string; id: number; host: string; attempts: number; left: number }
   | { type: 'task_end'; task: string; id: number; durationMs?: number }
   | { type: 'warning'; msg: string; host?: string; pos?: Position; /** a module's deprecation (shown as [DEPRECATION WARNING]) */ deprecation?: boolean }
   | { type: 'play_end'; play: string }

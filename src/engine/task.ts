@@ -293,6 +293,7 @@ async function runOnce(
       break;
     }
     if (ctx.interrupted !== undefined) break;
+    ctx.emit({ type: 'retry', task: t.name, id: t.id, host, attempts: attempt, left: attempts - attempt });
     if (delay > 0) await sleep(delay * 1000, undefined, { signal: ctx.stopping.signal });
   }
   let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';

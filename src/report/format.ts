@@ -93,6 +93,11 @@ function debugShown(r: ModuleResult): Record<string, unknown> {
   return shown;
 }
 
+/** Ansible's retry line: `FAILED - RETRYING: [host]: task (N retries left).` */
+export function retryLine(e: Extract<EngineEvent, { type: 'retry' }>): string {
+  return `FAILED - RETRYING: [${e.host}]: ${e.task} (${e.left} retries left).`;
+}
+
 /** how many hosts a progress line names before it only counts the rest */
 const NAMED = 10;
 

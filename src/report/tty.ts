@@ -32,6 +32,8 @@ interface TaskState {
   early: Map<string, HostDone>;
   started: Map<string, number>;
   items: Map<string, number>;
+  /** retries left after the last failed `until`, per host */
+  retries: Map<string, number>;
   counts: Record<string, number>;
 }
 
@@ -50,7 +52,8 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
   const hostTitle = (st: TaskState, h: string): string => {
     const since = st.started.get(h);
     const n = st.items.get(h);
-    return `${h} ${since === undefined ? '(waiting for a fork)' : secs(since)}${n ? ` · ${n} item${n > 1 ? 's' : ''} done` : ''}`;
+    const left = st.retries.get(h);
+    return `${h} ${since === undefined ? '(waiting for a fork)' : secs(since)}${n ? ` · ${n} item${n > 1 ? 's' : ''} done` : ''}${left !== undefined ? ` · retrying (${left} left)` : ''}`;
   };
 
   /** bring the running task's title and its spinning host lines up to date */
@@ -78,6 +81,7 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
           early: new Map(),
           started: new Map(),
           items: new Map(),
+          retries: new Map(),
           counts: {},
         };
         tasks.set(e.id, st);
@@ -134,6 +138,12 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
       case 'item_result': {
         const st = tasks.get(e.id);
         if (st) st.items.set(e.host, (st.items.get(e.host) ?? 0) + 1);
+        st?.retries.delete(e.host);
+        break;
+      }
+      case 'retry': {
+        const st = tasks.get(e.id);
+        if (st) st.retries.set(e.host, e.left);
         break;
       }
       case 'task_end': {

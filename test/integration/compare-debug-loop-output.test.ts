@@ -97,3 +97,50 @@ test('loop labels are rendered after the item ran (with its registered result); 
   assert.ok(lines(a.out).includes('changed: [h1] => (item=c out-c)'), a.out);
   assert.ok(lines(a.out).includes('    "msg": "True 0 True"'), a.out);
 });
+
+test('until: a FAILED - RETRYING line for each attempt but the last, as ansible-playbook prints it', async () => {
+  const { a, k } = await runBoth(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: never
+      command: "false"
+      register: r
+      until: r.rc == 0
+      retries: 2
+      delay: 0
+      ignore_errors: true
+    - command: "false"
+      register: r
+      until: r.rc == 0
+      retries: 1
+      delay: 0
+      ignore_errors: true
+    - name: a fresh counter
+      file: {path: "{{ playbook_dir }}/n", state: absent}
+    - name: third time
+      shell: echo x >> {{ playbook_dir }}/n; test $(wc -l < {{ playbook_dir }}/n) -ge 3
+      register: r
+      until: r is succeeded
+      retries: 5
+      delay: 0
+    - name: loop retry
+      command: "false"
+      register: r
+      until: r.rc == 0
+      retries: 1
+      delay: 0
+      loop: [a, b]
+      ignore_errors: true
+`);
+  const retries = (out: string) => out.split('\n').filter((l) => l.startsWith('FAILED - RETRYING'));
+  assert.equal(a.code, 0, a.out.slice(-3000));
+  assert.equal(k.code, 0, k.stdout + k.stderr);
+  assert.deepEqual(retries(k.stdout), retries(a.out));
+  assert.deepEqual(retries(a.out).slice(0, 5), [
+    'FAILED - RETRYING: [h1]: never (2 retries left).',
+    'FAILED - RETRYING: [h1]: never (1 retries left).',
+    'FAILED - RETRYING: [h1]: command (1 retries left).',
+    'FAILED - RETRYING: [h1]: third time (5 retries left).',
+    'FAILED - RETRYING: [h1]: third time (4 retries left).',
+  ]);
+});
