@@ -58,6 +58,8 @@ export type EngineEvent =
       done: number;
       queued: number;
     }
+  /** a dynamic include_tasks loaded FILE for HOSTS (with a loop: one per item, LABEL), Ansible's "included:" line */
+  | { type: 'included'; task: string; id: number; file: string; hosts: string[]; label?: string }
   /** an `until` that does not hold yet: the task runs again (LEFT more attempts), Ansible's "FAILED - RETRYING" */
   | { type: 'retry'; task: string; id: number; host: string; attempts: number; left: number }
   | { type: 'task_end'; task: string; id: number; durationMs?: number }

@@ -3,6 +3,7 @@
  * whose `when:` holds), each with the file or role it loads; and the error for includes nested
  * too deep. The play runs the calls (engine/play.ts), grouping hosts that make the same one.
  */
+import { jsonText } from '../util/pyfloat.js';
 import { dirname, resolve } from 'node:path';
 import { KbsError, type Position } from '../errors.js';
 import type { IncludeNode, Node, TaskNode, Vars } from '../load/model.js';
@@ -18,6 +19,8 @@ export interface IncludeCall {
   key: string;
   params: Vars;
   node: () => Node[];
+  /** the loop item's label (Ansible's `included: FILE for HOSTS => (item=LABEL)`) */
+  label?: string;
 }
 
 /** Loads included nodes; the handlers they bring join the play's. */
@@ -42,18 +45,20 @@ export function includeCalls(ctx: RunContext, n: IncludeNode, inh: Inherited, h:
     }
     const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
     if (!whenHolds(tpl, inh, n.kw, s, { pos: n.pos })) continue;
+    const label = !loops ? undefined : lc.label !== undefined ? String(tpl.render(lc.label, s)) : labelText(items[i]);
     const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;
     if (n.kind === 'include_tasks') {
       const file = String(args.file ?? args._raw_params ?? '');
       const base = n.role ? resolve(n.role.path, 'tasks') : dirname(n.pos.file);
       const path = resolve(base, file);
       const lo = { apply: args.apply, playbookDir: ctx.playbookDir, rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos };
-      list.push({ key: `tasks:${path}`, params, node: () => withHandlers((handlers) => loadTaskFile(path, n.role, { ...lo, handlers })) });
+      list.push({ key: `tasks:${path}`, params, label, node: () => withHandlers((handlers) => loadTaskFile(path, n.role, { ...lo, handlers })) });
     } else {
       const name = String(args.name ?? args.role ?? '');
       list.push({
         key: `role:${name}:${JSON.stringify(args)}`,
         params,
+        label,
         node: () =>
           withHandlers((handlers) => {
             const block = resolveRole(name, ctx.playbookDir, { rolesPath: ctx.opts.rolesPath, builtinRolesDir: builtinRolesDir(), pos: n.pos, args, handlers, parent: n.role });
@@ -64,6 +69,11 @@ export function includeCalls(ctx: RunContext, n: IncludeNode, inh: Inherited, h:
     }
   }
   return list;
+}
+
+/** an item as a loop line shows it: text as it is, anything else as JSON */
+function labelText(item: unknown): string {
+  return typeof item === 'string' ? item : jsonText(item);
 }
 
 /** a rendered boolean argument (true, "yes", "True", 1...) */

@@ -71,6 +71,8 @@ export function nodeName(n: Node): string {
   if (n.kw.name) return n.kw.name;
   // an unnamed task is named by its module as written (`ansible.builtin.copy`), as in Ansible
   if (n.kind === 'task') return n.action ?? n.module;
+  // Ansible's IncludeRole.get_name: the action and the role
+  if (n.kind === 'include_role' && 'args' in n) return `include_role : ${String(n.args.name ?? n.args.role ?? '')}`;
   return n.kind;
 }
 

@@ -152,16 +152,23 @@ export class PlayRunner {
     );
     if (failed.size) this.failInclude(n, inh, failed);
     const rounds = Math.max(0, ...[...calls.values()].map((l) => l.length));
-    for (let i = 0; i < rounds && !this.stopped; i++) {
-      const groups = new Map<string, { hosts: string[]; key: string; params: Vars; load: () => Node[] }>();
+    type Group = { hosts: string[]; key: string; params: Vars; load: () => Node[]; label?: string };
+    const byRound: Map<string, Group>[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const groups = new Map<string, Group>();
       for (const [h, list] of calls) {
         const c = list[i];
         if (!c || !ctx.host(h).active) continue;
         const k = `${c.key}|${JSON.stringify(c.params)}`;
-        const g = groups.get(k) ?? { hosts: [], key: c.key, params: c.params, load: c.node };
+        const g = groups.get(k) ?? { hosts: [], key: c.key, params: c.params, load: c.node, label: c.label };
         g.hosts.push(h);
         groups.set(k, g);
       }
+      byRound.push(groups);
+    }
+    this.reportInclude(n, inh, calls, byRound.flatMap((r) => [...r.values()]));
+    for (const groups of byRound) {
+      if (this.stopped) break;
       for (const g of groups.values()) {
         let nodes: Node[];
         const includes = [...(inh.includes ?? []), g.key];
@@ -176,6 +183,30 @@ export class PlayRunner {
         await this.runNodes(nodes, child, g.hosts);
       }
     }
+  }
+
+  /**
+   * The include as Ansible's output shows it before the included tasks run: its TASK banner, a
+   * skipped line for each host whose `when` does not hold, and for include_tasks one `included`
+   * line per file and item with the hosts that load it, each counting as ok for those hosts
+   * (include_role counts nothing: Ansible's strategy counts an included file when it loads it).
+   */
+  private reportInclude(n: IncludeNode, inh: Inherited, calls: Map<string, IncludeCall[]>, groups: { hosts: string[]; key: string; label?: string }[]): void {
+    const { ctx } = this;
+    if (!calls.size) return;
+    const t: TaskRun = { id: ++taskIds, name: nodeName(n), task: includeTask(n), inh };
+    ctx.emit({ type: 'task_start', task: t.name, id: t.id, pos: n.pos, role: n.role?.name, handler: !!inh.handler, hosts: [...calls.keys()] });
+    for (const [h, list] of calls) {
+      if (list.length) continue;
+      ctx.emit({ type: 'host_start', task: t.name, id: t.id, host: h });
+      this.apply(h, t, { status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, noLog: false });
+    }
+    for (const g of groups) {
+      if (!g.key.startsWith('tasks:')) continue;
+      for (const h of g.hosts) ctx.host(h).stats.ok++;
+      ctx.emit({ type: 'included', task: t.name, id: t.id, file: g.key.slice('tasks:'.length), hosts: g.hosts, ...(g.label !== undefined ? { label: g.label } : {}) });
+    }
+    ctx.emit({ type: 'task_end', task: t.name, id: t.id, durationMs: 0 });
   }
 
   /** An include that could not be evaluated or loaded: a task of its own, failed on those hosts. */

@@ -93,6 +93,11 @@ function debugShown(r: ModuleResult): Record<string, unknown> {
   return shown;
 }
 
+/** Ansible's line for a loaded include: `included: FILE for h1, h2 [=> (item=x)]` */
+export function includedLine(e: Extract<EngineEvent, { type: 'included' }>): string {
+  return `included: ${e.file} for ${e.hosts.join(', ')}${e.label !== undefined ? ` => (item=${e.label})` : ''}`;
+}
+
 /** Ansible's retry line: `FAILED - RETRYING: [host]: task (N retries left).` */
 export function retryLine(e: Extract<EngineEvent, { type: 'retry' }>): string {
   return `FAILED - RETRYING: [${e.host}]: ${e.task} (${e.left} retries left).`;

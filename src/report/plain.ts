@@ -3,7 +3,7 @@
  * each host finishes; a task that runs long gets a line naming the hosts still working.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { banner, customStatsLines, diffText, hostLine, interruptedLines, itemLine, progressLine, recapLines, retryLine } from './format.js';
+import { banner, customStatsLines, diffText, hostLine, includedLine, interruptedLines, itemLine, progressLine, recapLines, retryLine } from './format.js';
 
 export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean; showCustomStats?: boolean }) {
   return (e: EngineEvent): void => {
@@ -36,6 +36,9 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         break;
       case 'retry':
         write(retryLine(e) + '\n');
+        break;
+      case 'included':
+        write(includedLine(e) + '\n');
         break;
       case 'warning':
         write(`${e.deprecation ? '[DEPRECATION WARNING]' : '[WARNING]'}: ${e.host ? `[${e.host}] ` : ''}${e.msg}\n`);

@@ -141,6 +141,11 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         st?.retries.delete(e.host);
         break;
       }
+      case 'included': {
+        const st = tasks.get(e.id);
+        if (st) for (const h of e.hosts) if (!st.early.has(h)) settle(st, h, { status: 'ok', text: '', label: `included ${e.file}` });
+        break;
+      }
       case 'retry': {
         const st = tasks.get(e.id);
         if (st) st.retries.set(e.host, e.left);

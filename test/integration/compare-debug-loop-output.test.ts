@@ -5,21 +5,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ansiblePlaybook } from '../helpers/ansible.js';
 import { kbs } from '../helpers/kbs.js';
 
 /** pb.yml and a local inventory in a fresh folder, run by ansible-playbook (default output) and by kbs --output plain */
-async function runBoth(playbook: string): Promise<{ a: { code: number; out: string }; k: { code: number; stdout: string; stderr: string } }> {
+async function runBoth(playbook: string, files: Record<string, string> = {}, hosts = ['h1']): Promise<{ a: { code: number; out: string }; k: { code: number; stdout: string; stderr: string }; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kbs-loopout-'));
   try {
-    writeFileSync(join(dir, 'inv.ini'), 'h1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n');
+    writeFileSync(join(dir, 'inv.ini'), hosts.map((h) => `${h} ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n`).join(''));
     writeFileSync(join(dir, 'pb.yml'), playbook);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
     const a = await ansiblePlaybook(['-i', join(dir, 'inv.ini'), join(dir, 'pb.yml')], dir, {});
     const k = await kbs(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.ini'), '--output', 'plain']);
-    return { a, k };
+    return { a, k, dir };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -143,4 +147,43 @@ test('until: a FAILED - RETRYING line for each attempt but the last, as ansible-
     'FAILED - RETRYING: [h1]: third time (5 retries left).',
     'FAILED - RETRYING: [h1]: third time (4 retries left).',
   ]);
+});
+
+test('dynamic includes: the TASK banner, included: lines (per file and item, with their hosts), skipped hosts and the recap as ansible-playbook', async () => {
+  const { a, k, dir } = await runBoth(
+    `- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: sub.yml
+    - name: named include
+      include_tasks: "{{ 'sub.yml' }}"
+    - include_tasks: sub.yml
+      loop: [1, 2]
+    - include_tasks: sub.yml
+      when: inventory_hostname == 'h2'
+    - include_tasks: sub.yml
+      when: false
+    - include_role: {name: rr}
+    - include_role: {name: rr}
+      when: false
+`,
+    { 'sub.yml': '- debug: msg=in-sub\n', 'roles/rr/tasks/main.yml': '- debug: msg=in-role\n' },
+    ['h1', 'h2'],
+  );
+  // the lines under each banner in order of the banners; within a task the hosts may finish in any order
+  const shown = (out: string) => {
+    const sections: string[][] = [];
+    for (const l of out.split('\n')) {
+      if (!/^(TASK \[|included: |skipping: |h[12] +:)/.test(l)) continue;
+      const line = l.replace(/ \*+$/, '').replace(/ +/g, ' ').replace(dir, 'DIR').trim();
+      if (line.startsWith('TASK [') || !sections.length) sections.push([line]);
+      else sections[sections.length - 1].push(line);
+    }
+    return sections.flatMap(([head, ...rest]) => [head, ...rest.sort()]);
+  };
+  assert.equal(a.code, 0, a.out.slice(-3000));
+  assert.equal(k.code, 0, k.stdout + k.stderr);
+  assert.deepEqual(shown(k.stdout), shown(a.out));
+  assert.ok(shown(a.out).includes('included: DIR/sub.yml for h1, h2 => (item=2)'), a.out);
+  assert.ok(shown(a.out).includes('TASK [include_role : rr]'), a.out);
 });
