@@ -6,7 +6,7 @@
  * state; what stands alone lives beside it (includes.ts, stats.ts, flow.ts, task.ts).
  */
 import pLimit from 'p-limit';
-import { deprecationText } from './deprecation.js';
+import { moduleWarnings } from './warnings.js';
 import { KbsError } from '../errors.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
 import { handlerNames } from '../load/handlers.js';
@@ -478,29 +478,4 @@ function censor(r: HostOutcome['result']): HostOutcome['result'] {
   if (r.failed) out.failed = true;
   if (r.skipped) out.skipped = true;
   return out;
-}
-
-/**
- * A result's `warnings` as `[WARNING]` lines and its `deprecations` as `[DEPRECATION WARNING]` lines
- * before its host line, as Ansible's callback shows them (each text once a run; not for no_log
- * tasks, whose results the callback never sees).
- */
-function moduleWarnings(ctx: RunContext, result: Record<string, unknown>): void {
-  const once = (msg: string, deprecation: boolean): void => {
-    const key = `${deprecation ? 'D' : 'W'}:${msg}`;
-    if (ctx.shownWarnings.has(key)) return;
-    ctx.shownWarnings.add(key);
-    ctx.emit({ type: 'warning', msg, ...(deprecation ? { deprecation } : {}) });
-  };
-  // as Ansible's callback: both only when action_warnings is on, deprecations when deprecation_warnings is too
-  if (ctx.opts.actionWarnings === false) return;
-  // a loop's: each item's, after the items, as Ansible's callback shows the task's result
-  if (Array.isArray(result.results)) for (const r of result.results) if (r && typeof r === 'object') moduleWarnings(ctx, r as Record<string, unknown>);
-  if (Array.isArray(result.warnings)) for (const w of result.warnings) if (typeof w === 'string' && w) once(w, false);
-  if (Array.isArray(result.deprecations) && ctx.opts.deprecationWarnings !== false) {
-    for (const d of result.deprecations) {
-      const text = deprecationText(d);
-      if (text) once(text, true);
-    }
-  }
 }
