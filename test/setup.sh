@@ -2,6 +2,7 @@
 # Installs what the test suite needs on a fresh Debian 12 machine (run as root; idempotent):
 # OpenSSH server and sudo for the integration tests, ansible (with python3-apt) and cron for the
 # comparison tests, rsync and git for the synchronize and git module tests, systemd-container, debootstrap, dpkg-dev and iproute2 for the fleet.
+# pip, venv and setuptools for the pip comparison test.
 set -euo pipefail
 need=()
 for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:ansible \
@@ -15,6 +16,10 @@ done
 [ -d /usr/lib/python3/dist-packages/apt ] || need+=(python3-apt)
 # the selinux comparison test: Ansible's selinux module imports the Python bindings
 [ -d /usr/lib/python3/dist-packages/selinux ] || need+=(python3-selinux)
+# the pip comparison test: pip and venv for the virtualenvs, setuptools for Ansible's pip module
+[ -d /usr/lib/python3/dist-packages/pip ] || need+=(python3-pip)
+[ -d /usr/lib/python3/dist-packages/setuptools ] || need+=(python3-setuptools)
+/usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "test/setup.sh: run as root to install: ${need[*]}" >&2; exit 1; fi
   echo "installing: ${need[*]}"

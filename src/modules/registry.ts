@@ -27,6 +27,7 @@ import { hostname } from './hostname.js';
 import { modprobe } from './modprobe.js';
 import { ping } from './ping.js';
 import { pause } from './pause.js';
+import { pip } from './pip.js';
 import { replace } from './replace.js';
 import { service } from './service.js';
 import { sysctl } from './sysctl.js';
@@ -117,6 +118,7 @@ const MODULES: ModuleDef[] = [
   dnf,
   dpkg_selections,
   packageModule,
+  pip,
   yum,
   yum_repository,
   // host modules
