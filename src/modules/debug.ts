@@ -21,8 +21,9 @@ export const debug: ModuleDef = {
       const value = typeof args.var === 'string' ? evaluate(ctx, args.var) : args.var;
       return { changed: false, [name]: value };
     }
-    // a non-string msg (list, dict) stays native as in Ansible, although ModuleResult.msg is typed string
-    return { changed: false, msg: (args.msg === undefined || args.msg === null ? 'Hello world!' : args.msg) as string };
+    // a non-string msg (list, dict) stays native as in Ansible, although ModuleResult.msg is typed
+    // string; a msg given as null (or a template that renders None) stays null, as Ansible's
+    return { changed: false, msg: (args.msg === undefined ? 'Hello world!' : args.msg) as string };
   },
 };
 

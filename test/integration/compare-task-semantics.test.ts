@@ -211,3 +211,23 @@ test('k=v arguments: escapes decoded in options as Ansible decodes them, \\= kep
   assert.deepEqual(ansible.msgs.h1, ['a\\=b', "it's", 'q="Aé😀\t|\\|\\d', 'A p\\=q 3', 'echo,atb atb'], ansible.out);
   assert.deepEqual(k.msgs.h1, ansible.msgs.h1, k.out);
 });
+
+test('debug: a msg given as null or rendering None stays null; no msg is Hello world!; None inside text renders empty', async () => {
+  const { ansible, kbs: k } = await compareLocal(
+    {
+      'site.yml': `- hosts: local
+  gather_facts: false
+  vars: {x: null, d: {v: null}}
+  tasks:
+    - debug:
+        msg:
+    - debug:
+    - debug: msg="{{ x }}"
+    - debug: msg="a {{ d.v }} b {{ [x] }}"
+`,
+    },
+    { inventory: ONE },
+  );
+  assert.deepEqual(ansible.msgs.h1, [null, 'Hello world!', null, 'a  b [None]'], ansible.out);
+  assert.deepEqual(k.msgs.h1, ansible.msgs.h1, k.out);
+});
