@@ -179,6 +179,7 @@ const args = declareArgs(
     allow_no_value: { type: 'bool' },
     create: { type: 'bool', default: true },
     ...FILE_ATTR_ARGS,
+    attributes: { type: 'str', aliases: ['attr'] },
   },
   { exclusive: [['value', 'values']] },
 );

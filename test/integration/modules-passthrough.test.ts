@@ -1,7 +1,8 @@
 /**
  * Arguments that Ansible passes through (template's Jinja2 environment options and SELinux
- * context, file's attributes, package's cache_valid_time) and copy/template in check mode on a
- * missing folder, run under ansible-playbook 2.14 and `kbs run` on the workstation itself
+ * context, the attributes of file and of the text-file modules, package's cache_valid_time) and
+ * copy/template in check mode on a missing folder, run under ansible-playbook 2.14 and `kbs run`
+ * on the workstation itself
  * (connection local, test/fixtures/modules-passthrough/passthrough.yml): the files written, their
  * Linux attributes, the shown messages and the recap must be the same.
  */
@@ -62,6 +63,11 @@ test('template options, file attributes and package cache_valid_time as ansible-
   assert.equal(st['set attribute A'], 'changed');
   assert.equal(st['set attributes exactly again'], 'ok');
   assert.equal(st['remove attribute A in check mode'], 'changed');
+  assert.deepEqual(
+    ['lineinfile with attributes', 'lineinfile with attributes exactly again', 'blockinfile with attributes', 'ini_file with attributes exactly again'].map((t) => st[t]),
+    ['changed', 'ok', 'changed', 'ok'],
+  );
+  for (const f of ['lines.txt', 'conf.ini']) assert.match(execFileSync('lsattr', ['-d', join(k, f)], { encoding: 'utf8' }), /^-+A-+e-+ /, `A and e on ${f}`);
   const custom = readFileSync(join(k, 'custom.txt'), 'utf8');
   assert.match(custom, /^value=hello$/m);
   assert.match(custom, /\{\{ literal_braces \}\} and \{% not_a_block %\}/);

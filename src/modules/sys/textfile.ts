@@ -15,12 +15,13 @@ import { stateDiff } from '../util/diff.js';
 import { expandPath } from '../util/paths.js';
 import { chownSpec, probe, remoteError, writeFile, type FileInfo } from '../util/remote.js';
 
-/** The arguments of lineinfile / blockinfile / replace: the file (`path` or an alias), backup, validate, mode/owner/group. */
+/** The arguments of lineinfile / blockinfile / replace: the file (`path` or an alias), backup, validate, mode/owner/group, attributes. */
 export const TEXT_FILE_ARGS = {
   path: { type: 'str', required: true, aliases: ['dest', 'destfile', 'name'] },
   backup: { type: 'bool' },
   validate: { type: 'str' },
   ...FILE_ATTR_ARGS,
+  attributes: { type: 'str', aliases: ['attr'] },
 } as const satisfies Record<string, ArgSpec>;
 
 /** The arguments of lineinfile and blockinfile: where a new line or block goes, and whether the file may be created. */
