@@ -130,6 +130,8 @@ export const assemble: ModuleDef = {
       decrypt: BOOL,
       follow: BOOL,
       ...FILE_ATTRS,
+      attributes: STR,
+      attr: STR,
     },
     ['src', 'dest'],
   ),

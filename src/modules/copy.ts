@@ -23,6 +23,8 @@ export const copy: ModuleDef = {
       content: {},
       dest: STR,
       ...FILE_ATTRS,
+      attributes: STR,
+      attr: STR,
       backup: BOOL,
       force: BOOL,
       remote_src: BOOL,

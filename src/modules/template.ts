@@ -23,6 +23,8 @@ export const template: ModuleDef = {
       src: STR,
       dest: STR,
       ...FILE_ATTRS,
+      attributes: STR,
+      attr: STR,
       backup: BOOL,
       force: BOOL,
       validate: STR,

@@ -67,7 +67,11 @@ test('template options, file attributes and package cache_valid_time as ansible-
     ['lineinfile with attributes', 'lineinfile with attributes exactly again', 'blockinfile with attributes', 'ini_file with attributes exactly again'].map((t) => st[t]),
     ['changed', 'ok', 'changed', 'ok'],
   );
-  for (const f of ['lines.txt', 'conf.ini']) assert.match(execFileSync('lsattr', ['-d', join(k, f)], { encoding: 'utf8' }), /^-+A-+e-+ /, `A and e on ${f}`);
+  assert.deepEqual(
+    ['copy with attributes', 'copy with attributes exactly again', 'copy force no leaves the attributes alone', 'template with attributes'].map((t) => st[t]),
+    ['changed', 'ok', 'ok', 'changed'],
+  );
+  for (const f of ['lines.txt', 'conf.ini', 'copied.txt', 'templated.txt']) assert.match(execFileSync('lsattr', ['-d', join(k, f)], { encoding: 'utf8' }), /^-+A-+e-+ /, `A and e on ${f}`);
   const custom = readFileSync(join(k, 'custom.txt'), 'utf8');
   assert.match(custom, /^value=hello$/m);
   assert.match(custom, /\{\{ literal_braces \}\} and \{% not_a_block %\}/);

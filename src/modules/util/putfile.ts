@@ -3,6 +3,7 @@
  * sha256, mode, owner, group; the old content too under --diff), compare, then one atomic write
  * (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place chmod/chown.
  */
+import { setAttributes } from './chattr.js';
 import { createHash } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
@@ -41,12 +42,15 @@ export interface PutSpec {
   follow: boolean;
   /** --diff header of the new content (source path, or 'dynamically generated') */
   afterHeader: string;
+  /** Linux file attributes (chattr), set after the content and mode, as Ansible's set_fs_attributes_if_different */
+  attributes?: string;
 }
 
-/** The args copy and template read the same way: mode, owner, group, backup, force, validate, follow. */
-export function putArgs(args: Record<string, unknown>): Pick<PutSpec, 'mode' | 'owner' | 'group' | 'backup' | 'force' | 'validate' | 'follow'> {
+/** The args copy and template read the same way: mode, owner, group, attributes, backup, force, validate, follow. */
+export function putArgs(args: Record<string, unknown>): Pick<PutSpec, 'mode' | 'owner' | 'group' | 'attributes' | 'backup' | 'force' | 'validate' | 'follow'> {
   return {
     ...attrArgs(args),
+    attributes: optStr(args, 'attributes') ?? optStr(args, 'attr'),
     backup: toBool(args.backup, false, 'backup'),
     force: toBool(args.force, true, 'force'),
     validate: optStr(args, 'validate'),
@@ -55,6 +59,18 @@ export function putArgs(args: Record<string, unknown>): Pick<PutSpec, 'mode' | '
 }
 
 export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleResult> {
+  const seen = { leftAlone: false };
+  const r = await putContent(ctx, s, seen);
+  // attributes last, on the file written or kept (not on one force: no left alone)
+  if (s.attributes === undefined || seen.leftAlone || r.failed || typeof r.dest !== 'string') return r;
+  const c = await setAttributes(ctx, r.dest, s.attributes);
+  if (!c.changed) return r;
+  const out: ModuleResult = { ...r, changed: true };
+  if (c.diff) out.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
+  return out;
+}
+
+async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boolean }): Promise<ModuleResult> {
   checkValidate(s.validate);
   let dest = s.dest;
   let mkdirs = s.mkdirs ?? false;
@@ -100,6 +116,7 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
     // skips the file; the copy module with remote_src exits with "file already exists")
     // (src: Ansible's is a temporary file on the controller for content; kbs has none: null)
     const src = s.remote?.path ?? s.srcPath ?? null;
+    seen.leftAlone = true;
     return s.moduleShape ? withPathInfo({ changed: false, msg: 'file already exists', src, dest }, pathInfoOf(cur)) : { changed: false, dest, src };
   }
   const contentChanged = !isFile ? !cur.exists || s.force : s.force && cur.checksum !== sha256;
