@@ -196,10 +196,14 @@ async function runOnce(
   const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
   const target = delegate ?? host;
   const spec = mod.local ? undefined : ctx.spec(target);
-  const becomeRaw = kw.become ?? inh.become ?? ctx.play?.become;
+  // as Ansible's PlayContext: the ansible_become / ansible_become_user variables (inventory, play,
+  // task or extra vars) win over the become keywords; with delegate_to the delegate's own (spec)
+  const varBecome = delegate === undefined ? scope.ansible_become : undefined;
+  const varBecomeUser = delegate === undefined ? scope.ansible_become_user : undefined;
+  const becomeRaw = varBecome ?? kw.become ?? inh.become ?? ctx.play?.become;
   const become = becomeRaw === undefined ? (spec?.become ?? false) : tpl.condition(becomeRaw, scope, where);
-  const becomeUserRaw = kw.become_user ?? inh.becomeUser ?? ctx.play?.becomeUser;
-  const becomeUser = becomeUserRaw === undefined ? spec?.becomeUser : String(tpl.render(becomeUserRaw, scope, where));
+  const becomeUserRaw = varBecomeUser ?? kw.become_user ?? inh.becomeUser ?? ctx.play?.becomeUser;
+  const becomeUser = becomeUserRaw === undefined || becomeUserRaw === null ? spec?.becomeUser : String(tpl.render(becomeUserRaw, scope, where));
   const env: Record<string, string> = {};
   for (const e of [ctx.play?.environment, ...inh.environment, kw.environment]) {
     if (e === undefined || e === null) continue;

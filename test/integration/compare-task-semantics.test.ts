@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { compareLocal, writeTree } from '../helpers/compare-debug.js';
 import { ansiblePlaybook } from '../helpers/ansible.js';
 import { kbs } from '../helpers/kbs.js';
@@ -229,5 +230,40 @@ test('debug: a msg given as null or rendering None stays null; no msg is Hello w
     { inventory: ONE },
   );
   assert.deepEqual(ansible.msgs.h1, [null, 'Hello world!', null, 'a  b [None]'], ansible.out);
+  assert.deepEqual(k.msgs.h1, ansible.msgs.h1, k.out);
+});
+
+test('ansible_become / ansible_become_user variables win over the become keywords, as Ansible\'s PlayContext applies them', async () => {
+  const { ansible, kbs: k } = await compareLocal(
+    {
+      'site.yml': `- hosts: local
+  gather_facts: false
+  tasks:
+    - command: id -un
+      become: true
+      register: a
+    - command: id -un
+      become: true
+      become_user: root
+      vars: {ansible_become: true}
+      register: b
+    - debug: msg="{{ a.stdout }} {{ b.stdout }}"
+- hosts: local
+  gather_facts: false
+  become: true
+  become_user: root
+  vars: {ansible_become_user: daemon, ansible_become: true}
+  tasks:
+    - command: id -un
+      register: c
+    - command: id -un
+      become_user: nobody
+      register: d
+    - debug: msg="{{ c.stdout }} {{ d.stdout }}"
+`,
+    },
+    { inventory: '[local]\nh1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3 ansible_become_user=nobody ansible_become=false\n' },
+  );
+  assert.deepEqual(ansible.msgs.h1, [`${userInfo().username} nobody`, 'daemon daemon'], ansible.out);
   assert.deepEqual(k.msgs.h1, ansible.msgs.h1, k.out);
 });
