@@ -175,7 +175,13 @@ test('dynamic includes: the TASK banner, included: lines (per file and item, wit
     const sections: string[][] = [];
     for (const l of out.split('\n')) {
       if (!/^(TASK \[|included: |skipping: |h[12] +:)/.test(l)) continue;
-      const line = l.replace(/ \*+$/, '').replace(/ +/g, ' ').replace(dir, 'DIR').trim();
+      // Ansible names the hosts of an included file in the order their results came in
+      const line = l
+        .replace(/ \*+$/, '')
+        .replace(/ +/g, ' ')
+        .replace(dir, 'DIR')
+        .trim()
+        .replace(/ for ([^=]+?)( =>|$)/, (_m, hosts: string, tail: string) => ` for ${hosts.split(', ').sort().join(', ')}${tail}`);
       if (line.startsWith('TASK [') || !sections.length) sections.push([line]);
       else sections[sections.length - 1].push(line);
     }
