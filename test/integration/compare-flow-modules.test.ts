@@ -258,7 +258,7 @@ const GROUPS = `
     - name: group_by
       group_by: {key: "kind_{{ 'w' if inventory_hostname.startswith('w') else 'd' }}"}
     - name: groups after group_by
-      debug: msg="{{ groups | dict2items | map(attribute='key') | sort }} {{ groups.kind_w | default([]) }} {{ group_names }}"
+      debug: msg="{{ groups | dict2items | map(attribute='key') | sort }} {{ groups.kind_w | default([]) | sort }} {{ group_names }}"
     - name: group_by again
       group_by: {key: "kind {{ inventory_hostname[0] }}"}
     - name: group_by parents

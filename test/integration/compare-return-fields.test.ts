@@ -32,6 +32,7 @@ let archive: string;
 const MODIFIED = new Date('2026-01-02T03:04:05Z');
 
 before(async () => {
+  removeAccounts();
   ({ sshd, work, inv } = await startHosts('retfields', { [HOST]: USERS.asroot }));
   server = createServer((req, res) => {
     const ims = req.headers['if-modified-since'];
@@ -59,10 +60,15 @@ before(async () => {
   execFileSync('tar', ['czf', archive, '-C', src, 'inside.txt']);
 });
 
-after(async () => {
+/** the users and groups the tools create; also removed first, in case a killed run left them */
+function removeAccounts(): void {
   for (const t of ['a', 'k']) {
     execFileSync('sh', ['-c', `userdel r11${t}usr 2>/dev/null; groupdel r11${t}grp 2>/dev/null; true`]);
   }
+}
+
+after(async () => {
+  removeAccounts();
   server?.close();
   await stopHosts(sshd, work);
 });
