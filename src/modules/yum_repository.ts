@@ -9,6 +9,7 @@ import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed, optStr, toBool } from './util/args.js';
 import { attrArgs } from './util/attrs.js';
+import { attributesArg } from './util/chattr.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
 import { BOOL, FILE_ATTRS, SELINUX, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
@@ -196,7 +197,7 @@ async function apply(ctx: ModuleContext, args: Record<string, unknown>, w: Want)
   const saved = await saveText(ctx, f, {
     result,
     after: changed ? Buffer.from(writeRepoFile(after), 'utf8') : undefined,
-    attrs: f.exists || changed ? { ...attrArgs(args), attributes: optStr(args, 'attributes') ?? optStr(args, 'attr') } : undefined,
+    attrs: f.exists || changed ? { ...attrArgs(args), attributes: attributesArg(args) } : undefined,
   });
   delete saved.msg;
   return { ...saved, diff };

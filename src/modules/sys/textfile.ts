@@ -4,12 +4,12 @@
  * atomic write (temp file in the same folder + rename) only when the content differs, and the
  * mode/owner/group args applied with Ansible's "ownership, perms or SE linux context changed".
  */
-import { setAttributes } from '../util/chattr.js';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
 import { checkValidate } from '../util/args.js';
 import { planAttrs, type AttrWant } from '../util/attrs.js';
+import { withAttributes } from '../util/chattr.js';
 import { FILE_ATTR_ARGS, type ArgSpec } from '../util/declare.js';
 import { stateDiff } from '../util/diff.js';
 import { expandPath } from '../util/paths.js';
@@ -139,11 +139,7 @@ export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions):
 /** `attributes` (chattr) last, as Ansible's set_fs_attributes_if_different; on a file that is there or written */
 async function withChattr(ctx: ModuleContext, f: TextFile, want: AttrWant, r: ModuleResult): Promise<ModuleResult> {
   if (!want.attributes || (!f.exists && !r.changed)) return r;
-  const c = await setAttributes(ctx, f.real, want.attributes);
-  if (!c.changed) return r;
-  r.changed = true;
-  if (c.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
-  return r;
+  return withAttributes(ctx, f.real, want.attributes, r);
 }
 
 /** A content diff entry with Ansible's "(content)" headers. */

@@ -5,7 +5,7 @@
  * always counts as a change).
  */
 import { shq } from '../../transport/shell.js';
-import type { DiffEntry, ModuleContext } from '../types.js';
+import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
 import { optStr } from './args.js';
 import { stateDiff } from './diff.js';
 import { remoteError } from './remote.js';
@@ -40,4 +40,16 @@ export async function setAttributes(ctx: ModuleContext, path: string, attributes
     if (c.rc !== 0 || c.stderr.trim()) throw remoteError(`chattr failed on ${path}`, c);
   }
   return res;
+}
+
+/**
+ * A module's result with `attributes` then set on `path` (Ansible's set_fs_attributes_if_different,
+ * last after content and mode): changed when they were, the attributes' diff entry appended.
+ */
+export async function withAttributes(ctx: ModuleContext, path: string, attributes: string, r: ModuleResult): Promise<ModuleResult> {
+  const c = await setAttributes(ctx, path, attributes);
+  if (!c.changed) return r;
+  const out: ModuleResult = { ...r, changed: true };
+  if (c.diff) out.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
+  return out;
 }

@@ -3,7 +3,7 @@
  * sha256, mode, owner, group; the old content too under --diff), compare, then one atomic write
  * (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place chmod/chown.
  */
-import { setAttributes } from './chattr.js';
+import { attributesArg, withAttributes } from './chattr.js';
 import { createHash } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
@@ -50,7 +50,7 @@ export interface PutSpec {
 export function putArgs(args: Record<string, unknown>): Pick<PutSpec, 'mode' | 'owner' | 'group' | 'attributes' | 'backup' | 'force' | 'validate' | 'follow'> {
   return {
     ...attrArgs(args),
-    attributes: optStr(args, 'attributes') ?? optStr(args, 'attr'),
+    attributes: attributesArg(args),
     backup: toBool(args.backup, false, 'backup'),
     force: toBool(args.force, true, 'force'),
     validate: optStr(args, 'validate'),
@@ -63,11 +63,7 @@ export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleRes
   const r = await putContent(ctx, s, seen);
   // attributes last, on the file written or kept (not on one force: no left alone)
   if (s.attributes === undefined || seen.leftAlone || r.failed || typeof r.dest !== 'string') return r;
-  const c = await setAttributes(ctx, r.dest, s.attributes);
-  if (!c.changed) return r;
-  const out: ModuleResult = { ...r, changed: true };
-  if (c.diff) out.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
-  return out;
+  return withAttributes(ctx, r.dest, s.attributes, r);
 }
 
 async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boolean }): Promise<ModuleResult> {
