@@ -12,6 +12,7 @@ import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
 import { declareArgs } from './util/declare.js';
+import { shlexSplit } from './util/shlex.js';
 import { isPresent, parseFreeze, parseRequirement } from './pkg/pipreq.js';
 
 const STATES = ['present', 'absent', 'latest', 'forcereinstall'] as const;
@@ -41,30 +42,6 @@ const SUBCOMMAND: Record<(typeof STATES)[number], string[]> = {
   latest: ['install', '-U'],
   forcereinstall: ['install', '-U', '--force-reinstall'],
 };
-
-/** Python's shlex.split, enough for extra_args: words, quotes, backslashes */
-function shlexSplit(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let has = false;
-  let q: string | undefined;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (q) {
-      if (c === q) q = undefined;
-      else if (c === '\\' && q === '"' && (s[i + 1] === '"' || s[i + 1] === '\\')) cur += s[++i];
-      else cur += c;
-    } else if (c === '"' || c === "'") (q = c), (has = true);
-    else if (c === '\\' && i + 1 < s.length) (cur += s[++i]), (has = true);
-    else if (/\s/.test(c)) {
-      if (has || cur) out.push(cur);
-      cur = '';
-      has = false;
-    } else cur += c;
-  }
-  if (has || cur) out.push(cur);
-  return out;
-}
 
 interface Ran {
   rc: number;
