@@ -3,7 +3,6 @@
  * whose `when:` holds), each with the file or role it loads; and the error for includes nested
  * too deep. The play runs the calls (engine/play.ts), grouping hosts that make the same one.
  */
-import { jsonText } from '../util/pyfloat.js';
 import { dirname, resolve } from 'node:path';
 import { KbsError, type Position } from '../errors.js';
 import type { IncludeNode, Node, TaskNode, Vars } from '../load/model.js';
@@ -12,7 +11,7 @@ import { builtinRolesDir } from '../util/assets.js';
 import { MAX_INCLUDE_DEPTH } from '../yaml/limits.js';
 import type { RunContext } from './context.js';
 import { whenHolds, type Inherited } from './inherit.js';
-import { hasLoop, itemVars, loopItems } from './loop.js';
+import { hasLoop, itemLabel, itemVars, loopItems } from './loop.js';
 
 /** One call of an include on a host: what it loads (key), the params its tasks see, the loader. */
 export interface IncludeCall {
@@ -45,7 +44,7 @@ export function includeCalls(ctx: RunContext, n: IncludeNode, inh: Inherited, h:
     }
     const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
     if (!whenHolds(tpl, inh, n.kw, s, { pos: n.pos })) continue;
-    const label = !loops ? undefined : lc.label !== undefined ? String(tpl.render(lc.label, s)) : labelText(items[i]);
+    const label = !loops ? undefined : lc.label !== undefined ? String(tpl.render(lc.label, s)) : itemLabel(items[i]);
     const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;
     if (n.kind === 'include_tasks') {
       const file = String(args.file ?? args._raw_params ?? '');
@@ -69,11 +68,6 @@ export function includeCalls(ctx: RunContext, n: IncludeNode, inh: Inherited, h:
     }
   }
   return list;
-}
-
-/** an item as a loop line shows it: text as it is, anything else as JSON */
-function labelText(item: unknown): string {
-  return typeof item === 'string' ? item : jsonText(item);
 }
 
 /** a rendered boolean argument (true, "yes", "True", 1...) */

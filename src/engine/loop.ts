@@ -5,6 +5,7 @@
  * (`ansible_loop` only with `loop_control.extended`, as in Ansible).
  */
 import { KbsError } from '../errors.js';
+import { jsonText } from '../util/pyfloat.js';
 import type { TaskKeywords, Vars } from '../load/model.js';
 import type { TemplateContext, Templater } from '../template/types.js';
 
@@ -71,4 +72,9 @@ export function itemVars(items: unknown[], i: number, lc: NonNullable<TaskKeywor
     extra.ansible_loop = loop;
   }
   return extra;
+}
+
+/** An item as a loop line shows it (no loop_control.label): text as it is, anything else as JSON. */
+export function itemLabel(item: unknown): string {
+  return typeof item === 'string' ? item : jsonText(item);
 }

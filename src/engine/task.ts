@@ -16,12 +16,11 @@ import { makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
 import type { HostStatus } from './events.js';
 import { findFile } from './files.js';
-import { hasLoop, itemVars, loopItems } from './loop.js';
+import { hasLoop, itemLabel, itemVars, loopItems } from './loop.js';
 import { defaultsFor, finalArgs } from './task-args.js';
 import { newJobId, startJob } from '../modules/async_jobs.js';
 import { whenHolds, type Inherited } from './inherit.js';
 import { makeFlow } from './flow.js';
-import { jsonText } from '../util/pyfloat.js';
 
 export interface TaskRun {
   task: TaskNode;
@@ -100,7 +99,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       }
       if (extended) res.ansible_loop = extra.ansible_loop;
       if (kw.register && held) registered[kw.register] = markUnsafe(res);
-      let label = labelOf(items[i]);
+      let label = itemLabel(items[i]);
       if (lc.label !== undefined) {
         // as Ansible: the label is rendered after the item ran, with the registered name holding its result
         try {
@@ -155,11 +154,6 @@ function skipped(_when: unknown, noLog: boolean): HostOutcome {
     result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' },
     noLog,
   };
-}
-
-function labelOf(item: unknown): string {
-  if (typeof item === 'string') return item;
-  return jsonText(item);
 }
 
 export function errorOutcome(e: unknown, host: string, noLog: boolean): HostOutcome {
