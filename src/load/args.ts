@@ -7,6 +7,7 @@ import { types } from 'node:util';
 import { KbsError, type Position } from '../errors.js';
 import { PyFloat } from '../util/pyfloat.js';
 import type { ModuleDef, JsonSchema } from '../modules/types.js';
+import { TEMPLATED } from '../modules/util/schema.js';
 import { templateTolerant } from '../schema/tolerant.js';
 import { validate } from '../schema/validate.js';
 import { isTemplate } from './keywords.js';
@@ -116,8 +117,8 @@ const takesInt = (types: string[]): boolean => types.includes('integer') && !typ
 /** true when a string alternative of the schema takes this text (no pattern, or one it matches) */
 function acceptsText(s: JsonSchema, text: string, rendered = false): boolean {
   const alts = [s, ...((s.anyOf as JsonSchema[]) ?? []), ...((s.oneOf as JsonSchema[]) ?? [])];
-  // after rendering, the alternative that stands for a template value takes nothing more
-  const plain = (a: JsonSchema): boolean => !(rendered && typeof a.pattern === 'string' && a.pattern.includes('{'));
+  // after rendering, the alternative that stands for a template value (TEMPLATED) takes nothing more
+  const plain = (a: JsonSchema): boolean => !(rendered && a.pattern === TEMPLATED.pattern);
   return alts.some((a) => a.type === 'string' && plain(a) && (a.enum ? (a.enum as unknown[]).includes(text) : typeof a.pattern !== 'string' || new RegExp(a.pattern, 'u').test(text)));
 }
 
