@@ -40,6 +40,8 @@ export interface AnsibleConfig {
   become: boolean;
   becomeMethod: string;
   becomeUser?: string;
+  becomeFlags?: string;
+  becomeExe?: string;
   becomeAskPass: boolean;
   /** vault_password_file, vault_identity_list, vault_identity */
   vaultPasswordFile?: string;
@@ -84,6 +86,8 @@ const SETTINGS = {
   becomeMethod: { section: 'privilege_escalation', key: 'become_method', env: 'ANSIBLE_BECOME_METHOD', kind: 'string' },
   becomeUser: { section: 'privilege_escalation', key: 'become_user', env: 'ANSIBLE_BECOME_USER', kind: 'string' },
   becomeAskPass: { section: 'privilege_escalation', key: 'become_ask_pass', env: 'ANSIBLE_BECOME_ASK_PASS', kind: 'bool' },
+  becomeFlags: { section: 'privilege_escalation', key: 'become_flags', env: 'ANSIBLE_BECOME_FLAGS', kind: 'string' },
+  becomeExe: { section: 'privilege_escalation', key: 'become_exe', env: 'ANSIBLE_BECOME_EXE', kind: 'string' },
   vaultPasswordFile: { section: 'defaults', key: 'vault_password_file', env: 'ANSIBLE_VAULT_PASSWORD_FILE', kind: 'path' },
   vaultIdentityList: { section: 'defaults', key: 'vault_identity_list', env: 'ANSIBLE_VAULT_IDENTITY_LIST', kind: 'list' },
   vaultIdentity: { section: 'defaults', key: 'vault_identity', env: 'ANSIBLE_VAULT_IDENTITY', kind: 'string' },
@@ -229,6 +233,8 @@ export function readAnsibleConfig(w: ConfigWhere): AnsibleConfig {
     becomeMethod: (get(SETTINGS.becomeMethod) as string | undefined) ?? 'sudo',
     becomeUser: get(SETTINGS.becomeUser) as string | undefined,
     becomeAskPass: (get(SETTINGS.becomeAskPass) as boolean | undefined) ?? false,
+    becomeFlags: get(SETTINGS.becomeFlags) as string | undefined,
+    becomeExe: get(SETTINGS.becomeExe) as string | undefined,
     vaultPasswordFile: get(SETTINGS.vaultPasswordFile) as string | undefined,
     vaultIdentityList: (get(SETTINGS.vaultIdentityList) as string[] | undefined) ?? [],
     vaultIdentity: (get(SETTINGS.vaultIdentity) as string | undefined) || 'default',

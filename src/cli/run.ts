@@ -138,6 +138,8 @@ export function toRunOptions(flags: RunFlags, cfg: AnsibleConfig = readAnsibleCo
     connection: connection === 'local' ? 'local' : undefined,
     become: flags.become || cfg.become,
     becomeUser: flags.becomeUser ?? cfg.becomeUser,
+    becomeFlags: cfg.becomeFlags,
+    becomeExe: cfg.becomeExe,
     transport: {
       connectTimeout: timeout,
       // host_key_checking = False: unknown keys are accepted (and recorded); changed keys still fail

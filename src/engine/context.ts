@@ -28,6 +28,20 @@ export interface Pool {
   interrupt?(sig: 'TERM' | 'KILL'): Promise<number>;
 }
 
+/** the variables a task's connection spec is made from (besides the keywords) */
+const CONNECTION_VARS = [
+  'ansible_connection', 'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user',
+  'ansible_remote_user', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_private_key_file', 'ansible_private_key_file',
+  'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_become', 'ansible_become_user', 'ansible_become_password',
+  'ansible_become_pass', 'ansible_sudo_pass', 'ansible_ssh_timeout', 'ansible_timeout',
+];
+
+/** the task keywords that give a connection its defaults (rendered) */
+export interface ConnectionKeywords {
+  remoteUser?: string;
+  port?: unknown;
+}
+
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** The ansible-core release whose behaviour kbs follows (ansible_version); docs/variables.md says so. */
@@ -227,13 +241,37 @@ export class RunContext {
   spec(name: string): ConnectionSpec {
     const cached = this.specs.get(name);
     if (cached) return cached;
+    const s = this.specFrom(name, () => makeScope(this.hostLevel(name, true), { templater: this.templater }), {});
+    this.specs.set(name, s);
+    return s;
+  }
+
+  /**
+   * The connection spec of a task on a host, as Ansible's PlayContext sets it per task: the
+   * connection variables from all the variables the task sees (role, block and task `vars:`, facts
+   * set by set_fact included), with the `remote_user` and `port` keywords as defaults. The same as
+   * spec(name) unless one of those differs.
+   */
+  taskSpec(name: string, scope: Vars | undefined, kw: ConnectionKeywords): ConnectionSpec {
+    const base = this.spec(name);
+    if (base.type === 'local' && !this.inv.hosts.has(name)) return base;
+    // a delegate's own variables (its host level), with the task's keywords
+    if (!scope) return kw.remoteUser === undefined && kw.port === undefined ? base : this.specFrom(name, () => makeScope(this.hostLevel(name, true), { templater: this.templater }), kw);
+    const sig = JSON.stringify([kw.remoteUser, kw.port, ...CONNECTION_VARS.map((k) => scope[k])]);
+    const key = `${name}\0${sig}`;
+    const cached = this.specs.get(key);
+    if (cached) return cached;
+    const s = this.specFrom(name, () => scope, kw);
+    // the host-level spec when nothing differs: one pool key, one memo
+    const same = JSON.stringify(s) === JSON.stringify(base) ? base : s;
+    this.specs.set(key, same);
+    return same;
+  }
+
+  private specFrom(name: string, scopeOf: () => Vars, kw: ConnectionKeywords): ConnectionSpec {
     const inInventory = this.inv.hosts.has(name);
-    if (!inInventory && LOCAL_NAMES.has(name)) {
-      const s: ConnectionSpec = { name, type: 'local', address: name };
-      this.specs.set(name, s);
-      return s;
-    }
-    const v = makeScope(this.hostLevel(name, true), { templater: this.templater });
+    if (!inInventory && LOCAL_NAMES.has(name)) return { name, type: 'local', address: name };
+    const v = scopeOf();
     for (const k of ['ansible_port', 'ansible_ssh_port', 'ansible_host', 'ansible_ssh_host', 'ansible_user', 'ansible_ssh_user', 'ansible_ssh_timeout', 'ansible_timeout']) {
       connectionValue(k, v[k], `host ${name}`);
     }
@@ -246,12 +284,14 @@ export class RunContext {
         hint: 'use ssh or local',
       });
     }
+    const port = v.ansible_port ?? v.ansible_ssh_port ?? kw.port;
+    if (kw.port !== undefined && port === kw.port) connectionValue('ansible_port', kw.port, `host ${name}: the port keyword`);
     const s: ConnectionSpec = {
       name,
       type: conn === 'local' ? 'local' : 'ssh',
       address: str('ansible_host') ?? str('ansible_ssh_host') ?? name,
-      port: v.ansible_port !== undefined ? Number(v.ansible_port) : v.ansible_ssh_port !== undefined ? Number(v.ansible_ssh_port) : undefined,
-      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user') ?? this.play?.remoteUser ?? this.opts.remoteUser,
+      port: port !== undefined && port !== null ? Number(port) : undefined,
+      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user') ?? kw.remoteUser ?? this.play?.remoteUser ?? this.opts.remoteUser,
       password: str('ansible_password') ?? str('ansible_ssh_pass'),
       privateKeyFiles:
         keyFile === undefined || keyFile === null
@@ -264,7 +304,6 @@ export class RunContext {
     };
     const timeout = v.ansible_ssh_timeout ?? v.ansible_timeout;
     if (timeout !== undefined && timeout !== null) s.connectTimeout = Number(timeout);
-    this.specs.set(name, s);
     return s;
   }
 
@@ -286,14 +325,15 @@ export class RunContext {
   }
 
   /** A connection that opens on first use (so debug/set_fact-only plays never connect); `local`: on the workstation. */
-  lazyConnection(name: string, local = false): Connection {
+  lazyConnection(name: string, local = false, spec?: ConnectionSpec): Connection {
     const ctx = this;
     let real: Connection | undefined;
     const open = async () => {
       // a connection dropped by pool.reset (wait_for_connection) is dialed again
       if (!real || (real as { alive?: boolean }).alive === false) {
         // `connection: local` on a task: the workstation, with the host's become password
-        real = await ctx.pool.get(local ? { name, type: 'local', address: name, becomePassword: ctx.spec(name).becomePassword } : ctx.spec(name));
+        const s = spec ?? ctx.spec(name);
+        real = await ctx.pool.get(local ? { name, type: 'local', address: name, becomePassword: s.becomePassword } : s);
       }
       return real;
     };

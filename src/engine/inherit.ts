@@ -10,6 +10,10 @@ export interface Inherited {
   tags: string[];
   become?: unknown;
   becomeUser?: string;
+  becomeFlags?: string;
+  becomeExe?: string;
+  remoteUser?: string;
+  port?: unknown;
   environment: unknown[];
   ignoreErrors?: unknown;
   delegateTo?: string;
@@ -47,6 +51,10 @@ export function inherit(inh: Inherited, kw: TaskKeywords): Inherited {
     tags: kw.tags?.length ? [...inh.tags, ...kw.tags] : inh.tags,
     become: kw.become ?? inh.become,
     becomeUser: kw.become_user ?? inh.becomeUser,
+    becomeFlags: kw.become_flags ?? inh.becomeFlags,
+    becomeExe: kw.become_exe ?? inh.becomeExe,
+    remoteUser: kw.remote_user ?? inh.remoteUser,
+    port: kw.port ?? inh.port,
     environment: kw.environment === undefined ? inh.environment : [...inh.environment, kw.environment],
     ignoreErrors: kw.ignore_errors ?? inh.ignoreErrors,
     delegateTo: kw.delegate_to ?? inh.delegateTo,

@@ -29,6 +29,9 @@ export interface RunOptions {
   privateKeyFile?: string;
   become?: boolean;
   becomeUser?: string;
+  /** ansible.cfg become_flags / become_exe: how sudo is called when the task and the host say nothing */
+  becomeFlags?: string;
+  becomeExe?: string;
   /** -c / ansible.cfg transport: the connection of hosts and plays that set none ('local'; else ssh) */
   connection?: 'local';
   /** how often a running task reports the hosts still working (task_progress), default 10 s; 0: never */

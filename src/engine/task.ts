@@ -189,7 +189,15 @@ async function runOnce(
   const delegateRaw = kw.delegate_to ?? inh.delegateTo;
   const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
   const target = delegate ?? host;
-  const spec = mod.local ? undefined : ctx.spec(target);
+  // the connection as Ansible's PlayContext makes it per task: the task's variables (the delegate's
+  // own for delegate_to), with the remote_user and port keywords as defaults
+  const remoteUserRaw = kw.remote_user ?? inh.remoteUser;
+  const portRaw = kw.port ?? inh.port;
+  const connKw = {
+    remoteUser: remoteUserRaw === undefined ? undefined : String(tpl.render(remoteUserRaw, scope, where)),
+    port: portRaw === undefined ? undefined : tpl.render(portRaw, scope, where),
+  };
+  const spec = mod.local ? undefined : ctx.taskSpec(target, delegate === undefined ? scope : undefined, connKw);
   // as Ansible's PlayContext: the ansible_become / ansible_become_user variables (inventory, play,
   // task or extra vars) win over the become keywords; with delegate_to the delegate's own (spec)
   const varBecome = delegate === undefined ? scope.ansible_become : undefined;
@@ -198,6 +206,11 @@ async function runOnce(
   const become = becomeRaw === undefined ? (spec?.become ?? false) : tpl.condition(becomeRaw, scope, where);
   const becomeUserRaw = varBecomeUser ?? kw.become_user ?? inh.becomeUser ?? ctx.play?.becomeUser;
   const becomeUser = becomeUserRaw === undefined || becomeUserRaw === null ? spec?.becomeUser : String(tpl.render(becomeUserRaw, scope, where));
+  // become_flags / become_exe: the variables (not for delegated tasks), the keywords, ansible.cfg
+  const sudoVar = (...names: string[]) => (delegate === undefined ? names.map((n) => scope[n]).find((x) => x !== undefined && x !== null) : undefined);
+  const sudoOpt = (v: unknown) => (v === undefined || v === null ? undefined : String(tpl.render(v, scope, where)));
+  const becomeFlags = sudoOpt(sudoVar('ansible_become_flags', 'ansible_sudo_flags') ?? kw.become_flags ?? inh.becomeFlags) ?? ctx.opts.becomeFlags;
+  const becomeExe = sudoOpt(sudoVar('ansible_become_exe', 'ansible_sudo_exe') ?? kw.become_exe ?? inh.becomeExe) ?? ctx.opts.becomeExe;
   const env: Record<string, string> = {};
   for (const e of [ctx.play?.environment, ...inh.environment, kw.environment]) {
     if (e === undefined || e === null) continue;
@@ -213,7 +226,7 @@ async function runOnce(
   // `connection: local` runs on the workstation, unless the host's ansible_connection says otherwise (as in Ansible)
   const connRaw = kw.connection ?? inh.connection;
   const local = connRaw !== undefined && String(tpl.render(connRaw, scope, where)) === 'local' && (delegate !== undefined || scope.ansible_connection === undefined);
-  const conn: Connection = ctx.lazyConnection(target, local);
+  const conn: Connection = ctx.lazyConnection(target, local, spec);
   const facts = delegate !== undefined && (kw.delegate_facts ?? inh.delegateFacts) !== undefined && tpl.condition(kw.delegate_facts ?? inh.delegateFacts, scope, where);
   const state = ctx.host(facts ? (delegate as string) : host);
   const limit = taskTimeout(kw.timeout ?? inh.timeout, tpl, scope, where);
@@ -228,7 +241,7 @@ async function runOnce(
     vars: scope,
     verbosity: ctx.opts.verbosity,
     noLog: tpl.condition(kw.no_log ?? inh.noLog ?? false, scope),
-    run: (cmd, o) => conn.exec(cmd, { ...o, ...remaining(o?.timeoutMs, deadline), become, becomeUser, env: { ...env, ...(o?.env ?? {}) } }),
+    run: (cmd, o) => conn.exec(cmd, { ...o, ...remaining(o?.timeoutMs, deadline), become, becomeUser, becomeFlags, becomeExe, env: { ...env, ...(o?.env ?? {}) } }),
     // what a probe learnt (umask, groups) holds for one login user and one become user
     memo: ctx.memo(target, `${spec?.user ?? ''}>${become ? (becomeUser ?? 'root') : ''}`),
     render: (src, extra, syntax) =>

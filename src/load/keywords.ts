@@ -19,11 +19,6 @@ export function specialName(key: string): Special | undefined {
   return (SPECIAL as readonly string[]).includes(short) ? (short as Special) : undefined;
 }
 
-/** keys Ansible knows that kbs refuses, with what to do instead */
-export const UNSUPPORTED: Record<string, string> = {
-  debugger: 'kbs has no task debugger; use -v and debug: tasks',
-};
-
 /** with_<lookup> loops kbs does not run (their lookup is missing) */
 export function withHint(key: string): string {
   return `kbs runs with_<lookup> for: items, list, ${WITH_LOOKUPS.join(', ')}; use loop: with a filter instead of ${key}`;

@@ -26,6 +26,14 @@ export interface TaskKeywords {
   tags?: string[];
   become?: unknown;
   become_user?: string;
+  /** sudo options in place of -H (kbs adds -n, or -S -p with a password, itself) */
+  become_flags?: string;
+  /** the sudo program */
+  become_exe?: string;
+  /** the login user, unless the host's variables name one (ansible_user) */
+  remote_user?: string;
+  /** the SSH port, unless the host's variables name one (ansible_port) */
+  port?: unknown;
   environment?: unknown;
   retries?: unknown;
   until?: unknown;

@@ -23,7 +23,6 @@ import {
   BLOCK_KEYWORD_SET,
   SPECIAL,
   TASK_KEYWORDS,
-  UNSUPPORTED,
   isTemplate,
   normalizeKeywords,
   specialName,
@@ -203,7 +202,6 @@ function unknownKey(k: string, pos: Position): KbsError {
       hint: 'move it out of the task list: "- import_playbook: file.yml" next to the plays',
     });
   }
-  if (UNSUPPORTED[k]) return new KbsError('SCHEMA', `"${k}" is not supported by kbs`, { pos, hint: UNSUPPORTED[k] });
   const guess = didYouMean(k, [...moduleNames(), ...TASK_KEYWORDS, ...SPECIAL, 'block']);
   return new KbsError('SCHEMA', `unknown module or keyword "${k}"`, {
     pos,

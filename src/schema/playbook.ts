@@ -59,6 +59,12 @@ export const taskKeywordProps: Record<string, object> = {
   become: flag,
   become_user: { type: 'string' },
   become_method: { type: 'string' },
+  become_flags: { type: 'string', expect: 'sudo options, e.g. "-E"' },
+  become_exe: { type: 'string', expect: 'the path of sudo' },
+  remote_user: { type: 'string', expect: 'a user name or a template' },
+  port: intOrTemplate,
+  collections: { type: 'array', items: { type: 'string' }, expect: 'a list of collection names' },
+  debugger: { type: 'string', enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'], expect: 'always, never, on_failed, on_unreachable or on_skipped' },
   environment: { type: ['object', 'string'], expect: 'a mapping or a template' },
   run_once: flag,
   delegate_to: { type: 'string' },
@@ -87,6 +93,7 @@ export const BLOCK_KEYWORDS = [
   'name', 'when', 'become', 'become_user', 'become_method', 'tags', 'vars', 'environment', 'ignore_errors',
   'ignore_unreachable', 'any_errors_fatal', 'delegate_to', 'run_once', 'no_log', 'check_mode', 'diff',
   'notify', 'delegate_facts', 'throttle', 'timeout', 'module_defaults', 'connection',
+  'remote_user', 'port', 'become_flags', 'become_exe', 'collections', 'debugger',
 ] as const;
 
 const serialItem = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*(\\d+(\\.\\d+)?\\s*%?|.*\\{\\{.*)\\s*$' }], expect: 'a number, a percentage ("30%") or a template' };
@@ -107,6 +114,10 @@ export const playSchema = {
     become: flag,
     become_user: { type: 'string' },
     become_method: { type: 'string' },
+    become_flags: { type: 'string', expect: 'sudo options, e.g. "-E"' },
+    become_exe: { type: 'string', expect: 'the path of sudo' },
+    port: intOrTemplate,
+    debugger: { type: 'string', enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'], expect: 'always, never, on_failed, on_unreachable or on_skipped' },
     serial: { anyOf: [serialItem, { type: 'array', items: serialItem }], expect: 'a number, a percentage or a list of them' },
     any_errors_fatal: flag,
     run_once: flag,

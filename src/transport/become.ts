@@ -9,7 +9,7 @@
  * in stderr, with a hint at ansible_become_password.
  */
 import { randomBytes } from 'node:crypto';
-import { SUDO_PROMPT, becomeCommand } from './shell.js';
+import { SUDO_PROMPT, becomeCommand, type SudoHow } from './shell.js';
 import type { ExecResult } from './types.js';
 
 export class BecomeSession {
@@ -30,8 +30,9 @@ export class BecomeSession {
     private readonly password: string | undefined,
     private readonly userStdin: Buffer | undefined,
     private readonly writeStdin: (data: Buffer | undefined, end: boolean) => void,
+    how: SudoHow = {},
   ) {
-    this.command = becomeCommand(cmd, user, password !== undefined, this.marker);
+    this.command = becomeCommand(cmd, user, password !== undefined, this.marker, how);
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 /** The local transport: ansible_connection=local and delegate_to: localhost. */
 import { spawn } from 'node:child_process';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
-import { wrapCommand } from './shell.js';
+import { sudoHow, wrapCommand } from './shell.js';
 import { BecomeSession } from './become.js';
 import { countStopped, stopScript, tagProcess, type StopSignal } from './interrupt.js';
 
@@ -45,7 +45,7 @@ export class LocalConnection implements Connection {
     };
     if (opts.become && !alreadyThere) {
       this.becameUsers.add(asUser);
-      become = new BecomeSession(full, opts.becomeUser, this.becomePassword, stdin, write);
+      become = new BecomeSession(full, opts.becomeUser, this.becomePassword, stdin, write, sudoHow(opts));
       full = become.command;
     }
     // a process group of its own, as over SSH: interrupt() signals it without hitting kbs

@@ -25,7 +25,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
-import { appendLine, becomeCommand, shq } from './shell.js';
+import { appendLine, becomeCommand, shq, type SudoHow } from './shell.js';
 import { countPrompts } from './become.js';
 import { BACKSTOP_MS, timeoutScript } from './timeout.js';
 import { Framer } from './framer.js';
@@ -34,6 +34,7 @@ import type { ExecResult } from './types.js';
 export interface ShellBecome {
   user?: string;
   password?: string;
+  how?: SudoHow;
 }
 
 interface Pending {
@@ -76,7 +77,7 @@ export class RemoteShell {
     const sh = tag ? `exec /bin/sh -s ${shq(tag)}` : 'exec /bin/sh';
     // the shell prints MARK once it runs: on a loaded host starting it can take seconds, and a
     // command's time limit must not count them
-    const start = `exec /bin/sh -c ${shq(become ? becomeCommand(sh, become.user, become.password !== undefined, mark) : `printf '%s\\n' ${mark} >&2; ${sh}`)}`;
+    const start = `exec /bin/sh -c ${shq(become ? becomeCommand(sh, become.user, become.password !== undefined, mark, become.how) : `printf '%s\\n' ${mark} >&2; ${sh}`)}`;
     return new Promise((resolve) => {
       try {
         client.exec(start, (err, ch) => {

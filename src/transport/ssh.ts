@@ -10,7 +10,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import pLimit from 'p-limit';
 import { KbsError } from '../errors.js';
 import type { Connection, ConnectionStats, ExecOptions, ExecResult } from './types.js';
-import { appendLine, shq, wrapCommand } from './shell.js';
+import { appendLine, becomeKey, shq, sudoHow, wrapCommand, type SudoHow } from './shell.js';
 import { BecomeSession } from './become.js';
 import { RemoteShell } from './remote_shell.js';
 import { BACKSTOP_MS, timeoutScript } from './timeout.js';
@@ -83,7 +83,7 @@ export class SshConnection implements Connection {
     if (this.dead !== undefined) throw this.unreachable();
     if (this.needsBecome(opts)) this.becameUsers.add(opts.becomeUser ?? 'root');
     if (opts.stdin === undefined && !this.opts.noShell) {
-      const sh = await this.shell(this.needsBecome(opts) ? (opts.becomeUser ?? 'root') : '');
+      const sh = await this.shell(this.needsBecome(opts) ? { user: opts.becomeUser ?? 'root', how: sudoHow(opts) } : undefined);
       if (this.dead !== undefined) throw this.unreachable();
       if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(tagCommand(cmd, this.opts.tag), opts.env, opts.cwd), opts);
     }
@@ -111,8 +111,9 @@ export class SshConnection implements Connection {
     return opts.become === true && !(this.opts.user === 'root' && (opts.becomeUser ?? 'root') === 'root');
   }
 
-  /** The long-lived shell for KEY ('' or a become user), opened on first use; reopened if it died. */
-  private async shell(key: string): Promise<RemoteShell | undefined> {
+  /** The long-lived shell of the login user or of a become identity, opened on first use; reopened if it died. */
+  private async shell(as?: { user: string; how: SudoHow }): Promise<RemoteShell | undefined> {
+    const key = as ? becomeKey(as.user, as.how) : '';
     const have = this.shells.get(key);
     if (have) {
       const sh = await have;
@@ -120,7 +121,7 @@ export class SshConnection implements Connection {
       this.shells.delete(key);
     }
     if (this.shells.size >= MAX_SHELLS) return undefined;
-    const p = RemoteShell.open(this.client, key === '' ? undefined : { user: key, password: this.opts.becomePassword }, this.opts.tag).then((sh) => {
+    const p = RemoteShell.open(this.client, as ? { user: as.user, password: this.opts.becomePassword, how: as.how } : undefined, this.opts.tag).then((sh) => {
       if (sh) this.stats.channels++;
       return sh;
     });
@@ -189,7 +190,7 @@ export class SshConnection implements Connection {
       };
       let full = wrapped;
       if (needBecome) {
-        become = new BecomeSession(wrapped, opts.becomeUser, this.opts.becomePassword, stdin, write);
+        become = new BecomeSession(wrapped, opts.becomeUser, this.opts.becomePassword, stdin, write, sudoHow(opts));
         full = become.command;
       }
       let timedOut = false;

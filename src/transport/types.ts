@@ -11,6 +11,10 @@ export interface ExecOptions {
   become?: boolean;
   /** become user, default root */
   becomeUser?: string;
+  /** sudo options in place of -H (become_flags) */
+  becomeFlags?: string;
+  /** the sudo program (become_exe) */
+  becomeExe?: string;
   /** environment for the command (exported in the shell snippet, not via ssh setenv) */
   env?: Record<string, string>;
   /** working directory */

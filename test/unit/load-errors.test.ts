@@ -257,11 +257,12 @@ test('unsupported keywords and settings say what to do instead', () => {
     'import_playbook can only be used at the top level of a playbook',
     'move it out of the task list: "- import_playbook: file.yml" next to the plays',
   ]);
-  assert.deepEqual(failure({ 'site.yml': play('    - command: sleep 100\n      debugger: on_failed\n') }), [
+  // debugger is accepted (and has no effect); its value is checked
+  assert.deepEqual(failure({ 'site.yml': play('    - command: sleep 100\n      debugger: sometimes\n') }), [
     'SCHEMA',
-    'site.yml:4:7',
-    '"debugger" is not supported by kbs',
-    'kbs has no task debugger; use -v and debug: tasks',
+    'site.yml:4:17',
+    '"debugger" in task must be always, never, on_failed, on_unreachable or on_skipped',
+    undefined,
   ]);
 });
 
