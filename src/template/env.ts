@@ -2,6 +2,7 @@
  * The environment compiled templates see as `env`: filter and test tables (with strict-undefined
  * guards and Ansible collection prefixes), and the globals (lookup, query, range, dict, namespace, omit...).
  */
+import { nowGlobal } from './filters-time.js';
 import { randomBytes } from 'node:crypto';
 import { didYouMean } from '../errors.js';
 import { assertDefinedArgs, splitArgs } from './args.js';
@@ -50,6 +51,7 @@ export const GLOBALS: Dict = {
   range,
   dict: dictGlobal,
   namespace: (...args: unknown[]) => makeNamespace(dictGlobal(...args)),
+  now: nowGlobal,
   omit: OMIT,
   True: true,
   False: false,

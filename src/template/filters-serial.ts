@@ -1,4 +1,5 @@
 /** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
+import { PyObject } from './pyobject.js';
 import { floatRepr, intRepr, isPyFloat } from './float.js';
 import { Document, isCollection, isPair, isScalar, parse as yamlParse, Scalar, parseAllDocuments, visit, type Tags } from 'yaml';
 import { bind } from './args.js';
@@ -49,6 +50,11 @@ export function pyJson(v: unknown, o: JsonOpts, level = 0, seen = new Set<object
   if (isPyFloat(v)) return floatRepr(v.value);
   if (typeof v === 'string' || isSafeString(v)) return jsonString(String(v), o.ensureAscii);
   if (v instanceof Date) return jsonString(v.toISOString().replace(/\.000Z$/, ''), o.ensureAscii);
+  if (v instanceof PyObject) {
+    const j = v.jsonText();
+    if (j === undefined) throw templateError(`Object of type ${v.typeName} is not JSON serializable`);
+    return j;
+  }
   if (typeof v !== 'object') throw templateError(`Object of type ${pyType(v)} is not JSON serializable`);
   if (seen.has(v)) throw templateError('Circular reference detected');
   seen.add(v);
@@ -85,6 +91,7 @@ function plainData(v: unknown): unknown {
   if (v instanceof Undefined) throw v.error();
   if (isSafeString(v)) return String(v);
   if (v instanceof Date) return v;
+  if (v instanceof PyObject) return v.str();
   if (isPyFloat(v)) {
     // a whole float is written as PyYAML writes it: 5.0
     const node = new Scalar(v.value);

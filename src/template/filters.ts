@@ -7,7 +7,10 @@ import { KbsError } from '../errors.js';
 import { bind } from './args.js';
 import { DATA_FILTERS } from './filters-data.js';
 import { EXTRA_FILTERS } from './filters-extra.js';
+import { MATH_FILTERS } from './filters-math.js';
 import { NET_FILTERS } from './filters-net.js';
+import { PATH_FILTERS } from './filters-path.js';
+import { TIME_FILTERS } from './filters-time.js';
 import { SERIAL_FILTERS } from './filters-serial.js';
 import { type Filter, TEXT_FILTERS } from './filters-text.js';
 import { pyStr, truthy } from './python.js';
@@ -58,5 +61,8 @@ export const FILTERS: Record<string, Filter> = Object.assign(
   SERIAL_FILTERS,
   NET_FILTERS,
   EXTRA_FILTERS,
+  MATH_FILTERS,
+  PATH_FILTERS,
+  TIME_FILTERS,
   CORE_FILTERS,
 );

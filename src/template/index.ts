@@ -6,6 +6,7 @@
  *   t.render('{{ groups["masters"] | length }}', vars)   // -> 3 (native value)
  *   t.condition('ansible_os_family == "Debian"', vars)   // -> true
  */
+import { PyObject } from './pyobject.js';
 import { types } from 'node:util';
 import { KbsError } from '../errors.js';
 import { compileAst, type CompiledProps } from './codegen.js';
@@ -92,6 +93,8 @@ function finalize(v: unknown, seen: Set<object> = new Set()): unknown {
   if (v instanceof Undefined) throw v.error();
   if (v === undefined) return null;
   if (isSafeString(v)) return String(v);
+  // a datetime or timedelta leaves the template as its text, as Ansible's (non-native) templating gives it
+  if (v instanceof PyObject) return v.str();
   if (typeof v !== 'object' || v === null || isPyFloat(v)) return v;
   if (seen.has(v) || types.isProxy(v)) return v; // lazy views (scopes, hostvars) are not walked
   seen.add(v);

@@ -6,6 +6,7 @@
 import { isKwargs } from './nunjucks.js';
 import { type Dict, hasKey, pyEquals, pyStr, pyType, isStr, templateError, setKey } from './python.js';
 import { Undefined } from './undefined.js';
+import { toFixedPy } from './float.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
 
@@ -81,7 +82,7 @@ export function pyStrFormat(fmt: string, args: unknown[], kw: Dict): string {
     if (v === undefined) throw templateError(`format field '{${f}}' has no value`);
     let s = pyStr(v);
     const fm = spec ? /^(\d*)\.(\d+)f$/.exec(spec) : null;
-    if (fm && typeof v === 'number') s = v.toFixed(Number(fm[2]));
+    if (fm && typeof v === 'number') s = toFixedPy(v, Number(fm[2]));
     return s;
   });
 }

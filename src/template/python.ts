@@ -7,12 +7,13 @@
 import { KbsError } from '../errors.js';
 import { isSafeString } from './nunjucks.js';
 import { Undefined } from './undefined.js';
-import { floatRepr, intRepr, isFloatValue, PyFloat, pyFloat } from './float.js';
+import { PyObject } from './pyobject.js';
+import { floatRepr, intRepr, isFloatValue, PyFloat, pyFloat, toFixedPy } from './float.js';
 
 export type Dict = Record<string, unknown>;
 
 export function isDict(v: unknown): v is Dict {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !(v instanceof Date) && !(v instanceof PyFloat) && !isSafeString(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Undefined) && !(v instanceof Date) && !(v instanceof PyFloat) && !(v instanceof PyObject) && !isSafeString(v);
 }
 
 /** Python's str() of a date/datetime (YAML timestamps load as Date). */
@@ -48,6 +49,7 @@ export function pyType(v: unknown): string {
   if (isStr(v)) return 'str';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (typeof v === 'function') return 'function';
+  if (v instanceof PyObject) return v.typeName;
   return 'dict';
 }
 
@@ -95,6 +97,7 @@ export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'function') return '<function>';
   if (v instanceof Date) return reprString(dateStr(v));
+  if (v instanceof PyObject) return v.repr();
   if (typeof v !== 'object') return String(v);
   if (seen.has(v)) return Array.isArray(v) ? '[...]' : '{...}';
   seen.add(v);
@@ -116,6 +119,7 @@ export function pyStr(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof Date) return dateStr(v);
   if (isSafeString(v)) return String(v);
+  if (v instanceof PyObject) return v.str();
   return pyRepr(v);
 }
 
@@ -135,6 +139,7 @@ export function truthy(v: unknown): boolean {
   if (typeof v === 'string') return v.length > 0;
   if (isSafeString(v)) return String(v).length > 0;
   if (Array.isArray(v)) return v.length > 0;
+  if (v instanceof PyObject) return v.truthy();
   if (typeof v === 'object') return Object.keys(v).length > 0;
   return true;
 }
@@ -150,6 +155,8 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || a === undefined) return b === null || b === undefined;
   if (b === null || b === undefined) return false;
+  if (a instanceof PyObject) return a.equals(b);
+  if (b instanceof PyObject) return b.equals(a);
   if (isNum(a) && isNum(b)) return Number(a) === Number(b);
   if (isStr(a) && isStr(b)) return String(a) === String(b);
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -187,6 +194,10 @@ export function pyOrder(a: unknown, b: unknown, op = '<'): number {
       if (!pyEquals(a[i], b[i])) return pyOrder(a[i], b[i], op);
     }
     return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
+  }
+  if (a instanceof PyObject) {
+    const o = a.order(b);
+    if (o !== undefined) return o;
   }
   throw typeMismatch(op, a, b);
 }
@@ -250,6 +261,11 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
   if (b instanceof Undefined) throw b.error();
   if (isSafeString(a)) a = String(a);
   if (isSafeString(b)) b = String(b);
+  if (op !== '~' && (a instanceof PyObject || b instanceof PyObject)) {
+    const r = a instanceof PyObject ? a.arith(op, b, false) : (b as PyObject).arith(op, a, true);
+    if (r === undefined) throw templateError(`unsupported operand type(s) for ${op}: '${pyType(a)}' and '${pyType(b)}'`);
+    return r;
+  }
   switch (op) {
     case '~':
       return outputStr(a) + outputStr(b);
@@ -356,7 +372,7 @@ export function pyPercentFormat(fmt: string, args: unknown): string {
         s = typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v);
         break;
       default:
-        s = toNumber(v, conv ?? 'f').toFixed(prec === undefined ? 6 : Number(prec));
+        s = toFixedPy(toNumber(v, conv ?? 'f'), prec === undefined ? 6 : Number(prec));
     }
     if (prec !== undefined && (conv === 's' || conv === 'r')) s = s.slice(0, Number(prec));
     if (flags.includes('+') && /^[0-9]/.test(s) && conv !== 's') s = '+' + s;

@@ -7,6 +7,7 @@ import { didYouMean } from '../errors.js';
 import type { TemplateContext, TemplateSyntax } from './types.js';
 import { isSafeString, njRuntime, type NjFrame } from './nunjucks.js';
 import { pyMethod } from './pymethods.js';
+import { PyObject } from './pyobject.js';
 import {
   makeTuple,
   type Dict,
@@ -113,6 +114,10 @@ export function memberLookup(obj: unknown, key: unknown, path = '?'): unknown {
     }
     const m = typeof key === 'string' ? pyMethod(obj, key) : undefined;
     return m ?? new Undefined(path, `'${what} object' has no attribute '${String(key)}'`);
+  }
+  if (obj instanceof PyObject) {
+    const v = typeof key === 'string' ? obj.attr(key) : undefined;
+    return v !== undefined ? v : new Undefined(path, `'${obj.typeName}' object has no attribute '${String(key)}'`);
   }
   if (typeof obj === 'object') {
     const k = typeof key === 'string' ? key : outputStr(key);

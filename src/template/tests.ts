@@ -7,6 +7,7 @@ import { NET_TESTS } from './filters-net.js';
 import { Undefined } from './undefined.js';
 import { versionCompare } from './version.js';
 import { FILE_TESTS } from './tests-files.js';
+import { urlsplit } from './filters-extra.js';
 
 export type TestFn = (value: unknown, ...args: unknown[]) => boolean;
 
@@ -48,6 +49,24 @@ function toSet(name: string, v: unknown): unknown[] {
 }
 
 const eq: TestFn = (v, other) => pyEquals(v, other);
+
+/** urllib.parse.urlparse's scheme and netloc; undefined where it raises (not text, a bad IPv6 address) */
+function parsedUrl(v: unknown): { scheme: string; netloc: string } | undefined {
+  if (!isStr(v)) return undefined;
+  try {
+    const p = urlsplit(pyStr(v));
+    return { scheme: String(p.scheme), netloc: String(p.netloc) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isUri(v: unknown, schemes: unknown): boolean {
+  const p = parsedUrl(v);
+  if (!p) return false;
+  if (schemes === null || schemes === undefined || (Array.isArray(schemes) && !schemes.length) || schemes === '') return true;
+  return Array.isArray(schemes) ? schemes.some((x) => pyEquals(x, p.scheme)) : isStr(schemes) && String(schemes).includes(p.scheme);
+}
 
 export const TESTS: Record<string, TestFn> = {
   defined: (v) => !(v instanceof Undefined),
@@ -124,6 +143,16 @@ export const TESTS: Record<string, TestFn> = {
     const mine = toSet('superset', v);
     return toSet('superset', other).every((x) => mine.some((y) => pyEquals(x, y)));
   },
+  issubset: (v, other) => TESTS.subset(v, other),
+  issuperset: (v, other) => TESTS.superset(v, other),
+  // ansible.builtin's uri, url and urn tests (plugins/test/uri.py: urllib's urlparse)
+  uri: (v, ...a) => isUri(v, bind('uri', a, { schemes: null as unknown }).schemes),
+  url: (v, ...a) => {
+    const schemes = bind('url', a, { schemes: null as unknown }).schemes;
+    const p = isUri(v, schemes) ? parsedUrl(v) : undefined;
+    return !!p && (p.netloc !== '' || p.scheme === 'file');
+  },
+  urn: (v) => isUri(v, ['urn']),
   any: (v) => toSet('any', v).some((x) => truthy(x)),
   all: (v) => toSet('all', v).every((x) => truthy(x)),
   // ansible.utils: ip, ipv4, ipv6, ip_address, ipv4_address, ipv6_address, in_network

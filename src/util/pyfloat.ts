@@ -103,3 +103,34 @@ export function jsonText(v: unknown, indent?: number): string {
   );
   return marked ? text.replace(MARKED, '$1') : text;
 }
+
+/** |x| as m * 2^e exactly (x finite) */
+function decompose(x: number): [bigint, number] {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, Math.abs(x));
+  const hi = dv.getUint32(0);
+  const lo = dv.getUint32(4);
+  const exp = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return exp === 0 ? [frac, -1074] : [frac | (1n << 52n), exp - 1075];
+}
+
+/**
+ * Python's '%.Nf' (and '{:.Nf}'): x with N decimals, an exact tie rounded half to even as C's
+ * printf does (JavaScript's toFixed rounds it up: 1.125 is 1.13 there, 1.12 in Python).
+ */
+export function toFixedPy(x: number, digits: number): string {
+  // from 1e21 on toFixed writes an exponent; such doubles are whole numbers
+  if (Number.isFinite(x) && Math.abs(x) >= 1e21) return `${BigInt(x)}${digits > 0 ? `.${'0'.repeat(digits)}` : ''}`;
+  const s = x.toFixed(digits);
+  if (!Number.isFinite(x) || digits > 100) return s;
+  const [m, e] = decompose(x);
+  if (e >= 0) return s;
+  const scaled = m * 10n ** BigInt(digits);
+  const den = 1n << BigInt(-e);
+  if ((scaled % den) * 2n !== den) return s;
+  let n = scaled / den;
+  if (n % 2n === 1n) n += 1n;
+  const text = n.toString().padStart(digits + 1, '0');
+  return (x < 0 ? '-' : '') + (digits ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text);
+}
