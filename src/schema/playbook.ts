@@ -18,6 +18,7 @@ const numOrTemplate = { anyOf: [{ type: 'number', minimum: 0 }, TEMPLATE], expec
 export const WITH_LOOKUPS = [
   'dict', 'sequence', 'together', 'nested', 'subelements', 'first_found', 'fileglob', 'indexed_items',
   'inventory_hostnames', 'flattened', 'file', 'env', 'template', 'vars', 'password', 'varnames', 'pipe', 'lines',
+  'random_choice', 'ini', 'csvfile', 'url',
 ] as const;
 
 /** Keywords of tasks (and of blocks/includes/imports, which allow a subset). */

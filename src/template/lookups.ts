@@ -11,41 +11,15 @@ import { splitArgs } from './args.js';
 import { passwordLookup } from './lookup-password.js';
 import { linesLookup, pipeLookup } from './lookup-pipe.js';
 import { literalEval } from './literal.js';
-import { searchPaths } from './lookup-paths.js';
+import { findFile, readText, searchPaths } from './lookup-paths.js';
+import { DATA_LOOKUPS } from './lookups-data.js';
 import { LOOP_LOOKUPS } from './lookups-loops.js';
 import { type Dict, hasKey, isDict, pyStr, templateError, truthy } from './python.js';
 import type { KbsContext } from './runtime.js';
 import type { TemplateSyntax } from './types.js';
 import { Undefined } from './undefined.js';
-import { unvaultFileData } from '../vault/files.js';
 
 type Lookup = (ctx: KbsContext, terms: unknown[], kw: Dict) => unknown[];
-
-function findFile(ctx: KbsContext, rel: string, subdir: string, what: string): string {
-  const candidates = searchPaths(ctx, rel, subdir);
-  for (const c of candidates) {
-    try {
-      if (fs.statSync(c).isFile()) return c;
-    } catch {
-      // try the next one
-    }
-  }
-  const why = what === 'template' ? `the template file ${rel} could not be found for the lookup` : `could not locate file in lookup: ${rel}`;
-  throw new KbsError('NOT_FOUND', `lookup('${what}'): ${why}`, {
-    hint: `searched: ${candidates.join(', ')}`,
-  });
-}
-
-/** a file's text; a vault-encrypted file is decrypted (Ansible's file, template and unvault lookups do) */
-function readText(file: string): string {
-  let data: Buffer;
-  try {
-    data = fs.readFileSync(file);
-  } catch (e) {
-    throw new KbsError('NOT_FOUND', `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
-  }
-  return unvaultFileData(file, data).data.toString('utf8');
-}
 
 function flat(terms: unknown[]): unknown[] {
   return terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
@@ -123,6 +97,7 @@ export const LOOKUPS: Record<string, Lookup> = {
   },
   password: passwordLookup,
   ...LOOP_LOOKUPS,
+  ...DATA_LOOKUPS,
 };
 
 /** Ansible's split_on: strings split at any of the characters, lists split item by item */
