@@ -42,7 +42,9 @@ import { apt } from './apt.js';
 import { apt_repository } from './apt_repository.js';
 import { deb822_repository } from './deb822_repository.js';
 import { dnf } from './dnf.js';
+import { debconf } from './debconf.js';
 import { dpkg_selections } from './dpkg_selections.js';
+import { getent } from './getent.js';
 import { packageModule } from './package.js';
 import { yum } from './yum.js';
 import { yum_repository } from './yum_repository.js';
@@ -116,7 +118,9 @@ const MODULES: ModuleDef[] = [
   apt_repository,
   deb822_repository,
   dnf,
+  debconf,
   dpkg_selections,
+  getent,
   packageModule,
   pip,
   yum,

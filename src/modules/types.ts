@@ -125,6 +125,8 @@ export interface ModuleDef {
   source?: string;
   /** The module has no check-mode support: in check mode the task is skipped. */
   noCheckMode?: boolean;
+  /** the facts it sets (setFacts) are host facts, ansible_facts.NAME and NAME, as a *_facts module's */
+  hostFacts?: boolean;
   /** runs once for the batch, on its first host, as Ansible's BYPASS_HOST_LOOP (add_host); a loop makes it iterate */
   bypassHostLoop?: boolean;
   /**
