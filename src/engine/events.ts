@@ -42,6 +42,8 @@ export type EngineEvent =
       delegatedTo?: string;
       /** verbose-only details may be dropped by views */
       noLog: boolean;
+      /** the task's diff keyword turned diff mode on: show its diff as with --diff */
+      diff?: true;
     }
   | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string }
   /**

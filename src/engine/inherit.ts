@@ -20,6 +20,8 @@ export interface Inherited {
   runOnce?: unknown;
   noLog?: unknown;
   checkMode?: unknown;
+  /** the diff keyword: diff mode on (or off) for the tasks inside, whatever --diff says */
+  diff?: unknown;
   anyErrorsFatal?: unknown;
   throttle?: unknown;
   timeout?: unknown;
@@ -61,6 +63,7 @@ export function inherit(inh: Inherited, kw: TaskKeywords): Inherited {
     runOnce: kw.run_once ?? inh.runOnce,
     noLog: kw.no_log ?? inh.noLog,
     checkMode: kw.check_mode ?? inh.checkMode,
+    diff: kw.diff ?? inh.diff,
     anyErrorsFatal: kw.any_errors_fatal ?? inh.anyErrorsFatal,
     throttle: kw.throttle ?? inh.throttle,
     timeout: kw.timeout ?? inh.timeout,

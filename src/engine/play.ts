@@ -374,7 +374,7 @@ export class PlayRunner {
     flowEffects(ctx, t, host, out);
     const shown = out.noLog ? censor(out.result) : out.result;
     if (!out.noLog) moduleWarnings(ctx, out.result);
-    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog });
+    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog, ...(out.diff && !ctx.opts.diff ? { diff: true } : {}) });
   }
 
   /** A loop item's outcome, reported as the item finishes. */

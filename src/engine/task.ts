@@ -38,6 +38,14 @@ export interface HostOutcome {
   /** per-item outcomes of a loop */
   items?: { status: HostStatus; label: string; result: ModuleResult }[];
   noLog: boolean;
+  /** the diff keyword turned diff mode on for this task (the views show its diff without --diff) */
+  diff?: boolean;
+}
+
+/** diff mode for the task: its diff keyword (task, block, play) when given, else --diff */
+function taskDiff(ctx: RunContext, t: TaskRun, scope: Vars): boolean {
+  const raw = t.task.kw.diff ?? t.inh.diff;
+  return raw === undefined ? ctx.opts.diff : ctx.templater.condition(raw, scope);
 }
 
 export type ItemOutcome = NonNullable<HostOutcome['items']>[number];
@@ -48,13 +56,15 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
   const tpl = ctx.templater;
   const kw = task.kw;
   let noLog = false;
+  let diff = false;
   try {
     let scope = ctx.taskVars(host, task.role, inh, kw.vars);
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
+    diff = taskDiff(ctx, t, scope);
     if (!hasLoop(kw)) {
       if (!whenHolds(ctx.templater, inh, kw, scope, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
       const r = await runOnce(ctx, t, host, scope);
-      return { ...r, noLog };
+      return { ...r, noLog, diff };
     }
     let items: unknown[];
     try {
@@ -114,7 +124,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       const outcome = { status: r.status, label, result: res };
       itemOutcomes.push(outcome);
       onItem?.(outcome, noLog);
-      if (r.status === 'unreachable') return { ...r, noLog };
+      if (r.status === 'unreachable') return { ...r, noLog, diff };
       if (lc.pause) await sleep(Number(lc.pause) * 1000, undefined, { signal: ctx.stopping.signal });
     }
     const anyFailed = results.some((r) => r.failed);
@@ -128,7 +138,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     agg.skipped = allSkipped || results.length === 0;
     let status: HostStatus = anyFailed ? 'failed' : agg.skipped ? 'skipped' : agg.changed ? 'changed' : 'ok';
     if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope)) status = 'ignored';
-    return { status, result: agg, items: itemOutcomes, noLog };
+    return { status, result: agg, items: itemOutcomes, noLog, diff };
   } catch (e) {
     const out = errorOutcome(e, host, noLog);
     // as in Ansible, ignore_errors also covers a task that fails before its module runs
@@ -237,7 +247,7 @@ async function runOnce(
     host,
     conn,
     check,
-    diff: ctx.opts.diff,
+    diff: taskDiff(ctx, t, scope),
     vars: scope,
     verbosity: ctx.opts.verbosity,
     noLog: tpl.condition(kw.no_log ?? inh.noLog ?? false, scope),
@@ -262,7 +272,7 @@ async function runOnce(
     flow: mod.local ? makeFlow(ctx, task, host) : undefined,
     setFacts: (facts, _cacheable) => {
       if (task.module === 'setup') Object.assign(state.facts, facts);
-      else if (task.module.endsWith('_facts') || mod.source) {
+      else if (task.module.endsWith('_facts') || mod.hostFacts || mod.source) {
         // package_facts, service_facts: ansible_facts.packages and, as Ansible injects them, `packages`
         Object.assign(state.facts, facts);
         Object.assign(state.setFacts, facts);

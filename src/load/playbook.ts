@@ -188,7 +188,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
   if (raw.gather_subset !== undefined) play.gatherSubset = toList(raw.gather_subset);
   if (isTemplate(raw.strategy)) play.strategy = String(raw.strategy);
   const keywords: TaskKeywords = {};
-  for (const k of ['run_once', 'throttle', 'timeout', 'module_defaults', 'ignore_errors', 'no_log', 'check_mode', 'port'] as const) if (raw[k] !== undefined) keywords[k] = raw[k];
+  for (const k of ['run_once', 'throttle', 'timeout', 'module_defaults', 'ignore_errors', 'no_log', 'check_mode', 'diff', 'port'] as const) if (raw[k] !== undefined) keywords[k] = raw[k];
   for (const k of ['become_flags', 'become_exe'] as const) if (raw[k] !== undefined) keywords[k] = String(raw[k]);
   if (isTemplate(raw.any_errors_fatal)) keywords.any_errors_fatal = raw.any_errors_fatal;
   if (Object.keys(keywords).length) play.keywords = keywords;

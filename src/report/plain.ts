@@ -15,7 +15,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         write(`\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`)}\n`);
         break;
       case 'host_result': {
-        if (opts.diff && !e.noLog) {
+        if ((opts.diff || e.diff) && !e.noLog) {
           const d = diffText(e.result);
           if (d) write(d + '\n');
         }

@@ -166,7 +166,7 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         if (e.status === 'failed' || e.status === 'unreachable' || e.status === 'ignored') text = failureDetail(e.result);
         settle(st, e.host, { status: e.status, text });
         refresh(st);
-        if (opts.diff && !e.noLog) {
+        if ((opts.diff || e.diff) && !e.noLog) {
           const d = diffText(e.result);
           if (d) queue(() => write(d + '\n'));
         }

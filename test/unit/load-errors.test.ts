@@ -230,8 +230,8 @@ test('template values are not type-checked; k=v strings are converted to the wan
 });
 
 test('unsupported keywords and settings say what to do instead', () => {
-  const random = failure({ 'site.yml': play('    - debug: msg={{ item }}\n      with_random_choice: [a, b]\n') });
-  assert.deepEqual(random.slice(0, 3), ['SCHEMA', 'site.yml:4:7', '"with_random_choice" is not supported']);
+  const random = failure({ 'site.yml': play('    - debug: msg={{ item }}\n      with_cartesian: [[a], [b]]\n') });
+  assert.deepEqual(random.slice(0, 3), ['SCHEMA', 'site.yml:4:7', '"with_cartesian" is not supported']);
   assert.match(String(random[3]), /kbs runs with_<lookup> for: items, list, dict, sequence/);
   assert.deepEqual(failure({ 'site.yml': '- hosts: all\n  strategy: free\n' }), [
     'SCHEMA',
