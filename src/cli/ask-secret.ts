@@ -36,6 +36,12 @@ export function askSecret(prompt: string, stdin: NodeJS.ReadStream = process.std
   });
 }
 
+/** A line typed on the terminal, echoed (a vars_prompt that is not private); the prompt on stderr. */
+export function askLine(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<string> {
+  stderr.write(prompt);
+  return readLine(stdin);
+}
+
 function readLine(stdin: NodeJS.ReadableStream): Promise<string> {
   return new Promise((res, rej) => {
     const rl = createInterface({ input: stdin, terminal: false });

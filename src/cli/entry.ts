@@ -1,6 +1,6 @@
 /** The process entry: bin/kbs.js loads the built copy; tests and development run it with tsx. */
 import { main } from './main.js';
-import { askSecret } from './ask-secret.js';
+import { askLine, askSecret } from './ask-secret.js';
 
 const code = await main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
@@ -9,6 +9,8 @@ const code = await main(process.argv.slice(2), {
   columns: process.stdout.columns,
   env: process.env,
   askSecret: (prompt) => askSecret(prompt),
+  // vars_prompt asks only on a terminal, as Ansible
+  ask: process.stdin.isTTY ? (prompt, secret) => (secret ? askSecret(prompt) : askLine(prompt)) : undefined,
   onSignal: (handler) => {
     let count = 0;
     const on = (sig: 'SIGINT' | 'SIGTERM') => {

@@ -12,5 +12,7 @@ export interface CliIO {
    */
   /** Ask for a secret without echo (entry.ts: on the terminal, else a line of stdin); none: cannot ask. */
   askSecret?: (prompt: string) => Promise<string>;
+  /** Ask the person at the terminal (vars_prompt): without echo when SECRET; none when stdin is no terminal. */
+  ask?: (prompt: string, secret: boolean) => Promise<string>;
   onSignal?: (handler: (sig: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }

@@ -197,7 +197,23 @@ export async function runCommand(playbook: string, flags: RunFlags, io: CliIO): 
 export async function execute(pb: Playbook, inv: Inventory, opts: RunOptions, output: string, io: CliIO, extraEmit?: (e: EngineEvent) => void, pool?: Pool): Promise<RunSummary> {
   // the live view needs room; a terminal that reports no width gets plain lines
   const roomy = (io.columns ?? 80) >= 40;
-  const format = output === 'auto' ? (io.isTTY && roomy ? 'tty' : 'plain') : output;
+  // a vars_prompt question is asked on the terminal: plain lines then, not the live view
+  const asks = !!io.ask && pb.plays.some((p) => p.varsPrompt?.some((q) => !Object.prototype.hasOwnProperty.call(opts.extraVars, q.name)));
+  const format = output === 'auto' ? (io.isTTY && roomy && !asks ? 'tty' : 'plain') : output;
+  const ask = io.ask;
+  if (ask) {
+    opts = {
+      ...opts,
+      prompter: async (q) => {
+        for (;;) {
+          const first = await ask(q.msg, q.private);
+          if (!q.confirm) return first;
+          if ((await ask(`confirm ${q.msg}`, q.private)) === first) return first;
+          io.stderr('***** VALUES ENTERED DO NOT MATCH ****\n');
+        }
+      },
+    };
+  }
   let view: (e: EngineEvent) => void;
   let done: () => Promise<void> = async () => undefined;
   if (format === 'json') view = jsonView(io.stdout);

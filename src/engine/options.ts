@@ -2,6 +2,16 @@
 import type { Vars } from '../load/model.js';
 import type { TransportOptions } from '../transport/types.js';
 
+/** one vars_prompt question as the terminal shows it */
+export interface PromptQuestion {
+  /** the text shown: "PROMPT [DEFAULT]: " as Ansible writes it */
+  msg: string;
+  /** no echo (the default, as in Ansible) */
+  private: boolean;
+  /** ask twice until both answers match */
+  confirm: boolean;
+}
+
 export interface RunOptions {
   check: boolean;
   diff: boolean;
@@ -34,6 +44,11 @@ export interface RunOptions {
   becomeExe?: string;
   /** -c / ansible.cfg transport: the connection of hosts and plays that set none ('local'; else ssh) */
   connection?: 'local';
+  /**
+   * Asks the person at the terminal for a vars_prompt value (the CLI's; the engine has no terminal):
+   * undefined when there is no one to ask (not interactive), as Ansible then does not prompt.
+   */
+  prompter?: (q: PromptQuestion) => Promise<string | undefined>;
   /** how often a running task reports the hosts still working (task_progress), default 10 s; 0: never */
   progressIntervalMs?: number;
   /**

@@ -2,6 +2,7 @@
  * Run a loaded playbook against an inventory: checks that need no host (patterns, handlers), then
  * each play in order. Returns the recap; never throws for task failures (those are in the stats).
  */
+import { promptVars } from './prompt.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
@@ -121,7 +122,7 @@ async function runPlays(ctx: RunContext, pb: Playbook, inv: Inventory, opts: Run
     const hosts = playHosts(ctx, play, limited);
     hosts.forEach((h) => seen.add(h));
     ctx.startPlay(play);
-    ctx.playVars = loadPlayVars(ctx, play);
+    ctx.playVars = loadPlayVars(ctx, play, await promptVars(ctx, play));
     ctx.invalidate();
     for (const h of hosts) ctx.host(h).ended = false;
     const active = hosts.filter((h) => ctx.host(h).active);
@@ -141,8 +142,8 @@ function playHosts(ctx: RunContext, play: Play, limited?: Set<string>): string[]
 }
 
 /** play vars, then vars_files on top (files named with templates are rendered with play + extra vars). */
-function loadPlayVars(ctx: RunContext, play: Play): Vars {
-  const out: Vars = { ...play.vars };
+function loadPlayVars(ctx: RunContext, play: Play, prompted: Vars): Vars {
+  const out: Vars = { ...play.vars, ...prompted };
   play.varsFiles.forEach((f, j) => {
     const pos = play.varsFilesPos?.[j] ?? play.pos;
     const name = String(ctx.templater.render(f, { ...out, ...ctx.opts.extraVars }, { pos }));

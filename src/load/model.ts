@@ -173,8 +173,24 @@ export interface Play {
   keywords?: TaskKeywords;
   /** a templated strategy: rendered when the play starts, must be linear */
   strategy?: string;
+  /** vars_prompt entries (raw: prompt and default are templated when the play starts) */
+  varsPrompt?: VarsPrompt[];
   /** conditions of the import_playbook entries that imported this play (also on its fact gathering) */
   importWhen?: unknown[];
+}
+
+/** a vars_prompt entry as written */
+export interface VarsPrompt {
+  name: string;
+  prompt?: unknown;
+  default?: unknown;
+  private?: unknown;
+  confirm?: unknown;
+  encrypt?: string;
+  salt_size?: number;
+  salt?: string;
+  unsafe?: unknown;
+  pos: Position;
 }
 
 export interface Playbook {

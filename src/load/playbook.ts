@@ -10,7 +10,7 @@ import { importPlaybookSchema, playSchema } from '../schema/playbook.js';
 import { validate } from '../schema/validate.js';
 import { loadYaml, newContext, type FileCtx, type LoadContext, type LoadOptions } from './context.js';
 import { isTemplate, specialName, toList, toTags } from './keywords.js';
-import type { BlockNode, Node, Play, Playbook, TaskKeywords, TaskNode } from './model.js';
+import type { BlockNode, Node, Play, Playbook, TaskKeywords, TaskNode, VarsPrompt } from './model.js';
 import { parseRoleEntry } from './role.js';
 import { handlerNames } from './handlers.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
@@ -98,7 +98,6 @@ function playVars(v: unknown): Raw {
 }
 
 function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir: string): Play {
-  const keyPos = (k: string) => posAt(yf, [i, k], 'key');
   if (!('hosts' in raw)) {
     const taskKey = Object.keys(raw).find((k) => getModule(k) || specialName(k) || k === 'block');
     if (taskKey) {
@@ -118,9 +117,6 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
     }
   }
   validate(playSchema, raw, yf, [i], 'play');
-  if (raw.vars_prompt !== undefined) {
-    throw new KbsError('SCHEMA', 'vars_prompt is not supported', { pos: keyPos('vars_prompt'), hint: 'pass the values with -e name=value or in vars:' });
-  }
   if (raw.strategy !== undefined && raw.strategy !== 'linear' && !isTemplate(raw.strategy)) {
     throw new KbsError('SCHEMA', `strategy "${String(raw.strategy)}" is not supported`, {
       pos: posAt(yf, [i, 'strategy']),
@@ -172,6 +168,10 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
     postTasks,
     handlers,
   };
+  if (Array.isArray(raw.vars_prompt) && raw.vars_prompt.length) {
+    checkValueTemplates(yf, [i, 'vars_prompt'], raw.vars_prompt);
+    play.varsPrompt = (raw.vars_prompt as Omit<VarsPrompt, 'pos'>[]).map((p, j) => ({ ...p, pos: posAt(yf, [i, 'vars_prompt', j]) }));
+  }
   if (raw.become !== undefined) play.become = raw.become;
   if (raw.become_user !== undefined) play.becomeUser = String(raw.become_user);
   if (raw.serial !== undefined) play.serial = toSerial(raw.serial);

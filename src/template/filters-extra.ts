@@ -125,7 +125,7 @@ const HASH_TYPES: Record<string, string> = {
   md5_crypt: 'md5_crypt',
 };
 
-function passwordHash(value: unknown, ...args: unknown[]): unknown {
+export function passwordHash(value: unknown, ...args: unknown[]): unknown {
   const a = bind('password_hash', args, { hashtype: 'sha512' as unknown, salt: null as unknown, salt_size: null as unknown, rounds: null as unknown, ident: null as unknown });
   const type = HASH_TYPES[pyStr(a.hashtype)];
   if (!type) throw templateError(`password_hash: ${pyStr(a.hashtype)} is not supported`, 'kbs writes sha512, sha256 and md5 crypt hashes');
