@@ -40,11 +40,12 @@ export function writeTree(dir: string, files: Record<string, string>): void {
 
 /**
  * Run `playbook` (a file in dir) with inventory `inv` (a file in dir, or a comma list) under both.
- * Give every task a unique name.
+ * Give every task a unique name. `perTool` adds arguments for one tool only ('a' Ansible, 'k' kbs),
+ * e.g. a folder of its own to write in.
  */
-export async function compareLocal(dir: string, playbook: string, inv: string, extra: string[] = []): Promise<Compared> {
+export async function compareLocal(dir: string, playbook: string, inv: string, extra: string[] = [], o: { perTool?: (tool: 'a' | 'k') => string[] } = {}): Promise<Compared> {
   const invArg = inv.includes(',') ? inv : join(dir, inv);
-  const a = await ansiblePlaybook(['-i', invArg, join(dir, playbook), ...extra], dir, { ANSIBLE_STDOUT_CALLBACK: 'json' });
+  const a = await ansiblePlaybook(['-i', invArg, join(dir, playbook), ...extra, ...(o.perTool?.('a') ?? [])], dir, { ANSIBLE_STDOUT_CALLBACK: 'json' });
   const ansible: Shown = {};
   const start = a.out.indexOf('{\n');
   if (start >= 0) {
@@ -56,7 +57,7 @@ export async function compareLocal(dir: string, playbook: string, inv: string, e
       }
     }
   }
-  const k = await kbs(['run', join(dir, playbook), '-i', invArg, ...extra]);
+  const k = await kbs(['run', join(dir, playbook), '-i', invArg, ...extra, ...(o.perTool?.('k') ?? [])]);
   const shown: Shown = {};
   for (const e of k.events) {
     if (e.type !== 'host_result' || !e.task) continue;

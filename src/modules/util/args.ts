@@ -1,5 +1,6 @@
 /** Reading module args the way Ansible does: booleans as yes/no strings, strings, lists. */
 import { KbsError } from '../../errors.js';
+import { PyFloat, floatRepr } from '../../util/pyfloat.js';
 import type { ModuleResult } from '../types.js';
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't', '1.0']);
@@ -37,7 +38,10 @@ export function optStr(args: Record<string, unknown>, ...names: string[]): strin
     const v = args[n];
     if (v === undefined || v === null) continue;
     if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    // as Ansible's str type: Python's str() of a boolean or a number (True, 1.0)
+    if (typeof v === 'boolean') return v ? 'True' : 'False';
+    if (typeof v === 'number') return String(v);
+    if (v instanceof PyFloat) return floatRepr(v.value);
     throw new KbsError('TASK', `${n} must be a string, got ${Array.isArray(v) ? 'a list' : typeof v}`);
   }
   return undefined;
