@@ -13,6 +13,7 @@ import { bind, splitArgs } from './args.js';
 import type { Filter } from './filters-text.js';
 import { isStr, pyStr, pyType, templateError } from './python.js';
 import { Undefined } from './undefined.js';
+import { scandir } from '../util/scandir.js';
 
 /** posixpath.expandvars: $name and ${name} of the workstation's environment; unknown ones stay */
 function expandvars(v: unknown): unknown {
@@ -75,17 +76,6 @@ function glob(pattern: string): string[] {
   return found.filter((f) => f !== '' && f !== '/');
 }
 
-/** a folder's names in the order the file system gives them (as os.scandir) */
-function scandir(dir: string): string[] {
-  const names: string[] = [];
-  const d = fs.opendirSync(dir);
-  try {
-    for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
-  } finally {
-    d.closeSync();
-  }
-  return names;
-}
 
 /** the regular files matching the glob, in the file system's order, as Ansible's fileglob filter */
 function fileglob(v: unknown): unknown {

@@ -12,6 +12,7 @@ import { parseKvTerm } from './lookup-kv.js';
 import { searchBases } from './lookup-paths.js';
 import { type Dict, hasKey, isDict, makeTuple, pyPercentFormat, pyStr, pyType, templateError, truthy } from './python.js';
 import type { KbsContext } from './runtime.js';
+import { scandir } from '../util/scandir.js';
 
 type Lookup = (ctx: KbsContext, terms: unknown[], kw: Dict) => unknown[];
 
@@ -94,17 +95,6 @@ function sequenceItems(spec: SeqSpec): string[] {
 
 // ---------------------------------------------------------------- files and hosts
 
-/** a folder's names in the order the file system gives them (os.scandir's; fs.readdirSync sorts them) */
-function scandir(dir: string): string[] {
-  const names: string[] = [];
-  const d = fs.opendirSync(dir);
-  try {
-    for (let e = d.readSync(); e; e = d.readSync()) names.push(e.name);
-  } finally {
-    d.closeSync();
-  }
-  return names;
-}
 
 /** glob.glob of one pattern in a folder: the files (not folders) matching, in the file system's order */
 function globFiles(dir: string, pattern: string): string[] {

@@ -119,6 +119,13 @@ function utcMs(p: DateParts): number {
   return d.getTime();
 }
 
+/** the date and time of D on the workstation's clock (local time), or in UTC */
+function clockParts(d: Date, utc: boolean): Omit<DateParts, 'microsecond'> {
+  return utc
+    ? { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() }
+    : { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes(), second: d.getSeconds() };
+}
+
 export class PyDatetime extends PyObject {
   readonly typeName = 'datetime';
 
@@ -158,16 +165,7 @@ export class PyDatetime extends PyObject {
   /** the workstation's local time now (datetime.now()), or UTC (datetime.utcnow()) */
   static now(utc: boolean): PyDatetime {
     const d = new Date();
-    const g = (local: () => number, u: () => number) => (utc ? u() : local());
-    return new PyDatetime({
-      year: g(() => d.getFullYear(), () => d.getUTCFullYear()),
-      month: g(() => d.getMonth(), () => d.getUTCMonth()) + 1,
-      day: g(() => d.getDate(), () => d.getUTCDate()),
-      hour: g(() => d.getHours(), () => d.getUTCHours()),
-      minute: g(() => d.getMinutes(), () => d.getUTCMinutes()),
-      second: g(() => d.getSeconds(), () => d.getUTCSeconds()),
-      microsecond: d.getMilliseconds() * 1000,
-    });
+    return new PyDatetime({ ...clockParts(d, utc), microsecond: d.getMilliseconds() * 1000 });
   }
 
   isoformat(sep = 'T'): string {
@@ -348,19 +346,7 @@ export function strftime(fmt: string, p: TimeParts): string {
 /** time.strftime(fmt, time.localtime(second)) (or gmtime with utc) */
 export function timeStrftime(fmt: string, second: number | undefined, utc: boolean): string {
   const ms = second === undefined ? Date.now() : Math.floor(second) * 1000;
-  const d = new Date(ms);
-  const get = (l: () => number, u: () => number) => (utc ? u() : l());
-  return strftime(fmt, {
-    year: get(() => d.getFullYear(), () => d.getUTCFullYear()),
-    month: get(() => d.getMonth(), () => d.getUTCMonth()) + 1,
-    day: get(() => d.getDate(), () => d.getUTCDate()),
-    hour: get(() => d.getHours(), () => d.getUTCHours()),
-    minute: get(() => d.getMinutes(), () => d.getUTCMinutes()),
-    second: get(() => d.getSeconds(), () => d.getUTCSeconds()),
-    microsecond: 0,
-    local: !utc,
-    epoch: Math.floor(ms / 1000),
-  });
+  return strftime(fmt, { ...clockParts(new Date(ms), utc), microsecond: 0, local: !utc, epoch: Math.floor(ms / 1000) });
 }
 
 // ---------------------------------------------------------------- strptime
