@@ -1,10 +1,11 @@
 /** Everything shared by the plays of one run. */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { connectionValue } from '../inventory/connvars.js';
-import { getHost, hostInventoryVars, magicVars } from '../inventory/vars.js';
+import { getHost, hostInventoryVarsSplit, magicVars } from '../inventory/vars.js';
 import type { Play, RoleContext, Vars } from '../load/model.js';
 import { OMIT } from '../template/env.js';
 import type { Templater } from '../template/types.js';
@@ -112,9 +113,9 @@ export class RunContext {
    */
   hostLevel(name: string, withPlayVars = false): Vars {
     const h = this.host(name);
-    const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
+    const inv = this.inventoryLayers(name);
     const play = withPlayVars ? this.playVars : undefined;
-    const out = mergeLayers([this.sourceVars(name), inv, h.factVars(), play, h.includeVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
+    const out = mergeLayers([...inv, h.factVars(), play, h.includeVars, h.setFacts, h.registered, this.opts.extraVars, this.magicFor(name)]);
     // templates in these values may read hostvars, but hostvars[name] does not list it (as in Ansible): no cycle for to_json
     Object.defineProperty(out, 'hostvars', { value: out.hostvars, enumerable: false });
     return out;
@@ -123,13 +124,11 @@ export class RunContext {
   /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */
   taskVars(name: string, role: RoleContext | undefined, inh: Inherited, taskVars?: Vars, extra?: Vars): Vars {
     const h = this.host(name);
-    const inv = getHost(this.inv, name) ? hostInventoryVars(this.inv, name) : {};
     const mine = role ? ownRoleLayers(role) : undefined;
     const layers: (Vars | undefined)[] = [
       this.roleLayers.defaults,
       mine?.defaults,
-      this.sourceVars(name),
-      inv,
+      ...this.inventoryLayers(name),
       h.factVars(),
       this.playVars,
       this.roleLayers.vars,
@@ -148,42 +147,66 @@ export class RunContext {
     return makeScope(mergeLayers(layers), { templater: this.templater });
   }
 
+  /**
+   * A host's inventory layers in Ansible's order: its groups' vars, inventory_file/inventory_dir,
+   * its own vars, then inventory_hostname, inventory_hostname_short and group_names.
+   */
+  private inventoryLayers(name: string): (Vars | undefined)[] {
+    const split = getHost(this.inv, name) ? hostInventoryVarsSplit(this.inv, name) : undefined;
+    return [split?.groups, this.sourceVars(name), split?.host, this.hostMagic(name)];
+  }
+
+  /** inventory_hostname, its short form and group_names: host variables in Ansible (after the host's own) */
+  private hostMagic(name: string): Vars {
+    return { inventory_hostname: name, inventory_hostname_short: name.split('.')[0], group_names: this.magic.group_names[name] ?? [] };
+  }
+
+  /** The magic variables of a task, in the order Ansible adds them (varnames lists them so). */
   private magicFor(name: string, role?: RoleContext): Vars {
+    const r = this.roleNameVars;
     const m: Vars = {
-      inventory_hostname: name,
-      inventory_hostname_short: name.split('.')[0],
-      groups: this.magic.groups,
-      group_names: this.magic.group_names[name] ?? [],
-      hostvars: this.hostvars,
-      play_hosts: this.batchHosts,
-      ansible_play_hosts: this.playHosts.filter((n) => this.host(n).active),
-      ansible_play_hosts_all: this.playHosts,
-      ansible_play_batch: this.batchHosts.filter((n) => this.host(n).active),
-      ansible_forks: this.opts.forks,
-      ansible_run_tags: this.opts.tags.length ? this.opts.tags : ['all'],
-      ansible_skip_tags: this.opts.skipTags,
-      ansible_inventory_sources: this.opts.inventorySources ?? this.inv.sources,
-      ansible_config_file: this.opts.configFile ?? null,
-      ansible_playbook_python: playbookPython(),
-      omit: OMIT,
-      ansible_check_mode: this.opts.check,
-      ansible_diff_mode: this.opts.diff,
-      ansible_verbosity: this.opts.verbosity,
-      ansible_version: ANSIBLE_VERSION,
       playbook_dir: this.playbookDir,
+      ansible_playbook_python: playbookPython(),
+      ansible_config_file: this.opts.configFile ?? null,
+      ansible_role_names: r.ansible_role_names,
+      ansible_play_role_names: r.ansible_play_role_names,
+      ansible_dependent_role_names: r.ansible_dependent_role_names,
+      role_names: r.role_names,
       ansible_play_name: this.play?.name,
-      ...this.roleNameVars,
     };
-    if (this.opts.limit !== undefined) m.ansible_limit = this.opts.limit;
     if (role) {
       m.role_name = role.name;
       m.role_path = role.path;
+      m.role_uuid = roleUuid(role);
+      // a role from a path, not from a collection
+      m.ansible_collection_name = null;
       m.ansible_role_name = role.name;
       if (role.parentRoleNames) {
         m.ansible_parent_role_names = role.parentRoleNames;
         m.ansible_parent_role_paths = role.parentRolePaths;
       }
     }
+    Object.assign(m, {
+      groups: this.magic.groups,
+      ansible_play_hosts_all: this.playHosts,
+      ansible_play_hosts: this.playHosts.filter((n) => this.host(n).active),
+      ansible_play_batch: this.batchHosts.filter((n) => this.host(n).active),
+      play_hosts: this.batchHosts,
+      omit: OMIT,
+      ansible_version: ANSIBLE_VERSION,
+      ansible_check_mode: this.opts.check,
+      ansible_diff_mode: this.opts.diff,
+      ansible_forks: this.opts.forks,
+      ansible_inventory_sources: this.opts.inventorySources ?? this.inv.sources,
+      ansible_skip_tags: this.opts.skipTags,
+    });
+    if (this.opts.limit !== undefined) m.ansible_limit = this.opts.limit;
+    m.ansible_run_tags = this.opts.tags.length ? this.opts.tags : ['all'];
+    m.ansible_verbosity = this.opts.verbosity;
+    m.hostvars = this.hostvars;
+    // the strategy's view: the play's hosts still running, and those that failed
+    m.ansible_current_hosts = this.playHosts.filter((n) => this.host(n).active);
+    m.ansible_failed_hosts = this.playHosts.filter((n) => this.host(n).failed);
     return m;
   }
 
@@ -352,6 +375,14 @@ export class RunContext {
       async close() {},
     };
   }
+}
+
+const uuids = new WeakMap<RoleContext, string>();
+/** role_uuid: one random UUID per role instance, as Ansible's Role._uuid */
+function roleUuid(role: RoleContext): string {
+  let u = uuids.get(role);
+  if (!u) uuids.set(role, (u = randomUUID()));
+  return u;
 }
 
 let python: string | null | undefined;

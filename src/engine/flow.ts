@@ -14,12 +14,22 @@ import type { FlowContext, ModuleResult } from '../modules/types.js';
 import type { RunContext } from './context.js';
 import type { HostOutcome, TaskRun } from './task.js';
 
+/** Ansible's Task.get_search_path: the task's role and the roles it comes from, then the task file's folder */
+export function taskSearchPath(task: TaskNode): string[] {
+  const role = task.role;
+  const taskDir = dirname(task.pos.file);
+  // the dependency chain: the role, then the roles that depend on, import or include it
+  const searchPath: string[] = [];
+  for (let r = role; r; r = r.parent) if (!searchPath.includes(r.path)) searchPath.push(r.path);
+  if (!searchPath.includes(taskDir)) searchPath.push(taskDir);
+  return searchPath;
+}
+
 /** What include_vars, group_by and add_host need from the run, for one task on one host. */
 export function makeFlow(ctx: RunContext, task: TaskNode, host: string): FlowContext {
   const role = task.role;
   const taskDir = dirname(task.pos.file);
-  const searchPath = role ? [role.path, ...(role.parentRolePaths ?? [])] : [];
-  if (!searchPath.includes(taskDir)) searchPath.push(taskDir);
+  const searchPath = taskSearchPath(task);
   return {
     searchPath,
     taskDir,

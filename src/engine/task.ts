@@ -20,7 +20,7 @@ import { hasLoop, itemLabel, itemVars, loopItems } from './loop.js';
 import { defaultsFor, finalArgs } from './task-args.js';
 import { newJobId, startJob } from '../modules/async_jobs.js';
 import { whenHolds, type Inherited } from './inherit.js';
-import { makeFlow } from './flow.js';
+import { makeFlow, taskSearchPath } from './flow.js';
 
 export interface TaskRun {
   task: TaskNode;
@@ -42,6 +42,14 @@ export interface HostOutcome {
   diff?: boolean;
 }
 
+/** ansible_search_path: the task's search path, then the play's folder (as Ansible shows it) */
+function searchPathVar(ctx: RunContext, t: TaskRun): Vars {
+  const path = taskSearchPath(t.task);
+  const base = ctx.play?.baseDir ?? ctx.playbookDir;
+  if (base && !path.includes(base)) path.push(base);
+  return { ansible_search_path: path };
+}
+
 /** diff mode for the task: its diff keyword (task, block, play) when given, else --diff */
 function taskDiff(ctx: RunContext, t: TaskRun, scope: Vars): boolean {
   const raw = t.task.kw.diff ?? t.inh.diff;
@@ -58,7 +66,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
   let noLog = false;
   let diff = false;
   try {
-    let scope = ctx.taskVars(host, task.role, inh, kw.vars);
+    let scope = ctx.taskVars(host, task.role, inh, kw.vars, searchPathVar(ctx, t));
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
     diff = taskDiff(ctx, t, scope);
     if (!hasLoop(kw)) {
@@ -100,7 +108,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       } else {
         r = await runOnce(ctx, t, host, itemScope);
         // facts an item set (set_fact, *_facts) are seen by the next item, as Ansible updates the loop's variables
-        if (r.result.ansible_facts && (r.status === 'ok' || r.status === 'changed')) scope = ctx.taskVars(host, task.role, inh, kw.vars);
+        if (r.result.ansible_facts && (r.status === 'ok' || r.status === 'changed')) scope = ctx.taskVars(host, task.role, inh, kw.vars, searchPathVar(ctx, t));
       }
       const res: ModuleResult = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc.index_var) {

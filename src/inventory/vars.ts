@@ -12,6 +12,7 @@ import type { Vars } from './types.js';
 import type { InvGroup, InvHost, Inventory } from './types.js';
 
 const cache = new WeakMap<Inventory, Map<string, Readonly<Vars>>>();
+const splitCache = new WeakMap<Inventory, Map<string, InventoryVarsSplit>>();
 const magicCache = new WeakMap<Inventory, MagicVars>();
 
 /** The host, or the implicit localhost; undefined when unknown. */
@@ -49,12 +50,40 @@ export function hostInventoryVars(inv: Inventory, host: string): Readonly<Vars> 
   return vars;
 }
 
+/** A host's inventory vars as two merges: its groups' (lowest), then its own on top. */
+export interface InventoryVarsSplit {
+  groups: Readonly<Vars>;
+  host: Readonly<Vars>;
+}
+
+/**
+ * hostInventoryVars in two parts, so that variables Ansible sets among the host's own
+ * (inventory_file, inventory_dir) can stand between them, in Ansible's order. Cached as it is.
+ */
+export function hostInventoryVarsSplit(inv: Inventory, host: string): InventoryVarsSplit {
+  let perHost = splitCache.get(inv);
+  if (!perHost) splitCache.set(inv, (perHost = new Map()));
+  const hit = perHost.get(host);
+  if (hit) return hit;
+  const h = getHost(inv, host);
+  if (!h) throw new KbsError('INTERNAL', `hostInventoryVarsSplit: unknown host "${host}"`);
+  const layers = layersOf(inv, h);
+  const own = hostLayerCount(inv, h);
+  const out = { groups: Object.freeze(Object.assign({}, ...layers.slice(0, layers.length - own)) as Vars), host: Object.freeze(Object.assign({}, ...layers.slice(layers.length - own)) as Vars) };
+  perHost.set(host, out);
+  return out;
+}
+
 /** Forget cached vars (of one host, or of all hosts) after `inv` was changed. */
 export function invalidateInventoryVars(inv: Inventory, host?: string): void {
   if (host === undefined) {
     cache.delete(inv);
+    splitCache.delete(inv);
     magicCache.delete(inv);
-  } else cache.get(inv)?.delete(host);
+  } else {
+    cache.get(inv)?.delete(host);
+    splitCache.get(inv)?.delete(host);
+  }
 }
 
 function compute(inv: Inventory, h: InvHost): Vars {
@@ -86,6 +115,15 @@ function layersOf(inv: Inventory, h: InvHost): Vars[] {
     layers.push(src(h), ...(h.fileVars ?? []));
   }
   return layers.filter((l): l is Vars => l !== undefined);
+}
+
+/** how many of layersOf's last layers are the host's own */
+function hostLayerCount(inv: Inventory, h: InvHost): number {
+  const all = inv.groups.get('all');
+  const others = h.groups.filter((g) => g !== 'all').map((n) => inv.groups.get(n));
+  const layered = (x: { sourceVars?: Vars; fileVars?: Vars[] } | undefined) => x?.sourceVars !== undefined || x?.fileVars !== undefined;
+  if (!layered(all) && !others.some(layered) && !layered(h)) return h.vars === undefined ? 0 : 1;
+  return (src(h) === undefined ? 0 : 1) + (h.fileVars ?? []).filter((l) => l !== undefined).length;
 }
 
 function src(x: InvGroup | InvHost | undefined): Vars | undefined {
