@@ -164,6 +164,7 @@ export class RunContext {
   /** The magic variables of a task, in the order Ansible adds them (varnames lists them so). */
   private magicFor(name: string, role?: RoleContext): Vars {
     const r = this.roleNameVars;
+    const running = this.playHosts.filter((n) => this.host(n).active);
     const m: Vars = {
       playbook_dir: this.playbookDir,
       ansible_playbook_python: playbookPython(),
@@ -189,7 +190,7 @@ export class RunContext {
     Object.assign(m, {
       groups: this.magic.groups,
       ansible_play_hosts_all: this.playHosts,
-      ansible_play_hosts: this.playHosts.filter((n) => this.host(n).active),
+      ansible_play_hosts: running,
       ansible_play_batch: this.batchHosts.filter((n) => this.host(n).active),
       play_hosts: this.batchHosts,
       omit: OMIT,
@@ -205,7 +206,7 @@ export class RunContext {
     m.ansible_verbosity = this.opts.verbosity;
     m.hostvars = this.hostvars;
     // the strategy's view: the play's hosts still running, and those that failed
-    m.ansible_current_hosts = this.playHosts.filter((n) => this.host(n).active);
+    m.ansible_current_hosts = [...running];
     m.ansible_failed_hosts = this.playHosts.filter((n) => this.host(n).failed);
     return m;
   }
@@ -264,7 +265,7 @@ export class RunContext {
   spec(name: string): ConnectionSpec {
     const cached = this.specs.get(name);
     if (cached) return cached;
-    const s = this.specFrom(name, () => makeScope(this.hostLevel(name, true), { templater: this.templater }), {});
+    const s = this.specFrom(name, () => this.hostScope(name), {});
     this.specs.set(name, s);
     return s;
   }
@@ -279,7 +280,7 @@ export class RunContext {
     const base = this.spec(name);
     if (base.type === 'local' && !this.inv.hosts.has(name)) return base;
     // a delegate's own variables (its host level), with the task's keywords
-    if (!scope) return kw.remoteUser === undefined && kw.port === undefined ? base : this.specFrom(name, () => makeScope(this.hostLevel(name, true), { templater: this.templater }), kw);
+    if (!scope) return kw.remoteUser === undefined && kw.port === undefined ? base : this.specFrom(name, () => this.hostScope(name), kw);
     const sig = JSON.stringify([kw.remoteUser, kw.port, ...CONNECTION_VARS.map((k) => scope[k])]);
     const key = `${name}\0${sig}`;
     const cached = this.specs.get(key);
@@ -289,6 +290,11 @@ export class RunContext {
     const same = JSON.stringify(s) === JSON.stringify(base) ? base : s;
     this.specs.set(key, same);
     return same;
+  }
+
+  /** a host's own variables with the play's, templated as read (connection specs) */
+  private hostScope(name: string): Vars {
+    return makeScope(this.hostLevel(name, true), { templater: this.templater });
   }
 
   private specFrom(name: string, scopeOf: () => Vars, kw: ConnectionKeywords): ConnectionSpec {

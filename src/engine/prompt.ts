@@ -25,16 +25,16 @@ export async function promptVars(ctx: RunContext, play: Play): Promise<Vars> {
     const msg = prompt && dflt !== undefined ? `${prompt} [${String(dflt)}]: ` : prompt ? `${prompt}: ` : `input for ${p.name}: `;
     const answer = ctx.opts.prompter ? await ctx.opts.prompter({ msg, private: isPrivate, confirm }) : undefined;
     if (answer === undefined) ctx.emit({ type: 'warning', msg: 'Not prompting as we are not in interactive mode', pos: p.pos });
-    let value: unknown = answer;
-    if (!answer && dflt !== undefined) value = dflt;
+    // an empty answer takes the default; no answer and no default is Ansible's to_text(None)
+    const value = !answer && dflt !== undefined ? dflt : answer;
+    let text = value === undefined ? 'None' : String(value);
     if (p.encrypt !== undefined) {
       try {
-        value = passwordHash(value === undefined ? 'None' : String(value), p.encrypt, ...(p.salt !== undefined || p.salt_size !== undefined ? [p.salt ?? null, p.salt_size ?? null] : []));
+        text = String(passwordHash(text, p.encrypt, p.salt ?? null, p.salt_size ?? null));
       } catch (e) {
         throw new KbsError('TEMPLATE', `vars_prompt ${p.name}: ${(e as Error).message}`, { pos: p.pos, hint: 'encrypt takes sha512_crypt, sha256_crypt or md5_crypt' });
       }
     }
-    let text = value === undefined ? 'None' : typeof value === 'string' ? value : String(value);
     if (isPrivate && answer) addSecret(text);
     if (p.unsafe !== undefined && ctx.templater.condition(p.unsafe, vars, where)) text = protectUnsafe(text);
     out[p.name] = text;

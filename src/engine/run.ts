@@ -2,7 +2,6 @@
  * Run a loaded playbook against an inventory: checks that need no host (patterns, handlers), then
  * each play in order. Returns the recap; never throws for task failures (those are in the stats).
  */
-import { promptVars } from './prompt.js';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
@@ -16,6 +15,7 @@ import type { Emit, HostStats } from './events.js';
 import type { RunOptions } from './options.js';
 import { PlayRunner } from './play.js';
 import { redactValue } from '../vault/redact.js';
+import { promptVars } from './prompt.js';
 
 export interface RunSummary {
   stats: Record<string, HostStats>;

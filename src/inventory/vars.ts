@@ -67,9 +67,8 @@ export function hostInventoryVarsSplit(inv: Inventory, host: string): InventoryV
   if (hit) return hit;
   const h = getHost(inv, host);
   if (!h) throw new KbsError('INTERNAL', `hostInventoryVarsSplit: unknown host "${host}"`);
-  const layers = layersOf(inv, h);
-  const own = hostLayerCount(inv, h);
-  const out = { groups: Object.freeze(Object.assign({}, ...layers.slice(0, layers.length - own)) as Vars), host: Object.freeze(Object.assign({}, ...layers.slice(layers.length - own)) as Vars) };
+  const l = splitLayers(inv, h);
+  const out = { groups: Object.freeze(Object.assign({}, ...l.groups) as Vars), host: Object.freeze(Object.assign({}, ...l.host) as Vars) };
   perHost.set(host, out);
   return out;
 }
@@ -98,32 +97,32 @@ export function hostVarLayers(inv: Inventory, host: string): Vars[] {
 }
 
 function layersOf(inv: Inventory, h: InvHost): Vars[] {
+  const l = splitLayers(inv, h);
+  return [...l.groups, ...l.host];
+}
+
+/** The layers of a host's inventory vars, lowest first: its groups' (all first), then its own. */
+function splitLayers(inv: Inventory, h: InvHost): { groups: Vars[]; host: Vars[] } {
   const all = inv.groups.get('all');
   const others = sortGroups(inv, h.groups.filter((g) => g !== 'all'))
     .map((n) => inv.groups.get(n))
     .filter((g): g is InvGroup => g !== undefined);
-  const layers: (Vars | undefined)[] = [];
+  const groups: (Vars | undefined)[] = [];
+  let host: (Vars | undefined)[];
   const layered = (x: { sourceVars?: Vars; fileVars?: Vars[] } | undefined) => x?.sourceVars !== undefined || x?.fileVars !== undefined;
   if (!layered(all) && !others.some(layered) && !layered(h)) {
     // an Inventory built without layers: the merged vars per group and host
-    layers.push(all?.vars, ...others.map((g) => g.vars), h.vars);
+    groups.push(all?.vars, ...others.map((g) => g.vars));
+    host = [h.vars];
   } else {
     const tiers = Math.max(all?.fileVars?.length ?? 0, ...others.map((g) => g.fileVars?.length ?? 0));
-    layers.push(src(all), ...others.map(src));
-    for (let t = 0; t < tiers; t++) layers.push(all?.fileVars?.[t]);
-    for (let t = 0; t < tiers; t++) for (const g of others) layers.push(g.fileVars?.[t]);
-    layers.push(src(h), ...(h.fileVars ?? []));
+    groups.push(src(all), ...others.map(src));
+    for (let t = 0; t < tiers; t++) groups.push(all?.fileVars?.[t]);
+    for (let t = 0; t < tiers; t++) for (const g of others) groups.push(g.fileVars?.[t]);
+    host = [src(h), ...(h.fileVars ?? [])];
   }
-  return layers.filter((l): l is Vars => l !== undefined);
-}
-
-/** how many of layersOf's last layers are the host's own */
-function hostLayerCount(inv: Inventory, h: InvHost): number {
-  const all = inv.groups.get('all');
-  const others = h.groups.filter((g) => g !== 'all').map((n) => inv.groups.get(n));
-  const layered = (x: { sourceVars?: Vars; fileVars?: Vars[] } | undefined) => x?.sourceVars !== undefined || x?.fileVars !== undefined;
-  if (!layered(all) && !others.some(layered) && !layered(h)) return h.vars === undefined ? 0 : 1;
-  return (src(h) === undefined ? 0 : 1) + (h.fileVars ?? []).filter((l) => l !== undefined).length;
+  const defined = (ls: (Vars | undefined)[]) => ls.filter((x): x is Vars => x !== undefined);
+  return { groups: defined(groups), host: defined(host) };
 }
 
 function src(x: InvGroup | InvHost | undefined): Vars | undefined {

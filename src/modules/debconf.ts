@@ -5,28 +5,20 @@
  * (so does a password, which debconf-show never prints), `unseen` keeps it unseen (-u). A
  * password value is shown as ******** in the result (kbs never prints secrets).
  */
-import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
 import { runPlanned, type Planner } from './util/change.js';
 import { declareArgs } from './util/declare.js';
-import { STR } from './util/schema.js';
 
 const VTYPES = ['boolean', 'error', 'multiselect', 'note', 'password', 'seen', 'select', 'string', 'text', 'title'] as const;
-
-/** Python's str() of a scalar: a boolean is True/False (the value argument is type str in Ansible) */
-function pyText(v: unknown, name: string): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string' || typeof v === 'number') return String(v);
-  throw new KbsError('TASK', `${name} must be a string`);
-}
 
 const args = declareArgs({
   name: { type: 'str', required: true, aliases: ['pkg'] },
   question: { type: 'str', aliases: ['selection', 'setting'] },
   vtype: { type: 'str', choices: VTYPES },
-  value: { type: 'any', schema: STR, aliases: ['answer'], read: (v: unknown, n: string) => pyText(v, n) },
+  // type str, as in Ansible: a YAML boolean is True/False (optStr)
+  value: { type: 'str', aliases: ['answer'] },
   unseen: { type: 'bool', default: false },
 });
 

@@ -21,6 +21,11 @@ export const WITH_LOOKUPS = [
   'random_choice', 'ini', 'csvfile', 'url',
 ] as const;
 
+/** keywords plays and tasks share with the same form */
+const becomeFlagsKw = { type: 'string', expect: 'sudo options, e.g. "-E"' };
+const becomeExeKw = { type: 'string', expect: 'the path of sudo' };
+const debuggerKw = { type: 'string', enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'], expect: 'always, never, on_failed, on_unreachable or on_skipped' };
+
 /** Keywords of tasks (and of blocks/includes/imports, which allow a subset). */
 export const taskKeywordProps: Record<string, object> = {
   name: { type: ['string', 'number'], expect: 'a string' },
@@ -60,12 +65,12 @@ export const taskKeywordProps: Record<string, object> = {
   become: flag,
   become_user: { type: 'string' },
   become_method: { type: 'string' },
-  become_flags: { type: 'string', expect: 'sudo options, e.g. "-E"' },
-  become_exe: { type: 'string', expect: 'the path of sudo' },
+  become_flags: becomeFlagsKw,
+  become_exe: becomeExeKw,
   remote_user: { type: 'string', expect: 'a user name or a template' },
   port: intOrTemplate,
   collections: { type: 'array', items: { type: 'string' }, expect: 'a list of collection names' },
-  debugger: { type: 'string', enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'], expect: 'always, never, on_failed, on_unreachable or on_skipped' },
+  debugger: debuggerKw,
   environment: { type: ['object', 'string'], expect: 'a mapping or a template' },
   run_once: flag,
   delegate_to: { type: 'string' },
@@ -134,10 +139,10 @@ export const playSchema = {
     become: flag,
     become_user: { type: 'string' },
     become_method: { type: 'string' },
-    become_flags: { type: 'string', expect: 'sudo options, e.g. "-E"' },
-    become_exe: { type: 'string', expect: 'the path of sudo' },
+    become_flags: becomeFlagsKw,
+    become_exe: becomeExeKw,
     port: intOrTemplate,
-    debugger: { type: 'string', enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'], expect: 'always, never, on_failed, on_unreachable or on_skipped' },
+    debugger: debuggerKw,
     serial: { anyOf: [serialItem, { type: 'array', items: serialItem }], expect: 'a number, a percentage or a list of them' },
     any_errors_fatal: flag,
     run_once: flag,

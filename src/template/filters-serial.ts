@@ -1,5 +1,4 @@
 /** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
-import { PyObject } from './pyobject.js';
 import { floatRepr, intRepr, isPyFloat } from './float.js';
 import { Document, isCollection, isPair, isScalar, parse as yamlParse, Scalar, parseAllDocuments, visit, type Tags } from 'yaml';
 import { bind } from './args.js';
@@ -8,6 +7,7 @@ import { isSafeString } from './nunjucks.js';
 import { isStr, pyType, templateError, truthy } from './python.js';
 import { Undefined } from './undefined.js';
 import { parsePyJson } from '../util/pyjson.js';
+import { PyObject } from './pyobject.js';
 
 /** PyYAML booleans: yes/no, true/false, on/off (the yaml package's 1.1 schema also takes y/n). */
 const BOOL_TAG = 'tag:yaml.org,2002:bool';

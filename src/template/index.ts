@@ -6,7 +6,6 @@
  *   t.render('{{ groups["masters"] | length }}', vars)   // -> 3 (native value)
  *   t.condition('ansible_os_family == "Debian"', vars)   // -> true
  */
-import { PyObject } from './pyobject.js';
 import { types } from 'node:util';
 import { KbsError } from '../errors.js';
 import { compileAst, type CompiledProps } from './codegen.js';
@@ -20,6 +19,7 @@ import { type Dict, hasKey, isDict, isTuple, outputStr, setKey, truthy } from '.
 import { KbsContext, kbsRuntime, type KbsEnv } from './runtime.js';
 import type { TemplateContext, TemplateSyntax, Templater } from './types.js';
 import { Undefined } from './undefined.js';
+import { PyObject } from './pyobject.js';
 
 export { OMIT } from './env.js';
 export { isUndefinedError, Undefined } from './undefined.js';

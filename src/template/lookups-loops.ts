@@ -95,7 +95,6 @@ function sequenceItems(spec: SeqSpec): string[] {
 
 // ---------------------------------------------------------------- files and hosts
 
-
 /** glob.glob of one pattern in a folder: the files (not folders) matching, in the file system's order */
 function globFiles(dir: string, pattern: string): string[] {
   let names: string[];

@@ -219,7 +219,7 @@ export class PyDatetime extends PyObject {
 
   /** Monday 0 .. Sunday 6 */
   weekday(): number {
-    return (new Date(utcMs({ ...this.p, hour: 0, minute: 0, second: 0 })).getUTCDay() + 6) % 7;
+    return weekdayOf(this.p);
   }
 
   attr(name: string): unknown {
@@ -259,14 +259,23 @@ interface TimeParts extends DateParts {
   epoch?: number;
 }
 
+/** the milliseconds of the day's midnight (naive, counted as UTC) */
+function midnight(p: DateParts): number {
+  return utcMs({ ...p, hour: 0, minute: 0, second: 0 });
+}
+
+/** Monday 0 .. Sunday 6 */
+function weekdayOf(p: DateParts): number {
+  return (new Date(midnight(p)).getUTCDay() + 6) % 7;
+}
+
 function yday(p: DateParts): number {
-  return Math.round((utcMs({ ...p, hour: 0, minute: 0, second: 0 }) - utcMs({ ...p, month: 1, day: 1, hour: 0, minute: 0, second: 0 })) / 86_400_000) + 1;
+  return Math.round((midnight(p) - midnight({ ...p, month: 1, day: 1 })) / 86_400_000) + 1;
 }
 
 /** ISO 8601 year and week (Monday first; week 1 holds the year's first Thursday) */
 function isoWeek(p: DateParts): [number, number] {
-  const wd = (new Date(utcMs({ ...p, hour: 0, minute: 0, second: 0 })).getUTCDay() + 6) % 7;
-  const thursday = new Date(utcMs({ ...p, hour: 0, minute: 0, second: 0 }) + (3 - wd) * 86_400_000);
+  const thursday = new Date(midnight(p) + (3 - weekdayOf(p)) * 86_400_000);
   const y = thursday.getUTCFullYear();
   const jan1 = new Date(0);
   jan1.setUTCFullYear(y, 0, 1);
@@ -285,7 +294,7 @@ function zone(p: TimeParts): { offset: string; name: string } {
 
 /** strftime in the C locale with glibc's directives and its -, _, 0 and ^ flags */
 export function strftime(fmt: string, p: TimeParts): string {
-  const wd = (new Date(utcMs({ ...p, hour: 0, minute: 0, second: 0 })).getUTCDay() + 6) % 7; // Monday 0
+  const wd = weekdayOf(p);
   const jd = yday(p);
   const h12 = p.hour % 12 === 0 ? 12 : p.hour % 12;
   const num = (n: number, width: number, pad: string) => String(n).padStart(width, pad);

@@ -61,11 +61,15 @@ function parsedUrl(v: unknown): { scheme: string; netloc: string } | undefined {
   }
 }
 
-function isUri(v: unknown, schemes: unknown): boolean {
+/** is_uri: text urlparse reads, with a scheme among SCHEMES when they are given */
+function uriOf(v: unknown, schemes: unknown): { scheme: string; netloc: string } | undefined {
   const p = parsedUrl(v);
-  if (!p) return false;
+  return p && schemeAllowed(p.scheme, schemes) ? p : undefined;
+}
+
+function schemeAllowed(scheme: string, schemes: unknown): boolean {
   if (schemes === null || schemes === undefined || (Array.isArray(schemes) && !schemes.length) || schemes === '') return true;
-  return Array.isArray(schemes) ? schemes.some((x) => pyEquals(x, p.scheme)) : isStr(schemes) && String(schemes).includes(p.scheme);
+  return Array.isArray(schemes) ? schemes.some((x) => pyEquals(x, scheme)) : isStr(schemes) && String(schemes).includes(scheme);
 }
 
 export const TESTS: Record<string, TestFn> = {
@@ -146,13 +150,12 @@ export const TESTS: Record<string, TestFn> = {
   issubset: (v, other) => TESTS.subset(v, other),
   issuperset: (v, other) => TESTS.superset(v, other),
   // ansible.builtin's uri, url and urn tests (plugins/test/uri.py: urllib's urlparse)
-  uri: (v, ...a) => isUri(v, bind('uri', a, { schemes: null as unknown }).schemes),
+  uri: (v, ...a) => uriOf(v, bind('uri', a, { schemes: null as unknown }).schemes) !== undefined,
   url: (v, ...a) => {
-    const schemes = bind('url', a, { schemes: null as unknown }).schemes;
-    const p = isUri(v, schemes) ? parsedUrl(v) : undefined;
+    const p = uriOf(v, bind('url', a, { schemes: null as unknown }).schemes);
     return !!p && (p.netloc !== '' || p.scheme === 'file');
   },
-  urn: (v) => isUri(v, ['urn']),
+  urn: (v) => uriOf(v, ['urn']) !== undefined,
   any: (v) => toSet('any', v).some((x) => truthy(x)),
   all: (v) => toSet('all', v).every((x) => truthy(x)),
   // ansible.utils: ip, ipv4, ipv6, ip_address, ipv4_address, ipv6_address, in_network
