@@ -7,7 +7,7 @@
  * A module that must read the host between its changes makes each change through `change()`,
  * the same seam one change at a time: run unless in check mode.
  */
-import type { ExecResult } from '../../transport/types.js';
+import type { ExecOptions, ExecResult } from '../../transport/types.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 import type { DeclaredArgs } from './declare.js';
 import { remoteError, writeFile } from './remote.js';
@@ -18,7 +18,7 @@ export interface Change {
   /** a shell command run on the host */
   command?: string;
   /** or a file written atomically */
-  write?: { path: string; data: string; mode: number; mkdirs?: boolean };
+  write?: { path: string; data: string | Buffer; mode: number; mkdirs?: boolean };
   /** what the result becomes when the command fails; default: fail with "cannot DESCRIPTION" */
   fail?: (r: ExecResult) => Partial<ModuleResult>;
   /** or the whole result when the command fails (nothing of the plan's result kept) */
@@ -59,7 +59,7 @@ export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleR
   const result = { ...plan.result, changed: plan.result.changed || plan.changes.length > 0 };
   if (ctx.check || !plan.changes.length) return result;
   for (const c of plan.changes) {
-    if (c.write) await writeFile(ctx, { dest: c.write.path, mode: c.write.mode, mkdirs: c.write.mkdirs }, Buffer.from(c.write.data));
+    if (c.write) await writeFile(ctx, { dest: c.write.path, mode: c.write.mode, mkdirs: c.write.mkdirs }, typeof c.write.data === 'string' ? Buffer.from(c.write.data) : c.write.data);
   }
   for (const c of plan.changes) {
     if (c.command === undefined) continue;
@@ -73,15 +73,22 @@ export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleR
   return result;
 }
 
+/** How change() runs its command: the exec options (stdin, env), and whether a failure is returned. */
+export interface ChangeOptions extends Omit<ExecOptions, 'become' | 'becomeUser'> {
+  /** a failing command's result is returned for the module to report, instead of raised */
+  keepFailure?: boolean;
+}
+
 /**
  * One change to the host: in check mode nothing runs (undefined is returned); otherwise the
- * command runs and a failure raises "cannot DESCRIPTION" with its output. An empty command is
- * no change.
+ * command runs and a failure raises "cannot DESCRIPTION" with its output (or, with keepFailure,
+ * is returned). An empty command is no change.
  */
-export async function change(ctx: ModuleContext, description: string, command: string): Promise<ExecResult | undefined> {
+export async function change(ctx: ModuleContext, description: string, command: string, opts: ChangeOptions = {}): Promise<ExecResult | undefined> {
   if (!command || ctx.check) return undefined;
-  const r = await ctx.run(command);
-  if (r.rc !== 0) throw remoteError(`cannot ${description}`, r);
+  const { keepFailure, ...exec } = opts;
+  const r = Object.keys(exec).length ? await ctx.run(command, exec) : await ctx.run(command);
+  if (r.rc !== 0 && !keepFailure) throw remoteError(`cannot ${description}`, r);
   return r;
 }
 
