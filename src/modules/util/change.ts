@@ -10,7 +10,7 @@
 import type { ExecOptions, ExecResult } from '../../transport/types.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 import type { DeclaredArgs } from './declare.js';
-import { remoteError, writeFile } from './remote.js';
+import { remoteError, writeFile, type WriteOutcome, type WriteSpec } from './remote.js';
 
 export interface Change {
   /** what the change does, in words (shown by plans and tests) */
@@ -90,6 +90,15 @@ export async function change(ctx: ModuleContext, description: string, command: s
   const r = Object.keys(exec).length ? await ctx.run(command, exec) : await ctx.run(command);
   if (r.rc !== 0 && !keepFailure) throw remoteError(`cannot ${description}`, r);
   return r;
+}
+
+/**
+ * One file written atomically through the seam (util/remote.ts writeFile: owner, backup, validate,
+ * a remote source): in check mode nothing is written and undefined is returned.
+ */
+export async function changeFile(ctx: ModuleContext, w: WriteSpec, data?: Buffer): Promise<WriteOutcome | undefined> {
+  if (ctx.check) return undefined;
+  return writeFile(ctx, w, data);
 }
 
 /** The `key<TAB>value` lines of a probe's output. */
