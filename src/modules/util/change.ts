@@ -17,12 +17,16 @@ export interface Change {
   description: string;
   /** a shell command run on the host */
   command?: string;
+  /** what the command reads on its stdin (a password for `chpasswd -e`, a crontab) */
+  stdin?: string;
   /** or a file written atomically */
   write?: { path: string; data: string | Buffer; mode: number; mkdirs?: boolean };
   /** what the result becomes when the command fails; default: fail with "cannot DESCRIPTION" */
   fail?: (r: ExecResult) => Partial<ModuleResult>;
   /** or the whole result when the command fails (nothing of the plan's result kept) */
   failWith?: (r: ExecResult) => ModuleResult;
+  /** what the result gains when the command succeeds, read from its output (an id the host assigned) */
+  done?: (r: ExecResult) => Partial<ModuleResult>;
 }
 
 export interface Plan {
@@ -56,19 +60,20 @@ export async function runPlanned<A>(p: Planner<A>, args: Record<string, unknown>
 }
 
 export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
-  const result = { ...plan.result, changed: plan.result.changed || plan.changes.length > 0 };
+  let result = { ...plan.result, changed: plan.result.changed || plan.changes.length > 0 };
   if (ctx.check || !plan.changes.length) return result;
   for (const c of plan.changes) {
     if (c.write) await writeFile(ctx, { dest: c.write.path, mode: c.write.mode, mkdirs: c.write.mkdirs }, typeof c.write.data === 'string' ? Buffer.from(c.write.data) : c.write.data);
   }
   for (const c of plan.changes) {
     if (c.command === undefined) continue;
-    const r = await ctx.run(c.command);
+    const r = c.stdin === undefined ? await ctx.run(c.command) : await ctx.run(c.command, { stdin: c.stdin });
     if (r.rc !== 0) {
       if (c.failWith) return c.failWith(r);
       if (c.fail) return { ...result, ...c.fail(r) };
       throw remoteError(`cannot ${c.description}`, r);
     }
+    if (c.done) result = { ...result, ...c.done(r) };
   }
   return result;
 }
