@@ -1,5 +1,4 @@
-/** ansible.builtin.dnf (command construction in pkg/rpm.ts; tested by unit tests, the fleet is Debian). */
-import { BOOL } from './util/schema.js';
+/** ansible.builtin.dnf (arguments, plan and run in pkg/rpmmodule.ts; tested by unit tests, the fleet is Debian). */
 import { rpmModule } from './pkg/rpmmodule.js';
 
-export const dnf = rpmModule('dnf', { nobest: BOOL, allowerasing: BOOL, use_backend: { type: 'string', enum: ['auto', 'dnf4', 'dnf5'] } });
+export const dnf = rpmModule('dnf');
