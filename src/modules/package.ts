@@ -6,13 +6,16 @@
  */
 import { KbsError } from '../errors.js';
 import type { JsonSchema, ModuleContext, ModuleDef } from './types.js';
-import { optStr } from './util/args.js';
-import { STR, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { argsSchema } from './util/schema.js';
 import { apt } from './apt.js';
 import { dnf } from './dnf.js';
 import { yum } from './yum.js';
 
 const BACKENDS: Record<string, ModuleDef> = { apt, dnf, dnf5: dnf, yum };
+
+/** package's own argument; the others belong to the backend */
+const args = declareArgs({ use: { type: 'str', default: 'auto' } });
 
 const propsOf = (m: ModuleDef) => (m.schema.properties ?? {}) as Record<string, JsonSchema>;
 
@@ -25,7 +28,7 @@ function unionSchema(): JsonSchema {
       props[k] = props[k] && JSON.stringify(props[k]) !== JSON.stringify(v) ? { anyOf: [props[k], v] } : v;
     }
   }
-  return argsSchema({ ...props, use: STR });
+  return argsSchema({ ...props, ...(args.schema.properties as Record<string, JsonSchema>) });
 }
 
 /** The arguments BACKEND does not take, with Ansible's message (undefined when all are known). */
@@ -39,22 +42,21 @@ export function unsupportedFor(mgr: string, backend: ModuleDef, args: Record<str
 export const packageModule: ModuleDef = {
   name: 'package',
   schema: unionSchema(),
-  async run(args, ctx) {
-    const use = optStr(args, 'use') ?? 'auto';
+  async run(raw, ctx) {
+    const { use } = args.read(raw);
     const mgr = use === 'auto' ? await detect(ctx) : use;
     const backend = BACKENDS[mgr];
     if (!backend) {
       throw new KbsError('TASK', `package manager "${mgr}" is not supported by kbs`, { hint: `use one of: ${Object.keys(BACKENDS).join(', ')}` });
     }
     // the backend's module_defaults lie under the task's arguments, as in Ansible's package action
-    const rest: Record<string, unknown> = { ...(ctx.moduleDefaults?.(mgr === 'dnf5' ? 'dnf' : mgr) ?? {}), ...args };
+    const rest: Record<string, unknown> = { ...(ctx.moduleDefaults?.(mgr === 'dnf5' ? 'dnf' : mgr) ?? {}), ...raw };
     delete rest.use;
     // Ansible's package action hands the other arguments to the backend, which refuses the unknown
     const bad = unsupportedFor(mgr === 'dnf5' ? 'dnf' : mgr, backend, rest);
     if (bad) return { changed: false, failed: true, msg: bad };
     // as in Ansible, apt refuses dnf/yum's state spellings installed/removed (no translation)
-    const res = await backend.run(rest, ctx);
-    return res;
+    return backend.run(rest, ctx);
   },
 };
 

@@ -5,9 +5,9 @@
  * on rpm hosts `rpm -qa`. No Python or python3-apt is needed on the host.
  */
 import type { ModuleDef } from './types.js';
-import { failed, toList } from './util/args.js';
-import { STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { failed } from './util/args.js';
 import { probeSections } from './util/change.js';
+import { declareArgs } from './util/declare.js';
 
 export interface Pkg {
   name: string;
@@ -89,13 +89,18 @@ const RPM = [
   "echo \"@@rpm\"; rpm -qa --qf '%{NAME}\\t%{VERSION}\\t%{RELEASE}\\t%{EPOCH}\\t%{ARCH}\\n' || exit 1",
 ].join('\n');
 
+const args = declareArgs({
+  manager: { type: 'list', elements: 'str', default: ['auto'] },
+  strategy: { type: 'str', choices: ['first', 'all'], default: 'first' },
+});
+
 export const package_facts: ModuleDef = {
   name: 'package_facts',
-  schema: argsSchema({ manager: STR_OR_LIST, strategy: oneOfStr('first', 'all') }),
-  async run(args, ctx) {
-    let managers = toList(args.manager ?? ['auto']).map((m) => String(m).toLowerCase());
+  schema: args.schema,
+  async run(raw, ctx) {
+    const { manager, strategy } = args.read(raw);
+    let managers = manager.map((m) => m.toLowerCase());
     if (managers.includes('auto')) managers = ['apt', 'rpm'];
-    const strategy = args.strategy === 'all' ? 'all' : 'first';
     const bad = managers.filter((m) => m !== 'apt' && m !== 'rpm');
     if (bad.length) return failed(`Unsupported package managers requested: ${bad.join(', ')}`, { hint: 'kbs reads apt (dpkg) and rpm' });
     const packages: Record<string, Pkg[]> = {};
