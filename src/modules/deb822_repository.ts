@@ -1,70 +1,70 @@
 /**
  * ansible.builtin.deb822_repository: a /etc/apt/sources.list.d/NAME.sources file, and a keyring
- * in /etc/apt/keyrings when signed_by is a URL (downloaded on the host, kept when unchanged).
- * The file is compared by sha256 on the host and written atomically (copy's putFile).
+ * in /etc/apt/keyrings when signed_by is a URL (downloaded on the host and compared with the
+ * installed one; installed by change() when it differs). The file is compared by sha256 on the
+ * host and written atomically (copy's putFile). Absent: the files found are removed (a plan).
  */
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
-import { parseMode } from './util/mode.js';
+import { failed, listArg } from './util/args.js';
+import { applyPlan, change, probeFields, type Plan } from './util/change.js';
+import { OPT_BOOL, declareArgs, type ArgSpec } from './util/declare.js';
 import { putFile } from './util/putfile.js';
-import { BOOL, INT, MODE, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { STR_OR_LIST } from './util/schema.js';
 import { KEYRINGS_DIR, isUrl, keyringPath, renderDeb822, slugOf, sourcesPath, type FieldValue } from './pkg/deb822.js';
-import { choiceArg, intArg, listArg, tailOf } from './pkg/names.js';
+import { tailOf } from './pkg/names.js';
 
-const BOOLS = ['allow_downgrade_to_insecure', 'allow_insecure', 'allow_weak', 'by_hash', 'check_date', 'check_valid_until', 'enabled', 'pdiffs', 'trusted'];
-const LISTS = ['architectures', 'components', 'languages', 'suites', 'targets', 'types', 'uris'];
+const BOOLS = ['allow_downgrade_to_insecure', 'allow_insecure', 'allow_weak', 'by_hash', 'check_date', 'check_valid_until', 'enabled', 'pdiffs', 'trusted'] as const;
+const LISTS = ['architectures', 'components', 'languages', 'suites', 'targets', 'types', 'uris'] as const;
+
+/** a list of strings that stays undefined when not given (the field is then left out) */
+const OPT_LIST = { type: 'any', schema: STR_OR_LIST, read: (v: unknown, n: string) => listArg(v, n) } as const satisfies ArgSpec;
+
+const args = declareArgs({
+  name: { type: 'str', required: true },
+  state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
+  mode: { type: 'mode', default: '0644' },
+  signed_by: { type: 'str' },
+  date_max_future: { type: 'int' },
+  inrelease_path: { type: 'str' },
+  install_python_debian: { type: 'bool' },
+  ...(Object.fromEntries(BOOLS.map((k) => [k, OPT_BOOL])) as Record<(typeof BOOLS)[number], typeof OPT_BOOL>),
+  ...(Object.fromEntries(LISTS.map((k) => [k, OPT_LIST])) as Record<(typeof LISTS)[number], typeof OPT_LIST>),
+});
 
 export const deb822_repository: ModuleDef = {
   name: 'deb822_repository',
-  schema: argsSchema(
-    {
-      name: STR,
-      state: oneOfStr('present', 'absent'),
-      mode: MODE,
-      signed_by: STR,
-      date_max_future: INT,
-      inrelease_path: STR,
-      install_python_debian: BOOL,
-      ...Object.fromEntries(BOOLS.map((k) => [k, BOOL])),
-      ...Object.fromEntries(LISTS.map((k) => [k, STR_OR_LIST])),
-    },
-    ['name'],
-  ),
-  async run(args, ctx) {
-    const name = reqStr(args, 'name');
-    const state = choiceArg(optStr(args, 'state'), 'state', ['present', 'absent'] as const, 'present');
-    const slug = slugOf(name);
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const slug = slugOf(a.name);
     const dest = sourcesPath(slug);
-    if (state === 'absent') return removeRepo(ctx, dest, slug);
+    if (a.state === 'absent') return removeRepo(ctx, dest, slug);
 
-    const fields: Record<string, FieldValue | undefined> = { name };
-    for (const k of BOOLS) if (args[k] !== undefined && args[k] !== null) fields[k] = toBool(args[k], false, k);
-    for (const k of LISTS) if (args[k] !== undefined && args[k] !== null) fields[k] = listArg(args[k], k);
+    const fields: Record<string, FieldValue | undefined> = { name: a.name };
+    for (const k of [...BOOLS, ...LISTS]) fields[k] = a[k];
     fields.types ??= ['deb'];
     for (const t of fields.types as string[]) if (t !== 'deb' && t !== 'deb-src') throw new KbsError('TASK', `value of types must be one or more of: deb, deb-src, got: ${t}`);
-    if (args.date_max_future !== undefined && args.date_max_future !== null) fields.date_max_future = intArg(args.date_max_future, 'date_max_future', 0);
-    const inrelease = optStr(args, 'inrelease_path');
-    if (inrelease !== undefined) fields.inrelease_path = inrelease;
+    fields.date_max_future = a.date_max_future;
+    fields.inrelease_path = a.inrelease_path;
 
     let keyChanged = false;
     let keyFile: string | null = null;
-    const signedBy = optStr(args, 'signed_by');
-    if (signedBy !== undefined) {
-      if (isUrl(signedBy)) {
-        const k = await fetchKey(ctx, signedBy, slug);
+    if (a.signed_by !== undefined) {
+      if (isUrl(a.signed_by)) {
+        const k = await fetchKey(ctx, a.signed_by, slug);
         if (k.failed) return k.failed;
         keyChanged = k.changed;
         keyFile = k.path;
         fields.signed_by = k.path;
-      } else fields.signed_by = signedBy;
+      } else fields.signed_by = a.signed_by;
     }
     const repo = renderDeb822(fields);
     const r = await putFile(ctx, {
       dest,
       data: Buffer.from(repo, 'utf8'),
-      mode: parseMode(args.mode ?? '0644'),
+      mode: a.mode,
       owner: undefined,
       group: undefined,
       backup: false,
@@ -80,12 +80,9 @@ export const deb822_repository: ModuleDef = {
   },
 };
 
-/**
- * Download the key on the host; armored keys become SLUG.asc, binary ones SLUG.gpg (0644, in a
- * 0755 /etc/apt/keyrings). Unchanged keys are left alone; check mode only compares.
- */
-async function fetchKey(ctx: ModuleContext, url: string, slug: string): Promise<{ changed: boolean; path: string; failed?: ModuleResult }> {
-  const script = [
+/** Download the key into "$t" (removed on exit) and name its keyring: armored keys SLUG.asc, binary ones SLUG.gpg. */
+function downloadScript(url: string, slug: string): string[] {
+  return [
     't=$(mktemp) || exit 1',
     "trap 'rm -f \"$t\"' EXIT",
     `if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 2 -o "$t" -- ${shq(url)} || exit 4;`,
@@ -93,33 +90,53 @@ async function fetchKey(ctx: ModuleContext, url: string, slug: string): Promise<
     `else echo 'neither curl nor wget is installed' >&2; exit 5; fi`,
     `if grep -q -e '-----BEGIN PGP PUBLIC KEY BLOCK-----' "$t"; then ext=asc; else ext=gpg; fi`,
     `d=${KEYRINGS_DIR}/${slug}.$ext`,
+  ];
+}
+
+/**
+ * The key as the host downloads it, compared with the installed keyring (content, mode 0644, a
+ * /etc/apt/keyrings folder); when it differs, change() downloads it again and installs it (0644,
+ * in a 0755 /etc/apt/keyrings).
+ */
+async function fetchKey(ctx: ModuleContext, url: string, slug: string): Promise<{ changed: boolean; path: string; failed?: ModuleResult }> {
+  const fetchFailed = (r: { rc: number; stderr: string }) => ({ changed: false, path: '', failed: failed(`Could not fetch signed_by key: ${tailOf(r.stderr) || `rc=${r.rc}`}`) });
+  const compare = [
+    ...downloadScript(url, slug),
     `printf 'EXT\\t%s\\n' "$ext"`,
     `ch=0; [ -d ${KEYRINGS_DIR} ] || ch=1`,
     `cmp -s "$t" "$d" || ch=1`,
     `[ -f "$d" ] && [ "$(stat -c %a "$d")" != 644 ] && ch=1`,
     `printf 'CH\\t%s\\n' "$ch"`,
-    ctx.check ? 'exit 0' : `[ "$ch" = 1 ] || exit 0`,
+    '',
+  ];
+  const q = await ctx.run(compare.join('\n'));
+  if (q.rc !== 0) return fetchFailed(q);
+  const v = probeFields(q.stdout);
+  const path = keyringPath(slug, v.EXT === 'asc' ? 'asc' : 'gpg');
+  if (v.CH !== '1') return { changed: false, path };
+  const install = [
+    ...downloadScript(url, slug),
     `mkdir -p -m 0755 ${KEYRINGS_DIR} && chmod 0755 ${KEYRINGS_DIR} || exit 1`,
     `n=$(mktemp ${KEYRINGS_DIR}/.kbs-tmp.XXXXXXXX) || exit 1`,
     `cat "$t" > "$n" && chmod 0644 "$n" && mv -f -- "$n" "$d" || { rm -f "$n"; exit 1; }`,
     '',
-  ].join('\n');
-  const r = await ctx.run(script);
-  const vals = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t') as [string, string]));
-  if (r.rc !== 0) {
-    return { changed: false, path: '', failed: failed(`Could not fetch signed_by key: ${tailOf(r.stderr) || `rc=${r.rc}`}`) };
-  }
-  const ext = vals.EXT === 'asc' ? 'asc' : 'gpg';
-  return { changed: vals.CH === '1', path: keyringPath(slug, ext) };
+  ];
+  const r = await change(ctx, `install the signed_by key ${path}`, install.join('\n'), { keepFailure: true });
+  if (r && r.rc !== 0) return fetchFailed(r);
+  return { changed: true, path };
+}
+
+/** absent: the sources file and its keyrings that exist, removed */
+export function planRemoval(dest: string, slug: string, existing: string[], diff: boolean): Plan {
+  const files = [dest, keyringPath(slug, 'asc'), keyringPath(slug, 'gpg')].filter((f) => existing.includes(f));
+  const result: ModuleResult = { changed: false, repo: null, dest, key_filename: keyringPath(slug, 'gpg') };
+  if (diff && files.length) result.diff = files.map((f) => ({ before_header: f, after_header: '/dev/null', before: `(${f} present)\n`, after: '' }));
+  return { result, changes: files.length ? [{ description: `remove ${dest}`, command: `rm -f -- ${files.map(shq).join(' ')}` }] : [] };
 }
 
 async function removeRepo(ctx: ModuleContext, dest: string, slug: string): Promise<ModuleResult> {
   const files = [dest, keyringPath(slug, 'asc'), keyringPath(slug, 'gpg')];
-  const script = files.map((f) => `if [ -e ${shq(f)} ]; then echo ${shq(f)}; ${ctx.check ? '' : `rm -f -- ${shq(f)} || exit 1;`} fi`).join('\n');
-  const r = await ctx.run(script);
-  if (r.rc !== 0) throw new KbsError('TASK', `cannot remove ${dest}: ${tailOf(r.stderr)}`);
-  const gone = r.stdout.split('\n').filter(Boolean);
-  const res: ModuleResult = { changed: gone.length > 0, repo: null, dest, key_filename: keyringPath(slug, 'gpg') };
-  if (ctx.diff && gone.length) res.diff = gone.map((f) => ({ before_header: f, after_header: '/dev/null', before: `(${f} present)\n`, after: '' }));
-  return res;
+  const q = await ctx.run(files.map((f) => `if [ -e ${shq(f)} ]; then echo ${shq(f)}; fi`).join('\n'));
+  if (q.rc !== 0) throw new KbsError('TASK', `cannot remove ${dest}: ${tailOf(q.stderr)}`);
+  return applyPlan(ctx, planRemoval(dest, slug, q.stdout.split('\n').filter(Boolean), ctx.diff));
 }
