@@ -6,8 +6,8 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
-import { argsSchema } from './util/schema.js';
 import { probeSections } from './util/change.js';
+import { declareArgs } from './util/declare.js';
 
 export interface Service {
   name: string;
@@ -62,15 +62,17 @@ const SCAN = [
   'fi',
 ].join('\n');
 
+const args = declareArgs({});
+
 export const service_facts: ModuleDef = {
   name: 'service_facts',
-  schema: argsSchema({}),
-  async run(_args, ctx) {
+  schema: args.schema,
+  async run(raw, ctx) {
+    args.read(raw);
     const r = await ctx.run(`export LANG=C.UTF-8 LC_ALL=C.UTF-8\n${SCAN}`);
     const s = probeSections(r.stdout);
     const services: Record<string, Service> = {};
     if (s.sysv !== undefined) parseSysv(s.sysv, services);
-    const warnings: string[] = [];
     if (s.units !== undefined) {
       const sd: Record<string, Service> = {};
       parseUnits(s.units, sd);
@@ -91,7 +93,6 @@ export const service_facts: ModuleDef = {
       return { changed: false, skipped: true, msg: 'Failed to find any services. This can be due to privileges or some other configuration issue.' };
     }
     ctx.setFacts?.({ services });
-    const result = { changed: false, ansible_facts: { services } };
-    return warnings.length ? { ...result, warnings } : result;
+    return { changed: false, ansible_facts: { services } };
   },
 };

@@ -8,16 +8,8 @@ import { KbsError } from '../errors.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
-import {
-  actionFailure,
-  enabledOf,
-  isDeactivating,
-  isRunning,
-  parseQuery,
-  queryScript,
-  runAction,
-  systemctlCmd,
-} from './sys/systemctl.js';
+import { actionFailure, actionOutcome, actionScript, enabledOf, isDeactivating, isRunning, parseQuery, queryScript, systemctlCmd } from './sys/systemctl.js';
+import { applyPlan, change, type Change, type Plan, type Planner } from './util/change.js';
 import { remoteError } from './util/remote.js';
 
 export interface SystemdArgs {
@@ -69,86 +61,95 @@ export function readSystemdArgs(raw: Record<string, unknown>): SystemdArgs {
   return a;
 }
 
+/** The unit's state read once (show + is-enabled), and the systemctl actions planned from it. */
+export const systemdPlanner: Planner<SystemdArgs> = {
+  args: { schema: args.schema, read: readSystemdArgs },
+  probe: (a) => queryScript(a.name!, a.scope),
+  probeError: (a) => `cannot query unit ${a.name}`,
+  plan(a, out, { diff }) {
+    const unit = a.name!;
+    const sc = systemctlCmd(a.scope);
+    const q = parseQuery(out);
+    const status = q.status;
+    const found = status.LoadState !== undefined && status.LoadState !== 'not-found';
+    const masked0 = status.LoadState === 'masked' || q.isEnabled === 'masked';
+    if (status.LoadState === 'error' || status.LoadState === 'bad-setting') {
+      const why = status.LoadError ? `: ${status.LoadError}` : '';
+      return { result: { changed: false, failed: true, name: unit, status, msg: `Error loading unit file '${unit}' (${status.LoadState})${why}` }, changes: [] };
+    }
+    const result: ModuleResult = { changed: false, name: unit, status };
+    const changes: Change[] = [];
+    const missing = (): Plan => ({ result: { changed: false, failed: true, name: unit, msg: `Could not find the requested service ${unit}: host` }, changes });
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const act = (action: string) => {
+      result.changed = true;
+      const failed = { ...result };
+      const blocking = a.noBlock && ['start', 'stop', 'restart', 'reload'].includes(action) ? ' --no-block' : '';
+      changes.push({
+        description: `${action} ${unit}`,
+        command: actionScript(sc + blocking, action, unit),
+        failWith: (r) => ({ ...failed, failed: true, msg: actionFailure(action, unit, actionOutcome(r)) }),
+      });
+    };
+
+    if (a.masked !== undefined) {
+      if (masked0 !== a.masked) {
+        before.masked = masked0;
+        after.masked = a.masked;
+        act(a.masked ? 'mask' : 'unmask');
+      }
+      result.masked = a.masked;
+    }
+    if (a.enabled !== undefined) {
+      if (!found && !masked0) return missing();
+      const enabled = enabledOf(q);
+      result.enabled = enabled;
+      if (enabled !== a.enabled) {
+        before.enabled = enabled;
+        after.enabled = a.enabled;
+        act(a.enabled ? 'enable' : 'disable');
+        result.enabled = a.enabled;
+      }
+    }
+    if (a.state !== undefined) {
+      if (!found) return missing();
+      result.state = a.state;
+      let action: string | undefined;
+      if (a.state === 'started') {
+        if (!isRunning(status)) action = 'start';
+      } else if (a.state === 'stopped') {
+        if (isRunning(status) || isDeactivating(status)) action = 'stop';
+      } else {
+        action = isRunning(status) ? a.state.slice(0, -2) : 'start';
+        result.state = 'started';
+      }
+      if (action) {
+        before.state = status.ActiveState;
+        after.state = action === 'stop' ? 'inactive' : 'active';
+        if (action === 'restart' || action === 'reload') after.state = `${status.ActiveState} (${action}ed)`;
+        act(action);
+      }
+    }
+    if (diff && result.changed) result.diff = stateDiff({ name: unit, ...before }, { name: unit, ...after });
+    return { result, changes };
+  },
+};
+
+/** daemon-reload / daemon-reexec first (not in check mode), then the unit planned and changed. */
 export async function runSystemd(a: SystemdArgs, ctx: ModuleContext): Promise<ModuleResult> {
   const sc = systemctlCmd(a.scope);
-  const pre: string[] = [];
-  if (a.daemonReload && !ctx.check) pre.push(`${sc} daemon-reload || { echo "@@R\tdaemon-reload" >&2; exit 97; }`);
-  if (a.daemonReexec && !ctx.check) pre.push(`${sc} daemon-reexec || { echo "@@R\tdaemon-reexec" >&2; exit 97; }`);
-  if (a.name === undefined) {
-    const r = await ctx.run(pre.join('\n') || 'true');
-    if (r.rc !== 0) return { changed: false, failed: true, msg: `failure ${r.rc} during daemon-reload: ${r.stderr.replace(/@@R\t\S+\n?/, '').trim()}` };
-    return { changed: false, name: null, status: {} };
+  for (const [asked, what] of [
+    [a.daemonReload, 'daemon-reload'],
+    [a.daemonReexec, 'daemon-reexec'],
+  ] as const) {
+    const r = asked ? await change(ctx, what, `${sc} ${what}`, { keepFailure: true }) : undefined;
+    if (r && r.rc !== 0) return { changed: false, failed: true, msg: `failure ${r.rc} during ${what}: ${r.stderr.trim()}` };
   }
-  const unit = a.name;
-  const r = await ctx.run([...pre, queryScript(unit, a.scope)].join('\n'));
-  if (r.rc === 97) {
-    const what = /@@R\t(\S+)/.exec(r.stderr)?.[1] ?? 'daemon-reload';
-    return { changed: false, failed: true, msg: `failure during ${what}: ${r.stderr.replace(/@@R\t\S+\n?/, '').trim()}` };
-  }
-  if (!r.stdout.includes('@@E')) throw remoteError(`cannot query unit ${unit}`, r);
-  const q = parseQuery(r.stdout);
-  const status = q.status;
-  const found = status.LoadState !== undefined && status.LoadState !== 'not-found';
-  const masked0 = status.LoadState === 'masked' || q.isEnabled === 'masked';
-  if (status.LoadState === 'error' || status.LoadState === 'bad-setting') {
-    const why = status.LoadError ? `: ${status.LoadError}` : '';
-    return { changed: false, failed: true, name: unit, status, msg: `Error loading unit file '${unit}' (${status.LoadState})${why}` };
-  }
-  const missing = (): ModuleResult => ({ changed: false, failed: true, name: unit, msg: `Could not find the requested service ${unit}: host` });
-  const result: ModuleResult = { changed: false, name: unit, status };
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  const act = async (action: string, doing = action): Promise<ModuleResult | undefined> => {
-    result.changed = true;
-    if (ctx.check) return undefined;
-    const o = await runAction(ctx, sc + (a.noBlock && ['start', 'stop', 'restart', 'reload'].includes(action) ? ' --no-block' : ''), action, unit);
-    if (o.rc === 0) return undefined;
-    return { ...result, changed: result.changed, failed: true, msg: actionFailure(doing, unit, o) };
-  };
-
-  if (a.masked !== undefined) {
-    if (masked0 !== a.masked) {
-      before.masked = masked0;
-      after.masked = a.masked;
-      const f = await act(a.masked ? 'mask' : 'unmask');
-      if (f) return f;
-    }
-    result.masked = a.masked;
-  }
-  if (a.enabled !== undefined) {
-    if (!found && !masked0) return missing();
-    const enabled = enabledOf(q);
-    result.enabled = enabled;
-    if (enabled !== a.enabled) {
-      before.enabled = enabled;
-      after.enabled = a.enabled;
-      const f = await act(a.enabled ? 'enable' : 'disable');
-      if (f) return f;
-      result.enabled = a.enabled;
-    }
-  }
-  if (a.state !== undefined) {
-    if (!found) return missing();
-    result.state = a.state;
-    let action: string | undefined;
-    if (a.state === 'started') {
-      if (!isRunning(status)) action = 'start';
-    } else if (a.state === 'stopped') {
-      if (isRunning(status) || isDeactivating(status)) action = 'stop';
-    } else {
-      action = isRunning(status) ? a.state.slice(0, -2) : 'start';
-      result.state = 'started';
-    }
-    if (action) {
-      before.state = status.ActiveState;
-      after.state = action === 'stop' ? 'inactive' : 'active';
-      if (action === 'restart' || action === 'reload') after.state = `${status.ActiveState} (${action}ed)`;
-      const f = await act(action);
-      if (f) return f;
-    }
-  }
-  if (ctx.diff && result.changed) result.diff = stateDiff({ name: unit, ...before }, { name: unit, ...after });
-  return result;
+  if (a.name === undefined) return { changed: false, name: null, status: {} };
+  const q = await ctx.run(systemdPlanner.probe(a));
+  if (!q.stdout.includes('@@E')) throw remoteError(systemdPlanner.probeError(a), q);
+  return applyPlan(ctx, systemdPlanner.plan(a, q.stdout, { diff: ctx.diff, check: ctx.check }));
 }
 
 export const SYSTEMD_SCHEMA = args.schema;

@@ -1,6 +1,6 @@
 /** systemctl in one round trip: `show` properties plus `is-enabled`, and the journal tail of a failed unit. */
 import { shq } from '../../transport/shell.js';
-import type { ModuleContext } from '../types.js';
+import type { ExecResult } from '../../transport/types.js';
 
 export interface UnitState {
   /** every property `systemctl show` printed (Ansible's `status`) */
@@ -79,7 +79,7 @@ export function enabledOf(q: UnitState): boolean {
 }
 
 /**
- * Run `systemctl ACTION UNIT`; for start/restart/reload also check that the unit did not fail
+ * The script of `systemctl ACTION UNIT`; for start/restart/reload it also checks that the unit did not fail
  * right away (a Type=simple unit is "started" as soon as it forks). On failure, the result's
  * `journal` holds the last journal lines of the unit.
  */
@@ -106,8 +106,8 @@ export interface ActionOutcome {
   journal: string;
 }
 
-export async function runAction(ctx: ModuleContext, sc: string, action: string, unit: string): Promise<ActionOutcome> {
-  const r = await ctx.run(actionScript(sc, action, unit));
+/** What a failed actionScript reports: its rc, systemctl's stderr and the journal tail. */
+export function actionOutcome(r: ExecResult): ActionOutcome {
   const at = r.stdout.indexOf('@@J\n');
   const journal = at >= 0 ? r.stdout.slice(at + 4).trimEnd() : '';
   return { rc: r.rc, stderr: r.stderr.trim(), journal };
