@@ -6,41 +6,35 @@
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, toBool } from './util/args.js';
+import { change } from './util/change.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
 import { fixSysctl, parseSysctl, sameValue, sysctlValue } from './sys/sysctlfile.js';
 import { readText, saveText, textDiff } from './sys/textfile.js';
 import { stateDiff } from './util/diff.js';
 
+const args = declareArgs({
+  name: { type: 'str', required: true, aliases: ['key'] },
+  value: { type: 'str', aliases: ['val'] },
+  state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
+  reload: { type: 'bool', default: true },
+  sysctl_file: { type: 'str', default: '/etc/sysctl.conf' },
+  sysctl_set: { type: 'bool' },
+  ignoreerrors: { type: 'bool' },
+});
+
 export const sysctl: ModuleDef = {
   name: 'sysctl',
-  schema: argsSchema(
-    {
-      name: STR,
-      key: STR,
-      value: STR,
-      val: STR,
-      state: oneOfStr('present', 'absent'),
-      reload: BOOL,
-      sysctl_file: STR,
-      sysctl_set: BOOL,
-      ignoreerrors: BOOL,
-    },
-    ['name'],
-  ),
-  async run(args, ctx) {
-    const name = (optStr(args, 'name', 'key') ?? '').trim();
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const name = a.name.trim();
     if (!name) throw new KbsError('TASK', 'missing required argument: name');
-    const state = optStr(args, 'state') ?? 'present';
-    const present = state === 'present';
-    const raw = args.value ?? args.val;
-    if (present && (raw === undefined || raw === null)) throw new KbsError('TASK', 'value cannot be None when state=present', { hint: 'give value:' });
-    const value = sysctlValue(raw);
-    const reload = toBool(args.reload, true, 'reload');
-    const sysctlSet = toBool(args.sysctl_set, false, 'sysctl_set');
-    const ignore = toBool(args.ignoreerrors, false, 'ignoreerrors');
-    const file = await expandPath(ctx, optStr(args, 'sysctl_file') ?? '/etc/sysctl.conf');
+    const present = a.state === 'present';
+    if (present && a.value === undefined) throw new KbsError('TASK', 'value cannot be None when state=present', { hint: 'give value:' });
+    const value = sysctlValue(a.value);
+    const { reload, sysctl_set: sysctlSet, ignoreerrors: ignore } = a;
+    const file = await expandPath(ctx, a.sysctl_file);
     const e = ignore ? ' -e' : '';
 
     // one after the other: both then go through the host's long-lived shell (no second channel)
@@ -72,18 +66,17 @@ export const sysctl: ModuleDef = {
       if (proc === undefined || !sameValue(proc, value)) d.push(stateDiff({ [name]: proc ?? null }, { [name]: present ? value : proc ?? null }, `${name} (live value)`));
       result.diff = d;
     }
-    if (ctx.check || !changed) return result;
+    if (!changed) return result;
+    // saveText and change() write and run nothing in check mode
     if (writeFile) await saveText(ctx, f, { result: { changed: false }, after: Buffer.from(after, 'utf8') });
     const cmds: string[] = [];
     if (setProc) cmds.push(`sysctl -q${e} -w ${shq(`${name}=${value}`)}`);
     if (reload) cmds.push(`sysctl -q${e} -p ${shq(file)}`);
-    if (cmds.length) {
-      const r = await ctx.run(cmds.map((c) => `${c} || exit $?`).join('\n'));
-      const err = r.stderr.trim();
-      if (r.rc !== 0 || (err && !ignore)) {
-        const what = setProc && !reload ? `setting ${name} failed` : 'Failed to reload sysctl';
-        return { changed: true, failed: true, msg: `${what}: ${err || `rc=${r.rc}`}` };
-      }
+    const r = await change(ctx, `set ${name}`, cmds.map((c) => `${c} || exit $?`).join('\n'), { keepFailure: true });
+    const err = r?.stderr.trim();
+    if (r && (r.rc !== 0 || (err && !ignore))) {
+      const what = setProc && !reload ? `setting ${name} failed` : 'Failed to reload sysctl';
+      return { changed: true, failed: true, msg: `${what}: ${err || `rc=${r.rc}`}` };
     }
     return result;
   },
