@@ -8,10 +8,10 @@
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, toBool } from './util/args.js';
-import { BOOL, LIST_OF_STR, STR, argsSchema, oneOfStr } from './util/schema.js';
-
-const LIST = { anyOf: [LIST_OF_STR, STR] };
+import { failed } from './util/args.js';
+import { runPlanned, type Change, type Plan, type Planner } from './util/change.js';
+import { declareArgs } from './util/declare.js';
+import { LIST_OF_STR, STR } from './util/schema.js';
 
 const ICMP_TYPE: Record<string, string> = { ipv4: '--icmp-type', ipv6: '--icmpv6-type' };
 
@@ -59,13 +59,6 @@ export interface RuleParams {
   comment?: string;
 }
 
-const STR_KEYS = [
-  'chain', 'rule_num', 'wait', 'protocol', 'source', 'destination', 'jump', 'gateway', 'log_prefix', 'log_level', 'to_destination',
-  'to_source', 'goto', 'in_interface', 'out_interface', 'fragment', 'set_counters', 'source_port', 'destination_port', 'to_ports',
-  'set_dscp_mark', 'set_dscp_mark_class', 'src_range', 'dst_range', 'match_set', 'match_set_flags', 'limit', 'limit_burst',
-  'uid_owner', 'gid_owner', 'reject_with', 'icmp_type', 'comment',
-] as const;
-
 /** Ansible's list type: a list, or a comma-separated string. */
 function strList(v: unknown, name: string): string[] {
   if (v === undefined || v === null) return [];
@@ -75,23 +68,78 @@ function strList(v: unknown, name: string): string[] {
   throw new KbsError('TASK', `${name} must be a list`);
 }
 
-export function ruleParams(args: Record<string, unknown>): RuleParams {
-  const p: Record<string, unknown> = {
-    table: optStr(args, 'table') ?? 'filter',
-    ip_version: optStr(args, 'ip_version') ?? 'ipv4',
-    match: strList(args.match, 'match'),
-    destination_ports: strList(args.destination_ports, 'destination_ports'),
-    ctstate: strList(args.ctstate, 'ctstate'),
-    syn: optStr(args, 'syn') ?? 'ignore',
-  };
-  for (const k of STR_KEYS) p[k] = optStr(args, k);
-  const tf = args.tcp_flags;
-  if (tf !== undefined && tf !== null) {
-    if (typeof tf !== 'object' || Array.isArray(tf)) throw new KbsError('TASK', 'tcp_flags must be a dict with flags and flags_set');
-    const t = tf as Record<string, unknown>;
-    p.tcp_flags = { flags: t.flags === undefined ? undefined : strList(t.flags, 'flags'), flags_set: t.flags_set === undefined ? undefined : strList(t.flags_set, 'flags_set') };
-  }
-  return p as unknown as RuleParams;
+function tcpFlags(tf: unknown): RuleParams['tcp_flags'] {
+  if (typeof tf !== 'object' || Array.isArray(tf)) throw new KbsError('TASK', 'tcp_flags must be a dict with flags and flags_set');
+  const t = tf as Record<string, unknown>;
+  return { flags: t.flags === undefined ? undefined : strList(t.flags, 'flags'), flags_set: t.flags_set === undefined ? undefined : strList(t.flags_set, 'flags_set') };
+}
+
+const LOG_LEVELS = ['0', '1', '2', '3', '4', '5', '6', '7', 'emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'];
+const LIST_ARG = { type: 'any', schema: { anyOf: [LIST_OF_STR, STR] }, read: strList } as const;
+const S = { type: 'str' } as const;
+
+const args = declareArgs(
+  {
+    table: { type: 'str', choices: ['filter', 'nat', 'mangle', 'raw', 'security'], default: 'filter' },
+    state: { type: 'str', choices: ['absent', 'present'], default: 'present' },
+    action: { type: 'str', choices: ['append', 'insert'], default: 'append' },
+    ip_version: { type: 'str', choices: ['ipv4', 'ipv6'], default: 'ipv4' },
+    chain: S,
+    rule_num: S,
+    protocol: S,
+    wait: S,
+    source: S,
+    to_source: S,
+    destination: S,
+    to_destination: S,
+    match: LIST_ARG,
+    tcp_flags: { type: 'any', schema: { type: ['object', 'string'] }, read: tcpFlags },
+    jump: S,
+    gateway: S,
+    log_prefix: S,
+    log_level: { type: 'str', choices: LOG_LEVELS },
+    goto: S,
+    in_interface: S,
+    out_interface: S,
+    fragment: S,
+    set_counters: S,
+    source_port: S,
+    destination_port: S,
+    destination_ports: LIST_ARG,
+    to_ports: S,
+    set_dscp_mark: S,
+    set_dscp_mark_class: S,
+    comment: S,
+    ctstate: LIST_ARG,
+    src_range: S,
+    dst_range: S,
+    match_set: S,
+    match_set_flags: { type: 'str', choices: ['src', 'dst', 'src,dst', 'dst,src'] },
+    limit: S,
+    limit_burst: S,
+    uid_owner: S,
+    gid_owner: S,
+    reject_with: S,
+    icmp_type: S,
+    syn: { type: 'str', choices: ['ignore', 'match', 'negate'], default: 'ignore' },
+    flush: { type: 'bool' },
+    policy: { type: 'str', choices: ['ACCEPT', 'DROP', 'QUEUE', 'RETURN'] },
+    chain_management: { type: 'bool' },
+  },
+  {
+    exclusive: [
+      ['set_dscp_mark', 'set_dscp_mark_class'],
+      ['flush', 'policy'],
+    ],
+  },
+);
+type Args = ReturnType<typeof args.read>;
+
+/** The rule as Ansible's module holds it after its argument checks. */
+export function ruleParams(a: Args): RuleParams {
+  if (a.jump?.toLowerCase() === 'tee' && a.gateway === undefined) throw new KbsError('TASK', `jump is ${a.jump} but all of the following are missing: gateway`);
+  if (!a.flush && a.chain === undefined) throw new KbsError('TASK', 'Either chain or flush parameter must be specified.');
+  return { ...a, match: a.match ?? [], destination_ports: a.destination_ports ?? [], ctstate: a.ctstate ?? [] };
 }
 
 /** The rule's words in the order of Ansible's construct_rule (a leading `!` negates a value). */
@@ -186,139 +234,77 @@ function command(bin: string, p: RuleParams, action: string, withRule: boolean, 
   return words.map((w) => shq(w)).join(' ');
 }
 
-const LOG_LEVELS = ['0', '1', '2', '3', '4', '5', '6', '7', 'emerg', 'alert', 'crit', 'error', 'warning', 'notice', 'info', 'debug'];
+/** The rule with the jump a log option asks for (LOG), as the module sets it after its checks. */
+function withLogJump(p: RuleParams): RuleParams {
+  if (!p.log_prefix && !p.log_level) return p;
+  if (p.jump === undefined) return { ...p, jump: 'LOG' };
+  if (p.jump !== 'LOG') throw new KbsError('TASK', 'Logging options can only be used with the LOG jump target.');
+  return p;
+}
 
-export const iptables: ModuleDef = {
-  name: 'iptables',
-  schema: argsSchema({
-    table: oneOfStr('filter', 'nat', 'mangle', 'raw', 'security'),
-    state: oneOfStr('absent', 'present'),
-    action: oneOfStr('append', 'insert'),
-    ip_version: oneOfStr('ipv4', 'ipv6'),
-    chain: STR,
-    rule_num: STR,
-    protocol: STR,
-    wait: STR,
-    source: STR,
-    to_source: STR,
-    destination: STR,
-    to_destination: STR,
-    match: LIST,
-    tcp_flags: { type: ['object', 'string'] },
-    jump: STR,
-    gateway: STR,
-    log_prefix: STR,
-    log_level: oneOfStr(...LOG_LEVELS),
-    goto: STR,
-    in_interface: STR,
-    out_interface: STR,
-    fragment: STR,
-    set_counters: STR,
-    source_port: STR,
-    destination_port: STR,
-    destination_ports: LIST,
-    to_ports: STR,
-    set_dscp_mark: STR,
-    set_dscp_mark_class: STR,
-    comment: STR,
-    ctstate: LIST,
-    src_range: STR,
-    dst_range: STR,
-    match_set: STR,
-    match_set_flags: oneOfStr('src', 'dst', 'src,dst', 'dst,src'),
-    limit: STR,
-    limit_burst: STR,
-    uid_owner: STR,
-    gid_owner: STR,
-    reject_with: STR,
-    icmp_type: STR,
-    syn: oneOfStr('ignore', 'match', 'negate'),
-    flush: BOOL,
-    policy: oneOfStr('ACCEPT', 'DROP', 'QUEUE', 'RETURN'),
-    chain_management: BOOL,
-  }),
-  async run(args, ctx) {
-    const p = ruleParams(args);
-    const state = optStr(args, 'state') ?? 'present';
-    const flush = toBool(args.flush, false, 'flush');
-    const policy = optStr(args, 'policy');
-    const chainManagement = toBool(args.chain_management, false, 'chain_management');
-    if (p.set_dscp_mark !== undefined && p.set_dscp_mark_class !== undefined) return failed('parameters are mutually exclusive: set_dscp_mark|set_dscp_mark_class');
-    if (flush && policy !== undefined) return failed('parameters are mutually exclusive: flush|policy');
-    if (p.jump?.toLowerCase() === 'tee' && p.gateway === undefined) return failed(`jump is ${p.jump} but all of the following are missing: gateway`);
-    const result: ModuleResult = {
-      changed: false,
-      ip_version: p.ip_version,
-      table: p.table,
-      chain: p.chain ?? null,
-      flush,
-      rule: constructRule(p).join(' '),
-      state,
-      chain_management: chainManagement,
-    };
-    if (!flush && p.chain === undefined) return failed('Either chain or flush parameter must be specified.');
-    if (p.log_prefix || p.log_level) {
-      if (p.jump === undefined) p.jump = 'LOG';
-      else if (p.jump !== 'LOG') return failed('Logging options can only be used with the LOG jump target.');
-    }
-    const bin = p.ip_version === 'ipv6' ? 'ip6tables' : 'iptables';
-    const insert = (optStr(args, 'action') ?? 'append') === 'insert';
+const binOf = (p: RuleParams) => (p.ip_version === 'ipv6' ? 'ip6tables' : 'iptables');
 
-    // one exec: the binary, its version (-w without seconds before 1.6.0) and the state asked for
-    const probe = [
+export const iptablesPlanner: Planner<Args> = {
+  args,
+  /** one exec: the binary, its version (-w without seconds before 1.6.0) and the state asked for */
+  probe(a) {
+    const p = withLogJump(ruleParams(a));
+    const bin = binOf(p);
+    // the listing's stderr comes back as @@err lines (a policy's failure message)
+    const listing = `{ { ${command(bin, p, '-L', false)}; echo "@@rc $?"; } 2>&1 1>&3 3>&- | sed 's/^/@@err /'; } 3>&1`;
+    return [
       `command -v ${bin} >/dev/null 2>&1 || { echo '@@nobin'; exit 0; }`,
       `${bin} --version`,
-      flush ? '' : policy !== undefined ? `echo '@@L'; ${command(bin, p, '-L', false)}; echo "@@rc $?"` : '',
-      !flush && policy === undefined ? `${command(bin, p, '-C', true)} >/dev/null 2>&1; echo "@@C $?"; ${command(bin, p, '-L', false)} >/dev/null 2>&1; echo "@@N $?"` : '',
+      a.flush ? '' : a.policy !== undefined ? `echo '@@L'; ${listing}` : `${command(bin, p, '-C', true)} >/dev/null 2>&1; echo "@@C $?"; ${command(bin, p, '-L', false)} >/dev/null 2>&1; echo "@@N $?"`,
     ]
       .filter(Boolean)
       .join('\n');
-    const pr = await ctx.run(probe);
-    const out = pr.stdout;
-    if (out.startsWith('@@nobin')) return failed(`Failed to find required executable "${bin}" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`);
+  },
+  probeError: (a) => `cannot read the ${a.table} table`,
+  plan(a, out) {
+    const { state, flush, policy, chain_management: chainManagement } = a;
+    const base = ruleParams(a);
+    const result: ModuleResult = { changed: false, ip_version: base.ip_version, table: base.table, chain: base.chain ?? null, flush, rule: constructRule(base).join(' '), state, chain_management: chainManagement };
+    const p = withLogJump(base);
+    const bin = binOf(p);
+    const none = (r: ModuleResult): Plan => ({ result: r, changes: [] });
+    if (out.startsWith('@@nobin')) return none(failed(`Failed to find required executable "${bin}" in paths: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`));
     const version = /v(\d+(?:\.\d+)*)/.exec(out)?.[1] ?? '0';
     if (p.wait !== undefined && cmpVersion(version, '1.6.0') < 0) p.wait = cmpVersion(version, '1.4.20') >= 0 ? '' : undefined;
+    const act = (what: string, cmd: string): Change => ({ description: what, command: cmd, failWith: (r) => failed(r.stderr.trimEnd(), { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr }) });
+    const chain = p.chain ?? '';
 
-    const act = async (cmd: string): Promise<ModuleResult | undefined> => {
-      const r = await ctx.run(cmd);
-      if (r.rc !== 0) return failed(r.stderr.trimEnd(), { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
-      return undefined;
-    };
-
-    if (flush) {
-      result.changed = true;
-      if (!ctx.check) return (await act(command(bin, p, '-F', false))) ?? result;
-      return result;
-    }
+    if (flush) return { result, changes: [act(`flush ${chain || 'every chain'}`, command(bin, p, '-F', false))] };
     if (policy !== undefined) {
-      const listing = out.slice(out.indexOf('@@L\n') + 4);
-      const rc = /@@rc (\d+)/.exec(listing)?.[1];
-      if (rc !== '0') return failed(pr.stderr.trimEnd() || `cannot list chain ${p.chain}`, { rc: Number(rc), stderr: pr.stderr });
-      const current = /\(policy ([A-Z]+)\)/.exec(listing.split('\n')[0])?.[1];
-      if (!current) return failed("Can't detect current policy");
-      result.changed = current !== policy;
-      if (result.changed && !ctx.check) return (await act(command(bin, p, '-P', false, [policy]))) ?? result;
-      return result;
+      const lines = out.slice(out.indexOf('@@L\n') + 4).split('\n');
+      const errs = lines.filter((l) => l.startsWith('@@err ')).map((l) => l.slice(6));
+      const listing = lines.filter((l) => !l.startsWith('@@err '));
+      const rc = /@@rc (\d+)/.exec(listing.join('\n'))?.[1];
+      const stderr = errs.length ? errs.join('\n') + '\n' : '';
+      if (rc !== '0') return none(failed(stderr.trimEnd() || `cannot list chain ${p.chain}`, { rc: Number(rc), stderr }));
+      const current = /\(policy ([A-Z]+)\)/.exec(listing[0])?.[1];
+      if (!current) return none(failed("Can't detect current policy"));
+      return { result, changes: current === policy ? [] : [act(`set the policy of ${chain} to ${policy}`, command(bin, p, '-P', false, [policy]))] };
     }
     const rulePresent = /@@C 0\b/.test(out);
     const chainPresent = rulePresent || /@@N 0\b/.test(out);
     if (state === 'absent' && !result.rule) {
       result.changed = chainPresent;
-      if (chainPresent && chainManagement && !ctx.check) return (await act(command(bin, p, '-X', false))) ?? result;
-      return result;
+      return { result, changes: chainPresent && chainManagement ? [act(`delete chain ${chain}`, command(bin, p, '-X', false))] : [] };
     }
     const shouldBe = state === 'present';
-    result.changed = rulePresent !== shouldBe;
-    if (!result.changed || ctx.check) return result;
-    if (shouldBe) {
-      if (!chainPresent && chainManagement) {
-        const f = await act(command(bin, p, '-N', false));
-        if (f) return f;
-      }
-      return (await act(command(bin, p, insert ? '-I' : '-A', true))) ?? result;
-    }
-    return (await act(command(bin, p, '-D', true))) ?? result;
+    if (rulePresent === shouldBe) return { result, changes: [] };
+    if (!shouldBe) return { result, changes: [act(`delete the rule from ${chain}`, command(bin, p, '-D', true))] };
+    const changes = !chainPresent && chainManagement ? [act(`create chain ${chain}`, command(bin, p, '-N', false))] : [];
+    changes.push(act(`${a.action === 'insert' ? 'insert' : 'append'} the rule to ${chain}`, command(bin, p, a.action === 'insert' ? '-I' : '-A', true)));
+    return { result, changes };
   },
+};
+
+export const iptables: ModuleDef = {
+  name: 'iptables',
+  schema: args.schema,
+  run: (a, ctx) => runPlanned(iptablesPlanner, a, ctx),
 };
 
 /** LooseVersion-like comparison of dotted numbers. */
