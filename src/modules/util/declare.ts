@@ -25,6 +25,8 @@ export interface ArgSpec {
   elements?: 'str';
   /** type `any`: how the given value is read; undefined counts as not given in exclusive sets */
   read?: (raw: unknown, name: string) => unknown;
+  /** null is a value (Python's None, kept as given) rather than "not given" (debug's msg) */
+  nullable?: boolean;
 }
 
 type ValueOf<T extends ArgType> = T extends 'str'
@@ -143,7 +145,7 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
       const out: Record<string, unknown> = {};
       for (const [name, s] of Object.entries(spec)) {
         const names = [name, ...(s.aliases ?? [])];
-        const raw = names.map((n) => args[n]).find((v) => v !== undefined && v !== null);
+        const raw = names.map((n) => args[n]).find((v) => v !== undefined && (v !== null || s.nullable));
         if (raw === undefined || (s.required && s.type === 'str' && raw === '')) {
           if (s.required) throw new KbsError('TASK', `missing required argument: ${name}`);
           out[name] = s.type === 'bool' ? toBool(undefined, (s.default as boolean | undefined) ?? false, name) : s.type === 'list' ? toList(s.default) : s.type === 'mode' ? parseMode(s.default) : s.default;
