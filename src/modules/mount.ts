@@ -6,12 +6,13 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
+import { change, changeFile } from './util/change.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { remoteError, writeFile } from './util/remote.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { remoteError } from './util/remote.js';
 
-const STATES = ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted', 'ephemeral'];
+const STATES = ['absent', 'absent_from_fstab', 'mounted', 'present', 'unmounted', 'remounted', 'ephemeral'] as const;
 
 /** Ansible's _escape_fstab: space, & and backslash as octal escapes. */
 export const escapeFstab = (v: string) => v.replace(/\\/g, '\\134').replace(/ /g, '\\040').replace(/&/g, '\\046');
@@ -114,19 +115,23 @@ export function linuxMounts(mountinfo: string): Map<string, string> {
 interface HostState {
   fstab: string;
   fstabExists: boolean;
+  /** the fstab's mode (stat %a), 644 when it cannot be read */
+  fstabMode: string;
   mounts: Map<string, string>;
   isMount: boolean;
   exists: boolean;
 }
 
 async function readState(ctx: ModuleContext, fstab: string | undefined, name: string): Promise<HostState> {
+  const f = fstab && shq(fstab);
   const r = await ctx.run(
     [
       `n=${shq(name)}`,
       `if mountpoint -q -- "$n" 2>/dev/null; then echo M1; else echo M0; fi`,
       `if [ -e "$n" ]; then echo E1; else echo E0; fi`,
+      f ? `[ -f ${f} ] && printf 'S%s\\n' "$(stat -c %a -- ${f} 2>/dev/null || echo 644)"` : '',
       "echo '@@mountinfo'; cat /proc/self/mountinfo 2>/dev/null",
-      fstab ? `f=${shq(fstab)}; if [ -f "$f" ]; then echo '@@fstab'; cat -- "$f" || exit 1; fi` : '',
+      f ? `if [ -f ${f} ]; then echo '@@fstab'; cat -- ${f} || exit 1; fi` : '',
     ].join('\n'),
   );
   if (r.rc !== 0) throw remoteError(`cannot read ${fstab ?? 'the mounts'}`, r);
@@ -137,52 +142,49 @@ async function readState(ctx: ModuleContext, fstab: string | undefined, name: st
   return {
     isMount: head.includes('M1'),
     exists: head.includes('E1'),
+    fstabMode: /^S(\d+)$/m.exec(head)?.[1] ?? '644',
     mounts: linuxMounts(fi < 0 ? rest : rest.slice(0, fi)),
     fstab: fi < 0 ? '' : rest.slice(fi + '@@fstab\n'.length),
     fstabExists: fi >= 0,
   };
 }
 
+const args = declareArgs({
+  path: { type: 'str', required: true, aliases: ['name'] },
+  src: { type: 'str' },
+  fstype: { type: 'str' },
+  opts: { type: 'str' },
+  dump: { type: 'str', default: '0' },
+  passno: { type: 'str', default: '0' },
+  fstab: { type: 'str' },
+  boot: { type: 'bool', default: true },
+  backup: { type: 'bool' },
+  state: { type: 'str', required: true, choices: STATES },
+});
+
 export const mount: ModuleDef = {
   name: 'mount',
-  schema: argsSchema(
-    {
-      path: STR,
-      name: STR,
-      src: STR,
-      fstype: STR,
-      opts: STR,
-      dump: STR,
-      passno: STR,
-      fstab: STR,
-      boot: BOOL,
-      backup: BOOL,
-      state: oneOfStr(...STATES),
-    },
-    ['state'],
-  ),
-  async run(args, ctx) {
-    const name = await expandPath(ctx, reqStr(args, 'path', 'name'));
-    const state = reqStr(args, 'state');
-    const src = await expandPath(ctx, optStr(args, 'src'));
-    const fstype = optStr(args, 'fstype');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const d = args.read(raw);
+    const { state, fstype, backup } = d;
+    const name = await expandPath(ctx, d.path);
+    const src = await expandPath(ctx, d.src);
     if (['mounted', 'present', 'ephemeral'].includes(state) && (src === undefined || fstype === undefined)) {
       return failed(`state is ${state} but all of the following are missing: ${[src === undefined ? 'src' : '', fstype === undefined ? 'fstype' : ''].filter(Boolean).join(', ')}`);
     }
-    const fstabArg = optStr(args, 'fstab');
-    const fstab = fstabArg ?? '/etc/fstab';
-    let opts = optStr(args, 'opts') ?? (fstabArg === undefined ? 'rw' : 'defaults');
+    const fstab = d.fstab ?? '/etc/fstab';
+    let opts = d.opts ?? (d.fstab === undefined ? 'rw' : 'defaults');
     const warnings: string[] = [];
     let boot = 'yes';
     const o = opts.split(',');
     if (o.includes('noauto')) warnings.push("Ignore the 'boot' due to 'opts' contains 'noauto'.");
-    else if (!toBool(args.boot, true, 'boot')) {
+    else if (!d.boot) {
       boot = 'no';
       if (o.includes('defaults')) warnings.push("Ignore the 'boot' due to 'opts' contains 'defaults'.");
       else opts = [...o, 'noauto'].join(',');
     }
-    const a: MountArgs = { name, src, fstype, opts, dump: optStr(args, 'dump') ?? '0', passno: optStr(args, 'passno') ?? '0' };
-    const backup = toBool(args.backup, false, 'backup');
+    const a: MountArgs = { name, src, fstype, opts, dump: d.dump, passno: d.passno };
     const st = await readState(ctx, state === 'ephemeral' ? undefined : fstab, name);
     const result: ModuleResult = { changed: false, name, opts, dump: a.dump, passno: a.passno, fstab, boot, backup_file: '' };
     if (src !== undefined) result.src = src;
@@ -190,17 +192,18 @@ export const mount: ModuleDef = {
     if (warnings.length) result.warnings = warnings;
     const fail = (msg: string) => ({ ...result, changed: false, failed: true, msg });
     const fstabT = (f: string) => (f !== '/etc/fstab' ? `-T ${shq(f)} ` : '');
-    const run = async (cmd: string) => {
-      const r = await ctx.run(cmd);
-      return { rc: r.rc, msg: r.stdout + r.stderr };
+    // every change goes through change(): in check mode nothing runs and each one counts as done
+    const run = async (what: string, cmd: string) => {
+      const r = await change(ctx, what, cmd, { keepFailure: true });
+      return r ? { rc: r.rc, msg: r.stdout + r.stderr, stderr: r.stderr } : { rc: 0, msg: '', stderr: '' };
     };
     const doMount = () =>
-      run(state === 'ephemeral' ? `mount -t ${shq(fstype!)} ${opts !== 'defaults' ? `-o ${shq(opts)} ` : ''}${shq(src!)} ${shq(name)}` : `mount ${fstabT(fstab)}${shq(name)}`);
-    const doUmount = () => run(`umount ${shq(name)}`);
+      run(`mount ${name}`, state === 'ephemeral' ? `mount -t ${shq(fstype!)} ${opts !== 'defaults' ? `-o ${shq(opts)} ` : ''}${shq(src!)} ${shq(name)}` : `mount ${fstabT(fstab)}${shq(name)}`);
+    const doUmount = () => run(`unmount ${name}`, `umount ${shq(name)}`);
     const doRemount = async () => {
       const ro = state === 'remounted' && opts !== 'defaults' ? `remount,${opts}` : 'remount';
       const eph = state === 'ephemeral' ? `-t ${shq(fstype!)} ${opts !== 'defaults' ? `-o ${shq(opts)} ` : ''}${shq(src!)} ` : '';
-      const r = await run(`mount -o ${shq(ro)} ${state === 'ephemeral' ? '' : fstabT(fstab)}${eph}${shq(name)}`);
+      const r = await run(`remount ${name}`, `mount -o ${shq(ro)} ${state === 'ephemeral' ? '' : fstabT(fstab)}${eph}${shq(name)}`);
       if (r.rc === 0) return r;
       if (state === 'remounted' && opts !== 'defaults') {
         return { rc: -1, msg: 'Options were specified with remounted, but the remount command failed. Failing in order to prevent an unexpected mount result. Try replacing this command with a "state: unmounted" followed by a "state: mounted" using the full desired mount options instead.' };
@@ -210,20 +213,20 @@ export const mount: ModuleDef = {
     };
     const mounted = (withSrc?: string) => st.isMount || (withSrc === undefined ? st.mounts.has(name) : st.mounts.get(name) === withSrc);
     const diffOf = (after: string) => (ctx.diff ? { before_header: fstab, after_header: fstab, before: st.fstab, after } : undefined);
+    let fstabMode = st.fstabMode;
     const saveFstab = async (lines: string[]) => {
-      if (ctx.check) return;
-      const m = await ctx.run(`stat -c %a -- ${shq(fstab)} 2>/dev/null || echo 644`);
       if (backup && st.fstabExists) {
-        const b = await ctx.run(`b=${shq(fstab)}.$$.$(date +%Y-%m-%d@%H:%M:%S)~; cp -p -- ${shq(fstab)} "$b" && printf '%s' "$b"`);
-        if (b.rc === 0) result.backup_file = b.stdout;
+        const b = await change(ctx, `back up ${fstab}`, `b=${shq(fstab)}.$$.$(date +%Y-%m-%d@%H:%M:%S)~; cp -p -- ${shq(fstab)} "$b" && printf '%s' "$b"`, { keepFailure: true });
+        if (b?.rc === 0) result.backup_file = b.stdout;
       }
-      await writeFile(ctx, { dest: fstab, mode: parseInt(m.stdout.trim(), 8), mkdirs: true }, Buffer.from(lines.join(''), 'utf8'));
+      await changeFile(ctx, { dest: fstab, mode: parseInt(fstabMode, 8), mkdirs: true }, Buffer.from(lines.join(''), 'utf8'));
     };
 
-    // as Ansible, a missing fstab is created first (not in check mode: kbs changes nothing then)
-    if (state !== 'ephemeral' && !st.fstabExists && !ctx.check) {
-      const t = await ctx.run(`f=${shq(fstab)}; mkdir -p -- "$(dirname -- "$f")" && touch -- "$f"`);
+    // as Ansible, a missing fstab is created first
+    if (state !== 'ephemeral' && !st.fstabExists) {
+      const t = await run(`create ${fstab}`, `f=${shq(fstab)}; mkdir -p -- "$(dirname -- "$f")" && touch -- "$f" && { stat -c %a -- "$f" 2>/dev/null || echo 644; }`);
       if (t.rc) return fail(`Failed to open ${fstab} due to ${t.stderr.trim()}`);
+      fstabMode = t.msg.trim() || fstabMode;
     }
     if (state === 'absent_from_fstab' || state === 'absent') {
       const u = unsetMount(st.fstab, a);
@@ -232,12 +235,12 @@ export const mount: ModuleDef = {
         const d = diffOf(u.lines.join(''));
         if (d) result.diff = d;
         await saveFstab(u.lines);
-        if (state === 'absent' && !ctx.check) {
+        if (state === 'absent') {
           if (mounted()) {
             const r = await doUmount();
             if (r.rc) return fail(`Error unmounting ${name}: ${r.msg}`);
           }
-          const rm = await ctx.run(`[ ! -e ${shq(name)} ] || rmdir -- ${shq(name)}`);
+          const rm = await run(`remove ${name}`, `[ ! -e ${shq(name)} ] || rmdir -- ${shq(name)}`);
           if (rm.rc) return fail(`Error rmdir ${name}: ${rm.stderr.trim()}`);
         }
       }
@@ -245,10 +248,8 @@ export const mount: ModuleDef = {
     }
     if (state === 'unmounted') {
       if (mounted()) {
-        if (!ctx.check) {
-          const r = await doUmount();
-          if (r.rc) return fail(`Error unmounting ${name}: ${r.msg}`);
-        }
+        const r = await doUmount();
+        if (r.rc) return fail(`Error unmounting ${name}: ${r.msg}`);
         result.changed = true;
       }
       return result;
@@ -264,19 +265,17 @@ export const mount: ModuleDef = {
       return result;
     }
     if (state === 'remounted') {
-      if (!ctx.check) {
-        const r = await doRemount();
-        if (r.rc) return fail(`Error remounting ${name}: ${r.msg}`);
-      }
+      const r = await doRemount();
+      if (r.rc) return fail(`Error remounting ${name}: ${r.msg}`);
       result.changed = true;
       return result;
     }
     // mounted / ephemeral
     let created = false;
-    if (!st.exists && !ctx.check) {
-      const m = await ctx.run(`mkdir -p -- ${shq(name)}`);
-      if (m.rc) return fail(`Error making dir ${name}: ${m.stderr.trim()}`);
-      created = true;
+    if (!st.exists) {
+      const m = await change(ctx, `create ${name}`, `mkdir -p -- ${shq(name)}`, { keepFailure: true });
+      if (m?.rc) return fail(`Error making dir ${name}: ${m.stderr.trim()}`);
+      created = m !== undefined;
     }
     let changed = false;
     let lines: string[] | undefined;
@@ -292,14 +291,11 @@ export const mount: ModuleDef = {
     }
     let res = { rc: 0, msg: '' };
     if (mounted(src)) {
-      if (changed && !ctx.check) {
-        res = await doRemount();
-        changed = true;
-      }
+      if (changed) res = await doRemount();
       if (state === 'ephemeral') {
         if (st.mounts.get(name) === src || st.isMount) {
           changed = true;
-          if (!ctx.check) res = await doRemount();
+          res = await doRemount();
         } else {
           return fail(
             'Ephemeral mount point is already mounted with a different source than the specified one. Failing in order to prevent an unwanted unmount or override operation. Try replacing this command with a "state: unmounted" followed by a "state: ephemeral", or use a different destination path.',
@@ -308,11 +304,11 @@ export const mount: ModuleDef = {
       }
     } else {
       changed = true;
-      if (!ctx.check) res = await doMount();
+      res = await doMount();
     }
     if (res.rc) {
-      if (lines !== undefined && state !== 'ephemeral') await writeFile(ctx, { dest: fstab, mode: 0o644 }, Buffer.from(st.fstab, 'utf8')).catch(() => undefined);
-      if (created) await ctx.run(`rmdir -- ${shq(name)}`);
+      if (lines !== undefined && state !== 'ephemeral') await changeFile(ctx, { dest: fstab, mode: 0o644 }, Buffer.from(st.fstab, 'utf8')).catch(() => undefined);
+      if (created) await change(ctx, `remove ${name}`, `rmdir -- ${shq(name)}`, { keepFailure: true });
       return fail(`Error mounting ${name}: ${res.msg}`);
     }
     result.changed = changed;
