@@ -7,12 +7,13 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, toBool } from './util/args.js';
-import { attrArgs } from './util/attrs.js';
-import { attributesArg } from './util/chattr.js';
+import { failed } from './util/args.js';
+import { change } from './util/change.js';
+import { FILE_ATTR_ARGS, OPT_BOOL, SELINUX_ARGS, declareArgs, type ArgSpec } from './util/declare.js';
+import type { AttrWant } from './util/attrs.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
-import { BOOL, FILE_ATTRS, SELINUX, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { STR, STR_OR_LIST } from './util/schema.js';
 import { readText, saveText } from './sys/textfile.js';
 import { RepoParseError, dumpRepoFile, parseRepoFile, removeRepo, setRepo, writeRepoFile, type RepoFile } from './pkg/yumrepo.js';
 
@@ -66,100 +67,75 @@ const STRS = [
   'username',
   ...Object.keys(CHOICES),
 ];
-const ALIASES: Record<string, string> = { ca_cert: 'sslcacert', client_cert: 'sslclientcert', client_key: 'sslclientkey', validate_certs: 'sslverify' };
+const ALIASES: Record<string, string[]> = { sslcacert: ['ca_cert'], sslclientcert: ['client_cert'], sslclientkey: ['client_key'], sslverify: ['validate_certs'] };
 
-/** A str argument as Ansible converts it (Python's str() of a YAML scalar). */
-function pyStr(v: unknown): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  return String(v);
-}
-
-/** A list argument as Ansible's check_type_list: a string is split on commas. */
+/** A list argument as Ansible's check_type_list: a string is split on commas, elements are Python's str() of them. */
 function pyList(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(pyStr);
+  const s = (x: unknown) => (typeof x === 'boolean' ? (x ? 'True' : 'False') : String(x));
+  if (Array.isArray(v)) return v.map(s);
   if (typeof v === 'string') return v.split(',');
-  return [pyStr(v)];
+  return [s(v)];
 }
 
-/** args[name] or its alias, undefined when absent or null. */
-function arg(args: Record<string, unknown>, name: string): unknown {
-  for (const [k, v] of Object.entries(args)) if ((k === name || ALIASES[k] === name) && v !== undefined && v !== null) return v;
-  return undefined;
-}
+/** the options of the section: unset when not given, as the module writes only those */
+const OPTION_ARGS: Record<string, ArgSpec> = {
+  ...Object.fromEntries(BOOLS.map((k) => [k, { ...OPT_BOOL, aliases: ALIASES[k] }])),
+  ...Object.fromEntries([...LINES, ...WORDS].map((k) => [k, { type: 'any', schema: STR_OR_LIST, read: pyList }])),
+  // a choice is checked after Python's str() of the value (ip_resolve: 4 is '4'), so the schema takes any scalar
+  ...Object.fromEntries(STRS.map((k) => [k, { type: 'str', choices: CHOICES[k], aliases: ALIASES[k], schema: STR }])),
+};
 
-/** The options written into the section, from the task's args (name is the description). */
-export function repoOptions(args: Record<string, unknown>): Record<string, string> {
+const args = declareArgs({
+  name: { type: 'str', required: true },
+  description: { type: 'str' },
+  state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
+  file: { type: 'str' },
+  reposdir: { type: 'str', default: '/etc/yum.repos.d' },
+  params: { type: 'any', schema: { type: ['object', 'string', 'null'] } },
+  ...OPTION_ARGS,
+  ...FILE_ATTR_ARGS,
+  attributes: { type: 'str', aliases: ['attr'] },
+  ...SELINUX_ARGS,
+});
+
+type Args = ReturnType<typeof args.read>;
+
+/** The options written into the section, from the read args (description is the name option). */
+export function repoOptions(a: Args): Record<string, string> {
   const o: Record<string, string> = {};
-  for (const k of BOOLS) {
-    const v = arg(args, k);
-    if (v !== undefined) o[k] = toBool(v, false, k) ? '1' : '0';
-  }
-  for (const k of LINES) {
-    const v = arg(args, k);
-    if (v !== undefined) o[k] = pyList(v).join('\n');
-  }
-  for (const k of WORDS) {
-    const v = arg(args, k);
-    if (v !== undefined) o[k] = pyList(v).join(' ');
-  }
-  for (const k of STRS) {
-    const v = arg(args, k);
-    if (v === undefined) continue;
-    const s = pyStr(v);
-    if (CHOICES[k] && !CHOICES[k].includes(s)) throw new RepoArgError(`value of ${k} must be one of: ${CHOICES[k].join(', ')}, got: ${s}`);
-    o[k] = s;
-  }
-  const d = arg(args, 'description');
-  if (d !== undefined) o.name = pyStr(d);
+  const given = (k: string) => (a as Record<string, unknown>)[k];
+  for (const k of BOOLS) if (given(k) !== undefined) o[k] = given(k) ? '1' : '0';
+  for (const k of LINES) if (given(k) !== undefined) o[k] = (given(k) as string[]).join('\n');
+  for (const k of WORDS) if (given(k) !== undefined) o[k] = (given(k) as string[]).join(' ');
+  for (const k of STRS) if (given(k) !== undefined) o[k] = given(k) as string;
+  if (a.description !== undefined) o.name = a.description;
   return o;
 }
-
-class RepoArgError extends Error {}
 
 /** Python's os.path.join of two parts. */
 const pyJoin = (a: string, b: string) => (b.startsWith('/') ? b : a === '' || a.endsWith('/') ? a + b : `${a}/${b}`);
 
 export const yum_repository: ModuleDef = {
   name: 'yum_repository',
-  schema: argsSchema({
-    name: STR,
-    description: STR,
-    state: oneOfStr('present', 'absent'),
-    file: STR,
-    reposdir: STR,
-    params: { type: ['object', 'string', 'null'] },
-    ...Object.fromEntries(BOOLS.map((k) => [k, BOOL])),
-    ...Object.fromEntries([...LINES, ...WORDS].map((k) => [k, STR_OR_LIST])),
-    ...Object.fromEntries(STRS.map((k) => [k, STR])),
-    ...Object.fromEntries(Object.keys(ALIASES).map((k) => [k, ALIASES[k] === 'sslverify' ? BOOL : STR])),
-    ...FILE_ATTRS,
-    attributes: STR,
-    attr: STR,
-    ...SELINUX,
-  }, ['name']),
-  async run(args, ctx) {
-    if (args.params !== undefined && args.params !== null && args.params !== '' && !(typeof args.params === 'object' && !Object.keys(args.params as object).length)) {
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const params = a.params;
+    if (params !== undefined && params !== null && params !== '' && !(typeof params === 'object' && !Object.keys(params as object).length)) {
       return failed("The params option to yum_repository was removed in Ansible 2.5 since it circumvents Ansible's option handling");
     }
-    const name = optStr(args, 'name')!;
-    const state = optStr(args, 'state') ?? 'present';
-    let options: Record<string, string>;
-    try {
-      options = repoOptions(args);
-    } catch (e) {
-      if (e instanceof RepoArgError) return failed(e.message);
-      throw e;
-    }
+    const { name, state } = a;
+    const options = repoOptions(a);
     if (state === 'present') {
       if (options.baseurl === undefined && options.metalink === undefined && options.mirrorlist === undefined) {
         return failed("Parameter 'baseurl', 'metalink' or 'mirrorlist' is required.");
       }
       if (options.name === undefined) return failed("Parameter 'description' is required.");
     }
-    const reposdir = await expandPath(ctx, optStr(args, 'reposdir') ?? '/etc/yum.repos.d');
-    const file = optStr(args, 'file') ?? name;
-    const dest = pyJoin(reposdir, `${file}.repo`);
-    return apply(ctx, args, { name, state, reposdir, dest, options });
+    const reposdir = await expandPath(ctx, a.reposdir);
+    const dest = pyJoin(reposdir, `${a.file ?? name}.repo`);
+    const attrs = { mode: a.mode, owner: a.owner, group: a.group, attributes: a.attributes };
+    return apply(ctx, attrs, { name, state, reposdir, dest, options });
   },
 };
 
@@ -171,7 +147,7 @@ interface Want {
   options: Record<string, string>;
 }
 
-async function apply(ctx: ModuleContext, args: Record<string, unknown>, w: Want): Promise<ModuleResult> {
+async function apply(ctx: ModuleContext, attrs: AttrWant & { attributes?: string }, w: Want): Promise<ModuleResult> {
   const dirOk = await ctx.run(`[ -d ${shq(w.reposdir)} ]`);
   if (dirOk.rc !== 0) return failed(`Repo directory '${w.reposdir}' does not exist.`);
   const f = await readText(ctx, w.dest);
@@ -188,16 +164,16 @@ async function apply(ctx: ModuleContext, args: Record<string, unknown>, w: Want)
   const result: ModuleResult = { changed, repo: w.name, state: w.state };
   if (changed && !after.sections.size) {
     // the last section went: the file is removed (never created when it was not there)
-    if (!ctx.check && f.exists) {
-      const r = await ctx.run(`rm -f -- ${shq(w.dest)}`);
-      if (r.rc !== 0) throw remoteError(`Cannot remove empty repo file ${w.dest}.`, r);
+    if (f.exists) {
+      const r = await change(ctx, `remove the empty repo file ${w.dest}`, `rm -f -- ${shq(w.dest)}`, { keepFailure: true });
+      if (r && r.rc !== 0) throw remoteError(`Cannot remove empty repo file ${w.dest}.`, r);
     }
     return { ...result, diff };
   }
   const saved = await saveText(ctx, f, {
     result,
     after: changed ? Buffer.from(writeRepoFile(after), 'utf8') : undefined,
-    attrs: f.exists || changed ? { ...attrArgs(args), attributes: attributesArg(args) } : undefined,
+    attrs: f.exists || changed ? attrs : undefined,
   });
   delete saved.msg;
   return { ...saved, diff };
