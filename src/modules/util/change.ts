@@ -49,7 +49,11 @@ export interface Planner<A> {
 
 /** Probe, plan, and apply the plan's changes unless in check mode. */
 export async function runPlanned<A>(p: Planner<A>, args: Record<string, unknown>, ctx: ModuleContext): Promise<ModuleResult> {
-  const a = p.args.read(args);
+  return runPlannedArgs(p, p.args.read(args), ctx);
+}
+
+/** runPlanned with the args already read (and completed from the host, e.g. a path expanded). */
+export async function runPlannedArgs<A>(p: Planner<A>, a: A, ctx: ModuleContext): Promise<ModuleResult> {
   const q = await ctx.run(p.probe(a));
   if (q.rc !== 0) {
     if (p.probeFailed) return p.probeFailed(a, q);
