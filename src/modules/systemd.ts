@@ -9,8 +9,7 @@ import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
 import { actionFailure, actionOutcome, actionScript, enabledOf, isDeactivating, isRunning, parseQuery, queryScript, systemctlCmd } from './sys/systemctl.js';
-import { applyPlan, change, type Change, type Plan, type Planner } from './util/change.js';
-import { remoteError } from './util/remote.js';
+import { change, runPlannedArgs, type Change, type Plan, type Planner } from './util/change.js';
 
 export interface SystemdArgs {
   name?: string;
@@ -68,6 +67,7 @@ export const systemdPlanner: Planner<SystemdArgs> = {
   probeError: (a) => `cannot query unit ${a.name}`,
   plan(a, out, { diff }) {
     const unit = a.name!;
+    if (!out.includes('@@E')) throw new KbsError('TASK', `cannot query unit ${unit}`);
     const sc = systemctlCmd(a.scope);
     const q = parseQuery(out);
     const status = q.status;
@@ -147,9 +147,7 @@ export async function runSystemd(a: SystemdArgs, ctx: ModuleContext): Promise<Mo
     if (r && r.rc !== 0) return { changed: false, failed: true, msg: `failure ${r.rc} during ${what}: ${r.stderr.trim()}` };
   }
   if (a.name === undefined) return { changed: false, name: null, status: {} };
-  const q = await ctx.run(systemdPlanner.probe(a));
-  if (!q.stdout.includes('@@E')) throw remoteError(systemdPlanner.probeError(a), q);
-  return applyPlan(ctx, systemdPlanner.plan(a, q.stdout, { diff: ctx.diff, check: ctx.check }));
+  return runPlannedArgs(systemdPlanner, a, ctx);
 }
 
 export const SYSTEMD_SCHEMA = args.schema;
