@@ -7,6 +7,7 @@
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
 import { optStr } from './args.js';
+import { change } from './change.js';
 import { stateDiff } from './diff.js';
 import { remoteError } from './remote.js';
 
@@ -20,7 +21,7 @@ export function attributesArg(args: Record<string, unknown>): string | undefined
   return optStr(args, 'attributes', 'attr');
 }
 
-/** Set `attributes` on `path` when they differ; in check mode only report. */
+/** Set `attributes` on `path` when they differ (through the change seam: check mode only reports). */
 export async function setAttributes(ctx: ModuleContext, path: string, attributes: string): Promise<ChattrResult> {
   const p = shq(path);
   const r = await ctx.run(`if [ ! -e ${p} ] && [ ! -L ${p} ]; then echo '@@absent'; exit 0; fi; command -v chattr >/dev/null 2>&1 || { echo '@@nochattr'; exit 0; }; lsattr -d -- ${p} 2>/dev/null | cut -d' ' -f1`);
@@ -35,10 +36,8 @@ export async function setAttributes(ctx: ModuleContext, path: string, attributes
   if (existing === want && op !== '-') return { changed: false };
   const res: ChattrResult = { changed: true };
   if (ctx.diff) res.diff = stateDiff({ path, attributes: existing }, { path, attributes: `${op}${want}` }, `${path} (attributes)`);
-  if (!ctx.check) {
-    const c = await ctx.run(`chattr ${shq(op + want)} -- ${p}`);
-    if (c.rc !== 0 || c.stderr.trim()) throw remoteError(`chattr failed on ${path}`, c);
-  }
+  const c = await change(ctx, `set the attributes of ${path}`, `chattr ${shq(op + want)} -- ${p}`, { keepFailure: true });
+  if (c && (c.rc !== 0 || c.stderr.trim())) throw remoteError(`chattr failed on ${path}`, c);
   return res;
 }
 

@@ -3,6 +3,7 @@ import { shq } from '../../transport/shell.js';
 import type { ModuleContext } from '../types.js';
 import type { AttrWant } from './attrs.js';
 import { resolveMode } from './mode.js';
+import { change } from './change.js';
 import { chownSpec, remoteError } from './remote.js';
 
 interface Entry {
@@ -17,7 +18,7 @@ interface Entry {
 
 /**
  * Links met inside the tree are not followed (their own owner/group is set with chown -h).
- * Returns how many entries were (or, in check mode, would be) changed.
+ * Returns how many entries were (or, in check mode, would be) changed; the changes go through the seam.
  */
 export async function recurseAttrs(ctx: ModuleContext, root: string, want: AttrWant, umask: number): Promise<{ changed: boolean; count: number }> {
   if (!want.mode && want.owner === undefined && want.group === undefined) return { changed: false, count: 0 };
@@ -45,20 +46,14 @@ export async function recurseAttrs(ctx: ModuleContext, root: string, want: AttrW
     }
   }
   const count = new Set([...chmodList, ...chownList]).size;
-  if (ctx.check || count === 0) return { changed: count > 0, count };
+  if (count === 0) return { changed: false, count };
   // chown first: it clears setuid/setgid bits
   const cs = chownSpec(want.owner, want.group);
-  if (chownList.length && cs) {
-    const x = await ctx.run(`xargs -0 chown -h ${shq(cs)} --`, { stdin: chownList.join('\0') + '\0' });
-    if (x.rc !== 0) throw remoteError(`cannot chown below ${root}`, x);
-  }
+  if (chownList.length && cs) await change(ctx, `chown below ${root}`, `xargs -0 chown -h ${shq(cs)} --`, { stdin: chownList.join('\0') + '\0' });
   if (chmodList.length && want.mode) {
     // octal: the same mode for all; symbolic: chmod applies it per entry as Ansible does
     const spec = want.mode.kind === 'octal' ? want.mode.value.toString(8) : want.mode.kind === 'symbolic' ? want.mode.spec : '';
-    if (spec) {
-      const x = await ctx.run(`xargs -0 chmod ${shq(spec)} --`, { stdin: chmodList.join('\0') + '\0' });
-      if (x.rc !== 0) throw remoteError(`cannot chmod below ${root}`, x);
-    }
+    if (spec) await change(ctx, `chmod below ${root}`, `xargs -0 chmod ${shq(spec)} --`, { stdin: chmodList.join('\0') + '\0' });
   }
   return { changed: true, count };
 }
