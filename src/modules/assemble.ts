@@ -7,16 +7,15 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { putArgs, putFile } from './util/putfile.js';
+import { PUT_ARGS, putArgs, putFile } from './util/putfile.js';
 import { pyRegex } from './util/pyregex.js';
 import { readFiles } from './util/readmany.js';
-import { BOOL, FILE_ATTRS, STR, argsSchema } from './util/schema.js';
 
 /** Python's codecs.escape_decode of the delimiter (\n \t \\ \xNN \NNN ...), as bytes. */
 export function escapeDecode(s: string): Buffer {
@@ -113,41 +112,35 @@ async function localFragments(dir: string, re: RegExp | undefined, ignoreHidden:
   return Promise.all(pick(names, re, ignoreHidden).map(async (name) => ({ name, data: await readFile(join(dir, name)) })));
 }
 
+const args = declareArgs({
+  src: { type: 'str', required: true },
+  dest: { type: 'str', required: true },
+  delimiter: { type: 'str' },
+  remote_src: { type: 'bool', default: true },
+  regexp: { type: 'str' },
+  ignore_hidden: { type: 'bool' },
+  decrypt: { type: 'bool' },
+  ...PUT_ARGS,
+});
+
 export const assemble: ModuleDef = {
   name: 'assemble',
   noCheckMode: true,
   checkModeResult: { changed: false, msg: 'check mode is not supported for this task.', skipped: true },
-  schema: argsSchema(
-    {
-      src: STR,
-      dest: STR,
-      delimiter: STR,
-      backup: BOOL,
-      remote_src: BOOL,
-      regexp: STR,
-      ignore_hidden: BOOL,
-      validate: STR,
-      decrypt: BOOL,
-      follow: BOOL,
-      ...FILE_ATTRS,
-      attributes: STR,
-      attr: STR,
-    },
-    ['src', 'dest'],
-  ),
-  async run(args, ctx) {
-    const srcArg = reqStr(args, 'src');
-    const dest = await expandPath(ctx, reqStr(args, 'dest'));
-    const regexp = optStr(args, 'regexp');
-    const re = regexp === undefined ? undefined : pyRegex(regexp, 'regexp');
-    const ignoreHidden = toBool(args.ignore_hidden, false, 'ignore_hidden');
-    const remoteSrc = toBool(args.remote_src, true, 'remote_src');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const srcArg = a.src;
+    const dest = await expandPath(ctx, a.dest);
+    const re = a.regexp === undefined ? undefined : pyRegex(a.regexp, 'regexp');
+    const ignoreHidden = a.ignore_hidden;
+    const remoteSrc = a.remote_src;
     const src = remoteSrc ? await expandPath(ctx, srcArg) : ctx.findFile('files', srcArg);
     const frags = remoteSrc ? await remoteFragments(ctx, src, re, ignoreHidden) : await localFragments(src, re, ignoreHidden);
     if (typeof frags === 'string') return failed(frags);
     // Ansible's action (remote_src: false) compares bytes with b'\n' and so always adds a newline
-    const data = joinFragments(frags, optStr(args, 'delimiter'), !remoteSrc);
-    const r = await putFile(ctx, { dest, data, afterHeader: remoteSrc ? `${src} (assembled)` : src, ...putArgs(args), force: true, moduleShape: true, srcPath: src });
+    const data = joinFragments(frags, a.delimiter, !remoteSrc);
+    const r = await putFile(ctx, { dest, data, afterHeader: remoteSrc ? `${src} (assembled)` : src, ...putArgs(a), force: true, moduleShape: true, srcPath: src });
     return { ...r, msg: 'OK' };
   },
 };

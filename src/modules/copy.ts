@@ -4,10 +4,9 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { DiffEntry, ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { optStr, reqStr, toBool } from './util/args.js';
-import { putArgs, putFile, type PutSpec } from './util/putfile.js';
+import { SELINUX_ARGS, declareArgs } from './util/declare.js';
+import { FORCE_ARG, PUT_ARGS, putArgs, putFile, type PutSpec } from './util/putfile.js';
 import { probe } from './util/remote.js';
-import { BOOL, FILE_ATTRS, SELINUX, MODE, STR, argsSchema } from './util/schema.js';
 import { hideVaultedDiff, unvaultFileData } from '../vault/files.js';
 import { pyJson } from '../template/filters-serial.js';
 import { pyStr } from '../template/python.js';
@@ -15,48 +14,41 @@ import { pyStr } from '../template/python.js';
 /** Python's json.dumps defaults */
 const PY_JSON = { indent: null, sortKeys: false, ensureAscii: true, itemSep: ', ', keySep: ': ' };
 
+const args = declareArgs({
+  src: { type: 'str' },
+  content: { type: 'any' },
+  dest: { type: 'str', required: true },
+  ...PUT_ARGS,
+  ...FORCE_ARG,
+  remote_src: { type: 'bool' },
+  local_follow: { type: 'bool' },
+  directory_mode: { type: 'mode' },
+  ...SELINUX_ARGS,
+  decrypt: { type: 'bool', default: true },
+});
+
 export const copy: ModuleDef = {
   name: 'copy',
-  schema: argsSchema(
-    {
-      src: STR,
-      content: {},
-      dest: STR,
-      ...FILE_ATTRS,
-      attributes: STR,
-      attr: STR,
-      backup: BOOL,
-      force: BOOL,
-      remote_src: BOOL,
-      validate: STR,
-      follow: BOOL,
-      local_follow: BOOL,
-      directory_mode: MODE,
-      ...SELINUX,
-      decrypt: BOOL,
-    },
-    ['dest'],
-  ),
-  async run(args, ctx) {
-    const dest = await expandPath(ctx, reqStr(args, 'dest'));
-    const src = optStr(args, 'src');
-    const hasContent = args.content !== undefined && args.content !== null;
-    if (src !== undefined && hasContent) throw new KbsError('TASK', 'src and content are mutually exclusive');
-    if (src === undefined && !hasContent) throw new KbsError('TASK', 'src (or content) is required');
-    const common = { dest, ...putArgs(args) };
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const dest = await expandPath(ctx, a.dest);
+    const { src, content, decrypt } = a;
+    // Ansible's messages (the load check of staticfiles.ts gives the same for literal values)
+    if (src !== undefined && content !== undefined) throw new KbsError('TASK', 'src and content are mutually exclusive');
+    if (src === undefined && content === undefined) throw new KbsError('TASK', 'src (or content) is required');
+    const common = { dest, ...putArgs(a) };
 
-    if (hasContent) {
+    if (content !== undefined) {
       // Ansible writes a dict or list (after templating) as json.dumps does, other values as str() does
-      const c = args.content;
-      const text = typeof c === 'string' ? c : typeof c === 'object' ? pyJson(c, PY_JSON) : pyStr(c);
+      const text = typeof content === 'string' ? content : typeof content === 'object' ? pyJson(content, PY_JSON) : pyStr(content);
       return putFile(ctx, { ...common, data: Buffer.from(text, 'utf8'), afterHeader: 'dynamically generated' });
     }
 
-    if (toBool(args.remote_src, false, 'remote_src')) return copyRemote(ctx, await expandPath(ctx, src!), common);
+    if (a.remote_src) return copyRemote(ctx, await expandPath(ctx, src!), common);
 
     const path = ctx.findFile('files', src!);
     const st = await stat(path);
-    const decrypt = toBool(args.decrypt, true, 'decrypt');
     if (st.isDirectory()) return copyTree(ctx, path, src!, common, decrypt);
     const f = readSource(path, await readFile(path), decrypt);
     const r = await putFile(ctx, { ...common, data: f.data, basename: basename(path), srcMode: st.mode, afterHeader: path });
@@ -79,7 +71,7 @@ async function copyRemote(ctx: ModuleContext, src: string, common: Common): Prom
   if (!s.readable) throw new KbsError('TASK', `Source ${src} not readable`);
   const r = await putFile(ctx, {
     ...common,
-    remote: { path: src, sha256: s.checksum ?? '', sha1: p.files.sha1.checksum, md5: p.files.md5.checksum, size: s.size },
+    remote: { path: src, sha256: s.checksum ?? '', sha1: p.files.sha1.checksum, md5: p.files.md5.checksum },
     moduleShape: true,
     basename: basename(src),
     srcMode: s.mode,
@@ -88,15 +80,15 @@ async function copyRemote(ctx: ModuleContext, src: string, common: Common): Prom
   return r;
 }
 
-/**
- * A workstation folder: "dir/" copies its contents into dest, "dir" copies the folder itself.
- * Each file is one probe and (when different) one write; folders are created as needed.
- */
 /** a workstation file's bytes: a vault-encrypted one decrypted (decrypt: true, Ansible's default) */
 function readSource(path: string, data: Buffer, decrypt: boolean): { data: Buffer; vaulted: boolean } {
   return decrypt ? unvaultFileData(path, data) : { data, vaulted: false };
 }
 
+/**
+ * A workstation folder: "dir/" copies its contents into dest, "dir" copies the folder itself.
+ * Each file is one probe and (when different) one write; folders are created as needed.
+ */
 async function copyTree(ctx: ModuleContext, root: string, src: string, common: Common, decrypt: boolean): Promise<ModuleResult> {
   const base = src.endsWith('/') ? common.dest : join(common.dest, basename(root));
   const files = await walk(root, '');

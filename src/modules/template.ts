@@ -10,45 +10,43 @@ import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { optStr, pyDateTime, reqStr, toBool } from './util/args.js';
-import { putArgs, putFile } from './util/putfile.js';
-import { BOOL, FILE_ATTRS, SELINUX, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { pyDateTime } from './util/args.js';
+import { OPT_BOOL, SELINUX_ARGS, declareArgs } from './util/declare.js';
+import { FORCE_ARG, PUT_ARGS, putArgs, putFile } from './util/putfile.js';
+import { oneOfStr } from './util/schema.js';
 import type { TemplateSyntax } from '../template/types.js';
 import { hideVaultedDiff, unvaultFileData } from '../vault/files.js';
 
+const args = declareArgs({
+  src: { type: 'str', required: true },
+  dest: { type: 'str', required: true },
+  ...PUT_ARGS,
+  ...FORCE_ARG,
+  // the schema names the accepted values; newline() gives Ansible's message for others
+  newline_sequence: { type: 'str', default: '\n', schema: oneOfStr('\n', '\r', '\r\n', '\\n', '\\r', '\\r\\n') },
+  trim_blocks: OPT_BOOL,
+  lstrip_blocks: OPT_BOOL,
+  output_encoding: { type: 'str' },
+  variable_start_string: { type: 'str' },
+  variable_end_string: { type: 'str' },
+  block_start_string: { type: 'str' },
+  block_end_string: { type: 'str' },
+  comment_start_string: { type: 'str' },
+  comment_end_string: { type: 'str' },
+  ...SELINUX_ARGS,
+});
+type Args = ReturnType<typeof args.read>;
+
 export const template: ModuleDef = {
   name: 'template',
-  schema: argsSchema(
-    {
-      src: STR,
-      dest: STR,
-      ...FILE_ATTRS,
-      attributes: STR,
-      attr: STR,
-      backup: BOOL,
-      force: BOOL,
-      validate: STR,
-      follow: BOOL,
-      newline_sequence: oneOfStr('\n', '\r', '\r\n', '\\n', '\\r', '\\r\\n'),
-      trim_blocks: BOOL,
-      lstrip_blocks: BOOL,
-      output_encoding: STR,
-      variable_start_string: STR,
-      variable_end_string: STR,
-      block_start_string: STR,
-      block_end_string: STR,
-      comment_start_string: STR,
-      comment_end_string: STR,
-      ...SELINUX,
-    },
-    ['src', 'dest'],
-  ),
-  async run(args, ctx) {
-    const src = reqStr(args, 'src');
-    const dest = await expandPath(ctx, reqStr(args, 'dest'));
-    const enc = optStr(args, 'output_encoding');
+  schema: args.schema,
+  async run(given, ctx) {
+    const a = args.read(given);
+    const src = a.src;
+    const dest = await expandPath(ctx, a.dest);
+    const enc = a.output_encoding;
     if (enc !== undefined && !/^utf-?8$/i.test(enc)) throw new KbsError('TASK', `output_encoding ${enc} is not supported by kbs (utf-8 only)`);
-    const ns = newline(optStr(args, 'newline_sequence') ?? '\n');
+    const ns = newline(a.newline_sequence);
 
     const path = ctx.findFile('templates', src);
     const [raw, st] = await Promise.all([readFile(path), stat(path)]);
@@ -64,26 +62,26 @@ export const template: ModuleDef = {
       template_run_date: pyDateTime(new Date()),
     };
     if (ctx.vars.ansible_managed === undefined) extra.ansible_managed = 'Ansible managed';
-    let out = String(ctx.render(text, extra, { ...syntaxOf(args), escapeBackslashes: false }));
+    let out = String(ctx.render(text, extra, { ...syntaxOf(a), escapeBackslashes: false }));
     if (ns !== '\n') out = out.replace(/\r\n|\r|\n/g, ns);
 
-    const r = await putFile(ctx, { ...putArgs(args), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });
+    const r = await putFile(ctx, { ...putArgs(a), dest, data: Buffer.from(out, 'utf8'), basename: basename(src), srcMode: st.mode, afterHeader: path });
     return src0.vaulted ? hideVaultedDiff(r) : r;
   },
 };
 
 /** The Jinja2 environment options of the task, or undefined for the defaults. */
-function syntaxOf(args: Record<string, unknown>): TemplateSyntax | undefined {
+function syntaxOf(a: Args): TemplateSyntax | undefined {
   const s: TemplateSyntax = {};
   const names = { variableStart: 'variable_start_string', variableEnd: 'variable_end_string', blockStart: 'block_start_string', blockEnd: 'block_end_string', commentStart: 'comment_start_string', commentEnd: 'comment_end_string' } as const;
-  for (const [k, n] of Object.entries(names) as [keyof typeof names, string][]) {
-    const v = optStr(args, n);
+  for (const [k, n] of Object.entries(names) as [keyof typeof names, (typeof names)[keyof typeof names]][]) {
+    const v = a[n];
     if (v === undefined) continue;
     if (v === '') throw new KbsError('TASK', `${n} must not be empty`);
     s[k] = v;
   }
-  if (args.trim_blocks !== undefined && args.trim_blocks !== null) s.trimBlocks = toBool(args.trim_blocks, true, 'trim_blocks');
-  if (args.lstrip_blocks !== undefined && args.lstrip_blocks !== null) s.lstripBlocks = toBool(args.lstrip_blocks, false, 'lstrip_blocks');
+  if (a.trim_blocks !== undefined) s.trimBlocks = a.trim_blocks;
+  if (a.lstrip_blocks !== undefined) s.lstripBlocks = a.lstrip_blocks;
   return Object.keys(s).length ? s : undefined;
 }
 

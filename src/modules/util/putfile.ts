@@ -1,25 +1,28 @@
 /**
  * Put bytes at a path on the host, the way copy and template do: one probe (exists, type,
  * sha256, mode, owner, group; the old content too under --diff), compare, then one atomic write
- * (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place chmod/chown.
+ * (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place chmod/chown,
+ * both through the change seam (util/change.ts: nothing is changed in check mode). The arguments
+ * these modules share are declared here (PUT_ARGS).
  */
-import { attributesArg, withAttributes } from './chattr.js';
+import { withAttributes } from './chattr.js';
 import { createHash } from 'node:crypto';
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
-import { checkValidate, optStr, toBool } from './args.js';
-import { attrArgs } from './attrs.js';
+import { checkValidate } from './args.js';
+import { change, changeFile } from './change.js';
+import { FILE_ATTR_ARGS, type ArgSpec } from './declare.js';
 import { MAX_DIFF_BYTES, contentDiff, stateDiff } from './diff.js';
 import { type ModeSpec, formatMode, resolveMode } from './mode.js';
-import { attrScript, chownSpec, groupMatches, ownerMatches, probe, remoteError, writeFile } from './remote.js';
+import { attrScript, chownSpec, groupMatches, ownerMatches, probe } from './remote.js';
 import { type PathInfo, parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './pathinfo.js';
 
 export interface PutSpec {
   dest: string;
   /** the bytes to put, or a remote file (remote_src) with its sha256 */
   data?: Buffer;
-  remote?: { path: string; sha256: string; sha1?: string; md5?: string; size: number };
+  remote?: { path: string; sha256: string; sha1?: string; md5?: string };
   /**
    * the result as Ansible's copy module gives it (remote_src, assemble): checksum, md5sum and src
    * also when nothing changed; otherwise as the copy action: those only when it copied
@@ -46,16 +49,23 @@ export interface PutSpec {
   attributes?: string;
 }
 
-/** The args copy and template read the same way: mode, owner, group, attributes, backup, force, validate, follow. */
-export function putArgs(args: Record<string, unknown>): Pick<PutSpec, 'mode' | 'owner' | 'group' | 'attributes' | 'backup' | 'force' | 'validate' | 'follow'> {
-  return {
-    ...attrArgs(args),
-    attributes: attributesArg(args),
-    backup: toBool(args.backup, false, 'backup'),
-    force: toBool(args.force, true, 'force'),
-    validate: optStr(args, 'validate'),
-    follow: toBool(args.follow, false, 'follow'),
-  };
+/** The arguments copy, template and assemble put a file with: mode, owner, group, attributes, backup, validate, follow. */
+export const PUT_ARGS = {
+  ...FILE_ATTR_ARGS,
+  attributes: { type: 'str', aliases: ['attr'] },
+  backup: { type: 'bool' },
+  validate: { type: 'str' },
+  follow: { type: 'bool' },
+} as const satisfies Record<string, ArgSpec>;
+
+/** copy's and template's `force`: replace a file whose content differs (default yes). */
+export const FORCE_ARG = { force: { type: 'bool', default: true } } as const satisfies Record<string, ArgSpec>;
+
+type PutArgs = Pick<PutSpec, 'mode' | 'owner' | 'group' | 'attributes' | 'backup' | 'validate' | 'follow'> & { force?: boolean };
+
+/** The PutSpec fields of the declared PUT_ARGS (and force, default yes). */
+export function putArgs(a: PutArgs): PutArgs & { force: boolean } {
+  return { mode: a.mode, owner: a.owner, group: a.group, attributes: a.attributes, backup: a.backup, force: a.force ?? true, validate: a.validate, follow: a.follow };
 }
 
 export async function putFile(ctx: ModuleContext, s: PutSpec): Promise<ModuleResult> {
@@ -105,7 +115,6 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
 
   const sha256 = s.remote ? s.remote.sha256 : createHash('sha256').update(s.data!).digest('hex');
   const sha1 = s.remote ? s.remote.sha1 : createHash('sha1').update(s.data!).digest('hex');
-  const size = s.remote ? s.remote.size : s.data!.length;
   const isFile = cur.exists && cur.type === 'file';
   if (cur.exists && !s.force) {
     // force: no and something is there: Ansible leaves it alone, attributes too (the copy action
@@ -120,8 +129,6 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
   const base = cur.exists && cur.type === 'file' ? cur.mode : 0o666 & ~p.umask;
   const mode =
     s.mode === undefined ? base : s.mode.kind === 'preserve' ? (s.srcMode ?? base) & 0o7777 : resolveMode(s.mode, base, false, p.umask);
-  const owner = s.owner ?? (cur.exists ? cur.owner : p.user);
-  const group = s.group ?? (cur.exists ? cur.group : p.group);
   const attrChanged = cur.exists && (mode !== cur.mode || !ownerMatches(s.owner, cur) || !groupMatches(s.group, cur));
   const changed = contentChanged || attrChanged;
 
@@ -150,11 +157,10 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
   };
 
   if (contentChanged) {
-    if (ctx.check) return withDiff(s.moduleShape ? full(known, s.remote?.path ?? s.srcPath) : { changed: true });
     const explicit = chownSpec(s.owner, s.group);
     // an existing file keeps its owner and group unless told otherwise (as Ansible's atomic_move)
     const keep = cur.exists ? chownSpec(s.owner ?? String(cur.uid), s.group ?? String(cur.gid)) : explicit;
-    const out = await writeFile(
+    const out = await changeFile(
       ctx,
       {
         dest,
@@ -168,17 +174,17 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
       },
       s.data,
     );
+    if (!out) return withDiff(s.moduleShape ? full(known, s.remote?.path ?? s.srcPath) : { changed: true });
     const r = full(out.info, s.remote?.path ?? s.srcPath ?? out.tmp);
     if (out.backupFile) r.backup_file = out.backupFile;
     return withDiff(r);
   }
 
   let info = known;
-  if (attrChanged && !ctx.check) {
+  if (attrChanged) {
     const cmd = attrScript(shq(dest), mode !== cur.mode ? mode : undefined, chownSpec(s.owner, s.group));
-    const r = await ctx.run(`${cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
-    if (r.rc !== 0) throw remoteError(`cannot set attributes of ${dest}`, r);
-    info = parsePathInfoLine(r.stdout) ?? info;
+    const r = await change(ctx, `set attributes of ${dest}`, `${cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
+    if (r) info = parsePathInfoLine(r.stdout) ?? info;
   }
   // the copy action hands an unchanged file to the file module: its path, plus dest and checksum
   if (s.moduleShape) return withDiff(full(info, s.remote?.path ?? s.srcPath));
