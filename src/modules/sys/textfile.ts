@@ -9,11 +9,12 @@ import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
 import { checkValidate } from '../util/args.js';
 import { planAttrs, type AttrWant } from '../util/attrs.js';
+import { change, changeFile } from '../util/change.js';
 import { withAttributes } from '../util/chattr.js';
 import { FILE_ATTR_ARGS, type ArgSpec } from '../util/declare.js';
 import { stateDiff } from '../util/diff.js';
 import { expandPath } from '../util/paths.js';
-import { chownSpec, probe, remoteError, writeFile, type FileInfo } from '../util/remote.js';
+import { chownSpec, probe, type FileInfo } from '../util/remote.js';
 
 /** The arguments of lineinfile / blockinfile / replace: the file (`path` or an alias), backup, validate, mode/owner/group, attributes. */
 export const TEXT_FILE_ARGS = {
@@ -96,7 +97,8 @@ export interface SaveOptions {
 
 /**
  * Apply attrs (mode/owner/group) and write `after` when it differs from the file's content.
- * Honours ctx.check (nothing is written) and ctx.diff (a file-attributes diff entry is added).
+ * The write and the chmod/chown go through the change seam (nothing is changed in check mode);
+ * ctx.diff adds a file-attributes diff entry.
  */
 export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions): Promise<ModuleResult> {
   const r = o.result;
@@ -112,10 +114,10 @@ export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions):
   }
   if (contentChanged) r.changed = true;
   if (diffs.length) r.diff = diffs;
-  if (ctx.check || !r.changed) return withChattr(ctx, f, want, r);
+  if (!r.changed) return withChattr(ctx, f, want, r);
   if (contentChanged) {
     const chown = f.exists ? chownSpec(want.owner ?? String(f.info.uid), want.group ?? String(f.info.gid)) : chownSpec(want.owner, want.group);
-    const out = await writeFile(
+    const out = await changeFile(
       ctx,
       {
         dest: f.real,
@@ -128,11 +130,8 @@ export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions):
       },
       o.after,
     );
-    if (out.backupFile) r[o.backupKey ?? 'backup_file'] = out.backupFile;
-  } else if (attrs.cmd) {
-    const x = await ctx.run(attrs.cmd);
-    if (x.rc !== 0) throw remoteError(`cannot set attributes of ${f.path}`, x);
-  }
+    if (out?.backupFile) r[o.backupKey ?? 'backup_file'] = out.backupFile;
+  } else await change(ctx, `set attributes of ${f.path}`, attrs.cmd);
   return withChattr(ctx, f, want, r);
 }
 
