@@ -11,22 +11,28 @@ import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { optStr, reqStr, toBool } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { contentDiff } from './util/diff.js';
 import { expandPath } from './util/paths.js';
-import { BOOL, STR, argsSchema } from './util/schema.js';
+
+const args = declareArgs({
+  src: { type: 'str', required: true },
+  dest: { type: 'str', required: true },
+  flat: { type: 'bool' },
+  fail_on_missing: { type: 'bool', default: true, aliases: ['fail_when_missing'] },
+  validate_checksum: { type: 'bool', default: true },
+});
 
 export const fetch: ModuleDef = {
   name: 'fetch',
   noCheckMode: true,
   checkModeResult: { changed: false, msg: 'check mode not (yet) supported for this module', skipped: true },
-  schema: argsSchema({ src: STR, dest: STR, flat: BOOL, fail_on_missing: BOOL, validate_checksum: BOOL, fail_when_missing: BOOL }, ['src', 'dest']),
-  async run(args, ctx) {
-    const src = await expandPath(ctx, reqStr(args, 'src'));
-    let destArg = reqStr(args, 'dest');
-    const flat = toBool(args.flat, false, 'flat');
-    const failOnMissing = toBool(args.fail_on_missing ?? args.fail_when_missing, true, 'fail_on_missing');
-    const validate = toBool(args.validate_checksum, true, 'validate_checksum');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const src = await expandPath(ctx, a.src);
+    let destArg = a.dest;
+    const { flat, fail_on_missing: failOnMissing, validate_checksum: validate } = a;
 
     if (destArg.startsWith('~')) destArg = homedir() + destArg.slice(1);
     const base = typeof ctx.vars.playbook_dir === 'string' ? ctx.vars.playbook_dir : process.cwd();
@@ -58,6 +64,7 @@ export const fetch: ModuleDef = {
     if (localSum === remote) return { changed: false, checksum: localSum, dest, file: src, md5sum: createHash('md5').update(local!).digest('hex') };
     delete result.file;
     Object.assign(result, { changed: true, checksum: localSum ?? null, remote_checksum: remote, remote_md5sum: null });
+    // the engine skips the task under --check (noCheckMode); a direct caller in check mode gets the report
     if (ctx.check) return result;
     const c = await ctx.run(`exec cat -- ${q}`);
     if (c.rc !== 0) return { ...result, changed: false, failed: true, msg: `unable to read ${src}: ${c.stderr.trim()}` };

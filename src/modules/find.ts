@@ -10,11 +10,11 @@ import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 import type { FileInfo } from './util/remote.js';
 import { fnmatch } from '../util/glob.js';
-import { optStr, toBool } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { pyRegex } from './util/pyregex.js';
 import { readFiles } from './util/readmany.js';
 import { argWord } from './util/words.js';
-import { BOOL, INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { STR_OR_LIST } from './util/schema.js';
 import { modeFlags } from './util/mode.js';
 
 /** Ansible's list type: a list, or a comma-separated string. */
@@ -156,50 +156,41 @@ function contentMatches(data: Buffer | undefined, re: RegExp, whole: boolean): b
   return lines.some((l) => pyMatch(re, l));
 }
 
+/** a list argument read as Ansible's list type (strList) */
+const STR_LIST = { type: 'any', schema: STR_OR_LIST, read: strList } as const;
+
+const args = declareArgs({
+  paths: { ...STR_LIST, required: true, aliases: ['name', 'path'] },
+  patterns: { ...STR_LIST, aliases: ['pattern'] },
+  excludes: { ...STR_LIST, aliases: ['exclude'] },
+  contains: { type: 'str' },
+  read_whole_file: { type: 'bool' },
+  file_type: { type: 'str', choices: ['any', 'directory', 'file', 'link'], default: 'file' },
+  age: { type: 'str' },
+  age_stamp: { type: 'str', choices: ['atime', 'ctime', 'mtime'], default: 'mtime' },
+  size: { type: 'str' },
+  recurse: { type: 'bool' },
+  hidden: { type: 'bool' },
+  follow: { type: 'bool' },
+  get_checksum: { type: 'bool' },
+  use_regex: { type: 'bool' },
+  depth: { type: 'int', default: 0 },
+});
+
 export const find: ModuleDef = {
   name: 'find',
-  schema: {
-    ...argsSchema({
-      paths: STR_OR_LIST,
-      name: STR_OR_LIST,
-      path: STR_OR_LIST,
-      patterns: STR_OR_LIST,
-      pattern: STR_OR_LIST,
-      excludes: STR_OR_LIST,
-      exclude: STR_OR_LIST,
-      contains: STR,
-      read_whole_file: BOOL,
-      file_type: oneOfStr('any', 'directory', 'file', 'link'),
-      age: STR,
-      age_stamp: oneOfStr('atime', 'ctime', 'mtime'),
-      size: STR,
-      recurse: BOOL,
-      hidden: BOOL,
-      follow: BOOL,
-      get_checksum: BOOL,
-      use_regex: BOOL,
-      depth: INT,
-    }),
-    anyOf: [{ required: ['paths'] }, { required: ['name'] }, { required: ['path'] }],
-  },
-  async run(args, ctx) {
-    const paths = strList(args.paths ?? args.name ?? args.path, 'paths');
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const paths = a.paths ?? [];
     if (!paths.length) throw new KbsError('TASK', 'missing required argument: paths');
-    const useRegex = toBool(args.use_regex, false, 'use_regex');
-    let patterns = strList(args.patterns ?? args.pattern, 'patterns');
+    const useRegex = a.use_regex;
+    let patterns = a.patterns ?? [];
     if (!patterns.length) patterns = [useRegex ? '.*' : '*'];
-    const excludes = strList(args.excludes ?? args.exclude, 'excludes');
-    const contains = optStr(args, 'contains');
-    const whole = toBool(args.read_whole_file, false, 'read_whole_file');
-    const fileType = optStr(args, 'file_type') ?? 'file';
-    const ageStamp = (optStr(args, 'age_stamp') ?? 'mtime') as 'atime' | 'ctime' | 'mtime';
-    const recurse = toBool(args.recurse, false, 'recurse');
-    const hidden = toBool(args.hidden, false, 'hidden');
-    const follow = toBool(args.follow, false, 'follow');
-    const getChecksum = toBool(args.get_checksum, false, 'get_checksum');
-    const depth = args.depth === undefined || args.depth === null ? 0 : Number(args.depth);
-    const ageArg = optStr(args, 'age');
-    const sizeArg = optStr(args, 'size');
+    const excludes = a.excludes ?? [];
+    const { contains, read_whole_file: whole, file_type: fileType, age_stamp: ageStamp, recurse, hidden, follow, get_checksum: getChecksum, depth } = a;
+    const ageArg = a.age;
+    const sizeArg = a.size;
     const age = ageArg === undefined ? undefined : parseAge(ageArg);
     if (ageArg !== undefined && age === undefined) return { changed: false, failed: true, age: ageArg, msg: 'failed to process age' };
     const size = sizeArg === undefined ? undefined : parseSize(sizeArg);

@@ -5,45 +5,35 @@
  */
 import { expandPath } from './util/paths.js';
 import type { ModuleDef } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
 import { shq } from '../transport/shell.js';
 import { formatMode, modeFlags } from './util/mode.js';
 import { probe, type Algo } from './util/remote.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { oneOfStr } from './util/schema.js';
 import { KbsError } from '../errors.js';
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 
+const args = declareArgs({
+  path: { type: 'str', required: true, aliases: ['dest', 'name'] },
+  follow: { type: 'bool' },
+  get_checksum: { type: 'bool', default: true },
+  // the schema names the algorithms; the run gives kbs's message for another
+  checksum_algorithm: { type: 'str', default: 'sha1', aliases: ['checksum', 'checksum_algo'], schema: oneOfStr(...ALGOS) },
+  get_mime: { type: 'bool', default: true, aliases: ['mime', 'mime_type', 'mime-type'] },
+  get_attributes: { type: 'bool', default: true, aliases: ['attr', 'attributes'] },
+});
+
 export const stat: ModuleDef = {
   name: 'stat',
-  schema: {
-    ...argsSchema({
-      path: STR,
-      dest: STR,
-      name: STR,
-      follow: BOOL,
-      get_checksum: BOOL,
-      checksum_algorithm: oneOfStr(...ALGOS),
-      checksum: oneOfStr(...ALGOS),
-      checksum_algo: oneOfStr(...ALGOS),
-      get_mime: BOOL,
-      mime: BOOL,
-      mime_type: BOOL,
-      'mime-type': BOOL,
-      get_attributes: BOOL,
-      attr: BOOL,
-      attributes: BOOL,
-    }),
-    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
-  },
-  async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path', 'dest', 'name') ?? reqStr(args, 'path'));
-    const algo = optStr(args, 'checksum_algorithm', 'checksum', 'checksum_algo') ?? 'sha1';
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
+    const path = await expandPath(ctx, a.path);
+    const algo = a.checksum_algorithm;
     if (!ALGOS.includes(algo)) throw new KbsError('TASK', `checksum_algorithm must be one of: ${ALGOS.join(', ')}`);
-    const getChecksum = toBool(args.get_checksum, true, 'get_checksum');
-    const follow = toBool(args.follow, false, 'follow');
-    const getMime = toBool(args.get_mime ?? args.mime ?? args.mime_type ?? args['mime-type'], true, 'get_mime');
-    const getAttr = toBool(args.get_attributes ?? args.attr ?? args.attributes, true, 'get_attributes');
+    const { get_checksum: getChecksum, follow, get_mime: getMime, get_attributes: getAttr } = a;
     const q = shq(path);
     const prelude = [
       getMime ? `if [ -e ${q} ] || [ -L ${q} ]; then command -v file >/dev/null 2>&1 && printf 'MIME\\t%s\\n' "$(file --mime-type --mime-encoding -- ${q} 2>/dev/null)"; fi` : '',

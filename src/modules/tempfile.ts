@@ -5,21 +5,26 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
-import { failed, optStr } from './util/args.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { formatMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { probe } from './util/remote.js';
-import { STR, argsSchema, oneOfStr } from './util/schema.js';
+
+const args = declareArgs({
+  state: { type: 'str', choices: ['file', 'directory'], default: 'file' },
+  path: { type: 'str' },
+  prefix: { type: 'str', default: 'ansible.' },
+  suffix: { type: 'str', default: '' },
+});
 
 export const tempfile: ModuleDef = {
   name: 'tempfile',
   noCheckMode: true,
-  schema: argsSchema({ state: oneOfStr('file', 'directory'), path: STR, prefix: STR, suffix: STR }),
-  async run(args, ctx) {
-    const state = optStr(args, 'state') ?? 'file';
-    const dir = await expandPath(ctx, optStr(args, 'path'));
-    const prefix = optStr(args, 'prefix') ?? 'ansible.';
-    const suffix = optStr(args, 'suffix') ?? '';
+  schema: args.schema,
+  async run(raw, ctx) {
+    const { state, path: dirArg, prefix, suffix } = args.read(raw);
+    const dir = await expandPath(ctx, dirArg);
     if (prefix.includes('/') || suffix.includes('/')) return failed('prefix and suffix must not contain "/"');
     const where = dir === undefined ? '"${TMPDIR:-/tmp}"' : shq(dir);
     const cmd = `p=$(mktemp ${state === 'directory' ? '-d ' : ''}--suffix=${shq(suffix)} -p ${where} -- ${shq(`${prefix}XXXXXXXX`)}) && printf '%s' "$p"`;
