@@ -2,14 +2,16 @@
  * ansible.builtin.cron: a job (marked by its "#Ansible: NAME" comment line) or an environment
  * variable in a user's crontab (read with `crontab -l`, installed with `crontab FILE`) or in a
  * file under /etc/cron.d (written atomically, removed when its last job goes). The lines are
- * edited as Ansible's module edits them; one exec reads, one exec writes.
+ * edited as Ansible's module edits them: one probe reads, a pure plan edits, one exec writes.
  */
+import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
-import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
+import type { ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
+import { probeFields, runPlannedArgs, type Change, type Planner } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { remoteError, tempTrap, writeFile } from './util/remote.js';
+import { tempTrap } from './util/remote.js';
 
 const MARK = '#Ansible: ';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -187,113 +189,133 @@ const args = declareArgs(
   { exclusive: [['insertafter', 'insertbefore']] },
 );
 
+type Args = ReturnType<typeof args.read>;
+
+/** The declared args as the module's checks leave them, and the warnings about the file's name. */
+function cronArgs(d: Args): { a: CronArgs; warnings: string[] } {
+  const fileArg = d.cron_file;
+  const a: CronArgs = {
+    name: d.name,
+    user: d.user,
+    job: d.job,
+    cronFile: fileArg === undefined || fileArg === '' ? undefined : fileArg.startsWith('/') ? fileArg : `/etc/cron.d/${fileArg}`,
+    present: d.state === 'present',
+    minute: d.minute,
+    hour: d.hour,
+    day: d.day,
+    month: d.month,
+    weekday: d.weekday,
+    special: d.special_time,
+    disabled: d.disabled,
+    env: d.env,
+    insertafter: d.insertafter,
+    insertbefore: d.insertbefore,
+  };
+  const warnings: string[] = [];
+  const fail = (msg: string) => new KbsError('TASK', msg);
+  if (a.cronFile) {
+    if (a.cronFile === '/etc/crontab') throw fail('Will not manage /etc/crontab via cron_file, see documentation.');
+    const base = a.cronFile.slice(a.cronFile.lastIndexOf('/') + 1);
+    if (!/^[A-Z0-9_-]+$/i.test(base)) warnings.push(`Filename portion of cron_file ("${base}") should consist solely of upper- and lower-case letters, digits, underscores, and hyphens`);
+  }
+  if (a.special && [a.minute, a.hour, a.day, a.month, a.weekday].some((x) => x !== '*')) throw fail('You must specify time and date fields or special time.');
+  if (a.present) {
+    if (a.cronFile && !a.user) throw fail('To use cron_file=... parameter you must specify user=... as well');
+    if (a.job === undefined) throw fail("You must specify 'job' to install a new cron job or variable");
+    if ((a.insertafter || a.insertbefore) && !a.env) throw fail('Insertafter and insertbefore parameters are valid only with env=yes');
+  }
+  return { a, warnings };
+}
+
+/**
+ * The probe: O 1 when `user` is not the user the commands run as (crontab then takes -u USER),
+ * then the cron file (E exists, S its mode) or the user's crontab (R: rc of `crontab -l`), its
+ * text after @@content.
+ */
+function cronProbe(d: Args): string {
+  const { a } = cronArgs(d);
+  const lines = [a.user ? `o=0; [ "$(id -un)" = ${shq(a.user)} ] || o=1; printf 'O\\t%s\\n' "$o"` : ''];
+  if (a.cronFile) {
+    lines.push(
+      `f=${shq(a.cronFile)}; if [ -f "$f" ]; then printf 'E\\t1\\nS\\t%s\\n' "$(stat -c %a -- "$f" 2>/dev/null || echo 644)"; echo '@@content'; cat -- "$f" || exit 1; fi`,
+    );
+  } else {
+    const l = (flag: string) => `c=$(crontab ${flag}-l 2>/dev/null; r=$?; echo .; exit $r)`;
+    lines.push(a.user ? `if [ "$o" = 1 ]; then ${l(`-u ${shq(a.user)} `)}; else ${l('')}; fi` : l(''), `printf 'R\\t%s\\n' "$?"; echo '@@content'; printf '%s' "\${c%.}"`);
+  }
+  return lines.filter(Boolean).join('\n');
+}
+
+export const cronPlanner: Planner<Args> = {
+  args,
+  probe: cronProbe,
+  probeError: (d) => `cannot read ${cronArgs(d).a.cronFile ?? 'the crontab'}`,
+  plan(d, out, { diff }) {
+    const { a, warnings } = cronArgs(d);
+    const at = out.indexOf('@@content\n');
+    const v = probeFields(at < 0 ? out : out.slice(0, at));
+    const text = at < 0 ? '' : out.slice(at + '@@content\n'.length);
+    const uflag = v.O === '1' ? `-u ${shq(a.user!)} ` : '';
+    let lines: string[];
+    let existing: string;
+    const fileExists = v.E === '1';
+    if (a.cronFile) {
+      existing = text;
+      lines = existing === '' ? [] : existing.split(/\r\n|\n|\r/);
+      if (lines.length && lines[lines.length - 1] === '' && /[\r\n]$/.test(existing)) lines.pop();
+    } else {
+      if (v.R !== '0' && v.R !== '1') return { result: failed('Unable to read crontab'), changes: [] };
+      ({ lines, existing } = stripCrontabHeader(v.R === '0' ? text : ''));
+      if (v.R === '1') existing = '';
+    }
+    const header = a.cronFile ?? (a.user ? `crontab for user "${a.user}"` : 'crontab');
+    const e = editCron(lines, existing, a);
+    if (e.error) return { result: failed(e.error), changes: [] };
+    warnings.push(...e.warnings);
+    if (e.removeFile) {
+      const result: ModuleResult = { changed: false, cron_file: d.cron_file, state: 'absent' };
+      if (diff) result.diff = { before: existing, before_header: header, after: '', after_header: '/dev/null' };
+      // a file that cannot be removed is no change, as the module's remove_job_file
+      return { result, changes: fileExists ? [{ description: `remove ${a.cronFile}`, command: `rm -- ${shq(a.cronFile!)}`, failWith: () => ({ ...result, changed: false }) }] : [] };
+    }
+    const result: ModuleResult = {
+      changed: false,
+      jobs: e.lines.filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length)),
+      envs: e.lines.filter((l) => /^\S+=/.test(l)).map((l) => l.split('=')[0]),
+    };
+    if (warnings.length) result.warnings = warnings;
+    const changes: Change[] = [];
+    const after = renderCron(e.lines);
+    if (e.changed) {
+      if (diff) result.diff = { before: existing, before_header: header, after, after_header: header };
+      if (d.backup) {
+        changes.push({
+          description: 'write the crontab backup',
+          command: `t=$(mktemp "\${TMPDIR:-/tmp}/crontabXXXXXXXX") && cat > "$t" && printf '%s' "$t"`,
+          stdin: renderCron(lines),
+          done: (r) => ({ backup_file: r.stdout }),
+        });
+      }
+      if (a.cronFile) changes.push({ description: `write ${a.cronFile}`, write: { path: a.cronFile, data: after, mode: parseInt(v.S ?? '644', 8) } });
+      else {
+        changes.push({
+          description: `install the crontab${a.user ? ` of ${a.user}` : ''}`,
+          command: `t=$(mktemp "\${TMPDIR:-/tmp}/crontabXXXXXXXX") || exit 1\n${tempTrap('t')}\ncat > "$t" || exit 1\nchmod 644 "$t"\ncrontab ${uflag}"$t"`,
+          stdin: after,
+          failWith: (r) => failed(r.stderr.trim() || `crontab failed (rc=${r.rc})`),
+        });
+      }
+    }
+    if (d.cron_file) result.cron_file = d.cron_file;
+    return { result, changes };
+  },
+};
+
 export const cron: ModuleDef = {
   name: 'cron',
   schema: args.schema,
   async run(raw, ctx) {
     const d = args.read(raw);
-    const fileArg = await expandPath(ctx, d.cron_file);
-    const a: CronArgs = {
-      name: d.name,
-      user: d.user,
-      job: d.job,
-      cronFile: fileArg === undefined || fileArg === '' ? undefined : fileArg.startsWith('/') ? fileArg : `/etc/cron.d/${fileArg}`,
-      present: d.state === 'present',
-      minute: d.minute,
-      hour: d.hour,
-      day: d.day,
-      month: d.month,
-      weekday: d.weekday,
-      special: d.special_time,
-      disabled: d.disabled,
-      env: d.env,
-      insertafter: d.insertafter,
-      insertbefore: d.insertbefore,
-    };
-    const warnings: string[] = [];
-    if (a.cronFile) {
-      if (a.cronFile === '/etc/crontab') return failed('Will not manage /etc/crontab via cron_file, see documentation.');
-      const base = a.cronFile.slice(a.cronFile.lastIndexOf('/') + 1);
-      if (!/^[A-Z0-9_-]+$/i.test(base)) warnings.push(`Filename portion of cron_file ("${base}") should consist solely of upper- and lower-case letters, digits, underscores, and hyphens`);
-    }
-    if (a.special && [a.minute, a.hour, a.day, a.month, a.weekday].some((x) => x !== '*')) return failed('You must specify time and date fields or special time.');
-    if (a.present) {
-      if (a.cronFile && !a.user) return failed('To use cron_file=... parameter you must specify user=... as well');
-      if (a.job === undefined) return failed("You must specify 'job' to install a new cron job or variable");
-      if ((a.insertafter || a.insertbefore) && !a.env) return failed('Insertafter and insertbefore parameters are valid only with env=yes');
-    }
-
-    const uflag = await userFlag(ctx, a.user);
-    let lines: string[];
-    let existing: string;
-    let fileExists = false;
-    if (a.cronFile) {
-      const r = await ctx.run(`f=${shq(a.cronFile)}; if [ -f "$f" ]; then echo yes; cat -- "$f" || exit 1; else echo no; fi`);
-      if (r.rc !== 0) throw remoteError(`cannot read ${a.cronFile}`, r);
-      fileExists = r.stdout.startsWith('yes\n');
-      existing = fileExists ? r.stdout.slice(4) : '';
-      lines = existing === '' ? [] : existing.split(/\r\n|\n|\r/);
-      if (lines.length && lines[lines.length - 1] === '' && /[\r\n]$/.test(existing)) lines.pop();
-    } else {
-      const r = await ctx.run(`crontab ${uflag}-l`);
-      if (r.rc !== 0 && r.rc !== 1) return failed('Unable to read crontab');
-      ({ lines, existing } = stripCrontabHeader(r.rc === 0 ? r.stdout : ''));
-      if (r.rc === 1) existing = r.stdout;
-    }
-    const header = a.cronFile ?? (a.user ? `crontab for user "${a.user}"` : 'crontab');
-    const backup = d.backup;
-    let backupFile: string | undefined;
-    if (backup && !ctx.check) backupFile = await saveBackup(ctx, renderCron(lines));
-
-    const e = editCron(lines, existing, a);
-    if (e.error) return failed(e.error);
-    warnings.push(...e.warnings);
-    if (e.removeFile) {
-      const result: ModuleResult = { changed: ctx.check ? fileExists : true, cron_file: fileArg, state: 'absent' };
-      if (ctx.diff) result.diff = { before: existing, before_header: header, after: '', after_header: '/dev/null' };
-      if (!ctx.check) {
-        const r = await ctx.run(`rm -- ${shq(a.cronFile!)}`);
-        result.changed = r.rc === 0;
-      }
-      return result;
-    }
-    const result: ModuleResult = {
-      changed: e.changed,
-      jobs: e.lines.filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length)),
-      envs: e.lines.filter((l) => /^\S+=/.test(l)).map((l) => l.split('=')[0]),
-    };
-    if (warnings.length) result.warnings = warnings;
-    const text = renderCron(e.lines);
-    if (e.changed) {
-      if (ctx.diff) result.diff = { before: existing, before_header: header, after: text, after_header: header };
-      if (!ctx.check) {
-        if (a.cronFile) {
-          const m = await ctx.run(`stat -c %a -- ${shq(a.cronFile)} 2>/dev/null || echo 644`);
-          await writeFile(ctx, { dest: a.cronFile, mode: parseInt(m.stdout.trim(), 8) }, Buffer.from(text, 'utf8'));
-        } else {
-          const w = await ctx.run(`t=$(mktemp "\${TMPDIR:-/tmp}/crontabXXXXXXXX") || exit 1\n${tempTrap('t')}\ncat > "$t" || exit 1\nchmod 644 "$t"\ncrontab ${uflag}"$t"`, { stdin: Buffer.from(text, 'utf8') });
-          if (w.rc !== 0) return failed(w.stderr.trim() || `crontab failed (rc=${w.rc})`);
-        }
-      }
-    }
-    if (backupFile !== undefined) {
-      if (e.changed) result.backup_file = backupFile;
-      else await ctx.run(`rm -f -- ${shq(backupFile)}`);
-    }
-    if (fileArg) result.cron_file = fileArg;
-    return result;
+    return runPlannedArgs(cronPlanner, { ...d, cron_file: await expandPath(ctx, d.cron_file) }, ctx);
   },
 };
-
-/** `-u USER ` when USER is not the (become) user the commands run as, else ''. */
-async function userFlag(ctx: ModuleContext, user: string | undefined): Promise<string> {
-  if (!user) return '';
-  const r = await ctx.run('id -un');
-  return r.stdout.trim() === user ? '' : `-u ${shq(user)} `;
-}
-
-async function saveBackup(ctx: ModuleContext, text: string): Promise<string> {
-  const r = await ctx.run(`t=$(mktemp "\${TMPDIR:-/tmp}/crontabXXXXXXXX") && cat > "$t" && printf '%s' "$t"`, { stdin: Buffer.from(text, 'utf8') });
-  if (r.rc !== 0) throw remoteError('cannot write the crontab backup', r);
-  return r.stdout;
-}
