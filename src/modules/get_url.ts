@@ -10,7 +10,7 @@ import { planAttrs, type AttrWant } from './util/attrs.js';
 import { change } from './util/change.js';
 import { FILE_ATTR_ARGS, declareArgs } from './util/declare.js';
 import { stateDiff } from './util/diff.js';
-import { formatMode, resolveMode } from './util/mode.js';
+import { resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, probe, remoteError } from './util/remote.js';
 import { parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './util/pathinfo.js';
@@ -99,16 +99,6 @@ export const get_url: ModuleDef = {
 
     const base = cur.exists ? cur.mode : 0o666 & ~p.umask;
     const mode = want.mode ? resolveMode(want.mode, base, false, p.umask) : base;
-    if (ctx.check) {
-      // Ansible sends a HEAD request in check mode: what it would get is unknown (the empty body's sha1)
-      Object.assign(result, { changed: true, checksum_src: EMPTY_SHA1, msg: `would download ${shown}` });
-      if (cur.exists) result.checksum_dest = curSha1;
-      if (ctx.diff) {
-        result.diff = [{ before_header: dest, after_header: shown, before: cur.exists ? `(checksum ${cur.checksum})\n` : '', after: `(downloaded from ${shown}${wantHex ? `, ${algo} ${wantHex}` : ''})\n` }];
-      }
-      return result;
-    }
-
     const chown = cur.exists ? chownSpec(want.owner ?? String(cur.uid), want.group ?? String(cur.gid)) : chownSpec(want.owner, want.group);
     const script = [
       `d=${shq(dest)}; dir=$(dirname -- "$d")`,
@@ -129,7 +119,7 @@ export const get_url: ModuleDef = {
       `s=$(${algo}sum < "$t"); s=\${s%% *}; printf 'S\\t%s\\n' "$s"`,
       `s1=$(sha1sum < "$t"); m5=$(md5sum < "$t"); printf 'S1\\t%s\\nM5\\t%s\\nZ\\t%s\\n' "\${s1%% *}" "\${m5%% *}" "$(stat -c %s -- "$t")"`,
       wantHex ? `[ "$s" = ${shq(wantHex)} ] || { echo 'M'; exit 0; }` : '',
-      cur.exists ? `if [ "$s" = ${shq(cur.checksum ?? '')} ]; then echo 'SAME'; ${attrCmd(chown, mode, cur.mode, want.owner, want.group)} ${pathInfoLine('"$d"')}; exit 0; fi` : '',
+      cur.exists ? `if [ "$s" = ${shq(cur.checksum ?? '')} ]; then echo 'SAME'; ${attrCmd(mode, cur.mode, want.owner, want.group)} ${pathInfoLine('"$d"')}; exit 0; fi` : '',
       chown ? `chown ${shq(chown)} -- "$t"${cur.exists && !want.owner && !want.group ? ' 2>/dev/null' : ' || exit 1'}` : '',
       `chmod ${mode.toString(8)} -- "$t" || exit 1`,
       backup && cur.exists ? `b="$d.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; cp -p -- "$d" "$b" || exit 1; printf 'B\\t%s\\n' "$b"` : '',
@@ -139,7 +129,16 @@ export const get_url: ModuleDef = {
     ]
       .filter(Boolean)
       .join('\n');
-    const r = await ctx.run(script, { stdin: curlConfig({ ...http, url, followRedirects: true }) });
+    const r = await change(ctx, `download ${shown} to ${dest}`, script, { stdin: curlConfig({ ...http, url, followRedirects: true }), keepFailure: true });
+    if (!r) {
+      // check mode: Ansible sends a HEAD request, what it would get is unknown (the empty body's sha1)
+      Object.assign(result, { changed: true, checksum_src: EMPTY_SHA1, msg: `would download ${shown}` });
+      if (cur.exists) result.checksum_dest = curSha1;
+      if (ctx.diff) {
+        result.diff = [{ before_header: dest, after_header: shown, before: cur.exists ? `(checksum ${cur.checksum})\n` : '', after: `(downloaded from ${shown}${wantHex ? `, ${algo} ${wantHex}` : ''})\n` }];
+      }
+      return result;
+    }
     const v: Record<string, string> = {};
     for (const line of r.stdout.split('\n')) {
       const t = line.indexOf('\t');
@@ -193,10 +192,9 @@ function dirOf(p: string): string {
 }
 
 /** the same content: only chmod/chown the existing dest in place when needed */
-function attrCmd(chown: string | undefined, mode: number, curMode: number, owner?: string, group?: string): string {
+function attrCmd(mode: number, curMode: number, owner?: string, group?: string): string {
   const cmds: string[] = [];
   if (owner !== undefined || group !== undefined) cmds.push(`chown ${shq(chownSpec(owner, group)!)} -- "$d";`);
   if (mode !== curMode) cmds.push(`chmod ${mode.toString(8)} -- "$d";`);
-  void chown;
   return cmds.join(' ');
 }
