@@ -1,15 +1,17 @@
 /**
  * ansible.builtin.uri: an HTTP request made ON THE HOST with curl. The request (URL, headers,
  * credentials) travels in a curl config on stdin, the body after it; the answer comes back as
- * status, headers and body in one exec.
+ * status, headers and body in one exec. A body saved to `dest` is written through the change
+ * seam (not in check mode).
  */
 import { addPathInfo } from './util/pathinfo.js';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
+import { applyPlan } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { remoteError, writeFile } from './util/remote.js';
+import { remoteError } from './util/remote.js';
 import { curlConfig, httpArgs, httpSpec, safeUrl } from './sys/curl.js';
 import { parsePyJson } from '../util/pyjson.js';
 
@@ -118,9 +120,9 @@ export const uri: ModuleDef = {
     // Ansible's text: the Content-Length header, 'unknown' without one (a chunked answer)
     result.msg = `OK (${result.content_length ?? 'unknown'} bytes)`;
     if (dest !== undefined && ok) {
-      if (!ctx.check) await writeFile(ctx, { dest, mode: 0o644, mkdirs: false }, content);
-      result.changed = true;
       result.path = dest;
+      await applyPlan(ctx, { result, changes: [{ description: `write the body to ${dest}`, write: { path: dest, data: content, mode: 0o644 } }] });
+      result.changed = true;
     }
     if (!ok) {
       result.failed = true;
@@ -146,7 +148,6 @@ function formEncode(b: unknown): string {
   return entries.map(([k, v]) => `${encodeURIComponent(String(k))}=${encodeURIComponent(String(v))}`).join('&').replace(/%20/g, '+');
 }
 
-/** The last response's headers, lowercased with - as _ (as Ansible returns them). */
 /** the reason phrase of the last response's status line (`HTTP/1.1 404 Not Found` -> `Not Found`) */
 function reasonOf(text: string): string {
   const blocks = text.split(/\r?\n\r?\n/).filter((x) => x.trim());
@@ -154,6 +155,7 @@ function reasonOf(text: string): string {
   return /^HTTP\/[\d.]+\s+\d{3}\s*(.*)$/.exec(first.trim())?.[1] ?? '';
 }
 
+/** The last response's headers, lowercased with - as _ (as Ansible returns them). */
 function parseHeaders(text: string): Record<string, string> {
   const blocks = text.split(/\r?\n\r?\n/).filter((x) => x.trim());
   const last = blocks[blocks.length - 1] ?? '';
