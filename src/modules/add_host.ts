@@ -8,26 +8,33 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
+import { declareArgs } from './util/declare.js';
 
+const args = declareArgs({
+  name: { type: 'any', aliases: ['hostname', 'host'], read: String },
+  groupname: { type: 'any', aliases: ['groups', 'group'], default: '' },
+});
+
+/** the arguments that are not host variables */
 const SPECIAL = new Set(['name', 'hostname', 'groupname', 'groups']);
 
 export const add_host: ModuleDef = {
   name: 'add_host',
   local: true,
   bypassHostLoop: true,
-  schema: { type: 'object', additionalProperties: true },
-  async run(args, ctx) {
+  // every other argument is a host variable
+  schema: { ...args.schema, additionalProperties: true },
+  async run(given, ctx) {
     if (!ctx.flow) throw new KbsError('INTERNAL', 'add_host needs the engine (no flow context)');
-    const given = args.name ?? args.hostname ?? args.host;
-    if (given === undefined || given === null) return { changed: false, failed: true, msg: 'name, host or hostname needs to be provided' };
-    const { name, port } = parseAddress(String(given));
+    const a = args.read(given);
+    if (a.name === undefined) return { changed: false, failed: true, msg: 'name, host or hostname needs to be provided' };
+    const { name, port } = parseAddress(a.name);
     const vars: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(args)) if (!SPECIAL.has(k)) vars[k] = v;
+    for (const [k, v] of Object.entries(given)) if (!SPECIAL.has(k)) vars[k] = v;
     if (port !== undefined) vars.ansible_ssh_port = port;
-    const raw = args.groupname ?? args.groups ?? args.group ?? '';
     let list: unknown[];
-    if (Array.isArray(raw)) list = raw;
-    else if (typeof raw === 'string') list = raw === '' ? [] : raw.split(',');
+    if (Array.isArray(a.groupname)) list = a.groupname;
+    else if (typeof a.groupname === 'string') list = a.groupname === '' ? [] : a.groupname.split(',');
     else return { changed: false, failed: true, msg: 'Groups must be specified as a list.' };
     const groups: string[] = [];
     for (const g of list.map((x) => String(x).trim())) if (!groups.includes(g)) groups.push(g);

@@ -1,26 +1,32 @@
 /** ansible.builtin.assert: every `that` condition must hold. */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { toBool } from './util/args.js';
-import { BOOL, STR_OR_LIST, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { STR_OR_LIST } from './util/schema.js';
+
+const args = declareArgs({
+  that: { type: 'any' },
+  fail_msg: { type: 'any', schema: STR_OR_LIST, aliases: ['msg'], default: 'Assertion failed' },
+  success_msg: { type: 'any', schema: STR_OR_LIST, default: 'All assertions passed' },
+  quiet: { type: 'bool' },
+});
 
 export const assert: ModuleDef = {
   name: 'assert',
   local: true,
-  schema: argsSchema({ that: {}, fail_msg: STR_OR_LIST, msg: STR_OR_LIST, success_msg: STR_OR_LIST, quiet: BOOL }, ['that']),
-  async run(args, ctx): Promise<ModuleResult> {
-    if (args.that === undefined || args.that === null) throw new KbsError('TASK', 'conditional required in "that" string');
-    const thats = Array.isArray(args.that) ? args.that : [args.that];
-    const failMsg = args.fail_msg ?? args.msg ?? 'Assertion failed';
-    const successMsg = args.success_msg ?? 'All assertions passed';
-    const quiet = toBool(args.quiet, false, 'quiet');
+  // `that` is required before any host is contacted; a null one fails with Ansible's message
+  schema: { ...args.schema, required: ['that'] },
+  async run(given, ctx): Promise<ModuleResult> {
+    const a = args.read(given);
+    if (a.that === undefined) throw new KbsError('TASK', 'conditional required in "that" string');
+    const thats = Array.isArray(a.that) ? a.that : [a.that];
     for (const that of thats) {
       if (!ctx.condition(that)) {
-        return { changed: false, failed: true, evaluated_to: false, assertion: that, msg: failMsg as string };
+        return { changed: false, failed: true, evaluated_to: false, assertion: that, msg: a.fail_msg as string };
       }
     }
     // msg stays a list when given as a list, as in Ansible (ModuleResult.msg is typed string)
-    const msg = successMsg as string;
-    return quiet ? { changed: false, msg, _ansible_verbose_always: false } : { changed: false, msg };
+    const msg = a.success_msg as string;
+    return a.quiet ? { changed: false, msg, _ansible_verbose_always: false } : { changed: false, msg };
   },
 };

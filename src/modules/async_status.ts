@@ -6,15 +6,25 @@
 import { KbsError } from '../errors.js';
 import { forgetJob, jobState } from './async_jobs.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { STR, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { STR } from './util/schema.js';
+
+const MODES = ['status', 'cleanup'] as const;
+
+const args = declareArgs({
+  jid: { type: 'any', schema: STR, required: true, read: String },
+  mode: { type: 'str', choices: MODES, default: 'status', schema: { enum: [...MODES] } },
+});
 
 export const async_status: ModuleDef = {
   name: 'async_status',
   local: true,
-  schema: argsSchema({ jid: STR, mode: { enum: ['status', 'cleanup'] } }, ['jid']),
-  async run(args, ctx): Promise<ModuleResult> {
-    const jid = String(args.jid);
-    if (args.mode === 'cleanup') {
+  schema: args.schema,
+  async run(given, ctx): Promise<ModuleResult> {
+    const { jid: jidArg, mode } = args.read(given);
+    // required: read() has refused a task without it
+    const jid = jidArg as string;
+    if (mode === 'cleanup') {
       if (!forgetJob(jid, ctx.host)) throw new KbsError('TASK', 'could not find job');
       return { changed: false, ansible_job_id: jid, erased: jid };
     }

@@ -1,29 +1,41 @@
 /** ansible.builtin.debug: print a message or a variable (evaluated as a Jinja2 expression). */
 import { KbsError } from '../errors.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { INT, STR, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { INT, STR } from './util/schema.js';
 
 export const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
+
+const args = declareArgs({
+  msg: { type: 'any', nullable: true },
+  var: { type: 'any', schema: STR, nullable: true },
+  verbosity: { type: 'any', schema: INT, default: 0, read: readVerbosity },
+});
+
+function readVerbosity(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new KbsError('TASK', `verbosity must be an integer, got ${String(v)}`);
+  return n;
+}
 
 export const debug: ModuleDef = {
   name: 'debug',
   local: true,
-  schema: argsSchema({ msg: {}, var: STR, verbosity: INT }),
-  async run(args, ctx): Promise<ModuleResult> {
-    const verbosity = args.verbosity === undefined || args.verbosity === null ? 0 : Number(args.verbosity);
-    if (!Number.isInteger(verbosity)) throw new KbsError('TASK', `verbosity must be an integer, got ${String(args.verbosity)}`);
-    if (ctx.verbosity < verbosity) {
+  schema: args.schema,
+  async run(given, ctx): Promise<ModuleResult> {
+    const a = args.read(given);
+    if (ctx.verbosity < a.verbosity) {
       return { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.' };
     }
-    if (args.msg !== undefined && args.var !== undefined) throw new KbsError('TASK', "'msg' and 'var' are incompatible options");
-    if (args.var !== undefined && args.var !== null) {
-      const name = typeof args.var === 'string' ? args.var : JSON.stringify(args.var);
-      const value = typeof args.var === 'string' ? evaluate(ctx, args.var) : args.var;
+    if (a.msg !== undefined && a.var !== undefined) throw new KbsError('TASK', "'msg' and 'var' are incompatible options");
+    if (a.var !== undefined && a.var !== null) {
+      const name = typeof a.var === 'string' ? a.var : JSON.stringify(a.var);
+      const value = typeof a.var === 'string' ? evaluate(ctx, a.var) : a.var;
       return { changed: false, [name]: value };
     }
     // a non-string msg (list, dict) stays native as in Ansible, although ModuleResult.msg is typed
     // string; a msg given as null (or a template that renders None) stays null, as Ansible's
-    return { changed: false, msg: (args.msg === undefined ? 'Hello world!' : args.msg) as string };
+    return { changed: false, msg: (a.msg === undefined ? 'Hello world!' : a.msg) as string };
   },
 };
 

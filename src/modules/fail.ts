@@ -1,13 +1,15 @@
 /** ansible.builtin.fail: fail the task with a message. */
 import type { ModuleDef } from './types.js';
-import { argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+
+const args = declareArgs({ msg: { type: 'any', default: 'Failed as requested from task' } });
 
 export const fail: ModuleDef = {
   name: 'fail',
   local: true,
-  schema: argsSchema({ msg: {} }),
-  async run(args) {
-    const msg = args.msg === undefined || args.msg === null ? 'Failed as requested from task' : args.msg;
+  schema: args.schema,
+  async run(given) {
+    const { msg } = args.read(given);
     return { changed: false, failed: true, msg: typeof msg === 'string' ? msg : JSON.stringify(msg) };
   },
 };

@@ -5,18 +5,26 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { STR, STR_OR_LIST, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { STR, STR_OR_LIST } from './util/schema.js';
+
+const dashes = (v: unknown) => String(v).replace(/ /g, '-');
+
+const args = declareArgs({
+  key: { type: 'any', schema: STR, read: dashes },
+  parents: { type: 'any', schema: STR_OR_LIST, default: ['all'], read: (v) => (Array.isArray(v) ? v : [v]).map(dashes) },
+});
 
 export const group_by: ModuleDef = {
   name: 'group_by',
   local: true,
-  schema: argsSchema({ key: STR, parents: STR_OR_LIST }),
-  async run(args, ctx) {
-    if (args.key === undefined || args.key === null) return { changed: false, failed: true, msg: "the 'key' param is required when using group_by" };
+  schema: args.schema,
+  async run(given, ctx) {
+    const a = args.read(given);
+    const group = a.key;
+    const parents = [...a.parents];
+    if (group === undefined) return { changed: false, failed: true, msg: "the 'key' param is required when using group_by" };
     if (!ctx.flow) throw new KbsError('INTERNAL', 'group_by needs the engine (no flow context)');
-    const group = String(args.key).replace(/ /g, '-');
-    const raw = args.parents ?? ['all'];
-    const parents = (Array.isArray(raw) ? raw : [raw]).map((p) => String(p).replace(/ /g, '-'));
     const changed = ctx.flow.groupBy(group, parents);
     return { changed, add_group: group, parent_groups: parents };
   },

@@ -1,7 +1,7 @@
 /** ansible.builtin.meta: actions on the play (carried out by the engine through ctx.meta). */
 import type { ModuleDef } from './types.js';
-import { failed, optStr } from './util/args.js';
-import { STR, argsSchema } from './util/schema.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 
 export const META_ACTIONS = [
   'flush_handlers',
@@ -17,13 +17,16 @@ export const META_ACTIONS = [
   'role_complete',
 ];
 
+const args = declareArgs({ _raw_params: { type: 'str', default: '' } });
+
 export const meta: ModuleDef = {
   name: 'meta',
   local: true,
   freeForm: true,
-  schema: argsSchema({ _raw_params: STR }, ['_raw_params']),
-  async run(args, ctx) {
-    const action = (optStr(args, '_raw_params') ?? '').trim();
+  // the action is required before any host is contacted; an empty one is an invalid action
+  schema: { ...args.schema, required: ['_raw_params'] },
+  async run(given, ctx) {
+    const action = args.read(given)._raw_params.trim();
     if (!META_ACTIONS.includes(action)) return failed(`invalid meta action requested: ${action}`);
     ctx.meta?.(action);
     return { changed: false };

@@ -1,24 +1,26 @@
 /** ansible.builtin.set_fact: host facts from the (already templated) args. */
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { toBool } from './util/args.js';
-import { BOOL } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** the one option; every other argument is a fact */
+const args = declareArgs({ cacheable: { type: 'bool' } });
 
 export const set_fact: ModuleDef = {
   name: 'set_fact',
   local: true,
   schema: {
-    type: 'object',
-    properties: { cacheable: BOOL },
+    ...args.schema,
     // names may be templated ("{{ prefix }}_ip": ...), as Ansible templates set_fact keys
     propertyNames: { pattern: '^([A-Za-z_][A-Za-z0-9_]*|.*\\{\\{.*)$' },
     additionalProperties: true,
   },
-  async run(args, ctx) {
+  async run(given, ctx) {
+    const { cacheable } = args.read(given);
     const facts: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(args)) {
+    for (const [key, v] of Object.entries(given)) {
       if (key === 'cacheable') continue;
       const k = key.includes('{{') ? String(ctx.render(key)).trim() : key;
       if (!NAME.test(k)) {
@@ -29,7 +31,6 @@ export const set_fact: ModuleDef = {
     if (Object.keys(facts).length === 0) {
       throw new KbsError('TASK', 'No key/value pairs provided, at least one is required for this action to succeed');
     }
-    const cacheable = toBool(args.cacheable, false, 'cacheable');
     ctx.setFacts?.(facts, cacheable);
     return { changed: false, ansible_facts: facts, ...(cacheable ? { _ansible_facts_cacheable: true } : {}) };
   },

@@ -7,17 +7,22 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { toBool } from './util/args.js';
-import { BOOL, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const args = declareArgs({
+  data: { type: 'any', default: {} },
+  per_host: { type: 'bool' },
+  aggregate: { type: 'bool', default: true },
+});
 
 export const set_stats: ModuleDef = {
   name: 'set_stats',
   local: true,
-  schema: argsSchema({ data: {}, per_host: BOOL, aggregate: BOOL }),
-  async run(args, ctx) {
-    const data = args.data ?? {};
+  schema: args.schema,
+  async run(given, ctx) {
+    const { data, per_host, aggregate } = args.read(given);
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return { changed: false, failed: true, msg: "The 'data' option needs to be a dictionary/hash" };
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(data as Record<string, unknown>)) {
@@ -27,7 +32,7 @@ export const set_stats: ModuleDef = {
       }
       out[k] = v;
     }
-    const stats = { data: out, per_host: toBool(args.per_host, false, 'per_host'), aggregate: toBool(args.aggregate, true, 'aggregate') };
+    const stats = { data: out, per_host, aggregate };
     return { changed: false, ansible_stats: stats };
   },
 };
