@@ -12,9 +12,10 @@ import { homedir } from 'node:os';
 import { KbsError } from '../errors.js';
 import type { Endpoint, ResolvedTarget } from '../transport/resolve.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
+import { failed } from './util/args.js';
+import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { shlexSplit } from './util/shlex.js';
-import { BOOL, INT, LIST_OF_STR, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { LIST_OF_STR } from './util/schema.js';
 
 const CHANGED = '<<CHANGED>>';
 
@@ -61,56 +62,56 @@ function run(cmd: string[]): Promise<{ rc: number; out: string; err: string }> {
   });
 }
 
-const OPT_BOOL = (args: Record<string, unknown>, k: string): boolean | undefined =>
-  args[k] === undefined || args[k] === null ? undefined : toBool(args[k], false, k);
+/** a list of strings as given (each element as its str()) */
+const STRINGS = { type: 'any', schema: LIST_OF_STR, read: (v: unknown) => (Array.isArray(v) ? v.map(String) : []) } as const;
+
+const args = declareArgs({
+  src: { type: 'str', required: true },
+  dest: { type: 'str', required: true },
+  mode: { type: 'str', choices: ['pull', 'push'], default: 'push' },
+  dest_port: { type: 'int' },
+  delete: { type: 'bool' },
+  private_key: { type: 'str' },
+  rsync_path: { type: 'str' },
+  archive: { type: 'bool', default: true },
+  checksum: { type: 'bool' },
+  compress: { type: 'bool', default: true },
+  existing_only: { type: 'bool' },
+  dirs: { type: 'bool' },
+  // unset: archive's choice; set: --no-NAME under archive, --NAME without it
+  recursive: OPT_BOOL,
+  links: OPT_BOOL,
+  copy_links: { type: 'bool' },
+  perms: OPT_BOOL,
+  times: OPT_BOOL,
+  owner: OPT_BOOL,
+  group: OPT_BOOL,
+  set_remote_user: { type: 'bool', default: true },
+  rsync_timeout: { type: 'int', default: 0 },
+  rsync_opts: STRINGS,
+  ssh_args: { type: 'str' },
+  ssh_connection_multiplexing: { type: 'bool' },
+  partial: { type: 'bool' },
+  verify_host: { type: 'bool' },
+  delay_updates: { type: 'bool', default: true },
+  use_ssh_args: { type: 'bool' },
+  link_dest: STRINGS,
+});
 
 export const synchronize: ModuleDef = {
   name: 'synchronize',
-  schema: argsSchema(
-    {
-      src: STR,
-      dest: STR,
-      mode: oneOfStr('pull', 'push'),
-      dest_port: INT,
-      delete: BOOL,
-      private_key: STR,
-      rsync_path: STR,
-      archive: BOOL,
-      checksum: BOOL,
-      compress: BOOL,
-      existing_only: BOOL,
-      dirs: BOOL,
-      recursive: BOOL,
-      links: BOOL,
-      copy_links: BOOL,
-      perms: BOOL,
-      times: BOOL,
-      owner: BOOL,
-      group: BOOL,
-      set_remote_user: BOOL,
-      rsync_timeout: INT,
-      rsync_opts: LIST_OF_STR,
-      ssh_args: STR,
-      ssh_connection_multiplexing: BOOL,
-      partial: BOOL,
-      verify_host: BOOL,
-      delay_updates: BOOL,
-      use_ssh_args: BOOL,
-      link_dest: LIST_OF_STR,
-    },
-    ['src', 'dest'],
-  ),
-  async run(args, ctx) {
+  schema: args.schema,
+  async run(raw, ctx) {
+    const a = args.read(raw);
     const t = ctx.sshTarget?.();
     if (!t) throw new KbsError('TASK', 'synchronize: kbs runs rsync over ssh only; this host has a local connection', { hint: 'use copy, or run rsync with the command module' });
     if (t.target.password !== undefined && !t.target.keyFiles.length && !t.agentSocket) {
       throw new KbsError('TASK', 'synchronize: password logins are not supported (rsync runs ssh non-interactively)', { hint: 'use a key (ansible_ssh_private_key_file) or an ssh agent' });
     }
-    if (args.link_dest !== undefined && args.link_dest !== null) throw new KbsError('TASK', 'synchronize: link_dest is not supported by kbs');
-    const mode = optStr(args, 'mode') ?? 'push';
-    let src = reqStr(args, 'src');
-    let dest = reqStr(args, 'dest');
-    const user = toBool(args.set_remote_user, true, 'set_remote_user') ? t.target.user : undefined;
+    if (a.link_dest !== undefined) throw new KbsError('TASK', 'synchronize: link_dest is not supported by kbs');
+    const mode = a.mode;
+    let { src, dest } = a;
+    const user = a.set_remote_user ? t.target.user : undefined;
     const local = (p: string) => {
       const e = p.startsWith('~') ? homedir() + p.slice(1) : p;
       return isAbsolute(e) ? e : resolve(e);
@@ -127,39 +128,37 @@ export const synchronize: ModuleDef = {
 
     const cmd = ['rsync'];
     const flag = (on: boolean, f: string) => on && cmd.push(f);
-    if (toBool(args.delay_updates, true, 'delay_updates')) cmd.push('--delay-updates', '-F');
-    flag(toBool(args.compress, true, 'compress'), '--compress');
-    const timeout = args.rsync_timeout === undefined || args.rsync_timeout === null ? 0 : Number(args.rsync_timeout);
-    if (timeout) cmd.push(`--timeout=${timeout}`);
+    if (a.delay_updates) cmd.push('--delay-updates', '-F');
+    flag(a.compress, '--compress');
+    if (a.rsync_timeout) cmd.push(`--timeout=${a.rsync_timeout}`);
+    // check mode is rsync's own dry run: it reports what it would change
     flag(ctx.check, '--dry-run');
-    flag(toBool(args.delete, false, 'delete'), '--delete-after');
-    flag(toBool(args.existing_only, false, 'existing_only'), '--existing');
-    flag(toBool(args.checksum, false, 'checksum'), '--checksum');
-    flag(toBool(args.copy_links, false, 'copy_links'), '--copy-links');
-    const tri = ['recursive', 'links', 'perms', 'times', 'owner', 'group'].map((k) => [k, OPT_BOOL(args, k)] as const);
-    if (toBool(args.archive, true, 'archive')) {
+    flag(a.delete, '--delete-after');
+    flag(a.existing_only, '--existing');
+    flag(a.checksum, '--checksum');
+    flag(a.copy_links, '--copy-links');
+    const tri = (['recursive', 'links', 'perms', 'times', 'owner', 'group'] as const).map((k) => [k, a[k]] as const);
+    if (a.archive) {
       cmd.push('--archive');
       for (const [k, v] of tri) if (v === false) cmd.push(`--no-${k}`);
     } else for (const [k, v] of tri) if (v === true) cmd.push(`--${k}`);
-    flag(toBool(args.dirs, false, 'dirs'), '--dirs');
+    flag(a.dirs, '--dirs');
 
     // Ansible joins the command into one string and splits it again: an option "--exclude x" is two words
-    const opts = Array.isArray(args.rsync_opts) ? args.rsync_opts.map(String) : [];
+    const opts = a.rsync_opts ?? [];
     if (!opts.some((o) => o.includes('--rsh'))) {
-      const key = optStr(args, 'private_key');
-      const port = args.dest_port === undefined || args.dest_port === null ? t.target.port : Number(args.dest_port);
-      const target = { ...t.target, port };
+      const key = a.private_key;
+      const target = { ...t.target, port: a.dest_port ?? t.target.port };
       let rsh = sshWords(t, target, t.jumps, key === undefined ? undefined : local(key)).map(shlexQuote).join(' ');
-      const extra = optStr(args, 'ssh_args');
-      if (extra) rsh += ` ${extra}`;
+      if (a.ssh_args) rsh += ` ${a.ssh_args}`;
       cmd.push(`--rsh=${rsh}`);
     }
     // as Ansible's action: pushing under become runs the remote rsync through sudo
-    let rsyncPath = optStr(args, 'rsync_path');
+    let rsyncPath = a.rsync_path;
     if (!rsyncPath && mode === 'push' && ctx.become) rsyncPath = `sudo -u ${ctx.become.user} rsync`;
     if (rsyncPath) cmd.push(`--rsync-path=${rsyncPath}`);
     for (const o of opts) cmd.push(...shlexSplit(o));
-    flag(toBool(args.partial, false, 'partial'), '--partial');
+    flag(a.partial, '--partial');
     cmd.push(`--out-format=${CHANGED}%i %n%L`, src, dest);
     const cmdstr = cmd.map(shlexQuote).join(' ');
 
