@@ -2,15 +2,16 @@
  * ansible.builtin.known_hosts: a host's key added to, replaced in, or removed from a known_hosts
  * file. As Ansible's module, the host's own `ssh-keygen -F` finds the entries (hashed or not) and
  * checks that the key's host field matches `name`; kbs then edits the lines and writes the file
- * atomically. Removing a host without a key uses `ssh-keygen -R` (which leaves FILE.old).
+ * atomically. Removing a host without a key uses `ssh-keygen -R` (which leaves FILE.old). One
+ * probe reads the key check, the lookup, the file, its mode and the umask; the plan is pure.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { shq } from '../transport/shell.js';
 import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
-import { expandPath } from './util/paths.js';
-import { remoteError, writeFile } from './util/remote.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { failed } from './util/args.js';
+import { probeSections, runPlanned, type Change, type Plan, type Planner } from './util/change.js';
+import { declareArgs, type DeclaredArgs } from './util/declare.js';
+import { argWord } from './util/words.js';
 
 interface KeyParts {
   options?: string;
@@ -58,78 +59,95 @@ export function searchHostKey(out: string, key: string | undefined): { found: bo
   return { found: true, replace: true, lines };
 }
 
-/** Split the host's answer into its `@@kbs NAME` sections. */
-function sections(out: string): Record<string, string> {
-  const s: Record<string, string> = {};
-  const parts = out.split(/^@@kbs (\w+)\n/m);
-  for (let i = 1; i < parts.length; i += 2) s[parts[i]] = parts[i + 1] ?? '';
-  return s;
+const declared = declareArgs({
+  name: { type: 'str', required: true, aliases: ['host'] },
+  key: { type: 'str' },
+  path: { type: 'str', default: '~/.ssh/known_hosts' },
+  hash_host: { type: 'bool' },
+  state: { type: 'str', choices: ['absent', 'present'], default: 'present' },
+});
+
+type Args = ReturnType<typeof declared.read> & {
+  /** name in lower case, as ssh-keygen looks hosts up */
+  host: string;
+  /** the key line to add: hashed when asked (once, with a random salt), newline-terminated */
+  line?: string;
+};
+
+const args: DeclaredArgs<Args> = {
+  schema: declared.schema,
+  read(raw) {
+    const a = declared.read(raw);
+    const host = a.name.toLowerCase();
+    let line = a.key || undefined;
+    if (line && a.hash_host) line = hashHostKey(host, line);
+    if (line && !line.endsWith('\n')) line += '\n';
+    return { ...a, host, line };
+  },
+};
+
+/** Why the arguments cannot work, before anything is read. */
+function argsProblem(a: Args): string | undefined {
+  if (!a.line && a.state !== 'absent') return 'No key specified when adding a host';
+  if (a.line && /\S+(\s+)?,(\s+)?/.test(a.host)) return 'Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.';
+  return undefined;
 }
 
-export const known_hosts: ModuleDef = {
-  name: 'known_hosts',
-  schema: {
-    ...argsSchema({ name: STR, host: STR, key: STR, path: STR, hash_host: BOOL, state: oneOfStr('absent', 'present') }),
-    anyOf: [{ required: ['name'] }, { required: ['host'] }],
-  },
-  async run(args, ctx) {
-    const name = reqStr(args, 'name', 'host');
-    const host = name.toLowerCase();
-    const state = optStr(args, 'state') ?? 'present';
-    const hashHost = toBool(args.hash_host, false, 'hash_host');
-    const path = await expandPath(ctx, optStr(args, 'path') ?? '~/.ssh/known_hosts');
-    let key = optStr(args, 'key') || undefined;
-    if (!key && state !== 'absent') return failed('No key specified when adding a host');
-    if (key && hashHost) key = hashHostKey(host, key);
-    if (key && !key.endsWith('\n')) key += '\n';
-    if (key && /\S+(\s+)?,(\s+)?/.test(host)) return failed('Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.');
-
-    // one exec: the sanity check of the key, the lookup in the file, and the file itself
-    const script = [
+export const knownHostsPlanner: Planner<Args> = {
+  args,
+  probe(a) {
+    if (argsProblem(a)) return ':';
+    const h = shq(a.host);
+    return [
       'k=$(mktemp) || exit 1',
-      'cat > "$k"',
-      `printf '@@kbs sanity\\n'; ssh-keygen -F ${shq(host)} -f "$k" 2>/dev/null; rm -f -- "$k"`,
-      `p=${shq(path)}`,
-      `if [ -e "$p" ]; then printf '@@kbs search\\n'; o=$(ssh-keygen -F ${shq(host)} -f "$p" 2>&1); printf '%s\\n@@kbs rc\\n%s\\n' "$o" "$?"; printf '@@kbs file\\n'; cat -- "$p" || exit 1; fi`,
+      `printf '%s' ${shq(a.line ?? '')} > "$k"`,
+      `printf '@@sanity\\n'; ssh-keygen -F ${h} -f "$k" 2>/dev/null; rm -f -- "$k"`,
+      `p=${argWord(a.path, true)}`,
+      `printf '@@path\\n%s\\n' "$p"`,
+      `d=\${p%/*}; [ -n "$d" ] || d=/; printf '@@mode\\n'; if [ -d "$d" ]; then stat -c %a -- "$p" 2>/dev/null || echo none; else echo noparent; fi; umask`,
+      `if [ -e "$p" ]; then printf '@@search\\n'; o=$(ssh-keygen -F ${h} -f "$p" 2>&1); printf '%s\\n@@rc\\n%s\\n' "$o" "$?"; printf '@@file\\n'; cat -- "$p" || exit 1; fi`,
     ].join('\n');
-    const r = await ctx.run(script, { stdin: key ?? '' });
-    if (r.rc !== 0) throw remoteError(`cannot read ${path}`, r);
-    const s = sections(r.stdout);
-    if (key && !(s.sanity ?? '').trim()) return failed('Host parameter does not match hashed host field in supplied key');
+  },
+  probeError: (a) => `cannot read ${a.path}`,
+  plan(a, out, { diff, check }) {
+    const { host, line: key, state } = a;
+    const none = (result: ModuleResult): Plan => ({ result, changes: [] });
+    const problem = argsProblem(a);
+    if (problem) return none(failed(problem));
+    const s = probeSections(out);
+    if (key && !(s.sanity ?? '').trim()) return none(failed('Host parameter does not match hashed host field in supplied key'));
+    const path = (s.path ?? '').replace(/\n$/, '');
     const exists = s.file !== undefined;
     const rc = Number((s.rc ?? '0').trim());
     const searchOut = (s.search ?? '').replace(/\n$/, '');
-    if (exists && rc !== 0 && searchOut.trim()) return failed(`ssh-keygen failed (rc=${rc}, output='${searchOut}')`);
+    if (exists && rc !== 0 && searchOut.trim()) return none(failed(`ssh-keygen failed (rc=${rc}, output='${searchOut}')`));
     const hit = exists ? searchHostKey(searchOut, key) : { found: false, replace: false, line: undefined, lines: [] as number[] };
     const before = s.file ?? '';
-    const beforeLines = before.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-
-    const afterLines = [...beforeLines];
+    const afterLines: string[] = before.match(/[^\n]*\n|[^\n]+$/g) ?? [];
     if ((hit.replace || state === 'absent') && hit.line !== undefined && hit.line >= 1 && hit.line <= afterLines.length) afterLines.splice(hit.line - 1, 1);
     if (state === 'present' && (hit.replace || hit.line === undefined)) afterLines.push(key!);
-    const diff: DiffEntry = { before_header: exists ? path : '/dev/null', after_header: path, before, after: afterLines.join('') };
 
-    const result: ModuleResult = { changed: false, name, key: optStr(args, 'key') ?? null, path, hash_host: hashHost, state };
-    if (state === 'absent' && hit.line === undefined && key) return result;
-    const changed = hit.replace || (state === 'present') !== hit.found;
-    result.changed = changed;
-    if (ctx.diff) result.diff = diff;
-    if (ctx.check || !changed) return result;
-
-    let text = afterLines.join('');
+    const result: ModuleResult = { changed: false, name: a.name, key: a.key ?? null, path, hash_host: a.hash_host, state };
+    if (state === 'absent' && hit.line === undefined && key) return none(result);
+    result.changed = hit.replace || (state === 'present') !== hit.found;
+    if (diff) result.diff = { before_header: exists ? path : '/dev/null', after_header: path, before, after: afterLines.join('') } satisfies DiffEntry;
+    if (!result.changed) return none(result);
     if (hit.found && !key && state === 'absent') {
-      // every entry of the host, as ssh-keygen -R (kept as Ansible runs it: it leaves FILE.old)
-      const x = await ctx.run(`ssh-keygen -R ${shq(host)} -f ${shq(path)}`);
-      if (x.rc !== 0) throw remoteError(`ssh-keygen -R ${host} failed`, x);
-      const drop = new Set(hit.lines);
-      text = beforeLines.filter((_, i) => !drop.has(i + 1)).join('');
+      // every entry of the host, as Ansible runs it: ssh-keygen -R (it keeps the mode and leaves FILE.old)
+      return { result, changes: [{ description: `remove ${host} from ${path} with ssh-keygen -R`, command: `ssh-keygen -R ${shq(host)} -f ${shq(path)}` }] };
     }
+    const [modeLine, umaskLine] = (s.mode ?? '').trim().split('\n');
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-    const probe = await ctx.run(`[ -d ${shq(parent)} ] && { stat -c %a -- ${shq(path)} 2>/dev/null || echo none; } || echo noparent; umask`);
-    const [modeLine, umaskLine] = probe.stdout.trim().split('\n');
-    if (modeLine === 'noparent') return failed(`Failed to write to file ${path}: [Errno 2] No such file or directory: '${parent}'`);
-    const mode = modeLine === 'none' ? 0o666 & ~parseInt(umaskLine ?? '022', 8) : parseInt(modeLine, 8);
-    await writeFile(ctx, { dest: path, mode }, Buffer.from(text, 'utf8'));
-    return result;
+    // a real run fails on the missing folder; check mode reports the change, as Ansible's
+    if (modeLine === 'noparent' && !check) return none(failed(`Failed to write to file ${path}: [Errno 2] No such file or directory: '${parent}'`));
+    const mode = modeLine === 'none' || modeLine === 'noparent' ? 0o666 & ~parseInt(umaskLine ?? '022', 8) : parseInt(modeLine, 8);
+    const write: Change = { description: `write ${path}`, write: { path, data: afterLines.join(''), mode } };
+    return { result, changes: [write] };
   },
+};
+
+export const known_hosts: ModuleDef = {
+  name: 'known_hosts',
+  schema: args.schema,
+  run: (raw, ctx) => runPlanned(knownHostsPlanner, raw, ctx),
 };
