@@ -2,16 +2,17 @@
  * ansible.posix.authorized_key: SSH public keys added to or removed from a user's
  * authorized_keys file, parsed and written back as ansible.posix 1.5's module does (options
  * merged per key, `exclusive` drops other keys, lines kept in their order, new keys appended).
- * One probe reads the user's passwd entry and the file; a change is one write that also creates
- * ~/.ssh (0700, manage_dir) and leaves the file 0600, owned by the user.
+ * One probe fetches a key given as a URL (on the host, with curl), reads the user's passwd entry
+ * and the file; the plan is pure; a change is one write that also creates ~/.ssh (0700,
+ * manage_dir) and leaves the file 0600, owned by the user.
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { failed, optStr, reqStr, toBool } from './util/args.js';
-import { expandPath } from './util/paths.js';
-import { remoteError } from './util/remote.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { failed } from './util/args.js';
+import { probeSections, runPlanned, type Plan, type Planner } from './util/change.js';
+import { declareArgs } from './util/declare.js';
 import { tempTrap } from './util/remote.js';
+import { argWord } from './util/words.js';
 
 const KEY_TYPES = new Set([
   'sk-ecdsa-sha2-nistp256@openssh.com',
@@ -161,88 +162,93 @@ export function editKeys(existing: string, e: KeyEdit): string | undefined {
   return write ? serializeKeys([...byId.values()]) : undefined;
 }
 
-export const authorized_key: ModuleDef = {
-  name: 'authorized_key',
-  schema: argsSchema(
-    {
-      user: STR,
-      key: STR,
-      path: STR,
-      manage_dir: BOOL,
-      state: oneOfStr('absent', 'present'),
-      key_options: STR,
-      exclusive: BOOL,
-      comment: STR,
-      validate_certs: BOOL,
-      follow: BOOL,
-    },
-    ['user', 'key'],
-  ),
-  async run(args, ctx) {
-    const user = reqStr(args, 'user');
-    let key = reqStr(args, 'key');
-    const pathArg = await expandPath(ctx, optStr(args, 'path'));
-    const manageDir = toBool(args.manage_dir, true, 'manage_dir');
-    const state = (optStr(args, 'state') ?? 'present') as 'present' | 'absent';
-    const exclusive = toBool(args.exclusive, false, 'exclusive');
-    const follow = toBool(args.follow, false, 'follow');
-    const validateCerts = toBool(args.validate_certs, true, 'validate_certs');
-    if (key.startsWith('http')) {
-      // fetched by the host, as Ansible's module does
-      const r = await ctx.run(`curl -fsSL ${validateCerts ? '' : '-k '}-- ${shq(key)}`);
-      if (r.rc !== 0) return failed(`Error getting key from: ${key}`);
-      key = r.stdout;
-    }
-    const pw = await ctx.run(`getent passwd -- ${shq(user)} || echo '@@none'`);
-    const entry = pw.stdout.trim().split('\n')[0];
-    const home = entry === '@@none' ? undefined : entry.split(':')[5];
-    if (home === undefined && !(ctx.check && pathArg !== undefined)) {
-      return failed(ctx.check && pathArg === undefined ? 'Either user must exist or you must provide full path to key file in check mode' : `Failed to lookup user ${user}: "getpwnam(): name not found: '${user}'"`);
-    }
-    const sshDir = pathArg === undefined ? `${home}/.ssh` : pathArg.slice(0, pathArg.lastIndexOf('/')) || '/';
-    let keyfile = pathArg ?? `${home}/.ssh/authorized_keys`;
-    const read = await ctx.run(`f=${shq(keyfile)}; ${follow ? 'f=$(readlink -f -- "$f") || exit 1; ' : ''}printf '%s\\n' "$f"; if [ -f "$f" ]; then cat -- "$f" || exit 1; fi`);
-    if (read.rc !== 0) throw remoteError(`cannot read ${keyfile}`, read);
-    const nl = read.stdout.indexOf('\n');
-    keyfile = read.stdout.slice(0, nl);
-    const before = read.stdout.slice(nl + 1);
+const args = declareArgs({
+  user: { type: 'str', required: true },
+  key: { type: 'str', required: true },
+  path: { type: 'str' },
+  manage_dir: { type: 'bool', default: true },
+  state: { type: 'str', choices: ['absent', 'present'], default: 'present' },
+  key_options: { type: 'str' },
+  exclusive: { type: 'bool' },
+  comment: { type: 'str' },
+  validate_certs: { type: 'bool', default: true },
+  follow: { type: 'bool' },
+});
+type Args = ReturnType<typeof args.read>;
 
+const isUrl = (key: string) => key.startsWith('http');
+
+/** The parent folder of a path, as the module names it. */
+const parentOf = (p: string) => p.slice(0, p.lastIndexOf('/')) || '/';
+
+export const authorizedKeyPlanner: Planner<Args> = {
+  args,
+  probe(a) {
+    return [
+      // a key given as a URL is fetched by the host, as Ansible's module does
+      isUrl(a.key) ? `printf '@@key\\n'; curl -fsSL ${a.validate_certs ? '' : '-k '}-- ${shq(a.key)}; r=$?; printf '\\n'; [ "$r" -eq 0 ] || { printf '@@keyfail\\n'; exit 0; }` : '',
+      `u=$(getent passwd -- ${shq(a.user)}) || u=''`,
+      `h=$(printf '%s\\n' "$u" | head -n 1 | cut -d: -f6)`,
+      `if [ -z "$u" ]; then printf '@@nouser\\n'; ${a.path === undefined ? 'exit 0; ' : ''}fi`,
+      a.path === undefined ? 'printf \'@@home\\n%s\\n\' "$h"; f="$h/.ssh/authorized_keys"' : `f=${argWord(a.path, true)}; printf '@@path\\n%s\\n' "$f"`,
+      a.follow ? 'f=$(readlink -f -- "$f") || exit 1' : '',
+      `printf '@@keyfile\\n%s\\n@@file\\n' "$f"; if [ -f "$f" ]; then cat -- "$f" || exit 1; fi`,
+    ]
+      .filter(Boolean)
+      .join('\n');
+  },
+  probeError: (a) => `cannot read the authorized_keys of ${a.user}`,
+  plan(a, out, { diff, check }) {
+    const none = (result: ModuleResult): Plan => ({ result, changes: [] });
+    const s = probeSections(out);
+    if (s.keyfail !== undefined) return none(failed(`Error getting key from: ${a.key}`));
+    const key = isUrl(a.key) ? (s.key ?? '').slice(0, -1) : a.key;
+    const path = s.path?.replace(/\n$/, '');
+    if (s.nouser !== undefined && !(check && path !== undefined)) {
+      return none(failed(check && path === undefined ? 'Either user must exist or you must provide full path to key file in check mode' : `Failed to lookup user ${a.user}: "getpwnam(): name not found: '${a.user}'"`));
+    }
+    const keyfile = (s.keyfile ?? '').replace(/\n$/, '');
+    const before = s.file ?? '';
     let after: string | undefined;
     try {
-      after = editKeys(before, { keys: key, state, exclusive, keyOptions: optStr(args, 'key_options'), comment: optStr(args, 'comment') });
+      after = editKeys(before, { keys: key, state: a.state, exclusive: a.exclusive, keyOptions: a.key_options, comment: a.comment });
     } catch (e) {
-      return failed((e as Error).message);
+      return none(failed((e as Error).message));
     }
     const result: ModuleResult = {
       changed: after !== undefined,
-      user,
+      user: a.user,
       key,
-      path: pathArg ?? null,
-      manage_dir: manageDir,
-      state,
-      key_options: optStr(args, 'key_options') ?? null,
-      exclusive,
-      comment: optStr(args, 'comment') ?? null,
-      validate_certs: validateCerts,
-      follow,
+      path: path ?? null,
+      manage_dir: a.manage_dir,
+      state: a.state,
+      key_options: a.key_options ?? null,
+      exclusive: a.exclusive,
+      comment: a.comment ?? null,
+      validate_certs: a.validate_certs,
+      follow: a.follow,
       keyfile,
     };
-    if (after === undefined) return result;
-    if (ctx.diff) result.diff = { before_header: keyfile, after_header: keyfile, before, after };
-    if (ctx.check) return result;
-    const owner = shq(user);
-    const lines = [
+    if (after === undefined) return none(result);
+    if (diff) result.diff = { before_header: keyfile, after_header: keyfile, before, after };
+    const sshDir = path === undefined ? `${(s.home ?? '').replace(/\n$/, '')}/.ssh` : parentOf(path);
+    const owner = shq(a.user);
+    const write = [
       `f=${shq(keyfile)}; s=${shq(sshDir)}`,
-      manageDir ? `[ -e "$s" ] || mkdir -m 700 -- "$s" || exit 1; chown ${owner}: -- "$s" && chmod 700 -- "$s" || exit 1` : '',
+      a.manage_dir ? `[ -e "$s" ] || mkdir -m 700 -- "$s" || exit 1; chown ${owner}: -- "$s" && chmod 700 -- "$s" || exit 1` : '',
       '[ -d "$(dirname -- "$f")" ] || mkdir -p -- "$(dirname -- "$f")" || exit 1',
       't=$(mktemp -- "$(dirname -- "$f")/.kbs-tmp.XXXXXXXX") || exit 1',
       tempTrap('t'),
-      'cat > "$t" || exit 1',
+      `printf '%s' ${shq(after)} > "$t" || exit 1`,
       `chown ${owner}: -- "$t" 2>/dev/null; chmod 600 -- "$t"`,
       'mv -f -- "$t" "$f" || exit 1',
     ].filter(Boolean);
-    const w = await ctx.run(lines.join('\n') + '\n', { stdin: Buffer.from(after, 'utf8') });
-    if (w.rc !== 0) throw remoteError(`cannot write ${keyfile}`, w);
-    return result;
+    return { result, changes: [{ description: `write ${keyfile}`, command: write.join('\n') + '\n' }] };
   },
+};
+
+export const authorized_key: ModuleDef = {
+  name: 'authorized_key',
+  schema: args.schema,
+  run: (raw, ctx) => runPlanned(authorizedKeyPlanner, raw, ctx),
 };
