@@ -11,6 +11,7 @@
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
+import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { shlexSplit } from './util/shlex.js';
 import { isPresent, parseFreeze, parseRequirement } from './pkg/pipreq.js';
@@ -43,12 +44,6 @@ const SUBCOMMAND: Record<(typeof STATES)[number], string[]> = {
   forcereinstall: ['install', '-U', '--force-reinstall'],
 };
 
-interface Ran {
-  rc: number;
-  stdout: string;
-  stderr: string;
-}
-
 export const pip: ModuleDef = {
   name: 'pip',
   schema: args.schema,
@@ -60,7 +55,8 @@ export const pip: ModuleDef = {
     if (a.version !== undefined && /[<>=!~]/.test(names[0])) return failed("The 'version' argument conflicts with any version specifier provided along with a package name. Please keep the version specifier, but remove the 'version' argument.");
     const packages = a.version !== undefined ? [`${names[0]}==${a.version}`] : names;
     const umask = a.umask !== undefined ? `umask ${shq(a.umask)} || exit 1; ` : '';
-    const sh = (cmd: string): Promise<Ran> => ctx.run(`${umask}cd ${a.chdir ? shq(a.chdir) : '"${TMPDIR:-/tmp}"'} || exit 1; ${cmd}`);
+    /** a command run in chdir (else the temp folder) under umask, as the module runs pip */
+    const inDir = (cmd: string) => `${umask}cd ${a.chdir ? shq(a.chdir) : '"${TMPDIR:-/tmp}"'} || exit 1; ${cmd}`;
     let out = '';
     let err = '';
     let venvCreated = false;
@@ -69,12 +65,16 @@ export const pip: ModuleDef = {
     if (env !== undefined) {
       const have = await ctx.run(`test -e ${shq(`${env}/bin/activate`)}`);
       if (have.rc !== 0) {
-        if (ctx.check) return { changed: true };
-        const made = await makeVenv(ctx, a, env, sh);
-        if ('msg' in made) return failed(made.msg, made.cmd ? { cmd: made.cmd } : {});
-        out += made.stdout;
+        const venv = venvCommand(ctx, a, env);
+        const made = await change(ctx, `create the virtualenv ${env}`, inDir(venv.script), { keepFailure: true });
+        // check mode: Ansible's setup_virtualenv reports the change before anything else
+        if (!made) return { changed: true };
+        const v = venvOutput(made.stdout, venv.cmd);
+        if (v.missing !== undefined) return failed(`Failed to find required executable "${venv.cmd[0]}" in paths: ${v.missing}`);
+        if (venv.refuse) return failed(venv.refuse);
+        out += v.stdout;
         err += made.stderr;
-        if (made.rc !== 0) return failed(failMessage(out, err), { cmd: made.cmd });
+        if (made.rc !== 0) return failed(failMessage(out, err), { cmd: v.cmd });
         venvCreated = true;
       }
     }
@@ -88,23 +88,20 @@ export const pip: ModuleDef = {
       cmd.push(...packages);
     } else cmd.push('-r', a.requirements!);
     const pathPrefix = env !== undefined ? `PATH=${shq(`${env}/bin`)}:"$PATH" ` : '';
-    const freeze = async (): Promise<Ran> => sh(`${pathPrefix}${[...pipCmd, 'list', '--format=freeze'].map(shq).join(' ')}`);
-
-    if (ctx.check) {
-      if (a.extra_args || a.requirements || a.state === 'latest' || !packages.length) return { changed: true };
-      const f = await freeze();
-      if (f.rc !== 0) return failed(failMessage(f.stdout, f.stderr), { cmd: [...pipCmd, 'list', '--format=freeze'] });
-      const installed = parseFreeze(f.stdout);
-      let changed = false;
-      for (const p of packages) {
-        const present = isPresent(parseRequirement(p), installed);
-        if ((a.state === 'present' && !present) || (a.state === 'absent' && present)) changed = true;
-      }
-      return { changed, cmd: [...pipCmd, 'list', '--format=freeze'].join(' '), stdout: out + f.stdout, stderr: err + f.stderr };
-    }
+    const freezeCmd = [...pipCmd, 'list', '--format=freeze'];
+    const freeze = () => ctx.run(inDir(`${pathPrefix}${freezeCmd.map(shq).join(' ')}`));
 
     const before = a.requirements ? (await freeze()).stdout : undefined;
-    const r = await sh(`${pathPrefix}${cmd.map(shq).join(' ')}`);
+    const r = await change(ctx, `pip ${SUBCOMMAND[a.state][0]} ${packages.join(' ') || a.requirements}`, inDir(`${pathPrefix}${cmd.map(shq).join(' ')}`), { keepFailure: true });
+    if (!r) {
+      // check mode: the installed packages compared with the requirements for present/absent with names
+      if (a.extra_args || a.requirements || a.state === 'latest' || !packages.length) return { changed: true };
+      const f = await freeze();
+      if (f.rc !== 0) return failed(failMessage(f.stdout, f.stderr), { cmd: freezeCmd });
+      const installed = parseFreeze(f.stdout);
+      const changed = packages.some((p) => isPresent(parseRequirement(p), installed) !== (a.state === 'present'));
+      return { changed, cmd: freezeCmd.join(' '), stdout: out + f.stdout, stderr: err + f.stderr };
+    }
     out += r.stdout;
     err += r.stderr;
     const notInstalled = r.stdout.includes('not installed') || r.stderr.includes('not installed');
@@ -142,26 +139,35 @@ function interpreter(ctx: ModuleContext): string {
   return typeof want === 'string' && want && !want.startsWith('auto') ? want : '/usr/bin/python3';
 }
 
-/** Ansible's setup_virtualenv: the command (its first word found on PATH), site packages, the python */
-async function makeVenv(
+/**
+ * Ansible's setup_virtualenv as one command: the virtualenv command (its first word looked up on
+ * PATH by the host, printed as `@@cmd`, or `@@missing` with the PATH), site packages, the python.
+ * `refuse`: the lookup only, then this failure (virtualenv_python given to venv).
+ */
+function venvCommand(
   ctx: ModuleContext,
   a: { virtualenv_command: string; virtualenv_site_packages: boolean; virtualenv_python?: string },
   env: string,
-  sh: (cmd: string) => Promise<Ran>,
-): Promise<(Ran & { cmd: string[] }) | { msg: string; cmd?: string[] }> {
+): { script: string; cmd: string[]; refuse?: string } {
   const cmd = shlexSplit(a.virtualenv_command);
-  if (cmd.length && !cmd[0].includes('/')) {
-    const w = await ctx.run(`command -v ${shq(cmd[0])}`);
-    if (w.rc !== 0 || !w.stdout.trim()) return { msg: `Failed to find required executable "${cmd[0]}" in paths: ${(await ctx.run('printf %s "$PATH"')).stdout}` };
-    cmd[0] = w.stdout.trim();
-  }
+  const lookup = cmd.length > 0 && !cmd[0].includes('/');
   const venvLike = ['pyvenv', '-m venv'].some((x) => a.virtualenv_command.includes(x));
   if (a.virtualenv_site_packages) cmd.push('--system-site-packages');
   if (!venvLike) cmd.push(`-p${a.virtualenv_python ?? interpreter(ctx)}`);
-  else if (a.virtualenv_python) return { msg: 'virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command' };
+  const refuse = venvLike && a.virtualenv_python ? 'virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command' : undefined;
   cmd.push(env);
-  const r = await sh(cmd.map(shq).join(' '));
-  return { ...r, cmd };
+  const find = lookup ? `kbs_v=$(command -v ${shq(cmd[0])}) && [ -n "$kbs_v" ] || { printf '@@missing\\t%s\\n' "$PATH"; exit 127; }; printf '@@cmd\\t%s\\n' "$kbs_v"` : '';
+  if (refuse) return { script: find || ':', cmd, refuse };
+  const run = lookup ? `"$kbs_v" ${cmd.slice(1).map(shq).join(' ')}` : cmd.map(shq).join(' ');
+  return { script: find ? `${find}; ${run}` : run, cmd };
+}
+
+/** The virtualenv command's output without its `@@cmd` line, the command with the path found, or the PATH searched in vain. */
+function venvOutput(stdout: string, cmd: string[]): { stdout: string; cmd: string[]; missing?: string } {
+  const m = /^@@(cmd|missing)\t(.*)\n/.exec(stdout);
+  if (!m) return { stdout, cmd };
+  if (m[1] === 'missing') return { stdout: '', cmd, missing: m[2] };
+  return { stdout: stdout.slice(m[0].length), cmd: [m[2], ...cmd.slice(1)] };
 }
 
 /** Ansible's _get_pip: the virtualenv's pip3 or pip, `executable`, or the interpreter's pip module */
