@@ -4,151 +4,19 @@
  * (depth, single_branch, refspec, bare, remote name), or status/fetch/checkout/reset of an
  * existing checkout, submodules; `before`/`after` revisions and `remote_url_changed` as results.
  * Each git command is one exec (`cd DEST && git ...`, C locale); ssh options reach git through
- * GIT_SSH_COMMAND.
- * Over 400 lines: one module whose steps (clone, fetch, switch version, submodules) follow
- * Ansible's module function by function and share its parameters and its Git runner.
+ * GIT_SSH_COMMAND. Every command that changes the host goes through change() (sys/gitrepo.ts);
+ * check mode reports the remote's head where Ansible's module does, before any change.
  */
 import { posix } from 'node:path';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
+import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { LIST_OF_STR } from './util/schema.js';
-
-/** A module failure (fail_json): stops the run of the module with this result. */
-class Fail extends Error {
-  constructor(readonly result: ModuleResult) {
-    super(String(result.msg));
-  }
-}
-
-interface Out {
-  rc: number;
-  out: string;
-  err: string;
-}
-
-class Git {
-  constructor(
-    readonly ctx: ModuleContext,
-    readonly bin: string,
-    readonly env: Record<string, string>,
-    readonly repo: string,
-  ) {}
-
-  /** `git ARGS` in cwd (or in the login folder); words are quoted, never split. */
-  async run(words: string[], cwd?: string, checkRc = false): Promise<Out> {
-    // as Ansible's run_command, a cwd that is not a folder (yet) is ignored
-    const cmd = `${cwd ? `if [ -d ${shq(cwd)} ]; then cd ${shq(cwd)} || exit 1; fi; ` : ''}${[this.bin, ...words].map((w) => shq(w)).join(' ')}`;
-    const r = await this.ctx.run(cmd, { env: this.env });
-    if (checkRc && r.rc !== 0) throw new Fail(failed(r.stderr.trimEnd(), { cmd: [this.bin, ...words].join(' '), rc: r.rc, stdout: r.stdout, stderr: r.stderr }));
-    return { rc: r.rc, out: r.stdout, err: r.stderr };
-  }
-
-  async version(dest: string, ref = 'HEAD'): Promise<string> {
-    return (await this.run(['rev-parse', ref], dest)).out.replace(/\n+$/, '');
-  }
-
-  async isRemoteBranch(dest: string | undefined, remote: string, version: string): Promise<boolean> {
-    return (await this.run(['ls-remote', remote, '-h', `refs/heads/${version}`], dest, true)).out.includes(version);
-  }
-
-  async isRemoteTag(dest: string | undefined, remote: string, version: string): Promise<boolean> {
-    return (await this.run(['ls-remote', remote, '-t', `refs/tags/${version}`], dest, true)).out.includes(version);
-  }
-
-  async branches(dest: string): Promise<string[]> {
-    const r = await this.run(['branch', '--no-color', '-a'], dest);
-    if (r.rc !== 0) throw new Fail(failed(`Could not determine branch data - received ${r.out}`, { stdout: r.out, stderr: r.err }));
-    return r.out.split('\n').map((l) => l.trim()).filter(Boolean);
-  }
-
-  async isLocalBranch(dest: string, branch: string): Promise<boolean> {
-    const b = await this.branches(dest);
-    return b.includes(branch) || b.includes(`* ${branch}`);
-  }
-
-  async isNotABranch(dest: string): Promise<boolean> {
-    return (await this.branches(dest)).some((b) => b.startsWith('* ') && (b.includes('no branch') || b.includes('detached from') || b.includes('detached at')));
-  }
-
-  /** The branch HEAD names (for a detached HEAD: the remote's HEAD), as Ansible's head_splitter. */
-  async headBranch(dest: string, remote: string, bare: boolean): Promise<string | undefined> {
-    const repoPath = await this.repoPath(dest, bare);
-    let headfile = posix.join(repoPath, 'HEAD');
-    if (await this.isNotABranch(dest)) headfile = posix.join(repoPath, 'refs', 'remotes', remote, 'HEAD');
-    const r = await this.ctx.run(`head -n 1 ${shq(headfile)} 2>/dev/null`);
-    if (r.rc !== 0 || !r.stdout) return undefined;
-    const raw = r.stdout.replace(`refs/remotes/${remote}`, '');
-    const parts = raw.split(' ');
-    const ref = parts[parts.length - 1].split('/');
-    const last = ref.length > 2 ? ref.slice(2).join('/') : ref[ref.length - 1];
-    return last.replace(/\n+$/, '');
-  }
-
-  /** dest/.git, or the folder a `.git` file points to (gitdir:), or dest itself when bare */
-  async repoPath(dest: string, bare: boolean): Promise<string> {
-    if (bare) return dest;
-    const p = posix.join(dest, '.git');
-    const r = await this.ctx.run(`[ -f ${shq(p)} ] && cat ${shq(p)}`);
-    if (r.rc !== 0) return p;
-    const data = r.stdout.trimEnd();
-    const i = data.indexOf('gitdir: ');
-    if (i !== 0) throw new Fail(failed('Current repo does not have a valid reference to a separate Git dir or it refers to the invalid path'));
-    const gitdir = data.slice(8);
-    return gitdir.startsWith('/') ? gitdir : posix.join(dest, gitdir);
-  }
-
-  async remoteHead(dest: string | undefined, version: string, remote: string, bare: boolean): Promise<string> {
-    const cloning = remote === this.repo;
-    const cwd = cloning ? undefined : dest;
-    let words: string[];
-    let tag = false;
-    if (version === 'HEAD') {
-      if (cloning) words = ['ls-remote', remote, '-h', 'HEAD'];
-      else words = ['ls-remote', remote, '-h', `refs/heads/${await this.headBranch(dest!, remote, bare)}`];
-    } else if (await this.isRemoteBranch(cwd, remote, version)) words = ['ls-remote', remote, '-h', `refs/heads/${version}`];
-    else if (await this.isRemoteTag(cwd, remote, version)) {
-      tag = true;
-      words = ['ls-remote', remote, '-t', `refs/tags/${version}*`];
-    } else return version; // a sha1: taken as it is
-    const r = await this.run(words, cwd, true);
-    if (r.out.length < 1) throw new Fail(failed(`Could not determine remote revision for ${version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
-    let out = r.out;
-    if (tag) {
-      for (const t of out.split('\n')) {
-        if (t.endsWith(`${version}^{}`)) {
-          out = t;
-          break;
-        } else if (t.endsWith(version)) out = t;
-      }
-    }
-    return out.split(/\s+/)[0];
-  }
-
-  async remoteUrl(dest: string, remote: string): Promise<string | undefined> {
-    const r = await this.run(['ls-remote', '--get-url', remote], dest);
-    return r.rc === 0 ? r.out.replace(/\n+$/, '') : undefined;
-  }
-
-  /** set the remote's URL when it differs; true when it changed */
-  async setRemoteUrl(dest: string, remote: string): Promise<boolean> {
-    const url = await this.remoteUrl(dest, remote);
-    if (url !== undefined && (url === this.repo || (await sameUrl(this.ctx, url, this.repo)))) return false;
-    const r = await this.run(['remote', 'set-url', remote, this.repo], dest);
-    if (r.rc !== 0) throw new Fail(failed(`Failed to set a new url ${this.repo} for ${remote}: ${r.out} ${r.err}`));
-    return url !== undefined;
-  }
-}
-
-/** Ansible's unfrackgitpath comparison: both as normalized real paths (only for local paths). */
-async function sameUrl(ctx: ModuleContext, a: string, b: string): Promise<boolean> {
-  const r = await ctx.run(`realpath -m -- ${shq(a)} ${shq(b)} 2>/dev/null`);
-  const [x, y] = r.stdout.split('\n');
-  return r.rc === 0 && x === y;
-}
+import { Fail, Git } from './sys/gitrepo.js';
 
 interface Params {
   dest?: string;
@@ -287,6 +155,7 @@ async function runGit(g: Git, ctx: ModuleContext, p: Params): Promise<ModuleResu
   let localMods = false;
   let remoteHead: string | undefined;
   if ((dest && !exists) || (!dest && !p.clone)) {
+    // as Ansible's module: check mode (and clone=no) reports the remote's head and clones nothing
     if (ctx.check || !p.clone) {
       remoteHead = await g.remoteHead(dest, p.version, g.repo, p.bare);
       result.changed = true;
@@ -304,18 +173,14 @@ async function runGit(g: Git, ctx: ModuleContext, p: Params): Promise<ModuleResu
     result.before = await g.version(dest!);
     if (localMods) {
       if (!p.force) return failed(`Local modifications exist in the destination: ${dest} (force=no).`, result);
-      if (!ctx.check) {
-        await g.run(['reset', '--hard', 'HEAD'], dest, true);
+      if (await g.change('discard the local modifications', ['reset', '--hard', 'HEAD'], dest, true)) {
         result.changed = true;
         result.msg = `Local modifications exist in the destination: ${dest}`;
       }
     }
-    let urlChanged: boolean;
-    if (ctx.check) {
-      const url = await g.remoteUrl(dest!, p.remote);
-      urlChanged = !!url && url !== g.repo && !(await sameUrl(ctx, url, g.repo));
-    } else urlChanged = await g.setRemoteUrl(dest!, p.remote);
+    const urlChanged = await g.setRemoteUrl(dest!, p.remote);
     result.remote_url_changed = urlChanged;
+    // as Ansible's module: check mode reports the remote's head, before any fetch
     if (ctx.check) {
       remoteHead = await g.remoteHead(dest, p.version, p.remote, p.bare);
       result.changed = result.before !== remoteHead || urlChanged;
@@ -352,7 +217,7 @@ async function runGit(g: Git, ctx: ModuleContext, p: Params): Promise<ModuleResu
 
 async function clone(g: Git, ctx: ModuleContext, dest: string, p: Params, warn: (m: string) => void): Promise<void> {
   const parent = posix.dirname(dest);
-  await ctx.run(`mkdir -p -- ${shq(parent)}`);
+  await change(ctx, `create ${parent}`, `mkdir -p -- ${shq(parent)}`, { keepFailure: true });
   const cmd = ['clone'];
   if (p.bare) cmd.push('--bare');
   else cmd.push('--origin', p.remote);
@@ -368,13 +233,13 @@ async function clone(g: Git, ctx: ModuleContext, dest: string, p: Params, warn: 
     if (branchOrTag) cmd.push('--branch', p.version);
   }
   cmd.push(g.repo, dest);
-  await g.run(cmd, parent, true);
-  if (p.bare && p.remote !== 'origin') await g.run(['remote', 'add', p.remote, g.repo], dest, true);
+  await g.change(`clone ${g.repo}`, cmd, parent, true);
+  if (p.bare && p.remote !== 'origin') await g.change(`add remote ${p.remote}`, ['remote', 'add', p.remote, g.repo], dest, true);
   if (p.refspec) {
     const f = ['fetch'];
     if (p.depth) f.push('--depth', String(p.depth));
     f.push(p.remote, p.refspec);
-    await g.run(f, dest, true);
+    await g.change(`fetch ${p.refspec}`, f, dest, true);
   }
 }
 
@@ -405,8 +270,8 @@ async function fetch(g: Git, dest: string, p: Params, gitVersion: string): Promi
   }
   if (p.force) cmd.push('--force');
   cmd.push(p.remote, ...refspecs);
-  const r = await g.run(cmd, dest);
-  if (r.rc !== 0) throw new Fail(failed(`Failed to download remote objects and refs: ${r.out} ${r.err}`, { cmd: [g.bin, ...cmd].join(' ') }));
+  const r = await g.change(`fetch from ${p.remote}`, cmd, dest);
+  if (r && r.rc !== 0) throw new Fail(failed(`Failed to download remote objects and refs: ${r.out} ${r.err}`, { cmd: [g.bin, ...cmd].join(' ') }));
 }
 
 async function switchVersion(g: Git, dest: string, p: Params): Promise<void> {
@@ -414,24 +279,24 @@ async function switchVersion(g: Git, dest: string, p: Params): Promise<void> {
   let branch: string | undefined;
   if (p.version === 'HEAD') {
     branch = await g.headBranch(dest, p.remote, false);
-    const r = await g.run(['checkout', '--force', branch ?? ''], dest);
-    if (r.rc !== 0) throw new Fail(failed(`Failed to checkout branch ${branch}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+    const r = await g.change(`check out ${branch}`, ['checkout', '--force', branch ?? ''], dest);
+    if (r && r.rc !== 0) throw new Fail(failed(`Failed to checkout branch ${branch}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
     cmd = ['reset', '--hard', `${p.remote}/${branch}`, '--'];
   } else if (await g.isRemoteBranch(dest, p.remote, p.version)) {
     if (p.depth && !(await g.isLocalBranch(dest, p.version))) {
       const refs = [`+refs/heads/${p.version}:refs/heads/${p.version}`, `+refs/heads/${p.version}:refs/remotes/${p.remote}/${p.version}`];
-      const r = await g.run(['fetch', `--depth=${p.depth}`, p.remote, ...refs], dest);
-      if (r.rc !== 0) throw new Fail(failed(`Failed to fetch branch from remote: ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+      const r = await g.change(`fetch branch ${p.version}`, ['fetch', `--depth=${p.depth}`, p.remote, ...refs], dest);
+      if (r && r.rc !== 0) throw new Fail(failed(`Failed to fetch branch from remote: ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
     }
     if (!(await g.isLocalBranch(dest, p.version))) cmd = ['checkout', '--track', '-b', p.version, `${p.remote}/${p.version}`];
     else {
-      const r = await g.run(['checkout', '--force', p.version], dest);
-      if (r.rc !== 0) throw new Fail(failed(`Failed to checkout branch ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+      const r = await g.change(`check out ${p.version}`, ['checkout', '--force', p.version], dest);
+      if (r && r.rc !== 0) throw new Fail(failed(`Failed to checkout branch ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
       cmd = ['reset', '--hard', `${p.remote}/${p.version}`];
     }
   } else cmd = ['checkout', '--force', p.version];
-  const r = await g.run(cmd, dest);
-  if (r.rc !== 0) {
+  const r = await g.change(`switch to ${p.version}`, cmd, dest);
+  if (r && r.rc !== 0) {
     const what = p.version !== 'HEAD' ? `Failed to checkout ${p.version}` : `Failed to checkout branch ${branch}`;
     throw new Fail(failed(what, { stdout: r.out, stderr: r.err, rc: r.rc, cmd: [g.bin, ...cmd].join(' ') }));
   }
@@ -462,7 +327,7 @@ async function submodulesFetch(g: Git, ctx: ModuleContext, dest: string, p: Para
     }
   }
   const begin = await submoduleVersions(g, dest);
-  await g.run(['submodule', 'foreach', g.bin, 'fetch'], dest, true);
+  await g.change('fetch the submodules', ['submodule', 'foreach', g.bin, 'fetch'], dest, true);
   if (p.trackSubmodules) {
     const after = await submoduleVersions(g, dest, `${p.remote}/master`);
     return JSON.stringify(begin) !== JSON.stringify(after);
@@ -472,10 +337,10 @@ async function submodulesFetch(g: Git, ctx: ModuleContext, dest: string, p: Para
 }
 
 async function submoduleUpdate(g: Git, ctx: ModuleContext, dest: string, p: Params): Promise<void> {
-  await g.run(['submodule', 'sync'], dest, true);
+  await g.change('sync the submodules', ['submodule', 'sync'], dest, true);
   const cmd = ['submodule', 'update', '--init', '--recursive'];
   if (p.trackSubmodules) cmd.push('--remote');
   if (p.force) cmd.push('--force');
-  const r = await g.run(cmd, dest);
-  if (r.rc !== 0) throw new Fail(failed(`Failed to init/update submodules: ${r.out}${r.err}`));
+  const r = await g.change('update the submodules', cmd, dest);
+  if (r && r.rc !== 0) throw new Fail(failed(`Failed to init/update submodules: ${r.out}${r.err}`));
 }
