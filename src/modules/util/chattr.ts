@@ -6,7 +6,6 @@
  */
 import { shq } from '../../transport/shell.js';
 import type { DiffEntry, ModuleContext, ModuleResult } from '../types.js';
-import { optStr } from './args.js';
 import { change } from './change.js';
 import { stateDiff } from './diff.js';
 import { remoteError } from './remote.js';
@@ -14,11 +13,6 @@ import { remoteError } from './remote.js';
 export interface ChattrResult {
   changed: boolean;
   diff?: DiffEntry;
-}
-
-/** The task's attributes argument, or undefined. */
-export function attributesArg(args: Record<string, unknown>): string | undefined {
-  return optStr(args, 'attributes', 'attr');
 }
 
 /** Set `attributes` on `path` when they differ (through the change seam: check mode only reports). */
