@@ -11,6 +11,7 @@ import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import type { AttrWant } from './util/attrs.js';
+import { change } from './util/change.js';
 import { FILE_ATTR_ARGS, declareArgs } from './util/declare.js';
 import { resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
@@ -98,13 +99,13 @@ export const unarchive: ModuleDef = {
       const result: ModuleResult = { changed: !res.unarchived, dest, src: isUrl ? safeUrl(srcArg) : srcArg, handler: isZip ? 'ZipArchive' : 'TgzArchive' };
       if (listFiles) result.files = res.files;
       if (ctx.diff && !res.unarchived) result.diff = { before_header: dest, after_header: srcArg, before: '', after: res.differences.join('\n') + '\n' };
-      if (!res.unarchived && !ctx.check) {
-        const x = await ctx.run(res.extract);
+      const x = res.unarchived ? undefined : await change(ctx, `unpack ${srcArg} to ${dest}`, res.extract, { keepFailure: true });
+      if (x) {
         result.extract_results = { cmd: res.extract, rc: x.rc, out: x.stdout, err: x.stderr };
         if (x.rc !== 0) return { ...result, failed: true, msg: `Failed to unpack ${srcArg} to ${dest}: ${x.stderr.trim().split('\n').slice(-3).join('; ')}` };
       }
-      // mode/owner/group of every extracted path
-      if ((mode || owner || group) && !(ctx.check && !res.unarchived)) {
+      // mode/owner/group of every extracted path (of none when check mode did not extract them)
+      if ((mode || owner || group) && (res.unarchived || x)) {
         const changed = await fixAttrs(ctx, dest, res.files, { mode, owner, group }, umask);
         if (changed) result.changed = true;
       }
@@ -189,7 +190,7 @@ async function zip(ctx: ModuleContext, o: { archive: string; dest: string; w: st
   return { unarchived: differences.length === 0, files, differences, extract };
 }
 
-/** chmod/chown the listed paths below dest where they differ; true when something changed (or would). */
+/** chmod/chown the listed paths below dest where they differ (through the change seam); true when something changed (or would). */
 async function fixAttrs(ctx: ModuleContext, dest: string, files: string[], want: AttrWant, umask: number): Promise<boolean> {
   if (!files.length) return false;
   const paths = [...new Set(files.map((f) => f.replace(/\/+$/, '')).filter((f) => f && f !== '.'))].map((f) => `${dest}/${f.replace(/^\.\//, '')}`);
@@ -210,15 +211,8 @@ async function fixAttrs(ctx: ModuleContext, dest: string, files: string[], want:
     if (!ownerOk || !groupOk) chowns.push(p);
   }
   if (!chmods.size && !chowns.length) return false;
-  if (ctx.check) return true;
   const cs = chownSpec(want.owner, want.group);
-  if (chowns.length && cs) {
-    const x = await ctx.run(`xargs -0 chown -h ${shq(cs)} --`, { stdin: chowns.join('\0') + '\0' });
-    if (x.rc !== 0) throw remoteError(`cannot chown below ${dest}`, x);
-  }
-  for (const [m, list] of chmods) {
-    const x = await ctx.run(`xargs -0 chmod ${m.toString(8)} --`, { stdin: list.join('\0') + '\0' });
-    if (x.rc !== 0) throw remoteError(`cannot chmod below ${dest}`, x);
-  }
+  if (chowns.length && cs) await change(ctx, `chown below ${dest}`, `xargs -0 chown -h ${shq(cs)} --`, { stdin: chowns.join('\0') + '\0' });
+  for (const [m, list] of chmods) await change(ctx, `chmod below ${dest}`, `xargs -0 chmod ${m.toString(8)} --`, { stdin: list.join('\0') + '\0' });
   return true;
 }
