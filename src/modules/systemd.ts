@@ -93,24 +93,22 @@ export const systemdPlanner: Planner<SystemdArgs> = {
       });
     };
 
+    /** masked / enabled: the action when the unit's value is not the one wanted */
+    const toggle = (key: 'masked' | 'enabled', now: boolean, want: boolean, action: string) => {
+      if (now === want) return;
+      before[key] = now;
+      after[key] = want;
+      act(action);
+    };
     if (a.masked !== undefined) {
-      if (masked0 !== a.masked) {
-        before.masked = masked0;
-        after.masked = a.masked;
-        act(a.masked ? 'mask' : 'unmask');
-      }
+      toggle('masked', masked0, a.masked, a.masked ? 'mask' : 'unmask');
       result.masked = a.masked;
     }
     if (a.enabled !== undefined) {
       if (!found && !masked0) return missing();
-      const enabled = enabledOf(q);
-      result.enabled = enabled;
-      if (enabled !== a.enabled) {
-        before.enabled = enabled;
-        after.enabled = a.enabled;
-        act(a.enabled ? 'enable' : 'disable');
-        result.enabled = a.enabled;
-      }
+      result.enabled = enabledOf(q);
+      toggle('enabled', enabledOf(q), a.enabled, a.enabled ? 'enable' : 'disable');
+      result.enabled = a.enabled;
     }
     if (a.state !== undefined) {
       if (!found) return missing();

@@ -48,6 +48,7 @@ test('systemd: a failed action reports its journal, with what the result had the
   const r = plan.changes[1].failWith!({ rc: 3, stdout: '@@J\nboom\n', stderr: '' } as never);
   assert.equal(r.msg, 'Unable to start service cron: the unit failed right after starting\nLast lines of its journal:\nboom');
   assert.equal(r.enabled, true);
+  assert.equal(plan.changes[0].failWith!({ rc: 1, stdout: '', stderr: 'denied\n' } as never).enabled, false);
   assert.equal(r.diff, undefined);
   assert.ok(plan.result.diff);
 });
