@@ -8,6 +8,7 @@ import { KbsError } from '../errors.js';
 import { filterFacts, gatherFacts, prefixFacts, stripPrefix } from '../facts/index.js';
 import type { Connection } from '../transport/types.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
+import { declareArgs } from './util/declare.js';
 
 const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
 
@@ -25,7 +26,7 @@ function taskConnection(ctx: ModuleContext): Connection {
 }
 
 function timeoutSeconds(v: unknown): number {
-  if (v === undefined || v === null || v === '') return DEFAULT_GATHER_TIMEOUT;
+  if (v === '') return DEFAULT_GATHER_TIMEOUT;
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) {
     throw new KbsError('TASK', `gather_timeout must be a positive number of seconds, got ${JSON.stringify(v)}`);
@@ -33,29 +34,28 @@ function timeoutSeconds(v: unknown): number {
   return n;
 }
 
+const args = declareArgs({
+  filter: { type: 'any', schema: stringOrList, read: (v) => v as string | string[] },
+  gather_subset: { type: 'any', schema: stringOrList },
+  gather_timeout: { type: 'any', schema: { anyOf: [{ type: 'integer' }, { type: 'string' }] }, default: DEFAULT_GATHER_TIMEOUT, read: timeoutSeconds },
+  fact_path: { type: 'str', schema: { type: 'string' } },
+});
+
 export const setupModule: ModuleDef = {
   name: 'setup',
   aliases: ['gather_facts'],
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      filter: stringOrList,
-      gather_subset: stringOrList,
-      gather_timeout: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
-      fact_path: { type: 'string' },
-    },
-  },
-  async run(args, ctx): Promise<ModuleResult> {
-    let timeout: number;
+  schema: args.schema,
+  async run(given, ctx): Promise<ModuleResult> {
+    let a: ReturnType<typeof args.read>;
     try {
-      timeout = timeoutSeconds(args.gather_timeout);
+      a = args.read(given);
     } catch (e) {
+      // a bad gather_timeout fails the task (not the run)
       return { changed: false, failed: true, msg: (e as Error).message };
     }
     try {
-      const facts = await gatherFacts(taskConnection(ctx), { timeoutMs: timeout * 1000 });
-      const ansible_facts = filterFacts(prefixFacts(facts), args.filter as string | string[] | undefined);
+      const facts = await gatherFacts(taskConnection(ctx), { timeoutMs: a.gather_timeout * 1000 });
+      const ansible_facts = filterFacts(prefixFacts(facts), a.filter);
       // the engine keeps facts without the prefix (ansible_facts.hostname) and adds ansible_hostname
       ctx.setFacts?.(stripPrefix(ansible_facts));
       return { changed: false, ansible_facts };

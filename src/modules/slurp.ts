@@ -2,14 +2,18 @@
 import { expandPath } from './util/paths.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
-import { failed, optStr, reqStr } from './util/args.js';
-import { STR, argsSchema } from './util/schema.js';
+import { failed, optStr } from './util/args.js';
+import { declareArgs } from './util/declare.js';
+import { STR } from './util/schema.js';
+
+// an empty src is a file that is not found, as Ansible's: only a missing one is refused
+const args = declareArgs({ src: { type: 'any', schema: STR, aliases: ['path'], required: true, read: (v, n) => optStr({ [n]: v }, n) as string } });
 
 export const slurp: ModuleDef = {
   name: 'slurp',
-  schema: { ...argsSchema({ src: STR, path: STR }), anyOf: [{ required: ['src'] }, { required: ['path'] }] },
-  async run(args, ctx) {
-    const src = await expandPath(ctx, optStr(args, 'src', 'path') ?? reqStr(args, 'src'));
+  schema: args.schema,
+  async run(given, ctx) {
+    const src = await expandPath(ctx, args.read(given).src ?? '');
     const q = shq(src);
     const r = await ctx.run(`[ -e ${q} ] || exit 44; [ -d ${q} ] && exit 45; [ -r ${q} ] || exit 46; exec cat -- ${q}`);
     if (r.rc === 44) return failed(`file not found: ${src}`);

@@ -6,53 +6,60 @@ import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
 import { addPathInfo } from './util/pathinfo.js';
 import { pyRegex } from './util/pyregex.js';
-import { optStr, toList, toNonNegNumber } from './util/args.js';
+import { toList, toNonNegNumber } from './util/args.js';
+import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
-import { INT, STR, STR_OR_LIST, argsSchema, oneOfStr } from './util/schema.js';
+import { INT, STR_OR_LIST } from './util/schema.js';
+import { secondsArg } from './util/seconds.js';
 import { timeoutMessage, waitScript, type WaitSpec } from './sys/waitscript.js';
 
+const ACTIVE_STATES = ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT'];
+
+const args = declareArgs({
+  host: { type: 'str', default: '127.0.0.1' },
+  port: { type: 'any', schema: INT, read: (v, n) => toNonNegNumber(v, 0, n) },
+  path: { type: 'str' },
+  state: { type: 'str', choices: ['started', 'stopped', 'present', 'absent', 'drained'] },
+  search_regex: { type: 'str' },
+  timeout: secondsArg(300),
+  delay: secondsArg(0),
+  sleep: secondsArg(1),
+  connect_timeout: secondsArg(5),
+  // given as null still counts as given (refused without state=drained)
+  exclude_hosts: { type: 'any', schema: STR_OR_LIST, nullable: true },
+  active_connection_states: { type: 'any', schema: STR_OR_LIST, default: ACTIVE_STATES, read: (v) => toList(v).map(String) },
+  msg: { type: 'str' },
+});
 
 export const wait_for: ModuleDef = {
   name: 'wait_for',
   noCheckMode: true,
-  schema: argsSchema({
-    host: STR,
-    port: INT,
-    path: STR,
-    state: oneOfStr('started', 'stopped', 'present', 'absent', 'drained'),
-    search_regex: STR,
-    timeout: INT,
-    delay: INT,
-    sleep: INT,
-    connect_timeout: INT,
-    exclude_hosts: STR_OR_LIST,
-    active_connection_states: STR_OR_LIST,
-    msg: STR,
-  }),
-  async run(args, ctx) {
-    const path = await expandPath(ctx, optStr(args, 'path'));
-    const port = args.port === undefined || args.port === null ? undefined : toNonNegNumber(args.port, 0, 'port');
-    let state = (optStr(args, 'state') ?? 'started') as WaitSpec['state'];
+  schema: args.schema,
+  async run(given, ctx) {
+    const a = args.read(given);
+    const path = await expandPath(ctx, a.path);
+    const port = a.port;
+    let state: WaitSpec['state'] = a.state ?? 'started';
     if (path !== undefined && port !== undefined) throw new KbsError('TASK', 'port and path parameter can not both be passed to wait_for');
     if (path !== undefined && state === 'stopped') throw new KbsError('TASK', 'state=stopped should only be used for checking a port in the wait_for module');
     if (path !== undefined && state === 'drained') throw new KbsError('TASK', 'state=drained should only be used for checking a port in the wait_for module');
-    if (args.exclude_hosts !== undefined && state !== 'drained') throw new KbsError('TASK', 'exclude_hosts should only be with state=drained');
+    if (a.exclude_hosts !== undefined && state !== 'drained') throw new KbsError('TASK', 'exclude_hosts should only be with state=drained');
     if (path !== undefined && state === 'started') state = 'present';
-    const searchRegex = optStr(args, 'search_regex');
+    const searchRegex = a.search_regex;
     if (searchRegex !== undefined && state !== 'present' && state !== 'started') throw new KbsError('TASK', 'search_regex works with state started/present only');
     const spec: WaitSpec = {
-      host: optStr(args, 'host') ?? '127.0.0.1',
+      host: a.host,
       port,
       path,
       state,
       searchRegex,
-      timeout: toNonNegNumber(args.timeout, 300, 'timeout'),
-      delay: toNonNegNumber(args.delay, 0, 'delay'),
-      sleep: Math.max(0.1, toNonNegNumber(args.sleep, 1, 'sleep')),
-      connectTimeout: Math.max(1, toNonNegNumber(args.connect_timeout, 5, 'connect_timeout')),
-      excludeHosts: toList(args.exclude_hosts).map(String),
-      activeStates: toList(args.active_connection_states ?? ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT']).map(String),
+      timeout: a.timeout,
+      delay: a.delay,
+      sleep: Math.max(0.1, a.sleep),
+      connectTimeout: Math.max(1, a.connect_timeout),
+      excludeHosts: toList(a.exclude_hosts).map(String),
+      activeStates: [...a.active_connection_states],
     };
     if (path === undefined && port === undefined && state !== 'drained') {
       // Ansible: neither path nor port just sleeps for timeout
@@ -73,7 +80,7 @@ export const wait_for: ModuleDef = {
       return { changed: false, elapsed, state: 'started' };
     }
     if (v.TIMEOUT !== undefined) {
-      const failed: ModuleResult = { changed: false, elapsed, state: spec.state, failed: true, msg: optStr(args, 'msg') ?? timeoutMessage(spec) };
+      const failed: ModuleResult = { changed: false, elapsed, state: spec.state, failed: true, msg: a.msg ?? timeoutMessage(spec) };
       if (path !== undefined) failed.path = path;
       if (port !== undefined) failed.port = port;
       return failed;
@@ -87,7 +94,7 @@ export const wait_for: ModuleDef = {
       path: path ?? null,
       port: port ?? null,
       search_regex: searchRegex ?? null,
-      state: optStr(args, 'state') ?? 'started',
+      state: a.state ?? 'started',
     };
     if (v.G !== undefined && path !== undefined && searchRegex !== undefined) {
       // the host found the first match; its groups come from matching the pattern on that text again

@@ -4,20 +4,21 @@
  * again instead of staying unreachable for the run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toNonNegNumber } from './util/args.js';
 import { withTimeout } from '../util/timeout.js';
 import type { ModuleDef } from './types.js';
-import { INT, argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
+import { secondsArg } from './util/seconds.js';
+
+const args = declareArgs({ timeout: secondsArg(600), delay: secondsArg(0), sleep: secondsArg(1), connect_timeout: secondsArg(5) });
 
 export const wait_for_connection: ModuleDef = {
   name: 'wait_for_connection',
   noCheckMode: true,
-  schema: argsSchema({ timeout: INT, delay: INT, sleep: INT, connect_timeout: INT }),
-  async run(args, ctx) {
-    const timeout = toNonNegNumber(args.timeout, 600, 'timeout');
-    const delay = toNonNegNumber(args.delay, 0, 'delay');
-    const pause = Math.max(0.1, toNonNegNumber(args.sleep, 1, 'sleep'));
-    const connectTimeout = Math.max(1, toNonNegNumber(args.connect_timeout, 5, 'connect_timeout'));
+  schema: args.schema,
+  async run(given, ctx) {
+    const { timeout, delay, ...a } = args.read(given);
+    const pause = Math.max(0.1, a.sleep);
+    const connectTimeout = Math.max(1, a.connect_timeout);
     const t0 = Date.now();
     if (delay > 0) await sleep(delay * 1000);
     const end = Date.now() + timeout * 1000;
