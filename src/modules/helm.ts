@@ -9,60 +9,89 @@
  * private temp file on the host (`-f=FILE`), removed afterwards.
  */
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { HELM_AUTH_ARGS, HelmCli, HelmFail, firstSet, loadYaml, mutuallyExclusive, pyEqual, withLines } from './helm/cli.js';
-import { failed, optStr, toBool } from './util/args.js';
+import { HELM_AUTH_ARGS, HelmCli, HelmFail, loadYaml, pyEqual, runHelmModule } from './helm/cli.js';
+import { failed } from './util/args.js';
+import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { shq } from '../transport/shell.js';
-import { BOOL, INT, LIST_OF_STR, STR, argsSchema, oneOfStr } from './util/schema.js';
+import { INT, LIST_OF_STR } from './util/schema.js';
 
-const DICT = { type: ['object', 'string'] };
+/** Ansible's dict type: a mapping, or a JSON string of one */
+function dictArg(v: unknown): Record<string, unknown> {
+  let values = v;
+  if (typeof values === 'string') {
+    try {
+      values = JSON.parse(values) as unknown;
+    } catch {
+      /* refused below */
+    }
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new HelmFail(failed(`argument 'release_values' is of type ${typeof values} and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value`));
+  return values as Record<string, unknown>;
+}
+
+/** set_values: each element a {value, value_type} */
+function setValuesArg(v: unknown): { value: string; value_type: string }[] {
+  return (Array.isArray(v) ? v : v ? [v] : []).map((x) => {
+    if (typeof x !== 'object' || x === null || typeof (x as Record<string, unknown>).value !== 'string') throw new HelmFail(failed('set_values: each element needs a string value'));
+    const t = String((x as Record<string, unknown>).value_type ?? 'raw');
+    if (!['raw', 'string', 'json', 'file'].includes(t)) throw new HelmFail(failed(`value of value_type must be one of: raw, string, json, file, got: ${t} found in set_values`));
+    return { value: (x as Record<string, string>).value, value_type: t };
+  });
+}
+
+function historyMaxArg(v: unknown): number | undefined {
+  const n = v === '' ? undefined : Number(v);
+  if (n !== undefined && !Number.isInteger(n)) throw new HelmFail(failed(`argument 'history_max' is of type ${typeof v} and we were unable to convert to int`));
+  return n;
+}
+
+const args = declareArgs(
+  {
+    ...HELM_AUTH_ARGS,
+    chart_ref: { type: 'str' },
+    chart_repo_url: { type: 'str' },
+    chart_version: { type: 'str' },
+    dependency_update: { type: 'bool', aliases: ['dep_up'] },
+    release_name: { type: 'str', aliases: ['name'] },
+    release_namespace: { type: 'str', aliases: ['namespace'] },
+    release_state: { type: 'str', choices: ['present', 'absent'], default: 'present', aliases: ['state'] },
+    release_values: { type: 'any', schema: { type: ['object', 'string'] }, read: dictArg, default: {}, aliases: ['values'] },
+    values_files: { type: 'any', schema: LIST_OF_STR, read: (v: unknown) => (Array.isArray(v) ? v : String(v).split(',')).map(String) },
+    update_repo_cache: { type: 'bool' },
+    set_values: { type: 'any', schema: { type: ['array', 'string'] }, read: setValuesArg },
+    disable_hook: { type: 'bool' },
+    force: { type: 'bool' },
+    purge: { type: 'bool', default: true },
+    wait: { type: 'bool' },
+    wait_timeout: { type: 'str' },
+    timeout: { type: 'str' },
+    atomic: { type: 'bool' },
+    create_namespace: { type: 'bool' },
+    post_renderer: { type: 'str' },
+    // unset when not given: a given false counts in the mutually exclusive set
+    replace: { ...OPT_BOOL, default: false },
+    skip_crds: { type: 'bool' },
+    history_max: { type: 'any', schema: INT, read: historyMaxArg },
+  },
+  {
+    exclusive: [
+      ['context', 'ca_cert'],
+      ['replace', 'history_max'],
+      ['wait_timeout', 'timeout'],
+    ],
+  },
+);
 
 export const helm: ModuleDef = {
   name: 'helm',
   aliases: ['kubernetes.core.helm', 'community.kubernetes.helm'],
-  schema: argsSchema({
-    ...HELM_AUTH_ARGS,
-    chart_ref: STR,
-    chart_repo_url: STR,
-    chart_version: STR,
-    dependency_update: BOOL,
-    dep_up: BOOL,
-    release_name: STR,
-    name: STR,
-    release_namespace: STR,
-    namespace: STR,
-    release_state: oneOfStr('present', 'absent'),
-    state: oneOfStr('present', 'absent'),
-    release_values: DICT,
-    values: DICT,
-    values_files: LIST_OF_STR,
-    update_repo_cache: BOOL,
-    set_values: { type: ['array', 'string'] },
-    disable_hook: BOOL,
-    force: BOOL,
-    purge: BOOL,
-    wait: BOOL,
-    wait_timeout: STR,
-    timeout: STR,
-    atomic: BOOL,
-    create_namespace: BOOL,
-    post_renderer: STR,
-    replace: BOOL,
-    skip_crds: BOOL,
-    history_max: INT,
-  }),
-  async run(args, ctx) {
-    let cli: HelmCli | undefined;
-    try {
-      const p = params(args);
-      cli = await HelmCli.open(ctx, args, p.namespace);
-      return withLines(await runHelm(cli, p, ctx));
-    } catch (e) {
-      if (e instanceof HelmFail) return withLines(e.result);
-      throw e;
-    } finally {
-      await cli?.close();
-    }
-  },
+  schema: args.schema,
+  run: (raw, ctx) =>
+    runHelmModule(ctx, async (open) => {
+      const a = args.read(raw);
+      const p = params(a);
+      return runHelm(await open(a, p.namespace), p, ctx);
+    }),
 };
 
 interface Params {
@@ -91,65 +120,35 @@ interface Params {
   historyMax?: number;
 }
 
-/** The options after Ansible's checks (required, required_if, mutually_exclusive, types). */
-function params(args: Record<string, unknown>): Params {
-  const name = optStr(args, 'release_name', 'name');
-  const namespace = optStr(args, 'release_namespace', 'namespace');
-  const missing = [...(name === undefined ? ['release_name'] : []), ...(namespace === undefined ? ['release_namespace'] : [])];
+/** The options after the collection's required and required_if checks. */
+function params(a: ReturnType<typeof args.read>): Params {
+  const missing = [...(a.release_name === undefined ? ['release_name'] : []), ...(a.release_namespace === undefined ? ['release_namespace'] : [])];
   if (missing.length) throw new HelmFail(failed(`missing required arguments: ${missing.join(', ')}`));
-  mutuallyExclusive(args, [
-    [['context', 'kube_context'], ['ca_cert', 'ssl_ca_cert']],
-    [['replace'], ['history_max']],
-    [['wait_timeout'], ['timeout']],
-  ]);
-  const state = optStr(args, 'release_state', 'state') ?? 'present';
-  if (state !== 'present' && state !== 'absent') throw new HelmFail(failed(`value of release_state must be one of: present, absent, got: ${state}`));
-  const chartRef = optStr(args, 'chart_ref');
-  if (state === 'present' && chartRef === undefined) throw new HelmFail(failed('release_state is present but all of the following are missing: chart_ref'));
-  let values: unknown = firstSet(args, 'release_values', 'values') ?? {};
-  if (typeof values === 'string') {
-    // Ansible's dict type takes a JSON string too
-    try {
-      values = JSON.parse(values) as unknown;
-    } catch {
-      /* refused below */
-    }
-  }
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new HelmFail(failed(`argument 'release_values' is of type ${typeof values} and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value`));
-  const valuesFiles = args.values_files === undefined || args.values_files === null ? [] : (Array.isArray(args.values_files) ? args.values_files : String(args.values_files).split(',')).map(String);
-  const setValues = (Array.isArray(args.set_values) ? args.set_values : args.set_values ? [args.set_values] : []).map((v) => {
-    if (typeof v !== 'object' || v === null || typeof (v as Record<string, unknown>).value !== 'string') throw new HelmFail(failed('set_values: each element needs a string value'));
-    const t = String((v as Record<string, unknown>).value_type ?? 'raw');
-    if (!['raw', 'string', 'json', 'file'].includes(t)) throw new HelmFail(failed(`value of value_type must be one of: raw, string, json, file, got: ${t} found in set_values`));
-    return { value: (v as Record<string, string>).value, value_type: t };
-  });
-  const hm = args.history_max;
-  const historyMax = hm === undefined || hm === null || hm === '' ? undefined : Number(hm);
-  if (historyMax !== undefined && !Number.isInteger(historyMax)) throw new HelmFail(failed(`argument 'history_max' is of type ${typeof hm} and we were unable to convert to int`));
+  if (a.release_state === 'present' && a.chart_ref === undefined) throw new HelmFail(failed('release_state is present but all of the following are missing: chart_ref'));
   return {
-    chartRef,
-    chartRepoUrl: optStr(args, 'chart_repo_url'),
-    chartVersion: optStr(args, 'chart_version'),
-    dependencyUpdate: toBool(firstSet(args, 'dependency_update', 'dep_up'), false, 'dependency_update'),
-    name: name!,
-    namespace: namespace!,
-    state,
-    values: values as Record<string, unknown>,
-    valuesFiles,
-    updateRepoCache: toBool(args.update_repo_cache, false, 'update_repo_cache'),
-    setValues,
-    disableHook: toBool(args.disable_hook, false, 'disable_hook'),
-    force: toBool(args.force, false, 'force'),
-    purge: toBool(args.purge, true, 'purge'),
-    wait: toBool(args.wait, false, 'wait'),
-    waitTimeout: optStr(args, 'wait_timeout'),
-    timeout: optStr(args, 'timeout'),
-    atomic: toBool(args.atomic, false, 'atomic'),
-    createNamespace: toBool(args.create_namespace, false, 'create_namespace'),
-    postRenderer: optStr(args, 'post_renderer'),
-    replace: toBool(args.replace, false, 'replace'),
-    skipCrds: toBool(args.skip_crds, false, 'skip_crds'),
-    historyMax,
+    chartRef: a.chart_ref,
+    chartRepoUrl: a.chart_repo_url,
+    chartVersion: a.chart_version,
+    dependencyUpdate: a.dependency_update,
+    name: a.release_name!,
+    namespace: a.release_namespace!,
+    state: a.release_state,
+    values: a.release_values,
+    valuesFiles: a.values_files ?? [],
+    updateRepoCache: a.update_repo_cache,
+    setValues: a.set_values ?? [],
+    disableHook: a.disable_hook,
+    force: a.force,
+    purge: a.purge,
+    wait: a.wait,
+    waitTimeout: a.wait_timeout,
+    timeout: a.timeout,
+    atomic: a.atomic,
+    createNamespace: a.create_namespace,
+    postRenderer: a.post_renderer,
+    replace: a.replace,
+    skipCrds: a.skip_crds,
+    historyMax: a.history_max,
   };
 }
 
@@ -237,13 +236,15 @@ async function runHelm(cli: HelmCli, p: Params, ctx: ModuleContext): Promise<Mod
   if (warnings.length) opt.warnings = warnings;
   // the collection writes "uninstall " + " " + NAME: two spaces in the command it reports
   const command = words[0] === 'uninstall' ? `${cli.bin} uninstall  ${words.slice(1).join(' ')}` : cli.line(words);
-  if (ctx.check) {
+  // as the collection, check mode reports the release's values as status (unchanged or not)
+  const checkResult = (): ModuleResult => {
     const check: Record<string, unknown> = { values: { current: {}, declared: {} } };
     if (status) check.values = { current: status.values, declared: status };
     return { changed, command, status: check, stdout: '', stderr: '', ...opt };
-  }
-  if (!changed) return { changed: false, status: status ?? null, stdout: '', stderr: '', command, ...opt };
-  const r = await cli.run(words, true, undefined, command);
+  };
+  if (!changed) return ctx.check ? checkResult() : { changed: false, status: status ?? null, stdout: '', stderr: '', command, ...opt };
+  const r = await cli.change(`${words[0] === 'uninstall' ? 'uninstall' : 'deploy'} the release ${p.name}`, words, command);
+  if (!r) return checkResult();
   return { changed, stdout: r.out, stderr: r.err, status: (await releaseStatus(cli, p.name)) ?? null, command, ...opt };
 }
 

@@ -6,100 +6,96 @@
  * `force_update`, which always re-adds (`--force-update`, reported changed); `repo_state: absent`
  * removes it (`helm repo rm`). The password reaches helm on stdin (`--password-stdin`), never on
  * its command line; the `command` result shows `--password=******` as the collection's does.
+ * The decision is a pure function of the listing (planRepository); the change runs through
+ * change(), so check mode reports it without running it.
  */
-import type { ModuleDef } from './types.js';
-import { HELM_AUTH_ARGS, HelmCli, HelmFail, commandFailure, firstSet, loadYaml, mutuallyExclusive, withLines } from './helm/cli.js';
-import { failed, optStr, toBool } from './util/args.js';
-import { BOOL, STR, argsSchema, oneOfStr } from './util/schema.js';
+import type { ModuleDef, ModuleResult } from './types.js';
+import { HELM_AUTH_ARGS, HelmFail, commandFailure, loadYaml, runHelmModule, type HelmOut } from './helm/cli.js';
+import { failed } from './util/args.js';
+import { declareArgs } from './util/declare.js';
+
+const args = declareArgs(
+  {
+    ...HELM_AUTH_ARGS,
+    repo_name: { type: 'str', aliases: ['name'] },
+    repo_url: { type: 'str', aliases: ['url'] },
+    repo_username: { type: 'str', aliases: ['username'] },
+    repo_password: { type: 'str', aliases: ['password'] },
+    repo_state: { type: 'str', choices: ['present', 'absent'], default: 'present', aliases: ['state'] },
+    pass_credentials: { type: 'bool' },
+    force_update: { type: 'bool', aliases: ['force'] },
+  },
+  {
+    exclusive: [
+      ['context', 'ca_cert'],
+      ['context', 'validate_certs'],
+    ],
+  },
+);
+
+type Args = ReturnType<typeof args.read>;
+
+/** What to run: helm's words, the words shown in `command` (the password masked), the password for stdin. */
+export interface RepoChange {
+  words: string[];
+  shown: string[];
+  stdin?: string;
+}
+
+/** The collection's required and required_if checks, with its messages. */
+function checkArgs(a: Args): void {
+  if (a.repo_name === undefined) throw new HelmFail(failed('missing required arguments: repo_name'));
+  if ((a.repo_username === undefined) !== (a.repo_password === undefined)) throw new HelmFail(failed('parameters are required together: repo_username, repo_password'));
+  if (a.repo_state === 'present' && a.repo_url === undefined) throw new HelmFail(failed('repo_state is present but all of the following are missing: repo_url'));
+}
+
+/** The change from `helm repo list --output=yaml`'s answer (none when there is nothing to do); a failure is thrown. */
+export function planRepository(a: Args, list: HelmOut, listCommand: string): RepoChange | undefined {
+  const name = a.repo_name!;
+  let current: Record<string, unknown> | undefined;
+  if (list.rc === 1 && list.err.includes('no repositories to show')) current = undefined;
+  else if (list.rc !== 0) throw new HelmFail(commandFailure(list.rc, list.out, list.err, listCommand, false));
+  else {
+    const repos = loadYaml(list.out);
+    current = Array.isArray(repos) ? (repos as Record<string, unknown>[]).find((r) => r && r.name === name) : undefined;
+  }
+  if (a.repo_state === 'absent') return current === undefined ? undefined : { words: ['repo', 'rm', name], shown: ['repo', 'rm', name] };
+  if (current !== undefined && !a.force_update) {
+    if (current.url !== a.repo_url) throw new HelmFail(failed(`Repository already have a repository named ${name}`));
+    return undefined;
+  }
+  const words = ['repo', 'add', name, a.repo_url!];
+  const shown = [...words];
+  const c: RepoChange = { words, shown };
+  if (a.repo_username !== undefined && a.repo_password !== undefined) {
+    words.push(`--username=${a.repo_username}`, '--password-stdin');
+    shown.push(`--username=${a.repo_username}`, '--password=******');
+    c.stdin = a.repo_password;
+  }
+  for (const [on, flag] of [[a.pass_credentials, '--pass-credentials'], [a.force_update, '--force-update']] as const) {
+    if (!on) continue;
+    words.push(flag);
+    shown.push(flag);
+  }
+  return c;
+}
 
 export const helm_repository: ModuleDef = {
   name: 'helm_repository',
   aliases: ['kubernetes.core.helm_repository', 'community.kubernetes.helm_repository'],
-  schema: argsSchema({
-    ...HELM_AUTH_ARGS,
-    repo_name: STR,
-    name: STR,
-    repo_url: STR,
-    url: STR,
-    repo_username: STR,
-    username: STR,
-    repo_password: STR,
-    password: STR,
-    repo_state: oneOfStr('present', 'absent'),
-    state: oneOfStr('present', 'absent'),
-    pass_credentials: BOOL,
-    force_update: BOOL,
-    force: BOOL,
-  }),
-  async run(args, ctx) {
-    let cli: HelmCli | undefined;
-    try {
-      const name = optStr(args, 'repo_name', 'name');
-      if (name === undefined) return failed('missing required arguments: repo_name');
-      mutuallyExclusive(args, [
-        [['context', 'kube_context'], ['ca_cert', 'ssl_ca_cert']],
-        [['context', 'kube_context'], ['validate_certs', 'verify_ssl']],
-      ]);
-      const url = optStr(args, 'repo_url', 'url');
-      const username = optStr(args, 'repo_username', 'username');
-      const password = optStr(args, 'repo_password', 'password');
-      const state = optStr(args, 'repo_state', 'state') ?? 'present';
-      if (state !== 'present' && state !== 'absent') return failed(`value of repo_state must be one of: present, absent, got: ${state}`);
-      if ((username === undefined) !== (password === undefined)) return failed('parameters are required together: repo_username, repo_password');
-      if (state === 'present' && url === undefined) return failed('repo_state is present but all of the following are missing: repo_url');
-      const passCredentials = toBool(args.pass_credentials, false, 'pass_credentials');
-      const forceUpdate = toBool(firstSet(args, 'force_update', 'force'), false, 'force_update');
-      cli = await HelmCli.open(ctx, args);
-
-      const list = await cli.run(['repo', 'list', '--output=yaml'], false);
-      let current: Record<string, unknown> | undefined;
-      if (list.rc === 1 && list.err.includes('no repositories to show')) current = undefined;
-      else if (list.rc !== 0) throw new HelmFail(commandFailure(list.rc, list.out, list.err, cli.line(['repo', 'list', '--output=yaml']), false));
-      else {
-        const repos = loadYaml(list.out);
-        current = Array.isArray(repos) ? (repos as Record<string, unknown>[]).find((r) => r && r.name === name) : undefined;
-      }
-
-      let words: string[] = [];
-      let shown: string[] = [];
-      let stdin: string | undefined;
-      let changed = false;
-      if (state === 'absent' && current !== undefined) {
-        words = shown = ['repo', 'rm', name];
-        changed = true;
-      } else if (state === 'present') {
-        if (current === undefined || forceUpdate) {
-          words = ['repo', 'add', name, url!];
-          shown = [...words];
-          if (username !== undefined && password !== undefined) {
-            words.push(`--username=${username}`, '--password-stdin');
-            shown.push(`--username=${username}`, '--password=******');
-            stdin = password;
-          }
-          if (passCredentials) {
-            words.push('--pass-credentials');
-            shown.push('--pass-credentials');
-          }
-          if (forceUpdate) {
-            words.push('--force-update');
-            shown.push('--force-update');
-          }
-          changed = true;
-        } else if (current.url !== url) {
-          return failed(`Repository already have a repository named ${name}`);
-        }
-      }
-      if (ctx.check) return { changed };
-      if (!changed) return { changed: false, repo_name: name, repo_url: url ?? null };
-      const command = cli.line(shown);
-      const r = await cli.run(words, false, stdin);
-      if (r.rc !== 0) return withLines(commandFailure(r.rc, r.out, r.err, command, true));
-      return withLines({ changed, stdout: r.out, stderr: r.err, command });
-    } catch (e) {
-      if (e instanceof HelmFail) return withLines(e.result);
-      throw e;
-    } finally {
-      await cli?.close();
-    }
-  },
+  schema: args.schema,
+  run: (raw, ctx) =>
+    runHelmModule(ctx, async (open): Promise<ModuleResult> => {
+      const a = args.read(raw);
+      checkArgs(a);
+      const cli = await open(a);
+      const listWords = ['repo', 'list', '--output=yaml'];
+      const c = planRepository(a, await cli.run(listWords, false), cli.line(listWords));
+      // as the collection: check mode reports only whether it would change
+      if (!c) return ctx.check ? { changed: false } : { changed: false, repo_name: a.repo_name, repo_url: a.repo_url ?? null };
+      const command = cli.line(c.shown);
+      const r = await cli.change(c.words[1] === 'rm' ? `remove the helm repository ${a.repo_name}` : `add the helm repository ${a.repo_name}`, c.words, command, c.stdin);
+      if (!r) return { changed: true };
+      return { changed: true, stdout: r.out, stderr: r.err, command };
+    }),
 };

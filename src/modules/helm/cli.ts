@@ -9,25 +9,24 @@
 import { parse } from 'yaml';
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { failed, optStr, splitLines, toBool } from '../util/args.js';
+import { failed, splitLines } from '../util/args.js';
+import { change } from '../util/change.js';
+import { OPT_BOOL, type ArgSpec, type ArgsOf } from '../util/declare.js';
 import { expandPath } from '../util/paths.js';
-import { BOOL, STR } from '../util/schema.js';
-import type { JsonSchema } from '../types.js';
 
 /** HELM_AUTH_ARG_SPEC of the collection (helm_args_common.py), shared by both modules */
-export const HELM_AUTH_ARGS: Record<string, JsonSchema> = {
-  binary_path: STR,
-  context: STR,
-  kube_context: STR,
-  kubeconfig: { type: ['string', 'object'] },
-  kubeconfig_path: { type: ['string', 'object'] },
-  host: STR,
-  ca_cert: STR,
-  ssl_ca_cert: STR,
-  validate_certs: BOOL,
-  verify_ssl: BOOL,
-  api_key: STR,
-};
+export const HELM_AUTH_ARGS = {
+  binary_path: { type: 'str' },
+  context: { type: 'str', aliases: ['kube_context'] },
+  kubeconfig: { type: 'any', schema: { type: ['string', 'object'] }, aliases: ['kubeconfig_path'] },
+  host: { type: 'str' },
+  ca_cert: { type: 'str', aliases: ['ssl_ca_cert'] },
+  // unset when not given: a given false counts in the collection's mutually exclusive sets
+  validate_certs: { ...OPT_BOOL, aliases: ['verify_ssl'] },
+  api_key: { type: 'str' },
+} as const satisfies Record<string, ArgSpec>;
+
+export type HelmAuth = ArgsOf<typeof HELM_AUTH_ARGS>;
 
 /** fail_json: ends the module with this result */
 export class HelmFail extends Error {
@@ -42,16 +41,23 @@ export interface HelmOut {
   err: string;
 }
 
-/** The first of the names that is set (an option and its aliases). */
-export function firstSet(args: Record<string, unknown>, ...names: string[]): unknown {
-  for (const n of names) if (args[n] !== undefined && args[n] !== null) return args[n];
-  return undefined;
-}
-
-/** Ansible's mutually_exclusive check on the options as given */
-export function mutuallyExclusive(args: Record<string, unknown>, pairs: [string[], string[]][]): void {
-  for (const [a, b] of pairs) {
-    if (firstSet(args, ...a) !== undefined && firstSet(args, ...b) !== undefined) throw new HelmFail(failed(`parameters are mutually exclusive: ${a[0]}|${b[0]}`));
+/**
+ * A helm module's run: `body` reads its args and opens the CLI with `open`; a HelmFail anywhere
+ * is the module's result; temp files on the host are removed at the end; stdout_lines and
+ * stderr_lines added.
+ */
+export async function runHelmModule(
+  ctx: ModuleContext,
+  body: (open: (auth: HelmAuth, namespace?: string) => Promise<HelmCli>) => Promise<ModuleResult>,
+): Promise<ModuleResult> {
+  let cli: HelmCli | undefined;
+  try {
+    return withLines(await body(async (auth, namespace) => (cli = await HelmCli.open(ctx, auth, namespace))));
+  } catch (e) {
+    if (e instanceof HelmFail) return withLines(e.result);
+    throw e;
+  } finally {
+    await cli?.close();
   }
 }
 
@@ -86,8 +92,8 @@ export class HelmCli {
   ) {}
 
   /** Find the binary and prepare the environment; `namespace` is the release namespace (helm module only). */
-  static async open(ctx: ModuleContext, args: Record<string, unknown>, namespace?: string): Promise<HelmCli> {
-    const given = optStr(args, 'binary_path');
+  static async open(ctx: ModuleContext, auth: HelmAuth, namespace?: string): Promise<HelmCli> {
+    const given = auth.binary_path;
     let bin: string;
     let unusable: { errno: number; text: string } | undefined;
     if (given !== undefined && given !== '') {
@@ -106,17 +112,14 @@ export class HelmCli {
     const env: Record<string, string> = {};
     const cli = new HelmCli(ctx, bin, env);
     cli.unusable = unusable;
-    const context = optStr(args, 'context', 'kube_context');
-    const apiKey = optStr(args, 'api_key');
-    const host = optStr(args, 'host');
+    const { context, api_key: apiKey, host, kubeconfig } = auth;
     if (context) env.HELM_KUBECONTEXT = context;
     if (namespace) env.HELM_NAMESPACE = namespace;
     if (apiKey) env.HELM_KUBETOKEN = apiKey;
     if (host) env.HELM_KUBEAPISERVER = host;
-    const caCert = optStr(args, 'ca_cert', 'ssl_ca_cert');
+    const caCert = auth.ca_cert;
     if (caCert) env.HELM_KUBECAFILE = await expandPath(ctx, caCert);
-    if (!toBool(firstSet(args, 'validate_certs', 'verify_ssl'), true, 'validate_certs')) env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY = 'true';
-    const kubeconfig = firstSet(args, 'kubeconfig', 'kubeconfig_path');
+    if (auth.validate_certs === false) env.HELM_KUBEINSECURE_SKIP_TLS_VERIFY = 'true';
     if (typeof kubeconfig === 'string' && kubeconfig !== '') env.KUBECONFIG = await expandPath(ctx, kubeconfig);
     else if (kubeconfig && typeof kubeconfig === 'object') env.KUBECONFIG = await cli.tempFile(JSON.stringify(kubeconfig), '');
     // the collection's env_fallback: an option not given is read from K8S_AUTH_* in the module's environment on the host
@@ -128,7 +131,7 @@ export class HelmCli {
       [kubeconfig === undefined ? undefined : '', 'K8S_AUTH_KUBECONFIG', 'KUBECONFIG'],
     ];
     cli.prefix = fallbacks.filter(([given]) => given === undefined).map(([, from, to]) => `if [ -n "\${${from}-}" ]; then ${to}="\$${from}"; export ${to}; fi; `).join('');
-    if (firstSet(args, 'validate_certs', 'verify_ssl') === undefined) cli.prefix += 'case "${K8S_AUTH_VERIFY_SSL-}" in [Nn]|[Nn][Oo]|[Ff]|[Ff][Aa][Ll][Ss][Ee]|0|[Oo][Ff][Ff]) HELM_KUBEINSECURE_SKIP_TLS_VERIFY=true; export HELM_KUBEINSECURE_SKIP_TLS_VERIFY;; esac; ';
+    if (auth.validate_certs === undefined) cli.prefix += 'case "${K8S_AUTH_VERIFY_SSL-}" in [Nn]|[Nn][Oo]|[Ff]|[Ff][Aa][Ll][Ss][Ee]|0|[Oo][Ff][Ff]) HELM_KUBEINSECURE_SKIP_TLS_VERIFY=true; export HELM_KUBEINSECURE_SKIP_TLS_VERIFY;; esac; ';
     return cli;
   }
 
@@ -150,13 +153,35 @@ export class HelmCli {
     return [this.bin, ...words].join(' ');
   }
 
-  /** Run `helm WORDS`; with failOnError, a non-zero exit fails the module as run_helm_command does. */
-  async run(words: string[], failOnError = true, stdin?: string, shown?: string): Promise<HelmOut> {
-    const u = this.unusable;
-    if (u) throw new HelmFail(failed(`[Errno ${u.errno}] ${u.text}: b'${this.bin}'`, { cmd: shown ?? this.line(words), rc: u.errno, stdout: '', stderr: '' }));
-    const r = await this.ctx.run(this.prefix + [this.bin, ...words].map(shq).join(' '), { env: this.env, ...(stdin !== undefined ? { stdin } : {}) });
-    if (failOnError && r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, shown ?? this.line(words), true));
+  /** Run `helm WORDS` to read; with failOnError, a non-zero exit fails the module as run_helm_command does. */
+  async run(words: string[], failOnError = true): Promise<HelmOut> {
+    this.usable(this.line(words));
+    const r = await this.ctx.run(this.command(words), { env: this.env });
+    if (failOnError && r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, this.line(words), true));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
+  }
+
+  /**
+   * Change the cluster or helm's settings with `helm WORDS` through change(): nothing runs in
+   * check mode (undefined); a non-zero exit fails the module with `shown` as the command.
+   */
+  async change(description: string, words: string[], shown: string, stdin?: string): Promise<HelmOut | undefined> {
+    this.usable(shown);
+    const r = await change(this.ctx, description, this.command(words), { env: this.env, ...(stdin !== undefined ? { stdin } : {}), keepFailure: true });
+    if (!r) return undefined;
+    if (r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, shown, true));
+    return { rc: r.rc, out: r.stdout, err: r.stderr };
+  }
+
+  /** binary_path names no runnable file: the command fails as Python's subprocess does */
+  private usable(shown: string): void {
+    const u = this.unusable;
+    if (u) throw new HelmFail(failed(`[Errno ${u.errno}] ${u.text}: b'${this.bin}'`, { cmd: shown, rc: u.errno, stdout: '', stderr: '' }));
+  }
+
+  /** the shell command of `helm WORDS`, after the K8S_AUTH_* fallbacks */
+  private command(words: string[]): string {
+    return this.prefix + [this.bin, ...words].map(shq).join(' ');
   }
 }
 
