@@ -13,8 +13,8 @@ import { KbsError } from '../errors.js';
 import { parseYaml } from '../yaml/read.js';
 import { compilePy } from '../util/pyregex.js';
 import type { FlowContext, ModuleDef, ModuleResult } from './types.js';
-import { BOOL, INT, STR, STR_OR_LIST, argsSchema } from './util/schema.js';
-import { toBool } from './util/args.js';
+import { declareArgs } from './util/declare.js';
+import { STR_OR_LIST } from './util/schema.js';
 
 type Vars = Record<string, unknown>;
 
@@ -22,48 +22,60 @@ const DIR_ARGS = ['dir', 'depth', 'files_matching', 'ignore_files', 'extensions'
 const FILE_ARGS = ['file', '_raw_params'];
 const DEFAULT_EXTENSIONS = ['yaml', 'yml', 'json'];
 
+const args = declareArgs({
+  _raw_params: { type: 'str' },
+  file: { type: 'str' },
+  dir: { type: 'str' },
+  depth: { type: 'int', default: 0 },
+  files_matching: { type: 'str' },
+  ignore_files: { type: 'any', schema: STR_OR_LIST, default: [], read: readIgnoreFiles },
+  extensions: { type: 'any', schema: STR_OR_LIST, default: DEFAULT_EXTENSIONS, read: readExtensions },
+  ignore_unknown_extensions: { type: 'bool' },
+  name: { type: 'str' },
+  hash_behaviour: { type: 'str' },
+});
+
+type IncludeArgs = ReturnType<typeof args.read>;
+
+/** as Ansible: a string is read as a list of its characters */
+function readExtensions(v: unknown): string[] {
+  const list = typeof v === 'string' ? [...v] : v;
+  if (!Array.isArray(list)) throw new KbsError('TASK', 'Invalid type for "extensions" option, it must be a list');
+  return list.map(String);
+}
+
+/** a string holds names separated by whitespace */
+function readIgnoreFiles(v: unknown): string[] {
+  if (typeof v === 'string') return v.split(/\s+/).filter(Boolean);
+  return Array.isArray(v) ? v.map(String) : [];
+}
+
 export const include_vars: ModuleDef = {
   name: 'include_vars',
   local: true,
   freeForm: true,
-  schema: argsSchema({
-    _raw_params: STR,
-    file: STR,
-    dir: STR,
-    depth: INT,
-    files_matching: STR,
-    ignore_files: STR_OR_LIST,
-    extensions: STR_OR_LIST,
-    ignore_unknown_extensions: BOOL,
-    name: STR,
-    hash_behaviour: STR,
-  }),
-  async run(args, ctx) {
+  schema: args.schema,
+  async run(given, ctx) {
     const flow = ctx.flow;
     if (!flow) throw new KbsError('INTERNAL', 'include_vars needs the engine (no flow context)');
-    const given = Object.keys(args);
-    if (given.some((a) => DIR_ARGS.includes(a)) && given.some((a) => FILE_ARGS.includes(a))) {
+    // as Ansible: the names given, whatever their values, say whether file and dir are mixed
+    const names = Object.keys(given);
+    if (names.some((n) => DIR_ARGS.includes(n)) && names.some((n) => FILE_ARGS.includes(n))) {
       throw new KbsError('TASK', 'You are mixing file only and dir only arguments, these are incompatible');
     }
-    let extensions: unknown = args.extensions ?? DEFAULT_EXTENSIONS;
-    // as Ansible: a string is read as a list of its characters
-    if (typeof extensions === 'string') extensions = [...extensions];
-    if (!Array.isArray(extensions)) throw new KbsError('TASK', 'Invalid type for "extensions" option, it must be a list');
-    const opts = { ...args, extensions: extensions.map(String) };
-
+    const a = args.read(given);
     const loaded: string[] = [];
     let results: Vars = {};
     let error: string | undefined;
-    const dir = str(args.dir);
-    if (dir) {
-      const r = loadDir(dir, opts, flow, loaded);
+    if (a.dir) {
+      const r = loadDir(a.dir, a, flow, loaded);
       results = r.vars;
       error = r.error;
     } else {
-      let file = str(args.file) ?? str(args._raw_params);
+      let file = a.file || a._raw_params || undefined;
       if (file !== undefined) file = file.replace(/\n+$/, '');
       try {
-        const r = loadFile(findVarsFile(file, flow), false, opts.extensions, loaded);
+        const r = loadFile(findVarsFile(file, flow), false, a.extensions, loaded);
         if (r.error) error = r.error;
         else results = r.vars;
       } catch (e) {
@@ -71,15 +83,14 @@ export const include_vars: ModuleDef = {
         error = e.message;
       }
     }
-    const name = str(args.name);
-    if (name) results = { [name]: results };
+    if (a.name) results = { [a.name]: results };
     const result: ModuleResult = { changed: false };
     if (error !== undefined) {
       // as Ansible: the reason under `message`
       result.failed = true;
       result.message = error;
-    } else if (args.hash_behaviour !== undefined && args.hash_behaviour !== null && args.hash_behaviour !== 'replace') {
-      const merge = args.hash_behaviour === 'merge';
+    } else if (a.hash_behaviour !== undefined && a.hash_behaviour !== 'replace') {
+      const merge = a.hash_behaviour === 'merge';
       for (const [k, v] of Object.entries(results)) results[k] = combineVars(ctx.vars[k] ?? null, v, merge);
     }
     result.ansible_included_var_files = loaded;
@@ -87,11 +98,6 @@ export const include_vars: ModuleDef = {
     return result;
   },
 };
-
-function str(v: unknown): string | undefined {
-  if (v === undefined || v === null || v === '') return undefined;
-  return String(v);
-}
 
 /**
  * The file as Ansible's path_dwim_relative_stack finds it: in each folder of the task's search
@@ -156,7 +162,7 @@ function validExt(file: string, extensions: string[]): boolean {
  * are walked as os.walk lists them and sorted by path; `depth` N takes the first N of them (0:
  * all); files are taken in name order, a later file replacing a top-level key.
  */
-function loadDir(dir: string, args: Vars & { extensions: string[] }, flow: FlowContext, loaded: string[]): { vars: Vars; error?: string } {
+function loadDir(dir: string, a: IncludeArgs, flow: FlowContext, loaded: string[]): { vars: Vars; error?: string } {
   let root: string;
   if (flow.rolePath) {
     if (dir.split('/')[0] === 'vars') {
@@ -166,14 +172,11 @@ function loadDir(dir: string, args: Vars & { extensions: string[] }, flow: FlowC
   } else root = resolve(flow.taskDir, dir);
   if (!existsSync(root)) return { vars: {}, error: `${root} directory does not exist` };
   if (!statSync(root).isDirectory()) return { vars: {}, error: `${root} is not a directory` };
-  const depth = Number(args.depth ?? 0) || 0;
+  const depth = a.depth;
   const fail = (why: string) => new KbsError('TASK', `files_matching: ${why}`);
-  const matcher = args.files_matching ? compilePy(String(args.files_matching), '', fail) : undefined;
-  let ignore: string[] = [];
-  if (typeof args.ignore_files === 'string') ignore = args.ignore_files.split(/\s+/).filter(Boolean);
-  else if (Array.isArray(args.ignore_files)) ignore = args.ignore_files.map(String);
-  const ignoreRes = ignore.map((p) => compilePy(`${p}$`, '', () => new KbsError('TASK', `Invalid regular expression: ${p}`)));
-  const unknownOk = toBool(args.ignore_unknown_extensions, false, 'ignore_unknown_extensions');
+  const matcher = a.files_matching ? compilePy(a.files_matching, '', fail) : undefined;
+  const ignoreRes = a.ignore_files.map((p) => compilePy(`${p}$`, '', () => new KbsError('TASK', `Invalid regular expression: ${p}`)));
+  const unknownOk = a.ignore_unknown_extensions;
   const out: Vars = {};
   const walked = walk(root).sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   for (const [i, { dir: d, files }] of walked.entries()) {
@@ -182,8 +185,8 @@ function loadDir(dir: string, args: Vars & { extensions: string[] }, flow: FlowC
       if (matcher && !matcher.test(name)) continue;
       const full = join(d, name);
       if (!existsSync(full) || ignoreRes.some((re) => re.test(name))) continue;
-      if (unknownOk && !validExt(name, args.extensions)) continue;
-      const r = loadFile(full, true, args.extensions, loaded);
+      if (unknownOk && !validExt(name, a.extensions)) continue;
+      const r = loadFile(full, true, a.extensions, loaded);
       if (r.error) return { vars: out, error: r.error };
       Object.assign(out, r.vars);
     }

@@ -7,7 +7,7 @@
  */
 import { KbsError } from '../errors.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { argsSchema } from './util/schema.js';
+import { declareArgs } from './util/declare.js';
 
 type Dict = Record<string, unknown>;
 type Spec = Record<string, Dict>;
@@ -126,14 +126,22 @@ function check(spec: Spec, params: Dict, where: string[], errors: string[], unsu
   for (const n of nested) n();
 }
 
+const args = declareArgs({
+  // null is kept, to be refused as Ansible words it (a NoneType is not a dict)
+  argument_spec: { type: 'any', schema: { type: 'object' }, required: true, nullable: true },
+  provided_arguments: { type: 'any', schema: { type: ['object', 'null'] }, default: {} },
+  validate_args_context: { type: 'any', default: {} },
+});
+
 export const validate_argument_spec: ModuleDef = {
   name: 'validate_argument_spec',
   local: true,
-  schema: argsSchema({ argument_spec: { type: 'object' }, provided_arguments: { type: ['object', 'null'] }, validate_args_context: {} }, ['argument_spec']),
-  async run(args, ctx): Promise<ModuleResult> {
-    const spec = args.argument_spec;
+  schema: args.schema,
+  async run(given, ctx): Promise<ModuleResult> {
+    const a = args.read(given);
+    const spec = a.argument_spec;
     if (!isDict(spec)) throw new KbsError('TASK', `Incorrect type for argument_spec, expected dict and got ${pyType(spec)}`);
-    const provided = (args.provided_arguments ?? {}) as Dict;
+    const provided = a.provided_arguments as Dict;
     if (!isDict(provided)) throw new KbsError('TASK', `Incorrect type for provided_arguments, expected dict and got ${pyType(provided)}`);
     // the variables named in the spec, templated, under the provided arguments
     const params: Dict = {};
@@ -147,7 +155,7 @@ export const validate_argument_spec: ModuleDef = {
     check(spec as Spec, params, [], errors, unsupported);
     // as Ansible's ArgumentSpecValidator, unknown names last, nested ones as a.b
     if (unsupported.names.length) errors.push(`${unsupported.names.sort().join(', ')}. Supported parameters include: ${unsupported.supported.join(', ')}.`);
-    const context = args.validate_args_context ?? {};
+    const context = a.validate_args_context;
     if (errors.length) {
       return { changed: false, failed: true, msg: `Validation of arguments failed:\n${errors.join('\n')}`, argument_spec_data: spec, argument_errors: errors, validate_args_context: context };
     }
