@@ -197,7 +197,7 @@ async function runGit(g: Git, ctx: ModuleContext, p: Params): Promise<ModuleResu
     subUpdated = await submodulesFetch(g, ctx, dest!, p);
     if (subUpdated) {
       result.submodules_changed = true;
-      await submoduleUpdate(g, ctx, dest!, p);
+      await submoduleUpdate(g, dest!, p);
     }
   }
   result.after = await g.version(dest!);
@@ -336,7 +336,7 @@ async function submodulesFetch(g: Git, ctx: ModuleContext, dest: string, p: Para
   return st.out.split('\n').some((l) => l.length > 0 && l[0] !== ' ');
 }
 
-async function submoduleUpdate(g: Git, ctx: ModuleContext, dest: string, p: Params): Promise<void> {
+async function submoduleUpdate(g: Git, dest: string, p: Params): Promise<void> {
   await g.change('sync the submodules', ['submodule', 'sync'], dest, true);
   const cmd = ['submodule', 'update', '--init', '--recursive'];
   if (p.trackSubmodules) cmd.push('--remote');
