@@ -8,7 +8,7 @@ import { addPathInfo } from './util/pathinfo.js';
 import { KbsError } from '../errors.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { applyPlan } from './util/change.js';
+import { applyPlan, change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
@@ -53,10 +53,6 @@ export const uri: ModuleDef = {
       if (creates !== undefined && r.stdout.includes('C')) return { changed: false, skipped: true, msg: `${creates} exists, skipping` };
       if (removes !== undefined && r.stdout.includes('R')) return { changed: false, skipped: true, msg: `${removes} does not exist, skipping` };
     }
-    if (ctx.check && !['GET', 'HEAD'].includes(method)) {
-      return { changed: false, skipped: true, msg: `skipped in check mode: a ${method} request may change the server` };
-    }
-
     let body: Buffer | undefined;
     const b = a.body;
     if (b !== undefined && b !== null) {
@@ -84,7 +80,10 @@ export const uri: ModuleDef = {
       .filter(Boolean)
       .join('\n');
     const t0 = Date.now();
-    const r = await ctx.run(script, { stdin: body ? Buffer.concat([cfg, body]) : cfg });
+    const stdin = body ? Buffer.concat([cfg, body]) : cfg;
+    // a request other than GET or HEAD may change the server: a change, not sent in check mode
+    const r = ['GET', 'HEAD'].includes(method) ? await ctx.run(script, { stdin }) : await change(ctx, `send ${method} ${shown}`, script, { stdin, keepFailure: true });
+    if (!r) return { changed: false, skipped: true, msg: `skipped in check mode: a ${method} request may change the server` };
     if (r.rc !== 0) throw remoteError(`cannot run curl for ${shown}`, r);
     const buf = r.stdoutBuf ?? Buffer.from(r.stdout);
     const nl = buf.indexOf(0x0a);
