@@ -1,9 +1,9 @@
 /**
  * Put bytes at a path on the host, the way copy and template do: one probe (exists, type,
- * sha256, mode, owner, group; the old content too under --diff), compare, then one atomic write
- * (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place chmod/chown,
- * both through the change seam (util/change.ts: nothing is changed in check mode). The arguments
- * these modules share are declared here (PUT_ARGS).
+ * sha256, mode, owner, group; the old content too under --diff), a pure plan (planPut), then one
+ * atomic write (temp file in the dest folder, chmod/chown, validate, backup, mv) or an in-place
+ * chmod/chown, both through the change seam (util/change.ts: nothing is changed in check mode).
+ * The arguments these modules share are declared here (PUT_ARGS).
  */
 import { withAttributes } from './chattr.js';
 import { createHash } from 'node:crypto';
@@ -15,7 +15,7 @@ import { change, changeFile } from './change.js';
 import { FILE_ATTR_ARGS, type ArgSpec } from './declare.js';
 import { MAX_DIFF_BYTES, contentDiff, stateDiff } from './diff.js';
 import { type ModeSpec, formatMode, resolveMode } from './mode.js';
-import { attrScript, chownSpec, groupMatches, ownerMatches, probe } from './remote.js';
+import { attrScript, chownSpec, groupMatches, ownerMatches, probe, type Probe, type WriteOutcome, type WriteSpec } from './remote.js';
 import { type PathInfo, parsePathInfoLine, pathInfoLine, pathInfoOf, withPathInfo } from './pathinfo.js';
 
 export interface PutSpec {
@@ -98,16 +98,48 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
     prelude,
     content: ctx.diff && s.data ? { expr: '"$d"', max: MAX_DIFF_BYTES } : undefined,
   });
+  const plan = planPut({ ...s, dest, mkdirs }, p, { diff: ctx.diff, check: ctx.check });
+  seen.leftAlone = plan.leftAlone ?? false;
+  if (plan.write) {
+    const out = await changeFile(ctx, plan.write.spec, s.data);
+    return out ? plan.write.done(out) : plan.result;
+  }
+  if (plan.attrs) {
+    const r = await change(ctx, `set attributes of ${plan.attrs.path}`, plan.attrs.command);
+    return r ? plan.attrs.done(parsePathInfoLine(r.stdout)) : plan.result;
+  }
+  return plan.result;
+}
+
+/** What putting the bytes at the probed dest takes: nothing, a write, or an in-place chmod/chown. */
+export interface PutPlan {
+  /** the result as it stands without a change (and in check mode) */
+  result: ModuleResult;
+  /** force: no and something is there: it is left alone (its attributes too) */
+  leftAlone?: boolean;
+  /** the content differs: the write, and the result from what the write reports */
+  write?: { spec: WriteSpec; done(out: WriteOutcome): ModuleResult };
+  /** only mode/owner/group differ: the command (it prints the path info), and the result from that */
+  attrs?: { path: string; command: string; done(info: PathInfo | undefined): ModuleResult };
+}
+
+/**
+ * The plan of putFile from its probe, a pure function: `s.dest` is the dest as given (a folder's
+ * basename added), the probe says where it leads (D), whether its folder exists (PD), and what
+ * is there. Refusals are thrown as the module's errors.
+ */
+export function planPut(s: PutSpec, p: Probe, o: { diff: boolean; check?: boolean }): PutPlan {
   if (p.vals.ISDIR) throw new KbsError('TASK', 'can not use content with a dir as dest');
-  dest = p.vals.D ?? dest;
+  const dest = p.vals.D ?? s.dest;
+  const mkdirs = s.mkdirs ?? false;
   const cur = p.files.dest;
   if (!p.vals.PD && !mkdirs) {
     // as Ansible's copy/template action in check mode: a file that would be new is a change
     // (`changed` alone), whether or not its folder exists (the module would refuse)
-    if (ctx.check && !s.moduleShape) {
+    if (o.check && !s.moduleShape) {
       const r: ModuleResult = { changed: true };
-      if (ctx.diff && s.data) r.diff = [contentDiff(undefined, s.data, dest, s.afterHeader)];
-      return r;
+      if (o.diff && s.data) r.diff = [contentDiff(undefined, s.data, dest, s.afterHeader)];
+      return { result: r };
     }
     throw new KbsError('TASK', `Destination directory ${dirname(dest)} does not exist`);
   }
@@ -121,8 +153,8 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
     // skips the file; the copy module with remote_src exits with "file already exists")
     // (src: Ansible's is a temporary file on the controller for content; kbs has none: null)
     const src = s.remote?.path ?? s.srcPath ?? null;
-    seen.leftAlone = true;
-    return s.moduleShape ? withPathInfo({ changed: false, msg: 'file already exists', src, dest }, pathInfoOf(cur)) : { changed: false, dest, src };
+    const result = s.moduleShape ? withPathInfo({ changed: false, msg: 'file already exists', src, dest }, pathInfoOf(cur)) : { changed: false, dest, src };
+    return { result, leftAlone: true };
   }
   const contentChanged = !isFile ? !cur.exists || s.force : s.force && cur.checksum !== sha256;
 
@@ -133,11 +165,11 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
   const changed = contentChanged || attrChanged;
 
   const diff: DiffEntry[] = [];
-  if (ctx.diff && contentChanged) {
+  if (o.diff && contentChanged) {
     if (s.data) diff.push(contentDiff(isFile ? (p.content ?? Buffer.alloc(0)) : undefined, s.data, dest, s.afterHeader));
     else diff.push({ before_header: dest, after_header: s.afterHeader, before: '', after: '(diff skipped: remote source)\n' });
   }
-  if (ctx.diff && attrChanged) {
+  if (o.diff && attrChanged) {
     const b: Record<string, unknown> = { path: dest };
     const a: Record<string, unknown> = { path: dest };
     if (mode !== cur.mode) [b.mode, a.mode] = [formatMode(cur.mode), formatMode(mode)];
@@ -155,40 +187,24 @@ async function putContent(ctx: ModuleContext, s: PutSpec, seen: { leftAlone: boo
     if (diff.length) r.diff = diff;
     return r;
   };
+  // unchanged, the copy action hands the file to the file module: its path, plus dest and checksum
+  const kept = (info: PathInfo | undefined) => withDiff(s.moduleShape ? full(info, s.remote?.path ?? s.srcPath) : withPathInfo({ changed, checksum: sha1, dest, path: dest }, info));
 
   if (contentChanged) {
     const explicit = chownSpec(s.owner, s.group);
     // an existing file keeps its owner and group unless told otherwise (as Ansible's atomic_move)
     const keep = cur.exists ? chownSpec(s.owner ?? String(cur.uid), s.group ?? String(cur.gid)) : explicit;
-    const out = await changeFile(
-      ctx,
-      {
-        dest,
-        mode,
-        chown: keep,
-        chownSoft: cur.exists && !explicit,
-        backup: s.backup,
-        validate: s.validate,
-        mkdirs,
-        remoteSrc: s.remote?.path,
-      },
-      s.data,
-    );
-    if (!out) return withDiff(s.moduleShape ? full(known, s.remote?.path ?? s.srcPath) : { changed: true });
-    const r = full(out.info, s.remote?.path ?? s.srcPath ?? out.tmp);
-    if (out.backupFile) r.backup_file = out.backupFile;
-    return withDiff(r);
+    const spec: WriteSpec = { dest, mode, chown: keep, chownSoft: cur.exists && !explicit, backup: s.backup, validate: s.validate, mkdirs, remoteSrc: s.remote?.path };
+    const done = (out: WriteOutcome) => {
+      const r = full(out.info, s.remote?.path ?? s.srcPath ?? out.tmp);
+      if (out.backupFile) r.backup_file = out.backupFile;
+      return withDiff(r);
+    };
+    return { result: withDiff(s.moduleShape ? full(known, s.remote?.path ?? s.srcPath) : { changed: true }), write: { spec, done } };
   }
-
-  let info = known;
-  if (attrChanged) {
-    const cmd = attrScript(shq(dest), mode !== cur.mode ? mode : undefined, chownSpec(s.owner, s.group));
-    const r = await change(ctx, `set attributes of ${dest}`, `${cmd} || exit 1\n${pathInfoLine(shq(dest))}`);
-    if (r) info = parsePathInfoLine(r.stdout) ?? info;
-  }
-  // the copy action hands an unchanged file to the file module: its path, plus dest and checksum
-  if (s.moduleShape) return withDiff(full(info, s.remote?.path ?? s.srcPath));
-  return withDiff(withPathInfo({ changed, checksum: sha1, dest, path: dest }, info));
+  if (!attrChanged) return { result: kept(known) };
+  const cmd = attrScript(shq(dest), mode !== cur.mode ? mode : undefined, chownSpec(s.owner, s.group));
+  return { result: kept(known), attrs: { path: dest, command: `${cmd} || exit 1\n${pathInfoLine(shq(dest))}`, done: (info) => kept(info ?? known) } };
 }
 
 function clean(r: ModuleResult): ModuleResult {
