@@ -15,7 +15,7 @@ import { yum } from './yum.js';
 const BACKENDS: Record<string, ModuleDef> = { apt, dnf, dnf5: dnf, yum };
 
 /** package's own argument; the others belong to the backend */
-const args = declareArgs({ use: { type: 'str', default: 'auto' } });
+const ownArgs = declareArgs({ use: { type: 'str', default: 'auto' } });
 
 const propsOf = (m: ModuleDef) => (m.schema.properties ?? {}) as Record<string, JsonSchema>;
 
@@ -28,7 +28,7 @@ function unionSchema(): JsonSchema {
       props[k] = props[k] && JSON.stringify(props[k]) !== JSON.stringify(v) ? { anyOf: [props[k], v] } : v;
     }
   }
-  return argsSchema({ ...props, ...(args.schema.properties as Record<string, JsonSchema>) });
+  return argsSchema({ ...props, ...(ownArgs.schema.properties as Record<string, JsonSchema>) });
 }
 
 /** The arguments BACKEND does not take, with Ansible's message (undefined when all are known). */
@@ -43,7 +43,7 @@ export const packageModule: ModuleDef = {
   name: 'package',
   schema: unionSchema(),
   async run(raw, ctx) {
-    const { use } = args.read(raw);
+    const { use } = ownArgs.read(raw);
     const mgr = use === 'auto' ? await detect(ctx) : use;
     const backend = BACKENDS[mgr];
     if (!backend) {
