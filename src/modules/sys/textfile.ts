@@ -2,7 +2,8 @@
  * Edit a text file on the host the way blockinfile / replace / sysctl do: one probe that reads the
  * file (following a symlink to its target, as Ansible's realpath), an edit done here, then one
  * atomic write (temp file in the same folder + rename) only when the content differs, and the
- * mode/owner/group args applied with Ansible's "ownership, perms or SE linux context changed".
+ * mode/owner/group args applied with Ansible's "ownership, perms or SE linux context changed"
+ * (planned by the pure planSave, applied through the change seam).
  */
 import { KbsError } from '../../errors.js';
 import { shq } from '../../transport/shell.js';
@@ -14,7 +15,7 @@ import { withAttributes } from '../util/chattr.js';
 import { FILE_ATTR_ARGS, type ArgSpec } from '../util/declare.js';
 import { stateDiff } from '../util/diff.js';
 import { expandPath } from '../util/paths.js';
-import { chownSpec, probe, type FileInfo } from '../util/remote.js';
+import { chownSpec, probe, type FileInfo, type WriteSpec } from '../util/remote.js';
 
 /** The arguments of lineinfile / blockinfile / replace: the file (`path` or an alias), backup, validate, mode/owner/group, attributes. */
 export const TEXT_FILE_ARGS = {
@@ -95,12 +96,17 @@ export interface SaveOptions {
   backupKey?: string;
 }
 
+/** What saving takes: the file write (the content differs) or the in-place chmod/chown command. */
+export interface SavePlan {
+  write?: WriteSpec;
+  command?: string;
+}
+
 /**
- * Apply attrs (mode/owner/group) and write `after` when it differs from the file's content.
- * The write and the chmod/chown go through the change seam (nothing is changed in check mode);
- * ctx.diff adds a file-attributes diff entry.
+ * The plan of saveText, a pure function of the file as read: `o.result` gets changed, msg (Ansible's
+ * "ownership, perms or SE linux context changed") and, with `diff`, the file-attributes entry.
  */
-export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions): Promise<ModuleResult> {
+export function planSave(f: TextFile, o: SaveOptions, diff: boolean): SavePlan {
   const r = o.result;
   const contentChanged = o.after !== undefined && (!f.exists || !o.after.equals(f.content));
   const want = o.attrs ?? {};
@@ -110,29 +116,38 @@ export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions):
   if (attrs.changed && (f.exists || contentChanged)) {
     r.msg = r.msg ? `${String(r.msg)} and ownership, perms or SE linux context changed` : 'ownership, perms or SE linux context changed';
     r.changed = true;
-    if (ctx.diff) diffs.push(stateDiff({ path: f.path, ...attrs.before }, { path: f.path, ...attrs.after }, `${f.path} (file attributes)`));
+    if (diff) diffs.push(stateDiff({ path: f.path, ...attrs.before }, { path: f.path, ...attrs.after }, `${f.path} (file attributes)`));
   }
   if (contentChanged) r.changed = true;
   if (diffs.length) r.diff = diffs;
-  if (!r.changed) return withChattr(ctx, f, want, r);
-  if (contentChanged) {
-    const chown = f.exists ? chownSpec(want.owner ?? String(f.info.uid), want.group ?? String(f.info.gid)) : chownSpec(want.owner, want.group);
-    const out = await changeFile(
-      ctx,
-      {
-        dest: f.real,
-        mode: attrs.mode,
-        chown,
-        chownSoft: f.exists && !want.owner && !want.group,
-        backup: (o.backup ?? false) && f.exists,
-        validate: o.validate,
-        mkdirs: !f.exists,
-      },
-      o.after,
-    );
-    if (out?.backupFile) r[o.backupKey ?? 'backup_file'] = out.backupFile;
-  } else await change(ctx, `set attributes of ${f.path}`, attrs.cmd);
-  return withChattr(ctx, f, want, r);
+  if (!r.changed) return {};
+  if (!contentChanged) return { command: attrs.cmd };
+  const chown = f.exists ? chownSpec(want.owner ?? String(f.info.uid), want.group ?? String(f.info.gid)) : chownSpec(want.owner, want.group);
+  return {
+    write: {
+      dest: f.real,
+      mode: attrs.mode,
+      chown,
+      chownSoft: f.exists && !want.owner && !want.group,
+      backup: (o.backup ?? false) && f.exists,
+      validate: o.validate,
+      mkdirs: !f.exists,
+    },
+  };
+}
+
+/**
+ * Apply attrs (mode/owner/group) and write `after` when it differs from the file's content, as
+ * planSave plans it; the write and the chmod/chown go through the change seam (nothing is changed
+ * in check mode), then `attributes` (chattr).
+ */
+export async function saveText(ctx: ModuleContext, f: TextFile, o: SaveOptions): Promise<ModuleResult> {
+  const p = planSave(f, o, ctx.diff);
+  if (p.write) {
+    const out = await changeFile(ctx, p.write, o.after);
+    if (out?.backupFile) o.result[o.backupKey ?? 'backup_file'] = out.backupFile;
+  } else if (p.command) await change(ctx, `set attributes of ${f.path}`, p.command);
+  return withChattr(ctx, f, o.attrs ?? {}, o.result);
 }
 
 /** `attributes` (chattr) last, as Ansible's set_fs_attributes_if_different; on a file that is there or written */
