@@ -16,6 +16,7 @@ import { FILE_ATTR_ARGS, declareArgs } from './util/declare.js';
 import { resolveMode } from './util/mode.js';
 import { expandPath } from './util/paths.js';
 import { chownSpec, expectedOf, remoteError, tempTrap, verifyScript } from './util/remote.js';
+import { chownChmodBelow } from './util/tree.js';
 import { curlConfig, httpSpec, safeUrl } from './sys/curl.js';
 
 const DIFFERENCE = /: (.*) differs$/;
@@ -211,8 +212,6 @@ async function fixAttrs(ctx: ModuleContext, dest: string, files: string[], want:
     if (!ownerOk || !groupOk) chowns.push(p);
   }
   if (!chmods.size && !chowns.length) return false;
-  const cs = chownSpec(want.owner, want.group);
-  if (chowns.length && cs) await change(ctx, `chown below ${dest}`, `xargs -0 chown -h ${shq(cs)} --`, { stdin: chowns.join('\0') + '\0' });
-  for (const [m, list] of chmods) await change(ctx, `chmod below ${dest}`, `xargs -0 chmod ${m.toString(8)} --`, { stdin: list.join('\0') + '\0' });
+  await chownChmodBelow(ctx, dest, chownSpec(want.owner, want.group), chowns, [...chmods].map(([m, list]) => [m.toString(8), list]));
   return true;
 }

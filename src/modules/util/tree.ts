@@ -1,4 +1,4 @@
-/** mode/owner/group below a folder (file's recurse): one listing, then chmod/chown of what differs. */
+/** mode/owner/group below a folder (file's recurse): one listing, then chmod/chown of what differs (chownChmodBelow, also unarchive's). */
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext } from '../types.js';
 import type { AttrWant } from './attrs.js';
@@ -47,13 +47,19 @@ export async function recurseAttrs(ctx: ModuleContext, root: string, want: AttrW
   }
   const count = new Set([...chmodList, ...chownList]).size;
   if (count === 0) return { changed: false, count };
-  // chown first: it clears setuid/setgid bits
-  const cs = chownSpec(want.owner, want.group);
-  if (chownList.length && cs) await change(ctx, `chown below ${root}`, `xargs -0 chown -h ${shq(cs)} --`, { stdin: chownList.join('\0') + '\0' });
-  if (chmodList.length && want.mode) {
-    // octal: the same mode for all; symbolic: chmod applies it per entry as Ansible does
-    const spec = want.mode.kind === 'octal' ? want.mode.value.toString(8) : want.mode.kind === 'symbolic' ? want.mode.spec : '';
-    if (spec) await change(ctx, `chmod below ${root}`, `xargs -0 chmod ${shq(spec)} --`, { stdin: chmodList.join('\0') + '\0' });
-  }
+  // octal: the same mode for all; symbolic: chmod applies it per entry as Ansible does
+  const spec = want.mode?.kind === 'octal' ? want.mode.value.toString(8) : want.mode?.kind === 'symbolic' ? want.mode.spec : '';
+  await chownChmodBelow(ctx, root, chownSpec(want.owner, want.group), chownList, spec && chmodList.length ? [[spec, chmodList]] : []);
   return { changed: true, count };
+}
+
+/**
+ * chown (-h: links themselves) the paths below root to `owner`, then chmod each list of paths to
+ * its mode, through the change seam (nothing runs in check mode); the paths go on stdin to xargs -0.
+ * chown first: it clears setuid/setgid bits that chmod then sets.
+ */
+export async function chownChmodBelow(ctx: ModuleContext, root: string, owner: string | undefined, chowns: string[], chmods: [mode: string, paths: string[]][]): Promise<void> {
+  const list = (paths: string[]) => ({ stdin: paths.join('\0') + '\0' });
+  if (chowns.length && owner) await change(ctx, `chown below ${root}`, `xargs -0 chown -h ${shq(owner)} --`, list(chowns));
+  for (const [mode, paths] of chmods) await change(ctx, `chmod below ${root}`, `xargs -0 chmod ${shq(mode)} --`, list(paths));
 }
