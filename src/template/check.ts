@@ -4,8 +4,7 @@
  * seen here; they stay run-time errors. Throws the KbsError TEMPLATE the render would throw.
  */
 import { KbsError } from '../errors.js';
-import { compileAst } from './codegen.js';
-import { parse } from './parser.js';
+import { compileTemplate } from './compiled.js';
 import { createEnv } from './env.js';
 import type { NjNode } from './nunjucks.js';
 import type { TemplateSyntax } from './types.js';
@@ -29,8 +28,7 @@ function findProblem(source: string, expression: boolean, syntax?: TemplateSynta
   const text = expression ? `{{ ${source} }}` : source;
   let ast: NjNode;
   try {
-    ast = parse(text, syntax);
-    compileAst(ast, false);
+    ast = compileTemplate(text, expression, syntax).ast;
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };
     if (e instanceof KbsError) return e;

@@ -8,8 +8,7 @@
  */
 import { types } from 'node:util';
 import { KbsError } from '../errors.js';
-import { compileAst, type CompiledProps } from './codegen.js';
-import { parse, singleExpression } from './parser.js';
+import { compileTemplate, type Compiled } from './compiled.js';
 import { createEnv, OMIT } from './env.js';
 import { isSafeString, njRuntime, TemplateError } from './nunjucks.js';
 import { runLookup } from './lookups.js';
@@ -45,19 +44,11 @@ export interface KbsTemplater extends Templater {
   readonly stats: TemplaterStats;
 }
 
-interface Compiled {
-  props: CompiledProps;
-  /** set when the template is a single {{ expr }}: the whitespace around it; text: ends in to_json or the like */
-  single?: { lead: string; trail: string; text?: boolean };
-}
-
 const MARKUP = /\{\{|\{%|\{#/;
 /** Ansible's Templar.SINGLE_VAR: a template that only names one variable */
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
 /** where a variable scope keeps its values before templating (src/vars/scope.ts) */
 const RAW_VARS = Symbol.for('kbs.raw');
-/** Jinja2 drops one newline at the end of a template (keep_trailing_newline is off) */
-const LAST_NEWLINE = /(?:\r\n|\n|\r)$/;
 
 function newlinesAtEnd(s: string): number {
   let n = 0;
@@ -350,12 +341,9 @@ class TemplaterImpl implements KbsTemplater {
 
   private compile(source: string, ctx: TemplateContext | undefined, expression: boolean, syntax?: TemplateSyntax): Compiled {
     try {
-      // a bare expression (a conditional, Ansible's `{% if expr %}`) is not under escape_backslashes
-      const ast = expression ? parse(source, { ...syntax, escapeBackslashes: false }) : parse(source.replace(LAST_NEWLINE, ''), syntax);
-      const single = singleExpression(ast);
+      const c = compileTemplate(source, expression, syntax);
       this.stats.compiles++;
-      if (expression && !single) return { props: compileAst(ast, false) };
-      return { props: compileAst(ast, !!single), single };
+      return c;
     } catch (e) {
       const err = e as { lineno?: number; colno?: number };
       if (expression && err.lineno === 1 && typeof err.colno === 'number') err.colno = Math.max(1, err.colno - 3);
