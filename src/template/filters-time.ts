@@ -6,7 +6,8 @@
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
 import { unbox } from './float.js';
-import { PyDatetime, strptime, timeStrftime } from './pydatetime.js';
+import { PyDatetime, strptime } from './pydatetime.js';
+import { timeStrftime } from './pystrftime.js';
 import { pyStr, templateError, truthy } from './python.js';
 
 function strftimeFilter(v: unknown, ...args: unknown[]): unknown {
