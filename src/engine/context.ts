@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { connectionValue } from '../inventory/connvars.js';
 import { getHost, hostInventoryVarsSplit, magicVars } from '../inventory/vars.js';
 import type { Play, RoleContext, Vars } from '../load/model.js';
 import { OMIT } from '../template/env.js';
@@ -15,6 +14,7 @@ import { ownRoleLayers, playRoleLayers, roleNames } from '../vars/roles.js';
 import { lazyMap, makeScope, mergeLayers } from '../vars/scope.js';
 import type { Emit } from './events.js';
 import type { Inherited } from './inherit.js';
+import { CONNECTION_VARS, connectionSpec, type ConnectionKeywords } from './connection-spec.js';
 import type { RunOptions } from './options.js';
 import { HostState } from './state.js';
 
@@ -28,22 +28,6 @@ export interface Pool {
   /** signal what the run started on the hosts (on interrupt); resolves with the groups signalled */
   interrupt?(sig: 'TERM' | 'KILL'): Promise<number>;
 }
-
-/** the variables a task's connection spec is made from (besides the keywords) */
-const CONNECTION_VARS = [
-  'ansible_connection', 'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user',
-  'ansible_remote_user', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_private_key_file', 'ansible_private_key_file',
-  'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_become', 'ansible_become_user', 'ansible_become_password',
-  'ansible_become_pass', 'ansible_sudo_pass', 'ansible_ssh_timeout', 'ansible_timeout',
-];
-
-/** the task keywords that give a connection its defaults (rendered) */
-export interface ConnectionKeywords {
-  remoteUser?: string;
-  port?: unknown;
-}
-
-const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** The ansible-core release whose behaviour kbs follows (ansible_version); docs/variables.md says so. */
 export const ANSIBLE_CORE_VERSION = '2.14.18';
@@ -298,42 +282,7 @@ export class RunContext {
   }
 
   private specFrom(name: string, scopeOf: () => Vars, kw: ConnectionKeywords): ConnectionSpec {
-    const inInventory = this.inv.hosts.has(name);
-    if (!inInventory && LOCAL_NAMES.has(name)) return { name, type: 'local', address: name };
-    const v = scopeOf();
-    for (const k of ['ansible_port', 'ansible_ssh_port', 'ansible_host', 'ansible_ssh_host', 'ansible_user', 'ansible_ssh_user', 'ansible_ssh_timeout', 'ansible_timeout']) {
-      connectionValue(k, v[k], `host ${name}`);
-    }
-    const str = (k: string) => (v[k] === undefined || v[k] === null ? undefined : String(v[k]));
-    const keyFile = v.ansible_ssh_private_key_file ?? v.ansible_private_key_file;
-    const conn = str('ansible_connection') ?? this.play?.connection ?? this.opts.connection ?? (LOCAL_NAMES.has(name) && !str('ansible_host') ? 'local' : 'ssh');
-    if (conn !== 'ssh' && conn !== 'local' && conn !== 'paramiko' && conn !== 'smart') {
-      throw new KbsError('INVENTORY', `host ${name}: ansible_connection "${conn}" is not supported`, {
-        host: name,
-        hint: 'use ssh or local',
-      });
-    }
-    const port = v.ansible_port ?? v.ansible_ssh_port ?? kw.port;
-    if (kw.port !== undefined && port === kw.port) connectionValue('ansible_port', kw.port, `host ${name}: the port keyword`);
-    const s: ConnectionSpec = {
-      name,
-      type: conn === 'local' ? 'local' : 'ssh',
-      address: str('ansible_host') ?? str('ansible_ssh_host') ?? name,
-      port: port !== undefined && port !== null ? Number(port) : undefined,
-      user: str('ansible_user') ?? str('ansible_ssh_user') ?? str('ansible_remote_user') ?? kw.remoteUser ?? this.play?.remoteUser ?? this.opts.remoteUser,
-      password: str('ansible_password') ?? str('ansible_ssh_pass'),
-      privateKeyFiles:
-        keyFile === undefined || keyFile === null
-          ? this.opts.privateKeyFile === undefined ? undefined : [this.opts.privateKeyFile]
-          : Array.isArray(keyFile) ? keyFile.map(String) : [String(keyFile)],
-      commonArgs: [str('ansible_ssh_common_args'), str('ansible_ssh_extra_args')].filter(Boolean).join(' ') || undefined,
-      become: v.ansible_become === undefined ? (this.opts.become ? true : undefined) : this.templater.condition(v.ansible_become, v),
-      becomeUser: str('ansible_become_user') ?? this.opts.becomeUser,
-      becomePassword: str('ansible_become_password') ?? str('ansible_become_pass') ?? str('ansible_sudo_pass'),
-    };
-    const timeout = v.ansible_ssh_timeout ?? v.ansible_timeout;
-    if (timeout !== undefined && timeout !== null) s.connectTimeout = Number(timeout);
-    return s;
+    return connectionSpec(name, scopeOf, kw, { inInventory: this.inv.hosts.has(name), play: this.play, opts: this.opts, templater: this.templater });
   }
 
   private memos = new Map<string, Map<string, unknown>>();

@@ -6,7 +6,7 @@
 import { PyObject } from './pyobject.js';
 import { pyFloat } from './float.js';
 import { templateError } from './python.js';
-import { DAYS, MONTHS, clockParts, daysInMonth, midnight, strftime, utcMs, weekdayOf, type DateParts, type TimeParts } from './pystrftime.js';
+import { DAYS, MONTHS, clockParts, daysInMonth, strftime, utcMs, weekdayOf, type DateParts } from './pystrftime.js';
 
 const DAY_US = 86_400_000_000n;
 

@@ -44,7 +44,7 @@ export interface TimeParts extends DateParts {
 }
 
 /** the milliseconds of the day's midnight (naive, counted as UTC) */
-export function midnight(p: DateParts): number {
+function midnight(p: DateParts): number {
   return utcMs({ ...p, hour: 0, minute: 0, second: 0 });
 }
 
