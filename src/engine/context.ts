@@ -1,7 +1,6 @@
 /** Everything shared by the plays of one run. */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { getHost, hostInventoryVarsSplit, magicVars } from '../inventory/vars.js';
@@ -11,12 +10,13 @@ import type { Templater } from '../template/types.js';
 import { isHostList } from '../inventory/hostlist.js';
 import type { Connection, ConnectionSpec, ExecOptions, ExecResult } from '../transport/types.js';
 import { ownRoleLayers, playRoleLayers, roleNames } from '../vars/roles.js';
-import { lazyMap, makeScope, mergeLayers } from '../vars/scope.js';
+import { lazyMap, makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
 import type { Emit } from './events.js';
 import type { Inherited } from './inherit.js';
-import { CONNECTION_VARS, connectionSpec, type ConnectionKeywords } from './connection-spec.js';
+import { CONNECTION_VARS, connectionSpec, connectionVars, type ConnectionKeywords } from './connection-spec.js';
 import type { RunOptions } from './options.js';
 import { HostState } from './state.js';
+import { workstationPython } from '../util/workstation-python.js';
 
 /** The transport pool, as the engine needs it. */
 export interface Pool {
@@ -106,7 +106,7 @@ export class RunContext {
   }
 
   /** All variables a task sees on a host, in the documented precedence order (docs/variables.md). */
-  taskVars(name: string, role: RoleContext | undefined, inh: Inherited, taskVars?: Vars, extra?: Vars): Vars {
+  taskVars(name: string, role: RoleContext | undefined, inh: Inherited, own?: { vars?: Vars; environment?: unknown }, extra?: Vars): Vars {
     const h = this.host(name);
     const mine = role ? ownRoleLayers(role) : undefined;
     const layers: (Vars | undefined)[] = [
@@ -118,7 +118,7 @@ export class RunContext {
       this.roleLayers.vars,
       mine?.vars,
       ...inh.vars,
-      taskVars,
+      own?.vars,
       h.includeVars,
       h.setFacts,
       h.registered,
@@ -126,9 +126,22 @@ export class RunContext {
       inh.includeParams,
       this.opts.extraVars,
       this.magicFor(name, role),
-      extra,
     ];
-    return makeScope(mergeLayers(layers), { templater: this.templater });
+    const all = mergeLayers(layers);
+    // as Ansible's VariableManager: the task's environment list (play, blocks, task; unrendered),
+    // then `vars`, the variables so far as data (not templated when read through it)
+    all.environment = [this.play?.environment, ...inh.environment, own?.environment].filter((e) => e !== undefined && e !== null);
+    const names = Object.keys(all);
+    let copy: Vars | undefined;
+    Object.defineProperty(all, 'vars', {
+      enumerable: true,
+      configurable: true,
+      get: () => (copy ??= markUnsafe(Object.fromEntries(names.map((k) => [k, all[k]])))),
+    });
+    // the strategy's view (after `vars` in Ansible): the play's hosts still running, and those that failed
+    all.ansible_current_hosts = this.runningHosts();
+    all.ansible_failed_hosts = this.playHosts.filter((n) => this.host(n).failed);
+    return makeScope(Object.assign(all, extra), { templater: this.templater });
   }
 
   /**
@@ -145,13 +158,18 @@ export class RunContext {
     return { inventory_hostname: name, inventory_hostname_short: name.split('.')[0], group_names: this.magic.group_names[name] ?? [] };
   }
 
+  /** the play's hosts that have not failed or ended */
+  private runningHosts(): string[] {
+    return this.playHosts.filter((n) => this.host(n).active);
+  }
+
   /** The magic variables of a task, in the order Ansible adds them (varnames lists them so). */
   private magicFor(name: string, role?: RoleContext): Vars {
     const r = this.roleNameVars;
-    const running = this.playHosts.filter((n) => this.host(n).active);
+    const running = this.runningHosts();
     const m: Vars = {
       playbook_dir: this.playbookDir,
-      ansible_playbook_python: playbookPython(),
+      ansible_playbook_python: workstationPython(),
       ansible_config_file: this.opts.configFile ?? null,
       ansible_role_names: r.ansible_role_names,
       ansible_play_role_names: r.ansible_play_role_names,
@@ -189,9 +207,6 @@ export class RunContext {
     m.ansible_run_tags = this.opts.tags.length ? this.opts.tags : ['all'];
     m.ansible_verbosity = this.opts.verbosity;
     m.hostvars = this.hostvars;
-    // the strategy's view: the play's hosts still running, and those that failed
-    m.ansible_current_hosts = [...running];
-    m.ansible_failed_hosts = this.playHosts.filter((n) => this.host(n).failed);
     return m;
   }
 
@@ -261,6 +276,8 @@ export class RunContext {
    * spec(name) unless one of those differs.
    */
   taskSpec(name: string, scope: Vars | undefined, kw: ConnectionKeywords): ConnectionSpec {
+    const added = scope && addedVars(scope);
+    if (scope && added?.size) scope = Object.fromEntries(CONNECTION_VARS.map((k) => [k, added.has(k) ? undefined : scope![k]]));
     const base = this.spec(name);
     if (base.type === 'local' && !this.inv.hosts.has(name)) return base;
     // a delegate's own variables (its host level), with the task's keywords
@@ -274,6 +291,36 @@ export class RunContext {
     const same = JSON.stringify(s) === JSON.stringify(base) ? base : s;
     this.specs.set(key, same);
     return same;
+  }
+
+  /**
+   * The connection variables Ansible's PlayContext gives a task (connectionVars) where its scope
+   * has none of that name, added to the scope for the task's conditions and arguments. A spec that
+   * cannot be made adds nothing (the module call reports the problem).
+   */
+  addConnectionVars(name: string, scope: Vars, kw: () => ConnectionKeywords & { connection?: string }): void {
+    let vars: Vars;
+    try {
+      const k = kw();
+      const local = k.connection === 'local' && scope.ansible_connection === undefined;
+      vars = connectionVars(this.taskSpec(name, scope, k), this.opts, !!getHost(this.inv, name)?.implicit, local);
+    } catch (e) {
+      if (e instanceof KbsError) return;
+      throw e;
+    }
+    const raw = rawOf(scope);
+    const added = new Set<string>();
+    for (const [k, v] of Object.entries(vars)) {
+      if (Object.prototype.hasOwnProperty.call(raw, k)) continue;
+      raw[k] = v;
+      added.add(k);
+    }
+    (raw as Record<symbol, unknown>)[ADDED] = added;
+  }
+
+  /** A variable of the task as the task gave it: undefined when only the connection variables added it. */
+  userVar(scope: Vars, name: string): unknown {
+    return addedVars(scope)?.has(name) ? undefined : scope[name];
   }
 
   /** a host's own variables with the play's, templated as read (connection specs) */
@@ -332,21 +379,22 @@ export class RunContext {
   }
 }
 
+/**
+ * Where a scope keeps the names addConnectionVars added (the connection is still made from the
+ * task's own variables). A symbol key: merging the scope into a loop item's copies it along.
+ */
+const ADDED = Symbol('kbs.connection-vars');
+
+function addedVars(scope: Vars): Set<string> | undefined {
+  return (rawOf(scope) as Record<symbol, Set<string> | undefined>)[ADDED];
+}
+
 const uuids = new WeakMap<RoleContext, string>();
 /** role_uuid: one random UUID per role instance, as Ansible's Role._uuid */
 function roleUuid(role: RoleContext): string {
   let u = uuids.get(role);
   if (!u) uuids.set(role, (u = randomUUID()));
   return u;
-}
-
-let python: string | null | undefined;
-/** ansible_playbook_python: the python3 on the workstation's PATH (kbs itself needs none); null without one */
-function playbookPython(): string | null {
-  if (python === undefined) {
-    python = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'python3')).find((p) => existsSync(p)) ?? null;
-  }
-  return python;
 }
 
 /** Ansible's update_custom_stats: values of another type are left as they were */

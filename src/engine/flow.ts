@@ -58,7 +58,7 @@ export function flowEffects(ctx: RunContext, t: TaskRun, host: string, out: Host
   if (mod !== 'include_vars' && mod !== 'set_stats') return;
   if (out.status !== 'ok' && out.status !== 'changed') return;
   const df = t.task.kw.delegate_facts ?? t.inh.delegateFacts;
-  const delegateFacts = out.delegatedTo !== undefined && df !== undefined && ctx.templater.condition(df, ctx.taskVars(host, t.task.role, t.inh, t.task.kw.vars));
+  const delegateFacts = out.delegatedTo !== undefined && df !== undefined && ctx.templater.condition(df, ctx.taskVars(host, t.task.role, t.inh, t.task.kw));
   const items: ModuleResult[] = Array.isArray(out.result.results) ? (out.result.results as ModuleResult[]) : [out.result];
   const batch = ctx.batchHosts.filter((h) => !ctx.host(h).unreachable);
   const targets = delegateFacts && out.delegatedTo ? [out.delegatedTo] : t.runOnce ? batch : [host];

@@ -27,7 +27,7 @@ export type WithHandlers = (load: (handlers: TaskNode[]) => Node[]) => Node[];
 
 export function includeCalls(ctx: RunContext, n: IncludeNode, inh: Inherited, h: string, withHandlers: WithHandlers): IncludeCall[] {
   const tpl = ctx.templater;
-  const scope = ctx.taskVars(h, n.role, inh, n.kw.vars);
+  const scope = ctx.taskVars(h, n.role, inh, n.kw);
   const loops = hasLoop(n.kw);
   const items: unknown[] = loops ? loopItems(tpl, n.kw, scope, { pos: n.pos, module: n.kind }) : [undefined];
   const lc = n.kw.loop_control ?? {};
@@ -42,7 +42,7 @@ export function includeCalls(ctx: RunContext, n: IncludeNode, inh: Inherited, h:
       const { ansible_loop_var: _lv, ansible_index_var: _iv, ...each } = itemVars(items, i, lc, loopVar, extended, allItems);
       Object.assign(params, each);
     }
-    const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw.vars, params);
+    const s = !loops ? scope : ctx.taskVars(h, n.role, inh, n.kw, params);
     if (!whenHolds(tpl, inh, n.kw, s, { pos: n.pos })) continue;
     const label = !loops ? undefined : lc.label !== undefined ? String(tpl.render(lc.label, s)) : itemLabel(items[i]);
     const args = tpl.render(n.args, s, { pos: n.pos }) as Vars;

@@ -253,7 +253,7 @@ export class PlayRunner {
     let runOnce = false;
     try {
       const ro = task.kw.run_once ?? inh.runOnce;
-      runOnce = ro !== undefined && ctx.templater.condition(ro, ctx.taskVars(act[0], task.role, inh, task.kw.vars));
+      runOnce = ro !== undefined && ctx.templater.condition(ro, ctx.taskVars(act[0], task.role, inh, task.kw));
     } catch {
       runOnce = false;
     }
@@ -321,7 +321,7 @@ export class PlayRunner {
   private throttle(t: TaskRun, host: string): number {
     const raw = t.task.kw.throttle ?? t.inh.throttle;
     if (raw === undefined || raw === null) return 0;
-    const n = Number(this.ctx.templater.render(raw, this.ctx.taskVars(host, t.task.role, t.inh, t.task.kw.vars)));
+    const n = Number(this.ctx.templater.render(raw, this.ctx.taskVars(host, t.task.role, t.inh, t.task.kw)));
     if (!Number.isInteger(n) || n < 0) throw new KbsError('TASK', `throttle must be a whole number, got ${JSON.stringify(raw)}`, { pos: t.task.pos });
     return n;
   }
@@ -368,7 +368,7 @@ export class PlayRunner {
     countOutcome(s, t, out);
     const notify = kw.notify ?? t.inh.notify;
     if ((out.status === 'changed' || (out.status === 'ignored' && out.result.changed)) && notify) {
-      const scope = ctx.taskVars(host, t.task.role, t.inh, kw.vars);
+      const scope = ctx.taskVars(host, t.task.role, t.inh, kw);
       for (const n of notify) s.notified.add(String(ctx.templater.render(n, scope)));
     }
     flowEffects(ctx, t, host, out);
@@ -387,7 +387,7 @@ export class PlayRunner {
     const action = String(t.task.args._raw_params ?? t.task.args.action ?? '').trim();
     const selected: string[] = [];
     for (const h of hosts) {
-      const scope = ctx.taskVars(h, t.task.role, t.inh, t.task.kw.vars);
+      const scope = ctx.taskVars(h, t.task.role, t.inh, t.task.kw);
       if (whenHolds(ctx.templater, t.inh, t.task.kw, scope)) selected.push(h);
     }
     switch (action) {

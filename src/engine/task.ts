@@ -14,6 +14,7 @@ import type { Connection } from '../transport/types.js';
 import { resolveTarget } from '../transport/resolve.js';
 import { makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
+import type { ConnectionKeywords } from './connection-spec.js';
 import type { HostStatus } from './events.js';
 import { findFile } from './files.js';
 import { hasLoop, itemLabel, itemVars, loopItems } from './loop.js';
@@ -58,6 +59,26 @@ function taskDiff(ctx: RunContext, t: TaskRun, scope: Vars): boolean {
 
 export type ItemOutcome = NonNullable<HostOutcome['items']>[number];
 
+/** The variables of the task on the host, with the connection variables of Ansible's PlayContext. */
+function taskScope(ctx: RunContext, t: TaskRun, host: string): Vars {
+  const scope = ctx.taskVars(host, t.task.role, t.inh, t.task.kw, searchPathVar(ctx, t));
+  ctx.addConnectionVars(host, scope, () => connectionKeywords(t, ctx.templater, scope));
+  return scope;
+}
+
+/** the task's `remote_user`, `port` and `connection` keywords (its own or its blocks'), rendered */
+function connectionKeywords(t: TaskRun, tpl: RunContext['templater'], scope: Vars): ConnectionKeywords & { connection?: string } {
+  const where = { pos: t.task.pos, task: t.name };
+  const remoteUserRaw = t.task.kw.remote_user ?? t.inh.remoteUser;
+  const portRaw = t.task.kw.port ?? t.inh.port;
+  const connRaw = t.task.kw.connection ?? t.inh.connection;
+  return {
+    remoteUser: remoteUserRaw === undefined ? undefined : String(tpl.render(remoteUserRaw, scope, where)),
+    port: portRaw === undefined ? undefined : tpl.render(portRaw, scope, where),
+    connection: connRaw === undefined ? undefined : String(tpl.render(connRaw, scope, where)),
+  };
+}
+
 /** Run the task on one host; `onItem` hears each loop item's outcome as the item finishes. */
 export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, onItem?: (item: ItemOutcome, noLog: boolean) => void): Promise<HostOutcome> {
   const { task, inh } = t;
@@ -66,7 +87,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
   let noLog = false;
   let diff = false;
   try {
-    let scope = ctx.taskVars(host, task.role, inh, kw.vars, searchPathVar(ctx, t));
+    let scope = taskScope(ctx, t, host);
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
     diff = taskDiff(ctx, t, scope);
     if (!hasLoop(kw)) {
@@ -108,7 +129,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       } else {
         r = await runOnce(ctx, t, host, itemScope);
         // facts an item set (set_fact, *_facts) are seen by the next item, as Ansible updates the loop's variables
-        if (r.result.ansible_facts && (r.status === 'ok' || r.status === 'changed')) scope = ctx.taskVars(host, task.role, inh, kw.vars, searchPathVar(ctx, t));
+        if (r.result.ansible_facts && (r.status === 'ok' || r.status === 'changed')) scope = taskScope(ctx, t, host);
       }
       const res: ModuleResult = { ...r.result, [loopVar]: items[i], ansible_loop_var: loopVar };
       if (lc.index_var) {
@@ -160,7 +181,7 @@ function ignoresErrors(ctx: RunContext, t: TaskRun, host: string): boolean {
   const raw = t.task.kw.ignore_errors ?? t.inh.ignoreErrors;
   if (raw === undefined) return false;
   try {
-    return ctx.templater.condition(raw, ctx.taskVars(host, t.task.role, t.inh, t.task.kw.vars));
+    return ctx.templater.condition(raw, ctx.taskVars(host, t.task.role, t.inh, t.task.kw));
   } catch {
     return false;
   }
@@ -209,12 +230,7 @@ async function runOnce(
   const target = delegate ?? host;
   // the connection as Ansible's PlayContext makes it per task: the task's variables (the delegate's
   // own for delegate_to), with the remote_user and port keywords as defaults
-  const remoteUserRaw = kw.remote_user ?? inh.remoteUser;
-  const portRaw = kw.port ?? inh.port;
-  const connKw = {
-    remoteUser: remoteUserRaw === undefined ? undefined : String(tpl.render(remoteUserRaw, scope, where)),
-    port: portRaw === undefined ? undefined : tpl.render(portRaw, scope, where),
-  };
+  const connKw = connectionKeywords(t, tpl, scope);
   const spec = mod.local ? undefined : ctx.taskSpec(target, delegate === undefined ? scope : undefined, connKw);
   // as Ansible's PlayContext: the ansible_become / ansible_become_user variables (inventory, play,
   // task or extra vars) win over the become keywords; with delegate_to the delegate's own (spec)
@@ -242,8 +258,7 @@ async function runOnce(
     return { status: 'skipped', result: { ...result }, delegatedTo: delegate };
   }
   // `connection: local` runs on the workstation, unless the host's ansible_connection says otherwise (as in Ansible)
-  const connRaw = kw.connection ?? inh.connection;
-  const local = connRaw !== undefined && String(tpl.render(connRaw, scope, where)) === 'local' && (delegate !== undefined || scope.ansible_connection === undefined);
+  const local = connKw.connection === 'local' && (delegate !== undefined || ctx.userVar(scope, 'ansible_connection') === undefined);
   const conn: Connection = ctx.lazyConnection(target, local, spec);
   const facts = delegate !== undefined && (kw.delegate_facts ?? inh.delegateFacts) !== undefined && tpl.condition(kw.delegate_facts ?? inh.delegateFacts, scope, where);
   const state = ctx.host(facts ? (delegate as string) : host);

@@ -24,6 +24,7 @@ import { copyOrigins } from './origins.js';
 import { VarsDir } from './varsfiles.js';
 import { readYamlInventory } from './yaml.js';
 import { isHostList, readHostList } from './hostlist.js';
+import { workstationPython } from '../util/workstation-python.js';
 
 export interface LoadInventoryOptions {
   /** further folders holding group_vars/ and host_vars/ (later ones win over earlier ones and over the inventory's) */
@@ -72,7 +73,7 @@ export function loadInventory(path: string | string[], opts: LoadInventoryOption
   }
   inv.implicitLocalhost = inv.hosts.has('localhost')
     ? undefined
-    : { name: 'localhost', vars: {}, sourceVars: { ansible_connection: 'local' }, groups: [], implicit: true };
+    : { name: 'localhost', vars: {}, sourceVars: { ansible_python_interpreter: workstationPython() ?? '/usr/bin/python', ansible_connection: 'local' }, groups: [], implicit: true };
   applyVarsFiles(inv, [unique(varsBases), ...(opts.extraVarsDirs ?? []).map((d) => [d])]);
   return inv;
 }

@@ -1,0 +1,118 @@
+/**
+ * The variables Ansible's VariableManager and PlayContext give every task, kbs against
+ * ansible-playbook 2.14 over a real sshd: `vars` (the variables as data, not templated when read
+ * through it) and `environment` (the task's environment list), then the connection variables a
+ * task has without setting them (ansible_host from the inventory name, ansible_user from
+ * the remote_user keyword (not ansible_port from the port keyword), ansible_connection, the timeout, pipelining, the shell) where
+ * the task has none of its own, `connection: local` turning them local, in conditions, loops and
+ * in varnames' list. The connection itself must stay the one the task's own variables make.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Sshd } from '../helpers/sshd.js';
+import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';
+import { startHosts, stopHosts } from './modules-ssh-shared.js';
+
+let sshd: Sshd;
+let work: string;
+
+before(async () => {
+  ({ sshd, work } = await startHosts('pcvars', {}));
+});
+after(() => stopHosts(sshd, work));
+
+const CONN = '{{ ansible_host }}|{{ ansible_ssh_host }}|{{ ansible_user }}|{{ ansible_port | default(0) }}|{{ ansible_connection }}|{{ ansible_timeout }}|{{ ansible_pipelining }}|{{ ansible_shell_executable }}|{{ ansible_module_compression }}';
+
+function files(dir: string): { inv: string; pb: string } {
+  const inv = join(dir, 'inv.yml');
+  // the host's name is its address: no ansible_host, no ansible_user, no ansible_port (and
+  // ansible_connection, as kbs takes an inventory host named 127.0.0.1 as local: docs/playbooks.md)
+  writeFileSync(
+    inv,
+    ['all:', '  hosts:', '    127.0.0.1:', '      ansible_connection: ssh', `      ansible_ssh_private_key_file: ${sshd.clientKey}`, `      ansible_ssh_common_args: "-o UserKnownHostsFile=${sshd.knownHostsFile}"`].join('\n') + '\n',
+  );
+  const pb = join(dir, 'site.yml');
+  writeFileSync(
+    pb,
+    `- hosts: all
+  gather_facts: false
+  remote_user: kbstest
+  port: "{{ sshd_port }}"
+  environment: {P: "{{ 1 + 1 }}"}
+  vars:
+    y: 5
+    x: "{{ y }}"
+    d: {k: "{{ y }}"}
+  tasks:
+    - name: connection variables
+      debug: msg="${CONN}"
+    - name: in a condition, with the login working
+      command: id -un
+      register: r
+      changed_when: false
+      when: ansible_host == '127.0.0.1' and ansible_user == 'kbstest'
+    - debug: msg="login {{ r.stdout }}"
+    - name: in a loop
+      debug: msg="{{ item }} {{ ansible_user }} {{ ansible_host }}"
+      loop: [1, 2]
+    - name: the task's own variables win
+      debug: msg="{{ ansible_user }} {{ ansible_timeout }}"
+      vars:
+        ansible_user: someone
+        ansible_timeout: 7
+    - name: connection local
+      debug: msg="{{ ansible_connection }} {{ ansible_user }} {{ ansible_host }}"
+      connection: local
+    - name: vars and environment
+      debug: msg="{{ vars['x'] }}|{{ vars.d }}|{{ vars['y'] + 1 }}|{{ 'vars' in vars }}|{{ 'item' in vars }}|{{ vars.environment }}|{{ vars['nope'] | default('dflt') }}|{{ vars.inventory_hostname }}"
+    - name: the environment list
+      block:
+        - debug: msg="{{ environment }}"
+          environment: {T: 1}
+      environment: {B: 2}
+    - name: names
+      debug: msg="{{ lookup('varnames', '.*') }}"
+      vars: {tv: 1}
+    - name: not in hostvars
+      debug: msg="{{ hostvars['127.0.0.1'].vars | default('none') }} {{ hostvars['127.0.0.1'].environment | default('none') }} {{ hostvars['127.0.0.1'].ansible_module_compression | default('none') }}"
+`,
+  );
+  return { inv, pb };
+}
+
+test('vars, environment and the PlayContext connection variables: as ansible-playbook', async () => {
+  const run = async (tool: 'a' | 'k') => {
+    const dir = join(work, tool);
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    const { inv, pb } = files(dir);
+    const args = ['-i', inv, pb, '-e', `sshd_port=${sshd.port}`];
+    // kbs does not pipeline and says so (ansible_pipelining False): Ansible with its default here
+    return tool === 'a' ? await runAnsibleLocal(dir, args, { ANSIBLE_PIPELINING: 'False' }) : await runKbsLocal([...args, '--output', 'json']);
+  };
+  const a = await run('a');
+  const k = await run('k');
+  assert.equal(a.code, 0, a.out);
+  assert.equal(k.code, 0, k.out);
+  // Ansible's first module on a host sets discovered_interpreter_python (a known difference)
+  const names = (x: unknown) => String(x).replace(',discovered_interpreter_python', '');
+  const ka = k.msgs['127.0.0.1'];
+  const aa = a.msgs['127.0.0.1'];
+  assert.equal(names(ka[7]), names(aa[7]));
+  assert.deepEqual([...ka.slice(0, 7), ...ka.slice(8)], [...aa.slice(0, 7), ...aa.slice(8)]);
+  // the values, so that the comparison cannot pass on two wrong answers
+  assert.equal(ka[0], '127.0.0.1|127.0.0.1|kbstest|0|ssh|10|False|/bin/sh|ZIP_DEFLATED');
+  assert.equal(ka[1], 'login kbstest');
+  assert.equal(ka[3], 'someone 7');
+  assert.equal(ka[4], 'ssh kbstest 127.0.0.1');
+  assert.equal(ka[5], "{{ y }}|{'k': '{{ y }}'}|6|False|False|[{'P': '{{ 1 + 1 }}'}]|dflt|127.0.0.1");
+  assert.deepEqual(ka[6], [{ P: '2' }, { B: 2 }, { T: 1 }]);
+  assert.match(String(ka[7]), /,hostvars,environment,vars,ansible_current_hosts,ansible_failed_hosts,ansible_search_path,ansible_module_compression,ansible_shell_executable,ansible_ssh_host,ansible_host,ansible_ssh_user,ansible_user,ansible_ssh_pipelining,ansible_pipelining,ansible_ssh_timeout,ansible_timeout,ansible_private_key_file$/);
+  assert.equal(ka[8], 'none none none');
+  // the loop's items, from kbs's own events
+  assert.match(k.out, /"msg":"1 kbstest 127\.0\.0\.1"/);
+  assert.match(k.out, /"msg":"2 kbstest 127\.0\.0\.1"/);
+});
