@@ -16,7 +16,8 @@ import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { LIST_OF_STR } from './util/schema.js';
-import { Fail, Git } from './sys/gitrepo.js';
+import { Git } from './sys/gitrepo.js';
+import { ModuleFail } from './util/fail.js';
 
 interface Params {
   dest?: string;
@@ -107,7 +108,7 @@ export const git: ModuleDef = {
     try {
       return await runGit(g, ctx, p);
     } catch (e) {
-      if (e instanceof Fail) return e.result;
+      if (e instanceof ModuleFail) return e.result;
       throw e;
     }
   },
@@ -271,7 +272,7 @@ async function fetch(g: Git, dest: string, p: Params, gitVersion: string): Promi
   if (p.force) cmd.push('--force');
   cmd.push(p.remote, ...refspecs);
   const r = await g.change(`fetch from ${p.remote}`, cmd, dest);
-  if (r && r.rc !== 0) throw new Fail(failed(`Failed to download remote objects and refs: ${r.out} ${r.err}`, { cmd: [g.bin, ...cmd].join(' ') }));
+  if (r && r.rc !== 0) throw new ModuleFail(failed(`Failed to download remote objects and refs: ${r.out} ${r.err}`, { cmd: [g.bin, ...cmd].join(' ') }));
 }
 
 async function switchVersion(g: Git, dest: string, p: Params): Promise<void> {
@@ -280,31 +281,31 @@ async function switchVersion(g: Git, dest: string, p: Params): Promise<void> {
   if (p.version === 'HEAD') {
     branch = await g.headBranch(dest, p.remote, false);
     const r = await g.change(`check out ${branch}`, ['checkout', '--force', branch ?? ''], dest);
-    if (r && r.rc !== 0) throw new Fail(failed(`Failed to checkout branch ${branch}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+    if (r && r.rc !== 0) throw new ModuleFail(failed(`Failed to checkout branch ${branch}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
     cmd = ['reset', '--hard', `${p.remote}/${branch}`, '--'];
   } else if (await g.isRemoteBranch(dest, p.remote, p.version)) {
     if (p.depth && !(await g.isLocalBranch(dest, p.version))) {
       const refs = [`+refs/heads/${p.version}:refs/heads/${p.version}`, `+refs/heads/${p.version}:refs/remotes/${p.remote}/${p.version}`];
       const r = await g.change(`fetch branch ${p.version}`, ['fetch', `--depth=${p.depth}`, p.remote, ...refs], dest);
-      if (r && r.rc !== 0) throw new Fail(failed(`Failed to fetch branch from remote: ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+      if (r && r.rc !== 0) throw new ModuleFail(failed(`Failed to fetch branch from remote: ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
     }
     if (!(await g.isLocalBranch(dest, p.version))) cmd = ['checkout', '--track', '-b', p.version, `${p.remote}/${p.version}`];
     else {
       const r = await g.change(`check out ${p.version}`, ['checkout', '--force', p.version], dest);
-      if (r && r.rc !== 0) throw new Fail(failed(`Failed to checkout branch ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+      if (r && r.rc !== 0) throw new ModuleFail(failed(`Failed to checkout branch ${p.version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
       cmd = ['reset', '--hard', `${p.remote}/${p.version}`];
     }
   } else cmd = ['checkout', '--force', p.version];
   const r = await g.change(`switch to ${p.version}`, cmd, dest);
   if (r && r.rc !== 0) {
     const what = p.version !== 'HEAD' ? `Failed to checkout ${p.version}` : `Failed to checkout branch ${branch}`;
-    throw new Fail(failed(what, { stdout: r.out, stderr: r.err, rc: r.rc, cmd: [g.bin, ...cmd].join(' ') }));
+    throw new ModuleFail(failed(what, { stdout: r.out, stderr: r.err, rc: r.rc, cmd: [g.bin, ...cmd].join(' ') }));
   }
 }
 
 async function submoduleVersions(g: Git, dest: string, version = 'HEAD'): Promise<Record<string, string>> {
   const r = await g.run(['submodule', 'foreach', g.bin, 'rev-parse', version], dest);
-  if (r.rc !== 0) throw new Fail(failed('Unable to determine hashes of submodules', { stdout: r.out, stderr: r.err, rc: r.rc }));
+  if (r.rc !== 0) throw new ModuleFail(failed('Unable to determine hashes of submodules', { stdout: r.out, stderr: r.err, rc: r.rc }));
   const out: Record<string, string> = {};
   let name: string | undefined;
   for (const line of r.out.split('\n')) {
@@ -342,5 +343,5 @@ async function submoduleUpdate(g: Git, dest: string, p: Params): Promise<void> {
   if (p.trackSubmodules) cmd.push('--remote');
   if (p.force) cmd.push('--force');
   const r = await g.change('update the submodules', cmd, dest);
-  if (r && r.rc !== 0) throw new Fail(failed(`Failed to init/update submodules: ${r.out}${r.err}`));
+  if (r && r.rc !== 0) throw new ModuleFail(failed(`Failed to init/update submodules: ${r.out}${r.err}`));
 }

@@ -9,7 +9,8 @@
  * private temp file on the host (`-f=FILE`), removed afterwards.
  */
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { HELM_AUTH_ARGS, HelmCli, HelmFail, loadYaml, pyEqual, runHelmModule } from './helm/cli.js';
+import { HELM_AUTH_ARGS, HelmCli, loadYaml, pyEqual, runHelmModule } from './helm/cli.js';
+import { ModuleFail } from './util/fail.js';
 import { failed } from './util/args.js';
 import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { shq } from '../transport/shell.js';
@@ -25,23 +26,23 @@ function dictArg(v: unknown): Record<string, unknown> {
       /* refused below */
     }
   }
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new HelmFail(failed(`argument 'release_values' is of type ${typeof values} and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value`));
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ModuleFail(failed(`argument 'release_values' is of type ${typeof values} and we were unable to convert to dict: dictionary requested, could not parse JSON or key=value`));
   return values as Record<string, unknown>;
 }
 
 /** set_values: each element a {value, value_type} */
 function setValuesArg(v: unknown): { value: string; value_type: string }[] {
   return (Array.isArray(v) ? v : v ? [v] : []).map((x) => {
-    if (typeof x !== 'object' || x === null || typeof (x as Record<string, unknown>).value !== 'string') throw new HelmFail(failed('set_values: each element needs a string value'));
+    if (typeof x !== 'object' || x === null || typeof (x as Record<string, unknown>).value !== 'string') throw new ModuleFail(failed('set_values: each element needs a string value'));
     const t = String((x as Record<string, unknown>).value_type ?? 'raw');
-    if (!['raw', 'string', 'json', 'file'].includes(t)) throw new HelmFail(failed(`value of value_type must be one of: raw, string, json, file, got: ${t} found in set_values`));
+    if (!['raw', 'string', 'json', 'file'].includes(t)) throw new ModuleFail(failed(`value of value_type must be one of: raw, string, json, file, got: ${t} found in set_values`));
     return { value: (x as Record<string, string>).value, value_type: t };
   });
 }
 
 function historyMaxArg(v: unknown): number | undefined {
   const n = v === '' ? undefined : Number(v);
-  if (n !== undefined && !Number.isInteger(n)) throw new HelmFail(failed(`argument 'history_max' is of type ${typeof v} and we were unable to convert to int`));
+  if (n !== undefined && !Number.isInteger(n)) throw new ModuleFail(failed(`argument 'history_max' is of type ${typeof v} and we were unable to convert to int`));
   return n;
 }
 
@@ -123,8 +124,8 @@ interface Params {
 /** The options after the collection's required and required_if checks. */
 function params(a: ReturnType<typeof args.read>): Params {
   const missing = [...(a.release_name === undefined ? ['release_name'] : []), ...(a.release_namespace === undefined ? ['release_namespace'] : [])];
-  if (missing.length) throw new HelmFail(failed(`missing required arguments: ${missing.join(', ')}`));
-  if (a.release_state === 'present' && a.chart_ref === undefined) throw new HelmFail(failed('release_state is present but all of the following are missing: chart_ref'));
+  if (missing.length) throw new ModuleFail(failed(`missing required arguments: ${missing.join(', ')}`));
+  if (a.release_state === 'present' && a.chart_ref === undefined) throw new ModuleFail(failed('release_state is present but all of the following are missing: chart_ref'));
   return {
     chartRef: a.chart_ref,
     chartRepoUrl: a.chart_repo_url,
@@ -187,7 +188,7 @@ async function runHelm(cli: HelmCli, p: Params, ctx: ModuleContext): Promise<Mod
   let changed = false;
   const opt: Record<string, unknown> = {};
   if (p.state === 'absent' && status !== undefined) {
-    if (p.replace) throw new HelmFail(failed('replace is not applicable when state is absent'));
+    if (p.replace) throw new ModuleFail(failed('replace is not applicable when state is absent'));
     let wait = p.wait;
     if (wait && versionBelow(await helmVersion(cli), '3.7.0')) {
       warnings.push('helm uninstall support option --wait for helm release >= 3.7.0');
@@ -206,7 +207,7 @@ async function runHelm(cli: HelmCli, p: Params, ctx: ModuleContext): Promise<Mod
           depUpdate = false;
         } else {
           warnings.push("This is a not stable feature with 'chart_repo_url'. Please consider to use dependency update with on-disk charts");
-          if (!p.replace) throw new HelmFail(failed("'--dependency-update' hasn't been supported yet with 'helm upgrade'. Please use 'helm install' instead by adding 'replace' option"));
+          if (!p.replace) throw new ModuleFail(failed("'--dependency-update' hasn't been supported yet with 'helm upgrade'. Please use 'helm install' instead by adding 'replace' option"));
         }
       } else {
         warnings.push('There is no dependencies block defined in Chart.yaml. Dependency update will not be performed. Please consider add dependencies block or disable dependency_update to remove this warning.');
@@ -285,7 +286,7 @@ async function diffWords(cli: HelmCli, p: Params): Promise<string[]> {
 /** a plugin's version from `helm plugin list` (name, version, description separated by tabs) */
 async function pluginVersion(cli: HelmCli, plugin: string): Promise<string | undefined> {
   const r = await cli.run(['plugin', 'list']);
-  if (r.rc !== 0 || (r.out === '' && r.err === '')) throw new HelmFail(failed('Failed to get Helm plugin info', { command: cli.line(['plugin', 'list']), stdout: r.out, stderr: r.err, rc: r.rc }));
+  if (r.rc !== 0 || (r.out === '' && r.err === '')) throw new ModuleFail(failed('Failed to get Helm plugin info', { command: cli.line(['plugin', 'list']), stdout: r.out, stderr: r.err, rc: r.rc }));
   for (const line of r.out.split('\n')) {
     if (line.startsWith('NAME')) continue;
     const [name, version] = line.split('\t').map((s) => s.trim());
@@ -309,12 +310,12 @@ async function loadValuesFiles(cli: HelmCli, files: string[]): Promise<Record<st
   const out: Record<string, unknown> = {};
   for (const f of files) {
     const r = await cli.ctx.run(`cat -- ${shq(f)}`);
-    if (r.rc !== 0) throw new HelmFail(failed(`Could not read values file ${f}: ${r.stderr.trim().replace(/^cat: /, '')}`));
+    if (r.rc !== 0) throw new ModuleFail(failed(`Could not read values file ${f}: ${r.stderr.trim().replace(/^cat: /, '')}`));
     let data: unknown;
     try {
       data = loadYaml(r.stdout);
     } catch (e) {
-      throw new HelmFail(failed(`Could not parse values file ${f}: ${(e as Error).message}`));
+      throw new ModuleFail(failed(`Could not parse values file ${f}: ${(e as Error).message}`));
     }
     if (data && typeof data === 'object' && !Array.isArray(data)) Object.assign(out, data);
   }

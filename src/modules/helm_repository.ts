@@ -10,7 +10,8 @@
  * change(), so check mode reports it without running it.
  */
 import type { ModuleDef, ModuleResult } from './types.js';
-import { HELM_AUTH_ARGS, HelmFail, commandFailure, loadYaml, runHelmModule, type HelmOut } from './helm/cli.js';
+import { HELM_AUTH_ARGS, commandFailure, loadYaml, runHelmModule } from './helm/cli.js';
+import { ModuleFail, type ToolOut } from './util/fail.js';
 import { failed } from './util/args.js';
 import { declareArgs } from './util/declare.js';
 
@@ -44,24 +45,24 @@ export interface RepoChange {
 
 /** The collection's required and required_if checks, with its messages. */
 function checkArgs(a: Args): void {
-  if (a.repo_name === undefined) throw new HelmFail(failed('missing required arguments: repo_name'));
-  if ((a.repo_username === undefined) !== (a.repo_password === undefined)) throw new HelmFail(failed('parameters are required together: repo_username, repo_password'));
-  if (a.repo_state === 'present' && a.repo_url === undefined) throw new HelmFail(failed('repo_state is present but all of the following are missing: repo_url'));
+  if (a.repo_name === undefined) throw new ModuleFail(failed('missing required arguments: repo_name'));
+  if ((a.repo_username === undefined) !== (a.repo_password === undefined)) throw new ModuleFail(failed('parameters are required together: repo_username, repo_password'));
+  if (a.repo_state === 'present' && a.repo_url === undefined) throw new ModuleFail(failed('repo_state is present but all of the following are missing: repo_url'));
 }
 
 /** The change from `helm repo list --output=yaml`'s answer (none when there is nothing to do); a failure is thrown. */
-export function planRepository(a: Args, list: HelmOut, listCommand: string): RepoChange | undefined {
+export function planRepository(a: Args, list: ToolOut, listCommand: string): RepoChange | undefined {
   const name = a.repo_name!;
   let current: Record<string, unknown> | undefined;
   if (list.rc === 1 && list.err.includes('no repositories to show')) current = undefined;
-  else if (list.rc !== 0) throw new HelmFail(commandFailure(list.rc, list.out, list.err, listCommand, false));
+  else if (list.rc !== 0) throw new ModuleFail(commandFailure(list.rc, list.out, list.err, listCommand, false));
   else {
     const repos = loadYaml(list.out);
     current = Array.isArray(repos) ? (repos as Record<string, unknown>[]).find((r) => r && r.name === name) : undefined;
   }
   if (a.repo_state === 'absent') return current === undefined ? undefined : { words: ['repo', 'rm', name], shown: ['repo', 'rm', name] };
   if (current !== undefined && !a.force_update) {
-    if (current.url !== a.repo_url) throw new HelmFail(failed(`Repository already have a repository named ${name}`));
+    if (current.url !== a.repo_url) throw new ModuleFail(failed(`Repository already have a repository named ${name}`));
     return undefined;
   }
   const words = ['repo', 'add', name, a.repo_url!];

@@ -10,7 +10,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
 import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';

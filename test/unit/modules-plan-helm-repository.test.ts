@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { helm_repository, planRepository } from '../../src/modules/helm_repository.js';
-import { HelmFail } from '../../src/modules/helm/cli.js';
+import type { ModuleFail } from '../../src/modules/util/fail.js';
 
 type A = Parameters<typeof planRepository>[0];
 const LIST = 'helm repo list --output=yaml';
@@ -35,7 +35,7 @@ test('helm_repository planning rows', () => {
     try {
       planRepository(a, list, LIST);
     } catch (e) {
-      return (e as HelmFail).result.msg;
+      return (e as ModuleFail).result.msg;
     }
     return undefined;
   };

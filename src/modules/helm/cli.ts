@@ -11,6 +11,7 @@ import { shq } from '../../transport/shell.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
 import { failed, splitLines } from '../util/args.js';
 import { change } from '../util/change.js';
+import { ModuleFail, type ToolOut } from '../util/fail.js';
 import { OPT_BOOL, type ArgSpec, type ArgsOf } from '../util/declare.js';
 import { expandPath } from '../util/paths.js';
 
@@ -28,21 +29,8 @@ export const HELM_AUTH_ARGS = {
 
 export type HelmAuth = ArgsOf<typeof HELM_AUTH_ARGS>;
 
-/** fail_json: ends the module with this result */
-export class HelmFail extends Error {
-  constructor(readonly result: ModuleResult) {
-    super(String(result.msg));
-  }
-}
-
-export interface HelmOut {
-  rc: number;
-  out: string;
-  err: string;
-}
-
 /**
- * A helm module's run: `body` reads its args and opens the CLI with `open`; a HelmFail anywhere
+ * A helm module's run: `body` reads its args and opens the CLI with `open`; a ModuleFail anywhere
  * is the module's result; temp files on the host are removed at the end; stdout_lines and
  * stderr_lines added.
  */
@@ -54,7 +42,7 @@ export async function runHelmModule(
   try {
     return withLines(await body(async (auth, namespace) => (cli = await HelmCli.open(ctx, auth, namespace))));
   } catch (e) {
-    if (e instanceof HelmFail) return withLines(e.result);
+    if (e instanceof ModuleFail) return withLines(e.result);
     throw e;
   } finally {
     await cli?.close();
@@ -106,7 +94,7 @@ export class HelmCli {
     } else {
       const r = await ctx.run(FIND_HELM, { inline: true });
       const [tag, rest] = [r.stdout.slice(0, 6), r.stdout.slice(6).replace(/\n$/, '')];
-      if (tag !== 'found ') throw new HelmFail(failed(`Failed to find required executable "helm" in paths: ${rest}`));
+      if (tag !== 'found ') throw new ModuleFail(failed(`Failed to find required executable "helm" in paths: ${rest}`));
       bin = rest;
     }
     const env: Record<string, string> = {};
@@ -138,7 +126,7 @@ export class HelmCli {
   /** A private temp file on the host holding TEXT (removed by close()); its path. */
   async tempFile(text: string, suffix: string): Promise<string> {
     const r = await this.ctx.run(`umask 077 && f=$(mktemp ${suffix ? `--suffix=${shq(suffix)}` : ''}) && cat > "$f" && printf '%s' "$f"`, { stdin: text, inline: true });
-    if (r.rc !== 0 || r.stdout === '') throw new HelmFail(failed(`Failed to write a temporary file: ${r.stderr.trim()}`));
+    if (r.rc !== 0 || r.stdout === '') throw new ModuleFail(failed(`Failed to write a temporary file: ${r.stderr.trim()}`));
     this.temps.push(r.stdout);
     return r.stdout;
   }
@@ -154,10 +142,10 @@ export class HelmCli {
   }
 
   /** Run `helm WORDS` to read; with failOnError, a non-zero exit fails the module as run_helm_command does. */
-  async run(words: string[], failOnError = true): Promise<HelmOut> {
+  async run(words: string[], failOnError = true): Promise<ToolOut> {
     this.usable(this.line(words));
     const r = await this.ctx.run(this.command(words), { env: this.env });
-    if (failOnError && r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, this.line(words), true));
+    if (failOnError && r.rc !== 0) throw new ModuleFail(commandFailure(r.rc, r.stdout, r.stderr, this.line(words), true));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
   }
 
@@ -165,18 +153,18 @@ export class HelmCli {
    * Change the cluster or helm's settings with `helm WORDS` through change(): nothing runs in
    * check mode (undefined); a non-zero exit fails the module with `shown` as the command.
    */
-  async change(description: string, words: string[], shown: string, stdin?: string): Promise<HelmOut | undefined> {
+  async change(description: string, words: string[], shown: string, stdin?: string): Promise<ToolOut | undefined> {
     this.usable(shown);
     const r = await change(this.ctx, description, this.command(words), { env: this.env, ...(stdin !== undefined ? { stdin } : {}), keepFailure: true });
     if (!r) return undefined;
-    if (r.rc !== 0) throw new HelmFail(commandFailure(r.rc, r.stdout, r.stderr, shown, true));
+    if (r.rc !== 0) throw new ModuleFail(commandFailure(r.rc, r.stdout, r.stderr, shown, true));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
   }
 
   /** binary_path names no runnable file: the command fails as Python's subprocess does */
   private usable(shown: string): void {
     const u = this.unusable;
-    if (u) throw new HelmFail(failed(`[Errno ${u.errno}] ${u.text}: b'${this.bin}'`, { cmd: shown, rc: u.errno, stdout: '', stderr: '' }));
+    if (u) throw new ModuleFail(failed(`[Errno ${u.errno}] ${u.text}: b'${this.bin}'`, { cmd: shown, rc: u.errno, stdout: '', stderr: '' }));
   }
 
   /** the shell command of `helm WORDS`, after the K8S_AUTH_* fallbacks */

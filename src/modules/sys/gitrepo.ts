@@ -5,22 +5,10 @@
  */
 import { posix } from 'node:path';
 import { shq } from '../../transport/shell.js';
-import type { ModuleContext, ModuleResult } from '../types.js';
+import type { ModuleContext } from '../types.js';
 import { failed } from '../util/args.js';
 import { change } from '../util/change.js';
-
-/** A module failure (fail_json): stops the run of the module with this result. */
-export class Fail extends Error {
-  constructor(readonly result: ModuleResult) {
-    super(String(result.msg));
-  }
-}
-
-export interface Out {
-  rc: number;
-  out: string;
-  err: string;
-}
+import { ModuleFail, type ToolOut } from '../util/fail.js';
 
 export class Git {
   constructor(
@@ -37,9 +25,9 @@ export class Git {
   }
 
   /** a read: `git ARGS`, whose failure (with checkRc) is the module's failure */
-  async run(words: string[], cwd?: string, checkRc = false): Promise<Out> {
+  async run(words: string[], cwd?: string, checkRc = false): Promise<ToolOut> {
     const r = await this.ctx.run(this.command(words, cwd), { env: this.env });
-    if (checkRc && r.rc !== 0) throw new Fail(failed(r.stderr.trimEnd(), { cmd: [this.bin, ...words].join(' '), rc: r.rc, stdout: r.stdout, stderr: r.stderr }));
+    if (checkRc && r.rc !== 0) throw new ModuleFail(failed(r.stderr.trimEnd(), { cmd: [this.bin, ...words].join(' '), rc: r.rc, stdout: r.stdout, stderr: r.stderr }));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
   }
 
@@ -47,10 +35,10 @@ export class Git {
    * `git ARGS` that changes the host, through change(): nothing runs in check mode (undefined is
    * returned); with checkRc a failure is the module's failure.
    */
-  async change(what: string, words: string[], cwd?: string, checkRc = false): Promise<Out | undefined> {
+  async change(what: string, words: string[], cwd?: string, checkRc = false): Promise<ToolOut | undefined> {
     const r = await change(this.ctx, what, this.command(words, cwd), { env: this.env, keepFailure: true });
     if (r === undefined) return undefined;
-    if (checkRc && r.rc !== 0) throw new Fail(failed(r.stderr.trimEnd(), { cmd: [this.bin, ...words].join(' '), rc: r.rc, stdout: r.stdout, stderr: r.stderr }));
+    if (checkRc && r.rc !== 0) throw new ModuleFail(failed(r.stderr.trimEnd(), { cmd: [this.bin, ...words].join(' '), rc: r.rc, stdout: r.stdout, stderr: r.stderr }));
     return { rc: r.rc, out: r.stdout, err: r.stderr };
   }
 
@@ -68,7 +56,7 @@ export class Git {
 
   async branches(dest: string): Promise<string[]> {
     const r = await this.run(['branch', '--no-color', '-a'], dest);
-    if (r.rc !== 0) throw new Fail(failed(`Could not determine branch data - received ${r.out}`, { stdout: r.out, stderr: r.err }));
+    if (r.rc !== 0) throw new ModuleFail(failed(`Could not determine branch data - received ${r.out}`, { stdout: r.out, stderr: r.err }));
     return r.out.split('\n').map((l) => l.trim()).filter(Boolean);
   }
 
@@ -103,7 +91,7 @@ export class Git {
     if (r.rc !== 0) return p;
     const data = r.stdout.trimEnd();
     const i = data.indexOf('gitdir: ');
-    if (i !== 0) throw new Fail(failed('Current repo does not have a valid reference to a separate Git dir or it refers to the invalid path'));
+    if (i !== 0) throw new ModuleFail(failed('Current repo does not have a valid reference to a separate Git dir or it refers to the invalid path'));
     const gitdir = data.slice(8);
     return gitdir.startsWith('/') ? gitdir : posix.join(dest, gitdir);
   }
@@ -122,7 +110,7 @@ export class Git {
       words = ['ls-remote', remote, '-t', `refs/tags/${version}*`];
     } else return version; // a sha1: taken as it is
     const r = await this.run(words, cwd, true);
-    if (r.out.length < 1) throw new Fail(failed(`Could not determine remote revision for ${version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
+    if (r.out.length < 1) throw new ModuleFail(failed(`Could not determine remote revision for ${version}`, { stdout: r.out, stderr: r.err, rc: r.rc }));
     let out = r.out;
     if (tag) {
       for (const t of out.split('\n')) {
@@ -145,7 +133,7 @@ export class Git {
     const url = await this.remoteUrl(dest, remote);
     if (url !== undefined && (url === this.repo || (await sameUrl(this.ctx, url, this.repo)))) return false;
     const r = await this.change(`set the URL of ${remote}`, ['remote', 'set-url', remote, this.repo], dest);
-    if (r && r.rc !== 0) throw new Fail(failed(`Failed to set a new url ${this.repo} for ${remote}: ${r.out} ${r.err}`));
+    if (r && r.rc !== 0) throw new ModuleFail(failed(`Failed to set a new url ${this.repo} for ${remote}: ${r.out} ${r.err}`));
     return url !== undefined;
   }
 }
