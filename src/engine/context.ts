@@ -16,6 +16,7 @@ import type { Inherited } from './inherit.js';
 import { CONNECTION_VARS, connectionSpec, connectionVars, type ConnectionKeywords } from './connection-spec.js';
 import type { RunOptions } from './options.js';
 import { HostState } from './state.js';
+import { aggregateStat } from './stats.js';
 import { workstationPython } from '../util/workstation-python.js';
 
 /** The transport pool, as the engine needs it. */
@@ -395,24 +396,4 @@ function roleUuid(role: RoleContext): string {
   let u = uuids.get(role);
   if (!u) uuids.set(role, (u = randomUUID()));
   return u;
-}
-
-/** Ansible's update_custom_stats: values of another type are left as they were */
-function aggregateStat(old: unknown, v: unknown): unknown {
-  const kind = (x: unknown) => (Array.isArray(x) ? 'list' : x === null ? 'null' : typeof x);
-  if (kind(old) !== kind(v)) return old;
-  if (Array.isArray(old)) return [...old, ...(v as unknown[])];
-  if (typeof old === 'number') return old + (v as number);
-  if (typeof old === 'string') return old + (v as string);
-  if (old && typeof old === 'object') return mergeHash(old as Vars, v as Vars);
-  return v;
-}
-
-function mergeHash(a: Vars, b: Vars): Vars {
-  const out: Vars = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const o = out[k];
-    out[k] = o && v && typeof o === 'object' && typeof v === 'object' && !Array.isArray(o) && !Array.isArray(v) ? mergeHash(o as Vars, v as Vars) : v;
-  }
-  return out;
 }
