@@ -67,6 +67,7 @@ import { script } from './script.js';
 import { selinux } from './selinux.js';
 import { service_facts } from './service_facts.js';
 import { synchronize } from './synchronize.js';
+import { sysvinit } from './sysvinit.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
 import { x509_certificate_info } from './x509_certificate_info.js';
@@ -108,6 +109,7 @@ const MODULES: ModuleDef[] = [
   service,
   sysctl,
   systemd,
+  sysvinit,
   unarchive,
   uri,
   user,
