@@ -239,11 +239,12 @@ export const authorizedKeyPlanner: Planner<Args> = {
       '[ -d "$(dirname -- "$f")" ] || mkdir -p -- "$(dirname -- "$f")" || exit 1',
       't=$(mktemp -- "$(dirname -- "$f")/.kbs-tmp.XXXXXXXX") || exit 1',
       tempTrap('t'),
-      `printf '%s' ${shq(after)} > "$t" || exit 1`,
+      // the content on stdin: a large file stays off the command line
+      'cat > "$t" || exit 1',
       `chown ${owner}: -- "$t" 2>/dev/null; chmod 600 -- "$t"`,
       'mv -f -- "$t" "$f" || exit 1',
     ].filter(Boolean);
-    return { result, changes: [{ description: `write ${keyfile}`, command: write.join('\n') + '\n' }] };
+    return { result, changes: [{ description: `write ${keyfile}`, command: write.join('\n') + '\n', stdin: after }] };
   },
 };
 

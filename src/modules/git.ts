@@ -16,6 +16,7 @@ import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 import { LIST_OF_STR } from './util/schema.js';
+import { safeUrl } from './sys/curl.js';
 import { Git } from './sys/gitrepo.js';
 import { ModuleFail } from './util/fail.js';
 
@@ -234,7 +235,7 @@ async function clone(g: Git, ctx: ModuleContext, dest: string, p: Params, warn: 
     if (branchOrTag) cmd.push('--branch', p.version);
   }
   cmd.push(g.repo, dest);
-  await g.change(`clone ${g.repo}`, cmd, parent, true);
+  await g.change(`clone ${safeUrl(g.repo)}`, cmd, parent, true);
   if (p.bare && p.remote !== 'origin') await g.change(`add remote ${p.remote}`, ['remote', 'add', p.remote, g.repo], dest, true);
   if (p.refspec) {
     const f = ['fetch'];

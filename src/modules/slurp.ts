@@ -2,12 +2,11 @@
 import { expandPath } from './util/paths.js';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef } from './types.js';
-import { failed, optStr } from './util/args.js';
-import { declareArgs } from './util/declare.js';
-import { STR } from './util/schema.js';
+import { failed } from './util/args.js';
+import { REQUIRED_STR_EMPTY_OK, declareArgs } from './util/declare.js';
 
 // an empty src is a file that is not found, as Ansible's: only a missing one is refused
-const args = declareArgs({ src: { type: 'any', schema: STR, aliases: ['path'], required: true, read: (v, n) => optStr({ [n]: v }, n) as string } });
+const args = declareArgs({ src: { ...REQUIRED_STR_EMPTY_OK, aliases: ['path'] } });
 
 export const slurp: ModuleDef = {
   name: 'slurp',

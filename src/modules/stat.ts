@@ -9,14 +9,14 @@ import { failed } from './util/args.js';
 import { shq } from '../transport/shell.js';
 import { formatMode, modeFlags } from './util/mode.js';
 import { probe, type Algo } from './util/remote.js';
-import { declareArgs } from './util/declare.js';
+import { REQUIRED_STR_EMPTY_OK, declareArgs } from './util/declare.js';
 import { oneOfStr } from './util/schema.js';
 import { KbsError } from '../errors.js';
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 
 const args = declareArgs({
-  path: { type: 'str', required: true, aliases: ['dest', 'name'] },
+  path: { ...REQUIRED_STR_EMPTY_OK, aliases: ['dest', 'name'] },
   follow: { type: 'bool' },
   get_checksum: { type: 'bool', default: true },
   // the schema names the algorithms; the run gives kbs's message for another

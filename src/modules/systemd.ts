@@ -79,7 +79,8 @@ export const systemdPlanner: Planner<SystemdArgs> = {
     }
     const result: ModuleResult = { changed: false, name: unit, status };
     const changes: Change[] = [];
-    const missing = (): Plan => ({ result: { changed: false, failed: true, name: unit, msg: `Could not find the requested service ${unit}: host` }, changes });
+    // as Ansible's fail_json after a mask: the mask is made, the failure reports changed false
+    const missing = (): Plan => ({ result: { changed: false, failed: true, name: unit, msg: `Could not find the requested service ${unit}: host` }, changes, reportChanged: false });
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const act = (action: string) => {

@@ -4,6 +4,7 @@
  * `timedatectl` when it answers (systemd), else on Debian-like hosts /etc/timezone,
  * /etc/localtime and `dpkg-reconfigure tzdata`. The result's diff holds before/after values.
  */
+import type { ExecResult } from '../transport/types.js';
 import { shq } from '../transport/shell.js';
 import type { DiffEntry, ModuleDef, ModuleResult } from './types.js';
 import { failed, toBool } from './util/args.js';
@@ -89,12 +90,15 @@ export const timezonePlanner: Planner<ReturnType<typeof args.read>> = {
     // the last change reads the state back: it must be the one planned
     const last = changes[changes.length - 1];
     last.command = `${last.command} || exit $?\necho '@@after'\n${systemd ? 'timedatectl status' : 'cat /etc/timezone 2>/dev/null'}`;
-    last.done = (r) => {
+    const afterOf = (r: ExecResult) => {
       const at = r.stdout.indexOf(AFTER);
-      const after = current(systemd, at < 0 ? '' : r.stdout.slice(at + AFTER.length), planned);
-      if (JSON.stringify(after) !== JSON.stringify(planned)) return abort(`still not desired state, though changes have made - planned: ${JSON.stringify(planned)}, after: ${JSON.stringify(after)}`);
-      return { diff: { before, after } as unknown as DiffEntry, msg: msgs.join('\n') };
+      return current(systemd, at < 0 ? '' : r.stdout.slice(at + AFTER.length), planned);
     };
+    last.verify = (r) => {
+      const after = afterOf(r);
+      return JSON.stringify(after) === JSON.stringify(planned) ? undefined : abort(`still not desired state, though changes have made - planned: ${JSON.stringify(planned)}, after: ${JSON.stringify(after)}`);
+    };
+    last.done = (r) => ({ diff: { before, after: afterOf(r) } as unknown as DiffEntry, msg: msgs.join('\n') });
     return { result, changes };
   },
 };

@@ -100,7 +100,7 @@ export const unarchive: ModuleDef = {
       const result: ModuleResult = { changed: !res.unarchived, dest, src: isUrl ? safeUrl(srcArg) : srcArg, handler: isZip ? 'ZipArchive' : 'TgzArchive' };
       if (listFiles) result.files = res.files;
       if (ctx.diff && !res.unarchived) result.diff = { before_header: dest, after_header: srcArg, before: '', after: res.differences.join('\n') + '\n' };
-      const x = res.unarchived ? undefined : await change(ctx, `unpack ${srcArg} to ${dest}`, res.extract, { keepFailure: true });
+      const x = res.unarchived ? undefined : await change(ctx, `unpack ${safeUrl(srcArg)} to ${dest}`, res.extract, { keepFailure: true });
       if (x) {
         result.extract_results = { cmd: res.extract, rc: x.rc, out: x.stdout, err: x.stderr };
         if (x.rc !== 0) return { ...result, failed: true, msg: `Failed to unpack ${srcArg} to ${dest}: ${x.stderr.trim().split('\n').slice(-3).join('; ')}` };

@@ -9,7 +9,7 @@ import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
 import { change } from './util/change.js';
-import { FILE_ATTR_ARGS, OPT_BOOL, SELINUX_ARGS, declareArgs, type ArgSpec } from './util/declare.js';
+import { FILE_ATTR_ARGS, OPT_BOOL, REQUIRED_STR_EMPTY_OK, SELINUX_ARGS, declareArgs, type ArgSpec } from './util/declare.js';
 import type { AttrWant } from './util/attrs.js';
 import { expandPath } from './util/paths.js';
 import { remoteError } from './util/remote.js';
@@ -86,7 +86,7 @@ const OPTION_ARGS: Record<string, ArgSpec> = {
 };
 
 const args = declareArgs({
-  name: { type: 'str', required: true },
+  name: REQUIRED_STR_EMPTY_OK,
   description: { type: 'str' },
   state: { type: 'str', choices: ['present', 'absent'], default: 'present' },
   file: { type: 'str' },

@@ -17,7 +17,8 @@ const FILE = '/home/u/.ssh/authorized_keys';
 /** the probe's output for user u with home /home/u and the file holding `file` */
 const probe = (file: string, extra = '') => `${extra}@@home\n/home/u\n@@keyfile\n${FILE}\n@@file\n${file}`;
 /** the planned write's content, from the write command of a change line */
-const written = (line: string) => /printf '%s' '([^']*)' > "\$t"/.exec(line)?.[1];
+/** what the write puts in the file: its stdin, read by `cat > "$t"` */
+const written = (c: { command?: string; stdin?: string }) => (c.command?.includes('cat > "$t"') ? c.stdin : undefined);
 
 const ROWS: PlanRow[] = [
   { what: 'the key is there', module: 'authorized_key', args: { user: 'u', key: A }, probe: probe(`${A}\n`), changes: [], result: { changed: false, keyfile: FILE, path: null } },
@@ -42,7 +43,7 @@ test('authorized_key planning table: args + probe output → changes', () => che
 test('authorized_key: the planned file content', () => {
   const plan = (args: Record<string, unknown>, out: string) => {
     const p = authorizedKeyPlanner.plan(authorizedKeyPlanner.args.read(args), out, { diff: false });
-    return p.changes.map((c) => [c.description, written(c.command ?? '')]);
+    return p.changes.map((c) => [c.description, written(c)]);
   };
   assert.deepEqual(plan({ user: 'u', key: A }, probe(`${B}\n`)), [[`write ${FILE}`, `${B}\n${A}\n`]]);
   assert.deepEqual(plan({ user: 'u', key: A, state: 'absent' }, probe(`${B}\n${A}\n`)), [[`write ${FILE}`, `${B}\n`]]);
@@ -51,7 +52,7 @@ test('authorized_key: the planned file content', () => {
   // a fetched key is the probe's, byte for byte
   const fetched = authorizedKeyPlanner.plan(authorizedKeyPlanner.args.read({ user: 'u', key: 'https://example.com/k' }), probe('', `@@key\n${B}\n\n`), { diff: false });
   assert.equal(fetched.result.key, `${B}\n`);
-  assert.deepEqual(fetched.changes.map((c) => written(c.command ?? '')), [`${B}\n`]);
+  assert.deepEqual(fetched.changes.map((c) => written(c)), [`${B}\n`]);
   // manage_dir creates ~/.ssh owned by the user; without it the folder is left alone
   const cmd = (manage: boolean) => authorizedKeyPlanner.plan(authorizedKeyPlanner.args.read({ user: 'u', key: A, manage_dir: manage }), probe(''), { diff: false }).changes[0].command ?? '';
   assert.match(cmd(true), /mkdir -m 700 -- "\$s"/);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Planner } from '../../src/modules/util/change.js';
+import { applyPlan, type Planner } from '../../src/modules/util/change.js';
 import { systemdPlanner } from '../../src/modules/systemd.js';
 import { sysvPlanner } from '../../src/modules/service.js';
 import { actionScript } from '../../src/modules/sys/systemctl.js';
@@ -51,4 +51,17 @@ test('systemd: a failed action reports its journal, with what the result had the
   assert.equal(plan.changes[0].failWith!({ rc: 1, stdout: '', stderr: 'denied\n' } as never).enabled, false);
   assert.equal(r.diff, undefined);
   assert.ok(plan.result.diff);
+});
+
+test('systemd: a mask made before the unit is found missing is made, and the failure reports changed false (as Ansible)', async () => {
+  const plan = systemdPlanner.plan(systemdPlanner.args.read({ name: 'cron', masked: true, enabled: true }), unit('inactive', 'disabled', 'not-found'), { diff: false });
+  assert.deepEqual(plan.changes.map((c) => c.description), ['mask cron']);
+  const ran: string[] = [];
+  const ctx = (check: boolean) => ({ check, run: async (cmd: string) => (ran.push(cmd), { rc: 0, stdout: '', stderr: '' }) }) as never;
+  for (const check of [true, false]) {
+    const r = await applyPlan(ctx(check), plan);
+    assert.equal(r.changed, false, `check ${check}`);
+    assert.equal(r.failed, true);
+  }
+  assert.equal(ran.length, 1, 'the mask runs in the real run only');
 });

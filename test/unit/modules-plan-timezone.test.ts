@@ -40,7 +40,14 @@ test('timezone: the state read back decides, a failed command names the ones bef
     diff: { before: { hwclock: 'UTC', name: 'Etc/UTC' }, after: { hwclock: 'local', name: 'Europe/Paris' } },
     msg: 'executed `timedatectl set-local-rtc yes`\nexecuted `timedatectl set-timezone Europe/Paris`',
   });
-  assert.match(String(done({ rc: 0, stdout: `@@after\n${status('Etc/UTC', 'yes')}`, stderr: '' } as never).msg), /^Error message:\nstill not desired state/);
+  const verify = plan.changes[1].verify!;
+  assert.equal(verify({ rc: 0, stdout: `@@after\n${status('Europe/Paris', 'yes')}`, stderr: '' } as never), undefined);
+  // as Ansible's abort: a whole failed result, changed false and no diff
+  const wrong = verify({ rc: 0, stdout: `@@after\n${status('Etc/UTC', 'yes')}`, stderr: '' } as never)!;
+  assert.match(String(wrong.msg), /^Error message:\nstill not desired state/);
+  assert.equal(wrong.changed, false);
+  assert.equal(wrong.failed, true);
+  assert.equal('diff' in wrong, false);
   const failed = plan.changes[1].failWith!({ rc: 1, stdout: '', stderr: 'no\n' } as never);
   assert.equal(failed.msg, 'Error message:\nCommand failed rc=1, err=no\nOther message(s):\nexecuted `timedatectl set-local-rtc yes`');
 });

@@ -27,11 +27,15 @@ export interface Change {
   failWith?: (r: ExecResult) => ModuleResult;
   /** what the result gains when the command succeeds, read from its output (an id the host assigned) */
   done?: (r: ExecResult) => Partial<ModuleResult>;
+  /** after the command succeeded: the whole result when its output shows the change did not take */
+  verify?: (r: ExecResult) => ModuleResult | undefined;
 }
 
 export interface Plan {
   result: ModuleResult;
   changes: Change[];
+  /** the result's `changed` whatever the changes (a failure reported after a change, as Ansible's fail_json: false) */
+  reportChanged?: boolean;
 }
 
 /** A module as args, a probe and a pure plan. */
@@ -64,7 +68,7 @@ export async function runPlannedArgs<A>(p: Planner<A>, a: A, ctx: ModuleContext)
 }
 
 export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleResult> {
-  let result = { ...plan.result, changed: plan.result.changed || plan.changes.length > 0 };
+  let result = { ...plan.result, changed: plan.reportChanged ?? (plan.result.changed || plan.changes.length > 0) };
   if (ctx.check || !plan.changes.length) return result;
   for (const c of plan.changes) {
     if (c.write) await writeFile(ctx, { dest: c.write.path, mode: c.write.mode, mkdirs: c.write.mkdirs }, typeof c.write.data === 'string' ? Buffer.from(c.write.data) : c.write.data);
@@ -77,6 +81,8 @@ export async function applyPlan(ctx: ModuleContext, plan: Plan): Promise<ModuleR
       if (c.fail) return { ...result, ...c.fail(r) };
       throw remoteError(`cannot ${c.description}`, r);
     }
+    const wrong = c.verify?.(r);
+    if (wrong) return wrong;
     if (c.done) result = { ...result, ...c.done(r) };
   }
   return result;

@@ -44,7 +44,7 @@ type ValueOf<T extends ArgType> = T extends 'str'
 /** The typed args: required arguments, those with a default, bools and lists are always there. */
 export type ArgsOf<S extends Record<string, ArgSpec>> = {
   [K in keyof S]: S[K] extends { read: (...a: never[]) => infer R }
-    ? R | (S[K] extends { default: infer D } ? D : undefined)
+    ? R | (S[K] extends { default: infer D } ? D : S[K] extends { required: true } ? never : undefined)
     : S[K] extends { elements: 'str' }
       ? string[]
       : S[K] extends { choices: readonly (infer C)[] }
@@ -56,6 +56,12 @@ export type ArgsOf<S extends Record<string, ArgSpec>> = {
 
 /** A bool that stays undefined when not given (systemd's enabled: unset is "leave it"). */
 export const OPT_BOOL = { type: 'any', schema: BOOL, read: (v: unknown, n: string) => toBool(v, false, n) } as const satisfies ArgSpec;
+
+/**
+ * A required string that may be empty: Ansible's required check is presence only (stat's
+ * `path: ''` is a path that does not exist, not a missing argument).
+ */
+export const REQUIRED_STR_EMPTY_OK = { type: 'any', schema: STR, required: true, read: (v: unknown, n: string) => optStr({ [n]: v }, n) as string } as const satisfies ArgSpec;
 
 /** mode, owner and group of a file (the reader's result is util/attrs.ts's AttrWant) */
 export const FILE_ATTR_ARGS = {
