@@ -67,6 +67,7 @@ import { script } from './script.js';
 import { selinux } from './selinux.js';
 import { service_facts } from './service_facts.js';
 import { synchronize } from './synchronize.js';
+import { subversion } from './subversion.js';
 import { sysvinit } from './sysvinit.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
@@ -109,6 +110,7 @@ const MODULES: ModuleDef[] = [
   service,
   sysctl,
   systemd,
+  subversion,
   sysvinit,
   unarchive,
   uri,

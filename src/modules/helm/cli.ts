@@ -13,7 +13,7 @@ import { failed, splitLines } from '../util/args.js';
 import { change } from '../util/change.js';
 import { ModuleFail, type ToolOut } from '../util/fail.js';
 import { OPT_BOOL, type ArgSpec, type ArgsOf } from '../util/declare.js';
-import { expandPath } from '../util/paths.js';
+import { expandPath, findBin } from '../util/paths.js';
 
 /** HELM_AUTH_ARG_SPEC of the collection (helm_args_common.py), shared by both modules */
 export const HELM_AUTH_ARGS = {
@@ -92,10 +92,9 @@ export class HelmCli {
       if (what === 'missing') unusable = { errno: 2, text: 'No such file or directory' };
       if (what === 'denied') unusable = { errno: 13, text: 'Permission denied' };
     } else {
-      const r = await ctx.run(FIND_HELM, { inline: true });
-      const [tag, rest] = [r.stdout.slice(0, 6), r.stdout.slice(6).replace(/\n$/, '')];
-      if (tag !== 'found ') throw new ModuleFail(failed(`Failed to find required executable "helm" in paths: ${rest}`));
-      bin = rest;
+      const found = await findBin(ctx, 'helm');
+      if ('missing' in found) throw new ModuleFail(failed(found.missing));
+      bin = found.bin;
     }
     const env: Record<string, string> = {};
     const cli = new HelmCli(ctx, bin, env);
@@ -185,11 +184,3 @@ export function commandFailure(rc: number, out: string, err: string, command: st
   return failed(`Failure when executing Helm command. Exited ${rc}.\nstdout: ${out}\nstderr: ${err}`, withOutput ? { stdout: out, stderr: err, command } : { command });
 }
 
-/** get_bin_path('helm'): PATH, then /sbin, /usr/sbin, /usr/local/sbin when missing from it and present. */
-const FIND_HELM = [
-  'p="$PATH"',
-  'for d in /sbin /usr/sbin /usr/local/sbin; do case ":$p:" in *":$d:"*) ;; *) [ -e "$d" ] && p="$p:$d";; esac; done',
-  'IFS=:',
-  'for d in $p; do [ -n "$d" ] && [ -e "$d/helm" ] && [ ! -d "$d/helm" ] && [ -x "$d/helm" ] && { printf "found %s" "$d/helm"; exit 0; }; done',
-  'printf "none  %s" "$p"',
-].join('\n');
