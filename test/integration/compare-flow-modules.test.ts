@@ -265,7 +265,7 @@ const GROUPS = `
       group_by: {key: "child_{{ inventory_hostname }}", parents: [top, web]}
       when: inventory_hostname != 'w2'
     - name: parents seen
-      debug: msg="{{ groups.top | default([]) }} {{ groups.web }} {{ group_names }}"
+      debug: msg="{{ groups.top | default([]) | sort }} {{ groups.web }} {{ group_names }}"
     - name: add_host once for the batch
       add_host: {name: "new_{{ inventory_hostname }}", groups: fresh, ansible_connection: local, color: blue}
     - name: add_host loop
