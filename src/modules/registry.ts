@@ -67,6 +67,7 @@ import { script } from './script.js';
 import { selinux } from './selinux.js';
 import { service_facts } from './service_facts.js';
 import { synchronize } from './synchronize.js';
+import { rpm_key } from './rpm_key.js';
 import { subversion } from './subversion.js';
 import { sysvinit } from './sysvinit.js';
 import { tempfile } from './tempfile.js';
@@ -110,6 +111,7 @@ const MODULES: ModuleDef[] = [
   service,
   sysctl,
   systemd,
+  rpm_key,
   subversion,
   sysvinit,
   unarchive,
