@@ -219,7 +219,8 @@ test("ansible-playbook's connection flags: -u and --private-key where the invent
   // -u kbstest with the key: f1 logs in as kbstest, f2 keeps the inventory's root; -b --become-user kbspw for tasks that do not say otherwise
   const r = await kbs(['run', pb, '-i', inv, '-u', 'kbstest', '--private-key', sshd.clientKey, '-b', '--become-user', 'kbspw', '-l', 'f1,f2']);
   assert.equal(r.code, 0, r.stderr + r.stdout.slice(-3000));
-  assert.deepEqual(msgs(r), ['f1: kbspw kbstest -', 'f1: ssh kbspw', 'f2: kbspw root -']);
+  // ansible_connection: the task's connection as Ansible's PlayContext gives it (ssh), though the inventory sets none
+  assert.deepEqual(msgs(r), ['f1: kbspw kbstest ssh', 'f1: ssh kbspw', 'f2: kbspw root ssh']);
   // without --private-key there is no key for f1: it is unreachable
   const nokey = await kbs(['run', pb, '-i', inv, '-u', 'kbstest', '-l', 'f1', '--connect-timeout', '5']);
   assert.notEqual(nokey.code, 0);
