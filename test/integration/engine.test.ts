@@ -228,7 +228,7 @@ test("ansible-playbook's connection flags: -u and --private-key where the invent
   const local = await kbs(['run', pb, '-i', inv, '-c', 'local', '--private-key', sshd.clientKey, '-u', 'kbstest', '-l', 'f1']);
   assert.equal(local.code, 0, local.stderr + local.stdout.slice(-3000));
   const me = (await import('node:os')).userInfo().username;
-  assert.deepEqual(msgs(local), [`f1: ${me} ${me} -`, 'f1: ssh kbstest']);
+  assert.deepEqual(msgs(local), [`f1: ${me} ${me} local`, 'f1: ssh kbstest']);
   const bad = await kbs(['run', pb, '-i', inv, '-c', 'winrm']);
   assert.equal(bad.code, 4);
   assert.match(bad.stderr, /--connection winrm is not a connection kbs has/);
