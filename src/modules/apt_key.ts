@@ -6,8 +6,10 @@
  * is fetched by the host with curl; `data` travels on stdin.
  */
 import { shq } from '../transport/shell.js';
+import type { ExecResult } from '../transport/types.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed } from './util/args.js';
+import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
 
@@ -104,6 +106,7 @@ export const apt_key: ModuleDef = {
     if (state === 'present') {
       if (has(keys)) return r;
       r.changed = true;
+      // as Ansible's module: check mode stops before the key is fetched
       if (ctx.check) return r;
       let cmd: string;
       let stdin: string | undefined;
@@ -119,6 +122,7 @@ export const apt_key: ModuleDef = {
         stdin = data;
       } else return failed('No key to add ... how did i get here?!?!', r);
       const add = await addKey(ctx, cmd, stdin, keyserver ? 5 : 1);
+      if (!add) return r;
       if (add.rc !== 0) return failed(keyserver ? `Error fetching key ${fullId} from keyserver: ${keyserver}` : file ? `Unable to add a key from file ${file}` : 'Unable to add a key from binary data', { ...r, cmd, rc: add.rc, stdout: add.stdout, stderr: add.stderr });
       const after = await list();
       if (!Array.isArray(after)) return after;
@@ -128,8 +132,8 @@ export const apt_key: ModuleDef = {
     }
     if (!keys.includes(fingerprint)) return r;
     r.changed = true;
-    if (ctx.check) return r;
-    const del = await ctx.run(`${aptKey} del ${shq(shortId)}`);
+    const del = await change(ctx, `remove the key ${shortId}`, `${aptKey} del ${shq(shortId)}`, { keepFailure: true });
+    if (!del) return r;
     if (del.rc !== 0) return failed(`Unable to remove a key with id ${shortId}`, { ...r, rc: del.rc, stdout: del.stdout, stderr: del.stderr });
     const after = await list();
     if (!Array.isArray(after)) return after;
@@ -139,8 +143,10 @@ export const apt_key: ModuleDef = {
   },
 };
 
-async function addKey(ctx: ModuleContext, cmd: string, stdin: string | undefined, tries: number) {
-  let x = await ctx.run(cmd, stdin === undefined ? {} : { stdin });
-  for (let i = 1; i < tries && x.rc !== 0; i++) x = await ctx.run(cmd, stdin === undefined ? {} : { stdin });
+/** apt-key add through the seam (nothing in check mode), tried again up to `tries` times (a keyserver) */
+async function addKey(ctx: ModuleContext, cmd: string, stdin: string | undefined, tries: number): Promise<ExecResult | undefined> {
+  const once = () => change(ctx, 'add the key', cmd, { keepFailure: true, ...(stdin === undefined ? {} : { stdin }) });
+  let x = await once();
+  for (let i = 1; x && i < tries && x.rc !== 0; i++) x = await once();
   return x;
 }
