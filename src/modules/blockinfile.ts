@@ -2,7 +2,7 @@
 import type { ModuleDef, ModuleResult } from './types.js';
 import { declareArgs } from './util/declare.js';
 import { pyRegex } from './util/pyregex.js';
-import { editBlock } from './sys/block.js';
+import { editBlock } from './edit/block.js';
 import { INSERT_ARGS, TEXT_FILE_ARGS, fromBytes, readText, saveText, textDiff, textPath, toBytes } from './sys/textfile.js';
 
 const args = declareArgs(

@@ -9,7 +9,7 @@ import type { ModuleDef, ModuleResult } from './types.js';
 import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
 import { expandPath } from './util/paths.js';
-import { fixSysctl, parseSysctl, sameValue, sysctlValue } from './sys/sysctlfile.js';
+import { fixSysctl, parseSysctl, sameValue, sysctlValue } from './edit/sysctlfile.js';
 import { readText, saveText, textDiff } from './sys/textfile.js';
 import { stateDiff } from './util/diff.js';
 
