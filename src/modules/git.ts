@@ -18,7 +18,7 @@ import { expandPath } from './util/paths.js';
 import { LIST_OF_STR } from './util/schema.js';
 import { safeUrl } from './sys/curl.js';
 import { Git } from './sys/gitrepo.js';
-import { ModuleFail } from './util/fail.js';
+import { ModuleFail, resultOf } from './util/fail.js';
 
 interface Params {
   dest?: string;
@@ -106,12 +106,7 @@ export const git: ModuleDef = {
       env,
       repo,
     );
-    try {
-      return await runGit(g, ctx, p);
-    } catch (e) {
-      if (e instanceof ModuleFail) return e.result;
-      throw e;
-    }
+    return resultOf(() => runGit(g, ctx, p));
   },
 };
 

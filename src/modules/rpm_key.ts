@@ -10,7 +10,7 @@ import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
 import { failed, splitLines } from './util/args.js';
 import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
-import { ModuleFail } from './util/fail.js';
+import { ModuleFail, resultOf } from './util/fail.js';
 import { findBin } from './util/paths.js';
 
 const args = declareArgs({
@@ -111,11 +111,6 @@ export const rpm_key: ModuleDef = {
   name: 'rpm_key',
   schema: args.schema,
   async run(raw, ctx) {
-    try {
-      return await rpmKey(args.read(raw), ctx);
-    } catch (e) {
-      if (e instanceof ModuleFail) return e.result;
-      throw e;
-    }
+    return resultOf(() => rpmKey(args.read(raw), ctx));
   },
 };

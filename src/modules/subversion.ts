@@ -8,10 +8,10 @@
  */
 import { shq } from '../transport/shell.js';
 import type { ModuleContext, ModuleDef, ModuleResult } from './types.js';
-import { failed, splitLines } from './util/args.js';
+import { failed, splitLines, withLines } from './util/args.js';
 import { change } from './util/change.js';
 import { declareArgs } from './util/declare.js';
-import { ModuleFail } from './util/fail.js';
+import { ModuleFail, resultOf } from './util/fail.js';
 import { expandPath, findBin } from './util/paths.js';
 
 const args = declareArgs({
@@ -66,8 +66,7 @@ export class Svn {
   }
 
   private fail(shown: string, r: { rc: number; stdout: string; stderr: string }): never {
-    const lines = { stdout_lines: splitLines(r.stdout), stderr_lines: splitLines(r.stderr) };
-    throw new ModuleFail(failed(r.stderr.trimEnd(), { cmd: shown, rc: r.rc, stdout: r.stdout, stderr: r.stderr, ...lines }));
+    throw new ModuleFail(withLines(failed(r.stderr.trimEnd(), { cmd: shown, rc: r.rc, stdout: r.stdout, stderr: r.stderr })));
   }
 
   /** a read: its output lines, or the module's failure */
@@ -165,11 +164,6 @@ export const subversion: ModuleDef = {
   name: 'subversion',
   schema: args.schema,
   async run(raw, ctx) {
-    try {
-      return await svnRun(args.read(raw), ctx);
-    } catch (e) {
-      if (e instanceof ModuleFail) return e.result;
-      throw e;
-    }
+    return resultOf(() => svnRun(args.read(raw), ctx));
   },
 };

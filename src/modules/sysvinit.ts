@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shq } from '../transport/shell.js';
 import type { ModuleDef, ModuleResult } from './types.js';
-import { failed, splitLines } from './util/args.js';
+import { failed, withLines } from './util/args.js';
 import { change, probeFields } from './util/change.js';
 import { OPT_BOOL, declareArgs } from './util/declare.js';
 import { remoteError } from './util/remote.js';
@@ -166,7 +166,7 @@ export const sysvinit: ModuleDef = {
       if (!r) return undefined;
       last = { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
       if (r.rc !== 0) {
-        return { changed: false, failed: true, msg: `Failed to ${action} service: ${a.name}`, rc: r.rc, stdout: r.stdout, stderr: r.stderr, stdout_lines: splitLines(r.stdout), stderr_lines: splitLines(r.stderr) };
+        return withLines({ changed: false, failed: true, msg: `Failed to ${action} service: ${a.name}`, rc: r.rc, stdout: r.stdout, stderr: r.stderr });
       }
       return undefined;
     };

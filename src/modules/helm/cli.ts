@@ -9,9 +9,9 @@
 import { parse } from 'yaml';
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { failed, splitLines } from '../util/args.js';
+import { failed, withLines } from '../util/args.js';
 import { change } from '../util/change.js';
-import { ModuleFail, type ToolOut } from '../util/fail.js';
+import { ModuleFail, resultOf, type ToolOut } from '../util/fail.js';
 import { OPT_BOOL, type ArgSpec, type ArgsOf } from '../util/declare.js';
 import { expandPath, findBin } from '../util/paths.js';
 
@@ -40,10 +40,7 @@ export async function runHelmModule(
 ): Promise<ModuleResult> {
   let cli: HelmCli | undefined;
   try {
-    return withLines(await body(async (auth, namespace) => (cli = await HelmCli.open(ctx, auth, namespace))));
-  } catch (e) {
-    if (e instanceof ModuleFail) return withLines(e.result);
-    throw e;
+    return withLines(await resultOf(() => body(async (auth, namespace) => (cli = await HelmCli.open(ctx, auth, namespace)))));
   } finally {
     await cli?.close();
   }
@@ -170,13 +167,6 @@ export class HelmCli {
   private command(words: string[]): string {
     return this.prefix + [this.bin, ...words].map(shq).join(' ');
   }
-}
-
-/** stdout_lines and stderr_lines, which Ansible adds to every result with stdout / stderr */
-export function withLines(r: ModuleResult): ModuleResult {
-  if (typeof r.stdout === 'string' && !('stdout_lines' in r)) r.stdout_lines = splitLines(r.stdout);
-  if (typeof r.stderr === 'string' && !('stderr_lines' in r)) r.stderr_lines = splitLines(r.stderr);
-  return r;
 }
 
 /** The collection's "Failure when executing Helm command" result. */

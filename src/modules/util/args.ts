@@ -80,6 +80,13 @@ export function splitLines(s: string): string[] {
   return lines;
 }
 
+/** stdout_lines / stderr_lines beside a result's stdout / stderr, as Ansible's action adds them. */
+export function withLines(r: ModuleResult): ModuleResult {
+  if (typeof r.stdout === 'string' && !('stdout_lines' in r)) r.stdout_lines = splitLines(r.stdout);
+  if (typeof r.stderr === 'string' && !('stderr_lines' in r)) r.stderr_lines = splitLines(r.stderr);
+  return r;
+}
+
 /** Ansible's datetime string: '2024-05-01 10:00:00.123456' (local time). */
 export function pyDateTime(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -1,6 +1,7 @@
 /**
- * fail_json for modules that call a tool on the host step by step (git, helm): thrown anywhere in
- * the module's run, it ends the run with its result. And the output of one such call.
+ * fail_json for modules that call a tool on the host step by step (git, helm, subversion,
+ * rpm_key): thrown anywhere in the module's run, it ends the run with its result (resultOf). And
+ * the output of one such call.
  */
 import type { ModuleResult } from '../types.js';
 
@@ -16,4 +17,14 @@ export interface ToolOut {
   rc: number;
   out: string;
   err: string;
+}
+
+/** The module's result: what `run` returns, or the result of the ModuleFail it throws. */
+export async function resultOf(run: () => Promise<ModuleResult>): Promise<ModuleResult> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof ModuleFail) return e.result;
+    throw e;
+  }
 }
