@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
-import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';
-import { startHosts, stopHosts } from './modules-ssh-shared.js';
+import { runKbsLocal } from '../helpers/compare-debug.js';
+import { runTool, startHosts, stopHosts } from './modules-ssh-shared.js';
 
 let sshd: Sshd;
 let work: string;
@@ -100,7 +100,7 @@ test('remote_user, port, connection variables in vars and set_fact, become_flags
     chmodSync(dir, 0o755);
     const { inv, pb } = files(dir);
     const args = ['-i', inv, pb, '-e', `sshd_port=${sshd.port}`];
-    const r = tool === 'a' ? await runAnsibleLocal(dir, args) : await runKbsLocal([...args, '--output', 'json']);
+    const r = await runTool(tool, dir, args);
     const sudo = readFileSync(join(dir, 'sudo.log'), 'utf8');
     return { ...r, sudo };
   };

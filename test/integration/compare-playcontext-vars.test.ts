@@ -12,8 +12,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
-import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';
-import { startHosts, stopHosts } from './modules-ssh-shared.js';
+import { runTool, startHosts, stopHosts } from './modules-ssh-shared.js';
 
 let sshd: Sshd;
 let work: string;
@@ -90,7 +89,7 @@ test('vars, environment and the PlayContext connection variables: as ansible-pla
     const { inv, pb } = files(dir);
     const args = ['-i', inv, pb, '-e', `sshd_port=${sshd.port}`];
     // kbs does not pipeline and says so (ansible_pipelining False): Ansible with its default here
-    return tool === 'a' ? await runAnsibleLocal(dir, args, { ANSIBLE_PIPELINING: 'False' }) : await runKbsLocal([...args, '--output', 'json']);
+    return runTool(tool, dir, args, { ANSIBLE_PIPELINING: 'False' });
   };
   const a = await run('a');
   const k = await run('k');

@@ -14,8 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
-import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';
-import { USERS, startHosts, stopHosts } from './modules-ssh-shared.js';
+import { USERS, registeredResult, registeredStep, runTool, startHosts, stopHosts } from './modules-ssh-shared.js';
 
 let sshd: Sshd;
 let work: string;
@@ -70,8 +69,7 @@ after(async () => {
   await stopHosts(sshd, work);
 });
 
-const show = `    - debug: {msg: "{{ r | dict2items | rejectattr('key', 'in', ['invocation', 'ansible_facts']) | sort(attribute='key') | list }}"}\n`;
-const step = (args: string, extra = '') => `    - rpm_key: ${args}\n      register: r\n      ignore_errors: true\n${extra}${show}`;
+const step = (args: string, extra = '') => registeredStep('rpm_key', args, extra);
 
 function playbook(): string {
   const file = join(work, 'key.asc');
@@ -89,7 +87,7 @@ test('rpm_key: as ansible-playbook', async () => {
     const pb = join(work, `rpmkey-${tool}.yml`);
     writeFileSync(pb, playbook());
     const args = ['-i', inv, pb];
-    return tool === 'a' ? await runAnsibleLocal(work, args) : await runKbsLocal([...args, '--output', 'json']);
+    return runTool(tool, work, args);
   };
   const a = await run('a');
   const k = await run('k');
@@ -97,7 +95,7 @@ test('rpm_key: as ansible-playbook', async () => {
   assert.equal(k.code, 0, k.out);
   assert.deepEqual(k.msgs, a.msgs);
   // what the results are, so that the comparison cannot pass on two wrong answers
-  const m = k.msgs.asroot.map((x) => Object.fromEntries((x as { key: string; value: unknown }[]).map((e) => [e.key, e.value])));
+  const m = k.msgs.asroot.map(registeredResult);
   assert.deepEqual(m.map((r) => r.changed), [true, false, true, false, true, false, false, false, true, false, true, false, false]);
   assert.equal(m[6].msg, 'When importing a key, a valid file must be given');
   assert.match(String(m[7].msg), /^The specified fingerprint, '00001111', does not match the key fingerprint '[0-9A-F]{40}'$/);

@@ -12,8 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
-import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';
-import { USERS, startHosts, stopHosts } from './modules-ssh-shared.js';
+import { USERS, registeredResult, registeredStep, runTool, startHosts, stopHosts } from './modules-ssh-shared.js';
 
 let sshd: Sshd;
 let work: string;
@@ -36,8 +35,7 @@ function repo(dir: string): string {
   return `file://${r}`;
 }
 
-const show = `    - debug: {msg: "{{ r | dict2items | rejectattr('key', 'in', ['invocation', 'ansible_facts']) | sort(attribute='key') | list }}"}\n`;
-const step = (args: string, extra = '') => `    - subversion: ${args}\n      register: r\n      ignore_errors: true\n${extra}${show}`;
+const step = (args: string, extra = '') => registeredStep('subversion', args, extra);
 
 const PB = `- hosts: asroot
   gather_facts: false
@@ -58,7 +56,7 @@ test('subversion: as ansible-playbook', async () => {
     const pb = join(work, `svn-${tool}.yml`);
     writeFileSync(pb, PB);
     const args = ['-i', inv, pb, '-e', `base=${base}`, '-e', `url=${url}`];
-    const r = tool === 'a' ? await runAnsibleLocal(work, args) : await runKbsLocal([...args, '--output', 'json']);
+    const r = await runTool(tool, work, args);
     return { ...r, msgs: JSON.parse(JSON.stringify(r.msgs).split(base).join('BASE')) as Record<string, unknown[]> };
   };
   const a = await run('a');
@@ -67,7 +65,7 @@ test('subversion: as ansible-playbook', async () => {
   assert.equal(k.code, 0, k.out);
   assert.deepEqual(k.msgs, a.msgs);
   // what the results are, so that the comparison cannot pass on two wrong answers
-  const m = k.msgs.asroot.map((x) => Object.fromEntries((x as { key: string; value: unknown }[]).map((e) => [e.key, e.value])));
+  const m = k.msgs.asroot.map(registeredResult);
   assert.deepEqual([m[0].changed, m[0].before, m[0].after], [true, null, ['Revision: 1', 'URL: file://BASE/repo']]);
   assert.equal(m[1].changed, false);
   assert.deepEqual([m[2].changed, m[2].before, m[2].after], [true, 'Revision: 1', 'Revision: 2']); // check mode

@@ -12,8 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
-import { runAnsibleLocal, runKbsLocal } from '../helpers/compare-debug.js';
-import { USERS, startHosts, stopHosts } from './modules-ssh-shared.js';
+import { USERS, registeredResult, registeredStep, runTool, startHosts, stopHosts } from './modules-ssh-shared.js';
 
 let sshd: Sshd;
 let work: string;
@@ -63,8 +62,7 @@ after(async () => {
   await stopHosts(sshd, work);
 });
 
-const show = `    - debug: {msg: "{{ r | dict2items | rejectattr('key', 'in', ['invocation', 'ansible_facts']) | sort(attribute='key') | list }}"}\n`;
-const step = (args: string, extra = '') => `    - sysvinit: ${args}\n      register: r\n      ignore_errors: true\n${extra}${show}`;
+const step = (args: string, extra = '') => registeredStep('sysvinit', args, extra);
 
 const PB = `- hosts: asroot
   gather_facts: false
@@ -79,7 +77,7 @@ test('sysvinit: as ansible-playbook', async () => {
     const pb = join(work, `sysv-${tool}.yml`);
     writeFileSync(pb, PB);
     const args = ['-i', inv, pb, '-e', `svc=${name}`];
-    const r = tool === 'a' ? await runAnsibleLocal(work, args) : await runKbsLocal([...args, '--output', 'json']);
+    const r = await runTool(tool, work, args);
     remove(name);
     // the service's own name differs between the two runs
     return { ...r, msgs: JSON.parse(JSON.stringify(r.msgs).split(name).join('SVC')) as Record<string, unknown[]> };
@@ -90,7 +88,7 @@ test('sysvinit: as ansible-playbook', async () => {
   assert.equal(k.code, 0, k.out);
   assert.deepEqual(k.msgs, a.msgs);
   // what the results are, so that the comparison cannot pass on two wrong answers
-  const m = k.msgs.asroot.slice(0, 12).map((x) => Object.fromEntries((x as { key: string; value: unknown }[]).map((e) => [e.key, e.value])));
+  const m = k.msgs.asroot.slice(0, 12).map(registeredResult);
   assert.equal(m[0].changed, true);
   assert.deepEqual((m[0].status as Record<string, { changed: boolean }>).started.changed, true);
   assert.equal(m[1].changed, false);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KBSPW_PASSWORD, startSshd, type Sshd } from '../helpers/sshd.js';
 import { results, type KbsRun } from '../helpers/kbs.js';
+import { runAnsibleLocal, runKbsLocal, type LocalRun } from '../helpers/compare-debug.js';
 
 /** inventory_hostname → how it logs in */
 export const USERS = {
@@ -86,4 +87,27 @@ export function diffText(r: { diff?: unknown; results?: unknown }): string {
   add(r.diff);
   if (Array.isArray(r.results)) for (const it of r.results) add((it as { diff?: unknown }).diff);
   return parts.join('\n');
+}
+
+/**
+ * The same playbook under ansible-playbook (tool 'a', in folder DIR, with ENV) or kbs (tool 'k',
+ * JSON output); each run's debug messages per host.
+ */
+export async function runTool(tool: 'a' | 'k', dir: string, args: string[], env: Record<string, string> = {}): Promise<LocalRun> {
+  return tool === 'a' ? runAnsibleLocal(dir, args, env) : runKbsLocal([...args, '--output', 'json']);
+}
+
+/**
+ * A playbook step for the compare tests of a module: MODULE with ARGS registered (errors
+ * ignored), then the registered result shown as its sorted items without `invocation` and the
+ * facts Ansible adds (registeredResult reads them back).
+ */
+export function registeredStep(module: string, args: string, extra = ''): string {
+  const show = `    - debug: {msg: "{{ r | dict2items | rejectattr('key', 'in', ['invocation', 'ansible_facts']) | sort(attribute='key') | list }}"}\n`;
+  return `    - ${module}: ${args}\n      register: r\n      ignore_errors: true\n${extra}${show}`;
+}
+
+/** A result registeredStep showed, as an object again. */
+export function registeredResult(shown: unknown): Record<string, unknown> {
+  return Object.fromEntries((shown as { key: string; value: unknown }[]).map((e) => [e.key, e.value]));
 }
