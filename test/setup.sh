@@ -2,7 +2,8 @@
 # Installs what the test suite needs on a fresh Debian 12 machine (run as root; idempotent):
 # OpenSSH server and sudo for the integration tests, ansible (with python3-apt) and cron for the
 # comparison tests, rsync and git for the synchronize and git module tests, update-rc.d and ps for
-# the sysvinit test, subversion for its module's test, rpm and gpg for rpm_key's;
+# the sysvinit test, subversion for its module's test, rpm and gpg for rpm_key's, zypper and
+# createrepo_c (a local rpm repository) for zypper's;
 # systemd-container, debootstrap, dpkg-dev and iproute2 for the fleet.
 # pip, venv and setuptools for the pip comparison test.
 set -euo pipefail
@@ -11,7 +12,7 @@ for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:an
             systemd-nspawn:systemd-container debootstrap:debootstrap dpkg-scanpackages:dpkg-dev \
             ip:iproute2 tmux:tmux openssl:openssl python3:python3 curl:curl crontab:cron \
             rsync:rsync git:git update-rc.d:init-system-helpers ps:procps svn:subversion \
-            rpm:rpm gpg:gpg; do
+            rpm:rpm gpg:gpg zypper:zypper createrepo_c:createrepo-c; do
   bin=${pair%%:*}; pkg=${pair#*:}
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || need+=("$pkg")
 done
