@@ -5,7 +5,7 @@
 # the sysvinit test, subversion for its module's test, rpm and gpg for rpm_key's, zypper and
 # createrepo_c (a local rpm repository) for zypper's;
 # systemd-container, debootstrap, dpkg-dev and iproute2 for the fleet.
-# pip, venv and setuptools for the pip comparison test.
+# pip, venv and setuptools for the pip comparison test; python3-pexpect for Ansible's expect module.
 set -euo pipefail
 need=()
 for pair in sshd:openssh-server ssh:openssh-client sudo:sudo ansible-playbook:ansible \
@@ -24,6 +24,8 @@ done
 [ -d /usr/lib/python3/dist-packages/pip ] || need+=(python3-pip)
 [ -d /usr/lib/python3/dist-packages/setuptools ] || need+=(python3-setuptools)
 /usr/bin/python3 -c 'import ensurepip' 2>/dev/null || need+=(python3-venv)
+# the expect comparison test: Ansible's expect module imports pexpect
+[ -d /usr/lib/python3/dist-packages/pexpect ] || need+=(python3-pexpect)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "test/setup.sh: run as root to install: ${need[*]}" >&2; exit 1; fi
   echo "installing: ${need[*]}"
