@@ -69,6 +69,7 @@ import { service_facts } from './service_facts.js';
 import { synchronize } from './synchronize.js';
 import { rpm_key } from './rpm_key.js';
 import { subversion } from './subversion.js';
+import { zypper } from './zypper.js';
 import { sysvinit } from './sysvinit.js';
 import { tempfile } from './tempfile.js';
 import { timezone } from './timezone.js';
@@ -131,6 +132,7 @@ const MODULES: ModuleDef[] = [
   pip,
   yum,
   yum_repository,
+  zypper,
   // host modules
   apt_key,
   assemble,
