@@ -35,9 +35,20 @@ export class BecomeSession {
     this.command = becomeCommand(cmd, user, password !== undefined, this.marker, how);
   }
 
+  /**
+   * In a conversation (ExecOptions.talk): called, in place of sending the command's stdin and
+   * ending it, once the command's stdin is its own (sudo took the password or needs none).
+   */
+  onReady?: () => void;
+
   start(): void {
     // sudo -n never reads stdin: send the command's stdin right away
-    if (this.password === undefined) this.writeStdin(this.userStdin, true);
+    if (this.password === undefined) this.handOver();
+  }
+
+  private handOver(): void {
+    if (this.onReady) this.onReady();
+    else this.writeStdin(this.userStdin, true);
   }
 
   /** Feed a stderr chunk; returns the bytes that belong to the command's stderr. */
@@ -58,7 +69,7 @@ export class BecomeSession {
     const at = this.pre.indexOf(m);
     if (at < 0) return Buffer.alloc(0);
     this.seen = true;
-    if (this.password !== undefined) this.writeStdin(this.userStdin, true);
+    if (this.password !== undefined) this.handOver();
     const before = stripPrompts(this.pre.subarray(0, at));
     const after = this.pre.subarray(at + m.length);
     this.pre = Buffer.alloc(0);

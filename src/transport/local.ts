@@ -43,9 +43,12 @@ export class LocalConnection implements Connection {
       if (end) child.stdin.end(data);
       else if (data) child.stdin.write(data);
     };
+    const talk = opts.talk;
+    const io = { write: (d: Buffer) => write(d, false), end: () => write(undefined, true) };
     if (opts.become && !alreadyThere) {
       this.becameUsers.add(asUser);
       become = new BecomeSession(full, opts.becomeUser, this.becomePassword, stdin, write, sudoHow(opts));
+      if (talk) become.onReady = () => talk.start(io);
       full = become.command;
     }
     // a process group of its own, as over SSH: interrupt() signals it without hitting kbs
@@ -64,10 +67,18 @@ export class LocalConnection implements Connection {
             }
           }, opts.timeoutMs)
         : undefined;
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(become ? become.onStderr(d) : d));
+      child.stdout.on('data', (d: Buffer) => {
+        out.push(d);
+        talk?.stdout(d);
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        const mine = become ? become.onStderr(d) : d;
+        err.push(mine);
+        if (mine.length) talk?.stderr(mine);
+      });
       child.stdin.on('error', () => undefined);
       if (become) become.start();
+      else if (talk) talk.start(io);
       else child.stdin.end(stdin ?? undefined);
       child.on('error', (e) => {
         if (timer) clearTimeout(timer);

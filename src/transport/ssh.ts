@@ -82,7 +82,8 @@ export class SshConnection implements Connection {
   async exec(cmd: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.dead !== undefined) throw this.unreachable();
     if (this.needsBecome(opts)) this.becameUsers.add(opts.becomeUser ?? 'root');
-    if (opts.stdin === undefined && !this.opts.noShell) {
+    // a conversation needs its stdin open while the command runs: a channel of its own
+    if (opts.stdin === undefined && opts.talk === undefined && !this.opts.noShell) {
       const sh = await this.shell(this.needsBecome(opts) ? { user: opts.becomeUser ?? 'root', how: sudoHow(opts) } : undefined);
       if (this.dead !== undefined) throw this.unreachable();
       if (sh && sh.alive && !sh.busy) return this.runInShell(sh, wrapCommand(tagCommand(cmd, this.opts.tag), opts.env, opts.cwd), opts);
@@ -189,8 +190,11 @@ export class SshConnection implements Connection {
         else if (data) channel.write(data);
       };
       let full = wrapped;
+      const talk = opts.talk;
+      const io = { write: (d: Buffer) => write(d, false), end: () => write(undefined, true) };
       if (needBecome) {
         become = new BecomeSession(wrapped, opts.becomeUser, this.opts.becomePassword, stdin, write, sudoHow(opts));
+        if (talk) become.onReady = () => talk.start(io);
         full = become.command;
       }
       let timedOut = false;
@@ -217,8 +221,15 @@ export class SshConnection implements Connection {
           const errs: Buffer[] = [];
           let code: number | null = null;
           let signal: string | undefined;
-          ch.on('data', (d: Buffer) => out.push(d));
-          ch.stderr.on('data', (d: Buffer) => errs.push(become ? become.onStderr(d) : d));
+          ch.on('data', (d: Buffer) => {
+            out.push(d);
+            talk?.stdout(d);
+          });
+          ch.stderr.on('data', (d: Buffer) => {
+            const mine = become ? become.onStderr(d) : d;
+            errs.push(mine);
+            if (mine.length) talk?.stderr(mine);
+          });
           ch.on('exit', (c: number | null, sig?: string) => {
             code = c;
             if (c === null && sig) signal = sig;
@@ -247,6 +258,7 @@ export class SshConnection implements Connection {
           // a channel closed by a dying connection: let the connection's close handler decide first
           ch.on('close', () => setImmediate(finalize));
           if (become) become.start();
+          else if (talk) talk.start(io);
           else write(stdin, true);
           if (opts.timeoutMs && opts.timeoutMs > 0) {
             timer = setTimeout(() => {

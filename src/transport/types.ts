@@ -26,6 +26,31 @@ export interface ExecOptions {
    * may run it in a subshell of its long-lived shell instead of a fresh /bin/sh (remote_shell.ts).
    */
   inline?: boolean;
+  /**
+   * A conversation with the command while it runs (the expect module): see Talk. The command gets
+   * an exec channel or a process of its own, never the long-lived shell; `stdin` is not used.
+   */
+  talk?: Talk;
+}
+
+/**
+ * The caller's side of a running command: its output chunk by chunk as it arrives, and its stdin,
+ * which stays open until the caller ends it (or the command exits). The ExecResult still comes
+ * when the command is over, with all of its output.
+ */
+export interface Talk {
+  /** the command runs (become, if any, needs no password or took it): write to its stdin from now on */
+  start(io: TalkIO): void;
+  /** a chunk of the command's stdout */
+  stdout(chunk: Buffer): void;
+  /** a chunk of the command's stderr (become's prompts and marker already taken out) */
+  stderr(chunk: Buffer): void;
+}
+
+export interface TalkIO {
+  write(data: Buffer): void;
+  /** end the command's stdin */
+  end(): void;
 }
 
 export interface ExecResult {
