@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KbsError, didYouMean } from '../errors.js';
 import { splitArgs } from './args.js';
+import { configLookup } from './lookup-config.js';
 import { passwordLookup } from './lookup-password.js';
 import { linesLookup, pipeLookup } from './lookup-pipe.js';
 import { literalEval } from './literal.js';
@@ -96,6 +97,7 @@ export const LOOKUPS: Record<string, Lookup> = {
     });
   },
   password: passwordLookup,
+  config: configLookup,
   ...LOOP_LOOKUPS,
   ...DATA_LOOKUPS,
 };
