@@ -22,7 +22,7 @@ import { scanProject, type Use } from './kubespray/scan.js';
 import { diffLines, parseTaskList, type DiffLine } from './kubespray/tasklist.js';
 
 const PLAYBOOKS = ['cluster.yml', 'scale.yml', 'upgrade-cluster.yml', 'reset.yml', 'remove-node.yml', 'recover-control-plane.yml'];
-/** bench/kubespray/kbs-stubbed.mjs bundled as bin/kbs.js's dist/kbs.mjs is, so that both start alike */
+/** bench/kubespray/kbs-stubbed.mjs bundled as an ES module (bin/kbs.js's dist/kbs.cjs is CommonJS, with a code cache: the stand-ins' kbs starts slower) */
 const STUBBED = join(ROOT, 'dist/kbs-stubbed.mjs');
 
 async function bundleStubbed(): Promise<void> {

@@ -21,15 +21,15 @@ export function ensureAnsible(log: Log): void {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'ansible'], { stdio: 'inherit', env });
 }
 
-/** tsc into dist/, then the bundle dist/kbs.mjs that bin/kbs.js runs. Type errors in files being edited elsewhere only warn. */
+/** tsc into dist/, then the bundle dist/kbs.cjs that bin/kbs.js runs. Type errors in files being edited elsewhere only warn. */
 export function buildKbs(log: Log): void {
-  log('building kbs (tsc, then the bundle dist/kbs.mjs)');
+  log('building kbs (tsc, then the bundle dist/kbs.cjs)');
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { encoding: 'utf8' });
   if (r.status !== 0) log(`tsc exited ${r.status} (the build is used anyway):\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 2000));
   if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new KbsError('STATE', 'the build produced no dist/src/cli/main.js');
   // bin/kbs.js runs the bundle, as `npm run build` makes it
   const b = spawnSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs')], { encoding: 'utf8' });
-  if (b.status !== 0) throw new KbsError('STATE', `bundling dist/kbs.mjs failed:\n${(b.stdout ?? '') + (b.stderr ?? '')}`.slice(0, 2000));
+  if (b.status !== 0) throw new KbsError('STATE', `bundling dist/kbs.cjs failed:\n${(b.stdout ?? '') + (b.stderr ?? '')}`.slice(0, 2000));
 }
 
 /** Does the fleet's apt repository (Packages.gz at URL) offer PKG? */

@@ -1,7 +1,61 @@
 #!/usr/bin/env node
-// the built kbs in one file (npm run build: tsc, then scripts/bundle.mjs); without the bundle
-// (esbuild not installed yet: run npm ci) the unbundled build in dist/src
-import { existsSync } from 'node:fs';
+// The built kbs in one file, dist/kbs.cjs (npm run build: tsc, then scripts/bundle.mjs), compiled
+// with V8's code cache: the first run of each command saves the code V8 compiled for it, later
+// runs start from it (docs/cli.md, "Code cache"). Node 20 has no code cache for ES modules, hence
+// the classic script. Without the bundle (esbuild not installed yet: run npm ci), the unbundled
+// build in dist/src.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 
-const bundle = new URL('../dist/kbs.mjs', import.meta.url);
-await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/entry.js');
+const bundle = fileURLToPath(new URL('../dist/kbs.cjs', import.meta.url));
+if (!existsSync(bundle)) await import('../dist/src/cli/entry.js');
+else runBundle(bundle);
+
+function runBundle(file) {
+  const source = readFileSync(file, 'utf8');
+  const cache = cacheFile(file);
+  let cached;
+  try {
+    if (cache) cached = readFileSync(cache);
+  } catch {
+    /* first run of this command */
+  }
+  const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
+  // V8 checks the data against the source, its version and flags; refused data is replaced
+  if (cache && (!cached || script.cachedDataRejected)) process.once('exit', () => saveCache(cache, script));
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+}
+
+/**
+ * One cache file per command (apply, run, plan, ...: each compiles what it runs), named by the
+ * bundle it belongs to; undefined when KBS_CODE_CACHE=0.
+ */
+function cacheFile(file) {
+  if (process.env.KBS_CODE_CACHE === '0') return undefined;
+  const dir = process.env.KBS_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kbs');
+  const st = statSync(file);
+  const build = createHash('sha256').update(`${file}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
+  const cmd = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  return join(dir, `code-${build}-${cmd}.bin`);
+}
+
+/** written atomically; the files of other builds for this command removed; errors ignored (the cache is an optimisation) */
+function saveCache(path, script) {
+  try {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    renameSync(tmp, path);
+    const cmd = path.slice(path.lastIndexOf('-'));
+    for (const f of readdirSync(dir)) if (f.startsWith('code-') && f.endsWith(cmd) && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
+  } catch {
+    /* a read-only home: run without the cache */
+  }
+}

@@ -1,8 +1,11 @@
-/** The process entry: bin/kbs.js loads the built copy; tests and development run it with tsx. */
+/**
+ * The process entry: bin/kbs.js loads the built copy; tests and development run it with tsx. No
+ * top-level await: the bundle is CommonJS (scripts/bundle.mjs), for V8's code cache.
+ */
 import { main } from './main.js';
 import { askLine, askSecret } from './ask-secret.js';
 
-const code = await main(process.argv.slice(2), {
+void main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
@@ -26,7 +29,8 @@ const code = await main(process.argv.slice(2), {
       process.off('SIGTERM', on);
     };
   },
+}).then((code) => {
+  process.exitCode = code;
+  // an interrupted run may leave abandoned work behind (a local wait, a hung host): do not wait for it
+  if (code === 130 || code === 143) process.exit(code);
 });
-process.exitCode = code;
-// an interrupted run may leave abandoned work behind (a local wait, a hung host): do not wait for it
-if (code === 130 || code === 143) process.exit(code);

@@ -9,7 +9,7 @@ import { KbsError } from '../errors.js';
 
 /**
  * The package root: the nearest folder above this code holding kbs's package.json (the code is
- * src/util/assets.ts under tsx, dist/src/util/assets.js built, or the bundle dist/kbs.mjs).
+ * src/util/assets.ts under tsx, dist/src/util/assets.js built, or the bundle dist/kbs.cjs).
  */
 export function packageRoot(): string {
   if (root) return root;

@@ -1,20 +1,22 @@
 /**
- * bin/kbs.js runs the one-file build dist/kbs.mjs (npm run build: tsc, then scripts/bundle.mjs):
+ * bin/kbs.js runs the one-file build dist/kbs.cjs (npm run build: tsc, then scripts/bundle.mjs):
  * it finds the shipped playbooks and roles, loads ajv for an error message and reads its
- * dependencies' files (nunjucks filters) as the unbundled build does.
+ * dependencies' files (nunjucks filters) as the unbundled build does; V8's code cache is saved
+ * per command and used by the next run.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const BIN = resolve('bin/kbs.js');
 const kbs = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: tmpdir() });
+const kbsEnv = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: tmpdir(), env: { ...process.env, ...env } });
 
 test('the bundle is built', () => {
-  assert.ok(existsSync(resolve('dist/kbs.mjs')), 'dist/kbs.mjs is missing: npm run build');
+  assert.ok(existsSync(resolve('dist/kbs.cjs')), 'dist/kbs.cjs is missing: npm run build');
 });
 
 test('the bundle finds the shipped cluster playbook and its roles', () => {
@@ -45,4 +47,33 @@ test('a playbook runs on localhost; a bad argument gets the message with the pos
   assert.match(bad.stderr, /pb\.yml:3:\d+: error: unknown argument "mdoe" in module "copy"/);
   assert.match(bad.stderr, /did you mean mode\?/);
   assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('the code cache: one file per command, written by the first run, used or replaced after', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
+  const env = { KBS_CACHE_DIR: dir };
+  const first = kbsEnv(env, 'validate', '--help');
+  assert.equal(first.status, 0, first.stderr);
+  const files = readdirSync(dir);
+  assert.equal(files.length, 1, files.join(' '));
+  assert.match(files[0], /^code-[0-9a-f]{16}-validate\.bin$/);
+  const data = readFileSync(join(dir, files[0]));
+  assert.ok(data.length > 100_000, `${data.length} bytes`);
+  // a second run uses it and does not write it again (a new file would be a new inode)
+  const ino = statSync(join(dir, files[0])).ino;
+  const second = kbsEnv(env, 'validate', '--help');
+  assert.equal(second.stdout, first.stdout);
+  assert.equal(statSync(join(dir, files[0])).ino, ino);
+  // data V8 refuses (not its format) is replaced, and the run is not disturbed
+  writeFileSync(join(dir, files[0]), 'not a code cache');
+  const third = kbsEnv(env, 'validate', '--help');
+  assert.equal(third.status, 0, third.stderr);
+  assert.equal(third.stdout, first.stdout);
+  assert.ok(readFileSync(join(dir, files[0])).length > 100_000);
+  // another command has its own file; KBS_CODE_CACHE=0 writes none
+  kbsEnv(env, 'plan', '--help');
+  assert.deepEqual(readdirSync(dir).map((f) => f.replace(/^code-[0-9a-f]+-/, '')).sort(), ['plan.bin', 'validate.bin']);
+  const off = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
+  assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', '--help').status, 0);
+  assert.deepEqual(readdirSync(off), []);
 });
