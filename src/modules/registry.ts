@@ -53,6 +53,7 @@ import { apt_key } from './apt_key.js';
 import { assemble } from './assemble.js';
 import { authorized_key } from './authorized_key.js';
 import { cron } from './cron.js';
+import { expect } from './expect.js';
 import { find } from './find.js';
 import { git } from './git.js';
 import { helm } from './helm.js';
@@ -138,6 +139,7 @@ const MODULES: ModuleDef[] = [
   assemble,
   authorized_key,
   cron,
+  expect,
   find,
   git,
   helm,
