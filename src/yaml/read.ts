@@ -7,6 +7,7 @@ import { Document, visit, type Tags, isAlias, isMap, isPair, isScalar, isSeq, Li
 import { KbsError, type Position } from '../errors.js';
 import { MAX_YAML_DEPTH, formatSize, maxYamlSize } from './limits.js';
 import { decryptVaultNodes, registerDecryptedDocument, unvaultFileText, vaultTag } from '../vault/yaml.js';
+import { markVaultValues } from '../vault/marks.js';
 import { PyFloat, pyFloat as boxFloat } from '../util/pyfloat.js';
 
 export type YamlPath = (string | number)[];
@@ -173,6 +174,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     throw new KbsError('YAML', `YAML error: ${msg}`, { pos: { file } });
   }
   registerDecryptedDocument(file, src, value);
+  markVaultValues(doc.contents, value);
   return { file, doc, lc, value };
 }
 
