@@ -5,6 +5,7 @@ import type { RoleContext, TaskNode } from './model.js';
 import { parseYaml, type YamlFile } from '../yaml/read.js';
 import { vaultGeneration } from '../vault/keyring.js';
 import { PyFloat } from '../util/pyfloat.js';
+import { copyVaultMarks } from '../vault/marks.js';
 
 export interface LoadOptions {
   /** extra role folders (--roles-path), searched after <playbook dir>/roles */
@@ -77,7 +78,7 @@ function fresh(yf: YamlFile): YamlFile {
 /** a deep copy of parsed YAML data; floats (PyFloat, immutable) are shared, not turned into plain objects */
 function copyData(v: unknown): unknown {
   if (typeof v !== 'object' || v === null || v instanceof PyFloat) return v;
-  if (Array.isArray(v)) return v.map(copyData);
+  if (Array.isArray(v)) return copyVaultMarks(v, v.map(copyData));
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
   const out: Record<string, unknown> = {};
@@ -86,5 +87,5 @@ function copyData(v: unknown): unknown {
     if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
     else out[k] = x;
   }
-  return out;
+  return copyVaultMarks(v, out);
 }
