@@ -7,6 +7,7 @@
 import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import type { Templater } from '../template/types.js';
+import { mergeVaultMarks } from '../vault/marks.js';
 
 const RAW = Symbol.for('kbs.raw');
 /** Marks lazy objects (scopes, hostvars) so that nobody walks them eagerly. */
@@ -21,7 +22,7 @@ export interface ScopeOptions {
 export function mergeLayers(layers: (Vars | undefined)[]): Vars {
   const out: Vars = {};
   for (const l of layers) if (l) Object.assign(out, l);
-  return out;
+  return mergeVaultMarks(layers, out); // the marks of each layer, not only the last one's (Object.assign copies that one)
 }
 
 /** A templating view over `vars`. Reading a key renders its value (once). */
