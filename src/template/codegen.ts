@@ -137,6 +137,7 @@ class KbsCompiler extends BaseCompiler {
   compileIs(node: NjNode, frame: unknown): void {
     const right = node.right as NjNode;
     const name = right.name ? right.name.value : right.value;
+    if (this.vaultTest(String(name), node.left as NjNode, frame)) return;
     this._emit(`env.getTest(${JSON.stringify(String(name))}).call(context, `);
     this.compile(node.left, frame);
     if (right.args && right.args.children.length) {
@@ -144,6 +145,30 @@ class KbsCompiler extends BaseCompiler {
       this._compileAggregate(right.args, frame);
     }
     this._emit(') === true');
+  }
+
+  /**
+   * `x is vault_encrypted` on a variable or an attribute/item of one: whether that slot holds a
+   * value decrypted from `!vault` (src/vault/marks.ts); the value alone cannot tell.
+   */
+  private vaultTest(name: string, left: NjNode, frame: unknown): boolean {
+    if (name.replace(/^ansible\.builtin\./, '') !== 'vault_encrypted') return false;
+    env: {
+      if (left.typename === 'Symbol') {
+        if ((frame as NjFrame).lookup(String(left.value))) break env;
+        this._emit(`(env.getTest(${JSON.stringify(name)}), runtime.kbsVaultVar(context, frame, ${JSON.stringify(String(left.value))}))`);
+        return true;
+      }
+      if (left.typename === 'LookupVal' && (left.val as NjNode)?.typename !== 'Slice') {
+        this._emit(`(env.getTest(${JSON.stringify(name)}), runtime.kbsVaultMember(`);
+        this._compileExpression(left.target as NjNode, frame);
+        this._emit(', ');
+        this._compileExpression(left.val as NjNode, frame);
+        this._emit('))');
+        return true;
+      }
+    }
+    return false;
   }
 
   compileCompare(node: NjNode, frame: unknown): void {

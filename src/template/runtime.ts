@@ -27,6 +27,7 @@ import {
 } from './python.js';
 import { Undefined, missingVariable } from './undefined.js';
 import { pyFloat, unboxArgs } from './float.js';
+import { isVaultedAt } from '../vault/marks.js';
 
 /** What filters, tests, globals and lookups need from the environment. */
 export interface KbsEnv {
@@ -244,6 +245,18 @@ export const kbsRuntime: Record<string, unknown> = {
   kbsTuple: makeTuple,
   kbsUnary: pyUnary,
   kbsFloat: pyFloat,
+  /** `name is vault_encrypted`: a variable (not a loop or {% set %} one) whose slot holds a decrypted !vault value */
+  kbsVaultVar(context: KbsContext, frame: NjFrame, name: string): boolean {
+    if (frame.lookup(name) !== undefined || Object.prototype.hasOwnProperty.call(context.locals, name)) return false;
+    const v = context.resolve(name);
+    if (v instanceof Undefined) throw v.error();
+    return isVaultedAt(context.vars, name);
+  },
+  /** `obj.key is vault_encrypted` / `obj[key] is vault_encrypted` */
+  kbsVaultMember(obj: unknown, key: unknown): boolean {
+    if (obj instanceof Undefined) throw obj.error();
+    return isVaultedAt(obj, key);
+  },
   kbsDict(pairs: Array<[unknown, unknown]>): Dict {
     return makeDict(pairs);
   },

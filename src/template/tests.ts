@@ -76,6 +76,8 @@ export const TESTS: Record<string, TestFn> = {
   defined: (v) => !(v instanceof Undefined),
   undefined: (v) => v instanceof Undefined,
   none: (v) => v === null || v === undefined,
+  // `x is vault_encrypted` on a variable is compiled to a look at where it comes from (codegen.ts); a value alone (select('vault_encrypted')) is plain
+  vault_encrypted: () => false,
 
   failed: (v) => flag(result('failed', v), 'failed'),
   succeeded: (v) => !flag(result('succeeded', v), 'failed'),
