@@ -101,13 +101,15 @@ export function planZypper(a: ZypperArgs, probe: ZypperProbe, opts: { check: boo
     return { refresh: { description: 'refresh the repositories', argv: zypperArgv(a, host, 'refresh', { check: false }) }, then };
   };
   if (d.kind === 'fail') return plan(fail(d.msg));
-  if (!host) return plan(fail(probe.missing ?? ''));
+  // get_bin_path fails at the first zypper command: none runs for `name: []`
+  const missing = plan(fail(probe.missing ?? ''));
   const step = (sub: Subcommand, words: string[], oldpackage = false, what = words.join(' ')) =>
-    plan({ step: { description: `${opts.check ? 'dry-run ' : ''}${sub}${what ? ` ${what}` : ''}`, argv: [...zypperArgv(a, host, sub, { check: opts.check, oldpackage }), ...words] } });
+    host ? plan({ step: { description: `${opts.check ? 'dry-run ' : ''}${sub}${what ? ` ${what}` : ''}`, argv: [...zypperArgv(a, host, sub, { check: opts.check, oldpackage }), ...words] } }) : missing;
   if (d.kind === 'all') return step(d.sub, [], false, a.type === 'patch' ? 'all patches' : 'all packages');
   let installed = new Set<string>();
   const search = searchOf(d);
   if (search) {
+    if (!host) return missing;
     const argv = [...zypperArgv(a, host, 'search', { check: false }), ...searchTail(search)];
     const p = parseRun(a, argv, probe.search ?? { rc: -1, stdout: '', stderr: '' }, false);
     if ('fail' in p) return plan({ result: p.fail });

@@ -66,7 +66,7 @@ export function readZypperXml(text: string): ZypperXml | { error: string } {
     const [, close, tag, attrs, empty] = m;
     if (!tag) continue;
     if (close) {
-      if (stack[stack.length - 1] !== tag) return { error: `mismatched tag: ${where(text, m.index)}` };
+      if (stack[stack.length - 1] !== tag) return { error: `mismatched tag: ${where(text, m.index + 2)}` };
       stack.pop();
       if (tag === 'message' && message !== undefined) {
         out.messages.push(message);
