@@ -44,7 +44,6 @@ export const KBS_SETTINGS: Record<string, ConfigDef> = rows({
   DEFAULT_HOST_LIST: ['pathlist', '/etc/ansible/hosts', ['ANSIBLE_INVENTORY'], ['defaults.inventory']],
   DEFAULT_FORKS: ['integer', 5, ['ANSIBLE_FORKS'], ['defaults.forks']],
   DEFAULT_REMOTE_USER: [undefined, null, ['ANSIBLE_REMOTE_USER'], ['defaults.remote_user']],
-  DEFAULT_REMOTE_PORT: ['integer', null, ['ANSIBLE_REMOTE_PORT'], ['defaults.remote_port']],
   DEFAULT_TRANSPORT: [undefined, 'smart', ['ANSIBLE_TRANSPORT'], ['defaults.transport']],
   DEFAULT_PRIVATE_KEY_FILE: ['path', null, ['ANSIBLE_PRIVATE_KEY_FILE'], ['defaults.private_key_file']],
   HOST_KEY_CHECKING: ['boolean', true, ['ANSIBLE_HOST_KEY_CHECKING'], ['defaults.host_key_checking']],
