@@ -254,7 +254,8 @@ export const kbsRuntime: Record<string, unknown> = {
   },
   /** `obj.key is vault_encrypted` / `obj[key] is vault_encrypted` */
   kbsVaultMember(obj: unknown, key: unknown): boolean {
-    if (obj instanceof Undefined) throw obj.error();
+    const v = memberLookup(obj, key);
+    if (v instanceof Undefined) throw v.error(); // as Ansible: an undefined operand is an error
     return isVaultedAt(obj, key);
   },
   kbsDict(pairs: Array<[unknown, unknown]>): Dict {
