@@ -12,6 +12,7 @@ import { registerValidate } from './validate.js';
 import { addVaultOptions, setupVault } from './vault-options.js';
 import { registerVault } from './vault.js';
 import { redactText } from '../vault/redact.js';
+import './config-lookup.js'; // hands lookup('config') to the templates
 
 export async function main(argv: string[], raw: CliIO): Promise<number> {
   // decrypted vault values are masked in everything printed
