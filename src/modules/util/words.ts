@@ -11,8 +11,9 @@ export function argWord(s: string, expand: boolean): string {
   let rest = s;
   const tilde = /^~([A-Za-z_][A-Za-z0-9_.-]*)?(?=\/|$)/.exec(rest);
   if (tilde) {
-    out += tilde[0];
-    rest = rest.slice(tilde[0].length);
+    // the slash stays unquoted: a quoted one would end the tilde prefix unexpanded (~'/a b')
+    out += tilde[0] + (rest[tilde[0].length] === '/' ? '/' : '');
+    rest = rest.slice(out.length);
   }
   const re = /\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})/g;
   let last = 0;
