@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { findAnsibleCore } from '../modules/python/ansible-core.js';
+import { makeTuple } from '../template/python.js';
 import { type ConfigDef, KBS_PLUGIN_SETTINGS, KBS_SETTINGS } from './config-table.js';
 
 /** a definition, or why there is none: `missing` (not a setting), `nocore` (kbs does not know it, no ansible-core) */
@@ -82,8 +83,24 @@ export function pluginDefs(ptype: string, pname: string, env: NodeJS.ProcessEnv 
 
 const CONST = `import json, sys
 from ansible import constants as C
+def plain(o):
+    if isinstance(o, tuple): return {'__tuple__': [plain(x) for x in o]}
+    if isinstance(o, (list, set, frozenset)): return [plain(x) for x in (sorted(o, key=str) if not isinstance(o, list) else o)]
+    if isinstance(o, dict): return {str(k): plain(x) for k, x in o.items()}
+    return o
 v = getattr(C, sys.argv[1], None)
-print(json.dumps({'missing': True} if v is None and not hasattr(C, sys.argv[1]) else {'callable': True} if callable(v) else {'value': v}, default=lambda o: sorted(o) if isinstance(o, (set, frozenset)) else str(o)))`;
+print(json.dumps({'missing': True} if v is None and not hasattr(C, sys.argv[1]) else {'callable': True} if callable(v) else {'value': plain(v)}, default=str))`;
+
+/** Python's tuples (sent as {"__tuple__": [...]}) as kbs's tuples, which print as Python's */
+function tuples(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(tuples);
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && Array.isArray(o.__tuple__)) return makeTuple(o.__tuple__.map(tuples));
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, tuples(x)]));
+  }
+  return v;
+}
 
 /** one of ansible-core's fixed constants that is no setting (DEFAULT_PASSWORD_CHARS...), as its Python has it */
 export type ConstAnswer = { value: unknown } | { callable: true } | { missing: true } | { nocore: string };
@@ -101,6 +118,7 @@ export function coreConstant(name: string, env: NodeJS.ProcessEnv = process.env)
     const [cmd, ...pre] = found.core.python.split(' ');
     const r = spawnSync(cmd, [...pre, '-c', CONST, name], { encoding: 'utf8', timeout: 60_000, env });
     out = r.status === 0 ? (JSON.parse(r.stdout) as ConstAnswer) : { missing: true };
+    if ('value' in out) out = { value: tuples(out.value) };
   }
   constCache.set(key, out);
   return out;

@@ -45,6 +45,10 @@ function globalValue(name: string, src: ConfigSource, seen = new Set<string>()):
   seen.add(name);
   return configValue(`setting: ${name} `, found.def, src, {
     setting: (other) => (seen.has(other) ? undefined : globalValue(other, src, seen)),
+    otherTemplate: () => {
+      const c = coreConstant(name);
+      return 'value' in c ? { value: c.value } : undefined;
+    },
   });
 }
 

@@ -164,7 +164,7 @@ export function configValue(
   entry: string,
   def: ConfigDef,
   src: ConfigSource,
-  opts: { variables?: (name: string) => unknown; setting?: (name: string) => unknown } = {},
+  opts: { variables?: (name: string) => unknown; setting?: (name: string) => unknown; otherTemplate?: () => { value: unknown } | undefined } = {},
 ): unknown {
   let value: unknown = null;
   let origin: string | undefined;
@@ -204,6 +204,10 @@ export function configValue(
     if (m) {
       const head = opts.setting!(m[1]);
       if (typeof head === 'string') value = head + m[3];
+    } else if (typeof value === 'string' && value.startsWith('{{') && value.endsWith('}}') && opts.otherTemplate) {
+      // another templated default ("{{(REJECT_EXTS + ('.orig',))}}"): its value as ansible-core renders it, if it can say
+      const got = opts.otherTemplate();
+      if (got) value = got.value;
     }
   }
   try {
