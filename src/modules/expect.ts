@@ -33,9 +33,9 @@ function responsesArg(v: unknown): Record<string, unknown> {
   return r as Record<string, unknown>;
 }
 
-/** timeout: seconds; null waits forever; -1 is pexpect's default (30), another negative times out at once */
-function timeoutArg(v: unknown): number | null {
-  if (v === null) return null;
+/** timeout: seconds; null waits for ever (Infinity); -1 is pexpect's default (30), another negative times out at once */
+export function timeoutArg(v: unknown): number {
+  if (v === null) return Infinity;
   const n = intArg(v, 'timeout', 30);
   return n === -1 ? 30 : Math.max(0, n);
 }
@@ -69,7 +69,7 @@ async function converse(ctx: ModuleContext, a: ExpectArgs, questions: Question[]
   const cmd = a.command;
   const conv = new Conversation(questions);
   const reader = new PtyReader();
-  const timeoutMs = a.timeout === null ? undefined : (a.timeout as number) * 1000;
+  const timeoutMs = a.timeout === Infinity ? undefined : a.timeout * 1000;
   let io: TalkIO | undefined;
   let stopped: { why: 'timeout'; output: Buffer } | { why: 'exhausted'; msg: string } | undefined;
   let killed = false;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { Conversation, answerBytes, pyBytesRepr, ranResult, readQuestions, skippedResult, splitCommandLine } from '../../src/modules/expect/conversation.js';
 import { PtyReader, ptyScript } from '../../src/modules/expect/pty.js';
 import { shq } from '../../src/transport/shell.js';
+import { timeoutArg } from '../../src/modules/expect.js';
 
 test("the command line split as pexpect's split_command_line", () => {
   const rows: [string, string[]][] = [
@@ -126,4 +127,16 @@ test('the host script: its report lines read from stderr, other text kept apart'
   assert.ok(s.includes(quoted(`exec "$p" ${shq("it's")} ${shq('$HOME')}`)), s);
   assert.match(s, /^d=~\/x$/m);
   assert.match(ptyScript({ argv: ['p'], echo: true }), /stty echo rows/);
+});
+
+test('timeout: null waits for ever, -1 is pexpect\'s default, another negative times out at once', () => {
+  const rows: [unknown, number][] = [
+    [null, Infinity],
+    [30, 30],
+    ['7', 7],
+    [-1, 30],
+    [-5, 0],
+    [0, 0],
+  ];
+  for (const [v, n] of rows) assert.equal(timeoutArg(v), n, JSON.stringify(v));
 });
