@@ -78,12 +78,13 @@ export function connectionSpec(name: string, scopeOf: () => Vars, kw: Connection
 /**
  * The connection variables Ansible's PlayContext adds to a task's variables (update_vars) where the
  * task has none of that name: the connection, the module compression, the shell, the address, the
- * login user (from the remote_user keyword, the play or the configuration), password, pipelining (kbs does
- * not pipeline: False), the connect timeout and the private key, in Ansible's order. Not the port:
- * the `port` keyword does not reach Ansible's PlayContext.
+ * login user (from the remote_user keyword, the play or the configuration), password, the port
+ * the variables give (`varPort`: ansible_port or ansible_ssh_port; the `port` keyword does not reach
+ * Ansible's PlayContext), pipelining (kbs does not pipeline: False), the connect timeout and the
+ * private key, in Ansible's order.
  * `localKeyword`: the task's `connection: local` applies (no ansible_connection variable).
  */
-export function connectionVars(spec: ConnectionSpec, opts: RunOptions, implicitLocalhost: boolean, localKeyword = false): Vars {
+export function connectionVars(spec: ConnectionSpec, opts: RunOptions, implicitLocalhost: boolean, localKeyword = false, varPort?: unknown): Vars {
   const local = spec.type === 'local' || localKeyword;
   const pairs: [string[], unknown][] = [
     [['ansible_connection'], local ? 'local' : 'ssh'],
@@ -92,6 +93,7 @@ export function connectionVars(spec: ConnectionSpec, opts: RunOptions, implicitL
     [['ansible_ssh_host', 'ansible_host'], implicitLocalhost ? '127.0.0.1' : spec.address],
     [['ansible_ssh_user', 'ansible_user'], spec.user],
     [['ansible_ssh_pass', 'ansible_password'], spec.password],
+    [['ansible_ssh_port', 'ansible_port'], varPort],
     [['ansible_ssh_pipelining', 'ansible_pipelining'], false],
     [['ansible_ssh_timeout', 'ansible_timeout'], opts.transport.connectTimeout ?? 10],
     [['ansible_ssh_private_key_file', 'ansible_private_key_file'], spec.privateKeyFiles?.[0]],

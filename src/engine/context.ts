@@ -322,19 +322,33 @@ export class RunContext {
     try {
       const k = kw();
       const local = k.connection === 'local' && scope.ansible_connection === undefined;
-      vars = connectionVars(this.taskSpec(name, scope, k), this.opts, !!getHost(this.inv, name)?.implicit, local);
+      vars = connectionVars(this.taskSpec(name, scope, k), this.opts, !!getHost(this.inv, name)?.implicit, local, scope.ansible_port ?? scope.ansible_ssh_port);
     } catch (e) {
       if (e instanceof KbsError) return;
       throw e;
     }
-    const raw = rawOf(scope);
-    const added = new Set<string>();
-    for (const [k, v] of Object.entries(vars)) {
-      if (Object.prototype.hasOwnProperty.call(raw, k)) continue;
-      raw[k] = v;
-      added.add(k);
+    addMissing(rawOf(scope), vars);
+  }
+
+  /**
+   * A delegated task's scope: the connection variables Ansible's PlayContext adds come from the
+   * delegate (its address, else its name; its user, else the remote_user keyword or the play's; its
+   * port), where the task's variables have none of that name. A copy; `scope` is left as it is.
+   */
+  delegatedScope(scope: Vars, delegate: string, kw: ConnectionKeywords & { connection?: string }): Vars {
+    const base = mergeLayers([rawOf(scope)]);
+    for (const k of addedVars(scope) ?? []) delete base[k];
+    let vars: Vars = {};
+    try {
+      const spec = this.taskSpec(delegate, undefined, kw);
+      const dv = this.inv.hosts.has(delegate) ? this.hostScope(delegate) : {};
+      const local = kw.connection === 'local' && base.ansible_connection === undefined;
+      vars = connectionVars(spec, this.opts, !!getHost(this.inv, delegate)?.implicit, local, dv.ansible_port ?? dv.ansible_ssh_port);
+    } catch (e) {
+      if (!(e instanceof KbsError)) throw e;
     }
-    (raw as Record<symbol, unknown>)[ADDED] = added;
+    addMissing(base, vars);
+    return makeScope(base, { templater: this.templater });
   }
 
   /** A variable of the task as the task gave it: undefined when only the connection variables added it. */
@@ -403,6 +417,17 @@ export class RunContext {
  * task's own variables). A symbol key: merging the scope into a loop item's copies it along.
  */
 const ADDED = Symbol('kbs.connection-vars');
+
+/** `vars` added to `raw` where it has none of that name, remembered as added */
+function addMissing(raw: Vars, vars: Vars): void {
+  const added = new Set<string>();
+  for (const [k, v] of Object.entries(vars)) {
+    if (Object.prototype.hasOwnProperty.call(raw, k)) continue;
+    raw[k] = v;
+    added.add(k);
+  }
+  (raw as Record<symbol, unknown>)[ADDED] = added;
+}
 
 function addedVars(scope: Vars): Set<string> | undefined {
   return (rawOf(scope) as Record<symbol, Set<string> | undefined>)[ADDED];

@@ -40,12 +40,14 @@ export type EngineEvent =
       /** module name */
       action: string;
       delegatedTo?: string;
+      /** the delegate's address when it is not the delegate's name */
+      delegateAddress?: string;
       /** verbose-only details may be dropped by views */
       noLog: boolean;
       /** the task's diff keyword turned diff mode on: show its diff as with --diff */
       diff?: true;
     }
-  | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string }
+  | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string; delegatedTo?: string; delegateAddress?: string }
   /**
    * every few seconds while a task runs: the hosts still working and for how long, the number
    * of hosts done and of hosts waiting for a fork

@@ -374,12 +374,12 @@ export class PlayRunner {
     flowEffects(ctx, t, host, out);
     const shown = out.noLog ? censor(out.result) : out.result;
     if (!out.noLog) moduleWarnings(ctx, out.result);
-    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, delegatedTo: out.delegatedTo, noLog: out.noLog, ...(out.diff && !ctx.opts.diff ? { diff: true } : {}) });
+    ctx.emit({ type: 'host_result', task: t.name, id: t.id, host, status: out.status, result: shown, action: t.task.module, ...delegation(out), noLog: out.noLog, ...(out.diff && !ctx.opts.diff ? { diff: true } : {}) });
   }
 
   /** A loop item's outcome, reported as the item finishes. */
   private emitItem(host: string, t: TaskRun, it: ItemOutcome, noLog: boolean): void {
-    this.ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result, action: t.task.module });
+    this.ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result, action: t.task.module, ...delegation(it) });
   }
 
   private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {
@@ -478,4 +478,10 @@ function censor(r: HostOutcome['result']): HostOutcome['result'] {
   if (r.failed) out.failed = true;
   if (r.skipped) out.skipped = true;
   return out;
+}
+
+/** the delegation fields of an event, only when the task was delegated */
+function delegation(o: { delegatedTo?: string; delegateAddress?: string }): { delegatedTo?: string; delegateAddress?: string } {
+  if (o.delegatedTo === undefined) return {};
+  return o.delegateAddress === undefined ? { delegatedTo: o.delegatedTo } : { delegatedTo: o.delegatedTo, delegateAddress: o.delegateAddress };
 }

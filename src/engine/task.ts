@@ -10,7 +10,7 @@ import { getModule } from '../modules/registry.js';
 import { libraryModuleDef } from '../modules/python/module.js';
 import type { ModuleContext, ModuleResult } from '../modules/types.js';
 import { isUndefinedError, removeOmit } from '../template/index.js';
-import type { Connection } from '../transport/types.js';
+import type { Connection, ConnectionSpec } from '../transport/types.js';
 import { resolveTarget } from '../transport/resolve.js';
 import { makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
 import type { RunContext } from './context.js';
@@ -36,8 +36,10 @@ export interface HostOutcome {
   status: HostStatus;
   result: ModuleResult;
   delegatedTo?: string;
+  /** the delegate's address, when its connection goes elsewhere than its name (the views show it) */
+  delegateAddress?: string;
   /** per-item outcomes of a loop */
-  items?: { status: HostStatus; label: string; result: ModuleResult }[];
+  items?: { status: HostStatus; label: string; result: ModuleResult; delegatedTo?: string; delegateAddress?: string }[];
   noLog: boolean;
   /** the diff keyword turned diff mode on for this task (the views show its diff without --diff) */
   diff?: boolean;
@@ -66,6 +68,41 @@ function taskScope(ctx: RunContext, t: TaskRun, host: string): Vars {
   return scope;
 }
 
+type Delegated = Pick<HostOutcome, 'delegatedTo' | 'delegateAddress'>;
+
+/** where a delegated task went: the delegate, and its address when that is not its name (Ansible's `h1 -> h2(10.0.0.2)`) */
+function delegated(ctx: RunContext, delegate: string | undefined, spec: ConnectionSpec | undefined, kw: ConnectionKeywords): Delegated {
+  if (delegate === undefined) return {};
+  let address = spec?.address;
+  if (address === undefined) {
+    try {
+      address = ctx.taskSpec(delegate, undefined, kw).address;
+    } catch {
+      /* no spec: shown by name */
+    }
+  }
+  return address === undefined || address === delegate ? { delegatedTo: delegate } : { delegatedTo: delegate, delegateAddress: address };
+}
+
+/**
+ * With delegate_to, the connection variables the task sees are the delegate's (Ansible renders
+ * delegate_to and makes the PlayContext before the task's `when`, per loop item). A delegate_to
+ * that does not render leaves the host's: the task reports that error when it runs.
+ */
+function withDelegate(ctx: RunContext, t: TaskRun, scope: Vars): Vars {
+  const raw = t.task.kw.delegate_to ?? t.inh.delegateTo;
+  if (raw === undefined) return scope;
+  let delegate: string;
+  let kw: ReturnType<typeof connectionKeywords>;
+  try {
+    delegate = String(ctx.templater.render(raw, scope, { pos: t.task.pos, task: t.name }));
+    kw = connectionKeywords(t, ctx.templater, scope);
+  } catch {
+    return scope;
+  }
+  return ctx.delegatedScope(scope, delegate, kw);
+}
+
 /** the task's `remote_user`, `port` and `connection` keywords (its own or its blocks'), rendered */
 function connectionKeywords(t: TaskRun, tpl: RunContext['templater'], scope: Vars): ConnectionKeywords & { connection?: string } {
   const where = { pos: t.task.pos, task: t.name };
@@ -91,8 +128,9 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
     diff = taskDiff(ctx, t, scope);
     if (!hasLoop(kw)) {
-      if (!whenHolds(ctx.templater, inh, kw, scope, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
-      const r = await runOnce(ctx, t, host, scope);
+      const s1 = withDelegate(ctx, t, scope);
+      if (!whenHolds(ctx.templater, inh, kw, s1, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
+      const r = await runOnce(ctx, t, host, s1);
       return { ...r, noLog, diff };
     }
     let items: unknown[];
@@ -121,8 +159,8 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     for (let i = 0; i < items.length; i++) {
       if (ctx.interrupted !== undefined) break;
       const extra = itemVars(items, i, lc, loopVar, extended, allItems);
-      const itemScope = makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl });
-      let r: { status: HostStatus; result: ModuleResult; delegatedTo?: string };
+      const itemScope = withDelegate(ctx, t, makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl }));
+      let r: Delegated & { status: HostStatus; result: ModuleResult };
       const held = whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name });
       if (!held) {
         r = skipped(kw.when, noLog);
@@ -150,7 +188,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
         }
       }
       results.push(res);
-      const outcome = { status: r.status, label, result: res };
+      const outcome = { status: r.status, label, result: res, delegatedTo: r.delegatedTo, delegateAddress: r.delegateAddress };
       itemOutcomes.push(outcome);
       onItem?.(outcome, noLog);
       if (r.status === 'unreachable') return { ...r, noLog, diff };
@@ -215,7 +253,7 @@ async function runOnce(
   t: TaskRun,
   host: string,
   scope: Vars,
-): Promise<{ status: HostStatus; result: ModuleResult; delegatedTo?: string }> {
+): Promise<Delegated & { status: HostStatus; result: ModuleResult }> {
   const { task, inh } = t;
   const tpl = ctx.templater;
   const kw = task.kw;
@@ -255,7 +293,7 @@ async function runOnce(
   const check = checkRaw === undefined ? ctx.opts.check : tpl.condition(checkRaw, scope, where);
   if (check && mod.noCheckMode) {
     const result = mod.checkModeResult ?? { changed: false, failed: false, skipped: true, msg: `remote module (${mod.name}) does not support check mode` };
-    return { status: 'skipped', result: { ...result }, delegatedTo: delegate };
+    return { status: 'skipped', result: { ...result }, ...delegated(ctx, delegate, spec, connKw) };
   }
   // `connection: local` runs on the workstation, unless the host's ansible_connection says otherwise (as in Ansible)
   const local = connKw.connection === 'local' && (delegate !== undefined || ctx.userVar(scope, 'ansible_connection') === undefined);
@@ -342,7 +380,7 @@ async function runOnce(
   }
   let status: HostStatus = result.failed ? 'failed' : result.skipped ? 'skipped' : result.changed ? 'changed' : 'ok';
   if (status === 'failed' && tpl.condition(kw.ignore_errors ?? inh.ignoreErrors ?? false, scope, where)) status = 'ignored';
-  return { status, result, delegatedTo: delegate };
+  return { status, result, ...delegated(ctx, delegate, spec, connKw) };
 }
 
 /**

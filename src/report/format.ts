@@ -48,8 +48,14 @@ const WORD: Record<string, string> = {
   ignored: 'failed',
 };
 
+/** Ansible's host label: `host`, `host -> delegate`, or `host -> delegate(address)` when the delegate is reached at another name */
+function hostLabel(e: { host: string; delegatedTo?: string; delegateAddress?: string }): string {
+  if (e.delegatedTo === undefined || e.delegatedTo === e.host) return e.host;
+  return `${e.host} -> ${e.delegatedTo}${e.delegateAddress !== undefined ? `(${e.delegateAddress})` : ''}`;
+}
+
 export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbosity: number): string {
-  const who = e.delegatedTo ? `[${e.host} -> ${e.delegatedTo}]` : `[${e.host}]`;
+  const who = `[${hostLabel(e)}]`;
   const r = e.result;
   if (e.status === 'unreachable') return `fatal: ${who}: UNREACHABLE! => ${r.msg ?? ''}`;
   if (e.status === 'failed' || e.status === 'ignored') {
@@ -70,10 +76,10 @@ export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): stri
   if (e.status === 'failed' || e.status === 'ignored') {
     // as Ansible's callback: `failed: [host] (item=x) =>`, ignored or not, then what the failure shows
     const d = failureDetail(e.result);
-    const head = `failed: [${e.host}] (item=${e.label}) =>`;
+    const head = `failed: [${hostLabel(e)}] (item=${e.label}) =>`;
     return d ? `${head}\n${indent(d)}` : head;
   }
-  const base = `${WORD[e.status]}: [${e.host}] => (item=${e.label})`;
+  const base = `${WORD[e.status]}: [${hostLabel(e)}] => (item=${e.label})`;
   // Ansible's callback ends a skipped item's line with a space
   if (e.status === 'skipped') return `${base} `;
   // a debug item shows its result as Ansible's callback does (debug results are always verbose)

@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sshd } from '../helpers/sshd.js';
+import { ansiblePlaybook } from '../helpers/ansible.js';
+import { runKbsLocal } from '../helpers/compare-debug.js';
 import { runTool, startHosts, stopHosts } from './modules-ssh-shared.js';
 
 let sshd: Sshd;
@@ -113,4 +115,86 @@ test('vars, environment and the PlayContext connection variables: as ansible-pla
   // the loop's items, from kbs's own events
   assert.match(k.out, /"msg":"1 kbstest 127\.0\.0\.1"/);
   assert.match(k.out, /"msg":"2 kbstest 127\.0\.0\.1"/);
+});
+
+test('delegate_to: the connection variables are the delegate\'s where the task has none, and the labels name it', async () => {
+  const run = async (tool: 'a' | 'k', plain = false): Promise<{ code: number; msgs: Record<string, unknown[]>; out: string }> => {
+    const dir = join(work, `deleg-${tool}${plain ? '-plain' : ''}`);
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    const inv = join(dir, 'inv.yml');
+    const common = [`      ansible_ssh_private_key_file: ${sshd.clientKey}`, `      ansible_ssh_common_args: "-o UserKnownHostsFile=${sshd.knownHostsFile}"`, `      ansible_port: ${sshd.port}`];
+    writeFileSync(
+      inv,
+      ['all:', '  hosts:', '    h1:', '      ansible_host: 127.0.0.1', ...common, '    d1:', '      ansible_host: 127.0.0.1', '      ansible_user: kbstest', ...common, '    d2:', '      ansible_connection: ssh'].join('\n') + '\n',
+    );
+    const pb = join(dir, 'site.yml');
+    const show = '{{ ansible_host }}|{{ ansible_ssh_host }}|{{ ansible_user | default(\'-\') }}|{{ ansible_ssh_user | default(\'-\') }}|{{ ansible_port }}|{{ ansible_ssh_port | default(\'-\') }}|{{ ansible_connection }}';
+    writeFileSync(
+      pb,
+      `- hosts: h1
+  gather_facts: false
+  remote_user: root
+  tasks:
+    - name: own
+      debug: msg="${show}"
+    - name: to d1
+      debug: msg="${show}"
+      delegate_to: d1
+    - name: to d2, no address
+      debug: msg="${show}"
+      delegate_to: d2
+    - name: to a name outside the inventory
+      debug: msg="${show}"
+      delegate_to: elsewhere
+    - name: the condition sees the delegate's
+      debug: msg="when held"
+      when: ansible_user == 'kbstest'
+      delegate_to: d1
+    - name: the delegate's login
+      command: id -un
+      register: r
+      changed_when: false
+      delegate_to: d1
+    - debug: msg="{{ r.stdout }}"
+    - name: the task's own variables win
+      debug: msg="{{ ansible_user }}"
+      vars: {ansible_user: mine}
+      delegate_to: d1
+    - name: per item
+      debug: msg="{{ ansible_host }}"
+      loop: [d1, d2, h1]
+      delegate_to: "{{ item }}"
+`,
+    );
+    const args = ['-i', inv, pb];
+    // the result lines as each tool prints them: Ansible's default callback, kbs's plain view
+    if (plain) return tool === 'k' ? runKbsLocal([...args, '--output', 'plain']) : ansiblePlaybook(args, dir, { ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_NOCOLOR: '1', ANSIBLE_PIPELINING: 'False' }).then((r) => ({ ...r, msgs: {} }));
+    return runTool(tool, dir, args, { ANSIBLE_PIPELINING: 'False' });
+  };
+  const a = await run('a');
+  const k = await run('k');
+  assert.equal(a.code, 0, a.out);
+  assert.equal(k.code, 0, k.out);
+  assert.deepEqual(k.msgs.h1, a.msgs.h1);
+  assert.deepEqual(k.msgs.h1, [
+    `127.0.0.1|127.0.0.1|root|root|${sshd.port}|${sshd.port}|ssh`,
+    `127.0.0.1|127.0.0.1|kbstest|kbstest|${sshd.port}|${sshd.port}|ssh`,
+    // h1's own ansible_host and ansible_port stay (the task's variables have them); the delegate
+    // has no address: its name, under the other name
+    `127.0.0.1|d2|root|root|${sshd.port}|-|ssh`,
+    `127.0.0.1|elsewhere|root|root|${sshd.port}|-|ssh`,
+    'when held',
+    'kbstest',
+    'mine',
+    'All items completed',
+  ]);
+  // the result lines name the delegate, with its address when that is another name
+  const labels = (out: string) => out.split('\n').filter((l) => /^(ok|changed): \[/.test(l)).map((l) => l.replace(/\] .*/, ']'));
+  const ap = await run('a', true);
+  const kp = await run('k', true);
+  assert.equal(kp.code, 0, kp.out);
+  assert.deepEqual(labels(kp.out), labels(ap.out));
+  assert.ok(labels(kp.out).includes('ok: [h1 -> d1(127.0.0.1)]'), JSON.stringify(labels(kp.out)));
+  assert.ok(labels(kp.out).includes('ok: [h1 -> d2]'));
 });
