@@ -62,7 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       return r.rc;
     }
     case 'inventory': {
-      if (!rest[0]) throw new KbsError('USAGE', 'inventory PATH [--group name=host1,host2 ...]');
+      // a path that starts with - is an option mistaken for one (`inventory --help` wrote a file named --help)
+      if (!rest[0] || rest[0].startsWith('-')) throw new KbsError('USAGE', 'inventory PATH [--group name=host1,host2 ...]', { hint: USAGE });
       const groups: Record<string, string[]> = {};
       for (let i = 1; i < rest.length; i++) {
         if (rest[i] !== '--group' || !rest[i + 1]?.includes('=')) throw new KbsError('USAGE', `unexpected "${rest[i]}"`, { hint: USAGE });
