@@ -1,18 +1,19 @@
 /**
- * ansible.builtin.package: the host's package manager module (apt, dnf or yum) chosen from the
+ * ansible.builtin.package: the host's package manager module (apt, dnf, yum or zypper) chosen from the
  * ansible_pkg_mgr fact (or `use:`), or by probing the host when facts were not gathered. As
  * Ansible's package action, every other argument goes to that module, which takes its own names
  * (apt's `pkg`, `package`, `install_recommends`...) and refuses the ones it does not know.
  */
 import { KbsError } from '../errors.js';
 import type { JsonSchema, ModuleContext, ModuleDef } from './types.js';
-import { declareArgs } from './util/declare.js';
+import { declareArgs, supportedText } from './util/declare.js';
 import { argsSchema } from './util/schema.js';
 import { apt } from './apt.js';
 import { dnf } from './dnf.js';
 import { yum } from './yum.js';
+import { zypper } from './zypper.js';
 
-const BACKENDS: Record<string, ModuleDef> = { apt, dnf, dnf5: dnf, yum };
+const BACKENDS: Record<string, ModuleDef> = { apt, dnf, dnf5: dnf, yum, zypper };
 
 /** package's own argument; the others belong to the backend */
 const ownArgs = declareArgs({ use: { type: 'str', default: 'auto' } });
@@ -22,7 +23,7 @@ const propsOf = (m: ModuleDef) => (m.schema.properties ?? {}) as Record<string, 
 /** Every argument one of the backends takes (a name that no backend knows is refused at load time). */
 function unionSchema(): JsonSchema {
   const props: Record<string, JsonSchema> = {};
-  for (const m of [apt, dnf, yum]) {
+  for (const m of [apt, dnf, yum, zypper]) {
     for (const [k, v] of Object.entries(propsOf(m))) {
       // the same name typed differently by two backends: either type is accepted here, the backend checks
       props[k] = props[k] && JSON.stringify(props[k]) !== JSON.stringify(v) ? { anyOf: [props[k], v] } : v;
@@ -36,7 +37,7 @@ export function unsupportedFor(mgr: string, backend: ModuleDef, args: Record<str
   const known = propsOf(backend);
   const bad = Object.keys(args).filter((k) => !(k in known) && !k.startsWith('_')).sort();
   if (!bad.length) return undefined;
-  return `Unsupported parameters for (ansible.legacy.${mgr}) module: ${bad.join(', ')}. Supported parameters include: ${Object.keys(known).sort().join(', ')}.`;
+  return `Unsupported parameters for (ansible.legacy.${mgr}) module: ${bad.join(', ')}. Supported parameters include: ${supportedText(known)}.`;
 }
 
 export const packageModule: ModuleDef = {
@@ -71,9 +72,9 @@ function factOf(vars: Record<string, unknown>): string | undefined {
 async function detect(ctx: ModuleContext): Promise<string> {
   const fact = factOf(ctx.vars);
   if (fact) return fact;
-  const r = await ctx.run('for t in apt-get dnf5 dnf yum; do if command -v "$t" >/dev/null 2>&1; then echo "$t"; exit 0; fi; done; echo unknown');
+  const r = await ctx.run('for t in apt-get dnf5 dnf yum zypper; do if command -v "$t" >/dev/null 2>&1; then echo "$t"; exit 0; fi; done; echo unknown');
   const t = r.stdout.trim();
   if (t === 'apt-get') return 'apt';
-  if (t === 'dnf5' || t === 'dnf' || t === 'yum') return t;
+  if (t === 'dnf5' || t === 'dnf' || t === 'yum' || t === 'zypper') return t;
   throw new KbsError('TASK', 'Could not detect which package manager to use. Try gathering facts or setting the "use" option.');
 }

@@ -136,7 +136,7 @@ test('package: the backend comes from ansible_pkg_mgr, ansible_facts.pkg_mgr, us
   assert.deepEqual([other.failed, String(other.msg).split('. ')[0]], [true, 'Unsupported parameters for (ansible.legacy.apt) module: enablerepo']);
   const none = fakeCtx([[/command -v/, { stdout: 'unknown\n' }]]);
   await assert.rejects(run('package', { name: 'x' }, none), /Could not detect which package manager to use/);
-  await assert.rejects(run('package', { name: 'x', use: 'zypper' }, none), /package manager "zypper" is not supported/);
+  await assert.rejects(run('package', { name: 'x', use: 'pacman' }, none), /package manager "pacman" is not supported/);
 });
 
 test('apt: check mode simulates, reports the change set, and never runs apt-get for real', async () => {

@@ -136,7 +136,11 @@ function requiredSchema(spec: Record<string, ArgSpec>, sets: string[][]): { requ
 
 export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, sets: ArgSets = {}): DeclaredArgs<ArgsOf<S>> {
   const props: Record<string, JsonSchema> = {};
-  for (const [name, s] of Object.entries(spec)) for (const n of [name, ...(s.aliases ?? [])]) props[n] = propSchema(s);
+  // an argument and its aliases share one schema object: messages tell the aliases apart by it (supportedText)
+  for (const [name, s] of Object.entries(spec)) {
+    const one = { ...propSchema(s) };
+    for (const n of [name, ...(s.aliases ?? [])]) props[n] = one;
+  }
   const { required, ...alternatives } = requiredSchema(spec, sets.requiredOneOfAtLoad ? (sets.requiredOneOf ?? []) : []);
   return {
     schema: { ...argsSchema(props, required), ...alternatives },
@@ -172,4 +176,22 @@ export function declareArgs<const S extends Record<string, ArgSpec>>(spec: S, se
       return out as ArgsOf<S>;
     },
   };
+}
+
+/**
+ * Ansible's list of a module's arguments in "Supported parameters include: ...": the names sorted,
+ * then the aliases sorted in parentheses (an alias is a property sharing its argument's schema).
+ */
+export function supportedText(props: Record<string, JsonSchema>): string {
+  const seen = new Set<JsonSchema>();
+  const names: string[] = [];
+  const aliases: string[] = [];
+  for (const [k, v] of Object.entries(props)) {
+    if (seen.has(v)) aliases.push(k);
+    else {
+      seen.add(v);
+      names.push(k);
+    }
+  }
+  return names.sort().join(', ') + (aliases.length ? ` (${aliases.sort().join(', ')})` : '');
 }
