@@ -1,17 +1,27 @@
 /**
  * bin/kbs.js runs the one-file build dist/kbs.cjs (npm run build: tsc, then scripts/bundle.mjs):
  * it finds the shipped playbooks and roles, loads ajv for an error message and reads its
- * dependencies' files (nunjucks filters) as the unbundled build does; V8's code cache is saved
- * per command and used by the next run.
+ * dependencies' files (nunjucks filters) as the unbundled build does, reaches a host over a real
+ * sshd with the bundled ssh2 (its native crypto binding found beside the bundle); V8's code cache
+ * is saved per command and used by the next run.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { startSshd, type Sshd } from '../helpers/sshd.js';
+import { sshdInventory } from '../helpers/kbs.js';
 
 const BIN = resolve('bin/kbs.js');
+let sshd: Sshd | undefined;
+before(async () => {
+  sshd = await startSshd();
+});
+after(async () => {
+  await sshd?.stop();
+});
 const kbs = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: tmpdir() });
 const kbsEnv = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: tmpdir(), env: { ...process.env, ...env } });
 
@@ -76,4 +86,18 @@ test('the code cache: one file per command, written by the first run, used or re
   const off = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
   assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', '--help').status, 0);
   assert.deepEqual(readdirSync(off), []);
+});
+
+test('over ssh with the bundled ssh2; its native crypto binding is required from where npm put it', () => {
+  const bundle = readFileSync(resolve('dist/kbs.cjs'), 'utf8');
+  const bindings = [...bundle.matchAll(/require\("(\.[^"]+\.node)"\)/g)].map((m) => m[1]);
+  assert.ok(bindings.length > 0, 'no native addon required by path in the bundle');
+  for (const b of bindings) assert.ok(existsSync(resolve('dist', b)), `${b} (relative to dist/) does not exist`);
+  const dir = mkdtempSync(join(tmpdir(), 'kbs-bundle-'));
+  const inv = sshdInventory(join(dir, 'inv.yml'), sshd!, ['node1']);
+  const pb = join(dir, 'pb.yml');
+  writeFileSync(pb, '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: r\n      changed_when: false\n    - assert: { that: "r.stdout == \'root\'" }\n');
+  const r = kbs('run', pb, '-i', inv);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /node1\s+: ok=2\s+changed=0/);
 });
