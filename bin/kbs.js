@@ -40,12 +40,13 @@ function cacheFile(file) {
   if (process.env.KBS_CODE_CACHE === '0') return undefined;
   const dir = process.env.KBS_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kbs');
   const st = statSync(file);
-  const build = createHash('sha256').update(`${file}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
+  const hash = (s) => createHash('sha256').update(s).digest('hex').slice(0, 12);
   const cmd = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  return join(dir, `code-${build}-${cmd}.bin`);
+  // the bundle's place, then this build of it (size, time, Node): a rebuild replaces its place's file
+  return join(dir, `code-${hash(file)}-${hash(`${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`)}-${cmd}.bin`);
 }
 
-/** written atomically; the files of other builds for this command removed; errors ignored (the cache is an optimisation) */
+/** written atomically; older builds' files of this place and command removed; errors ignored (the cache is an optimisation) */
 function saveCache(path, script) {
   try {
     const dir = dirname(path);
@@ -53,8 +54,8 @@ function saveCache(path, script) {
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     renameSync(tmp, path);
-    const cmd = path.slice(path.lastIndexOf('-'));
-    for (const f of readdirSync(dir)) if (f.startsWith('code-') && f.endsWith(cmd) && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
+    const [, place, , cmd] = /^(code-[0-9a-f]+-)([0-9a-f]+)(-[a-z]+\.bin)$/.exec(path.slice(dir.length + 1)) ?? [];
+    if (place && cmd) for (const f of readdirSync(dir)) if (f.startsWith(place) && f.endsWith(cmd) && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
   } catch {
     /* a read-only home: run without the cache */
   }

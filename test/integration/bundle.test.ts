@@ -66,7 +66,7 @@ test('the code cache: one file per command, written by the first run, used or re
   assert.equal(first.status, 0, first.stderr);
   const files = readdirSync(dir);
   assert.equal(files.length, 1, files.join(' '));
-  assert.match(files[0], /^code-[0-9a-f]{16}-validate\.bin$/);
+  assert.match(files[0], /^code-[0-9a-f]{12}-[0-9a-f]{12}-validate\.bin$/);
   const data = readFileSync(join(dir, files[0]));
   assert.ok(data.length > 100_000, `${data.length} bytes`);
   // a second run uses it and does not write it again (a new file would be a new inode)
@@ -74,15 +74,20 @@ test('the code cache: one file per command, written by the first run, used or re
   const second = kbsEnv(env, 'validate', '--help');
   assert.equal(second.stdout, first.stdout);
   assert.equal(statSync(join(dir, files[0])).ino, ino);
-  // data V8 refuses (not its format) is replaced, and the run is not disturbed
+  // data V8 refuses (not its format) is replaced, and the run is not disturbed; writing it removes
+  // an older build's file for this bundle and command, not another bundle's (another checkout)
   writeFileSync(join(dir, files[0]), 'not a code cache');
+  const place = files[0].slice(0, 'code-'.length + 12);
+  writeFileSync(join(dir, `${place}-000000000000-validate.bin`), 'older build');
+  writeFileSync(join(dir, 'code-aaaaaaaaaaaa-000000000000-validate.bin'), 'another checkout');
   const third = kbsEnv(env, 'validate', '--help');
   assert.equal(third.status, 0, third.stderr);
   assert.equal(third.stdout, first.stdout);
   assert.ok(readFileSync(join(dir, files[0])).length > 100_000);
+  assert.deepEqual(readdirSync(dir).sort(), ['code-aaaaaaaaaaaa-000000000000-validate.bin', files[0]].sort());
   // another command has its own file; KBS_CODE_CACHE=0 writes none
   kbsEnv(env, 'plan', '--help');
-  assert.deepEqual(readdirSync(dir).map((f) => f.replace(/^code-[0-9a-f]+-/, '')).sort(), ['plan.bin', 'validate.bin']);
+  assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('code-aaaa')).map((f) => f.replace(/^code-[0-9a-f]+-[0-9a-f]+-/, '')).sort(), ['plan.bin', 'validate.bin']);
   const off = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
   assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', '--help').status, 0);
   assert.deepEqual(readdirSync(off), []);
