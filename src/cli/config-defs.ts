@@ -57,11 +57,19 @@ from ansible.plugins import loader as L
 p = getattr(L, sys.argv[1] + '_loader').get(sys.argv[2], class_only=True)
 print(json.dumps(None if p is None else {'name': p._load_name, 'defs': C.config.get_configuration_definitions(sys.argv[1], p._load_name)}, default=str))`;
 
-/** The options of plugin `pname` of type `ptype` (connection ssh...). */
+/**
+ * The options of plugin `pname` of type `ptype` (connection ssh...): ansible-core's definitions,
+ * with kbs's own for the options kbs honours on top; kbs's alone without ansible-core.
+ */
 export function pluginDefs(ptype: string, pname: string, env: NodeJS.ProcessEnv = process.env): PluginDefs {
   const short = pname.replace(/^ansible\.(builtin|legacy)\./, '');
   const mine = own(KBS_PLUGIN_SETTINGS, ptype) && own(KBS_PLUGIN_SETTINGS[ptype], short) ? KBS_PLUGIN_SETTINGS[ptype][short] : undefined;
-  if (mine) return { name: short, defs: mine };
+  const core = coreDefs(ptype, pname, env);
+  if (!mine) return core;
+  return 'defs' in core ? { name: core.name, defs: { ...core.defs, ...mine } } : { name: short, defs: mine };
+}
+
+function coreDefs(ptype: string, pname: string, env: NodeJS.ProcessEnv): PluginDefs {
   const found = findAnsibleCore(env);
   if ('error' in found) return { nocore: found.error };
   const key = `${found.core.python}\0${ptype}\0${pname}`;
