@@ -9,6 +9,7 @@
 import { KbsError, type Position } from '../errors.js';
 import { floatArgs, intRefused, schemaOf } from '../load/args.js';
 import type { Vars } from '../load/model.js';
+import { canonicalModuleName } from '../modules/registry.js';
 import type { ModuleDef } from '../modules/types.js';
 import type { TemplateContext, Templater } from '../template/types.js';
 
@@ -19,10 +20,8 @@ export function defaultsFor(module: string, lists: unknown[]): Vars {
   const out: Vars = {};
   for (const one of lists.flatMap((l) => (Array.isArray(l) ? l : [l]))) {
     if (!isMap(one)) continue;
-    for (const [name, d] of Object.entries(one)) {
-      const short = name.replace(/^ansible\.(builtin|legacy)\./, '');
-      if (short === module && isMap(d)) Object.assign(out, d);
-    }
+    // a key names the module as a task may (short, ansible.builtin., community.general.... or an alias)
+    for (const [name, d] of Object.entries(one)) if (isMap(d) && canonicalModuleName(name) === module) Object.assign(out, d);
   }
   return out;
 }
