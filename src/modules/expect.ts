@@ -86,12 +86,12 @@ async function converse(ctx: ModuleContext, a: ExpectArgs, questions: Question[]
     clearTimeout(timer);
     kill(); // or as soon as the pid is known
   };
-  // as pexpect's expect(): the time counts from the start, and again from each match
+  // as pexpect's expect(): the time counts from the command's start on the host (its pid reported:
+  // not the login or sudo before it), and again from each match
   const arm = () => {
     clearTimeout(timer);
     if (timeoutMs !== undefined && !stopped) timer = setTimeout(() => stop({ why: 'timeout', output: conv.output() }), timeoutMs);
   };
-  arm();
   const r = await change(ctx, 'run the command', ptyScript({ argv: splitCommandLine(cmd), chdir: a.chdir, creates: a.creates, removes: a.removes, echo: a.echo }), {
     keepFailure: true,
     talk: {

@@ -29,6 +29,9 @@ before(async () => {
   writeFileSync(join(work, 'ask.sh'), ask);
   chmodSync(join(work, 'ask.sh'), 0o755);
   writeFileSync(join(work, 'exists'), '');
+  // a become_exe that takes its time before sudo: expect's timeout counts from the command's start
+  writeFileSync(join(work, 'slowsudo'), '#!/bin/sh\nsleep 1.5\nexec sudo "$@"\n');
+  chmodSync(join(work, 'slowsudo'), 0o755);
 });
 after(async () => {
   await stopHosts(sshd, work);
@@ -81,6 +84,9 @@ const TASKS = [
   step('{command: "id -un", responses: {x: y}}', '      vars: {ansible_become: false}'),
 ];
 
+// 17: a slow become_exe (login and sudo are not the command's time)
+TASKS.push(step(`{command: "echo hi", responses: {}, timeout: 1}`, '      become_exe: "{{ work }}/slowsudo"'));
+
 const PB = `- hosts: all
   gather_facts: false
   tasks:
@@ -119,5 +125,6 @@ test('expect: as ansible-playbook, over ssh with and without sudo, and local', a
     assert.equal(m[15].skipped, true);
     // without become: the login user
     assert.equal(m[16].stdout, h === 'asuser' ? 'kbstest' : h === 'aspw' ? 'kbspw' : 'root');
+    assert.deepEqual([m[17].stdout, m[17].rc], ['hi', 0], h);
   }
 });

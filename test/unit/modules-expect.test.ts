@@ -119,7 +119,7 @@ test('the host script: its report lines read from stderr, other text kept apart'
   r.feed(Buffer.from('kbs-expect:chdir 20\nkbs-expect:notfound\ntail'));
   assert.deepEqual(r.report, { pid: '4242', chdir: 20, notFound: true });
   assert.equal(r.rest(), 'script: some warning\ntail');
-  // the answers never reach the script; the command's words are quoted; echo as asked
+  // the command's words are quoted; echo as asked
   const s = ptyScript({ argv: ['prog', "it's", '$HOME'], chdir: '~/x', creates: 'f', echo: false });
   assert.match(s, /stty -echo rows 24 cols 80/);
   // the terminal's script is one quoted word of the outer one: each ' in it written '\''
