@@ -174,7 +174,7 @@ export function parseYaml(file: string, text?: string): YamlFile {
     throw new KbsError('YAML', `YAML error: ${msg}`, { pos: { file } });
   }
   registerDecryptedDocument(file, src, value);
-  markVaultValues(doc.contents, value);
+  markVaultValues(doc, doc.contents, value);
   return { file, doc, lc, value };
 }
 

@@ -2,7 +2,8 @@
  * The `vault_encrypted` test, kbs against ansible-playbook 2.14 on the same playbook (connection
  * local): true for inline `!vault` values (play vars, nested in a mapping and a list, group_vars,
  * through hostvars, with the ansible.builtin prefix), false for plain strings (also one equal to
- * the decrypted text), for a variable templated from a vaulted one, for other values; `is not`.
+ * the decrypted text), for a variable templated from a vaulted one, for other values; `is not`;
+ * through a YAML alias and a merge key.
  * The secrets are never printed: the debug messages are booleans and a length.
  */
 import { after, before, test } from 'node:test';
@@ -55,6 +56,9 @@ const checks = [
   'none_value is vault_encrypted',
   'd is vault_encrypted',
   'secret | length',
+  'aliased is vault_encrypted',
+  'merged.mp is vault_encrypted',
+  'merged.mq is vault_encrypted',
 ];
 /** an undefined operand is an error, as in Ansible */
 const undef = ['nope is vault_encrypted', 'd.nope is vault_encrypted'];
@@ -73,6 +77,13 @@ test('vault_encrypted: true for inline !vault values, false otherwise, as ansibl
     lst:
       - ${encrypt('x', SECRET, '        ').replace(/^x: /, '')}
       - ${SECRET}
+    ${encrypt('anchored', SECRET, '    ').replace(/^anchored: /, 'anchored: &an ')}
+    aliased: *an
+    mbase: &mb
+      ${encrypt('mp', SECRET, '      ')}
+    merged:
+      <<: *mb
+      mq: 1
   tasks:
 ${checks.map((c) => `    - debug: {msg: "{{ ${c.replace(/"/g, '\\"')} }}"}\n`).join('')}${undef.map((c) => `    - debug: {msg: "{{ ${c} }}"}\n      ignore_errors: true\n`).join('')}`;
   const r = await compareLocal(
@@ -85,6 +96,6 @@ ${checks.map((c) => `    - debug: {msg: "{{ ${c.replace(/"/g, '\\"')} }}"}\n`).j
   for (const i of [0, 1]) {
     for (const m of [r.kbs.msgs.h1[checks.length + i], r.ansible.msgs.h1[checks.length + i]]) assert.match(String(m), /'nope' is undefined|has no attribute 'nope'/);
   }
-  assert.deepEqual(r.kbs.msgs.h1.slice(0, checks.length), [true, true, false, false, false, false, true, true, false, true, false, true, true, true, false, false, false, false, false, String(SECRET.length)]);
+  assert.deepEqual(r.kbs.msgs.h1.slice(0, checks.length), [true, true, false, false, false, false, true, true, false, true, false, true, true, true, false, false, false, false, false, String(SECRET.length), true, true, false]);
   assert.ok(!r.kbs.out.includes(SECRET), 'kbs printed the secret');
 });
