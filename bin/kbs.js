@@ -5,7 +5,7 @@
 // the classic script. Without the bundle (esbuild not installed yet: run npm ci), the unbundled
 // build in dist/src.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,8 +26,10 @@ function runBundle(file) {
     /* first run of this command */
   }
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
-  // V8 checks the data against the source, its version and flags; refused data is replaced
-  if (cache && (!cached || script.cachedDataRejected)) process.once('exit', () => saveCache(cache, script));
+  // V8 checks the data against the source, its version and flags; refused data is replaced. A
+  // --help or --version run compiles too little to be worth keeping for the command.
+  const brief = process.argv.slice(2).some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V');
+  if (cache && !brief && (!cached || script.cachedDataRejected)) process.once('exit', () => saveCache(cache, script));
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
 }
@@ -39,11 +41,24 @@ function runBundle(file) {
 function cacheFile(file) {
   if (process.env.KBS_CODE_CACHE === '0') return undefined;
   const dir = process.env.KBS_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kbs');
+  // compiled code runs as this user: only from a folder and files no one else can write
+  if (!ownedByMe(dir)) return undefined;
   const st = statSync(file);
   const hash = (s) => createHash('sha256').update(s).digest('hex').slice(0, 12);
   const cmd = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
   // the bundle's place, then this build of it (size, time, Node): a rebuild replaces its place's file
-  return join(dir, `code-${hash(file)}-${hash(`${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`)}-${cmd}.bin`);
+  const path = join(dir, `code-${hash(file)}-${hash(`${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`)}-${cmd}.bin`);
+  return ownedByMe(path) ? path : undefined;
+}
+
+/** missing, or this user's and not writable by group or others (not a symbolic link) */
+function ownedByMe(path) {
+  try {
+    const st = lstatSync(path);
+    return !st.isSymbolicLink() && st.uid === process.getuid() && (st.mode & 0o022) === 0;
+  } catch (e) {
+    return e.code === 'ENOENT';
+  }
 }
 
 /** written atomically; older builds' files of this place and command removed; errors ignored (the cache is an optimisation) */
@@ -55,7 +70,12 @@ function saveCache(path, script) {
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     renameSync(tmp, path);
     const [, place, , cmd] = /^(code-[0-9a-f]+-)([0-9a-f]+)(-[a-z]+\.bin)$/.exec(path.slice(dir.length + 1)) ?? [];
-    if (place && cmd) for (const f of readdirSync(dir)) if (f.startsWith(place) && f.endsWith(cmd) && join(dir, f) !== path) rmSync(join(dir, f), { force: true });
+    const old = Date.now() - 600_000;
+    for (const f of readdirSync(dir)) {
+      const p = join(dir, f);
+      // an older build of this bundle for this command; a temp file a killed run left behind
+      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || (f.startsWith('code-') && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
+    }
   } catch {
     /* a read-only home: run without the cache */
   }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -62,35 +62,47 @@ test('a playbook runs on localhost; a bad argument gets the message with the pos
 test('the code cache: one file per command, written by the first run, used or replaced after', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
   const env = { KBS_CACHE_DIR: dir };
-  const first = kbsEnv(env, 'validate', '--help');
-  assert.equal(first.status, 0, first.stderr);
+  // a command that runs (an inventory that does not exist: exit 4), not only its --help
+  const validate = () => kbsEnv(env, 'validate', join(dir, 'no-such-inventory.yml'));
+  assert.equal(kbsEnv(env, 'validate', '--help').status, 0);
+  assert.deepEqual(readdirSync(dir), [], 'a --help run writes no cache');
+  const first = validate();
+  assert.equal(first.status, 4, first.stderr);
   const files = readdirSync(dir);
   assert.equal(files.length, 1, files.join(' '));
   assert.match(files[0], /^code-[0-9a-f]{12}-[0-9a-f]{12}-validate\.bin$/);
   const data = readFileSync(join(dir, files[0]));
   assert.ok(data.length > 100_000, `${data.length} bytes`);
+  assert.equal(statSync(join(dir, files[0])).mode & 0o777, 0o600);
   // a second run uses it and does not write it again (a new file would be a new inode)
   const ino = statSync(join(dir, files[0])).ino;
-  const second = kbsEnv(env, 'validate', '--help');
-  assert.equal(second.stdout, first.stdout);
+  const second = validate();
+  assert.equal(second.stderr, first.stderr);
   assert.equal(statSync(join(dir, files[0])).ino, ino);
   // data V8 refuses (not its format) is replaced, and the run is not disturbed; writing it removes
-  // an older build's file for this bundle and command, not another bundle's (another checkout)
+  // an older build's file for this bundle and command and a stale temp file, not another bundle's
   writeFileSync(join(dir, files[0]), 'not a code cache');
   const place = files[0].slice(0, 'code-'.length + 12);
   writeFileSync(join(dir, `${place}-000000000000-validate.bin`), 'older build');
   writeFileSync(join(dir, 'code-aaaaaaaaaaaa-000000000000-validate.bin'), 'another checkout');
-  const third = kbsEnv(env, 'validate', '--help');
-  assert.equal(third.status, 0, third.stderr);
-  assert.equal(third.stdout, first.stdout);
+  writeFileSync(join(dir, 'code-x.bin.99.tmp'), 'left by a killed run');
+  spawnSync('touch', ['-d', '1 hour ago', join(dir, 'code-x.bin.99.tmp')]);
+  const third = validate();
+  assert.equal(third.status, 4, third.stderr);
+  assert.equal(third.stderr, first.stderr);
   assert.ok(readFileSync(join(dir, files[0])).length > 100_000);
   assert.deepEqual(readdirSync(dir).sort(), ['code-aaaaaaaaaaaa-000000000000-validate.bin', files[0]].sort());
   // another command has its own file; KBS_CODE_CACHE=0 writes none
-  kbsEnv(env, 'plan', '--help');
+  kbsEnv(env, 'plan', join(dir, 'no-such-inventory.yml'));
   assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('code-aaaa')).map((f) => f.replace(/^code-[0-9a-f]+-[0-9a-f]+-/, '')).sort(), ['plan.bin', 'validate.bin']);
   const off = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
-  assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', '--help').status, 0);
+  assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', join(dir, 'x.yml')).status, 4);
   assert.deepEqual(readdirSync(off), []);
+  // a folder others may write to is not trusted: no cache read or written there
+  const open = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
+  chmodSync(open, 0o777);
+  assert.equal(kbsEnv({ KBS_CACHE_DIR: open }, 'validate', join(dir, 'x.yml')).status, 4);
+  assert.deepEqual(readdirSync(open), []);
 });
 
 test('over ssh with the bundled ssh2; its native crypto binding is required from where npm put it', () => {
