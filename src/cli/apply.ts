@@ -48,10 +48,9 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     }
     const quiet = flags.output === 'json';
     if (!opts.check) {
-      // the lock's run opens the connections the reading of the nodes needs next
-      const nodes = [...l.spec.controlPlanes, ...l.spec.workers];
-      lock = new ClusterLock(l.inv, { ...opts, connectAhead: nodes }, l.spec.controlPlanes[0], shared);
-      const note = await lock.acquire(!!flags.forceUnlock);
+      lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
+      // taking the lock opens the connections the reading of the nodes needs next
+      const note = await lock.acquire(!!flags.forceUnlock, [...l.spec.controlPlanes, ...l.spec.workers]);
       if (note) io.stderr(`warning: ${note}\n`);
     }
     const planned = await planCluster(l, opts, shared);

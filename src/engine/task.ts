@@ -97,8 +97,9 @@ function withDelegate(ctx: RunContext, t: TaskRun, scope: Vars): Vars {
   try {
     delegate = String(ctx.templater.render(raw, scope, { pos: t.task.pos, task: t.name }));
     kw = connectionKeywords(t, ctx.templater, scope);
-  } catch {
-    return scope;
+  } catch (e) {
+    if (e instanceof KbsError) return scope;
+    throw e;
   }
   return ctx.delegatedScope(scope, delegate, kw);
 }

@@ -70,7 +70,8 @@ export class ConnectionPool {
         if (this.closed) await c.close(); // closeAll() ran while this was connecting
         return c;
       } catch (e) {
-        const retryable = e instanceof KbsError && e.code === 'UNREACHABLE' && e.detail?.retryable === true;
+        // no new attempt once closeAll() ran (a connection opened ahead that nothing waits for)
+        const retryable = e instanceof KbsError && e.code === 'UNREACHABLE' && e.detail?.retryable === true && !this.closed;
         if (!retryable || i >= attempts) {
           if (e instanceof KbsError) throw e;
           throw new KbsError('UNREACHABLE', `cannot connect to ${spec.address}: ${(e as Error).message}`, {
