@@ -137,6 +137,10 @@ test('package: the backend comes from ansible_pkg_mgr, ansible_facts.pkg_mgr, us
   const none = fakeCtx([[/command -v/, { stdout: 'unknown\n' }]]);
   await assert.rejects(run('package', { name: 'x' }, none), /Could not detect which package manager to use/);
   await assert.rejects(run('package', { name: 'x', use: 'pacman' }, none), /package manager "pacman" is not supported/);
+  // a host whose first package tool is zypper: the zypper module runs
+  const zy = fakeCtx([[/for t in apt-get dnf5 dnf yum zypper/, { stdout: 'zypper\n' }], [/zypper/, { rc: 1, stderr: 'a scripted host' }]]);
+  await run('package', { name: 'x' }, zy).catch(() => undefined);
+  assert.match(zy.commands[1] ?? '', /zypper/, zy.commands.join('\n---\n'));
 });
 
 test('apt: check mode simulates, reports the change set, and never runs apt-get for real', async () => {
