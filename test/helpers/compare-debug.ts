@@ -4,11 +4,11 @@
  * write the files into a fresh folder, run both, and read each host's debug messages in order
  * (Ansible through its json stdout callback, kbs through --output json).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ansiblePlaybook } from './ansible.js';
 import { kbs } from './kbs.js';
+import { tempDir } from './tmp.js';
 
 export interface LocalRun {
   code: number;
@@ -23,7 +23,7 @@ export const LOCAL_INVENTORY = '[local]\nh1 ansible_connection=local\nh2 ansible
 
 /** Write `files` (path -> text) into a new folder; returns it. */
 export function writeTree(files: Record<string, string>, prefix = 'kbs-cmp-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = tempDir(prefix);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);

@@ -3,12 +3,12 @@
  * local) and read back what each wrote: comparison tests of evaluation semantics. The playbook
  * gets `out` (a folder per tool) as an extra variable and writes its findings there.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ansiblePlaybook, parseRecap } from './ansible.js';
 import { kbs } from './kbs.js';
 import type { HostStats } from '../../src/engine/events.js';
+import { tempDir } from './tmp.js';
 
 export interface SideRun {
   code: number;
@@ -28,7 +28,7 @@ function readTree(dir: string): Record<string, string> {
 
 /** Write the playbook and its FILES (relative paths) into a temp folder and run both tools. */
 export async function compareFiles(playbook: string, files: Record<string, string> = {}): Promise<{ ansible: SideRun; kbs: SideRun; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-cmp-local-'));
+  const dir = tempDir('kbs-cmp-local-');
   writeFileSync(join(dir, 'inventory.yml'), INVENTORY);
   writeFileSync(join(dir, 'site.yml'), playbook);
   for (const [name, text] of Object.entries(files)) {

@@ -1,12 +1,10 @@
 /** Run small playbooks against hosts that use the local connection (no SSH), for engine tests. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kbs, type KbsRun } from './kbs.js';
+import { tempDir } from './tmp.js';
 
-export function tempDir(prefix = 'kbs-local-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir };
 
 /** Write inventory + playbook (YAML text) into a temp dir, run `kbs run`, return the run. */
 export async function runLocal(

@@ -7,12 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { sshdInventory } from '../helpers/kbs.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const BIN = resolve('bin/kbs.js');
 let sshd: Sshd | undefined;
@@ -30,7 +31,7 @@ test('the bundle is built', () => {
 });
 
 test('the bundle finds the shipped cluster playbook and its roles', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-bundle-'));
+  const dir = tempDir('kbs-bundle-');
   const inv = join(dir, 'inv.yml');
   writeFileSync(inv, 'all:\n  children:\n    control_plane:\n      hosts:\n        cp1: { ansible_host: 192.0.2.10 }\n');
   const r = kbs('apply', inv, '--syntax-check');
@@ -39,7 +40,7 @@ test('the bundle finds the shipped cluster playbook and its roles', () => {
 });
 
 test('a playbook runs on localhost; a bad argument gets the message with the position', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-bundle-'));
+  const dir = tempDir('kbs-bundle-');
   const pb = join(dir, 'pb.yml');
   writeFileSync(pb, `- hosts: localhost
   gather_facts: false
@@ -60,7 +61,7 @@ test('a playbook runs on localhost; a bad argument gets the message with the pos
 });
 
 test('the code cache: one file per command, written by the first run, used or replaced after', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
+  const dir = tempDir('kbs-codecache-');
   const env = { KBS_CACHE_DIR: dir };
   // a command that runs (an inventory that does not exist: exit 4), not only its --help
   const validate = () => kbsEnv(env, 'validate', join(dir, 'no-such-inventory.yml'));
@@ -95,11 +96,11 @@ test('the code cache: one file per command, written by the first run, used or re
   // another command has its own file; KBS_CODE_CACHE=0 writes none
   kbsEnv(env, 'plan', join(dir, 'no-such-inventory.yml'));
   assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('code-aaaa')).map((f) => f.replace(/^code-[0-9a-f]+-[0-9a-f]+-/, '')).sort(), ['plan.bin', 'validate.bin']);
-  const off = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
+  const off = tempDir('kbs-codecache-');
   assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', join(dir, 'x.yml')).status, 4);
   assert.deepEqual(readdirSync(off), []);
   // a folder others may write to is not trusted: no cache read or written there
-  const open = mkdtempSync(join(tmpdir(), 'kbs-codecache-'));
+  const open = tempDir('kbs-codecache-');
   chmodSync(open, 0o777);
   assert.equal(kbsEnv({ KBS_CACHE_DIR: open }, 'validate', join(dir, 'x.yml')).status, 4);
   assert.deepEqual(readdirSync(open), []);
@@ -111,7 +112,7 @@ test('over ssh with the bundled ssh2; its native crypto binding is required from
   // the binding npm built (ssh2's install script; without a compiler ssh2 runs on its JavaScript code)
   const built = resolve('node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node');
   assert.ok(bindings.includes(built), `the bundle requires ${bindings.join(', ') || 'no native addon'}, not ${built}`);
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-bundle-'));
+  const dir = tempDir('kbs-bundle-');
   const inv = sshdInventory(join(dir, 'inv.yml'), sshd!, ['node1']);
   const pb = join(dir, 'pb.yml');
   writeFileSync(pb, '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: r\n      changed_when: false\n    - assert: { that: "r.stdout == \'root\'" }\n');

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock } from '../fleet/lock.js';
 import { KbsError } from '../../src/errors.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Hold `path` with flock(1) from a process we control; resolves once the lock is held. */
 async function holdWithFlock(path: string) {
@@ -28,7 +28,7 @@ async function deadPid(): Promise<number> {
 }
 
 test('a lock held by a live process is refused at once, naming it', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'kbs-lock-')), 'x.lock');
+  const path = join(tempDir('kbs-lock-'), 'x.lock');
   const held = await holdWithFlock(path);
   writeFileSync(path, `${process.pid}\n`);
   try {
@@ -42,7 +42,7 @@ test('a lock held by a live process is refused at once, naming it', async () => 
 
 test('a lock whose recorded holder is dead is waited for while its helper lets go', async () => {
   // what a killed `fleet up` leaves for a moment: its pid in the file, its flock helper still exiting
-  const path = join(mkdtempSync(join(tmpdir(), 'kbs-lock-')), 'x.lock');
+  const path = join(tempDir('kbs-lock-'), 'x.lock');
   const held = await holdWithFlock(path);
   writeFileSync(path, `${await deadPid()}\n`);
   const letGo = new Promise<void>((resolve) => setTimeout(() => void held.release().then(resolve), 700));

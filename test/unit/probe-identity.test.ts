@@ -2,12 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { DIRNAME_FN, parseProbe, probe, probeScript } from '../../src/modules/util/remote.js';
 import { shq } from '../../src/transport/shell.js';
 import type { ModuleContext } from '../../src/modules/types.js';
+import { tempDir } from '../helpers/tmp.js';
 
 test('parseProbe reads user and group from id output', () => {
   const p = parseProbe(Buffer.from('M\t0027\tuid=1001(ann) gid=1002(staff) groups=1002(staff),27(sudo)\n'));
@@ -39,7 +40,7 @@ test('kbs_dirname agrees with dirname(1) without spawning it', () => {
 });
 
 test('sameAs: a path that is not a symlink is stat-ed once; a symlink gets its own follow probe', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kbs-probe-'));
+  const dir = tempDir('kbs-probe-');
   writeFileSync(join(dir, 'f'), 'x');
   symlinkSync(join(dir, 'f'), join(dir, 'l'));
   const items = (p: string) => [

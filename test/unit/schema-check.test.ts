@@ -4,8 +4,7 @@
  * error messages still come from ajv.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { KbsError } from '../../src/errors.js';
@@ -18,6 +17,7 @@ import * as playbook from '../../src/schema/playbook.js';
 import { roleEntrySchema, roleMetaSchema, roleVarsSchema } from '../../src/schema/role.js';
 import { compile, schemaStats } from '../../src/schema/validate.js';
 import { builtinRolesDir, shippedPlaybook } from '../../src/util/assets.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function allSchemas(): object[] {
   const list: object[] = [
@@ -78,7 +78,7 @@ test("kbs's own playbooks and roles load without compiling a schema", () => {
 });
 
 test('a bad argument still gets the message from ajv', () => {
-  const bad = join(mkdtempSync(join(tmpdir(), 'kbs-check-')), 'bad.yml');
+  const bad = join(tempDir('kbs-check-'), 'bad.yml');
   writeFileSync(bad, '- hosts: all\n  tasks:\n    - copy:\n        dest: /x\n        mdoe: "0644"\n');
   assert.throws(
     () => loadPlaybook(bad, {}),
