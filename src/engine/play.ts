@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { moduleWarnings } from './warnings.js';
 import { KbsError } from '../errors.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode, Vars } from '../load/model.js';
-import { handlerNames } from '../load/handlers.js';
+import { handlerNames, handlersReached } from '../load/handlers.js';
 import { CENSORED } from './events.js';
 import type { RunContext } from './context.js';
 import { inherit, nodeName, rootInherited, whenHolds, type Inherited } from './inherit.js';
@@ -434,16 +434,31 @@ export class PlayRunner {
   async flushHandlers(hosts: string[]): Promise<void> {
     const { ctx, play } = this;
     const inh: Inherited = { ...rootInherited(play.tags), handler: true };
+    // per host, the handlers each pending notification has run so far; a notification is done
+    // once every handler it reaches has run (a handler's name can be another's listen topic)
+    const ranFor = new Map<string, Map<string, Set<TaskNode>>>();
     for (let pass = 0; pass < 10; pass++) {
       let ran = false;
       for (const hd of play.handlers) {
         const names = handlerNames(hd);
-        const targets = hosts.filter((h) => {
+        const due = (h: string) => {
           const s = ctx.host(h);
-          return s.active && names.some((n) => s.notified.has(n));
-        });
+          return s.active ? names.filter((n) => s.notified.has(n) && handlersReached(n, play.handlers).includes(hd) && !ranFor.get(h)?.get(n)?.has(hd)) : [];
+        };
+        const targets = hosts.filter((h) => due(h).length > 0);
         if (!targets.length) continue;
-        for (const h of targets) for (const n of names) ctx.host(h).notified.delete(n);
+        for (const h of targets) {
+          const byName = ranFor.get(h) ?? new Map<string, Set<TaskNode>>();
+          ranFor.set(h, byName);
+          for (const n of due(h)) {
+            const done = byName.get(n) ?? new Set<TaskNode>();
+            byName.set(n, done.add(hd));
+            if (handlersReached(n, play.handlers).every((x) => done.has(x))) {
+              ctx.host(h).notified.delete(n);
+              byName.delete(n);
+            }
+          }
+        }
         ran = true;
         await this.runTask(hd, inh, targets);
         if (this.stopped) return;

@@ -39,3 +39,32 @@ test('notify by a role-qualified handler name, a plain name and a listen topic',
   assert.deepEqual(r.kbs.msgs, r.ansible.msgs);
   assert.deepEqual(r.kbs.msgs.h1, ['handler restart', 'handler restart', 'handler reload', 'handler play', 'db role', 'handler restart db']);
 });
+
+test("a notify that is one handler's name and other handlers' listen topic reaches all of them, each once", async () => {
+  const r = await compareLocal({
+    'roles/rt/handlers/main.yml': handler('Restart rt') + handler('note rt', '  listen: Restart rt\n'),
+    'roles/rt/tasks/main.yml': '- command: "true"\n  notify: Restart rt\n- command: "true"\n  notify: [Restart rt, other]\n',
+    'site.yml': `
+- hosts: local
+  gather_facts: false
+  roles: [rt]
+  handlers:
+    - name: early listener
+      debug: msg="handler early"
+      listen: Restart rt
+    - name: other
+      debug: msg="handler other"
+      notify: chained
+    - name: chained
+      debug: msg="handler chained"
+      listen: Restart rt
+  tasks:
+    - meta: flush_handlers
+    - command: "true"
+      notify: "rt : Restart rt"
+`,
+  });
+  assert.equal(r.ansible.code, 0, r.ansible.out);
+  assert.equal(r.kbs.code, 0, r.kbs.out);
+  assert.deepEqual(r.kbs.msgs, r.ansible.msgs);
+});
