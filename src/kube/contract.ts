@@ -45,6 +45,12 @@ export interface NodePlan {
   kubeletVersion: string;
   kubectlVersion: string;
   reason: string;
+  /**
+   * the node's Node object was Ready when kbs read the cluster (its API answered in full); false
+   * for a node that inits or joins. The pod network role waits for the nodes only when a node was
+   * not Ready or the run can have changed it (docs/cluster.md, "CNI").
+   */
+  ready: boolean;
   /** a record to write on a joined node that has none (reconstructed, marked inferred) */
   inferred?: KubeadmRecord;
 }
@@ -198,6 +204,7 @@ export function decide(input: ContractInput): Decision {
         ...common,
         action: 'none',
         reset: false,
+        ready: !!(view && !view.error && view.nodes[n.name]?.ready),
         kubeadmVersion: r?.rec.version ?? clusterKubeadm,
         reason: `already part of the cluster; kubeadm ${r?.rec.version ?? clusterKubeadm} from the ${r ? r.where : 'cluster'}`,
         ...(inferred[n.name] ? { inferred: { ...inferred[n.name], cluster: clusterId } } : {}),
@@ -207,6 +214,7 @@ export function decide(input: ContractInput): Decision {
         ...common,
         action: 'init',
         reset: isHalfDone(n),
+        ready: false,
         kubeadmVersion: want.text,
         reason: `new cluster: kubeadm ${want.text} for kubernetes_version from ${input.kubernetesSource}` + (isHalfDone(n) ? '; an earlier init left files behind: kubeadm reset first' : ''),
       };
@@ -216,6 +224,7 @@ export function decide(input: ContractInput): Decision {
         ...common,
         action: 'join',
         reset: isHalfDone(n),
+        ready: false,
         kubeadmVersion: clusterKubeadm,
         reason: `joins with kubeadm ${clusterKubeadm}: ${why}` + (isHalfDone(n) ? '; an earlier join left files behind: kubeadm reset first' : '') + (n.obs ? '' : '; the node did not answer when kbs read it'),
       };

@@ -36,6 +36,7 @@ export function toPlanVars(plan: Plan, spec: ClusterSpec, ips: Record<string, No
       role: n.role,
       action: n.action,
       reset: n.reset,
+      ready: n.ready,
       kubeadm_version: n.kubeadmVersion,
       kubelet_version: n.kubeletVersion,
       kubectl_version: n.kubectlVersion,

@@ -61,6 +61,11 @@ function changedTasks(run: KbsRun, host: string): string[] {
   return results(run).filter((r) => r.host === host && r.status === 'changed').map((r) => r.task);
 }
 
+/** the statuses of the pod network role's readiness wait on HOST */
+function waitStatus(run: KbsRun, host: string): string[] {
+  return results(run, 'Nodes registered and Ready').filter((r) => r.host === host).map((r) => r.status);
+}
+
 function why(run: KbsRun): string {
   return `exit ${run.code}\n${run.stderr}\n${run.stdout.slice(-5000)}`;
 }
@@ -223,6 +228,8 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       assert.ok(!changedTasks(r, cp).includes('kubeadm init'), 'init ran again');
       assert.equal(await sh(cp, 'sha256sum /etc/kubernetes/pki/apiserver.crt'), apiCert, 'the control plane was re-created');
 
+      // nodes joined in this run: the readiness wait ran
+      assert.deepEqual(waitStatus(r, cp), ['ok']);
       const ns = await nodes(cp);
       assert.deepEqual(ns.map((n) => n.name).sort(), [cp, w1, w2]);
       for (const n of ns) {
@@ -254,6 +261,14 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       const again = await kbs(['apply', inv]);
       assert.equal(again.code, 0, why(again));
       for (const h of [cp, w1, w2]) assert.equal(again.recap[h].changed, 0, `${h}: ${changedTasks(again, h).join(', ')}`);
+      // every node was Ready when kbs read them and nothing in the run could change that: no wait
+      assert.deepEqual(waitStatus(again, cp), ['skipped']);
+      // a runtime restarted on w1 (its containerd configuration put back): the wait runs again
+      await sh(w1, "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml");
+      const restarted = await kbs(['apply', inv]);
+      assert.equal(restarted.code, 0, why(restarted));
+      assert.ok(changedTasks(restarted, w1).includes('Restart containerd'), changedTasks(restarted, w1).join(', '));
+      assert.deepEqual(waitStatus(restarted, cp), ['ok']);
 
       const state = JSON.parse(readFileSync(join(work, 'single/.kbs/state.json'), 'utf8')) as { nodes: Record<string, { version: string; action: string }> };
       assert.deepEqual(Object.fromEntries(Object.entries(state.nodes).map(([k, v]) => [k, `${v.action} ${v.version}`])), { [cp]: `init ${CLUSTER}`, [w1]: `join ${CLUSTER}`, [w2]: `join ${CLUSTER}` });

@@ -77,6 +77,29 @@ const rows: Row[] = [
     name: 'second run on a built cluster: nothing to do',
     in: input({ obs: { cp1: cpDone('v1.37.1', 'init', 'v1.37.1', ['cp1', 'w1', 'w2']), w1: workerDone('v1.37.1'), w2: workerDone('v1.37.1') } }),
     want: { cp1: ['none', 'v1.37.1'], w1: ['none', 'v1.37.1'], w2: ['none', 'v1.37.1'] },
+    check: (p) => assert.deepEqual(Object.values(p.nodes).map((n) => n.ready), [true, true, true]),
+  },
+  {
+    name: 'readiness as the cluster reported it: a NotReady node, a joining node, and an API that answered in part are not ready',
+    in: input({
+      obs: {
+        cp1: { ...cpDone('v1.37.1', 'init', 'v1.37.1', ['cp1', 'w1']), cluster: { kubernetesVersion: 'v1.37.1', nodes: { cp1: { ready: true }, w1: { ready: false } } } },
+        w1: workerDone('v1.37.1'),
+      },
+    }),
+    want: { cp1: ['none', 'v1.37.1'], w1: ['none', 'v1.37.1'], w2: ['join', 'v1.37.1'] },
+    check: (p) => assert.deepEqual([p.nodes.cp1.ready, p.nodes.w1.ready, p.nodes.w2.ready], [true, false, false]),
+  },
+  {
+    name: 'the cluster API answered in part: no node counts as ready',
+    in: input({
+      obs: {
+        cp1: { ...cpDone('v1.37.1', 'init', 'v1.37.1', ['cp1', 'w1', 'w2']), cluster: { kubernetesVersion: 'v1.37.1', nodes: { cp1: { ready: true } }, error: 'nodes: connection refused' } },
+        w1: workerDone('v1.37.1'),
+        w2: workerDone('v1.37.1'),
+      },
+    }),
+    check: (p) => assert.deepEqual(Object.values(p.nodes).map((n) => n.ready), [false, false, false]),
   },
   {
     name: 'a half-joined worker (ca.crt and config.yaml, no kubelet.conf) is reset and joined again',

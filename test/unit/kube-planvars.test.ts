@@ -18,8 +18,8 @@ const spec = (over: Partial<ClusterSpec> = {}): ClusterSpec =>
 const plan: Plan = {
   cluster: 'k-1', kubernetesVersion: 'v1.37.1', kubeadmVersion: 'v1.37.1', kubeadmSource: 'x', initHost: 'cp1', newCluster: true, notes: [],
   nodes: {
-    cp1: { role: 'control_plane', action: 'init', reset: false, kubeadmVersion: 'v1.37.1', kubeletVersion: 'v1.37.1', kubectlVersion: 'v1.37.1', reason: 'r' },
-    w1: { role: 'worker', action: 'join', reset: true, kubeadmVersion: 'v1.37.1', kubeletVersion: 'v1.36.2', kubectlVersion: 'v1.37.1', reason: 'r' },
+    cp1: { role: 'control_plane', action: 'init', reset: false, ready: false, kubeadmVersion: 'v1.37.1', kubeletVersion: 'v1.37.1', kubectlVersion: 'v1.37.1', reason: 'r' },
+    w1: { role: 'worker', action: 'join', reset: true, ready: false, kubeadmVersion: 'v1.37.1', kubeletVersion: 'v1.36.2', kubectlVersion: 'v1.37.1', reason: 'r' },
   },
 };
 const ips = { cp1: { ip: '10.0.0.1', ips: ['10.0.0.1'], reason: '' }, w1: { ip: '10.0.0.2', ips: ['10.0.0.2', 'fd00::2'], reason: '' } };
@@ -28,7 +28,7 @@ test('plan vars: the endpoint defaults to the init host node IP; resolved patche
   const v = toPlanVars(plan, spec({ cniManifest: '/inv/cni.yaml' }), ips).kbs_plan;
   assert.equal(v.endpoint, '10.0.0.1:6443');
   assert.equal(v.cni_manifest, '/inv/cni.yaml');
-  assert.deepEqual(v.nodes.w1, { role: 'worker', action: 'join', reset: true, kubeadm_version: 'v1.37.1', kubelet_version: 'v1.36.2', kubectl_version: 'v1.37.1', node_ip: '10.0.0.2', kubelet_node_ip: '10.0.0.2,fd00::2', kubelet_extra_args: {}, reason: 'r', kubeadm_patches: '/inv/patches/w1' });
+  assert.deepEqual(v.nodes.w1, { role: 'worker', action: 'join', reset: true, ready: false, kubeadm_version: 'v1.37.1', kubelet_version: 'v1.36.2', kubectl_version: 'v1.37.1', node_ip: '10.0.0.2', kubelet_node_ip: '10.0.0.2,fd00::2', kubelet_extra_args: {}, reason: 'r', kubeadm_patches: '/inv/patches/w1' });
   assert.equal(v.nodes.cp1.kubeadm_patches, undefined);
 });
 
