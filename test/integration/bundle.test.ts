@@ -106,6 +106,23 @@ test('the code cache: one file per command, written by the first run, used or re
   assert.deepEqual(readdirSync(open), []);
 });
 
+test("V8's optimising compiler is made less eager (Node 20), unless KBS_V8_DEFAULTS=1", { skip: process.versions.v8.startsWith('11.3.') ? false : 'the setting is for V8 11.3' }, () => {
+  // the setting is part of V8's flags, which V8 checks a code cache against: a cache written
+  // with the setting is refused without it (and rewritten: a new inode), and kept with it
+  const dir = tempDir('kbs-v8flags-');
+  const validate = (env: Record<string, string> = {}) => kbsEnv({ KBS_CACHE_DIR: dir, ...env }, 'validate', join(dir, 'no-such-inventory.yml'));
+  const first = validate();
+  assert.equal(first.status, 4, first.stderr);
+  assert.doesNotMatch(first.stderr, /unrecognized flag|Try --help/);
+  const [file] = readdirSync(dir).map((f) => join(dir, f));
+  const ino = statSync(file).ino;
+  assert.equal(validate().stderr, first.stderr);
+  assert.equal(statSync(file).ino, ino, 'the same flags: the cache is used');
+  const defaults = validate({ KBS_V8_DEFAULTS: '1' });
+  assert.equal(defaults.stderr, first.stderr);
+  assert.notEqual(statSync(file).ino, ino, "V8's default flags: the cache written with the setting is refused");
+});
+
 test('over ssh with the bundled ssh2; its native crypto binding is required from where npm put it', () => {
   const bundle = readFileSync(resolve('dist/kbs.cjs'), 'utf8');
   const bindings = [...bundle.matchAll(/require\("(\.[^"]+\.node)"\)/g)].map((m) => resolve('dist', m[1]));
