@@ -80,7 +80,11 @@ export const file: ModuleDef = {
       if (c.changed) r.changed = true;
       if (c.diff) r.diff = [...(r.diff === undefined ? [] : Array.isArray(r.diff) ? r.diff : [r.diff]), c.diff];
     }
-    return addPathInfo(ctx, ansibleShape(state, r, path));
+    // a module that changed nothing on the host (a no-op, or check mode) left the path as probed
+    // (through a followed link, the result names the target: what the probe found following it)
+    const untouched = !r.changed || ctx.check;
+    const seen = f.shownPath === undefined ? p.files.l : p.files.t;
+    return addPathInfo(ctx, ansibleShape(state, r, path), untouched ? { info: seen, target: p.files.t } : undefined);
   },
 };
 
@@ -110,7 +114,7 @@ function ansibleShape(state: State, r: ModuleResult, path: string): ModuleResult
   const out: ModuleResult = { ...r };
   for (const k of ['path', 'dest', 'src', 'state', 'mode', 'owner', 'group', 'uid', 'gid', 'size']) delete out[k];
   if (state === 'absent') Object.assign(out, { path, state: 'absent' });
-  else if (state === 'file' || state === 'directory') out.path = path;
+  else if (state === 'file' || state === 'directory') out.path = typeof r.path === 'string' ? r.path : path;
   else if (state === 'touch') out.dest = path;
   else Object.assign(out, { dest: path, src: r.src });
   return out;
@@ -154,13 +158,17 @@ class FileTask {
     readonly follow: boolean,
   ) {}
 
+  /** state file or directory through a followed link: Ansible reports the link's target (its realpath) */
+  private shown?: string;
+
   private async exec(cmd: string, description: string): Promise<void> {
     await change(this.ctx, description, cmd);
   }
 
   private result(changed: boolean, state: string, before: Record<string, unknown>, after: Record<string, unknown>, extra: Record<string, unknown> = {}): ModuleResult {
-    const r: ModuleResult = { changed, path: this.path, state, ...extra };
-    if (this.ctx.diff) r.diff = stateDiff({ path: this.path, ...before }, { path: this.path, ...after });
+    const path = this.shown ?? this.path;
+    const r: ModuleResult = { changed, path, state, ...extra };
+    if (this.ctx.diff) r.diff = stateDiff({ path, ...before }, { path, ...after });
     return r;
   }
 
@@ -173,6 +181,11 @@ class FileTask {
   /** the path whose file attributes (chattr) are managed */
   attrPath(): string {
     return this.target().path;
+  }
+
+  /** the path the result names, when it is not the task's path (a followed link) */
+  get shownPath(): string | undefined {
+    return this.shown;
   }
 
   /** the path whose attributes are managed: the link's target when following a link */
@@ -207,9 +220,10 @@ class FileTask {
 
   async file(times: Times): Promise<ModuleResult> {
     const { path, info } = this.target();
+    if (path !== this.path) this.shown = path;
     const kind = prevState(info);
-    if (kind === 'absent') throw new KbsError('TASK', `file (${this.path}) is absent, cannot continue`, { hint: 'use state: touch to create an empty file' });
-    if (kind !== 'file' && kind !== 'hard') throw new KbsError('TASK', `file (${this.path}) is ${kind}, cannot continue`);
+    if (kind === 'absent') throw new KbsError('TASK', `file (${path}) is absent, cannot continue`, { hint: 'use state: touch to create an empty file' });
+    if (kind !== 'file' && kind !== 'hard') throw new KbsError('TASK', `file (${path}) is ${kind}, cannot continue`);
     return this.attrsOnly(path, info, times, 'file');
   }
 
@@ -231,6 +245,7 @@ class FileTask {
 
   async directory(recurse: boolean, times: Times): Promise<ModuleResult> {
     const { path, info } = this.target();
+    if (path !== this.path) this.shown = path;
     if (info.exists && info.type !== 'directory') {
       throw new KbsError('TASK', `${this.path} already exists as a ${prevState(info)}`);
     }
@@ -289,10 +304,12 @@ class FileTask {
     const l = this.p.files.l;
     if (src === undefined) {
       if (l.type !== 'link' || l.lnkTarget === undefined) throw new KbsError('TASK', 'src is required for creating new symlinks');
-      src = l.lnkTarget;
+      // as Ansible: the link's present target is the src when the link is followed to something
+      // that exists; otherwise there is no src (null) and the link stays as it is
+      if (this.follow && this.p.files.t.exists) src = l.lnkTarget;
     }
     // without src: the link's present target, as probed by following the link
-    const s = this.p.files.s ?? (src === l.lnkTarget ? this.p.files.t : undefined);
+    const s = this.p.files.s ?? (src !== undefined && src === l.lnkTarget ? this.p.files.t : undefined);
     if (s && !s.exists && !force) {
       throw new KbsError('TASK', `src file does not exist, use "force=yes" if you really want to create the link: ${src}`);
     }
@@ -303,9 +320,9 @@ class FileTask {
     } else if ((this.prev === 'file' || this.prev === 'hard') && !force) {
       throw new KbsError('TASK', `refusing to convert from ${this.prev} to symlink for ${this.path}`, { hint: 'set force: true to replace it' });
     }
-    const relink = this.prev !== 'link' || l.lnkTarget !== src;
+    const relink = this.prev !== 'link' || (src !== undefined && l.lnkTarget !== src);
     let cmd = '';
-    if (relink) {
+    if (relink && src !== undefined) {
       cmd = `${pre}t=$(dirname -- ${shq(this.path)})/.kbs-link.$$ && ln -s -- ${shq(src)} "$t" && mv -Tf -- "$t" ${shq(this.path)} || { rm -f -- "$t"; exit 1; }`;
     }
     // owner/group of the link itself; mode of its target (Linux has no link modes)
@@ -332,7 +349,7 @@ class FileTask {
       if (l.lnkTarget !== undefined) before.src = l.lnkTarget;
       after.src = src;
     }
-    const r = this.result(changed, 'link', before, after, { dest: this.path, src });
+    const r = this.result(changed, 'link', before, after, { dest: this.path, src: src ?? null });
     if (owner) r.owner = owner;
     return r;
   }

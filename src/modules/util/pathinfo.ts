@@ -49,16 +49,25 @@ export function withPathInfo(result: ModuleResult, info: PathInfo | undefined): 
   return result;
 }
 
-/** One probe of the result's `path` (else `dest`) and its fields merged in, as add_path_info does. */
-export async function addPathInfo(ctx: ModuleContext, result: ModuleResult): Promise<ModuleResult> {
+/**
+ * One probe of the result's `path` (else `dest`) and its fields merged in, as add_path_info does.
+ * `known`: that path as the module's own probe found it (not following links, then following),
+ * for a module that ran nothing on the host since: the probe would read the same again.
+ */
+export async function addPathInfo(ctx: ModuleContext, result: ModuleResult, known?: { info: FileInfo; target: FileInfo }): Promise<ModuleResult> {
   const p = typeof result.path === 'string' ? result.path : typeof result.dest === 'string' ? result.dest : undefined;
   if (p === undefined) return result;
-  const pr = await probe(ctx, [
-    { tag: 'pi', path: p },
-    { tag: 'pt', path: p, follow: true, sameAs: 'pi' },
-  ]);
+  let info: FileInfo;
+  let target: FileInfo;
+  if (known) ({ info, target } = known);
+  else {
+    const pr = await probe(ctx, [
+      { tag: 'pi', path: p },
+      { tag: 'pt', path: p, follow: true, sameAs: 'pi' },
+    ]);
+    [info, target] = [pr.files.pi, pr.files.pt];
+  }
   // os.path.exists follows links: a dangling link adds nothing; nlink is the target's
-  const [info, target] = [pr.files.pi, pr.files.pt];
   if (!target.exists) return result;
   const pi = pathInfoOf(info);
   if (pi && pi.state === 'file' && target.nlink > 1) pi.state = 'hard';
