@@ -133,13 +133,16 @@ export async function fetchText(ctx: ModuleContext, h: HttpSpec): Promise<{ ok: 
  */
 export function fetchSnippet(h: HttpSpec): string {
   const eof = `KBS_CURL_${randomBytes(6).toString('hex')}`;
+  // curl reads its configuration (the URL, credentials) from a here-document on stdin, and the
+  // error text is read only when the fetch failed: 4 processes on the host (it runs on every no-op)
   return [
     'kc=$(mktemp -d) || exit 1',
-    `cat > "$kc/cfg" <<'${eof}'`,
+    `code=$(curl -sS --config - -o "$kc/body" -w '%{http_code}' 2>"$kc/err" <<'${eof}'`,
     curlConfig({ ...h, followRedirects: true }).replace(/\n$/, ''),
     eof,
-    `code=$(curl -sS --config "$kc/cfg" -o "$kc/body" -w '%{http_code}' 2>"$kc/err"); x=$?`,
-    `printf 'CKH\\t%s %s\\nCKB\\t%s\\nCKE\\t%s\\n' "$code" "$x" "$(base64 -w0 < "$kc/body" 2>/dev/null)" "$(head -c 2000 "$kc/err" | tr '\\n\\t' '  ')"`,
+    '); x=$?',
+    `ke=; case "$x:$code" in 0:2??) ;; *) ke=$(head -c 2000 "$kc/err" | tr '\\n\\t' '  ') ;; esac`,
+    `printf 'CKH\\t%s %s\\nCKB\\t%s\\nCKE\\t%s\\n' "$code" "$x" "$(base64 -w0 < "$kc/body" 2>/dev/null)" "$ke"`,
     'rm -rf -- "$kc"',
   ].join('\n');
 }
