@@ -26,7 +26,10 @@ else runBundle(bundle);
 
 function runBundle(file) {
   const source = readFileSync(file, 'utf8');
-  const cache = cacheFile(file);
+  const where = cacheFile(file);
+  const cache = where?.path;
+  // the same folder keeps what templates compile to (src/template/persist.ts)
+  if (where) globalThis[Symbol.for('kbs.cache')] = { dir: where.dir, place: where.place, build: where.build };
   let cached;
   try {
     if (cache) cached = readFileSync(cache);
@@ -44,7 +47,8 @@ function runBundle(file) {
 
 /**
  * One cache file per command (apply, run, plan, ...: each compiles what it runs), named by the
- * bundle it belongs to; undefined when KBS_CODE_CACHE=0.
+ * bundle it belongs to, with its folder and the names of the bundle's place and build; undefined
+ * when KBS_CODE_CACHE=0.
  */
 function cacheFile(file) {
   if (process.env.KBS_CODE_CACHE === '0') return undefined;
@@ -55,8 +59,10 @@ function cacheFile(file) {
   const hash = (s) => createHash('sha256').update(s).digest('hex').slice(0, 12);
   const cmd = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
   // the bundle's place, then this build of it (size, time, Node): a rebuild replaces its place's file
-  const path = join(dir, `code-${hash(file)}-${hash(`${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`)}-${cmd}.bin`);
-  return ownedByMe(path) ? path : undefined;
+  const place = hash(file);
+  const build = hash(`${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`);
+  const path = join(dir, `code-${place}-${build}-${cmd}.bin`);
+  return ownedByMe(path) ? { path, dir, place, build } : undefined;
 }
 
 /** missing, or this user's and not writable by group or others (not a symbolic link) */
@@ -82,7 +88,7 @@ function saveCache(path, script) {
     for (const f of readdirSync(dir)) {
       const p = join(dir, f);
       // an older build of this bundle for this command; a temp file a killed run left behind
-      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || (f.startsWith('code-') && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
+      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || ((f.startsWith('code-') || f.startsWith('tpl-')) && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
     }
   } catch {
     /* a read-only home: run without the cache */

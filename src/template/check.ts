@@ -4,7 +4,7 @@
  * seen here; they stay run-time errors. Throws the KbsError TEMPLATE the render would throw.
  */
 import { KbsError } from '../errors.js';
-import { compileTemplate } from './compiled.js';
+import { compileTemplate, parseTemplate } from './compiled.js';
 import { createEnv } from './env.js';
 import type { NjNode } from './nunjucks.js';
 import type { TemplateSyntax } from './types.js';
@@ -26,9 +26,9 @@ export function checkTemplate(source: string, expression = false, syntax?: Templ
 
 function findProblem(source: string, expression: boolean, syntax?: TemplateSyntax): KbsError | null {
   const text = expression ? `{{ ${source} }}` : source;
-  let ast: NjNode;
+  let c: ReturnType<typeof compileTemplate>;
   try {
-    ast = compileTemplate(text, expression, syntax).ast;
+    c = compileTemplate(text, expression, syntax);
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };
     if (e instanceof KbsError) return e;
@@ -42,6 +42,10 @@ function findProblem(source: string, expression: boolean, syntax?: TemplateSynta
       detail: { line, col },
     });
   }
+  if (c.names.filters.every((n) => known(() => env.getFilter(n))) && c.names.tests.every((n) => known(() => env.getTest(n)))) return null;
+  // a name the environment does not have: find where it is (the template is parsed again when it
+  // came compiled from an earlier run)
+  const ast: NjNode = c.ast ?? parseTemplate(text, expression, syntax);
   const stack: unknown[] = [ast];
   while (stack.length) {
     const node = stack.pop() as NjNode;
@@ -67,6 +71,15 @@ function findProblem(source: string, expression: boolean, syntax?: TemplateSynta
     }
   }
   return null;
+}
+
+function known(get: () => unknown): boolean {
+  try {
+    get();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function excerpt(source: string, line?: number): string {

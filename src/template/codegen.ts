@@ -350,11 +350,20 @@ export interface CompiledProps {
 
 /** Compile a parsed template to its JavaScript functions. */
 export function compileAst(ast: NjNode, native: boolean, name = 'template'): CompiledProps {
+  return instantiate(generateCode(ast, native, name));
+}
+
+/** The JavaScript source of a parsed template (what instantiate turns into its functions). */
+export function generateCode(ast: NjNode, native: boolean, name = 'template'): string {
   const tree = transformer.transform(ast, [], name);
   const c = new KbsCompiler(name, false);
   c.native = native;
   if (native) c.nativeOutputs = new Set(tree.children);
   c.compile(tree);
-  const code: string = c.getCode();
+  return c.getCode() as string;
+}
+
+/** A template's functions from the source generateCode made. */
+export function instantiate(code: string): CompiledProps {
   return new Function(code)() as CompiledProps;
 }

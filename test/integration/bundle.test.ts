@@ -106,6 +106,48 @@ test('the code cache: one file per command, written by the first run, used or re
   assert.deepEqual(readdirSync(open), []);
 });
 
+test('what templates compile to is kept beside the code cache and used by the next run; an unknown filter is placed either way', () => {
+  const dir = tempDir('kbs-tplcache-');
+  const pb = join(dir, 'pb.yml');
+  writeFileSync(pb, `- hosts: localhost
+  gather_facts: false
+  vars: {n: 3}
+  tasks:
+    - debug: {msg: "{{ range(n) | map('string') | join('-') }} {{ 'x' if n is odd else 'y' }}"}
+`);
+  const env = { KBS_CACHE_DIR: dir };
+  const run = () => kbsEnv(env, 'run', pb, '-i', 'localhost,');
+  const first = run();
+  assert.equal(first.status, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /"msg": "0-1-2 x"/);
+  const tpl = () => readdirSync(dir).filter((f) => /^tpl-[0-9a-f]{12}-[0-9a-f]{12}\.bin$/.test(f));
+  assert.equal(tpl().length, 1, readdirSync(dir).join(' '));
+  const file = join(dir, tpl()[0]);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.ok(readFileSync(file).includes(Buffer.from("range(n) | map('string')")), 'the template is in the file');
+  // the next run compiles nothing new: it renders from the file and does not write it again
+  const ino = statSync(file).ino;
+  const second = run();
+  assert.equal(second.stdout.replace(/\d+\.\d+s/g, ''), first.stdout.replace(/\d+\.\d+s/g, ''));
+  assert.equal(statSync(file).ino, ino);
+  // a template whose filter does not exist: the same positioned error from a fresh parse and from the file
+  writeFileSync(pb, `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: "{{ 1 | nosuchfilter }}"}\n`);
+  const bad1 = run();
+  const bad2 = run();
+  assert.equal(bad1.status, 4, bad1.stderr);
+  assert.match(bad1.stderr, /pb\.yml:4:\d+: error: .*nosuchfilter/);
+  assert.equal(bad2.stderr, bad1.stderr);
+  // a file V8 cannot read is ignored and replaced; a file others may write is not read (and replaced)
+  writeFileSync(file, 'not a serialized map');
+  assert.equal(run().status, 4);
+  assert.ok(readFileSync(file).includes(Buffer.from('nosuchfilter')));
+  chmodSync(file, 0o666);
+  const before = statSync(file).ino;
+  assert.equal(run().status, 4);
+  assert.notEqual(statSync(file).ino, before, 'a file others may write was used');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+});
+
 test("V8's optimising compiler is made less eager (Node 20), unless KBS_V8_DEFAULTS=1", { skip: process.versions.v8.startsWith('11.3.') ? false : 'the setting is for V8 11.3' }, () => {
   // the setting is part of V8's flags, which V8 checks a code cache against: a cache written
   // with the setting is refused without it (and rewritten: a new inode), and kept with it

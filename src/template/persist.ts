@@ -1,0 +1,85 @@
+/**
+ * What templates compile to, kept across runs (compiled.ts): one file per build of kbs beside the
+ * code cache, `tpl-PLACE-BUILD.bin` (docs/cli.md, "Code cache"). bin/kbs.js names the folder and
+ * the build when it runs the bundle from a folder it trusts (the user's, writable by no one else);
+ * without it (kbs run from its sources, KBS_CODE_CACHE=0) nothing is kept. Entries are keyed by
+ * the template's text, so an entry is never stale within a build; a new build starts a new file
+ * and removes its place's older ones. Read on first use, written atomically at exit when the run
+ * compiled templates the file did not have. The file holds JavaScript that kbs runs, so it is
+ * read only when it belongs to the user and no one else may write it.
+ */
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+
+export interface PersistedTemplate {
+  /** the generated JavaScript (codegen.ts generateCode) */
+  code: string;
+  single?: { lead: string; trail: string; text?: boolean };
+  names: { filters: string[]; tests: string[] };
+}
+
+/** set by bin/kbs.js: the cache folder, and the bundle's place and build as the code cache names them */
+interface CachePlace {
+  dir: string;
+  place: string;
+  build: string;
+}
+const PLACE = Symbol.for('kbs.cache');
+
+/** at most this many templates in the file (a run that compiles many more keeps what it had) */
+const MAX_ENTRIES = 20_000;
+
+let kept: Map<string, PersistedTemplate> | undefined;
+let file: string | undefined;
+let added = 0;
+
+function open(): Map<string, PersistedTemplate> {
+  if (kept) return kept;
+  kept = new Map();
+  const where = (globalThis as Record<symbol, unknown>)[PLACE] as CachePlace | undefined;
+  if (!where) return kept;
+  file = join(where.dir, `tpl-${where.place}-${where.build}.bin`);
+  try {
+    if (ownedByMe(file)) {
+      const m = deserialize(readFileSync(file)) as unknown;
+      if (m instanceof Map) kept = m as Map<string, PersistedTemplate>;
+    }
+  } catch {
+    /* first run of this build, or a file V8 cannot read: start empty */
+  }
+  process.once('exit', () => save(where));
+  return kept;
+}
+
+/** this user's regular file, writable by no one else (not a symbolic link) */
+function ownedByMe(path: string): boolean {
+  const st = lstatSync(path);
+  return st.isFile() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
+}
+
+export function persisted(key: string): PersistedTemplate | undefined {
+  return open().get(key);
+}
+
+export function persist(key: string, entry: PersistedTemplate): void {
+  const m = open();
+  if (!file || m.size >= MAX_ENTRIES) return;
+  m.set(key, entry);
+  added++;
+}
+
+/** written atomically; this place's files of older builds removed; errors ignored (the file is an optimisation) */
+function save(where: CachePlace): void {
+  if (!added || !file || !kept) return;
+  try {
+    mkdirSync(where.dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, serialize(kept), { mode: 0o600 });
+    renameSync(tmp, file);
+    const mine = `tpl-${where.place}-`;
+    for (const f of readdirSync(where.dir)) if (f.startsWith(mine) && f.endsWith('.bin') && join(where.dir, f) !== file) rmSync(join(where.dir, f), { force: true });
+  } catch {
+    /* a read-only folder: run without it */
+  }
+}
