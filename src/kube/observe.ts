@@ -78,9 +78,8 @@ export function parseObservation(stdout: string): NodeObservation {
     else if (key === 'kubelet_version') obs.kubeletVersion = parseVersion(val.replace(/^Kubernetes\s+/, ''))?.text;
     else if (key.startsWith('file:') && MARKS[key.slice(5)]) obs.marks[MARKS[key.slice(5)]] = val === 'yes';
   }
-  const cfg = section(stdout, 'cluster-config');
-  const nodes = section(stdout, 'nodes');
-  if (cfg !== undefined || nodes !== undefined) obs.cluster = parseClusterView(cfg ?? '', nodes ?? '');
+  const cluster = section(stdout, 'cluster');
+  if (cluster !== undefined) obs.cluster = parseClusterView(cluster);
   return obs;
 }
 
@@ -90,29 +89,45 @@ function byVersion(a: string, b: string): number {
   return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
 }
 
-function parseClusterView(cfgText: string, nodesText: string): ClusterView {
+interface ListItem {
+  kind?: string;
+  metadata?: { name?: string };
+  data?: Record<string, string>;
+  status?: { conditions?: { type: string; status: string }[]; nodeInfo?: { kubeletVersion?: string } };
+}
+
+/** `kubectl -n kube-system get nodes,configmaps -o json`: the Nodes, and kubeadm-config's ClusterConfiguration. */
+export function parseClusterView(text: string): ClusterView {
   const view: ClusterView = { nodes: {} };
-  const errors: string[] = [];
+  let items: ListItem[];
   try {
-    const cfg = parseYamlText(cfgText) as Record<string, unknown> | null;
-    if (cfg && typeof cfg === 'object') {
-      view.kubernetesVersion = parseVersion(cfg.kubernetesVersion)?.text;
-      if (typeof cfg.controlPlaneEndpoint === 'string') view.controlPlaneEndpoint = cfg.controlPlaneEndpoint;
-    }
-    if (!view.kubernetesVersion) errors.push(`kubeadm-config: ${firstLine(cfgText) || 'empty'}`);
+    const list = JSON.parse(text) as { items?: ListItem[] };
+    items = list.items ?? [];
   } catch {
-    errors.push(`kubeadm-config: ${firstLine(cfgText)}`);
+    // kubectl's error (the apiserver did not answer, ...) instead of the List
+    view.error = `kubectl: ${firstLine(text) || 'no answer'}`;
+    return view;
   }
-  try {
-    const list = JSON.parse(nodesText) as { items?: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[]; nodeInfo?: { kubeletVersion?: string } } }[] };
-    for (const n of list.items ?? []) {
-      const name = n.metadata?.name;
-      if (!name) continue;
-      const ready = (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-      view.nodes[name] = { ready, kubeletVersion: parseVersion(n.status?.nodeInfo?.kubeletVersion)?.text };
+  const errors: string[] = [];
+  for (const n of items.filter((i) => i.kind === 'Node')) {
+    const name = n.metadata?.name;
+    if (!name) continue;
+    const ready = (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+    view.nodes[name] = { ready, kubeletVersion: parseVersion(n.status?.nodeInfo?.kubeletVersion)?.text };
+  }
+  const cfgText = items.find((i) => i.kind === 'ConfigMap' && i.metadata?.name === 'kubeadm-config')?.data?.ClusterConfiguration;
+  if (cfgText === undefined) errors.push('kubeadm-config: no ConfigMap kube-system/kubeadm-config with a ClusterConfiguration');
+  else {
+    try {
+      const cfg = parseYamlText(cfgText) as Record<string, unknown> | null;
+      if (cfg && typeof cfg === 'object') {
+        view.kubernetesVersion = parseVersion(cfg.kubernetesVersion)?.text;
+        if (typeof cfg.controlPlaneEndpoint === 'string') view.controlPlaneEndpoint = cfg.controlPlaneEndpoint;
+      }
+      if (!view.kubernetesVersion) errors.push(`kubeadm-config: ${firstLine(cfgText) || 'empty'}`);
+    } catch {
+      errors.push(`kubeadm-config: ${firstLine(cfgText)}`);
     }
-  } catch {
-    errors.push(`nodes: ${firstLine(nodesText)}`);
   }
   if (errors.length) view.error = errors.join('; ');
   return view;

@@ -69,6 +69,11 @@ test('init writes real certificates, kubeconfigs, kubelet files and serves the a
   assert.match(nodesOut.stdout, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\ncp1\s+Ready\s+control-plane\s+\S+\s+v1\.35\.4\n$/);
   const nodesJson = JSON.parse((await n.kubectl(['get', 'nodes', '-o', 'json'])).stdout);
   assert.equal(nodesJson.items[0].status.nodeInfo.kubeletVersion, 'v1.35.4');
+  // several resource types at once, as kubectl prints them: one List, the types in the order given
+  const both = JSON.parse((await n.kubectl(['-n', 'kube-system', 'get', 'nodes,configmaps', '-o', 'json'])).stdout);
+  assert.equal(both.kind, 'List');
+  assert.deepEqual(both.items.map((i: { kind: string; metadata: { name: string } }) => `${i.kind}/${i.metadata.name}`), ['Node/cp1', 'ConfigMap/kube-proxy', 'ConfigMap/kubeadm-config', 'ConfigMap/kubelet-config']);
+  assert.match(both.items[2].data.ClusterConfiguration, /kubernetesVersion: v1\.35\.4/);
 
   // no anonymous access beyond health and discovery
   const anonConf = writeConfig(n, 'anon.conf', n.read('etc/kubernetes/admin.conf').replace(/^\s+client-(certificate|key)-data: .*\n/gm, ''));
@@ -76,6 +81,10 @@ test('init writes real certificates, kubeconfigs, kubelet files and serves the a
   const anon = await n.run('kubectl', ['--kubeconfig', anonConf, 'get', 'nodes']);
   assert.equal(anon.code, 1);
   assert.match(anon.stderr, /Error from server \(Unauthorized\)/);
+  // a node's own credentials read kubeadm's ConfigMaps by name but cannot list the namespace's
+  const asNode = await n.run('kubectl', ['--kubeconfig', '/etc/kubernetes/kubelet.conf', '-n', 'kube-system', 'get', 'nodes,configmaps', '-o', 'json']);
+  assert.equal(asNode.code, 1, asNode.stdout);
+  assert.match(asNode.stderr, /Error from server \(Forbidden\).*list resource "configmaps"/);
   assert.equal((await n.run('kubectl', ['--kubeconfig', anonConf, 'get', '--raw', '/healthz'])).stdout, 'ok');
 
   // a second init is refused by preflight

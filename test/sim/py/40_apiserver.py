@@ -503,6 +503,19 @@ def kubeadm_config_data(st):
 CM_READERS = {("kube-system", "kubeadm-config"), ("kube-system", "kubelet-config"), ("kube-system", "kube-proxy")}
 
 
+def _kubeadm_cm(st, ns, name):
+    """The ConfigMaps kubeadm keeps (made from the cluster's state), or None."""
+    if (ns, name) == ("kube-system", "kubeadm-config"):
+        data = kubeadm_config_data(st)
+    elif (ns, name) == ("kube-system", "kubelet-config"):
+        data = {"kubelet": yaml_dump(st["kubeletConfiguration"])}
+    elif (ns, name) == ("kube-system", "kube-proxy"):
+        data = {"config.conf": yaml_dump(st.get("kubeProxyConfiguration") or {})}
+    else:
+        return None
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns}, "data": data}
+
+
 def r_configmap(h, ident, ns, name):
     st = _state(h)
     if (ns, name) == ("kube-public", "cluster-info"):
@@ -511,15 +524,28 @@ def r_configmap(h, ident, ns, name):
         _need(ident, ident.admin or ident.bootstrap or ident.node() is not None, 'get resource "configmaps"')
     if (ns, name) == ("kube-system", "kubeadm-config"):
         join_rule(st, ident, h.headers.get("User-Agent"))
-        data = kubeadm_config_data(st)
-    elif (ns, name) == ("kube-system", "kubelet-config"):
-        data = {"kubelet": yaml_dump(st["kubeletConfiguration"])}
-    elif (ns, name) == ("kube-system", "kube-proxy"):
-        data = {"config.conf": yaml_dump(st.get("kubeProxyConfiguration") or {})}
-    else:
+    cm = _kubeadm_cm(st, ns, name)
+    if cm is None:
         return r_generic(h, ident, "GET", "/api/v1/namespaces/%s/configmaps/%s" % (ns, name))
-    h.send_json(200, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns},
-                      "data": data})
+    h.send_json(200, cm)
+
+
+def r_configmaps(h, ident, ns):
+    """The ConfigMaps of a namespace (admin only): kubeadm's and those stored by kubectl apply, by name."""
+    _need(ident, ident.admin, 'list resource "configmaps" in API group "" in the namespace "%s"' % ns)
+    st = _state(h)
+    items = {}
+    if ns == "kube-public":
+        items["cluster-info"] = cluster_info_cm(st, h.now())
+    for cns, name in sorted(CM_READERS):
+        if cns == ns:
+            items[name] = _kubeadm_cm(st, ns, name)
+    prefix = "/api/v1/namespaces/%s/configmaps/" % ns
+    for k, v in sorted(st.get("objects", {}).items()):
+        if k.startswith(prefix) and "/" not in k[len(prefix):]:
+            items.setdefault(k[len(prefix):], v)
+    h.send_json(200, {"apiVersion": "v1", "kind": "ConfigMapList", "metadata": {},
+                      "items": [items[n] for n in sorted(items)]})
 
 
 def r_configmap_put(h, ident, ns, name):
@@ -924,6 +950,7 @@ def r_generic(h, ident, method, path):
 
 
 ROUTES = [
+    ("GET", r"/api/v1/namespaces/([^/]+)/configmaps", r_configmaps),
     ("GET", r"/api/v1/namespaces/([^/]+)/configmaps/([^/]+)", r_configmap),
     ("PUT", r"/api/v1/namespaces/([^/]+)/configmaps/([^/]+)", r_configmap_put),
     ("GET", r"/api/v1/nodes", r_nodes),

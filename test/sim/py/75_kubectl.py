@@ -164,6 +164,8 @@ def kubectl_main(argv):
             raise SimError("error: Required resource not specified.")
         kind, _, name = rest[0].partition("/")
         name = name or (rest[1] if len(rest) > 1 else "")
+        if "," in kind:
+            return _get_kinds(api, a, kind.split(","), name)
         if kind in NODE_WORDS:
             obj = _call(api, "GET", "/api/v1/nodes" + ("/" + name if name else ""))
             if not name:
@@ -220,6 +222,31 @@ def kubectl_main(argv):
         out("Kubernetes control plane is running at " + api.server)
         return 0
     raise SimError('error: unknown command "%s" for "kubectl" (simulator)' % verb)
+
+
+def _list_kind(api, a, kind):
+    """The items of one resource type (nodes, or the configmaps of the namespace), each with its kind."""
+    if kind in NODE_WORDS:
+        items, k = _call(api, "GET", "/api/v1/nodes")["items"], "Node"
+    elif kind in CM_WORDS:
+        items, k = _call(api, "GET", "/api/v1/namespaces/%s/configmaps" % a.get("namespace", "default"))["items"], "ConfigMap"
+    else:
+        raise SimError('error: the server doesn\'t have a resource type "%s" (simulator)' % kind)
+    return [dict(i, apiVersion=i.get("apiVersion", "v1"), kind=i.get("kind", k)) for i in items]
+
+
+def _get_kinds(api, a, kinds, name):
+    """`kubectl get nodes,configmaps`: every item of each type, in the order given, as one List."""
+    if name:
+        raise SimError("error: you must specify only one resource type when getting a resource by name (simulator)")
+    items = []
+    for kind in kinds:
+        items.extend(_list_kind(api, a, kind))
+    fmt = a.get("output")
+    if fmt not in ("json", "yaml", "name"):
+        raise SimError("error: the simulator prints several resource types only with -o json, yaml or name")
+    _print_obj({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}, fmt, None)
+    return 0
 
 
 def _wait(api, a, rest):
