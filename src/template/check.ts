@@ -28,7 +28,8 @@ function findProblem(source: string, expression: boolean, syntax?: TemplateSynta
   const text = expression ? `{{ ${source} }}` : source;
   let c: ReturnType<typeof compileTemplate>;
   try {
-    c = compileTemplate(text, expression, syntax);
+    // the playbook's own text: what it compiles to may be kept across runs (compiled.ts)
+    c = compileTemplate(text, expression, syntax, true);
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };
     if (e instanceof KbsError) return e;

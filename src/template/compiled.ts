@@ -13,6 +13,7 @@ import type { NjNode } from './nunjucks.js';
 import { parse, singleExpression } from './parser.js';
 import { persisted, persist, type PersistedTemplate } from './persist.js';
 import type { TemplateSyntax } from './types.js';
+import { hasSecrets, redactText } from '../vault/redact.js';
 
 export interface Compiled {
   /** the template's functions, made on first use */
@@ -32,9 +33,12 @@ const cache = new Map<string, Compiled>();
 
 /**
  * `text` as a template, or with `expression` as a bare expression already wrapped in `{{ }}`
- * (a conditional: not under escape_backslashes, as Ansible's `{% if expr %}`).
+ * (a conditional: not under escape_backslashes, as Ansible's `{% if expr %}`). `keep`: the text is
+ * a playbook's or role's own (the load-time check), which may be kept across runs; text that holds
+ * a secret kbs knows of (a vault value, a private answer) never is, nor is anything rendered at
+ * run time (values from the inventory, the hosts, registered results).
  */
-export function compileTemplate(text: string, expression: boolean, syntax?: TemplateSyntax): Compiled {
+export function compileTemplate(text: string, expression: boolean, syntax?: TemplateSyntax, keep = false): Compiled {
   const key = (expression ? 'e' : 't') + (syntax ? JSON.stringify(syntax) : '') + '\0' + text;
   const hit = cache.get(key);
   if (hit) return hit;
@@ -46,7 +50,7 @@ export function compileTemplate(text: string, expression: boolean, syntax?: Temp
     const single = singleExpression(ast);
     const native = !(expression && !single) && !!single;
     const entry: PersistedTemplate = { code: generateCode(ast, native), names: namesOf(ast), ...(expression && !single ? {} : single ? { single } : {}) };
-    persist(key, entry);
+    if (keep && !(hasSecrets() && redactText(text) !== text)) persist(key, entry);
     c = { ...fromKept(entry), ast };
   }
   if (cache.size >= MAX) cache.delete(cache.keys().next().value as string);

@@ -5,8 +5,9 @@
  * without it (kbs run from its sources, KBS_CODE_CACHE=0) nothing is kept. Entries are keyed by
  * the template's text, so an entry is never stale within a build; a new build starts a new file
  * and removes its place's older ones. Read on first use, written atomically at exit when the run
- * compiled templates the file did not have. The file holds JavaScript that kbs runs, so it is
- * read only when it belongs to the user and no one else may write it.
+ * compiled templates the file did not have. Only the templates of playbook and role files are kept,
+ * never one holding a secret (compiled.ts). The file holds JavaScript that kbs runs, so it is read
+ * only when it belongs to the user and no one else may write it.
  */
 import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
 import { sshdInventory } from '../helpers/kbs.js';
 import { tempDir } from '../helpers/tmp.js';
+import { encryptVault } from '../../src/vault/format.js';
 
 const BIN = resolve('bin/kbs.js');
 let sshd: Sshd | undefined;
@@ -146,6 +147,32 @@ test('what templates compile to is kept beside the code cache and used by the ne
   assert.equal(run().status, 4);
   assert.notEqual(statSync(file).ino, before, 'a file others may write was used');
   assert.equal(statSync(file).mode & 0o777, 0o600);
+});
+
+test('the templates kept across runs are the playbook\'s own: never a vault value, a variable from the inventory or a host', () => {
+  const dir = tempDir('kbs-tplsecret-');
+  writeFileSync(join(dir, 'pw'), 'pw-for-the-test\n');
+  const vaulted = encryptVault("VAULTED-9f3a {{ 'x' }}", 'pw-for-the-test').trimEnd().split('\n').map((l) => `      ${l}`).join('\n');
+  writeFileSync(join(dir, 'inv.yml'), "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      inv_value: \"INVENTORY-77c1 {{ 'y' }}\"\n");
+  const pb = join(dir, 'pb.yml');
+  writeFileSync(pb, `- hosts: localhost
+  gather_facts: false
+  vars:
+    secret: !vault |
+${vaulted}
+  tasks:
+    - command: printf 'HOST-5e2d %s%s z }}' '{' '{'
+      register: out
+      changed_when: false
+    - debug: {msg: "PLAYBOOK-0b4e {{ secret | length }} {{ inv_value }} {{ out.stdout }}"}
+`);
+  const r = kbsEnv({ KBS_CACHE_DIR: dir }, 'run', pb, '-i', join(dir, 'inv.yml'), '--vault-password-file', join(dir, 'pw'));
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /PLAYBOOK-0b4e \d+ INVENTORY-77c1 y HOST-5e2d \{\{ z \}\}/);
+  const [file] = readdirSync(dir).filter((f) => f.startsWith('tpl-'));
+  const kept = readFileSync(join(dir, file));
+  assert.ok(kept.includes(Buffer.from('PLAYBOOK-0b4e')), 'the playbook\'s template is kept');
+  for (const text of ['VAULTED-9f3a', 'INVENTORY-77c1', 'HOST-5e2d']) assert.ok(!kept.includes(Buffer.from(text)), `${text} was kept`);
 });
 
 test("V8's optimising compiler is made less eager (Node 20), unless KBS_V8_DEFAULTS=1", { skip: process.versions.v8.startsWith('11.3.') ? false : 'the setting is for V8 11.3' }, () => {
