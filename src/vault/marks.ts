@@ -10,7 +10,7 @@
  * the decrypted text elsewhere never is.
  */
 import { createHash } from 'node:crypto';
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
 
 export const VAULTED = Symbol.for('kbs.vaulted');
 const RAW = Symbol.for('kbs.raw');
