@@ -28,12 +28,18 @@ interface CachePlace {
 }
 const PLACE = Symbol.for('kbs.cache');
 
-/** at most this many templates in the file (a run that compiles many more keeps what it had) */
-const MAX_ENTRIES = 20_000;
+/**
+ * The file's size limit (the sum of its texts and code, ~): a file over it is written again with
+ * only what the run used, so that templates of playbooks no longer run do not pile up, and the
+ * file stays quick to read at every start.
+ */
+const MAX_BYTES = 4 * 1024 * 1024;
 
 let kept: Map<string, PersistedTemplate> | undefined;
 let file: string | undefined;
 let added = 0;
+/** the keys this run looked up or added */
+const used = new Set<string>();
 
 function open(): Map<string, PersistedTemplate> {
   if (kept) return kept;
@@ -60,23 +66,36 @@ function ownedByMe(path: string): boolean {
 }
 
 export function persisted(key: string): PersistedTemplate | undefined {
-  return open().get(key);
+  const e = open().get(key);
+  if (e) used.add(key);
+  return e;
 }
 
 export function persist(key: string, entry: PersistedTemplate): void {
   const m = open();
-  if (!file || m.size >= MAX_ENTRIES) return;
+  if (!file) return;
   m.set(key, entry);
+  used.add(key);
   added++;
+}
+
+const sizeOf = (key: string, e: PersistedTemplate) => key.length + e.code.length + 64;
+
+/** What the file keeps: everything, or only what the run used when everything is over `maxBytes`. */
+export function toKeep(all: Map<string, PersistedTemplate>, usedKeys: Set<string>, maxBytes = MAX_BYTES): Map<string, PersistedTemplate> {
+  let total = 0;
+  for (const [k, e] of all) total += sizeOf(k, e);
+  return total <= maxBytes ? all : new Map([...all].filter(([k]) => usedKeys.has(k)));
 }
 
 /** written atomically; this place's files of older builds removed; errors ignored (the file is an optimisation) */
 function save(where: CachePlace): void {
   if (!added || !file || !kept) return;
   try {
+    const keep = toKeep(kept, used);
     mkdirSync(where.dir, { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, serialize(kept), { mode: 0o600 });
+    writeFileSync(tmp, serialize(keep), { mode: 0o600 });
     renameSync(tmp, file);
     const mine = `tpl-${where.place}-`;
     for (const f of readdirSync(where.dir)) if (f.startsWith(mine) && f.endsWith('.bin') && join(where.dir, f) !== file) rmSync(join(where.dir, f), { force: true });
