@@ -51,7 +51,7 @@ export function compileTemplate(text: string, expression: boolean, syntax?: Temp
     const native = !(expression && !single) && !!single;
     const entry: PersistedTemplate = { code: generateCode(ast, native), names: namesOf(ast), ...(expression && !single ? {} : single ? { single } : {}) };
     if (keep && !(hasSecrets() && redactText(text) !== text)) persist(key, entry);
-    c = { ...fromKept(entry), ast };
+    c = fromKept(entry, ast);
   }
   if (cache.size >= MAX) cache.delete(cache.keys().next().value as string);
   cache.set(key, c);
@@ -63,7 +63,8 @@ export function parseTemplate(text: string, expression: boolean, syntax?: Templa
   return expression ? parse(text, { ...syntax, escapeBackslashes: false }) : parse(text.replace(LAST_NEWLINE, ''), syntax);
 }
 
-function fromKept(k: PersistedTemplate): Compiled {
+/** the functions are made on first use (a spread would call the getter: build the object whole) */
+function fromKept(k: PersistedTemplate, ast?: NjNode): Compiled {
   let props: CompiledProps | undefined;
   return {
     get props() {
@@ -71,6 +72,7 @@ function fromKept(k: PersistedTemplate): Compiled {
     },
     ...(k.single ? { single: k.single } : {}),
     names: k.names,
+    ...(ast ? { ast } : {}),
   };
 }
 
