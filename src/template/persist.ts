@@ -67,8 +67,14 @@ function ownedByMe(path: string): boolean {
 
 export function persisted(key: string): PersistedTemplate | undefined {
   const e = open().get(key);
-  if (e) used.add(key);
+  if (!e || !wellFormed(e)) return undefined; // an entry of another shape is compiled again (and replaced)
+  used.add(key);
   return e;
+}
+
+function wellFormed(e: unknown): e is PersistedTemplate {
+  const t = e as PersistedTemplate;
+  return !!t && typeof t.code === 'string' && !!t.names && Array.isArray(t.names.filters) && Array.isArray(t.names.tests) && t.names.filters.every((n) => typeof n === 'string') && t.names.tests.every((n) => typeof n === 'string') && (t.single === undefined || (typeof t.single.lead === 'string' && typeof t.single.trail === 'string'));
 }
 
 export function persist(key: string, entry: PersistedTemplate): void {

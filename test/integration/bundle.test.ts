@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
@@ -131,6 +132,14 @@ test('what templates compile to is kept beside the code cache and used by the ne
   const second = run();
   assert.equal(second.stdout.replace(/\d+\.\d+s/g, ''), first.stdout.replace(/\d+\.\d+s/g, ''));
   assert.equal(statSync(file).ino, ino);
+  // entries of another shape (a file edited by hand) are compiled again and replaced
+  const broken = deserialize(readFileSync(file)) as Map<string, unknown>;
+  for (const k of broken.keys()) broken.set(k, { code: 42 });
+  writeFileSync(file, serialize(broken), { mode: 0o600 });
+  const repaired = run();
+  assert.equal(repaired.status, 0, repaired.stderr);
+  assert.match(repaired.stdout, /"msg": "0-1-2 x"/);
+  assert.ok([...(deserialize(readFileSync(file)) as Map<string, { code: unknown }>).values()].every((e) => typeof e.code === 'string'));
   // a template whose filter does not exist: the same positioned error from a fresh parse and from the file
   writeFileSync(pb, `- hosts: localhost\n  gather_facts: false\n  tasks:\n    - debug: {msg: "{{ 1 | nosuchfilter }}"}\n`);
   const bad1 = run();
