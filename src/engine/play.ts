@@ -445,12 +445,13 @@ export class PlayRunner {
           const s = ctx.host(h);
           return s.active ? names.filter((n) => s.notified.has(n) && handlersReached(n, play.handlers).includes(hd) && !ranFor.get(h)?.get(n)?.has(hd)) : [];
         };
-        const targets = hosts.filter((h) => due(h).length > 0);
+        const dueBy = new Map(hosts.map((h) => [h, due(h)]));
+        const targets = hosts.filter((h) => dueBy.get(h)!.length > 0);
         if (!targets.length) continue;
         for (const h of targets) {
           const byName = ranFor.get(h) ?? new Map<string, Set<TaskNode>>();
           ranFor.set(h, byName);
-          for (const n of due(h)) {
+          for (const n of dueBy.get(h)!) {
             const done = byName.get(n) ?? new Set<TaskNode>();
             byName.set(n, done.add(hd));
             if (handlersReached(n, play.handlers).every((x) => done.has(x))) {

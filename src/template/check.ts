@@ -4,7 +4,7 @@
  * seen here; they stay run-time errors. Throws the KbsError TEMPLATE the render would throw.
  */
 import { KbsError } from '../errors.js';
-import { compileTemplate, parseTemplate } from './compiled.js';
+import { compileTemplate, namedCalls, parseTemplate } from './compiled.js';
 import { createEnv } from './env.js';
 import type { NjNode } from './nunjucks.js';
 import type { TemplateSyntax } from './types.js';
@@ -47,17 +47,10 @@ function findProblem(source: string, expression: boolean, syntax?: TemplateSynta
   // a name the environment does not have: find where it is (the template is parsed again when it
   // came compiled from an earlier run)
   const ast: NjNode = c.ast ?? parseTemplate(text, expression, syntax);
-  const stack: unknown[] = [ast];
-  while (stack.length) {
-    const node = stack.pop() as NjNode;
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      stack.push(...node);
-      continue;
-    }
+  for (const { node, kind, name } of namedCalls(ast)) {
     try {
-      if (node.typename === 'Filter' || node.typename === 'FilterAsync') env.getFilter(String(node.name?.value));
-      if (node.typename === 'Is' && node.right?.typename === 'FunCall') env.getTest(String(node.right.name?.value));
+      if (kind === 'filter') env.getFilter(name);
+      else env.getTest(name);
     } catch (e) {
       if (e instanceof KbsError) {
         const line = typeof node.lineno === 'number' ? node.lineno + 1 : undefined;
@@ -65,10 +58,6 @@ function findProblem(source: string, expression: boolean, syntax?: TemplateSynta
         return new KbsError(e.code, e.message, { hint: e.hint, detail: { line, col } });
       }
       throw e;
-    }
-    for (const k of Object.keys(node)) {
-      const v = (node as Record<string, unknown>)[k];
-      if (v && typeof v === 'object') stack.push(v);
     }
   }
   return null;

@@ -48,8 +48,7 @@ export function compileTemplate(text: string, expression: boolean, syntax?: Temp
   else {
     const ast = parseTemplate(text, expression, syntax);
     const single = singleExpression(ast);
-    const native = !(expression && !single) && !!single;
-    const entry: PersistedTemplate = { code: generateCode(ast, native), names: namesOf(ast), ...(expression && !single ? {} : single ? { single } : {}) };
+    const entry: PersistedTemplate = { code: generateCode(ast, !!single), names: namesOf(ast), ...(single ? { single } : {}) };
     if (keep && !(hasSecrets() && redactText(text) !== text)) persist(key, entry);
     c = fromKept(entry, ast);
   }
@@ -76,10 +75,11 @@ function fromKept(k: PersistedTemplate, ast?: NjNode): Compiled {
   };
 }
 
-/** The names of the filters and tests a parsed template calls (`map('x')` and the like are run time). */
-export function namesOf(ast: NjNode): { filters: string[]; tests: string[] } {
-  const filters = new Set<string>();
-  const tests = new Set<string>();
+/**
+ * Every filter and test a parsed template calls by name, with its node (for its position), in the
+ * order the load-time check reports them (`map('x')` and the like are run time).
+ */
+export function* namedCalls(ast: NjNode): Generator<{ node: NjNode; kind: 'filter' | 'test'; name: string }> {
   const stack: unknown[] = [ast];
   while (stack.length) {
     const node = stack.pop() as NjNode;
@@ -88,12 +88,19 @@ export function namesOf(ast: NjNode): { filters: string[]; tests: string[] } {
       stack.push(...node);
       continue;
     }
-    if (node.typename === 'Filter' || node.typename === 'FilterAsync') filters.add(String(node.name?.value));
-    if (node.typename === 'Is' && node.right?.typename === 'FunCall') tests.add(String(node.right.name?.value));
+    if (node.typename === 'Filter' || node.typename === 'FilterAsync') yield { node, kind: 'filter', name: String(node.name?.value) };
+    if (node.typename === 'Is' && node.right?.typename === 'FunCall') yield { node, kind: 'test', name: String(node.right.name?.value) };
     for (const k of Object.keys(node)) {
       const v = (node as Record<string, unknown>)[k];
       if (v && typeof v === 'object') stack.push(v);
     }
   }
+}
+
+/** The names of the filters and tests a parsed template calls. */
+export function namesOf(ast: NjNode): { filters: string[]; tests: string[] } {
+  const filters = new Set<string>();
+  const tests = new Set<string>();
+  for (const c of namedCalls(ast)) (c.kind === 'filter' ? filters : tests).add(c.name);
   return { filters: [...filters], tests: [...tests] };
 }
