@@ -28,8 +28,11 @@ function runBundle(file) {
   const source = readFileSync(file, 'utf8');
   const where = cacheFile(file);
   const cache = where?.path;
-  // the same folder keeps what templates compile to (src/template/persist.ts)
-  if (where) globalThis[Symbol.for('kbs.cache')] = { dir: where.dir, place: where.place, build: where.build };
+  // the same folder keeps what templates compile to (src/template/persist.ts), under the same rules
+  if (where) {
+    const tpl = join(where.dir, `tpl-${where.place}-${where.build}.bin`);
+    globalThis[Symbol.for('kbs.cache')] = { dir: where.dir, place: where.place, file: tpl, readable: ownedByMe(tpl) };
+  }
   let cached;
   try {
     if (cache) cached = readFileSync(cache);

@@ -6,10 +6,10 @@
  * the template's text, so an entry is never stale within a build; a new build starts a new file
  * and removes its place's older ones. Read on first use, written atomically at exit when the run
  * compiled templates the file did not have. Only the templates of playbook and role files are kept,
- * never one holding a secret (compiled.ts). The file holds JavaScript that kbs runs, so it is read
- * only when it belongs to the user and no one else may write it.
+ * never one holding a secret (compiled.ts). The file holds JavaScript that kbs runs, so bin/kbs.js
+ * names it only when it belongs to the user and no one else may write it (as the code cache).
  */
-import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 
@@ -20,11 +20,16 @@ export interface PersistedTemplate {
   names: { filters: string[]; tests: string[] };
 }
 
-/** set by bin/kbs.js: the cache folder, and the bundle's place and build as the code cache names them */
+/**
+ * set by bin/kbs.js: the cache folder, the bundle's place as the code cache names it, this build's
+ * file, and whether it may be read (it belongs to the user and no one else may write it; a file
+ * that may not is not read, and the run's save replaces it)
+ */
 interface CachePlace {
   dir: string;
   place: string;
-  build: string;
+  file: string;
+  readable: boolean;
 }
 const PLACE = Symbol.for('kbs.cache');
 
@@ -46,9 +51,9 @@ function open(): Map<string, PersistedTemplate> {
   kept = new Map();
   const where = (globalThis as Record<symbol, unknown>)[PLACE] as CachePlace | undefined;
   if (!where) return kept;
-  file = join(where.dir, `tpl-${where.place}-${where.build}.bin`);
+  file = where.file;
   try {
-    if (ownedByMe(file)) {
+    if (where.readable) {
       const m = deserialize(readFileSync(file)) as unknown;
       if (m instanceof Map) kept = m as Map<string, PersistedTemplate>;
     }
@@ -57,12 +62,6 @@ function open(): Map<string, PersistedTemplate> {
   }
   process.once('exit', () => save(where));
   return kept;
-}
-
-/** this user's regular file, writable by no one else (not a symbolic link) */
-function ownedByMe(path: string): boolean {
-  const st = lstatSync(path);
-  return st.isFile() && st.uid === process.getuid?.() && (st.mode & 0o022) === 0;
 }
 
 export function persisted(key: string): PersistedTemplate | undefined {
