@@ -1,13 +1,14 @@
 /**
  * What templates compile to, kept across runs (compiled.ts): one file per build of kbs beside the
  * code cache, `tpl-PLACE-BUILD.bin` (docs/cli.md, "Code cache"). bin/kbs.js names the folder and
- * the build when it runs the bundle from a folder it trusts (the user's, writable by no one else);
+ * the file when it runs the bundle from a folder it trusts (the user's, writable by no one else);
  * without it (kbs run from its sources, KBS_CODE_CACHE=0) nothing is kept. Entries are keyed by
  * the template's text, so an entry is never stale within a build; a new build starts a new file
  * and removes its place's older ones. Read on first use, written atomically at exit when the run
  * compiled templates the file did not have. Only the templates of playbook and role files are kept,
- * never one holding a secret (compiled.ts). The file holds JavaScript that kbs runs, so bin/kbs.js
- * names it only when it belongs to the user and no one else may write it (as the code cache).
+ * never one holding a secret (compiled.ts). The file holds JavaScript that kbs runs, so it is read
+ * only when bin/kbs.js found that it belongs to the user and no one else may write it (as the
+ * code cache).
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
