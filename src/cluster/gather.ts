@@ -1,4 +1,8 @@
-/** Reads every node before a decision (playbooks/gather.yml): facts for node IPs, and kubeadm's state. */
+/**
+ * Reads every node before a decision: its facts (playbooks/gather-facts.yml, for node IPs) and
+ * kubeadm's state (playbooks/gather.yml), both at once over one connection per node: each waits
+ * on the node (the facts on many small reads, the state on kubectl's round trip to the apiserver).
+ */
 import type { RunOptions } from '../engine/options.js';
 import type { Inventory } from '../inventory/types.js';
 import type { NodeAddressFacts } from '../kube/nodeip.js';
@@ -6,8 +10,9 @@ import { parseObservation, type NodeObservation } from '../kube/observe.js';
 import type { ClusterSpec } from '../kube/spec.js';
 import { stripPrefix } from '../facts/index.js';
 import type { Vars } from '../load/model.js';
-import type { SharedPool } from '../transport/shared.js';
-import { runInternal } from '../engine/internal.js';
+import { ConnectionPool } from '../transport/pool.js';
+import { SharedPool } from '../transport/shared.js';
+import { runInternal, type InternalRun } from '../engine/internal.js';
 
 export interface Gathered {
   /** undefined for a node that did not answer */
@@ -22,10 +27,17 @@ export interface Gathered {
 
 /** `kubelet`: ask each kubelet its version too (kbs versions shows it; apply and plan do not decide with it). */
 export async function gatherNodes(spec: ClusterSpec, inv: Inventory, opts: RunOptions, shared?: SharedPool, what: { kubelet: boolean } = { kubelet: true }): Promise<Gathered> {
-  const run = await runInternal('gather.yml', inv, { ...opts, limit: undefined }, { kbs_gather_kubelet: what.kubelet }, shared);
-  const facts = run.results('Facts kbs decides with');
-  const state = run.results('kbs node state');
-  const out: Gathered = { obs: {}, addresses: [], unreachable: run.unreachable, failed: {}, facts: {} };
+  const pool = shared ?? new SharedPool(new ConnectionPool(opts.transport));
+  const all = { ...opts, limit: undefined };
+  let runs: InternalRun[];
+  try {
+    runs = await Promise.all([runInternal('gather-facts.yml', inv, all, {}, pool), runInternal('gather.yml', inv, all, { kbs_gather_kubelet: what.kubelet }, pool)]);
+  } finally {
+    if (!shared) await pool.close();
+  }
+  const facts = runs[0].results('Facts kbs decides with');
+  const state = runs[1].results('kbs node state');
+  const out: Gathered = { obs: {}, addresses: [], unreachable: [...new Set(runs.flatMap((r) => r.unreachable))], failed: {}, facts: {} };
   for (const name of Object.keys(spec.nodes)) {
     const st = state.get(name);
     if (st && st.status !== 'failed' && st.status !== 'unreachable') out.obs[name] = parseObservation(String(st.result.stdout ?? ''));
