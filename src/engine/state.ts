@@ -3,8 +3,22 @@ import type { Vars } from '../load/model.js';
 import { emptyStats, type HostStats } from './events.js';
 
 export class HostState {
-  /** ansible_facts (without prefix) */
-  facts: Vars = {};
+  private _facts: Vars = {};
+  /** factVars() of the current facts; dropped when they change */
+  private factView?: Vars;
+
+  /** ansible_facts (without prefix); changed by replacing it or with addFacts */
+  get facts(): Vars {
+    return this._facts;
+  }
+  set facts(f: Vars) {
+    this._facts = f;
+    this.factView = undefined;
+  }
+  addFacts(f: Vars): void {
+    Object.assign(this._facts, f);
+    this.factView = undefined;
+  }
   /** set_fact results */
   setFacts: Vars = {};
   /** include_vars results (below set_fact, above task vars, as in Ansible) */
@@ -33,10 +47,15 @@ export class HostState {
     return !this.failed && !this.unreachable && !this.ended;
   }
 
-  /** facts as Ansible exposes them: ansible_facts.x and ansible_x */
+  /**
+   * facts as Ansible exposes them: ansible_facts.x and ansible_x. Built once for each set of facts
+   * (every task of every host reads it as a variable layer); a layer is only read, never changed.
+   */
   factVars(): Vars {
-    const out: Vars = { ansible_facts: this.facts };
-    for (const [k, v] of Object.entries(this.facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+    if (this.factView) return this.factView;
+    const out: Vars = { ansible_facts: this._facts };
+    for (const [k, v] of Object.entries(this._facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+    this.factView = out;
     return out;
   }
 }

@@ -333,10 +333,10 @@ async function runOnce(
     meta: () => undefined,
     flow: mod.local ? makeFlow(ctx, task, host) : undefined,
     setFacts: (facts, _cacheable) => {
-      if (task.module === 'setup') Object.assign(state.facts, facts);
+      if (task.module === 'setup') state.addFacts(facts);
       else if (task.module.endsWith('_facts') || mod.hostFacts || mod.source) {
         // package_facts, service_facts: ansible_facts.packages and, as Ansible injects them, `packages`
-        Object.assign(state.facts, facts);
+        state.addFacts(facts);
         Object.assign(state.setFacts, facts);
       } else Object.assign(state.setFacts, facts);
       ctx.invalidate();
