@@ -28,10 +28,15 @@ function runBundle(file) {
   const source = readFileSync(file, 'utf8');
   const where = cacheFile(file);
   const cache = where?.path;
-  // the same folder keeps what templates compile to (src/template/persist.ts), under the same rules
+  // the same folder keeps what templates compile to and what playbook and role files parse to
+  // (src/util/persisted.ts), under the same rules
   if (where) {
-    const tpl = join(where.dir, `tpl-${where.place}-${where.build}.bin`);
-    globalThis[Symbol.for('kbs.cache')] = { dir: where.dir, place: where.place, file: tpl, readable: ownedByMe(tpl) };
+    const files = {};
+    for (const kind of ['tpl', 'yaml']) {
+      const f = join(where.dir, `${kind}-${where.place}-${where.build}.bin`);
+      files[kind] = { file: f, readable: ownedByMe(f) };
+    }
+    globalThis[Symbol.for('kbs.cache')] = { dir: where.dir, place: where.place, files };
   }
   let cached;
   try {
@@ -91,7 +96,7 @@ function saveCache(path, script) {
     for (const f of readdirSync(dir)) {
       const p = join(dir, f);
       // an older build of this bundle for this command; a temp file a killed run left behind
-      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || ((f.startsWith('code-') || f.startsWith('tpl-')) && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
+      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || (/^(code|tpl|yaml)-/.test(f) && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
     }
   } catch {
     /* a read-only home: run without the cache */

@@ -12,7 +12,7 @@ import { templateTolerant } from '../schema/tolerant.js';
 import { validate } from '../schema/validate.js';
 import { isTemplate } from './keywords.js';
 import { parseKv } from './kv.js';
-import type { YamlFile, YamlPath } from '../yaml/read.js';
+import type { YamlSource, YamlPath } from '../yaml/read.js';
 
 /** options never taken out of a free-form string, even if the module documents them */
 const NEVER_INLINE = new Set(['_raw_params', 'cmd', 'argv', 'free_form']);
@@ -175,7 +175,7 @@ function coerce(v: string, s: JsonSchema): unknown {
 
 /** Where each arg came from, so that an error points at the right place. */
 export interface ArgSource {
-  yf: YamlFile;
+  yf: YamlSource;
   /** path of the module value (map or string) */
   path: YamlPath;
 }

@@ -2,7 +2,10 @@
 import { statSync } from 'node:fs';
 import type { Position } from '../errors.js';
 import type { RoleContext, TaskNode } from './model.js';
-import { parseYaml, type YamlFile } from '../yaml/read.js';
+import { parseYaml, readYamlText, type YamlSource } from '../yaml/read.js';
+import { keepParse, keptParse } from '../yaml/cache.js';
+import { outlineOf } from '../yaml/outline.js';
+import { wasDecrypted } from '../vault/yaml.js';
 import { vaultGeneration } from '../vault/keyring.js';
 import { PyFloat } from '../util/pyfloat.js';
 import { copyVaultMarks } from '../vault/marks.js';
@@ -41,7 +44,7 @@ export function newContext(playbookDir: string, opts: LoadOptions, handlers: Tas
 
 /** Where a list of tasks comes from. */
 export interface FileCtx {
-  yf: YamlFile;
+  yf: YamlSource;
   /** folder of the file (relative import_tasks / include_tasks resolve here first) */
   dir: string;
   role?: RoleContext;
@@ -49,13 +52,14 @@ export interface FileCtx {
   handler?: boolean;
 }
 
-const cache = new Map<string, { mtimeMs: number; size: number; vault: number; yf: YamlFile }>();
+const cache = new Map<string, { mtimeMs: number; size: number; vault: number; yf: YamlSource }>();
 
 /**
- * parseYaml with a cache by absolute path (a role used twice, a file imported twice: parsed
- * once). A changed file (mtime or size) is parsed again.
+ * A playbook, role or tasks file's value and outline, with a cache by absolute path (a role used
+ * twice, a file imported twice: parsed once; a changed file, by mtime or size, is read again) and
+ * one across runs by text (src/yaml/cache.ts).
  */
-export function loadYaml(file: string): YamlFile {
+export function loadYaml(file: string): YamlSource {
   let st;
   try {
     st = statSync(file);
@@ -65,13 +69,25 @@ export function loadYaml(file: string): YamlFile {
   const hit = cache.get(file);
   // parsed again with other vault passwords (a new run in the same process)
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.vault === vaultGeneration()) return fresh(hit.yf);
-  const yf = parseYaml(file);
+  const yf = readSource(file);
   cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, vault: vaultGeneration(), yf });
   return fresh(yf);
 }
 
+/** the file's value and outline: kept from an earlier run of the same text, else parsed (and kept) */
+function readSource(file: string): YamlSource {
+  const text = readYamlText(file);
+  const vaulted = wasDecrypted(file, text);
+  const kept = vaulted ? undefined : keptParse(text);
+  if (kept) return { file, ...kept };
+  const { doc, lc, value } = parseYaml(file, text);
+  const outline = outlineOf(doc);
+  if (!vaulted) keepParse(text, value, outline, lc);
+  return { file, lc, value, outline };
+}
+
 /** the nodes built from a file may be changed by their users: hand out a copy of the plain value */
-function fresh(yf: YamlFile): YamlFile {
+function fresh(yf: YamlSource): YamlSource {
   return { ...yf, value: copyData(yf.value) };
 }
 

@@ -15,7 +15,7 @@ import { parseRoleEntry } from './role.js';
 import { handlerNames } from './handlers.js';
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkValueTemplates } from './templates.js';
-import { posAt, type YamlFile } from '../yaml/read.js';
+import { posAt, type YamlSource } from '../yaml/read.js';
 
 export type { LoadOptions } from './context.js';
 export { loadTaskFile, type LoadTaskFileOptions } from './tasks.js';
@@ -57,7 +57,7 @@ function loadPlays(abs: string, opts: LoadOptions, chain: string[], from: Positi
   return plays;
 }
 
-function importPlaybook(yf: YamlFile, i: number, raw: Raw, key: string, opts: LoadOptions, chain: string[]): Play[] {
+function importPlaybook(yf: YamlSource, i: number, raw: Raw, key: string, opts: LoadOptions, chain: string[]): Play[] {
   const { [key]: target, ...rest } = raw;
   const entry: Raw = { import_playbook: target, ...rest };
   validate(importPlaybookSchema, entry, yf, [i], 'import_playbook');
@@ -97,7 +97,7 @@ function playVars(v: unknown): Raw {
   return (v ?? {}) as Raw;
 }
 
-function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir: string): Play {
+function parsePlay(yf: YamlSource, i: number, raw: Raw, opts: LoadOptions, baseDir: string): Play {
   if (!('hosts' in raw)) {
     const taskKey = Object.keys(raw).find((k) => getModule(k) || specialName(k) || k === 'block');
     if (taskKey) {
@@ -196,7 +196,7 @@ function parsePlay(yf: YamlFile, i: number, raw: Raw, opts: LoadOptions, baseDir
 }
 
 /** Every vars_files entry named literally must exist (templated names are read at run time). */
-function checkVarsFiles(yf: YamlFile, i: number, value: unknown, baseDir: string): void {
+function checkVarsFiles(yf: YamlSource, i: number, value: unknown, baseDir: string): void {
   const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
   list.forEach((f, j) => {
     if (typeof f !== 'string' || isTemplate(f)) return; // a list is Ansible's first-found choice: read at run time

@@ -14,7 +14,7 @@ import type { BlockNode, RoleContext, TaskKeywords, TaskNode, Vars } from './mod
 import { parseHandlerList, parseTaskList } from './tasks.js';
 import { checkTaskTemplates, checkValueTemplates } from './templates.js';
 import { roleFiles } from './rolefiles.js';
-import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
+import { posAt, type YamlSource, type YamlPath } from '../yaml/read.js';
 
 export interface RoleRef {
   name: string;
@@ -103,7 +103,7 @@ function varsFiles(files: string[]): Vars {
 }
 
 interface RoleMeta {
-  yf?: YamlFile;
+  yf?: YamlSource;
   deps: unknown[];
   allowDuplicates: boolean;
   /** argument_specs of meta/main.yml */
@@ -205,7 +205,7 @@ export function expandRole(
     const deps: BlockNode[] = [];
     const depRoles: RoleContext[] = [];
     meta.deps.forEach((d, i) => {
-      const r = parseRoleEntry(d, meta.yf as YamlFile, ['dependencies', i], lc, [dirname(path)], 'dependency', ctx);
+      const r = parseRoleEntry(d, meta.yf as YamlSource, ['dependencies', i], lc, [dirname(path)], 'dependency', ctx);
       depRoles.push(r.role);
       if (r.block) deps.push(r.block);
     });
@@ -240,7 +240,7 @@ export function expandRole(
  */
 export function parseRoleEntry(
   raw: unknown,
-  yf: YamlFile,
+  yf: YamlSource,
   path: YamlPath,
   lc: LoadContext,
   nearDirs: string[] = [],

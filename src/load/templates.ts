@@ -9,7 +9,8 @@ import { KbsError } from '../errors.js';
 import { checkTemplate } from '../template/check.js';
 import { isTemplate } from './keywords.js';
 import { parseKv } from './kv.js';
-import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
+import { posAt, type YamlSource, type YamlPath } from '../yaml/read.js';
+import { tagIn } from '../yaml/outline.js';
 
 /** task keywords whose values are bare Jinja2 expressions */
 const CONDITIONS = new Set(['when', 'changed_when', 'failed_when', 'until']);
@@ -17,14 +18,14 @@ const CONDITIONS = new Set(['when', 'changed_when', 'failed_when', 'until']);
 const BOOL_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off']);
 
 /** Check every string inside `value` (found at `path` of `yf`) as a template. */
-export function checkValueTemplates(yf: YamlFile, path: YamlPath, value: unknown): void {
+export function checkValueTemplates(yf: YamlSource, path: YamlPath, value: unknown): void {
   walk(path, value, (text, p) => {
     if (isTemplate(text)) check(yf, p, text, false);
   });
 }
 
 /** A condition: a string, a list of strings, a boolean. */
-export function checkConditionTemplates(yf: YamlFile, path: YamlPath, value: unknown): void {
+export function checkConditionTemplates(yf: YamlSource, path: YamlPath, value: unknown): void {
   const one = (v: unknown, p: YamlPath) => {
     if (typeof v !== 'string') return;
     const text = v.trim();
@@ -39,7 +40,7 @@ export function checkConditionTemplates(yf: YamlFile, path: YamlPath, value: unk
  * The keywords and the module value of a task (raw as written). `module` is the module's short
  * name (assert's `that` holds conditions); `action` the key its arguments are under.
  */
-export function checkTaskTemplates(yf: YamlFile, path: YamlPath, raw: Record<string, unknown>, module?: string, action?: string): void {
+export function checkTaskTemplates(yf: YamlSource, path: YamlPath, raw: Record<string, unknown>, module?: string, action?: string): void {
   for (const [k, v] of Object.entries(raw)) {
     const p = [...path, k];
     if (CONDITIONS.has(k)) checkConditionTemplates(yf, p, v);
@@ -67,7 +68,7 @@ function kvValues(text: string): string[] {
   }
 }
 
-function check(yf: YamlFile, path: YamlPath, text: string, expression: boolean): void {
+function check(yf: YamlSource, path: YamlPath, text: string, expression: boolean): void {
   try {
     checkTemplate(text, expression);
   } catch (e) {
@@ -77,7 +78,8 @@ function check(yf: YamlFile, path: YamlPath, text: string, expression: boolean):
   }
 }
 
-function isUnsafe(yf: YamlFile, path: YamlPath): boolean {
+function isUnsafe(yf: YamlSource, path: YamlPath): boolean {
+  if (yf.doc === undefined) return tagIn(yf.outline, path) === '!unsafe';
   const node = yf.doc.getIn(path, true) as { tag?: string } | undefined;
   return node?.tag === '!unsafe';
 }

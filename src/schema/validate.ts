@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { KbsError, didYouMean } from '../errors.js';
-import { posAt, type YamlFile, type YamlPath } from '../yaml/read.js';
+import { posAt, type YamlSource, type YamlPath } from '../yaml/read.js';
 import { check } from './check.js';
 
 const require = createRequire(import.meta.url);
@@ -48,7 +48,7 @@ function valid(schema: object, value: unknown): boolean {
 export function validate(
   schema: object,
   value: unknown,
-  yf: YamlFile,
+  yf: YamlSource,
   base: YamlPath,
   what: string,
   opts: ValidateOptions = {},
@@ -112,7 +112,7 @@ function pathOf(instancePath: string): YamlPath {
 
 export function toKbsError(
   err: ErrorObject,
-  yf: YamlFile,
+  yf: YamlSource,
   base: YamlPath,
   what: string,
   opts: ValidateOptions = {},

@@ -44,6 +44,11 @@ export function decryptVaultNodes(doc: Document, file: string, lc: LineCounter):
   });
 }
 
+/** Was this text (of `file`) decrypted from a vault-encrypted file? */
+export function wasDecrypted(file: string, text: string): boolean {
+  return decrypted.get(file) === text;
+}
+
 /** After a document is turned into values: a file that was decrypted as a whole has every string registered. */
 export function registerDecryptedDocument(file: string, text: string, value: unknown): void {
   if (decrypted.get(file) === text) addSecretsIn(value);

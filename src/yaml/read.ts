@@ -9,8 +9,9 @@ import { MAX_YAML_DEPTH, formatSize, maxYamlSize } from './limits.js';
 import { decryptVaultNodes, registerDecryptedDocument, unvaultFileText, vaultTag } from '../vault/yaml.js';
 import { markVaultValues } from '../vault/marks.js';
 import { PyFloat, pyFloat as boxFloat } from '../util/pyfloat.js';
+import { keyText, offsetIn, type OutlineNode, type YamlPath } from './outline.js';
 
-export type YamlPath = (string | number)[];
+export type { YamlPath };
 
 export interface YamlFile {
   file: string;
@@ -19,6 +20,12 @@ export interface YamlFile {
   /** the plain JS value of the document */
   value: unknown;
 }
+
+/**
+ * A file's value and where its parts are: a parsed document (YamlFile), or the outline of one
+ * (src/yaml/outline.ts: what the playbook loader keeps across runs, src/yaml/cache.ts).
+ */
+export type YamlSource = { file: string; lc: LineCounter; value: unknown } & ({ doc: Document; outline?: undefined } | { doc?: undefined; outline: OutlineNode | null });
 
 /** `!unsafe` scalars; their text (and that of `!unsafe` lists and mappings) is protected before toJS */
 const unsafeTag = {
@@ -312,14 +319,20 @@ function yamlHint(code: string): string {
 }
 
 /** Position of the node at `path` (the key when which='key' and the path ends in a map key). */
-export function posAt(yf: YamlFile, path: YamlPath, which: 'key' | 'value' = 'value'): Position {
+export function posAt(yf: YamlSource, path: YamlPath, which: 'key' | 'value' = 'value'): Position {
+  if (yf.doc === undefined) {
+    const offset = offsetIn(yf.outline, path, which);
+    if (offset < 0) return { file: yf.file };
+    const { line, col } = yf.lc.linePos(offset);
+    return { file: yf.file, line, col };
+  }
   let node: unknown = yf.doc.contents;
   let keyNode: unknown;
   let last: unknown = node;
   for (const seg of path) {
     keyNode = undefined;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
       if (!pair) break;
       keyNode = pair.key;
       node = pair.value;
@@ -342,7 +355,3 @@ export function posAt(yf: YamlFile, path: YamlPath, which: 'key' | 'value' = 'va
   return { file: yf.file, line, col };
 }
 
-function keyString(k: unknown): string {
-  if (isScalar(k)) return String(k.value);
-  return String(k);
-}

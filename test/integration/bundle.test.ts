@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { deserialize, serialize } from 'node:v8';
 import { join, resolve } from 'node:path';
@@ -182,6 +182,59 @@ ${vaulted}
   const kept = readFileSync(join(dir, file));
   assert.ok(kept.includes(Buffer.from('PLAYBOOK-0b4e')), 'the playbook\'s template is kept');
   for (const text of ['VAULTED-9f3a', 'INVENTORY-77c1', 'HOST-5e2d']) assert.ok(!kept.includes(Buffer.from(text)), `${text} was kept`);
+});
+
+test('what playbook and role files parse to is kept and used by the next run, with the same positions; never a vaulted file', () => {
+  const dir = tempDir('kbs-yamlcache-');
+  writeFileSync(join(dir, 'pw'), 'pw-for-the-test\n');
+  mkdirSync(join(dir, 'roles/r/tasks'), { recursive: true });
+  writeFileSync(join(dir, 'roles/r/tasks/main.yml'), '- debug: {msg: "ROLE-3c1d {{ n }}"}\n');
+  const vaulted = encryptVault('VAULTED-71be', 'pw-for-the-test').trimEnd().split('\n').map((l) => `      ${l}`).join('\n');
+  writeFileSync(join(dir, 'vars.yml'), `other: VARSFILE-2d4a\nsecret: !vault |\n${vaulted}\n`);
+  writeFileSync(join(dir, 'whole.yml'), encryptVault('whole: WHOLEFILE-8e0f\n', 'pw-for-the-test'));
+  const pb = join(dir, 'pb.yml');
+  writeFileSync(pb, `- hosts: localhost
+  gather_facts: false
+  vars: {n: PLAYBOOK-5a9c}
+  vars_files: [vars.yml, whole.yml]
+  roles: [r]
+  tasks:
+    - debug: {msg: "{{ secret | length }} {{ whole }}"}
+`);
+  const run = () => kbsEnv({ KBS_CACHE_DIR: dir }, 'run', pb, '-i', 'localhost,', '--vault-password-file', join(dir, 'pw'));
+  const first = run();
+  assert.equal(first.status, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /ROLE-3c1d PLAYBOOK-5a9c/);
+  const files = readdirSync(dir).filter((f) => /^yaml-[0-9a-f]{12}-[0-9a-f]{12}\.bin$/.test(f));
+  assert.equal(files.length, 1, readdirSync(dir).join(' '));
+  const file = join(dir, files[0]);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const kept = readFileSync(file);
+  for (const text of ['ROLE-3c1d', 'PLAYBOOK-5a9c']) assert.ok(kept.includes(Buffer.from(text)), `${text} is not kept`);
+  for (const text of ['VARSFILE-2d4a', 'VAULTED-71be', 'WHOLEFILE-8e0f']) assert.ok(!kept.includes(Buffer.from(text)), `${text} was kept`);
+  // the next run reads the files' values from it, and does not write it again
+  const ino = statSync(file).ino;
+  const second = run();
+  assert.equal(second.stdout.replace(/\d+\.\d+s/g, ''), first.stdout.replace(/\d+\.\d+s/g, ''));
+  assert.equal(statSync(file).ino, ino);
+  // a kept file's error is placed where a fresh parse places it (a changed role file is parsed again)
+  writeFileSync(join(dir, 'roles/r/tasks/main.yml'), '- debug: {msg: hi}\n- name: two\n  no_such_module: {x: 1}\n');
+  const bad1 = run();
+  const bad2 = run();
+  assert.equal(bad1.status, 4, bad1.stderr);
+  assert.match(bad1.stderr, /main\.yml:3:3: error: unknown module or keyword "no_such_module"/);
+  assert.equal(bad2.stderr, bad1.stderr);
+  // the run did read the values from the file: values changed in it change what the run loads
+  const changed = deserialize(readFileSync(file)) as Map<string, { value: unknown }>;
+  for (const e of changed.values()) e.value = 'not a playbook';
+  writeFileSync(file, serialize(changed), { mode: 0o600 });
+  const tampered = run();
+  assert.equal(tampered.status, 4);
+  assert.notEqual(tampered.stderr, bad1.stderr);
+  // entries of another shape are parsed again (and replaced)
+  for (const e of changed.values()) (e as Record<string, unknown>).lines = 'x';
+  writeFileSync(file, serialize(changed), { mode: 0o600 });
+  assert.equal(run().stderr, bad1.stderr);
 });
 
 test("V8's optimising compiler is made less eager (Node 20), unless KBS_V8_DEFAULTS=1", { skip: process.versions.v8.startsWith('11.3.') ? false : 'the setting is for V8 11.3' }, () => {
