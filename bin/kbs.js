@@ -4,14 +4,17 @@
 // runs start from it (docs/cli.md, "Code cache"). Node 20 has no code cache for ES modules, hence
 // the classic script. Without the bundle (esbuild not installed yet: run npm ci), the unbundled
 // build in dist/src.
-import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { Script } from 'node:vm';
+'use strict';
+// A CommonJS script (bin/package.json): node starts one without its ES module loader (~6 ms).
+const { createHash } = require('node:crypto');
+const { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { createRequire } = Module;
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { setFlagsFromString } = require('node:v8');
+const { Script } = require('node:vm');
 
 // A kbs run is short and most of its code runs a few times per task: V8's optimising compiler, at
 // its default eagerness, spent ~150 ms of CPU on a 3-node no-op apply optimising code that was
@@ -20,8 +23,8 @@ import { Script } from 'node:vm';
 // it. Only on Node 20's V8 (11.3), whose flag this is: another V8 would print an error for it.
 if (process.versions.v8.startsWith('11.3.') && process.env.KBS_V8_DEFAULTS !== '1') setFlagsFromString('--interrupt-budget=540672');
 
-const bundle = fileURLToPath(new URL('../dist/kbs.cjs', import.meta.url));
-if (!existsSync(bundle)) await import('../dist/src/cli/entry.js');
+const bundle = join(__dirname, '..', 'dist', 'kbs.cjs');
+if (!existsSync(bundle)) import(pathToFileURL(join(__dirname, '..', 'dist', 'src', 'cli', 'entry.js')).href);
 else runBundle(bundle);
 
 function runBundle(file) {

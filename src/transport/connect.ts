@@ -4,7 +4,7 @@
  * HOST_KEY (never retried), UNREACHABLE with detail.retryable = true for network errors that a
  * short retry may fix (refused, reset, dropped before the handshake).
  */
-import ssh2 from 'ssh2';
+import { Client } from './ssh2.js';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { KbsError } from '../errors.js';
@@ -14,7 +14,6 @@ import { prepareAuth } from './keys.js';
 import { endpointLabel, resolveTarget, type Endpoint, type ResolvedTarget } from './resolve.js';
 import { SshConnection } from './ssh.js';
 
-const { Client } = ssh2;
 
 export interface ConnectTuning {
   /** ms between SSH keepalives (default 5000); with keepaliveCountMax (3) detects hung hosts */

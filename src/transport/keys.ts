@@ -7,11 +7,10 @@
 import { promises as fsp, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { parseKey } from './ssh2.js';
 import { unprotectedHint, unprotectedKey } from '../util/keyperms.js';
 import type { AnyAuthMethod, AuthHandlerMiddleware, AuthenticationType } from 'ssh2';
 
-const { utils } = ssh2;
 
 export function defaultKeyFiles(): string[] {
   return ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f));
@@ -61,7 +60,7 @@ export async function prepareAuth(input: AuthInput): Promise<AuthPlan> {
       if (explicit) notes.push(`key file ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`);
       continue;
     }
-    const parsed = utils.parseKey(data);
+    const parsed = parseKey(data);
     if (parsed instanceof Error) {
       if (/passphrase/i.test(parsed.message)) {
         notes.push(`key file ${f} is encrypted and kbs cannot ask for its passphrase: load it into ssh-agent (ssh-add ${f})`);
