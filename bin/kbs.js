@@ -6,6 +6,7 @@
 // build in dist/src.
 'use strict';
 // A CommonJS script (bin/package.json): node starts one without its ES module loader (~6 ms).
+const { isAscii } = require('node:buffer');
 const { createHash } = require('node:crypto');
 const { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
@@ -28,7 +29,10 @@ if (!existsSync(bundle)) import(pathToFileURL(join(__dirname, '..', 'dist', 'src
 else runBundle(bundle);
 
 function runBundle(file) {
-  const source = readFileSync(file, 'utf8');
+  // the build escapes every character beyond ASCII (scripts/bundle.mjs): read as latin1, which
+  // takes a third of the time of decoding UTF-8, when it is all ASCII
+  const raw = readFileSync(file);
+  const source = isAscii(raw) ? raw.toString('latin1') : raw.toString('utf8');
   const where = cacheFile(file);
   const cache = where?.path;
   // the same folder keeps what templates compile to and what playbook and role files parse to

@@ -5,7 +5,7 @@
 // code. ajv (loaded only for a schema error) and cpu-features (optional, native) stay in
 // node_modules, and so do ssh2's native crypto binding (a .node file, required from where npm
 // put it; ssh2 falls back to its JavaScript code without it). Written to a temp file, then renamed.
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,8 +61,16 @@ await build(
         plugins: [inline],
         define: { 'import.meta.url': 'kbsImportMetaUrl' },
         banner: { js: "const kbsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+        // the code escapes every character beyond ASCII, so that bin/kbs.js reads the file as
+        // latin1, a third of the time of decoding UTF-8 (~5 ms of every start)
+        charset: 'ascii',
       },
 );
+if (!entryArg) {
+  // what esbuild keeps verbatim (comments) escaped too: a \uXXXX in a comment is only text
+  const text = readFileSync(tmp, 'utf8');
+  if (/[^\x00-\x7f]/.test(text)) writeFileSync(tmp, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
 renameSync(tmp, out);
 // the ES module bundle of earlier builds
 if (!entryArg) rmSync(join(root, 'dist/kbs.mjs'), { force: true });
