@@ -45,17 +45,33 @@ function runBundle(file) {
     }
     globalThis[Symbol.for('kbs.cache')] = { dir: where.dir, place: where.place, files };
   }
+  // the cache of a complete run of the command, else that of a run that ended early (an error, a
+  // listing): a cache written by a run that stopped at a bad inventory would hold too little of
+  // the command for every later run; a complete run replaces it
   let cached;
-  try {
-    if (cache) cached = readFileSync(cache);
-  } catch {
-    /* first run of this command */
+  let from;
+  for (const f of cache ? [cache, where.partial] : []) {
+    try {
+      cached = readFileSync(f);
+      from = f;
+      break;
+    } catch {
+      /* first run of this command */
+    }
   }
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   // V8 checks the data against the source, its version and flags; refused data is replaced. A
   // --help or --version run compiles too little to be worth keeping for the command.
-  const brief = process.argv.slice(2).some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V');
-  if (cache && !brief && (!cached || script.cachedDataRejected)) process.once('exit', () => saveCache(cache, script));
+  const args = process.argv.slice(2);
+  const brief = args.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-V');
+  const listing = args.some((a) => a === '--syntax-check' || a === '--list-tasks' || a === '--list-hosts' || a === '--list-tags');
+  const usable = cached && !script.cachedDataRejected;
+  if (cache && !brief && !(usable && from === cache)) {
+    process.once('exit', (code) => {
+      if (code === 0 && !listing) saveCache(cache, script, where.partial);
+      else if (!usable) saveCache(where.partial, script);
+    });
+  }
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
 }
@@ -77,7 +93,8 @@ function cacheFile(file) {
   const place = hash(file);
   const build = hash(`${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}`);
   const path = join(dir, `code-${place}-${build}-${cmd}.bin`);
-  return ownedByMe(path) ? { path, dir, place, build } : undefined;
+  const partial = join(dir, `part-${place}-${build}-${cmd}.bin`);
+  return ownedByMe(path) && ownedByMe(partial) ? { path, partial, dir, place, build } : undefined;
 }
 
 /** missing, or this user's and not writable by group or others (not a symbolic link) */
@@ -90,20 +107,24 @@ function ownedByMe(path) {
   }
 }
 
-/** written atomically; older builds' files of this place and command removed; errors ignored (the cache is an optimisation) */
-function saveCache(path, script) {
+/**
+ * written atomically; older builds' files of this place and command removed, and `replaces` (the
+ * partial cache a complete run's replaces); errors ignored (the cache is an optimisation)
+ */
+function saveCache(path, script, replaces) {
   try {
     const dir = dirname(path);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     renameSync(tmp, path);
-    const [, place, , cmd] = /^(code-[0-9a-f]+-)([0-9a-f]+)(-[a-z]+\.bin)$/.exec(path.slice(dir.length + 1)) ?? [];
+    if (replaces) rmSync(replaces, { force: true });
+    const [, place, , cmd] = /^((?:code|part)-[0-9a-f]+-)([0-9a-f]+)(-[a-z]+\.bin)$/.exec(path.slice(dir.length + 1)) ?? [];
     const old = Date.now() - 600_000;
     for (const f of readdirSync(dir)) {
       const p = join(dir, f);
       // an older build of this bundle for this command; a temp file a killed run left behind
-      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || (/^(code|tpl|yaml)-/.test(f) && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
+      if ((place && cmd && f.startsWith(place) && f.endsWith(cmd) && p !== path) || (/^(code|part|tpl|yaml)-/.test(f) && f.endsWith('.tmp') && statSync(p).mtimeMs < old)) rmSync(p, { force: true });
     }
   } catch {
     /* a read-only home: run without the cache */

@@ -62,26 +62,40 @@ test('a playbook runs on localhost; a bad argument gets the message with the pos
   assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
 });
 
-test('the code cache: one file per command, written by the first run, used or replaced after', () => {
+test('the code cache: one file per command, written by its first complete run, used or replaced after', () => {
   const dir = tempDir('kbs-codecache-');
   const env = { KBS_CACHE_DIR: dir };
-  // a command that runs (an inventory that does not exist: exit 4), not only its --help
-  const validate = () => kbsEnv(env, 'validate', join(dir, 'no-such-inventory.yml'));
+  const inv = join(dir, 'inv.yml');
+  writeFileSync(inv, 'all:\n  children:\n    control_plane:\n      hosts:\n        cp1: {ansible_host: 10.0.0.1}\n');
+  // a command that runs (exit 0), not only its --help; and one that stops at a missing inventory (exit 4)
+  const validate = () => kbsEnv(env, 'validate', inv);
+  const failing = () => kbsEnv(env, 'validate', join(dir, 'no-such-inventory.yml'));
   assert.equal(kbsEnv(env, 'validate', '--help').status, 0);
-  assert.deepEqual(readdirSync(dir), [], 'a --help run writes no cache');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.bin')), [], 'a --help run writes no cache');
+  // a run that ended early keeps a partial cache: it is used by the next runs, and replaced by the
+  // first complete run's (a cache from a run that stopped at a bad inventory would hold too little)
+  assert.equal(failing().status, 4);
+  const bins = () => readdirSync(dir).filter((f) => f.endsWith('.bin')).sort();
+  assert.equal(bins().length, 1, bins().join(' '));
+  assert.match(bins()[0], /^part-[0-9a-f]{12}-[0-9a-f]{12}-validate\.bin$/);
+  const partIno = statSync(join(dir, bins()[0])).ino;
+  assert.equal(failing().status, 4);
+  assert.equal(statSync(join(dir, bins()[0])).ino, partIno, 'a partial cache V8 accepts is not written again by a run that ends early');
   const first = validate();
-  assert.equal(first.status, 4, first.stderr);
-  const files = readdirSync(dir);
+  assert.equal(first.status, 0, first.stderr);
+  const files = bins();
   assert.equal(files.length, 1, files.join(' '));
   assert.match(files[0], /^code-[0-9a-f]{12}-[0-9a-f]{12}-validate\.bin$/);
   const data = readFileSync(join(dir, files[0]));
   assert.ok(data.length > 100_000, `${data.length} bytes`);
   assert.equal(statSync(join(dir, files[0])).mode & 0o777, 0o600);
-  // a second run uses it and does not write it again (a new file would be a new inode)
+  // later runs use it and do not write it again (a new file would be a new inode), nor does a failing one
   const ino = statSync(join(dir, files[0])).ino;
   const second = validate();
-  assert.equal(second.stderr, first.stderr);
+  assert.equal(second.stdout, first.stdout);
+  assert.equal(failing().status, 4);
   assert.equal(statSync(join(dir, files[0])).ino, ino);
+  assert.deepEqual(bins(), files);
   // data V8 refuses (not its format) is replaced, and the run is not disturbed; writing it removes
   // an older build's file for this bundle and command and a stale temp file, not another bundle's
   writeFileSync(join(dir, files[0]), 'not a code cache');
@@ -91,20 +105,20 @@ test('the code cache: one file per command, written by the first run, used or re
   writeFileSync(join(dir, 'code-x.bin.99.tmp'), 'left by a killed run');
   spawnSync('touch', ['-d', '1 hour ago', join(dir, 'code-x.bin.99.tmp')]);
   const third = validate();
-  assert.equal(third.status, 4, third.stderr);
-  assert.equal(third.stderr, first.stderr);
+  assert.equal(third.status, 0, third.stderr);
+  assert.equal(third.stdout, first.stdout);
   assert.ok(readFileSync(join(dir, files[0])).length > 100_000);
-  assert.deepEqual(readdirSync(dir).sort(), ['code-aaaaaaaaaaaa-000000000000-validate.bin', files[0]].sort());
+  assert.deepEqual(bins(), ['code-aaaaaaaaaaaa-000000000000-validate.bin', files[0]].sort());
   // another command has its own file; KBS_CODE_CACHE=0 writes none
   kbsEnv(env, 'plan', join(dir, 'no-such-inventory.yml'));
-  assert.deepEqual(readdirSync(dir).filter((f) => !f.startsWith('code-aaaa')).map((f) => f.replace(/^code-[0-9a-f]+-[0-9a-f]+-/, '')).sort(), ['plan.bin', 'validate.bin']);
+  assert.deepEqual(bins().filter((f) => !f.startsWith('code-aaaa')).map((f) => f.replace(/-[0-9a-f]+-[0-9a-f]+-/, '-')).sort(), ['code-validate.bin', 'part-plan.bin']);
   const off = tempDir('kbs-codecache-');
-  assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', join(dir, 'x.yml')).status, 4);
+  assert.equal(kbsEnv({ KBS_CACHE_DIR: off, KBS_CODE_CACHE: '0' }, 'validate', inv).status, 0);
   assert.deepEqual(readdirSync(off), []);
   // a folder others may write to is not trusted: no cache read or written there
   const open = tempDir('kbs-codecache-');
   chmodSync(open, 0o777);
-  assert.equal(kbsEnv({ KBS_CACHE_DIR: open }, 'validate', join(dir, 'x.yml')).status, 4);
+  assert.equal(kbsEnv({ KBS_CACHE_DIR: open }, 'validate', inv).status, 0);
   assert.deepEqual(readdirSync(open), []);
 });
 
