@@ -10,7 +10,8 @@ import type { Templater } from '../template/types.js';
 import { isHostList } from '../inventory/hostlist.js';
 import type { Connection, ConnectionSpec, ExecOptions, ExecResult } from '../transport/types.js';
 import { ownRoleLayers, playRoleLayers, roleNames } from '../vars/roles.js';
-import { lazyMap, makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
+import { lazyMap, makeScope, mergeLayers, rawOf } from '../vars/scope.js';
+import { markData } from '../template/unsafe.js';
 import type { Emit } from './events.js';
 import type { Inherited } from './inherit.js';
 import { CONNECTION_VARS, connectionSpec, connectionVars, type ConnectionKeywords } from './connection-spec.js';
@@ -137,7 +138,7 @@ export class RunContext {
     Object.defineProperty(all, 'vars', {
       enumerable: true,
       configurable: true,
-      get: () => (copy ??= markUnsafe(Object.fromEntries(names.map((k) => [k, all[k]])))),
+      get: () => (copy ??= markData(Object.fromEntries(names.map((k) => [k, all[k]])))),
     });
     // the strategy's view (after `vars` in Ansible): the play's hosts still running, and those that failed
     all.ansible_current_hosts = this.runningHosts();

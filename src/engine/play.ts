@@ -18,6 +18,7 @@ import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type T
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
 import { makeScope, markUnsafe } from '../vars/scope.js';
+import { UNSAFE_TEXT, mergeUnsafeMarks, unsafeTextMarks } from '../template/unsafe.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../yaml/limits.js';
 import { getModule } from '../modules/registry.js';
@@ -280,7 +281,13 @@ export class PlayRunner {
         const out = await one(first);
         for (const h of out && !bypass ? act.slice(1) : []) {
           if (task.kw.register) ctx.host(h).registered[task.kw.register] = out!.result;
-          if (task.module === 'set_fact') Object.assign(ctx.host(h).setFacts, ctx.host(first).setFacts);
+          if (task.module === 'set_fact') {
+            // the facts and which of them are unsafe (a slot keeps its mark while it holds the text)
+            const to = ctx.host(h).setFacts;
+            const mine = unsafeTextMarks(to);
+            Object.assign(to, ctx.host(first).setFacts);
+            if (mine) mergeUnsafeMarks([{ [UNSAFE_TEXT]: mine }, ctx.host(first).setFacts], to);
+          }
         }
       } else {
         const throttle = this.throttle(t, act[0]);

@@ -1,6 +1,7 @@
 /** Per-host state for one run: facts, set_fact and registered vars persist across plays. */
 import type { Vars } from '../load/model.js';
 import { emptyStats, type HostStats } from './events.js';
+import { markAllUnsafeAt, markUnsafe } from '../template/unsafe.js';
 
 export class HostState {
   private _facts: Vars = {};
@@ -53,8 +54,10 @@ export class HostState {
    */
   factVars(): Vars {
     if (this.factView) return this.factView;
-    const out: Vars = { ansible_facts: this._facts };
+    // facts are a module's result: unsafe, as Ansible marks every module result (src/template/unsafe.ts)
+    const out: Vars = { ansible_facts: markUnsafe(this._facts) };
     for (const [k, v] of Object.entries(this._facts)) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+    markAllUnsafeAt(out, out);
     this.factView = out;
     return out;
   }

@@ -13,6 +13,8 @@ import { isUndefinedError, removeOmit } from '../template/index.js';
 import type { Connection, ConnectionSpec } from '../transport/types.js';
 import { resolveTarget } from '../transport/resolve.js';
 import { makeScope, markUnsafe, mergeLayers, rawOf } from '../vars/scope.js';
+import { markAllUnsafeAt, markUnsafeAt, trackUnsafe } from '../template/unsafe.js';
+import { setKey } from '../template/python.js';
 import type { RunContext } from './context.js';
 import type { ConnectionKeywords } from './connection-spec.js';
 import type { HostStatus } from './events.js';
@@ -135,8 +137,13 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       return { ...r, noLog, diff };
     }
     let items: unknown[];
+    // items from unsafe data, and those of a with_<lookup> (with_items included) loop, as Ansible
+    // wraps a loop lookup's results, are unsafe: the loop variable is never templated again
+    let itemsUnsafe: boolean;
     try {
-      items = loopItems(tpl, kw, scope, { pos: task.pos, task: t.name, module: task.module });
+      const r = trackUnsafe(() => loopItems(tpl, kw, scope, { pos: task.pos, task: t.name, module: task.module }));
+      items = r.value;
+      itemsUnsafe = r.unsafe || kw.loop_with !== undefined || kw.with_items !== undefined;
     } catch (e) {
       // as Ansible's TaskExecutor: an undefined loop is an error only when the task's `when` holds
       if (!isUndefinedError(e)) throw e;
@@ -160,6 +167,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     for (let i = 0; i < items.length; i++) {
       if (ctx.interrupted !== undefined) break;
       const extra = itemVars(items, i, lc, loopVar, extended, allItems);
+      if (itemsUnsafe) markUnsafeAt(extra, loopVar, items[i]);
       const itemScope = withDelegate(ctx, t, makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl }));
       let r: Delegated & { status: HostStatus; result: ModuleResult };
       const held = whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name });
@@ -263,7 +271,11 @@ async function runOnce(
   if (!mod) throw new KbsError('SCHEMA', `unknown module "${task.module}"`, { pos: task.pos });
 
   const defaults = [...(inh.moduleDefaults ?? []), ...(kw.module_defaults === undefined ? [] : [kw.module_defaults])];
-  const args = finalArgs(mod, removeOmit(tpl.render(task.args, scope, where)) as Vars, defaults, tpl, scope, where); // omit: drop `x | default(omit)` args
+  // set_fact: which values come from unsafe data (each argument rendered on its own, as Ansible
+  // templates each); they stay unsafe as facts (src/vars/unsafe.ts)
+  const unsafeArgs = task.module === 'set_fact' ? new Set<string>() : undefined;
+  const rendered = unsafeArgs ? renderEach(task.args, unsafeArgs, (v) => tpl.render(v, scope, where), (k) => (tpl.isTemplate(k) ? tpl.renderString(k, scope, where) : k)) : tpl.render(task.args, scope, where);
+  const args = finalArgs(mod, removeOmit(rendered) as Vars, defaults, tpl, scope, where); // omit: drop `x | default(omit)` args
   const delegateRaw = kw.delegate_to ?? inh.delegateTo;
   const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
   const target = delegate ?? host;
@@ -332,15 +344,18 @@ async function runOnce(
     // meta is carried out by the play runner (it acts on the play, not on a host)
     meta: () => undefined,
     flow: mod.local ? makeFlow(ctx, task, host) : undefined,
-    setFacts: (facts, _cacheable) => {
+    setFacts: (facts, _cacheable, unsafe) => {
       if (task.module === 'setup') state.addFacts(facts);
       else if (task.module.endsWith('_facts') || mod.hostFacts || mod.source) {
         // package_facts, service_facts: ansible_facts.packages and, as Ansible injects them, `packages`
         state.addFacts(facts);
         Object.assign(state.setFacts, facts);
+        markAllUnsafeAt(state.setFacts, facts); // a module's result, unsafe as in Ansible
       } else Object.assign(state.setFacts, facts);
+      for (const k of unsafe ?? []) if (Object.prototype.hasOwnProperty.call(facts, k)) markUnsafeAt(state.setFacts, k, facts[k]);
       ctx.invalidate();
     },
+    unsafeArgs,
   };
 
   const until = kw.until;
@@ -431,4 +446,19 @@ function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: V
     r[`${cond}_result`] = `The conditional check '${String(kw[cond])}' failed. The error was: ${e.message}`;
   }
   return r;
+}
+
+/**
+ * A task's arguments rendered one top-level value at a time, noting in `unsafe` the (rendered)
+ * names whose value a template made from unsafe data.
+ */
+function renderEach(args: Vars, unsafe: Set<string>, render: (v: unknown) => unknown, renderKey: (k: string) => string): Vars {
+  const out: Vars = {};
+  for (const k of Object.keys(args)) {
+    const key = renderKey(k);
+    const r = trackUnsafe(() => render(args[k]));
+    setKey(out, key, r.value);
+    if (r.unsafe) unsafe.add(key);
+  }
+  return out;
 }

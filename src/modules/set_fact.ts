@@ -20,6 +20,7 @@ export const set_fact: ModuleDef = {
   async run(given, ctx) {
     const { cacheable } = args.read(given);
     const facts: Record<string, unknown> = {};
+    const unsafe: string[] = [];
     for (const [key, v] of Object.entries(given)) {
       if (key === 'cacheable') continue;
       const k = key.includes('{{') ? String(ctx.render(key)).trim() : key;
@@ -27,11 +28,12 @@ export const set_fact: ModuleDef = {
         throw new KbsError('TASK', `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
       }
       facts[k] = v;
+      if (ctx.unsafeArgs?.has(key)) unsafe.push(k);
     }
     if (Object.keys(facts).length === 0) {
       throw new KbsError('TASK', 'No key/value pairs provided, at least one is required for this action to succeed');
     }
-    ctx.setFacts?.(facts, cacheable);
+    ctx.setFacts?.(facts, cacheable, unsafe);
     return { changed: false, ansible_facts: facts, ...(cacheable ? { _ansible_facts_cacheable: true } : {}) };
   },
 };

@@ -86,8 +86,13 @@ export interface ModuleContext {
   sshTarget?(): ResolvedTarget | undefined;
   /** Optional: the task's privilege escalation (become_user), when the task has become. */
   become?: { user: string };
-  /** set_fact / the setup module hand facts back to the engine */
-  setFacts?(facts: Record<string, unknown>, cacheable?: boolean): void;
+  /**
+   * set_fact / the setup module hand facts back to the engine; `unsafe`: the facts whose value a
+   * template made from unsafe data (a registered result, a lookup), never templated when read again
+   */
+  setFacts?(facts: Record<string, unknown>, cacheable?: boolean, unsafe?: Iterable<string>): void;
+  /** the top-level arguments whose rendered value came from unsafe data (set_fact's) */
+  unsafeArgs?: ReadonlySet<string>;
   /** what the flow modules (include_vars, group_by, add_host) need from the engine */
   flow?: FlowContext;
 }

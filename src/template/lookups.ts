@@ -14,6 +14,7 @@ import { linesLookup, pipeLookup } from './lookup-pipe.js';
 import { literalEval } from './literal.js';
 import { findFile, readText, searchPaths } from './lookup-paths.js';
 import { DATA_LOOKUPS } from './lookups-data.js';
+import { noteUnsafe } from './unsafe.js';
 import { LOOP_LOOKUPS } from './lookups-loops.js';
 import { type Dict, hasKey, isDict, pyStr, templateError, truthy } from './python.js';
 import type { KbsContext } from './runtime.js';
@@ -153,9 +154,13 @@ function run(ctx: KbsContext, args: unknown[]): { result: unknown[]; kw: Dict; i
   const terms = pos.slice(1);
   for (const t of terms) if (t instanceof Undefined) throw t.error();
   const opts: Dict = {};
-  for (const k of Object.keys(kw)) if (k !== 'wantlist' && k !== 'errors') opts[k] = kw[k];
+  for (const k of Object.keys(kw)) if (k !== 'wantlist' && k !== 'errors' && k !== 'allow_unsafe') opts[k] = kw[k];
   try {
-    return { result: plugin(ctx, terms, opts), kw };
+    const result = plugin(ctx, terms, opts);
+    // as Ansible: what a lookup returns is unsafe (never templated again) unless allow_unsafe is
+    // given as anything but False
+    if (result.length && !allowsUnsafe(kw)) noteUnsafe();
+    return { result, kw };
   } catch (e) {
     // as Ansible's Templar: errors=warn|ignore give None (a list: []); undefined variables still fail
     const soft = kw.errors === 'ignore' || kw.errors === 'warn';
@@ -181,13 +186,17 @@ export function runLookup(ctx: KbsContext, name: string, terms: unknown[], kw: D
   return plugin(ctx, terms, kw);
 }
 
+/** Ansible's `allow_unsafe is False` test, negated: only the boolean False (or no argument) keeps lookups unsafe */
+const allowsUnsafe = (kw: Dict) => kw.allow_unsafe !== undefined && kw.allow_unsafe !== false;
+
 /** `lookup(name, *terms, wantlist=False)`: strings joined with ','. */
 export function lookup(this: unknown, ...args: unknown[]): unknown {
   const { result, kw, ignored } = run(this as KbsContext, args);
   if (truthy(kw.wantlist ?? false)) return result;
   if (ignored) return null;
-  // as Ansible: an empty result stays an empty list
-  if (!result.length) return result;
+  // as Ansible: an empty result stays an empty list, and so does every result with allow_unsafe
+  // (Ansible joins the list only where it marks it unsafe)
+  if (!result.length || allowsUnsafe(kw)) return result;
   if (result.every((r) => typeof r === 'string')) return result.join(',');
   return result.length === 1 ? result[0] : result;
 }

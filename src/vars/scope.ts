@@ -8,6 +8,9 @@ import { KbsError } from '../errors.js';
 import type { Vars } from '../load/model.js';
 import type { Templater } from '../template/types.js';
 import { mergeVaultMarks } from '../vault/marks.js';
+import { isNotTemplated, isUnsafeObject, isUnsafeTextAt, mergeUnsafeMarks, noteUnsafe, trackUnsafe, unsafeTextMarks } from '../template/unsafe.js';
+
+export { markUnsafe } from '../template/unsafe.js';
 
 const RAW = Symbol.for('kbs.raw');
 /** Marks lazy objects (scopes, hostvars) so that nobody walks them eagerly. */
@@ -22,12 +25,15 @@ export interface ScopeOptions {
 export function mergeLayers(layers: (Vars | undefined)[]): Vars {
   const out: Vars = {};
   for (const l of layers) if (l) Object.assign(out, l);
-  return mergeVaultMarks(layers, out); // the marks of each layer, not only the last one's (Object.assign copies that one)
+  // the marks of each layer, not only the last one's (Object.assign copies that one)
+  return mergeUnsafeMarks(layers, mergeVaultMarks(layers, out));
 }
 
 /** A templating view over `vars`. Reading a key renders its value (once). */
 export function makeScope(vars: Vars, opts: ScopeOptions): Vars {
   const rendered = new Map<string, unknown>();
+  /** the keys whose rendered value came from unsafe data */
+  let unsafeRendered: Set<string> | undefined;
   const resolving = new Set<string>();
   const { templater } = opts;
   let proxy: Vars;
@@ -38,8 +44,16 @@ export function makeScope(vars: Vars, opts: ScopeOptions): Vars {
       if (typeof key !== 'string') return undefined;
       if (!Object.prototype.hasOwnProperty.call(target, key)) return undefined;
       const v = target[key];
+      // an unsafe value is never templated, and makes the render that reads it unsafe (./unsafe.ts)
+      if (typeof v === 'string' ? isUnsafeTextAt(unsafeTextMarks(target), target, key) : isUnsafeObject(v)) {
+        noteUnsafe();
+        return v;
+      }
       if (!needsRender(v, templater)) return v;
-      if (rendered.has(key)) return rendered.get(key);
+      if (rendered.has(key)) {
+        if (unsafeRendered?.has(key)) noteUnsafe();
+        return rendered.get(key);
+      }
       if (resolving.has(key)) {
         throw new KbsError('TEMPLATE', `recursive loop detected in template: variable '${key}' refers to itself`, {
           hint: `check the definition of ${key}`,
@@ -47,8 +61,9 @@ export function makeScope(vars: Vars, opts: ScopeOptions): Vars {
       }
       resolving.add(key);
       try {
-        const out = templater.render(v, proxy, { task: opts.task });
+        const { value: out, unsafe } = trackUnsafe(() => templater.render(v, proxy, { task: opts.task }));
         rendered.set(key, out);
+        if (unsafe) (unsafeRendered ??= new Set()).add(key);
         return out;
       } finally {
         resolving.delete(key);
@@ -70,18 +85,9 @@ export function rawOf(scope: Vars): Vars {
   return ((scope as Record<symbol, unknown>)[RAW] as Vars | undefined) ?? scope;
 }
 
-/** values that are never templated (registered results, as Ansible wraps them unsafe) */
-const UNSAFE = new WeakSet<object>();
-
-/** Mark a value (an object or list) as data: reading it through a scope never templates it. */
-export function markUnsafe<T>(v: T): T {
-  if (v && typeof v === 'object') UNSAFE.add(v);
-  return v;
-}
-
 function needsRender(v: unknown, t: Templater): boolean {
   if (typeof v === 'string') return t.isTemplate(v);
-  if (v && typeof v === 'object' && UNSAFE.has(v)) return false;
+  if (v && typeof v === 'object' && isNotTemplated(v)) return false;
   if (v && typeof v === 'object' && (v as Record<symbol, unknown>)[LAZY]) return false;
   if (Array.isArray(v)) return v.some((x) => needsRender(x, t));
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
