@@ -4,6 +4,8 @@ import type { ModuleDef } from './types.js';
 import { declareArgs } from './util/declare.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no']);
+const TRUE_WORDS = new Set(['true', 'yes']);
 
 /** the one option; every other argument is a fact */
 const args = declareArgs({ cacheable: { type: 'bool' } });
@@ -27,7 +29,8 @@ export const set_fact: ModuleDef = {
       if (!NAME.test(k)) {
         throw new KbsError('TASK', `The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`);
       }
-      facts[k] = v;
+      // as Ansible's set_fact (jinja2_native off): text that names a boolean becomes one
+      facts[k] = typeof v === 'string' && BOOLEAN_WORDS.has(v.toLowerCase()) ? TRUE_WORDS.has(v.toLowerCase()) : v;
       if (ctx.unsafeArgs?.has(key)) unsafe.push(k);
     }
     if (Object.keys(facts).length === 0) {
