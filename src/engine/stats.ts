@@ -19,7 +19,8 @@ export function countOutcome(s: HostState, t: TaskRun, out: HostOutcome): void {
       s.failed = true;
       if (t.inh.rescuable === true) {
         s.stats.rescued++;
-        s.setFacts.ansible_failed_task = { name: t.name, action: t.task.action ?? t.task.module };
+        // the task as Ansible serialises it: its own name ('' for a task without one), its action
+        s.setFacts.ansible_failed_task = { name: t.task.kw.name ?? '', action: t.task.action ?? t.task.module };
         s.setFacts.ansible_failed_result = out.result;
       } else s.stats.failed++;
       break;

@@ -41,6 +41,11 @@ test('a rescued failure hands the rescue ansible_failed_task and ansible_failed_
   const s = new HostState('h1');
   const result = { changed: false, failed: true, msg: 'boom' };
   countOutcome(s, task(true), { status: 'failed', result, noLog: false } as HostOutcome);
-  assert.deepEqual(s.setFacts.ansible_failed_task, { name: 't', action: 'command' });
+  // a task without a name: Ansible's serialised task has name '' (the display name 't' is not it)
+  assert.deepEqual(s.setFacts.ansible_failed_task, { name: '', action: 'command' });
   assert.equal(s.setFacts.ansible_failed_result, result);
+  const named = task(true);
+  named.task.kw.name = 'Fails on purpose';
+  countOutcome(s, named, { status: 'failed', result, noLog: false } as HostOutcome);
+  assert.deepEqual(s.setFacts.ansible_failed_task, { name: 'Fails on purpose', action: 'command' });
 });
