@@ -1,7 +1,7 @@
 /** List and dict filters: set operations, map/select, combine, dict2items, sort, flatten, zip... */
 import { bind, splitArgs } from './args.js';
 import type { Filter } from './filters-text.js';
-import { type Dict, hasKey, isDict, isStr, pyArith, pyEquals, pyOrder, pyStr, pyType, setKey, templateError, truthy } from './python.js';
+import { type Dict, hasKey, isDict, isStr, makeNamedTuple, pyArith, pyEquals, pyOrder, pyStr, pyType, setKey, templateError, truthy } from './python.js';
 import { type KbsContext, memberLookup } from './runtime.js';
 import { Undefined } from './undefined.js';
 
@@ -276,6 +276,32 @@ export const DATA_FILTERS: Record<string, Filter> = {
     const key = sortKey(truthy(a.case_sensitive));
     const out = [...seq('sort', v)].sort((x, y) => pyOrder(key(get(x)), key(get(y))));
     return truthy(a.reverse) ? out.reverse() : out;
+  },
+  /**
+   * Jinja2's groupby(attribute, default=None, case_sensitive=False): (grouper, list) namedtuples,
+   * sorted by the attribute (without case, and then the grouper is the first item's own value);
+   * `default` stands in for a missing attribute.
+   */
+  groupby(v, ...args) {
+    const a = bind('groupby', args, { attribute: undefined as unknown, default: null as unknown, case_sensitive: false });
+    if (a.attribute === undefined) throw templateError("groupby() missing 1 required positional argument: 'attribute'");
+    const at = attrGetter(a.attribute);
+    const get = (x: unknown): unknown => {
+      const r = at(x);
+      if (!(r instanceof Undefined)) return r;
+      if (a.default !== null) return a.default;
+      throw r.error();
+    };
+    const key = sortKey(truthy(a.case_sensitive));
+    const sorted = [...seq('groupby', v)].sort((x, y) => pyOrder(key(get(x)), key(get(y))));
+    const groups: { k: unknown; grouper: unknown; list: unknown[] }[] = [];
+    for (const item of sorted) {
+      const k = key(get(item));
+      const last = groups[groups.length - 1];
+      if (last && pyEquals(last.k, k)) last.list.push(item);
+      else groups.push({ k, grouper: get(item), list: [item] });
+    }
+    return groups.map((g) => makeNamedTuple([g.grouper, g.list], ['grouper', 'list']));
   },
   reverse: (v) => (isStr(v) ? Array.from(String(v)).reverse().join('') : [...seq('reverse', v)].reverse()),
   min: (v, ...args) => aggregate('min', v, args, (c) => c < 0),

@@ -130,6 +130,12 @@ export const SERIAL_FILTERS: Record<string, Filter> = {
     const a = bind('to_json', args, { indent: null as unknown, sort_keys: false as unknown, ensure_ascii: true as unknown });
     return pyJson(v, jsonOpts(a.indent, a.sort_keys, a.ensure_ascii, false));
   },
+  /** Jinja2's own tojson: json.dumps with sorted keys, then <, >, & and ' escaped (HTML-safe) */
+  tojson(v, ...args) {
+    const a = bind('tojson', args, { indent: null as unknown });
+    const text = pyJson(v, jsonOpts(a.indent, true, true, false));
+    return text.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/'/g, '\\u0027');
+  },
   to_nice_json(v, ...args) {
     const a = bind('to_nice_json', args, { indent: 4 as unknown, sort_keys: true as unknown, ensure_ascii: true as unknown });
     return pyJson(v, jsonOpts(a.indent, a.sort_keys, a.ensure_ascii, true));

@@ -86,6 +86,21 @@ export function isTuple(v: unknown[]): boolean {
   return (v as unknown as Record<symbol, unknown>)[TUPLE] === true;
 }
 
+const FIELDS = Symbol('kbs.namedtuple');
+
+/** A Python namedtuple (groupby's (grouper, list)): a tuple whose items are also read by name. */
+export function makeNamedTuple(items: unknown[], fields: string[]): unknown[] {
+  Object.defineProperty(items, FIELDS, { value: fields });
+  return makeTuple(items);
+}
+
+/** The index of a namedtuple's field, or undefined. */
+export function namedField(v: unknown[], key: string): number | undefined {
+  const fields = (v as unknown as Record<symbol, string[] | undefined>)[FIELDS];
+  const i = fields ? fields.indexOf(key) : -1;
+  return i >= 0 ? i : undefined;
+}
+
 export function pyRepr(v: unknown, seen: Set<object> = new Set()): string {
   if (v instanceof Undefined) throw v.error();
   if (v === null || v === undefined) return 'None';

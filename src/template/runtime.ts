@@ -10,6 +10,7 @@ import { pyMethod } from './pymethods.js';
 import { PyObject } from './pyobject.js';
 import {
   makeTuple,
+  namedField,
   type Dict,
   hasKey,
   isDict,
@@ -113,6 +114,8 @@ export function memberLookup(obj: unknown, key: unknown, path = '?'): unknown {
       if (i < 0) return new Undefined(path, `${what} index ${String(key)} out of range`);
       return obj[i];
     }
+    const field = typeof key === 'string' && Array.isArray(obj) ? namedField(obj, key) : undefined;
+    if (field !== undefined) return obj[field];
     const m = typeof key === 'string' ? pyMethod(obj, key) : undefined;
     return m ?? new Undefined(path, `'${what} object' has no attribute '${String(key)}'`);
   }
