@@ -1,9 +1,11 @@
 /** List and dict filters: set operations, map/select, combine, dict2items, sort, flatten, zip... */
 import { bind, splitArgs } from './args.js';
 import type { Filter } from './filters-text.js';
-import { type Dict, hasKey, isDict, isStr, makeNamedTuple, pyArith, pyEquals, pyOrder, pyStr, pyType, setKey, templateError, truthy } from './python.js';
+import { type Dict, hasKey, isDict, isStr, makeNamedTuple, namedField, pyArith, pyEquals, pyOrder, pyStr, pyType, setKey, templateError, truthy } from './python.js';
 import { type KbsContext, memberLookup } from './runtime.js';
 import { Undefined } from './undefined.js';
+import { pyMethod } from './pymethods.js';
+import { toFixedPy } from './float.js';
 
 /** Python iteration of a value: lists, strings (chars), dicts (keys). */
 export function seq(name: string, v: unknown): unknown[] {
@@ -302,6 +304,35 @@ export const DATA_FILTERS: Record<string, Filter> = {
       else groups.push({ k, grouper: get(item), list: [item] });
     }
     return groups.map((g) => makeNamedTuple([g.grouper, g.list], ['grouper', 'list']));
+  },
+  /** Jinja2's attr: an attribute (a method, a namedtuple's field), never a mapping's key */
+  attr(v, name) {
+    const k = pyStr(name);
+    if (Array.isArray(v)) {
+      const f = namedField(v, k);
+      if (f !== undefined) return v[f];
+    }
+    const m = v !== null && v !== undefined && (typeof v === 'object' || isStr(v)) ? pyMethod(isStr(v) ? String(v) : v, k) : undefined;
+    return m ?? new Undefined('attr', `'${pyType(v)} object' has no attribute '${k}'`);
+  },
+  /** Jinja2's filesizeformat: bytes in kB, MB... (powers of 1000) or KiB, MiB... (binary=true) */
+  filesizeformat(v, ...args) {
+    const a = bind('filesizeformat', args, { binary: false as unknown });
+    const bytes = typeof v === 'boolean' ? Number(v) : Number(pyStr(v));
+    if (Number.isNaN(bytes) && pyStr(v).trim().toLowerCase() !== 'nan') throw templateError(`could not convert string to float: '${pyStr(v)}'`);
+    const binary = truthy(a.binary);
+    const base = binary ? 1024 : 1000;
+    const prefixes = binary ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+    if (bytes === 1) return '1 Byte';
+    if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+    let unit = base;
+    let prefix = '';
+    for (let i = 0; i < prefixes.length; i++) {
+      unit = base ** (i + 2);
+      prefix = prefixes[i];
+      if (bytes < unit) break;
+    }
+    return `${toFixedPy((base * bytes) / unit, 1)} ${prefix}`;
   },
   reverse: (v) => (isStr(v) ? Array.from(String(v)).reverse().join('') : [...seq('reverse', v)].reverse()),
   min: (v, ...args) => aggregate('min', v, args, (c) => c < 0),

@@ -11,7 +11,7 @@ import { addSecret } from '../vault/redact.js';
 import { globToRegExp, hasGlob } from '../util/glob.js';
 import { bind, splitArgs } from './args.js';
 import type { Filter } from './filters-text.js';
-import { isStr, pyStr, pyType, templateError } from './python.js';
+import { isStr, makeTuple, pyStr, pyType, templateError } from './python.js';
 import { Undefined } from './undefined.js';
 import { scandir } from '../util/scandir.js';
 
@@ -182,7 +182,43 @@ function unvaultFilter(v: unknown, ...args: unknown[]): unknown {
   return out;
 }
 
+/** Python 3.11's ntpath.splitdrive: `C:` or a UNC share (`\\\\server\\share`), then the rest */
+function ntSplitDrive(p: string): [string, string] {
+  if (p.length >= 2) {
+    const n = p.replace(/\//g, '\\');
+    if (n.slice(0, 2) === '\\\\') {
+      const start = n.slice(0, 8).toUpperCase() === '\\\\?\\UNC\\' ? 8 : 2;
+      const i = n.indexOf('\\', start);
+      if (i === -1) return [p, ''];
+      const j = n.indexOf('\\', i + 1);
+      if (j === -1) return [p, ''];
+      return [p.slice(0, j), p.slice(j)];
+    }
+    if (n[1] === ':') return [p.slice(0, 2), p.slice(2)];
+  }
+  return ['', p];
+}
+
+/** Python's ntpath.split: (head, tail), the head without its trailing separators (unless all separators) */
+function ntSplit(path: string): [string, string] {
+  const [d, p] = ntSplitDrive(path);
+  let i = p.length;
+  while (i && !'\\/'.includes(p[i - 1])) i--;
+  const head = p.slice(0, i);
+  const stripped = head.replace(/[\\/]+$/, '');
+  return [d + (stripped || head), p.slice(i)];
+}
+
+const winPath = (name: string, v: unknown): string => {
+  if (!isStr(v)) throw templateError(`${name} expects a string, got ${pyType(v)}`);
+  return pyStr(v);
+};
+
 export const PATH_FILTERS: Record<string, Filter> = {
+  // Ansible's Windows path filters (Python's ntpath)
+  win_basename: (v) => ntSplit(winPath('win_basename', v))[1],
+  win_dirname: (v) => ntSplit(winPath('win_dirname', v))[0],
+  win_splitdrive: (v) => makeTuple(ntSplitDrive(winPath('win_splitdrive', v))),
   expandvars,
   realpath,
   relpath,

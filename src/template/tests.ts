@@ -5,6 +5,8 @@ import { pyRegex } from './regex.js';
 import { type Dict, hasKey, isDict, isStr, pyEquals, pyIn, pyOrder, pyStr, pyType, templateError, truthy } from './python.js';
 import { NET_TESTS } from './filters-net.js';
 import { Undefined } from './undefined.js';
+import { FILTERS } from './filters.js';
+import { isSafeString } from './nunjucks.js';
 import { versionCompare } from './version.js';
 import { FILE_TESTS } from './tests-files.js';
 import { urlsplit } from './filters-extra.js';
@@ -181,6 +183,15 @@ function asyncFlag(d: Dict, key: string): boolean {
 
 // Ansible aliases
 TESTS.success = TESTS.succeeded;
+TESTS.successful = TESTS.succeeded;
+TESTS.isnan = TESTS.nan;
+
+// Jinja2 3's `filter` and `test` (does a filter / test of that name exist, FQCN too; the filters
+// are read when the test runs, filters.ts being loaded by then) and `escaped` (marked safe)
+const own = (reg: object, v: unknown) => typeof v === 'string' && Object.prototype.hasOwnProperty.call(reg, v.replace(/^ansible\.builtin\./, ''));
+TESTS.filter = (v) => own(FILTERS, v);
+TESTS.test = (v) => own(TESTS, v);
+TESTS.escaped = (v) => isSafeString(v);
 TESTS.failure = TESTS.failed;
 TESTS.change = TESTS.changed;
 TESTS.skip = TESTS.skipped;
