@@ -272,7 +272,7 @@ async function runOnce(
 
   const defaults = [...(inh.moduleDefaults ?? []), ...(kw.module_defaults === undefined ? [] : [kw.module_defaults])];
   // set_fact: which values come from unsafe data (each argument rendered on its own, as Ansible
-  // templates each); they stay unsafe as facts (src/vars/unsafe.ts)
+  // templates each); they stay unsafe as facts (src/template/unsafe.ts)
   const unsafeArgs = task.module === 'set_fact' ? new Set<string>() : undefined;
   const rendered = unsafeArgs ? renderEach(task.args, unsafeArgs, (v) => tpl.render(v, scope, where), (k) => (tpl.isTemplate(k) ? tpl.renderString(k, scope, where) : k)) : tpl.render(task.args, scope, where);
   const args = finalArgs(mod, removeOmit(rendered) as Vars, defaults, tpl, scope, where); // omit: drop `x | default(omit)` args

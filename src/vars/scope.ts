@@ -44,7 +44,7 @@ export function makeScope(vars: Vars, opts: ScopeOptions): Vars {
       if (typeof key !== 'string') return undefined;
       if (!Object.prototype.hasOwnProperty.call(target, key)) return undefined;
       const v = target[key];
-      // an unsafe value is never templated, and makes the render that reads it unsafe (./unsafe.ts)
+      // an unsafe value is never templated, and makes the render that reads it unsafe (src/template/unsafe.ts)
       if (typeof v === 'string' ? isUnsafeTextAt(unsafeTextMarks(target), target, key) : isUnsafeObject(v)) {
         noteUnsafe();
         return v;
