@@ -147,7 +147,8 @@ export function magicVars(inv: Inventory): MagicVars {
   for (const name of inv.groups.keys()) groups[name] = groupHosts(inv, name);
   const group_names: Record<string, string[]> = {};
   for (const h of inv.hosts.values()) {
-    group_names[h.name] = h.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort();
+    // as Ansible's Host.get_magic_vars: every group but all (ungrouped included)
+    group_names[h.name] = h.groups.filter((g) => g !== 'all').sort();
   }
   if (inv.implicitLocalhost) group_names[inv.implicitLocalhost.name] = [];
   const out: MagicVars = { groups, group_names, groupNames: (h) => group_names[h] ?? [] };

@@ -113,7 +113,9 @@ function isLeaf(item: unknown): boolean {
 }
 
 function toYaml(v: unknown, indent: number, nice: boolean): string {
-  const doc = new Document(plainData(v), { version: '1.1' });
+  // as PyYAML's yaml.dump (Ansible's to_yaml): keys sorted, text that needs quotes in single
+  // quotes, lists in a mapping not indented
+  const doc = new Document(plainData(v), { ...YAML_OPTS, sortMapEntries: true });
   if (!nice) {
     // PyYAML's default_flow_style=None: collections holding only scalars are written inline
     visit(doc, {
@@ -122,7 +124,9 @@ function toYaml(v: unknown, indent: number, nice: boolean): string {
       },
     });
   }
-  return doc.toString({ indent, lineWidth: 0, flowCollectionPadding: false });
+  // (PyYAML writes such a list at its key's column; the yaml package can for an indent of 2 only,
+  // and at 4, to_nice_yaml's default, kbs indents it by 4 more)
+  return doc.toString({ indent, lineWidth: 0, flowCollectionPadding: false, indentSeq: indent > 2, singleQuote: true });
 }
 
 export const SERIAL_FILTERS: Record<string, Filter> = {

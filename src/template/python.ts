@@ -138,6 +138,8 @@ export function pyStr(v: unknown): string {
   return pyRepr(v);
 }
 
+const concatStr = (v: unknown): string => (v === undefined ? '' : pyStr(v));
+
 /** What `{{ x }}` prints inside a larger string: like str(), but None prints as '' (Ansible). */
 export function outputStr(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -283,7 +285,8 @@ export function pyArith(op: string, a: unknown, b: unknown): unknown {
   }
   switch (op) {
     case '~':
-      return outputStr(a) + outputStr(b);
+      // Jinja2's str() of each side: None is 'None' here (only a printed {{ x }} shows it as '')
+      return concatStr(a) + concatStr(b);
     case '+':
       if (typeof a === 'string' && typeof b === 'string') return a + b;
       if (Array.isArray(a) && Array.isArray(b)) return isTuple(a) && isTuple(b) ? makeTuple([...a, ...b]) : [...a, ...b];

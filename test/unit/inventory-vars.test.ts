@@ -105,7 +105,7 @@ test('an Inventory built by hand (only merged vars) still layers all < groups by
   assert.deepEqual(hostInventoryVars(inv, 'h'), { a: 'host', b: 'c', c: 'p' });
 });
 
-test('magic vars: groups (with all and ungrouped) and sorted group_names without all/ungrouped', () => {
+test('magic vars: groups (with all and ungrouped) and sorted group_names without all (ungrouped kept, as Ansible)', () => {
   const inv = nested();
   const m = magicVars(inv);
   // Ansible's Group.get_hosts order: own hosts, then children breadth first
@@ -115,7 +115,7 @@ test('magic vars: groups (with all and ungrouped) and sorted group_names without
   assert.deepEqual(m.groups.k8s, ['node01', 'node02', 'node03', 'workera', 'workerb', 'gpu1', 'gpu3', 'gpu5']);
   assert.deepEqual(m.groups.gpu, ['gpu1', 'gpu3', 'gpu5', 'node03']);
   assert.deepEqual(m.group_names.node03, ['control_plane', 'db', 'gpu', 'k8s', 'workers']);
-  assert.deepEqual(m.group_names.bastion, []);
+  assert.deepEqual(m.group_names.bastion, ['ungrouped']);
   assert.deepEqual(m.groupNames('node02'), ['control_plane', 'k8s', 'workers']);
   assert.deepEqual(m.groupNames('unknown'), []);
   assert.equal(magicVars(inv), m);
