@@ -17,8 +17,7 @@ import { tagsSelected, type TagFilter } from './tags.js';
 import { runTaskOnHost, errorOutcome, type HostOutcome, type ItemOutcome, type TaskRun } from './task.js';
 import { DEFAULT_PROGRESS_INTERVAL_MS, TaskProgress } from './progress.js';
 import { batches } from './batches.js';
-import { makeScope, markUnsafe } from '../vars/scope.js';
-import { UNSAFE_TEXT, mergeUnsafeMarks, unsafeTextMarks } from '../template/unsafe.js';
+import { makeScope, markUnsafe, mergeLayers } from '../vars/scope.js';
 import { matchName } from './selection.js';
 import { MAX_INCLUDE_DEPTH } from '../yaml/limits.js';
 import { getModule } from '../modules/registry.js';
@@ -282,11 +281,9 @@ export class PlayRunner {
         for (const h of out && !bypass ? act.slice(1) : []) {
           if (task.kw.register) ctx.host(h).registered[task.kw.register] = out!.result;
           if (task.module === 'set_fact') {
-            // the facts and which of them are unsafe (a slot keeps its mark while it holds the text)
+            // the facts, with the marks of both hosts' (unsafe, vaulted: a slot keeps its mark while it holds the text)
             const to = ctx.host(h).setFacts;
-            const mine = unsafeTextMarks(to);
-            Object.assign(to, ctx.host(first).setFacts);
-            if (mine) mergeUnsafeMarks([{ [UNSAFE_TEXT]: mine }, ctx.host(first).setFacts], to);
+            Object.assign(to, mergeLayers([to, ctx.host(first).setFacts]));
           }
         }
       } else {

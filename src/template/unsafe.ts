@@ -4,22 +4,24 @@
  * marks a render that looked up an unsafe value, and the result stays unsafe): after
  * `set_fact: {v: "{{ out.stdout }}"}`, a `{{ "{{" }}` in the command's output is still text when
  * `v` is read. An object (a result, a list) is marked by identity; a string cannot be, so its slot
- * is: the mapping that holds it carries a mark naming the key and the text (the mark is copied and
- * merged with the mapping as the variable layers are, src/vars/scope.ts; a slot set again to other
- * text is no longer unsafe).
+ * is: the mapping that holds it carries a mark naming the key and the text (src/util/slotmarks.ts:
+ * copied and merged with the mapping as the variable layers are; a slot set again to other text is
+ * no longer unsafe).
  *
  * A render records whether it read anything unsafe with trackUnsafe(): reading a variable through
  * a scope calls noteUnsafe() for an unsafe value, and renders nest (a variable's own template
  * renders inside the render that reads it), so what one reads counts for all that enclose it.
  */
 
+import { addMark, marksOf, mergeMarks, ownMarks, setMarks, type SlotMarks } from '../util/slotmarks.js';
+
 /** never templated when read, and unsafe: what a template makes of them is unsafe too */
 const UNSAFE = new WeakSet<object>();
 /** never templated when read, but not unsafe (the `vars` mapping: the variables as data) */
 const DATA = new WeakSet<object>();
 
-export const UNSAFE_TEXT = Symbol.for('kbs.unsafeText');
-type Marks = Record<string, string>;
+const UNSAFE_TEXT = Symbol.for('kbs.unsafeText');
+type Marks = SlotMarks;
 
 /** Mark a value (an object or list) as unsafe: reading it through a scope never templates it. */
 export function markUnsafe<T>(v: T): T {
@@ -42,37 +44,26 @@ export function isNotTemplated(v: object): boolean {
   return UNSAFE.has(v) || DATA.has(v);
 }
 
-function marksOf(container: object): Marks | undefined {
-  return (container as Record<symbol, Marks | undefined>)[UNSAFE_TEXT];
-}
-
-function setMarks(container: object, marks: Marks): void {
-  Object.defineProperty(container, UNSAFE_TEXT, { value: marks, enumerable: true, configurable: true, writable: true });
-}
-
 /** Mark `container[key]`, which holds `value`, as unsafe: a string's slot, an object itself. */
 export function markUnsafeAt(container: object, key: string, value: unknown): void {
-  if (typeof value === 'string') {
-    const own = Object.prototype.hasOwnProperty.call(container, UNSAFE_TEXT) ? marksOf(container) : undefined;
-    setMarks(container, { ...own, [key]: value });
-  } else markUnsafe(value);
+  if (typeof value === 'string') addMark(UNSAFE_TEXT, container, key, value);
+  else markUnsafe(value);
 }
 
 /** Mark every string slot of `values` (and every object in it) unsafe in `container`, at once. */
 export function markAllUnsafeAt(container: object, values: Record<string, unknown>): void {
-  const own = Object.prototype.hasOwnProperty.call(container, UNSAFE_TEXT) ? marksOf(container) : undefined;
-  const marks: Marks = { ...own };
+  const marks: Marks = { ...ownMarks(UNSAFE_TEXT, container) };
   for (const k of Object.keys(values)) {
     const v = values[k];
     if (typeof v === 'string') marks[k] = v;
     else markUnsafe(v);
   }
-  setMarks(container, marks);
+  setMarks(UNSAFE_TEXT, container, marks);
 }
 
 /** The unsafe-text marks of a mapping (undefined when it has none), for reading many keys. */
 export function unsafeTextMarks(container: object): Marks | undefined {
-  return marksOf(container);
+  return marksOf(UNSAFE_TEXT, container);
 }
 
 /** Does `container[key]` still hold the unsafe text marked there? */
@@ -82,20 +73,7 @@ export function isUnsafeTextAt(marks: Marks | undefined, container: Record<strin
 
 /** `out` (the merge of `layers`) gets the unsafe-text marks of every layer, later ones first */
 export function mergeUnsafeMarks<T extends object>(layers: (object | undefined)[], out: T): T {
-  // a marks object is never changed once made (setMarks replaces it): one layer's is shared as it is
-  let all: Marks | undefined;
-  let shared = true;
-  for (const l of layers) {
-    const m = l ? marksOf(l) : undefined;
-    if (!m) continue;
-    if (!all) all = m;
-    else {
-      all = shared ? { ...all, ...m } : Object.assign(all, m);
-      shared = false;
-    }
-  }
-  if (all) setMarks(out, all);
-  return out;
+  return mergeMarks(UNSAFE_TEXT, layers, out);
 }
 
 let sink: { hit: boolean } | undefined;

@@ -11,21 +11,17 @@
  */
 import { createHash } from 'node:crypto';
 import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
+import { addMark, marksOf as slotMarksOf, mergeMarks, setMarks } from '../util/slotmarks.js';
 
 export const VAULTED = Symbol.for('kbs.vaulted');
 const RAW = Symbol.for('kbs.raw');
 
-type Marks = Record<string, string>;
-
-function marksOf(container: object): Marks | undefined {
-  return (container as Record<symbol, Marks | undefined>)[VAULTED];
-}
+const marksOf = (container: object) => slotMarksOf(VAULTED, container);
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function mark(container: object, key: string, text: string): void {
-  const own = Object.prototype.hasOwnProperty.call(container, VAULTED) ? marksOf(container) : undefined;
-  Object.defineProperty(container, VAULTED, { value: { ...(own ?? {}), [key]: digest(text) }, enumerable: true, configurable: true, writable: true });
+  addMark(VAULTED, container, key, digest(text));
 }
 
 const isVaultNode = (n: unknown) => (n as { tag?: string } | null)?.tag === '!vault';
@@ -73,19 +69,13 @@ export function copyVaultMarks<T extends object>(from: object, to: T): T {
   const m = marksOf(from);
   if (!m) return to;
   const own = Object.prototype.hasOwnProperty.call(to, VAULTED) && marksOf(to) !== m ? marksOf(to) : undefined;
-  Object.defineProperty(to, VAULTED, { value: { ...(own ?? {}), ...m }, enumerable: true, configurable: true, writable: true });
+  setMarks(VAULTED, to, { ...own, ...m });
   return to;
 }
 
 /** `out` (the merge of `layers`) gets the marks of every layer, later ones first */
 export function mergeVaultMarks<T extends object>(layers: (object | undefined)[], out: T): T {
-  let all: Marks | undefined;
-  for (const l of layers) {
-    const m = l ? marksOf(l) : undefined;
-    if (m) all = { ...all, ...m };
-  }
-  if (all) Object.defineProperty(out, VAULTED, { value: all, enumerable: true, configurable: true, writable: true });
-  return out;
+  return mergeMarks(VAULTED, layers, out);
 }
 
 /** Does `container[key]` hold a value decrypted from `!vault`? (a scope: its unrendered mapping) */
