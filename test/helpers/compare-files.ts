@@ -3,6 +3,7 @@
  * local) and read back what each wrote: comparison tests of evaluation semantics. The playbook
  * gets `out` (a folder per tool) as an extra variable and writes its findings there.
  */
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ansiblePlaybook, parseRecap } from './ansible.js';
@@ -48,4 +49,19 @@ export async function compareFiles(playbook: string, files: Record<string, strin
     ansible: { code: a.code, out: a.out, recap: parseRecap(a.out), files: readTree(aOut) },
     kbs: { code: k.code, out: k.stdout + k.stderr, recap: parseRecap(k.stdout), files: readTree(kOut) },
   };
+}
+
+/** compareFiles where both tools must succeed (exit 0); a failure shows the end of that tool's output. */
+export async function compareOk(playbook: string, files: Record<string, string> = {}): Promise<{ ansible: SideRun; kbs: SideRun; dir: string }> {
+  const r = await compareFiles(playbook, files);
+  assert.equal(r.ansible.code, 0, r.ansible.out.slice(-3000));
+  assert.equal(r.kbs.code, 0, r.kbs.out.slice(-3000));
+  return r;
+}
+
+/** The JSON file `name` both tools wrote, the same from each: Ansible's value. */
+export function sameJson<T = unknown>(r: { ansible: SideRun; kbs: SideRun }, name: string): T {
+  const a = JSON.parse(r.ansible.files[name]) as T;
+  assert.deepEqual(JSON.parse(r.kbs.files[name]), a);
+  return a;
 }

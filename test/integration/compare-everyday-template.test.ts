@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareFiles } from '../helpers/compare-files.js';
+import { compareOk } from '../helpers/compare-files.js';
 const TPL = `{# a comment #}
 {% macro kv(k, v) -%}
 {{ k }}={{ v }}
@@ -45,9 +45,7 @@ const PLAYBOOK = `
         content: "{{ lookup('template', 't.j2') }}"
 `;
 test('an everyday template, as ansible-playbook 2.14 renders it', async () => {
-  const r = await compareFiles(PLAYBOOK, { 't.j2': TPL });
-  assert.equal(r.ansible.code, 0, r.ansible.out.slice(-3000));
-  assert.equal(r.kbs.code, 0, r.kbs.out.slice(-3000));
+  const r = await compareOk(PLAYBOOK, { 't.j2': TPL });
   assert.match(r.ansible.files['out.txt'], /server2=beta {2}# 1\/2 last/);
   assert.equal(r.kbs.files['out.txt'], r.ansible.files['out.txt']);
   assert.equal(r.kbs.files['lookup.txt'], r.ansible.files['lookup.txt']);
