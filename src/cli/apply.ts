@@ -47,13 +47,15 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
       return EXIT.OK;
     }
     const quiet = flags.output === 'json';
-    if (!opts.check) {
-      lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
-      // taking the lock opens the connections the reading of the nodes needs next
-      const note = await lock.acquire(!!flags.forceUnlock, [...l.spec.controlPlanes, ...l.spec.workers]);
-      if (note) io.stderr(`warning: ${note}\n`);
-    }
-    const planned = await planCluster(l, opts, shared);
+    if (!opts.check) lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
+    // the lock is taken while the nodes are read (both only read until the lock is held, and the
+    // playbook starts after both): the lock's round trip is not waited for on its own. A lock held
+    // by another apply is the refusal reported, whatever the reading found.
+    const [locked, read] = await Promise.allSettled([lock?.acquire(!!flags.forceUnlock), planCluster(l, opts, shared)]);
+    if (locked.status === 'rejected') throw locked.reason;
+    if (locked.value) io.stderr(`warning: ${locked.value}\n`);
+    if (read.status === 'rejected') throw read.reason;
+    const planned = read.value;
     if (quiet) io.stdout(JSON.stringify({ type: 'kbs_plan', plan: planned.plan, vars: planned.vars }) + '\n');
     else io.stdout(explainPlan(planned.plan, planned.ips, planned.vars.kbs_plan.endpoint) + '\n');
     // the facts read with the nodes serve the playbook's fact gathering (Ansible's smart gathering)

@@ -60,28 +60,23 @@ export class ClusterLock {
     this.holder = JSON.stringify({ host: hostname(), pid: process.pid, started: new Date().toISOString() } satisfies Holder);
   }
 
-  /** `ahead`: hosts whose connections the run opens meanwhile (RunOptions.connectAhead) */
-  private async act(action: 'acquire' | 'release' | 'break', ahead?: string[]): Promise<string> {
-    const opts = ahead ? { ...this.opts, connectAhead: ahead } : this.opts;
-    const run = await runInternal('lock.yml', this.inv, opts, { kbs_lock_host: this.host, kbs_lock_action: action, kbs_lock_holder: this.holder }, this.shared);
+  private async act(action: 'acquire' | 'release' | 'break'): Promise<string> {
+    const run = await runInternal('lock.yml', this.inv, this.opts, { kbs_lock_host: this.host, kbs_lock_action: action, kbs_lock_holder: this.holder }, this.shared);
     const r = run.results('kbs lock').get(this.host);
     if (!r || r.status === 'unreachable' || r.status === 'failed')
       throw new KbsError(r?.status === 'failed' ? 'TASK' : 'UNREACHABLE', `cannot ${action} the cluster lock on ${this.host}: ${String(r?.result.msg ?? 'unreachable')}`, { host: this.host });
     return String(r.result.stdout ?? '');
   }
 
-  /**
-   * Takes the lock or throws LOCK (exit 5) naming the holder. `ahead`: the hosts the command reads
-   * next, whose connections open while the lock is taken (kbs apply).
-   */
-  async acquire(force: boolean, ahead?: string[]): Promise<string | undefined> {
+  /** Takes the lock or throws LOCK (exit 5) naming the holder. */
+  async acquire(force: boolean): Promise<string | undefined> {
     let note: string | undefined;
     if (force) {
       await this.act('break');
       note = `--force-unlock: removed any lock on ${this.host}`;
     }
     for (let attempt = 0; attempt < 2; attempt++) {
-      const out = await this.act('acquire', ahead);
+      const out = await this.act('acquire');
       if (out.startsWith('acquired')) {
         this.held = true;
         return note;
