@@ -5,7 +5,8 @@ import { stat, summarize, type Cell, type CellSummary, type Stat } from './repor
 
 export interface ClusterCell extends Omit<Cell, 'runs'> {
   layout: string;
-  runs: { ansible: ClusterRun[]; kbs: ClusterRun[] };
+  /** kbsCa: no-op only, the kbs run once more with this machine's NODE_EXTRA_CA_CERTS (the others run without it) */
+  runs: { ansible: ClusterRun[]; kbs: ClusterRun[]; kbsCa?: ClusterRun[] };
   /** Ready nodes / nodes after each run, per tool (asked on the first control plane) */
   ready: { ansible: { ready: number; nodes: number }[]; kbs: { ready: number; nodes: number }[] };
 }
@@ -25,6 +26,8 @@ export interface ClusterSummary extends CellSummary {
   kbsTasks: Phase[];
   /** medians: before the engine (start-up, lock, reading the nodes, plan), the playbook, after it */
   kbsPhases?: { beforeS: number; engineS: number; afterS: number };
+  /** the kbs runs with NODE_EXTRA_CA_CERTS kept: wall time, kbs/Ansible per pair, speed-up */
+  withCa?: { wallS: Stat; ratios: number[]; speedup: number };
 }
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
@@ -55,6 +58,12 @@ export function summarizeCluster(c: ClusterCell & { nodes?: number }): ClusterSu
       .filter((p) => p.seconds > 0);
   };
   const phased = kbs.flatMap((r) => (r.phases ? [r.phases] : []));
+  const ca = c.runs.kbsCa ?? [];
+  ca.forEach((r, i) => {
+    const changed = Object.values(r.recap).reduce((s, h) => s + h.changed, 0);
+    if (r.code !== 0 || changed !== 0 || Object.keys(r.recap).length !== c.hosts) problems.push(`kbs run ${i + 1} with NODE_EXTRA_CA_CERTS: exit ${r.code}, ${changed} changed, ${Object.keys(r.recap).length} hosts in the recap`);
+  });
+  const caRatios = ca.slice(0, pairs).map((r, i) => r.wallMs / ansible[i].wallMs);
   const plays = med((r) => r.breakdown?.plays);
   const tasks = med((r) => r.breakdown?.tasks).sort((a, b) => b.seconds - a.seconds).slice(0, 8);
   return {
@@ -68,6 +77,7 @@ export function summarizeCluster(c: ClusterCell & { nodes?: number }): ClusterSu
     kbsPlays: plays,
     kbsTasks: tasks,
     kbsPhases: phased.length ? { beforeS: round(stat(phased.map((p) => p.beforeS)).median), engineS: round(stat(phased.map((p) => p.engineS)).median), afterS: round(stat(phased.map((p) => p.afterS)).median) } : undefined,
+    withCa: ca.length ? { wallS: roundStat(stat(ca.map((r) => r.wallMs / 1000))), ratios: caRatios.map((x) => round(x, 4)), speedup: round(1 / stat(caRatios).median, 1) } : undefined,
     sane: problems.length === 0,
     problems: [...new Set(problems)].slice(0, 20),
   };
@@ -95,6 +105,24 @@ export function clusterTable(rows: ClusterSummary[]): string {
   return [...head, ...body].join('\n');
 }
 
+/** the no-ops once more with this machine's NODE_EXTRA_CA_CERTS, beside those without it */
+export function caMarkdown(rows: ClusterSummary[], file: string | null | undefined): string {
+  const withCa = rows.filter((r) => r.withCa);
+  if (!withCa.length) return '';
+  return [
+    `### kbs as it starts on this machine: with NODE_EXTRA_CA_CERTS=${file}`,
+    '',
+    'This machine sets NODE_EXTRA_CA_CERTS for its package proxy. Node 20 reads that file at every start, before kbs runs a line, ' +
+      'and builds its whole root certificate store with it; a kbs apply makes no TLS connection from the workstation. The table above ' +
+      'times kbs without the variable; each no-op pair also ran kbs once more with it, right after:',
+    '',
+    '| layout | scenario | Ansible wall s | kbs wall s, without | kbs wall s, with NODE_EXTRA_CA_CERTS | kbs/Ansible per pair, with | speed-up, with |',
+    '|---|---|---:|---:|---:|---|---:|',
+    ...withCa.map((r) => `| ${layoutName(r.layout)} | ${r.scenario} | ${fmt(r.wallS.ansible)} | ${fmt(r.wallS.kbs, 2)} | ${fmt(r.withCa!.wallS, 2)} | ${r.withCa!.ratios.map((x) => x.toFixed(3)).join(', ')} | ${r.withCa!.speedup.toFixed(1)}× |`),
+    '',
+  ].join('\n');
+}
+
 /** where a kbs apply's time went, per play and the slowest tasks (medians over the runs) */
 export function breakdownMarkdown(rows: ClusterSummary[]): string {
   const out: string[] = [];
@@ -120,11 +148,12 @@ export function renderClusterMarkdown(r: ClusterResults): string {
       `(systemd-nspawn) booted, ${boots.length ? `${Math.min(...boots).toFixed(0)}–${Math.max(...boots).toFixed(0)} s each` : ''}; the Kubernetes binaries are test/sim's simulators.`,
     '',
     'Per run: two fresh fleets (one per tool), then Ansible first run, kbs first run, Ansible no-op, kbs no-op (A B A B). ' +
-      'Wall time is spawn-to-exit (kbs includes node start-up). Ansible runs after `kbs plan --output vars`, timed apart (plan s). ' +
+      'Wall time is spawn-to-exit (kbs includes node start-up; every kbs command runs without NODE_EXTRA_CA_CERTS, see below when it is set here). Ansible runs after `kbs plan --output vars`, timed apart (plan s). ' +
       'kbs CPU / wall: the share of the run kbs itself computed; the rest is waiting for the hosts. Ready: Ready nodes/nodes after each run, Ansible · kbs.',
     '',
     clusterTable(r.cells),
     '',
+    caMarkdown(r.cells, r.settings.nodeExtraCaCerts),
     '## Where a kbs apply spends its time',
     '',
     'From kbs\'s own task events (each task runs on all its hosts at once; plays run one after the other).',

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { measure } from './measure.js';
-import { KBS_BIN, ROOT, ansibleEnv, kbsResult, parseAnsibleRecap, type RunResult } from './tools.js';
+import { KBS_BIN, ROOT, ansibleEnv, kbsEnv, kbsResult, parseAnsibleRecap, type RunResult } from './tools.js';
 
 /** one timed phase of a kbs apply: a play, or a task (summed over its runs in a play) */
 export interface Phase {
@@ -60,7 +60,8 @@ export function breakdown(stdout: string, top = 8): Breakdown {
   return { plays: list(plays), tasks: list(tasks).sort((a, b) => b.seconds - a.seconds).slice(0, top) };
 }
 
-export async function runKbsApply(inventory: string): Promise<ClusterRun> {
+/** `env`: kbs's environment (kbsEnv: without NODE_EXTRA_CA_CERTS, unless another is given) */
+export async function runKbsApply(inventory: string, env: NodeJS.ProcessEnv = kbsEnv()): Promise<ClusterRun> {
   let start: number | undefined;
   let recapAt: number | undefined;
   let partial = '';
@@ -73,7 +74,7 @@ export async function runKbsApply(inventory: string): Promise<ClusterRun> {
       if (l.startsWith('{"type":"recap"')) recapAt = ms;
     }
   };
-  const m = await measure(process.execPath, [KBS_BIN, 'apply', inventory, '--output', 'json', '-f', '50'], { timeoutMs: 1_800_000, cwd: dirname(inventory), onStdout });
+  const m = await measure(process.execPath, [KBS_BIN, 'apply', inventory, '--output', 'json', '-f', '50'], { env, timeoutMs: 1_800_000, cwd: dirname(inventory), onStdout });
   const s3 = (x: number) => Math.round(x) / 1000;
   const r: ClusterRun = {
     ...kbsResult(m),
@@ -91,14 +92,14 @@ export async function runKbsApply(inventory: string): Promise<ClusterRun> {
  */
 export async function runAnsibleCluster(inventory: string, forks: number, work: string, controlDir: string): Promise<ClusterRun> {
   mkdirSync(join(work, 'ansible-tmp'), { recursive: true });
-  const plan = await measure(process.execPath, [KBS_BIN, 'plan', inventory, '--output', 'vars'], { timeoutMs: 600_000, cwd: dirname(inventory) });
+  const plan = await measure(process.execPath, [KBS_BIN, 'plan', inventory, '--output', 'vars'], { env: kbsEnv(), timeoutMs: 600_000, cwd: dirname(inventory) });
   const planS = Math.round(plan.wallMs) / 1000;
   if (plan.code !== 0) {
     return { tool: 'ansible', code: plan.code, wallMs: 0, peakRssMiB: 0, cpuS: 0, machineCpuS: 0, recap: {}, planS, error: `kbs plan failed:\n${tail(plan.stdout + '\n' + plan.stderr)}` };
   }
   const planFile = join(dirname(inventory), 'plan.json');
   writeFileSync(planFile, plan.stdout);
-  const env = { ...process.env, ...ansibleEnv(work, forks), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir, ANSIBLE_ROLES_PATH: join(ROOT, 'roles') };
+  const env = { ...kbsEnv(), ...ansibleEnv(work, forks), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir, ANSIBLE_ROLES_PATH: join(ROOT, 'roles') };
   const m = await measure('ansible-playbook', ['-i', inventory, join(ROOT, 'playbooks/cluster.yml'), '-e', `@${planFile}`, '-f', String(forks)], { env, timeoutMs: 1_800_000 });
   const r: ClusterRun = { tool: 'ansible', code: m.code, wallMs: m.wallMs, peakRssMiB: m.peakRssMiB, cpuS: m.cpuS, machineCpuS: m.machineCpuS, recap: parseAnsibleRecap(m.stdout), planS };
   if (m.code !== 0) r.error = tail(m.stdout + '\n' + m.stderr);

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseClusterFlags, parseLayout } from '../../bench/cluster.js';
 import { breakdown, type ClusterRun } from '../../bench/cluster-tools.js';
-import { summarizeCluster, type ClusterCell } from '../../bench/cluster-report.js';
+import { caMarkdown, summarizeCluster, type ClusterCell } from '../../bench/cluster-report.js';
+import { kbsEnv } from '../../bench/tools.js';
 import { KbsError } from '../../src/errors.js';
 
 test('layouts: N is one control plane and N-1 workers; Nha three control planes, a balancer and N-4 workers', () => {
@@ -89,7 +90,21 @@ test('summary: ratios with and without the plan, Ready checks, changed checks on
   assert.equal(bad.sane, false);
   assert.ok(bad.problems.some((p) => /ansible n1: changed=1, expected 0/.test(p)), bad.problems.join('; '));
   assert.ok(bad.problems.some((p) => /kbs run 1: 1 of 2 nodes Ready, expected 2/.test(p)), bad.problems.join('; '));
+  assert.equal(s.withCa, undefined, 'no run with NODE_EXTRA_CA_CERTS, no comparison');
+  // the no-op once more with NODE_EXTRA_CA_CERTS: its own wall times and speed-up, and checked as a no-op
+  const ca = summarizeCluster({ ...cell, runs: { ...cell.runs, kbsCa: [run('kbs', 8_000, 0)] } });
+  assert.ok(ca.sane, ca.problems.join('; '));
+  assert.deepEqual(ca.withCa, { wallS: { median: 8, min: 8, max: 8 }, ratios: [0.2], speedup: 5 });
+  assert.match(caMarkdown([s, ca], '/etc/ca.pem'), /with NODE_EXTRA_CA_CERTS=\/etc\/ca\.pem[\s\S]*\| 2: 1 CP \+ 1 W \| no-op \| 40\.0 \| 5\.00 \| 8\.00 \| 0\.200 \| 5\.0× \|/);
+  assert.equal(caMarkdown([s], undefined), '', 'no section without such runs');
+  const caBad = summarizeCluster({ ...cell, runs: { ...cell.runs, kbsCa: [run('kbs', 8_000, 1)] } });
+  assert.ok(caBad.problems.some((p) => /kbs run 1 with NODE_EXTRA_CA_CERTS: exit 0, 2 changed/.test(p)), caBad.problems.join('; '));
   // an HA layout's balancer is a host but not a node
   const ha = summarizeCluster({ ...cell, layout: '5ha', hosts: 2, ready: { ansible: [{ ready: 1, nodes: 1 }], kbs: [{ ready: 1, nodes: 1 }] } });
   assert.ok(ha.sane, ha.problems.join('; '));
+});
+
+test('kbsEnv: the environment without NODE_EXTRA_CA_CERTS, the rest kept', () => {
+  assert.deepEqual(kbsEnv({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ca.pem', HOME: '/root' }), { PATH: '/bin', HOME: '/root' });
+  assert.deepEqual(kbsEnv({ PATH: '/bin' }), { PATH: '/bin' });
 });
