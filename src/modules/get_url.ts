@@ -50,8 +50,9 @@ export const get_url: ModuleDef = {
     let wantHex = ck?.hex;
     const algo = ck?.algo ?? 'sha256';
 
+    const fetch = ck?.url ? fetchSnippet({ ...http, url: ck.url }) : undefined;
     const prelude = [
-      ...(ck?.url ? [fetchSnippet({ ...http, url: ck.url })] : []),
+      ...(fetch ? [fetch.prelude] : []),
       `d=${shq(dest0)}`,
       `[ -d "$d" ] && d="\${d%/}/"${shq(filename)}`,
       `printf 'D\\t%s\\n' "$d"`,
@@ -63,9 +64,9 @@ export const get_url: ModuleDef = {
     const sha1Now = ctx.check || ck === undefined;
     const items: Parameters<typeof probe>[1] = [{ tag: 'd', expr: '"$d"', follow: true, checksum: algo }];
     if (sha1Now) items.push({ tag: 's1', expr: '"$d"', follow: true, checksum: 'sha1' });
-    const p = await probe(ctx, items, { prelude });
+    const p = await probe(ctx, items, { prelude, trailer: fetch?.trailer });
     if (ck?.url) {
-      const got = fetchedText(p.vals);
+      const got = fetchedText(p.vals, p.content);
       if (!got.ok) return { changed: false, failed: true, url: shown, msg: `Failed to download checksum file ${safeUrl(ck.url)}: ${got.error}` };
       const found = findChecksum(got.body, filename);
       if (found === undefined) return { changed: false, failed: true, url: shown, msg: `Unable to find a checksum for file '${filename}' in '${safeUrl(ck.url)}'` };

@@ -71,6 +71,10 @@ test('get_url: download with sha256:URL, then no network when the checksum match
     const noSums = await runModule('get_url', { ...args, checksum: `sha256:${base}/missing.sha256` }, await makeCtx());
     assert.equal(noSums.failed, true);
     assert.match(String(noSums.msg), new RegExp(`^Failed to download checksum file ${base}/missing.sha256: .*404`));
+    // no server at all: curl's own error, on one line
+    const refused = await runModule('get_url', { ...args, checksum: 'sha256:http://127.0.0.1:9/k.sha256' }, await makeCtx());
+    assert.equal(refused.failed, true);
+    assert.match(String(refused.msg), /^Failed to download checksum file http:\/\/127\.0\.0\.1:9\/k\.sha256: curl: \(7\) [^\n]*$/);
     // a dest with other content is replaced; checksum_dest is the old content's sha1
     writeFileSync(dest, 'older\n');
     const replaced = await runModule('get_url', args, await makeCtx());

@@ -126,33 +126,39 @@ export async function fetchText(ctx: ModuleContext, h: HttpSpec): Promise<{ ok: 
 }
 
 /**
- * fetchText as a snippet for a probe's prelude (one round trip for a read and what it needs): it
- * prints `CKH\t<http code> <curl exit>`, `CKB\t<the body, base64>` and `CKE\t<curl's error>`;
- * fetchedText reads them back. The curl configuration (which may hold credentials) is a quoted
- * here-document of the script, never a command-line argument.
+ * fetchText as snippets of a probe (one round trip for a read and what it needs): `prelude` fetches
+ * and prints `CKH\t<http code> <curl exit>`, `trailer` prints the body (or, when curl failed, its
+ * error) as the probe's content; fetchedText reads them back. The body is kept in a shell variable
+ * (a checksum file is text): curl is the only process it costs the host, on every no-op. The curl
+ * configuration (which may hold credentials) is a quoted here-document of the script, never a
+ * command-line argument.
  */
-export function fetchSnippet(h: HttpSpec): string {
+export function fetchSnippet(h: HttpSpec): { prelude: string; trailer: string } {
   const eof = `KBS_CURL_${randomBytes(6).toString('hex')}`;
-  // curl reads its configuration (the URL, credentials) from a here-document on stdin, and the
-  // error text is read only when the fetch failed: 4 processes on the host (it runs on every no-op)
-  return [
-    'kc=$(mktemp -d) || exit 1',
-    `code=$(curl -sS --config - -o "$kc/body" -w '%{http_code}' 2>"$kc/err" <<'${eof}'`,
+  const prelude = [
+    // -w puts the status on a line of its own after the body; -sS prints only errors, on stderr
+    `kb=$(curl -sS --config - -w '\\n%{http_code}' 2>&1 <<'${eof}'`,
     curlConfig({ ...h, followRedirects: true }).replace(/\n$/, ''),
     eof,
     '); x=$?',
-    `ke=; case "$x:$code" in 0:2??) ;; *) ke=$(head -c 2000 "$kc/err" | tr '\\n\\t' '  ') ;; esac`,
-    `printf 'CKH\\t%s %s\\nCKB\\t%s\\nCKE\\t%s\\n' "$code" "$x" "$(base64 -w0 < "$kc/body" 2>/dev/null)" "$ke"`,
-    'rm -rf -- "$kc"',
+    // the last line is the status, the lines before it the body (sh: a quoted newline in the patterns)
+    'kc=${kb##*"\n"}; kb=${kb%"\n"*}',
+    // no status line (curl did not run): the text is the shell's error
+    `case $kc in ''|*[!0-9]*) kc=000 ;; esac`,
+    `printf 'CKH\\t%s %s\\n' "$kc" "$x"`,
   ].join('\n');
+  return { prelude, trailer: `printf '%s\\n' "$kb"` };
 }
 
-/** What fetchSnippet printed, as fetchText answers. */
-export function fetchedText(vals: Record<string, string>): { ok: boolean; status: number; body: string; error: string } {
-  const [code, x] = (vals.CKH ?? '-1 -1').split(' ').map(Number);
+/** What fetchSnippet printed (its CKH line, and the probe's content), as fetchText answers. */
+export function fetchedText(vals: Record<string, string>, content: Buffer | undefined): { ok: boolean; status: number; body: string; error: string } {
+  const [code, x] = (vals.CKH ?? '-1 -1').split(' ').map((n) => (/^\d+$/.test(n) ? Number(n) : NaN));
   const ok = x === 0 && code >= 200 && code < 300;
-  const body = Buffer.from(vals.CKB ?? '', 'base64').toString('utf8');
-  return { ok, status: code, body, error: ok ? '' : (vals.CKE ?? '').trim() || `HTTP Error ${code}` };
+  const text = (content ?? Buffer.alloc(0)).toString('utf8').replace(/\n$/, '');
+  const status = Number.isNaN(code) ? 0 : code;
+  // curl failed: its message (the body is empty then); an HTTP error status: the status
+  const error = ok ? '' : x !== 0 ? text.slice(0, 2000).replace(/[\n\t]+/g, ' ').trim() || `curl exited with ${x}` : `HTTP Error ${status}`;
+  return { ok, status, body: text, error };
 }
 
 /** Ansible's url_filename: the last path segment of the URL (url-decoded), or index.html. */

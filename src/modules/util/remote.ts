@@ -107,6 +107,8 @@ const IDENTITY_LINE = `printf 'M\\t%s\\t%s\\n' "$(umask)" "$(LC_ALL=C id)"\n`;
 export interface ProbeOptions {
   prelude?: string;
   content?: { expr: string; max?: number };
+  /** instead of `content`: a snippet run last, whose output is the probe's content */
+  trailer?: string;
   /** print the M line (umask, id); false when kbs already knows them */
   identity?: boolean;
 }
@@ -128,7 +130,7 @@ export function probeScript(items: ProbeItem[], opts: ProbeOptions = {}): string
     const p = opts.content.expr;
     const size = opts.content.max === undefined ? '' : ` && [ "$(stat -L -c %s -- ${p})" -le ${opts.content.max} ]`;
     s += `if [ -f ${p} ]${size}; then printf '@@content\\n'; cat -- ${p} || exit 1; fi\n`;
-  }
+  } else if (opts.trailer) s += `printf '@@content\\n'\n${opts.trailer}\n`;
   return s;
 }
 
