@@ -26,7 +26,8 @@ export function queryScript(unit: string, scope?: string): string {
   const show = scope === 'global' ? '' : `LC_ALL=C ${sc} show -- ${u} 2>/dev/null`;
   return [
     show,
-    `e=$(${sc} is-enabled -- ${u} 2>/dev/null); printf '@@E\\t%s\\t%s\\n' "$?" "$(printf '%s' "$e" | head -n 1)"`,
+    // its first line, without a pipe and `head` (sh: a quoted newline in the pattern)
+    `e=$(${sc} is-enabled -- ${u} 2>/dev/null); printf '@@E\\t%s\\t%s\\n' "$?" "\${e%%"\n"*}"`,
     `[ -d /run/systemd/system ] && echo '@@S\t1' || echo '@@S\t0'`,
   ]
     .filter(Boolean)
