@@ -1,6 +1,6 @@
 /** JSON and YAML filters, formatted like Ansible (Python's json.dumps, PyYAML-like YAML). */
 import { floatRepr, intRepr, isPyFloat } from './float.js';
-import { Document, isCollection, isPair, isScalar, parse as yamlParse, Scalar, parseAllDocuments, visit, type Tags } from 'yaml';
+import { parse as yamlParse, parseAllDocuments, type Tags } from 'yaml';
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
 import { isSafeString } from './nunjucks.js';
@@ -8,6 +8,7 @@ import { isStr, pyType, templateError, truthy } from './python.js';
 import { Undefined } from './undefined.js';
 import { parsePyJson } from '../util/pyjson.js';
 import { PyObject } from './pyobject.js';
+import { dumpYaml, mapNode, seqNode, strNode, typedNode, type YNode } from './pyyaml.js';
 
 /** PyYAML booleans: yes/no, true/false, on/off (the yaml package's 1.1 schema also takes y/n). */
 const BOOL_TAG = 'tag:yaml.org,2002:bool';
@@ -86,48 +87,56 @@ function jsonOpts(indent: unknown, sortKeys: unknown, ensureAscii: unknown, nice
   };
 }
 
-/** Plain data for YAML output (SafeString -> string, Undefined raises). */
-function plainData(v: unknown): unknown {
+/** PyYAML's SafeRepresenter: a value as the node yaml.dump writes (keys sorted unless told not to). */
+function represent(v: unknown, flow: boolean | null, sortKeys: boolean, depth = 0): YNode {
+  if (depth > 500) throw templateError('to_yaml: the value is nested too deeply (or refers to itself)');
   if (v instanceof Undefined) throw v.error();
-  if (isSafeString(v)) return String(v);
-  if (v instanceof Date) return v;
-  if (v instanceof PyObject) return v.str();
-  if (isPyFloat(v)) {
-    // a whole float is written as PyYAML writes it: 5.0
-    const node = new Scalar(v.value);
-    node.minFractionDigits = 1;
-    return node;
+  if (v === null || v === undefined) return typedNode('null');
+  if (typeof v === 'boolean') return typedNode(v ? 'true' : 'false');
+  if (isPyFloat(v)) return typedNode(yamlFloat(v.value));
+  if (typeof v === 'number') return typedNode(Number.isInteger(v) ? intRepr(v) : yamlFloat(v));
+  if (typeof v === 'bigint') return typedNode(v.toString());
+  if (typeof v === 'string' || isSafeString(v)) return strNode(String(v));
+  if (v instanceof PyObject) return strNode(v.str());
+  // a datetime: its isoformat(' '), a timestamp
+  if (v instanceof Date) return typedNode(v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, ''));
+  if (Array.isArray(v)) return seqNode(v.map((x) => represent(x, flow, sortKeys, depth + 1)), flow);
+  if (typeof v === 'object') {
+    const keys = Object.keys(v);
+    if (sortKeys) keys.sort();
+    return mapNode(
+      keys.map((k) => [strNode(k), represent((v as Record<string, unknown>)[k], flow, sortKeys, depth + 1)]),
+      flow,
+    );
   }
-  if (Array.isArray(v)) return v.map(plainData);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = plainData((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
+  return strNode(String(v));
 }
 
-function isLeaf(item: unknown): boolean {
-  if (isPair(item)) return item.value === null || isScalar(item.value);
-  return isScalar(item);
+/** PyYAML's represent_float: repr, lower case, `.0` before an exponent without a dot; .nan, .inf */
+function yamlFloat(n: number): string {
+  if (Number.isNaN(n)) return '.nan';
+  if (n === Infinity) return '.inf';
+  if (n === -Infinity) return '-.inf';
+  const r = floatRepr(n).toLowerCase();
+  return !r.includes('.') && r.includes('e') ? r.replace('e', '.0e') : r;
 }
 
-function toYaml(v: unknown, indent: number, nice: boolean): string {
-  // as PyYAML's yaml.dump (Ansible's to_yaml): keys sorted, text that needs quotes in single
-  // quotes, lists in a mapping not indented
-  const doc = new Document(plainData(v), { ...YAML_OPTS, sortMapEntries: true });
-  if (!nice) {
-    // PyYAML's default_flow_style=None: collections holding only scalars are written inline
-    visit(doc, {
-      Collection(_key, node) {
-        if (isCollection(node) && node.items.length && node.items.every(isLeaf)) node.flow = true;
-      },
-    });
-  }
-  // (PyYAML writes such a list at its key's column; the yaml package can for an indent of 2 only,
-  // and at 4, to_nice_yaml's default, kbs indents it by 4 more)
-  return doc.toString({ indent, lineWidth: 0, flowCollectionPadding: false, indentSeq: indent > 2, singleQuote: true });
+interface YamlArgs {
+  indent: unknown;
+  width: unknown;
+  sort_keys: unknown;
+  explicit_start: unknown;
+  explicit_end: unknown;
 }
+
+/** yaml.dump as Ansible's to_yaml and to_nice_yaml call it (allow_unicode, Ansible's SafeDumper) */
+function toYaml(v: unknown, a: YamlArgs, flow: boolean | null): string {
+  const num = (x: unknown) => (x === null || x === undefined ? undefined : Number(x));
+  const root = represent(v, flow, a.sort_keys === undefined || a.sort_keys === null ? true : truthy(a.sort_keys));
+  return dumpYaml(root, { indent: num(a.indent), width: num(a.width), flow, explicitStart: truthy(a.explicit_start), explicitEnd: truthy(a.explicit_end) });
+}
+
+const YAML_KW = { width: null as unknown, sort_keys: true as unknown, explicit_start: false as unknown, explicit_end: false as unknown };
 
 export const SERIAL_FILTERS: Record<string, Filter> = {
   to_json(v, ...args) {
@@ -153,13 +162,16 @@ export const SERIAL_FILTERS: Record<string, Filter> = {
       throw templateError('from_json: the value is not valid JSON');
     }
   },
+  /** Ansible: yaml.dump(a, allow_unicode=True, default_flow_style=None, **kw): PyYAML's indent 2 */
   to_yaml(v, ...args) {
-    const a = bind('to_yaml', args, { indent: 2 as unknown, default_flow_style: null as unknown });
-    return toYaml(v, Number(a.indent), a.default_flow_style === false);
+    const a = bind('to_yaml', args, { indent: null as unknown, default_flow_style: null as unknown, ...YAML_KW });
+    const flow = a.default_flow_style === null || a.default_flow_style === undefined ? null : truthy(a.default_flow_style);
+    return toYaml(v, a, flow);
   },
+  /** Ansible: yaml.dump(a, indent=4, allow_unicode=True, default_flow_style=False, **kw) */
   to_nice_yaml(v, ...args) {
-    const a = bind('to_nice_yaml', args, { indent: 4 as unknown, width: null as unknown });
-    return toYaml(v, Number(a.indent), true);
+    const a = bind('to_nice_yaml', args, { indent: 4 as unknown, ...YAML_KW });
+    return toYaml(v, a, false);
   },
   from_yaml(v) {
     if (!isStr(v)) throw templateError(`from_yaml expects a string, got ${pyType(v)}`);

@@ -244,7 +244,8 @@ test('to_json / to_nice_json / from_json', () => {
 
 test('to_yaml / to_nice_yaml / from_yaml', () => {
   assert.equal(e('{"a": 1, "b": [1, 2]} | to_yaml'), 'a: 1\nb: [1, 2]\n');
-  assert.equal(e('{"a": {"b": [1, 2]}} | to_nice_yaml'), 'a:\n    b:\n        - 1\n        - 2\n');
+  // as Ansible's dumper: a list in a mapping at its key's column, also at indent 4 (test/unit/template-pyyaml.test.ts)
+  assert.equal(e('{"a": {"b": [1, 2]}} | to_nice_yaml'), 'a:\n    b:\n    - 1\n    - 2\n');
   assert.equal(e('{"a": "yes"} | to_nice_yaml'), "a: 'yes'\n");
   // as PyYAML: keys sorted, single quotes, y and n are text (not quoted), a list in a mapping at its key's column (indent 2)
   assert.equal(e('{"b": "y", "a": "on"} | to_nice_yaml'), "a: 'on'\nb: y\n");
