@@ -8,6 +8,7 @@ import { pySplit, pyStrFormat } from './pymethods.js';
 import { expandTemplate, pyRegex, pySub } from './regex.js';
 import { isStr, pyPercentFormat, pyStr, pyType, templateError, truthy } from './python.js';
 import { Undefined } from './undefined.js';
+import { wordwrap } from './textwrap.js';
 
 export type Filter = (this: unknown, value: unknown, ...args: unknown[]) => unknown;
 
@@ -124,6 +125,15 @@ export const TEXT_FILTERS: Record<string, Filter> = {
     return f === undefined ? a.default : pyFloat(f);
   },
   string: (v) => pyStr(v),
+  /** Jinja2's wordwrap (src/template/textwrap.ts); wrapstring: the environment's newline, \n */
+  wordwrap(v, ...args) {
+    const a = bind('wordwrap', args, { width: 79 as unknown, break_long_words: true as unknown, wrapstring: null as unknown, break_on_hyphens: true as unknown });
+    if (!isStr(v)) throw templateError(`'${pyType(v)}' object has no attribute 'splitlines'`);
+    const width = Number(a.width);
+    if (!Number.isInteger(width) || width <= 0) throw templateError(`invalid width ${pyStr(a.width)} (must be > 0)`);
+    const wrap = a.wrapstring === null || a.wrapstring === undefined ? '\n' : pyStr(a.wrapstring);
+    return wordwrap(pyStr(v), width, truthy(a.break_long_words), wrap, truthy(a.break_on_hyphens));
+  },
   lower: (v) => pyStr(v).toLowerCase(),
   upper: (v) => pyStr(v).toUpperCase(),
   capitalize: (v) => {

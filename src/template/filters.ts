@@ -1,6 +1,7 @@
 /**
- * The filter table: Ansible/Jinja2 filters (filters-text, filters-data, filters-serial), the ones
- * that handle undefined values (default, mandatory), and a few harmless nunjucks built-ins.
+ * The filter table: Ansible/Jinja2 filters (filters-text, filters-html, filters-jinja,
+ * filters-data, filters-serial, ...), the ones that handle undefined values (default, mandatory),
+ * and nunjucks's safe, nl2br and urlize.
  */
 import { createRequire } from 'node:module';
 import { KbsError } from '../errors.js';
@@ -13,6 +14,8 @@ import { PATH_FILTERS } from './filters-path.js';
 import { TIME_FILTERS } from './filters-time.js';
 import { SERIAL_FILTERS } from './filters-serial.js';
 import { type Filter, TEXT_FILTERS } from './filters-text.js';
+import { HTML_FILTERS } from './filters-html.js';
+import { JINJA_FILTERS } from './filters-jinja.js';
 import { pyStr, truthy } from './python.js';
 import { Undefined } from './undefined.js';
 import { versionCompare } from './version.js';
@@ -51,12 +54,14 @@ const CORE_FILTERS: Record<string, Filter> = {
 
 const require = createRequire(import.meta.url);
 const njFilters = require('nunjucks/src/filters.js') as Record<string, Filter>;
-const NUNJUCKS_EXTRAS = ['batch', 'center', 'escape', 'e', 'safe', 'forceescape', 'nl2br', 'slice', 'striptags', 'truncate', 'urlencode', 'urlize', 'wordcount'];
+const NUNJUCKS_EXTRAS = ['safe', 'nl2br', 'urlize'];
 
 export const FILTERS: Record<string, Filter> = Object.assign(
   Object.create(null) as Record<string, Filter>,
   Object.fromEntries(NUNJUCKS_EXTRAS.map((n) => [n, njFilters[n]])),
   TEXT_FILTERS,
+  HTML_FILTERS,
+  JINJA_FILTERS,
   DATA_FILTERS,
   SERIAL_FILTERS,
   NET_FILTERS,

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { KbsError } from '../errors.js';
 import { isStr, pyStr } from './python.js';
 import type { KbsContext } from './runtime.js';
+import { pySplitlines } from './textwrap.js';
 
 function baseDir(ctx: KbsContext): string {
   const pd = ctx.resolve('playbook_dir');
@@ -27,13 +28,6 @@ export function pipeLookup(ctx: KbsContext, terms: unknown[]): unknown[] {
 }
 
 export function linesLookup(ctx: KbsContext, terms: unknown[]): unknown[] {
-  return terms.flatMap((t) => splitLines(run(ctx, 'lines', pyStr(t))));
+  return terms.flatMap((t) => pySplitlines(run(ctx, 'lines', pyStr(t))));
 }
 
-/** Python's str.splitlines (no empty last line for a final newline) */
-function splitLines(s: string): string[] {
-  if (!s) return [];
-  const parts = s.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
-  if (parts[parts.length - 1] === '') parts.pop();
-  return parts;
-}

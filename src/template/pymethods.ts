@@ -7,6 +7,7 @@ import { isKwargs } from './nunjucks.js';
 import { type Dict, hasKey, pyEquals, pyStr, pyType, isStr, templateError, setKey } from './python.js';
 import { Undefined } from './undefined.js';
 import { toFixedPy } from './float.js';
+import { pySplitlines } from './textwrap.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
 
@@ -90,7 +91,7 @@ export function pyStrFormat(fmt: string, args: unknown[], kw: Dict): string {
 const STR: Record<string, (s: string, ...a: unknown[]) => unknown> = {
   split: (s, sep, max) => pySplit(s, sep, max),
   rsplit: (s, sep, max) => pySplit(s, sep, max, true),
-  splitlines: (s) => (s === '' ? [] : s.replace(/\r?\n$/, '').split(/\r\n|\r|\n/)),
+  splitlines: (s) => pySplitlines(s),
   strip: (s, c) => stripChars(s, c, true, true),
   lstrip: (s, c) => stripChars(s, c, true, false),
   rstrip: (s, c) => stripChars(s, c, false, true),
