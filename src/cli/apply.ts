@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
 import { loadPlaybook } from '../load/playbook.js';
 import { explainPlan } from '../kube/explain.js';
-import { loadCluster, planCluster } from '../cluster/plan.js';
+import { loadCluster, planCluster, type Planned } from '../cluster/plan.js';
 import { saveAppliedRecords } from '../cluster/records.js';
 import { ClusterLock } from '../state/lock.js';
 import { ConnectionPool } from '../transport/pool.js';
@@ -50,12 +50,18 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     if (!opts.check) lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
     // the lock is taken while the nodes are read (both only read until the lock is held, and the
     // playbook starts after both): the lock's round trip is not waited for on its own. A lock held
-    // by another apply is the refusal reported, whatever the reading found.
+    // by another apply is the refusal reported, whatever the reading found. When another apply let
+    // go of the lock while the nodes were being read, that read may hold its half-done changes:
+    // the nodes are read again, under the lock.
+    const started = Date.now();
     const [locked, read] = await Promise.allSettled([lock?.acquire(!!flags.forceUnlock), planCluster(l, opts, shared)]);
     if (locked.status === 'rejected') throw locked.reason;
     if (locked.value) io.stderr(`warning: ${locked.value}\n`);
-    if (read.status === 'rejected') throw read.reason;
-    const planned = read.value;
+    // (the time since the read began bounds the time from its start to the acquire on the host)
+    const again = lock?.releasedAgoS !== undefined && lock.releasedAgoS < (Date.now() - started) / 1000;
+    if (read.status === 'rejected' && !again) throw read.reason;
+    if (again) io.stderr(`warning: another kbs apply let go of the cluster lock on ${l.spec.controlPlanes[0]} while the nodes were read; read them again\n`);
+    const planned = again ? await planCluster(l, opts, shared) : (read as PromiseFulfilledResult<Planned>).value;
     if (quiet) io.stdout(JSON.stringify({ type: 'kbs_plan', plan: planned.plan, vars: planned.vars }) + '\n');
     else io.stdout(explainPlan(planned.plan, planned.ips, planned.vars.kbs_plan.endpoint) + '\n');
     // the facts read with the nodes serve the playbook's fact gathering (Ansible's smart gathering)

@@ -47,6 +47,12 @@ export function expired(h: Holder | undefined, now: Date, here = hostname()): st
   return undefined;
 }
 
+/** From `acquired NOW RELEASED` (seconds, the lock host's clock): how long ago the lock was let go. */
+export function releasedAgo(out: string): number | undefined {
+  const m = /^acquired (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)/.exec(out);
+  return m ? Math.max(0, Number(m[1]) - Number(m[2])) : undefined;
+}
+
 export class ClusterLock {
   private readonly holder: string;
   private held = false;
@@ -68,6 +74,13 @@ export class ClusterLock {
     return String(r.result.stdout ?? '');
   }
 
+  /**
+   * Seconds between the last release (or break) of the lock and this acquire, on the lock host's
+   * clock; undefined when it was never released there. kbs apply reads the nodes while it takes
+   * the lock: a release during that read means another apply was still changing the nodes.
+   */
+  releasedAgoS?: number;
+
   /** Takes the lock or throws LOCK (exit 5) naming the holder. */
   async acquire(force: boolean): Promise<string | undefined> {
     let note: string | undefined;
@@ -79,6 +92,7 @@ export class ClusterLock {
       const out = await this.act('acquire');
       if (out.startsWith('acquired')) {
         this.held = true;
+        this.releasedAgoS = releasedAgo(out);
         return note;
       }
       const text = out.split('\n').slice(1).join('\n').trim();

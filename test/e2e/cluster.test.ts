@@ -317,6 +317,17 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       const forced = await kbs(['apply', inv, '--force-unlock']);
       assert.equal(forced.code, 0, why(forced));
       assert.equal((await ssh(cp, 'test -e /var/lib/kbs/apply.lock', opts)).rc, 1, 'the lock was not released');
+      // the nodes are read while the lock is taken: another apply that let go of the lock during
+      // that read (its release time is now) makes kbs read them again, under the lock; one that let
+      // go before (an hour ago) does not
+      await sh(cp, 'touch -d "+2 seconds" /var/lib/kbs/apply.released');
+      const raced = await kbs(['apply', inv]);
+      assert.equal(raced.code, 0, why(raced));
+      assert.match(raced.stderr, /another kbs apply let go of the cluster lock on kbscluster-1 while the nodes were read; read them again/);
+      await sh(cp, 'touch -d "1 hour ago" /var/lib/kbs/apply.released');
+      const calm = await kbs(['apply', inv]);
+      assert.equal(calm.code, 0, why(calm));
+      assert.doesNotMatch(calm.stderr, /let go of the cluster lock/);
     });
 
     test('kbs kubeconfig writes the admin kubeconfig 0600', T, async () => {
