@@ -76,7 +76,7 @@ export class ClusterLock {
 
   /**
    * Seconds between the last release (or break) of the lock and this acquire, on the lock host's
-   * clock; undefined when it was never released there. kbs apply reads the nodes while it takes
+   * clock; undefined when it was never released there, or when this acquire removed a lock first. kbs apply reads the nodes while it takes
    * the lock: a release during that read means another apply was still changing the nodes.
    */
   releasedAgoS?: number;
@@ -92,7 +92,8 @@ export class ClusterLock {
       const out = await this.act('acquire');
       if (out.startsWith('acquired')) {
         this.held = true;
-        this.releasedAgoS = releasedAgo(out);
+        // a lock kbs itself just removed (stale, or --force-unlock) was let go by a holder that is gone
+        this.releasedAgoS = note ? undefined : releasedAgo(out);
         return note;
       }
       const text = out.split('\n').slice(1).join('\n').trim();
