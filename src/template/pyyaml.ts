@@ -56,6 +56,8 @@ export function mapNode(pairs: [YNode, YNode][], flow: boolean | null): YNode {
 
 /** libyaml's IS_BREAK, IS_BLANKZ (the end counts as blank) */
 const BREAKS = '\r\n\x85\u2028\u2029';
+/** analyze's multiline: the text holds one of BREAKS */
+const LINE_BREAK = /[\r\n\x85\u2028\u2029]/;
 const isBlankz = (ch: string | undefined) => ch === undefined || ch === ' ' || ch === '\t' || ch === '\0' || BREAKS.includes(ch);
 
 interface Analysis {
@@ -279,7 +281,7 @@ class Emitter {
 
   /** libyaml's check_simple_key: a one-line scalar of at most 128 bytes, or an empty collection */
   private simpleKey(n: YNode): boolean {
-    if (n.t === 's') return Buffer.byteLength(n.text) <= 128 && !analyze(Array.from(n.text)).multiline;
+    if (n.t === 's') return Buffer.byteLength(n.text) <= 128 && !LINE_BREAK.test(n.text);
     return n.t === 'seq' ? !n.items.length : !n.pairs.length;
   }
 
@@ -334,38 +336,7 @@ class Emitter {
 
   private writeSingleQuoted(text: string[], split: boolean): void {
     this.writeIndicator("'", true);
-    let spaces = false;
-    let breaks = false;
-    let start = 0;
-    for (let end = 0; end <= text.length; end++) {
-      const ch = end < text.length ? text[end] : undefined;
-      if (spaces) {
-        if (ch !== ' ') {
-          if (start + 1 === end && this.column > this.bestWidth && split && start !== 0 && end !== text.length) this.writeIndent();
-          else this.writeText(text, start, end);
-          start = end;
-        }
-      } else if (breaks) {
-        if (ch === undefined || !BREAKS.includes(ch)) {
-          this.writeBreaks(text, start, end);
-          start = end;
-        }
-      } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch) || ch === "'") {
-        if (start < end) {
-          this.writeText(text, start, end);
-          start = end;
-        }
-      }
-      if (ch === "'") {
-        this.column += 2;
-        this.write("''");
-        start = end + 1;
-      }
-      if (ch !== undefined) {
-        spaces = ch === ' ';
-        breaks = BREAKS.includes(ch);
-      }
-    }
+    this.writeRuns(text, split, true);
     this.writeIndicator("'", false);
   }
 
@@ -410,6 +381,16 @@ class Emitter {
     }
     this.whitespace = false;
     this.indention = false;
+    this.writeRuns(text, split, false);
+  }
+
+  /**
+   * The text of a plain or single-quoted scalar: a single space past the width becomes a line
+   * break (with `split`), a run of line breaks folded lines, and in quotes a ' is doubled. Plain
+   * text has no line breaks and no space at either end (analyze allows none), and after a line it
+   * starts leaves whitespace and indention off as before it.
+   */
+  private writeRuns(text: string[], split: boolean, quoted: boolean): void {
     let spaces = false;
     let breaks = false;
     let start = 0;
@@ -417,23 +398,27 @@ class Emitter {
       const ch = end < text.length ? text[end] : undefined;
       if (spaces) {
         if (ch !== ' ') {
-          if (start + 1 === end && this.column > this.bestWidth && split) {
+          if (start + 1 === end && this.column > this.bestWidth && split && start !== 0 && end !== text.length) {
             this.writeIndent();
-            this.whitespace = false;
-            this.indention = false;
+            if (!quoted) this.whitespace = this.indention = false;
           } else this.writeText(text, start, end);
           start = end;
         }
       } else if (breaks) {
         if (ch === undefined || !BREAKS.includes(ch)) {
           this.writeBreaks(text, start, end);
-          this.whitespace = false;
-          this.indention = false;
           start = end;
         }
-      } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch)) {
-        this.writeText(text, start, end);
-        start = end;
+      } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch) || (quoted && ch === "'")) {
+        if (start < end) {
+          this.writeText(text, start, end);
+          start = end;
+        }
+      }
+      if (quoted && ch === "'") {
+        this.column += 2;
+        this.write("''");
+        start = end + 1;
       }
       if (ch !== undefined) {
         spaces = ch === ' ';
