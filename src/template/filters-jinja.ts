@@ -7,7 +7,9 @@
  */
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
+import { seq } from './filters-data.js';
 import { isSafeString } from './nunjucks.js';
+import { PY_SPACE } from './textwrap.js';
 import { isStr, pyStr, pyType, templateError, truthy } from './python.js';
 
 const cps = (s: string) => Array.from(s);
@@ -45,14 +47,7 @@ function unescapeHtml(s: string): string {
 }
 
 /** Python's str.split() with no separator: runs of its whitespace */
-const PY_WS = /[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
-
-function seqOf(v: unknown, name: string): unknown[] {
-  if (Array.isArray(v)) return v;
-  if (isStr(v)) return cps(String(v));
-  if (v && typeof v === 'object') return Object.keys(v);
-  throw templateError(`${name}: '${pyType(v)}' object is not iterable`);
-}
+const PY_WS = new RegExp(`[${PY_SPACE}]+`);
 
 export const JINJA_FILTERS: Record<string, Filter> = {
   center(v, ...args) {
@@ -77,7 +72,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   wordcount: (v) => (pyStr(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
   urlencode(v) {
     if (isStr(v) || v === null || v === undefined || typeof v !== 'object') return quote(v, false);
-    const items: unknown[][] = Array.isArray(v) ? v.map((p) => (Array.isArray(p) ? p : seqOf(p, 'urlencode'))) : Object.entries(v);
+    const items: unknown[][] = Array.isArray(v) ? v.map((p) => (Array.isArray(p) ? p : seq('urlencode', p))) : Object.entries(v);
     return items.map(([k, x]) => `${quote(k, true)}=${quote(x, true)}`).join('&');
   },
   striptags(v) {
@@ -89,9 +84,9 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     const a = bind('batch', args, { linecount: undefined as unknown, fill_with: null as unknown });
     const n = Number(a.linecount);
     if (!Number.isInteger(n) || n <= 0) throw templateError('batch: linecount must be a positive integer');
-    const seq = seqOf(v, 'batch');
+    const items = seq('batch', v);
     const out: unknown[][] = [];
-    for (let i = 0; i < seq.length; i += n) out.push(seq.slice(i, i + n));
+    for (let i = 0; i < items.length; i += n) out.push(items.slice(i, i + n));
     const last = out[out.length - 1];
     if (last && a.fill_with !== null && a.fill_with !== undefined) while (last.length < n) last.push(a.fill_with);
     return out;
@@ -100,15 +95,15 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     const a = bind('slice', args, { slices: undefined as unknown, fill_with: null as unknown });
     const slices = Number(a.slices);
     if (!Number.isInteger(slices) || slices <= 0) throw templateError('slice: slices must be a positive integer');
-    const seq = seqOf(v, 'slice');
-    const per = Math.floor(seq.length / slices);
-    const extra = seq.length % slices;
+    const items = seq('slice', v);
+    const per = Math.floor(items.length / slices);
+    const extra = items.length % slices;
     const out: unknown[][] = [];
     let offset = 0;
     for (let i = 0; i < slices; i++) {
       const start = offset + i * per;
       if (i < extra) offset++;
-      const part = seq.slice(start, offset + (i + 1) * per);
+      const part = items.slice(start, offset + (i + 1) * per);
       if (a.fill_with !== null && a.fill_with !== undefined && i >= extra) part.push(a.fill_with);
       out.push(part);
     }

@@ -23,8 +23,10 @@ const WORDSEP = new RegExp(
   'u',
 );
 const WORDSEP_SIMPLE = new RegExp(`(${WS}+)`, 'u');
+/** the characters Python's str.isspace() is true for (str.split() and str.strip() use them) */
+export const PY_SPACE = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 /** Python's str.strip() == '' (its whitespace, not only textwrap's) */
-const ALL_SPACE = /^[\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+const ALL_SPACE = new RegExp(`^[${PY_SPACE}]*$`);
 
 const len = (s: string) => Array.from(s).length;
 
