@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PY, pythonCan } from '../helpers/pycompare.js';
 import { createTemplater } from '../../src/template/index.js';
 
-const PY = '/usr/bin/python3';
-const hasJinja = spawnSync(PY, ['-c', 'import jinja2'], { encoding: 'utf8' }).status === 0;
+const hasJinja = pythonCan('import jinja2');
 
 const RENDER = `
 import json, sys

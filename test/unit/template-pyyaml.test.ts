@@ -8,13 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PY, pythonCan, rng, kwargs } from '../helpers/pycompare.js';
 import { SERIAL_FILTERS } from '../../src/template/filters-serial.js';
 import { jsonText, pyFloat } from '../../src/util/pyfloat.js';
 
-const PY = '/usr/bin/python3';
-/** keyword arguments as the template engine passes them to a filter */
-const kwargs = (kw: Record<string, unknown>) => ({ ...kw, __keywords: true });
-const hasYaml = spawnSync(PY, ['-c', 'import yaml; yaml.CSafeDumper'], { encoding: 'utf8' }).status === 0;
+const hasYaml = pythonCan('import yaml; yaml.CSafeDumper');
 
 const DUMP = `
 import json, sys, yaml
@@ -29,17 +27,6 @@ for c in json.load(sys.stdin):
     out.append(yaml.dump(c['v'], Dumper=D, **kw))
 json.dump(out, sys.stdout)
 `;
-
-/** a small seeded PRNG (mulberry32): the same cases at every run */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXTS = [
   '', ' ', 'a', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'null', '~', 'Null', '123', '0o17', '017', '0x1F', '1_000', '1:30', '1.5', '.5', '1e3', '1.0e+3', '.inf', '-.Inf', '.nan',

@@ -6,12 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { PY, pythonCan, rng, kwargs } from '../helpers/pycompare.js';
 import { TEXT_FILTERS } from '../../src/template/filters-text.js';
 import { pySplitlines } from '../../src/template/textwrap.js';
 
-const PY = '/usr/bin/python3';
-const hasJinja = spawnSync(PY, ['-c', 'import jinja2'], { encoding: 'utf8' }).status === 0;
-const kwargs = (kw: Record<string, unknown>) => ({ ...kw, __keywords: true });
+const hasJinja = pythonCan('import jinja2');
 
 const WRAP = `
 import json, sys
@@ -23,16 +22,6 @@ for c in json.load(sys.stdin):
     out.append(do_wordwrap(env, c['s'], width=c['width'], break_long_words=c['blw'], wrapstring=c['ws'], break_on_hyphens=c['boh']))
 json.dump(out, sys.stdout)
 `;
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['a', 'the', 'kubeadm', 'control-plane', 'well-known', 'x-y-z', 'a--b', 'word--', '--flag', '-b', 'option!', 'Look,', 'goof-ball', 'e-mail.', 'ünïcödé', 'naïve-café', '日本語', '😀😀', 'anti-dis-establish-ment-arian-ism', 'https://example.com/a-very-long/path-with-hyphens/and/more', 'x'.repeat(40), '3-4', 'a1-b2', 'end.'];
 const SEPS = [' ', ' ', ' ', '  ', '\t', ' -- ', '\n', '\n\n', '\r\n', ' \n'];
