@@ -1,7 +1,7 @@
 /** Everything shared by the plays of one run. */
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { isIP } from 'node:net';
+import { inventoryHostnameShort } from '../inventory/shortname.js';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { getHost, hostInventoryVarsSplit, magicVars } from '../inventory/vars.js';
@@ -158,9 +158,7 @@ export class RunContext {
 
   /** inventory_hostname, its short form and group_names: host variables in Ansible (after the host's own) */
   private hostMagic(name: string): Vars {
-    // as Ansible: an IP address is its own short name
-    const short = isIP(name) ? name : name.split('.')[0];
-    return { inventory_hostname: name, inventory_hostname_short: short, group_names: this.magic.group_names[name] ?? [] };
+    return { inventory_hostname: name, inventory_hostname_short: inventoryHostnameShort(name), group_names: this.magic.group_names[name] ?? [] };
   }
 
   /** the play's hosts that have not failed or ended */

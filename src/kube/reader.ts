@@ -3,7 +3,7 @@
  * (group_vars, host_vars, inventory source), where it was written, and, for a Jinja template, its
  * value rendered from the inventory's own variables (no facts exist before any host is contacted).
  */
-import { isIP } from 'node:net';
+import { inventoryHostnameShort } from '../inventory/shortname.js';
 import { KbsError, type Position } from '../errors.js';
 import { hostInventoryVars, magicVars } from '../inventory/vars.js';
 import { originPos, varOrigin, type VarOrigin } from '../inventory/origins.js';
@@ -101,7 +101,7 @@ export class InventoryReader {
           ...hostInventoryVars(this.inv, host),
           ...this.extraVars,
           inventory_hostname: host,
-          inventory_hostname_short: isIP(host) ? host : host.split('.')[0],
+          inventory_hostname_short: inventoryHostnameShort(host),
           groups: magic.groups,
           group_names: magic.groupNames(host),
           hostvars: this.hostvars,
