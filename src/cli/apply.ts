@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { EXIT } from '../errors.js';
 import { loadPlaybook } from '../load/playbook.js';
+import type { Playbook } from '../load/model.js';
 import { explainPlan } from '../kube/explain.js';
 import { loadCluster, planCluster, type Planned } from '../cluster/plan.js';
 import { saveAppliedRecords } from '../cluster/records.js';
@@ -41,24 +42,35 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     const l = loadCluster([inventory, ...(flags.inventory ?? [])], opts.extraVars);
     // one set of connections for the lock, reading the nodes, the playbook, the records and the unlock
     shared = new SharedPool(new ConnectionPool(opts.transport));
-    const pb = loadPlaybook(clusterPlaybook(), { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
+    const load = () => loadPlaybook(clusterPlaybook(), { rolesPath: opts.rolesPath, builtinRolesDir: builtinRolesDir() });
     if (flags.syntaxCheck) {
-      io.stdout(`\nplaybook: ${pb.file}\n`);
+      io.stdout(`\nplaybook: ${load().file}\n`);
       return EXIT.OK;
     }
     const quiet = flags.output === 'json';
-    if (!opts.check) lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
-    // the lock is taken while the nodes are read (both only read until the lock is held, and the
-    // playbook starts after both): the lock's round trip is not waited for on its own. A lock held
-    // by another apply is the refusal reported, whatever the reading found. When another apply let
-    // go of the lock while the nodes were being read, that read may hold its half-done changes:
-    // the nodes are read again, under the lock.
+    // The nodes are read (nothing on them changes) while the cluster playbook loads: the loading
+    // happens once the logins are made and the read's commands sent, while the nodes answer them.
+    // The lock is taken once the playbook has loaded (a playbook that does not load stops the apply
+    // before anything changes), still while the nodes are read. A lock held by another apply is the
+    // refusal reported, whatever the reading found. When another apply let go of the lock while
+    // the nodes were being read, that read may hold its half-done changes: the nodes are read
+    // again, under the lock.
     const started = Date.now();
-    const [locked, read] = await Promise.allSettled([lock?.acquire(!!flags.forceUnlock), planCluster(l, opts, shared)]);
+    const reading = planCluster(l, opts, shared);
+    reading.catch(() => undefined); // settled below
+    await Promise.race([shared.settled(), reading.then(noop, noop)]);
+    let pb: Playbook;
+    try {
+      pb = load();
+    } catch (e) {
+      await reading.catch(noop);
+      throw e;
+    }
+    if (!opts.check) lock = new ClusterLock(l.inv, opts, l.spec.controlPlanes[0], shared);
+    const [locked, read] = await Promise.allSettled([lock?.acquire(!!flags.forceUnlock), reading]);
     if (locked.status === 'rejected') throw locked.reason;
     if (locked.value) io.stderr(`warning: ${locked.value}\n`);
-    // (the time since the read began bounds the time from its start to the acquire on the host)
-    const again = lock?.releasedAgoS !== undefined && lock.releasedAgoS < (Date.now() - started) / 1000;
+    const again = lock?.releasedSince(started) === true;
     if (read.status === 'rejected' && !again) throw read.reason;
     if (again) io.stderr(`warning: another kbs apply let go of the cluster lock on ${l.spec.controlPlanes[0]} while the nodes were read; read them again\n`);
     const planned = again ? await planCluster(l, opts, shared) : (read as PromiseFulfilledResult<Planned>).value;
@@ -81,6 +93,8 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     await shared?.close();
   }
 }
+
+function noop(): void {}
 
 function summaryText(kubeconfig: string, records: Record<string, { version: string; action: string }>, plan: { nodes: Record<string, Record<string, unknown>> }, code: number): string {
   const lines = ['', code === EXIT.OK ? 'cluster ready' : 'the apply did not complete (see above); run kbs apply again after fixing it', ''];

@@ -53,6 +53,18 @@ export function releasedAgo(out: string): number | undefined {
   return m ? Math.max(0, Number(m[1]) - Number(m[2])) : undefined;
 }
 
+/**
+ * Whether the last release of the lock came after a read that began at `readStartMs` (this
+ * workstation's clock): the host measured `releasedAgoS` from that release to its acquire, and
+ * the acquire happened on the host before its answer arrived here at `answeredMs`. So a release
+ * after the read began is less than `answeredMs - readStartMs` before the acquire; a release
+ * before it may also count when the two were closer than the acquire's answer took to arrive
+ * (a second read, never a missed one).
+ */
+export function releasedDuring(releasedAgoS: number | undefined, readStartMs: number, answeredMs: number): boolean {
+  return releasedAgoS !== undefined && releasedAgoS < (answeredMs - readStartMs) / 1000;
+}
+
 export class ClusterLock {
   private readonly holder: string;
   private held = false;
@@ -76,10 +88,18 @@ export class ClusterLock {
 
   /**
    * Seconds between the last release (or break) of the lock and this acquire, on the lock host's
-   * clock; undefined when it was never released there, or when this acquire removed a lock first. kbs apply reads the nodes while it takes
-   * the lock: a release during that read means another apply was still changing the nodes.
+   * clock; undefined when it was never released there, or when this acquire removed a lock first.
+   * kbs apply reads the nodes while it takes the lock: a release during that read means another
+   * apply was still changing the nodes.
    */
   releasedAgoS?: number;
+  /** when the acquire's answer arrived (Date.now()) */
+  answeredMs?: number;
+
+  /** releasedDuring() for a read that began at readStartMs */
+  releasedSince(readStartMs: number): boolean {
+    return this.answeredMs !== undefined && releasedDuring(this.releasedAgoS, readStartMs, this.answeredMs);
+  }
 
   /** Takes the lock or throws LOCK (exit 5) naming the holder. */
   async acquire(force: boolean): Promise<string | undefined> {
@@ -90,6 +110,7 @@ export class ClusterLock {
     }
     for (let attempt = 0; attempt < 2; attempt++) {
       const out = await this.act('acquire');
+      this.answeredMs = Date.now();
       if (out.startsWith('acquired')) {
         this.held = true;
         // a lock kbs itself just removed (stale, or --force-unlock) was let go by a holder that is gone

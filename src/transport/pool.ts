@@ -132,6 +132,20 @@ export class ConnectionPool {
     await Promise.allSettled(all.map((c) => c.close()));
   }
 
+  /**
+   * Resolves once every connection asked for so far has been made or has failed, and no new one
+   * was asked for meanwhile (each round lets the callers that waited for one run up to their next
+   * wait first). Resolves at once when none was asked for.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      const pending = [...this.conns.values()];
+      await Promise.allSettled(pending);
+      await new Promise((res) => setImmediate(res));
+      if ([...this.conns.values()].every((p) => pending.includes(p))) return;
+    }
+  }
+
   /** Sum of the stats of every connection opened in this run. */
   totals(): ConnectionStats {
     const t: ConnectionStats = { connects: 0, execs: 0, channels: 0 };

@@ -33,6 +33,11 @@ export class SharedPool {
     };
   }
 
+  /** ConnectionPool.settled(): every connection asked for so far made or failed */
+  settled(): Promise<void> {
+    return this.pool.settled();
+  }
+
   close(): Promise<void> {
     return this.pool.closeAll();
   }

@@ -103,3 +103,28 @@ test('connectAhead: the first play opens the connections of the hosts named, onc
   await runPlaybook(pb, inv, defaultRunOptions(), { templater: createTemplater({ lookupBase: dir }), pool: { ...pool, get: (spec) => (none.push(spec.name), Promise.reject(new Error('x'))) }, emit: () => undefined });
   assert.deepEqual(none, [], 'without connectAhead a debug-only play connects nowhere');
 });
+
+test('SharedPool.settled: waits for every connection asked for, also those asked for while it waited, made or failed', async () => {
+  const pool = new ConnectionPool();
+  const pending = new Map<string, { res: () => void; rej: (e: Error) => void }>();
+  // connections that open when the test says so
+  (pool as unknown as { open: (s: { name: string }) => Promise<unknown> }).open = (s) =>
+    new Promise<unknown>((res, rej) => pending.set(s.name, { res: () => res({ name: s.name }), rej }));
+  const shared = new SharedPool(pool);
+  await shared.settled(); // nothing asked for: at once
+  const spec = (name: string) => ({ name, type: 'ssh', address: name }) as never;
+  void shared.lease().get(spec('a')).catch(() => undefined);
+  let done = false;
+  const waiting = shared.settled().then(() => (done = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, 'a is still connecting');
+  pending.get('a')!.res();
+  // b is asked for as a's caller goes on, before settled() looks again
+  void Promise.resolve().then(() => shared.lease().get(spec('b')).catch(() => undefined));
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, 'b is still connecting');
+  pending.get('b')!.rej(new Error('refused'));
+  await waiting;
+  assert.equal(done, true);
+});
