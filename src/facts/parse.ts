@@ -80,17 +80,26 @@ export function parseFacts(stdout: string, host?: string): Facts {
   return facts;
 }
 
-/** ansible_python from the python section: executable, then version_info, then the implementation */
+const RELEASE_LEVEL: Record<string, string> = { a: 'alpha', b: 'beta', rc: 'candidate' };
+
+/**
+ * ansible_python from the python section: the interpreter's path (its sys.executable: Python does
+ * not resolve a symlink there), then what its `-V` printed: `Python 3.11.2`, `Python 3.13.0rc1`
+ * (a pre-release: its level and serial), PyPy's `Python 3.9.16 (...)` with `[PyPy ...]` on the next
+ * line (the implementation).
+ */
 export function pythonFacts(lines: string[]): CoreFacts['python'] {
-  const [executable, version, impl] = lines.map((l) => l.trim());
-  const v = (version ?? '').split(' ');
-  if (!executable || v.length !== 5) return undefined;
-  const [major, minor, micro, releaselevel, serial] = v;
+  const [executable, version, ...rest] = lines.map((l) => l.trim());
+  const m = /^Python (\d+)\.(\d+)\.(\d+)(?:(a|b|rc)(\d+))?/.exec(version ?? '');
+  if (!executable || !m) return undefined;
+  const [major, minor, micro] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const releaselevel = m[4] ? RELEASE_LEVEL[m[4]] : 'final';
+  const serial = m[5] ? Number(m[5]) : 0;
   return {
     executable,
     has_sslcontext: true,
-    type: impl || 'cpython',
-    version: { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(serial) },
-    version_info: [Number(major), Number(minor), Number(micro), releaselevel, Number(serial)],
+    type: [version, ...rest].some((l) => /\bPyPy\b/.test(l)) ? 'pypy' : 'cpython',
+    version: { major, minor, micro, releaselevel, serial },
+    version_info: [major, minor, micro, releaselevel, serial],
   };
 }
