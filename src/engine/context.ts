@@ -244,24 +244,6 @@ export class RunContext {
     this.specs.clear();
     this.playRoles = [...(play.playRoles ?? [])];
     this.updateRoleLayers();
-    if (this.opts.connectAhead && !this.connectedAhead) {
-      this.connectedAhead = true;
-      for (const name of this.opts.connectAhead) this.connectAhead(name);
-    }
-  }
-
-  private connectedAhead = false;
-
-  /** a host's connection opened now, unawaited (RunOptions.connectAhead); a host whose spec cannot be made is left alone */
-  private connectAhead(name: string): void {
-    if (!this.inv.hosts.has(name)) return;
-    let s: ConnectionSpec;
-    try {
-      s = this.spec(name);
-    } catch {
-      return;
-    }
-    if (s.type === 'ssh') this.pool.get(s).catch(() => undefined);
   }
 
   /** include_role with public: true: the role joins the play's roles from now on */

@@ -57,12 +57,6 @@ export interface RunOptions {
    * gathering does with a fact cache.
    */
   knownFacts?: Record<string, Vars>;
-  /**
-   * Hosts to connect to as the first play starts, in the background, besides those its tasks
-   * reach: kbs apply's lock (one control plane) opens the connections the reading of the nodes
-   * needs next. Only the connection is made; a failure shows when a task uses the host.
-   */
-  connectAhead?: string[];
   /** the views show set_stats data after the recap (ansible.cfg show_custom_stats); the engine ignores it */
   showCustomStats?: boolean;
 }

@@ -83,27 +83,6 @@ test('a shared pool keeps its connections across runs; each run counts its own c
   await shared.close();
 });
 
-test('connectAhead: the first play opens the connections of the hosts named, once per run; a failure is not a result', async () => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'inv.yml'), 'all:\n  hosts:\n    cp: {ansible_host: 192.0.2.1}\n    w1: {ansible_host: 192.0.2.2}\n    here: {ansible_connection: local}\n');
-  writeFileSync(join(dir, 'site.yml'), '- hosts: cp\n  gather_facts: false\n  tasks:\n    - debug: {msg: one}\n- hosts: cp\n  gather_facts: false\n  tasks:\n    - debug: {msg: two}\n');
-  const inv = loadInventory(join(dir, 'inv.yml'));
-  const pb = loadPlaybook(join(dir, 'site.yml'), { rolesPath: [] });
-  const asked: string[] = [];
-  const lease = new SharedPool(new ConnectionPool()).lease();
-  const pool = { ...lease, get: (spec: Parameters<typeof lease.get>[0]) => (asked.push(`${spec.name}@${spec.address}`), Promise.reject(new Error('no route'))) };
-  const opts = { ...defaultRunOptions(), connectAhead: ['cp', 'w1', 'here', 'ghost'] };
-  const s = await runPlaybook(pb, inv, opts, { templater: createTemplater({ lookupBase: dir }), pool, emit: () => undefined });
-  // ssh hosts of the inventory only (a local one has nothing to open), each once for both plays
-  assert.deepEqual(asked, ['cp@192.0.2.1', 'w1@192.0.2.2']);
-  assert.deepEqual(Object.keys(s.stats), ['cp']);
-  assert.equal(s.stats.cp.ok, 2);
-  assert.equal(s.stats.cp.unreachable, 0);
-  const none: string[] = [];
-  await runPlaybook(pb, inv, defaultRunOptions(), { templater: createTemplater({ lookupBase: dir }), pool: { ...pool, get: (spec) => (none.push(spec.name), Promise.reject(new Error('x'))) }, emit: () => undefined });
-  assert.deepEqual(none, [], 'without connectAhead a debug-only play connects nowhere');
-});
-
 test('SharedPool.settled: waits for every connection asked for, also those asked for while it waited, made or failed', async () => {
   const pool = new ConnectionPool();
   const pending = new Map<string, { res: () => void; rej: (e: Error) => void }>();
