@@ -3,13 +3,14 @@
  * versions differ): center (str.center), truncate (with its leeway of 5), wordcount (Unicode
  * words), urlencode (Python's quote: `/` kept in text, `+` for spaces in a query), striptags
  * (comments and tags dropped, whitespace collapsed, entities decoded), batch and slice (fill_with
- * unless None).
+ * unless None), pprint (Python's pprint.pformat: src/template/pprint.ts).
  */
 import { bind } from './args.js';
 import type { Filter } from './filters-text.js';
 import { seq } from './filters-data.js';
 import { isSafeString } from './nunjucks.js';
 import { PY_SPACE } from './textwrap.js';
+import { pformat } from './pprint.js';
 import { isStr, pyStr, pyType, templateError, truthy } from './python.js';
 
 const cps = (s: string) => Array.from(s);
@@ -69,6 +70,7 @@ export const JINJA_FILTERS: Record<string, Filter> = {
     const cut = head.lastIndexOf(' ');
     return (cut < 0 ? head : head.slice(0, cut)) + end;
   },
+  pprint: (v) => pformat(v),
   wordcount: (v) => (pyStr(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length,
   urlencode(v) {
     if (isStr(v) || v === null || v === undefined || typeof v !== 'object') return quote(v, false);

@@ -53,6 +53,9 @@ export function pyType(v: unknown): string {
   return 'dict';
 }
 
+/** characters Python's repr() escapes beyond ASCII: other (control, format, surrogate, private, unassigned) and separators */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
 function reprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
@@ -64,7 +67,11 @@ function reprString(s: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
+    else if (c < 0x7f || !NOT_PRINTABLE.test(ch)) out += ch;
+    // what str.isprintable() refuses: \xhh, \uhhhh or \Uhhhhhhhh
+    else if (c <= 0xff) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c <= 0xffff) out += '\\u' + c.toString(16).padStart(4, '0');
+    else out += '\\U' + c.toString(16).padStart(8, '0');
   }
   return out + quote;
 }

@@ -13,6 +13,11 @@ export function pySplitlines(s: string): string[] {
   return parts;
 }
 
+/** Python's str.splitlines(True): the lines with their line breaks kept */
+export function pySplitlinesKeep(s: string): string[] {
+  return s.match(/[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]|$)/g)?.filter(Boolean) ?? [];
+}
+
 // textwrap's classes: its whitespace (ASCII), Python's \w (letters, digits, _), a letter ([^\d\W])
 const WS = '[\\t\\n\\x0b\\x0c\\r ]';
 const NWS = '[^\\t\\n\\x0b\\x0c\\r ]';
