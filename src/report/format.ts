@@ -175,17 +175,21 @@ export function simpleDiff(a: string, b: string): string[] {
   return out;
 }
 
+/**
+ * The recap as Ansible's default callback writes it without colours: `%-26s` for the host (a longer
+ * name is not padded), each count as `name=%-4s`, the columns joined by one space (the line ends in
+ * the last count's padding), and an empty line after the hosts.
+ */
 export function recapLines(stats: Record<string, HostStats>): string[] {
   const names = Object.keys(stats).sort();
-  const w = Math.max(26, ...names.map((n) => n.length + 1));
   const lines = [banner('PLAY RECAP')];
   for (const n of names) {
     const s = stats[n];
-    const col = (k: string, v: number) => `${k}=${v}`.padEnd(k.length + 5);
-    lines.push(
-      `${n.padEnd(w)} : ${col('ok', s.ok)}${col('changed', s.changed)}${col('unreachable', s.unreachable)}${col('failed', s.failed)}${col('skipped', s.skipped)}${col('rescued', s.rescued)}${col('ignored', s.ignored)}`.trimEnd(),
-    );
+    const col = (k: string, v: number) => `${k}=${String(v).padEnd(4)}`;
+    const cols = [col('ok', s.ok), col('changed', s.changed), col('unreachable', s.unreachable), col('failed', s.failed), col('skipped', s.skipped), col('rescued', s.rescued), col('ignored', s.ignored)];
+    lines.push(`${n.padEnd(26)} : ${cols.join(' ')}`);
   }
+  lines.push('');
   return lines;
 }
 
