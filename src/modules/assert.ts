@@ -1,6 +1,6 @@
 /** ansible.builtin.assert: every `that` condition must hold. */
 import { KbsError } from '../errors.js';
-import type { ModuleDef, ModuleResult } from './types.js';
+import { VERBOSE_ALWAYS, type ModuleDef, type ModuleResult } from './types.js';
 import { declareArgs } from './util/declare.js';
 import { STR_OR_LIST } from './util/schema.js';
 
@@ -27,6 +27,7 @@ export const assert: ModuleDef = {
     }
     // msg stays a list when given as a list, as in Ansible (ModuleResult.msg is typed string)
     const msg = a.success_msg as string;
-    return a.quiet ? { changed: false, msg, _ansible_verbose_always: false } : { changed: false, msg };
+    // Ansible's callback shows the result of an assert that is not quiet (its _ansible_verbose_always)
+    return a.quiet ? { changed: false, msg } : { changed: false, msg, [VERBOSE_ALWAYS]: true };
   },
 };

@@ -10,7 +10,7 @@ import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { KbsError } from '../errors.js';
 import type { ModuleDef } from './types.js';
-import { pyDateTime } from './util/args.js';
+import { nowMicros, pyDateTime } from './util/args.js';
 import { OPT_BOOL, SELINUX_ARGS, declareArgs } from './util/declare.js';
 import { FORCE_ARG, PUT_ARGS, putArgs, putFile } from './util/putfile.js';
 import { oneOfStr } from './util/schema.js';
@@ -59,7 +59,7 @@ export const template: ModuleDef = {
       template_fullpath: path,
       template_destpath: dest,
       template_uid: st.uid === process.getuid?.() ? userInfo().username : String(st.uid),
-      template_run_date: pyDateTime(new Date()),
+      template_run_date: pyDateTime(nowMicros()),
     };
     if (ctx.vars.ansible_managed === undefined) extra.ansible_managed = 'Ansible managed';
     let out = String(ctx.render(text, extra, { ...syntaxOf(a), escapeBackslashes: false }));

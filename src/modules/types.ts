@@ -17,6 +17,13 @@ export interface DiffEntry {
 }
 
 /** As in Ansible, so that register / changed_when / failed_when work the same. */
+/**
+ * Set (true) on a result whose action Ansible marks `_ansible_verbose_always` (assert without
+ * `quiet`): the views show it as they show debug's. A symbol: never registered, printed or
+ * serialised, and kept by the spreads that copy a result.
+ */
+export const VERBOSE_ALWAYS = Symbol.for('kbs.verboseAlways');
+
 export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
@@ -28,6 +35,7 @@ export interface ModuleResult {
   stdout_lines?: string[];
   stderr_lines?: string[];
   diff?: DiffEntry | DiffEntry[];
+  [VERBOSE_ALWAYS]?: boolean;
   [key: string]: unknown;
 }
 

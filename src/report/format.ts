@@ -1,6 +1,6 @@
 /** Text shared by the views: Ansible-style headers, result lines, failure details, recap. */
 import type { EngineEvent, HostStats } from '../engine/events.js';
-import type { ModuleResult } from '../modules/types.js';
+import { VERBOSE_ALWAYS, type ModuleResult } from '../modules/types.js';
 import { pyJson } from '../template/filters-serial.js';
 import { jsonText } from '../util/pyfloat.js';
 
@@ -45,7 +45,7 @@ const WORD: Record<string, string> = {
   failed: 'fatal',
   skipped: 'skipping',
   unreachable: 'fatal',
-  ignored: 'failed',
+  ignored: 'fatal',
 };
 
 /** Ansible's host label: `host`, `host -> delegate`, or `host -> delegate(address)` when the delegate is reached at another name */
@@ -64,15 +64,32 @@ export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbo
     return e.status === 'ignored' ? `${line}\n...ignoring` : line;
   }
   let line = `${WORD[e.status]}: ${who}`;
-  if (e.action === 'debug' && e.status !== 'skipped') {
-    const shown: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) if (!['changed', 'failed', 'skipped'].includes(k)) shown[k] = v;
-    line += ` => ${jsonText(shown, 4)}`;
-  } else if (verbosity > 0) line += ` => ${jsonText(r)}`;
+  if (e.action === 'debug' && e.status !== 'skipped') line += ` => ${dumpJson(debugShown(r), 4)}`;
+  else if (r[VERBOSE_ALWAYS] === true || verbosity > 0) line += ` => ${dumpResult(r, r[VERBOSE_ALWAYS] === true || verbosity > 2 ? 4 : null, verbosity)}`;
   return line;
 }
 
-export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): string {
+/** json.dumps as Ansible's callback calls it: keys sorted at every level, text as it is, Python's separators */
+function dumpJson(v: unknown, indent: number | null): string {
+  return pyJson(v, { indent, sortKeys: true, ensureAscii: false, itemSep: indent === null ? ', ' : ',', keySep: ': ' });
+}
+
+/**
+ * What Ansible's callback shows of a result (TaskResult.clean_copy, then _dump_results): without
+ * failed and skipped (the line says it), internal `_ansible_` keys and the exception, and below -vvv
+ * without invocation and diff.
+ */
+export function dumpResult(r: ModuleResult, indent: number | null, verbosity: number): string {
+  const shown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k === 'failed' || k === 'skipped' || k === 'exception' || k.startsWith('_ansible_')) continue;
+    if (verbosity < 3 && (k === 'invocation' || k === 'diff')) continue;
+    shown[k] = v;
+  }
+  return dumpJson(shown, indent);
+}
+
+export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>, verbosity = 0): string {
   if (e.status === 'failed' || e.status === 'ignored') {
     // as Ansible's callback: `failed: [host] (item=x) =>`, ignored or not, then what the failure shows
     const d = failureDetail(e.result);
@@ -83,7 +100,9 @@ export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): stri
   // Ansible's callback ends a skipped item's line with a space
   if (e.status === 'skipped') return `${base} `;
   // a debug item shows its result as Ansible's callback does (debug results are always verbose)
-  if (e.action === 'debug') return `${base} => ${jsonText(debugShown(e.result), 4)}`;
+  if (e.action === 'debug') return `${base} => ${dumpJson(debugShown(e.result), 4)}`;
+  const r = e.result;
+  if (r[VERBOSE_ALWAYS] === true || verbosity > 0) return `${base} => ${dumpResult(r, r[VERBOSE_ALWAYS] === true || verbosity > 2 ? 4 : null, verbosity)}`;
   return base;
 }
 
@@ -91,8 +110,7 @@ export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>): stri
 function debugShown(r: ModuleResult): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   const hasMsg = 'msg' in r;
-  // sorted, as Ansible's callback dumps results
-  for (const [k, v] of Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [k, v] of Object.entries(r)) {
     if (k.startsWith('_')) continue;
     if (hasMsg ? ['msg', 'exception', 'warnings', 'deprecations'].includes(k) : !['changed', 'failed', 'skipped', 'invocation', 'skip_reason'].includes(k)) shown[k] = v;
   }

@@ -29,7 +29,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         break;
       }
       case 'item_result':
-        write(itemLine(e) + '\n');
+        write(itemLine(e, opts.verbosity) + '\n');
         break;
       case 'task_progress':
         write(progressLine(e) + '\n');

@@ -238,15 +238,18 @@ test('no_log censors results; failures show msg, rc and stderr in plain output',
   gather_facts: false
   tasks:
     - {name: secret, debug: {msg: "hunter2-secret"}, no_log: true}
+    - {name: ignored, command: /bin/false, ignore_errors: true}
     - {name: broken, shell: "echo out-line; echo err-line >&2; exit 3"}
 `, { args: ['--output', 'plain'] });
   assert.equal(plain.code, 2);
   assert.ok(!plain.stdout.includes('hunter2-secret'));
   assert.match(plain.stdout, /fatal: \[w1\]: FAILED!/);
+  // an ignored failure is `fatal:` too, then `...ignoring`, as Ansible's callback writes it
+  assert.match(plain.stdout, /TASK \[ignored\] \*+\nfatal: \[w1\]: FAILED!\n {4}msg: non-zero return code\n {4}rc: 1\n\.\.\.ignoring\n/);
   assert.match(plain.stdout, /rc: 3/);
   assert.match(plain.stdout, /err-line/);
   assert.match(plain.stdout, /out-line/);
-  assert.match(plain.stdout, /PLAY RECAP \*+\nw1\s+: ok=1\s+changed=0\s+unreachable=0\s+failed=1\s+skipped=0\s+rescued=0\s+ignored=0/);
+  assert.match(plain.stdout, /PLAY RECAP \*+\nw1\s+: ok=2\s+changed=1\s+unreachable=0\s+failed=1\s+skipped=0\s+rescued=0\s+ignored=1/);
 });
 
 test('import_playbook, vars_files, include_role with handlers, import_role, play_hosts', async () => {

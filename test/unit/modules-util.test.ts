@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { toBool, splitLines, pyDelta } from '../../src/modules/util/args.js';
+import { toBool, splitLines, pyDelta, pyDateTime, nowMicros } from '../../src/modules/util/args.js';
 import { applySymbolic, formatMode, parseMode, resolveMode } from '../../src/modules/util/mode.js';
 import { shlexSplit } from '../../src/modules/util/shlex.js';
 import { pyExpand, pyRegex } from '../../src/modules/util/pyregex.js';
@@ -111,6 +111,18 @@ test('splitLines and pyDelta', () => {
   assert.deepEqual(splitLines(''), []);
   assert.equal(pyDelta(1234.5), '0:00:01.234500');
   assert.equal(pyDelta(3723004), '1:02:03.004000');
+});
+
+test("pyDateTime: Python's str(datetime) in local time, microseconds when not 0", () => {
+  const at = new Date(2024, 4, 1, 10, 0, 0, 123);
+  assert.equal(pyDateTime(at), '2024-05-01 10:00:00.123000');
+  assert.equal(pyDateTime(at.getTime() * 1000 + 456), '2024-05-01 10:00:00.123456');
+  assert.equal(pyDateTime(new Date(2024, 4, 1, 10, 0, 0, 0)), '2024-05-01 10:00:00', 'no fraction at 0 microseconds, as Python');
+  assert.equal(pyDateTime(new Date(2024, 4, 1, 10, 0, 0, 0).getTime() * 1000 + 7), '2024-05-01 10:00:00.000007');
+  // the clock has microseconds, and follows Date's
+  const us = nowMicros();
+  assert.ok(Math.abs(us / 1000 - Date.now()) < 1000);
+  assert.ok(Array.from({ length: 20 }, () => nowMicros() % 1000).some((x) => x !== 0), 'no sub-millisecond digits');
 });
 
 const L = (s: string) => s.match(/[^\n]*\n|[^\n]+$/g) ?? [];

@@ -87,12 +87,23 @@ export function withLines(r: ModuleResult): ModuleResult {
   return r;
 }
 
-/** Ansible's datetime string: '2024-05-01 10:00:00.123456' (local time). */
-export function pyDateTime(d: Date): string {
+/** Now in microseconds since the epoch, from performance's clock (Date has milliseconds only). */
+export function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
+/**
+ * Python's str(datetime) in local time, as Ansible's modules write it: '2024-05-01 10:00:00.123456',
+ * without the fraction when its microseconds are 0. A Date, or microseconds since the epoch.
+ */
+export function pyDateTime(at: Date | number): string {
+  const us = typeof at === 'number' ? at : at.getTime() * 1000;
+  const d = new Date(Math.floor(us / 1000));
+  const frac = ((us % 1_000_000) + 1_000_000) % 1_000_000;
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
     `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
-    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac ? `.${p(frac, 6)}` : ''}`
   );
 }
 

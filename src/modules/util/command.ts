@@ -5,7 +5,7 @@
  */
 import { shq } from '../../transport/shell.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { pyDateTime, pyDelta, splitLines } from './args.js';
+import { nowMicros, pyDateTime, pyDelta, splitLines } from './args.js';
 import { change, type Plan } from './change.js';
 import type { ArgSpec } from './declare.js';
 import { expandPath } from './paths.js';
@@ -137,10 +137,10 @@ function globWord(p: string): string {
  * stdout(_lines), stderr(_lines), cmd, start, end, delta, msg. Undefined in check mode.
  */
 export async function runAndReport(ctx: ModuleContext, spec: CommandSpec): Promise<ModuleResult | undefined> {
-  const t0 = new Date();
+  const t0 = nowMicros();
   const r = await change(ctx, RUN, commandLine(spec), { keepFailure: true, ...(spec.stdin === undefined ? {} : { stdin: spec.stdin }) });
   if (!r) return undefined;
-  const t1 = new Date();
+  const t1 = nowMicros();
   let stdout = r.stdout;
   let stderr = r.stderr;
   if (spec.strip) {
@@ -155,7 +155,7 @@ export async function runAndReport(ctx: ModuleContext, spec: CommandSpec): Promi
     cmd: spec.display,
     start: pyDateTime(t0),
     end: pyDateTime(t1),
-    delta: pyDelta(t1.getTime() - t0.getTime()),
+    delta: pyDelta((t1 - t0) / 1000),
     msg: '',
     stdout_lines: splitLines(stdout),
     stderr_lines: splitLines(stderr),
