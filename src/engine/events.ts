@@ -47,7 +47,7 @@ export type EngineEvent =
       /** the task's diff keyword turned diff mode on: show its diff as with --diff */
       diff?: true;
     }
-  | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string; delegatedTo?: string; delegateAddress?: string }
+  | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string; delegatedTo?: string; delegateAddress?: string; noLog?: boolean; diff?: boolean }
   /**
    * every few seconds while a task runs: the hosts still working and for how long, the number
    * of hosts done and of hosts waiting for a fork

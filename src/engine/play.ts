@@ -268,7 +268,7 @@ export class PlayRunner {
     const one = async (h: string): Promise<HostOutcome | undefined> => {
       if (ctx.interrupted !== undefined) return undefined;
       progress.hostStart(h);
-      const out = await this.runOnHost(t, h, (it, noLog) => this.emitItem(h, t, it, noLog));
+      const out = await this.runOnHost(t, h, (it, noLog, diff) => this.emitItem(h, t, it, noLog, diff));
       progress.hostEnd(h);
       if (out) this.apply(h, t, out);
       return out;
@@ -382,8 +382,9 @@ export class PlayRunner {
   }
 
   /** A loop item's outcome, reported as the item finishes. */
-  private emitItem(host: string, t: TaskRun, it: ItemOutcome, noLog: boolean): void {
-    this.ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result, action: t.task.module, ...delegation(it) });
+  private emitItem(host: string, t: TaskRun, it: ItemOutcome, noLog: boolean, diff: boolean): void {
+    const { ctx } = this;
+    ctx.emit({ type: 'item_result', task: t.name, id: t.id, host, status: it.status, label: noLog ? '(censored)' : it.label, result: noLog ? censor(it.result) : it.result, action: t.task.module, ...delegation(it), ...(noLog ? { noLog } : {}), ...(diff && !ctx.opts.diff ? { diff: true } : {}) });
   }
 
   private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {

@@ -120,7 +120,7 @@ function connectionKeywords(t: TaskRun, tpl: RunContext['templater'], scope: Var
 }
 
 /** Run the task on one host; `onItem` hears each loop item's outcome as the item finishes. */
-export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, onItem?: (item: ItemOutcome, noLog: boolean) => void): Promise<HostOutcome> {
+export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, onItem?: (item: ItemOutcome, noLog: boolean, diff: boolean) => void): Promise<HostOutcome> {
   const { task, inh } = t;
   const tpl = ctx.templater;
   const kw = task.kw;
@@ -199,7 +199,7 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       results.push(res);
       const outcome = { status: r.status, label, result: res, delegatedTo: r.delegatedTo, delegateAddress: r.delegateAddress };
       itemOutcomes.push(outcome);
-      onItem?.(outcome, noLog);
+      onItem?.(outcome, noLog, diff);
       if (r.status === 'unreachable') return { ...r, noLog, diff };
       if (lc.pause) await sleep(Number(lc.pause) * 1000, undefined, { signal: ctx.stopping.signal });
     }

@@ -14,6 +14,11 @@ export interface DiffEntry {
   after_header?: string;
   /** a diff already rendered as text (kubernetes.core.helm's helm-diff output) */
   prepared?: string;
+  /** in place of a side: Ansible's notes (binary, or larger than max_diff_size bytes) */
+  dst_binary?: number;
+  src_binary?: number;
+  dst_larger?: number;
+  src_larger?: number;
 }
 
 /** As in Ansible, so that register / changed_when / failed_when work the same. */

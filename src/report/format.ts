@@ -2,6 +2,8 @@
 import type { EngineEvent, HostStats } from '../engine/events.js';
 import { VERBOSE_ALWAYS, type ModuleResult } from '../modules/types.js';
 import { pyJson } from '../template/filters-serial.js';
+import { pySplitlinesKeep } from '../template/textwrap.js';
+import { unifiedDiff } from './difflib.js';
 import { jsonText } from '../util/pyfloat.js';
 
 export function banner(title: string, width = 80): string {
@@ -141,56 +143,52 @@ export function progressLine(e: Extract<EngineEvent, { type: 'task_progress' }>)
   return line;
 }
 
-export function diffText(r: ModuleResult): string | undefined {
+/**
+ * A result's diff as Ansible's default callback writes it (_get_diff): for each entry, the notes
+ * on binary or too large sides, then difflib's unified diff of `before` and `after` (headers
+ * `before[: before_header]` and `after[: after_header]`, 3 lines of context, a mapping side as
+ * sorted JSON, a side without a final line break marked) followed by an empty line, then the
+ * module's own `prepared` text. Empty when there is nothing to show.
+ */
+export function diffText(r: ModuleResult): string {
   const d = r.diff;
-  if (!d) return undefined;
-  const list = Array.isArray(d) ? d : [d];
-  const out: string[] = [];
-  for (const x of list) {
-    // a module's own diff text (Ansible's callback prints `prepared` as it is)
-    if (typeof x.prepared === 'string') out.push(x.prepared);
-    if (x.before === undefined && x.after === undefined) continue;
-    out.push(`--- ${x.before_header ?? 'before'}`, `+++ ${x.after_header ?? 'after'}`);
-    out.push(...simpleDiff(diffSide(x.before), diffSide(x.after)));
+  if (!d) return '';
+  let out = '';
+  for (const x of (Array.isArray(d) ? d : [d]) as Record<string, unknown>[]) {
+    if ('dst_binary' in x) out += 'diff skipped: destination file appears to be binary\n';
+    if ('src_binary' in x) out += 'diff skipped: source file appears to be binary\n';
+    if ('dst_larger' in x) out += `diff skipped: destination file size is greater than ${String(x.dst_larger)}\n`;
+    if ('src_larger' in x) out += `diff skipped: source file size is greater than ${String(x.src_larger)}\n`;
+    if ('before' in x && 'after' in x) {
+      const lines = (side: unknown) => {
+        const l = pySplitlinesKeep(diffSide(side));
+        if (l.length && !l[l.length - 1].endsWith('\n')) l[l.length - 1] += '\n\\ No newline at end of file\n';
+        return l;
+      };
+      const from = 'before_header' in x ? `before: ${String(x.before_header)}` : 'before';
+      const to = 'after_header' in x ? `after: ${String(x.after_header)}` : 'after';
+      const diff = unifiedDiff(lines(x.before), lines(x.after), from, to);
+      if (diff.length) out += diff.join('') + '\n';
+    }
+    if (typeof x.prepared === 'string') out += x.prepared;
   }
-  return out.length ? out.join('\n') : undefined;
-}
-
-/** A diff side as text: a mapping (timezone's {name, hwclock}) as Ansible shows it, sorted JSON. */
-function diffSide(v: unknown): string {
-  if (v !== null && typeof v === 'object') return JSON.stringify(sortKeys(v), null, 4) + '\n';
-  return String(v ?? '');
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  return v;
-}
-
-/** Line diff (LCS), enough for config files. */
-export function simpleDiff(a: string, b: string): string[] {
-  const A = a.split('\n');
-  const B = b.split('\n');
-  if (A.length * B.length > 4_000_000) return [...A.map((l) => '-' + l), ...B.map((l) => '+' + l)];
-  const m = A.length;
-  const n = B.length;
-  const dp: Uint32Array[] = Array.from({ length: m + 1 }, () => new Uint32Array(n + 1));
-  for (let i = m - 1; i >= 0; i--) for (let j = n - 1; j >= 0; j--) dp[i][j] = A[i] === B[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < m && j < n) {
-    if (A[i] === B[j]) {
-      out.push(' ' + A[i]);
-      i++;
-      j++;
-    } else if (dp[i + 1][j] >= dp[i][j + 1]) out.push('-' + A[i++]);
-    else out.push('+' + B[j++]);
-  }
-  while (i < m) out.push('-' + A[i++]);
-  while (j < n) out.push('+' + B[j++]);
   return out;
+}
+
+/**
+ * What Ansible's callback shows for a result in diff mode (v2_on_file_diff): its diff when it
+ * changed (a loop item's is shown before the item's line), ending with a line break.
+ */
+export function resultDiffText(r: ModuleResult): string {
+  const t = r.diff && r.changed ? diffText(r) : '';
+  return t && !t.endsWith('\n') ? t + '\n' : t;
+}
+
+/** A diff side as text: a mapping as Ansible serialises it (sorted JSON, indent 4, ASCII), None as nothing. */
+function diffSide(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object' && !Array.isArray(v)) return pyJson(v, { indent: 4, sortKeys: true, ensureAscii: true, itemSep: ',', keySep: ': ' }) + '\n';
+  return String(v);
 }
 
 /**

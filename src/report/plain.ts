@@ -3,7 +3,7 @@
  * each host finishes; a task that runs long gets a line naming the hosts still working.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { banner, customStatsLines, diffText, hostLine, includedLine, interruptedLines, itemLine, progressLine, recapLines, retryLine } from './format.js';
+import { banner, customStatsLines, resultDiffText, hostLine, includedLine, interruptedLines, itemLine, progressLine, recapLines, retryLine } from './format.js';
 
 export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean; showCustomStats?: boolean }) {
   return (e: EngineEvent): void => {
@@ -15,9 +15,10 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         write(`\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`)}\n`);
         break;
       case 'host_result': {
-        if ((opts.diff || e.diff) && !e.noLog) {
-          const d = diffText(e.result);
-          if (d) write(d + '\n');
+        // (a loop's diffs came with its items)
+        if ((opts.diff || e.diff) && !e.noLog && !Array.isArray(e.result.results)) {
+          const d = resultDiffText(e.result);
+          if (d) write(d);
         }
         if (e.result.results && Array.isArray(e.result.results) && e.status !== 'unreachable') {
           // items were printed one by one; as Ansible's callback, a failed loop adds no line of its
@@ -29,6 +30,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         break;
       }
       case 'item_result':
+        if ((opts.diff || e.diff) && !e.noLog) write(resultDiffText(e.result));
         write(itemLine(e, opts.verbosity) + '\n');
         break;
       case 'task_progress':

@@ -8,7 +8,8 @@
  */
 import { Listr, type ListrTask } from 'listr2';
 import type { EngineEvent, HostStatus } from '../engine/events.js';
-import { banner, customStatsLines, diffText, failureDetail, interruptedLines, recapLines } from './format.js';
+import type { ModuleResult } from '../modules/types.js';
+import { banner, customStatsLines, resultDiffText, failureDetail, interruptedLines, recapLines } from './format.js';
 import { jsonText } from '../util/pyfloat.js';
 
 interface HostDone {
@@ -167,8 +168,9 @@ export function ttyView(write: (s: string) => void, opts: { verbosity: number; d
         settle(st, e.host, { status: e.status, text });
         refresh(st);
         if ((opts.diff || e.diff) && !e.noLog) {
-          const d = diffText(e.result);
-          if (d) queue(() => write(d + '\n'));
+          const rs = e.result.results;
+          const d = Array.isArray(rs) ? (rs as ModuleResult[]).map(resultDiffText).join('') : resultDiffText(e.result);
+          if (d) queue(() => write(d));
         }
         if (e.action === 'debug' && e.status !== 'skipped') {
           const { changed: _c, ...rest } = e.result;

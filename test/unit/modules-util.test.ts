@@ -170,3 +170,14 @@ test('lineinfile absent(): counts and removes', () => {
   const n = absent(L('a\n'), { line: 'zz' });
   assert.deepEqual([n.changed, n.found], [false, 0]);
 });
+
+test("contentDiff: Ansible's copy/template diff data (no before header for a new file; binary and large files as notes)", async () => {
+  const { contentDiff } = await import('../../src/modules/util/diff.js');
+  const after = Buffer.from('new\n');
+  assert.deepEqual(contentDiff(undefined, after, '/d', 'src'), { before: '', after_header: 'src', after: 'new\n' });
+  assert.deepEqual(contentDiff(Buffer.from('old\n'), after, '/d', 'src'), { before_header: '/d', before: 'old\n', after_header: 'src', after: 'new\n' });
+  assert.deepEqual(contentDiff(Buffer.from('a\0b'), after, '/d', 'src'), { dst_binary: 1, after_header: 'src', after: 'new\n' });
+  assert.deepEqual(contentDiff(undefined, after, '/d', 'src', 200_000), { dst_larger: 104448, after_header: 'src', after: 'new\n' });
+  assert.deepEqual(contentDiff(Buffer.from(''), Buffer.alloc(200_000, 'x'), '/d', 'src'), { before_header: '/d', before: '', src_larger: 104448 });
+  assert.deepEqual(contentDiff(undefined, Buffer.from('x\0'), '/d', 'src'), { before: '', src_binary: 1 });
+});

@@ -8,16 +8,29 @@ export function isBinary(b: Buffer): boolean {
   return b.subarray(0, 8192).includes(0);
 }
 
-/** A content diff, or a note when either side is binary or too large. */
-export function contentDiff(before: Buffer | undefined, after: Buffer, beforeHeader: string, afterHeader: string): DiffEntry {
-  const b = before ?? Buffer.alloc(0);
-  if (b.length > MAX_DIFF_BYTES || after.length > MAX_DIFF_BYTES) {
-    return { before_header: beforeHeader, after_header: afterHeader, before: '', after: `(diff skipped: larger than ${MAX_DIFF_BYTES} bytes)\n` };
+/**
+ * A content diff as Ansible's copy and template actions build it (_get_diff_data): the old content
+ * under the destination's name when the file exists (none when it is new: `before` empty and no
+ * header), `dst_binary` or `dst_larger` instead when it is binary or larger than max_diff_size
+ * (`beforeSize`: its size when its content was not read); then the new content under
+ * `afterHeader`, or `src_larger` / `src_binary`. The callback prints those notes in place of a diff.
+ */
+export function contentDiff(before: Buffer | undefined, after: Buffer, beforeHeader: string, afterHeader: string, beforeSize?: number): DiffEntry {
+  const d: DiffEntry = {};
+  if (before === undefined && beforeSize === undefined) d.before = '';
+  else if (before !== undefined && isBinary(before)) d.dst_binary = 1;
+  else if ((beforeSize ?? before?.length ?? 0) > MAX_DIFF_BYTES) d.dst_larger = MAX_DIFF_BYTES;
+  else {
+    d.before_header = beforeHeader;
+    d.before = (before ?? Buffer.alloc(0)).toString('utf8');
   }
-  if (isBinary(b) || isBinary(after)) {
-    return { before_header: beforeHeader, after_header: afterHeader, before: '', after: '(diff skipped: binary content)\n' };
+  if (after.length > MAX_DIFF_BYTES) d.src_larger = MAX_DIFF_BYTES;
+  else if (after.includes(0)) d.src_binary = 1;
+  else {
+    d.after_header = afterHeader;
+    d.after = after.toString('utf8');
   }
-  return { before_header: beforeHeader, after_header: afterHeader, before: b.toString('utf8'), after: after.toString('utf8') };
+  return d;
 }
 
 /** JSON with sorted keys and 4-space indent, as Ansible prints dict diffs. */

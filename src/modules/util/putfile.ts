@@ -166,7 +166,7 @@ export function planPut(s: PutSpec, p: Probe, o: { diff: boolean; check?: boolea
 
   const diff: DiffEntry[] = [];
   if (o.diff && contentChanged) {
-    if (s.data) diff.push(contentDiff(isFile ? (p.content ?? Buffer.alloc(0)) : undefined, s.data, dest, s.afterHeader));
+    if (s.data) diff.push(contentDiff(isFile ? p.content : undefined, s.data, dest, s.afterHeader, isFile ? cur.size : undefined));
     else diff.push({ before_header: dest, after_header: s.afterHeader, before: '', after: '(diff skipped: remote source)\n' });
   }
   if (o.diff && attrChanged) {
