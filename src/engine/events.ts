@@ -47,6 +47,8 @@ export type EngineEvent =
       /** the task's diff keyword turned diff mode on: show its diff as with --diff */
       diff?: true;
     }
+  /** an explicit meta task ran for these hosts (its when false on `skipped`); it has no task_start */
+  | { type: 'meta'; task: string; id: number; action: string; role?: string; handler: boolean; hosts: string[]; skipped: string[] }
   | { type: 'item_result'; task: string; id: number; host: string; status: HostStatus; label: string; result: ModuleResult; action?: string; delegatedTo?: string; delegateAddress?: string; noLog?: boolean; diff?: boolean }
   /**
    * every few seconds while a task runs: the hosts still working and for how long, the number

@@ -27,6 +27,9 @@ import { includeCalls, includeTask, includeTooDeep, type IncludeCall } from './i
 
 let taskIds = 0;
 
+/** meta actions Ansible's linear strategy runs for each host (the others run once) */
+const PER_HOST_META = new Set(['noop', 'reset_connection', 'end_host', 'role_complete', 'flush_handlers']);
+
 export class PlayRunner {
   private aborted = false;
   private readonly limit: ReturnType<typeof pLimit>;
@@ -390,11 +393,16 @@ export class PlayRunner {
   private async runMeta(t: TaskRun, hosts: string[]): Promise<void> {
     const { ctx } = this;
     const action = String(t.task.args._raw_params ?? t.task.args.action ?? '').trim();
+    // as Ansible's linear strategy: these run for each host; any other runs once, for the first
+    // host, whose `when` decides for all (end_play, end_batch, clear_facts, clear_host_errors)
+    const perHost = PER_HOST_META.has(action);
+    const ran = perHost ? hosts : hosts.slice(0, 1);
     const selected: string[] = [];
-    for (const h of hosts) {
+    for (const h of ran) {
       const scope = ctx.taskVars(h, t.task.role, t.inh, t.task.kw);
       if (whenHolds(ctx.templater, t.inh, t.task.kw, scope)) selected.push(h);
     }
+    ctx.emit({ type: 'meta', task: t.name, id: t.id, action, role: t.task.role?.name, handler: !!t.inh.handler, hosts: ran, skipped: ran.filter((h) => !selected.includes(h)) });
     switch (action) {
       case 'flush_handlers':
         await this.flushHandlers(hosts);
@@ -412,14 +420,18 @@ export class PlayRunner {
         if (selected.length) for (const h of ctx.batchHosts) ctx.host(h).ended = true;
         return;
       case 'clear_facts':
-        for (const h of selected) {
-          ctx.host(h).facts = {};
-          ctx.host(h).setFacts = {};
+        // as Ansible: the fact cache of every play host; what set_fact set stays (its
+        // non-persistent copy), and so does a fact module's result only where set_fact replaced it
+        if (!selected.length) return;
+        for (const h of ctx.playHosts) {
+          const st = ctx.host(h);
+          for (const [k, v] of Object.entries(st.facts)) if (Object.prototype.hasOwnProperty.call(st.setFacts, k) && st.setFacts[k] === v) delete st.setFacts[k];
+          st.facts = {};
         }
         ctx.invalidate();
         return;
       case 'clear_host_errors':
-        for (const h of ctx.playHosts) ctx.host(h).failed = false;
+        if (selected.length) for (const h of ctx.playHosts) ctx.host(h).failed = false;
         return;
       case 'reset_connection':
         for (const h of selected) await ctx.pool.reset?.(h);

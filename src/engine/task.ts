@@ -435,10 +435,8 @@ function postProcess(ctx: RunContext, t: TaskRun, result: ModuleResult, scope: V
     if (kw.failed_when !== undefined) {
       const f = ctx.templater.conditional(kw.failed_when, bound, where);
       r.failed_when_result = f;
-      if (f) {
-        r.failed = true;
-        if (!r.msg) r.msg = 'failed_when condition was true';
-      } else r.failed = false;
+      // (the module's msg is kept as it is, as in Ansible: the views say why it failed)
+      r.failed = f;
     }
   } catch (e) {
     if (!(e instanceof KbsError)) throw e;

@@ -22,9 +22,12 @@ function tail(s: unknown, n = TAIL): string | undefined {
 /** What a failure shows: msg (or message), rc, and the tail of stderr/stdout. */
 export function failureDetail(r: ModuleResult): string {
   const parts: string[] = [];
-  if (r.msg !== undefined) parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : jsonText(r.msg)}`);
+  if (r.msg !== undefined && r.msg !== '') parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : jsonText(r.msg)}`);
   // include_vars reports its failure under `message`, as Ansible's does
   else if (typeof r.message === 'string') parts.push(`message: ${r.message}`);
+  // failed_when held (a module's own msg may be empty then): what made it fail
+  if (r.failed_when_result === true && !r.msg) parts.push('failed_when: the condition was true');
+  for (const k of ['changed_when', 'failed_when']) if (typeof r[`${k}_result`] === 'string') parts.push(`${k}: ${String(r[`${k}_result`])}`);
   if (r.rc !== undefined) parts.push(`rc: ${r.rc}`);
   const se = tail(r.stderr);
   if (se) parts.push(`stderr:\n${indent(se)}`);
@@ -66,9 +69,20 @@ export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbo
     return e.status === 'ignored' ? `${line}\n...ignoring` : line;
   }
   let line = `${WORD[e.status]}: ${who}`;
-  if (e.action === 'debug' && e.status !== 'skipped') line += ` => ${dumpJson(debugShown(r), 4)}`;
-  else if (r[VERBOSE_ALWAYS] === true || verbosity > 0) line += ` => ${dumpResult(r, r[VERBOSE_ALWAYS] === true || verbosity > 2 ? 4 : null, verbosity)}`;
-  return line;
+  return line + verboseTail(e, r, verbosity);
+}
+
+/**
+ * ` => JSON` after a result's line when Ansible's callback shows the result: always for debug and
+ * a non-quiet assert (indented; a no_log result is censored and loses that), else from -v (on one
+ * line; indented from -vvv). debug's result is cleaned first as the callback cleans it.
+ */
+function verboseTail(e: { action?: string; status: string; noLog?: boolean }, r: ModuleResult, verbosity: number): string {
+  const debug = e.action === 'debug';
+  const always = !e.noLog && e.status !== 'skipped' && (debug || r[VERBOSE_ALWAYS] === true);
+  if (!always && verbosity < 1) return '';
+  const indent = always || verbosity > 2 ? 4 : null;
+  return ` => ${debug ? dumpJson(debugShown(r), indent) : dumpResult(r, indent, verbosity)}`;
 }
 
 /** json.dumps as Ansible's callback calls it: keys sorted at every level, text as it is, Python's separators */
@@ -95,17 +109,13 @@ export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>, verbo
   if (e.status === 'failed' || e.status === 'ignored') {
     // as Ansible's callback: `failed: [host] (item=x) =>`, ignored or not, then what the failure shows
     const d = failureDetail(e.result);
-    const head = `failed: [${hostLabel(e)}] (item=${e.label}) =>`;
+    const head = `failed: [${hostLabel(e)}] (item=${e.noLog ? 'None' : e.label}) =>`;
     return d ? `${head}\n${indent(d)}` : head;
   }
-  const base = `${WORD[e.status]}: [${hostLabel(e)}] => (item=${e.label})`;
-  // Ansible's callback ends a skipped item's line with a space
-  if (e.status === 'skipped') return `${base} `;
-  // a debug item shows its result as Ansible's callback does (debug results are always verbose)
-  if (e.action === 'debug') return `${base} => ${dumpJson(debugShown(e.result), 4)}`;
-  const r = e.result;
-  if (r[VERBOSE_ALWAYS] === true || verbosity > 0) return `${base} => ${dumpResult(r, r[VERBOSE_ALWAYS] === true || verbosity > 2 ? 4 : null, verbosity)}`;
-  return base;
+  // Ansible's callback finds no item in a no_log item's censored result: `None`
+  const base = `${WORD[e.status]}: [${hostLabel(e)}] => (item=${e.noLog ? 'None' : e.label})`;
+  // Ansible's callback writes a skipped item's line with a space at the end (before ` => ` too)
+  return (e.status === 'skipped' ? `${base} ` : base) + verboseTail(e, e.result, verbosity);
 }
 
 /** What Ansible's callback keeps of a debug result: msg alone (with exception/warnings), else the variable. */

@@ -14,6 +14,17 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
       case 'task_start':
         write(`\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`)}\n`);
         break;
+      case 'batch_start':
+        // as Ansible: the play's banner again for each batch of a serial play after the first
+        if (e.index > 1) write(`\n${banner(`PLAY [${e.play}]`)}\n`);
+        break;
+      case 'meta': {
+        // as Ansible's linear strategy: the task's banner once for each host it ran for, and a
+        // host whose `when` was false skipping
+        const title = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`);
+        for (const h of e.hosts) write(`\n${title}\n${e.skipped.includes(h) ? `skipping: [${h}]\n` : ''}`);
+        break;
+      }
       case 'host_result': {
         // (a loop's diffs came with its items)
         if ((opts.diff || e.diff) && !e.noLog && !Array.isArray(e.result.results)) {

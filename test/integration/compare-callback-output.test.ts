@@ -1,8 +1,9 @@
 /**
  * The plain output of a run against ansible-playbook 2.14's default callback, byte for byte from the
  * first task to the end: debug of nested mappings (keys sorted at every level), an assert's result
- * (shown unless quiet), loops; and with -v every result as one line of JSON with Python's
- * separators and sorted keys, without `failed` (start, end and delta aside: times of the run).
+ * (shown unless quiet), loops, no_log results (items named None), skipped tasks and items; and
+ * with -v every result as one line of JSON with Python's separators and sorted keys, without
+ * `failed` (start, end and delta aside: times of the run).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +43,24 @@ const PLAYBOOK = `
       changed_when: false
     - name: facts set
       set_fact: {a: {b: 1, a: 2}}
+    - name: no_log debug
+      debug: msg=secret
+      no_log: true
+    - name: no_log loop
+      command: "echo {{ item }}"
+      loop: [s1, s2]
+      no_log: true
+    - name: no_log debug loop
+      debug: msg="{{ item }}"
+      loop: [s3]
+      no_log: true
+    - name: skipped
+      command: "true"
+      when: false
+    - name: skipped item
+      debug: msg="{{ item }}"
+      loop: [1, 2]
+      when: item == 2
 `;
 
 const fromFirstTask = (out: string) => out.slice(out.indexOf('TASK ['));
@@ -66,6 +85,7 @@ test("plain output: debug, assert and loops as ansible-playbook's default callba
   assert.match(plain.a, /"alpha": \{\n {12}"b": \[\n {16}3,\n {16}\{\n {20}"k1": "é",\n {20}"k2": 1\n/);
   assert.match(plain.a, /TASK \[assert shown\] \*+\nok: \[localhost\] => \{\n {4}"changed": false,\n {4}"msg": "All assertions passed"\n\}/);
   assert.match(plain.a, /TASK \[assert quiet\] \*+\nok: \[localhost\]\n/);
+  assert.match(plain.a, /TASK \[no_log debug loop\] \*+\nok: \[localhost\] => \(item=None\)\nok: \[localhost\]\n/);
   assert.equal(plain.k, plain.a);
 
   const verbose = await both(dir, ['-v']);
