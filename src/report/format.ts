@@ -19,7 +19,7 @@ function tail(s: unknown, n = TAIL): string | undefined {
   return (lines.length > n ? ['…', ...lines.slice(-n)] : lines).join('\n');
 }
 
-/** What a failure shows: msg (or message), rc, and the tail of stderr/stdout. */
+/** What a failure shows in the terminal view: msg (or message), rc, and the tail of stderr/stdout. */
 export function failureDetail(r: ModuleResult): string {
   const parts: string[] = [];
   if (r.msg !== undefined && r.msg !== '') parts.push(`msg: ${typeof r.msg === 'string' ? r.msg : jsonText(r.msg)}`);
@@ -62,14 +62,27 @@ function hostLabel(e: { host: string; delegatedTo?: string; delegateAddress?: st
 export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbosity: number): string {
   const who = `[${hostLabel(e)}]`;
   const r = e.result;
-  if (e.status === 'unreachable') return `fatal: ${who}: UNREACHABLE! => ${r.msg ?? ''}`;
+  if (e.status === 'unreachable') return `fatal: ${who}: UNREACHABLE! => ${resultJson(e, r, verbosity)}`;
   if (e.status === 'failed' || e.status === 'ignored') {
-    const detail = failureDetail(r);
-    const line = `${WORD[e.status]}: ${who}: FAILED!${detail ? '\n' + indent(detail) : ''}`;
+    const line = `${exceptionLine(r, verbosity)}fatal: ${who}: FAILED! => ${resultJson(e, r, verbosity)}`;
     return e.status === 'ignored' ? `${line}\n...ignoring` : line;
   }
-  let line = `${WORD[e.status]}: ${who}`;
-  return line + verboseTail(e, r, verbosity);
+  return `${WORD[e.status]}: ${who}` + verboseTail(e, r, verbosity);
+}
+
+/** The result as Ansible's callback dumps it: debug's cleaned; indented for debug and a non-quiet assert (unless no_log), or from -vvv */
+function resultJson(e: { action?: string; noLog?: boolean }, r: ModuleResult, verbosity: number): string {
+  const debug = e.action === 'debug';
+  const indent = (!e.noLog && (debug || r[VERBOSE_ALWAYS] === true)) || verbosity > 2 ? 4 : null;
+  return debug ? dumpJson(debugShown(r), indent) : dumpResult(r, indent, verbosity);
+}
+
+/** Ansible's line before a failure whose result holds an exception (its last line; the whole from -vvv) */
+function exceptionLine(r: ModuleResult, verbosity: number): string {
+  if (r.exception === undefined || r.exception === null) return '';
+  const text = String(r.exception);
+  if (verbosity >= 3) return `The full traceback is:\n${text}\n`;
+  return `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${text.trim().split('\n').pop()}\n`;
 }
 
 /**
@@ -107,10 +120,8 @@ export function dumpResult(r: ModuleResult, indent: number | null, verbosity: nu
 
 export function itemLine(e: Extract<EngineEvent, { type: 'item_result' }>, verbosity = 0): string {
   if (e.status === 'failed' || e.status === 'ignored') {
-    // as Ansible's callback: `failed: [host] (item=x) =>`, ignored or not, then what the failure shows
-    const d = failureDetail(e.result);
-    const head = `failed: [${hostLabel(e)}] (item=${e.noLog ? 'None' : e.label}) =>`;
-    return d ? `${head}\n${indent(d)}` : head;
+    // as Ansible's callback: `failed: [host] (item=x) => {...}`, ignored or not
+    return `${exceptionLine(e.result, verbosity)}failed: [${hostLabel(e)}] (item=${e.noLog ? 'None' : e.label}) => ${resultJson(e, e.result, verbosity)}`;
   }
   // Ansible's callback finds no item in a no_log item's censored result: `None`
   const base = `${WORD[e.status]}: [${hostLabel(e)}] => (item=${e.noLog ? 'None' : e.label})`;

@@ -43,9 +43,6 @@ function normalize(out: string, dir: string): string {
     .split('\n')
     .filter((l) => !l.startsWith('[WARNING]'))
     .map((l) => l.split(dir).join('DIR').replace(/^\+\+\+ after: (\/root\/\.ansible\/tmp\/.*|DIR\/ansible-local\/.*|DIR\/templates\/t\.j2|dynamically generated)$/, '+++ after: SOURCE'))
-    // a failure: Ansible prints the result as JSON, kbs as msg/rc lines
-    .map((l) => l.replace(/^(fatal: \[\w+\]: FAILED!) => .*$/, '$1'))
-    .filter((l) => !/^ {4}(msg|rc): /.test(l))
     .join('\n');
 }
 

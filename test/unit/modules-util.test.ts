@@ -117,7 +117,8 @@ test("pyDateTime: Python's str(datetime) in local time, microseconds when not 0"
   const at = new Date(2024, 4, 1, 10, 0, 0, 123);
   assert.equal(pyDateTime(at), '2024-05-01 10:00:00.123000');
   assert.equal(pyDateTime(at.getTime() * 1000 + 456), '2024-05-01 10:00:00.123456');
-  assert.equal(pyDateTime(new Date(2024, 4, 1, 10, 0, 0, 0)), '2024-05-01 10:00:00', 'no fraction at 0 microseconds, as Python');
+  assert.equal(pyDateTime(new Date(2024, 4, 1, 10, 0, 0, 0).getTime() * 1000), '2024-05-01 10:00:00', 'no fraction at 0 microseconds, as Python');
+  assert.equal(pyDateTime(new Date(2024, 4, 1, 10, 0, 0, 0)), '2024-05-01 10:00:00.000000', 'a Date has no microseconds to say they are 0');
   assert.equal(pyDateTime(new Date(2024, 4, 1, 10, 0, 0, 0).getTime() * 1000 + 7), '2024-05-01 10:00:00.000007');
   // the clock has microseconds, and follows Date's
   const us = nowMicros();

@@ -93,8 +93,9 @@ export function nowMicros(): number {
 }
 
 /**
- * Python's str(datetime) in local time, as Ansible's modules write it: '2024-05-01 10:00:00.123456',
- * without the fraction when its microseconds are 0. A Date, or microseconds since the epoch.
+ * Python's str(datetime) in local time, as Ansible's modules write it: '2024-05-01 10:00:00.123456'.
+ * From microseconds since the epoch (nowMicros), without the fraction when they are exactly 0, as
+ * Python; from a Date (milliseconds: its microseconds are not known to be 0) always with it.
  */
 export function pyDateTime(at: Date | number): string {
   const us = typeof at === 'number' ? at : at.getTime() * 1000;
@@ -103,7 +104,7 @@ export function pyDateTime(at: Date | number): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
     `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ` +
-    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac ? `.${p(frac, 6)}` : ''}`
+    `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac || typeof at !== 'number' ? `.${p(frac, 6)}` : ''}`
   );
 }
 
