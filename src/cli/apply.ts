@@ -57,7 +57,7 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     // again, under the lock.
     const started = Date.now();
     const reading = planCluster(l, opts, shared);
-    reading.catch(() => undefined); // settled below
+    reading.catch(noop); // settled below
     await Promise.race([shared.settled(), reading.then(noop, noop)]);
     let pb: Playbook;
     try {

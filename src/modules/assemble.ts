@@ -16,6 +16,7 @@ import { expandPath } from './util/paths.js';
 import { PUT_ARGS, putArgs, putFile } from './util/putfile.js';
 import { pyRegex } from './util/pyregex.js';
 import { readFiles } from './util/readmany.js';
+import { byCodePoint } from '../util/pystr.js';
 
 /** Python's codecs.escape_decode of the delimiter (\n \t \\ \xNN \NNN ...), as bytes. */
 export function escapeDecode(s: string): Buffer {
@@ -45,14 +46,6 @@ export function escapeDecode(s: string): Buffer {
   }
   return Buffer.from(out);
 }
-
-/** Python's sorted() of names: by code point. */
-const byCodePoint = (a: string, b: string) => {
-  const x = [...a].map((c) => c.codePointAt(0)!);
-  const y = [...b].map((c) => c.codePointAt(0)!);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
-};
 
 export interface Fragment {
   name: string;

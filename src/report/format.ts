@@ -11,6 +11,11 @@ export function banner(title: string, width = 80): string {
   return `${title} ${'*'.repeat(stars)}`;
 }
 
+/** A task's banner: `TASK [role : name] ***`, or `RUNNING HANDLER [...]` */
+export function taskBanner(e: { task: string; role?: string; handler?: boolean }): string {
+  return banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`);
+}
+
 const TAIL = 10;
 
 function tail(s: unknown, n = TAIL): string | undefined {
@@ -70,11 +75,18 @@ export function hostLine(e: Extract<EngineEvent, { type: 'host_result' }>, verbo
   return `${WORD[e.status]}: ${who}` + verboseTail(e, r, verbosity);
 }
 
-/** The result as Ansible's callback dumps it: debug's cleaned; indented for debug and a non-quiet assert (unless no_log), or from -vvv */
-function resultJson(e: { action?: string; noLog?: boolean }, r: ModuleResult, verbosity: number): string {
-  const debug = e.action === 'debug';
-  const indent = (!e.noLog && (debug || r[VERBOSE_ALWAYS] === true)) || verbosity > 2 ? 4 : null;
-  return debug ? dumpJson(debugShown(r), indent) : dumpResult(r, indent, verbosity);
+/**
+ * debug's result and a non-quiet assert's are always shown, indented (Ansible's
+ * _ansible_verbose_always); not a skipped one, nor one censored by no_log.
+ */
+function shownAlways(e: { action?: string; status: string; noLog?: boolean }, r: ModuleResult): boolean {
+  return !e.noLog && e.status !== 'skipped' && (e.action === 'debug' || r[VERBOSE_ALWAYS] === true);
+}
+
+/** The result as Ansible's callback dumps it: debug's cleaned first; indented when shown always, or from -vvv */
+function resultJson(e: { action?: string; status: string; noLog?: boolean }, r: ModuleResult, verbosity: number): string {
+  const indent = shownAlways(e, r) || verbosity > 2 ? 4 : null;
+  return e.action === 'debug' ? dumpJson(debugShown(r), indent) : dumpResult(r, indent, verbosity);
 }
 
 /** Ansible's line before a failure whose result holds an exception (its last line; the whole from -vvv) */
@@ -85,17 +97,9 @@ function exceptionLine(r: ModuleResult, verbosity: number): string {
   return `An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ${text.trim().split('\n').pop()}\n`;
 }
 
-/**
- * ` => JSON` after a result's line when Ansible's callback shows the result: always for debug and
- * a non-quiet assert (indented; a no_log result is censored and loses that), else from -v (on one
- * line; indented from -vvv). debug's result is cleaned first as the callback cleans it.
- */
+/** ` => JSON` after a result's line when Ansible's callback shows the result: always (shownAlways), else from -v */
 function verboseTail(e: { action?: string; status: string; noLog?: boolean }, r: ModuleResult, verbosity: number): string {
-  const debug = e.action === 'debug';
-  const always = !e.noLog && e.status !== 'skipped' && (debug || r[VERBOSE_ALWAYS] === true);
-  if (!always && verbosity < 1) return '';
-  const indent = always || verbosity > 2 ? 4 : null;
-  return ` => ${debug ? dumpJson(debugShown(r), indent) : dumpResult(r, indent, verbosity)}`;
+  return shownAlways(e, r) || verbosity >= 1 ? ` => ${resultJson(e, r, verbosity)}` : '';
 }
 
 /** json.dumps as Ansible's callback calls it: keys sorted at every level, text as it is, Python's separators */

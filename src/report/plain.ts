@@ -3,7 +3,7 @@
  * each host finishes; a task that runs long gets a line naming the hosts still working.
  */
 import type { EngineEvent } from '../engine/events.js';
-import { banner, customStatsLines, resultDiffText, hostLine, includedLine, interruptedLines, itemLine, progressLine, recapLines, retryLine } from './format.js';
+import { banner, taskBanner, customStatsLines, resultDiffText, hostLine, includedLine, interruptedLines, itemLine, progressLine, recapLines, retryLine } from './format.js';
 
 export function plainView(write: (s: string) => void, opts: { verbosity: number; diff: boolean; showCustomStats?: boolean }) {
   return (e: EngineEvent): void => {
@@ -12,7 +12,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
         write(`\n${banner(`PLAY [${e.play}]`)}\n`);
         break;
       case 'task_start':
-        write(`\n${banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`)}\n`);
+        write(`\n${taskBanner(e)}\n`);
         break;
       case 'batch_start':
         // as Ansible: the play's banner again for each batch of a serial play after the first
@@ -21,7 +21,7 @@ export function plainView(write: (s: string) => void, opts: { verbosity: number;
       case 'meta': {
         // as Ansible's linear strategy: the task's banner once for each host it ran for, and a
         // host whose `when` was false skipping
-        const title = banner(`${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.role ? e.role + ' : ' : ''}${e.task}]`);
+        const title = taskBanner(e);
         for (const h of e.hosts) write(`\n${title}\n${e.skipped.includes(h) ? `skipping: [${h}]\n` : ''}`);
         break;
       }

@@ -7,26 +7,9 @@
  */
 import { isDict, isStr, isTuple, pyRepr } from './python.js';
 import { PY_SPACE, pySplitlinesKeep } from './textwrap.js';
+import { byCodePoint, pyLen as len } from '../util/pystr.js';
 
 const WIDTH = 80;
-
-/** Python's len(): code points */
-const len = (s: string) => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-
-/** Python's ordering of str keys: by code point (JavaScript's < compares UTF-16 units) */
-function byCodePoint(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d) return d;
-  }
-  return x.length - y.length;
-}
 
 const sortedKeys = (d: Record<string, unknown>) => Object.keys(d).sort(byCodePoint);
 

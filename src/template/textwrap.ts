@@ -5,6 +5,8 @@
  * filling and its breaking of long words, counted in code points as Python counts.
  */
 
+import { pyLen as len } from '../util/pystr.js';
+
 /** Python's str.splitlines (no empty last line for a final line break) */
 export function pySplitlines(s: string): string[] {
   if (!s) return [];
@@ -33,7 +35,6 @@ export const PY_SPACE = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u
 /** Python's str.strip() == '' (its whitespace, not only textwrap's) */
 const ALL_SPACE = new RegExp(`^[${PY_SPACE}]*$`);
 
-const len = (s: string) => Array.from(s).length;
 
 export interface WrapOptions {
   width: number;
