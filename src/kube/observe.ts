@@ -35,7 +35,7 @@ export interface NodeObservation {
     apiserverManifest: boolean;
     kubeletConfig: boolean;
   };
-  /** a control plane's view of the cluster, when it has admin.conf and kubectl */
+  /** a control plane's view of the cluster, when it has admin.conf (read with curl, else kubectl) */
   cluster?: ClusterView;
 }
 
@@ -63,6 +63,7 @@ export function parseObservation(stdout: string): NodeObservation {
     marks: { kubeletConf: false, bootstrapKubeletConf: false, caCrt: false, adminConf: false, apiserverManifest: false, kubeletConfig: false },
   };
   const head = stdout.split('\n---')[0];
+  const api: { rc?: string; http?: string[] } = {};
   for (const line of head.split('\n')) {
     const eq = line.indexOf('=');
     if (eq < 0) continue;
@@ -77,6 +78,19 @@ export function parseObservation(stdout: string): NodeObservation {
     } else if (key === 'kubeadm_version') obs.kubeadmVersion = parseVersion(val)?.text;
     else if (key === 'kubelet_version') obs.kubeletVersion = parseVersion(val.replace(/^Kubernetes\s+/, ''))?.text;
     else if (key.startsWith('file:') && MARKS[key.slice(5)]) obs.marks[MARKS[key.slice(5)]] = val === 'yes';
+    else if (key === 'api_rc') api.rc = val;
+    else if (key === 'api_http') api.http = val.split(/\s+/);
+  }
+  if (api.rc !== undefined) {
+    obs.cluster = parseApiView({
+      rc: Number(api.rc),
+      nodesHttp: api.http?.[0] ?? '000',
+      configHttp: api.http?.[1] ?? '000',
+      nodes: section(stdout, 'nodes') ?? '',
+      config: section(stdout, 'kubeadm-config') ?? '',
+      error: section(stdout, 'api-error') ?? '',
+    });
+    return obs;
   }
   const cluster = section(stdout, 'cluster');
   if (cluster !== undefined) obs.cluster = parseClusterView(cluster);
@@ -98,25 +112,84 @@ interface ListItem {
 
 /** `kubectl -n kube-system get nodes,configmaps -o json`: the Nodes, and kubeadm-config's ClusterConfiguration. */
 export function parseClusterView(text: string): ClusterView {
-  const view: ClusterView = { nodes: {} };
   let items: ListItem[];
   try {
     const list = JSON.parse(text) as { items?: ListItem[] };
     items = list.items ?? [];
   } catch {
     // kubectl's error (the apiserver did not answer, ...) instead of the List
-    view.error = `kubectl: ${firstLine(text) || 'no answer'}`;
-    return view;
+    return { nodes: {}, error: `kubectl: ${firstLine(text) || 'no answer'}` };
   }
-  const errors: string[] = [];
-  for (const n of items.filter((i) => i.kind === 'Node')) {
+  const view: ClusterView = { nodes: nodesOf(items.filter((i) => i.kind === 'Node')) };
+  const cm = items.find((i) => i.kind === 'ConfigMap' && i.metadata?.name === 'kubeadm-config');
+  return withConfig(view, cm?.data?.ClusterConfiguration);
+}
+
+/** What the gather task's direct read of the apiserver gave (curl; playbooks/gather.yml). */
+export interface ApiRead {
+  /** curl's exit status (of its last transfer) */
+  rc: number;
+  /** the HTTP status of GET /api/v1/nodes, then of kubeadm-config; 000 when there was no answer */
+  nodesHttp: string;
+  configHttp: string;
+  /** the bodies: a NodeList, the ConfigMap kube-system/kubeadm-config */
+  nodes: string;
+  config: string;
+  /** curl's own error text */
+  error: string;
+}
+
+/** The apiserver read directly: GET /api/v1/nodes and the ConfigMap kube-system/kubeadm-config. */
+export function parseApiView(r: ApiRead): ClusterView {
+  const failed = (what: string, http: string, body: string): string =>
+    http === '000' || !/^\d{3}$/.test(http)
+      ? `apiserver: ${firstLine(r.error) || `no answer (curl exit status ${r.rc})`}`
+      : `apiserver: GET ${what}: HTTP ${http}${statusMessage(body) ? ` ${statusMessage(body)}` : ''}`;
+  if (r.nodesHttp !== '200') return { nodes: {}, error: failed('/api/v1/nodes', r.nodesHttp, r.nodes) };
+  let items: ListItem[];
+  try {
+    items = (JSON.parse(r.nodes) as { items?: ListItem[] }).items ?? [];
+  } catch {
+    return { nodes: {}, error: `apiserver: GET /api/v1/nodes: not a NodeList: ${firstLine(r.nodes) || 'empty'}` };
+  }
+  // the items of a NodeList are Nodes (the apiserver leaves out their kind)
+  const view: ClusterView = { nodes: nodesOf(items) };
+  if (r.configHttp === '404') return withConfig(view, undefined);
+  if (r.configHttp !== '200') return { ...view, error: failed('kubeadm-config', r.configHttp, r.config).replace(/^apiserver: GET kubeadm-config/, 'kubeadm-config') };
+  let cm: ListItem;
+  try {
+    cm = JSON.parse(r.config) as ListItem;
+  } catch {
+    return { ...view, error: `kubeadm-config: not a ConfigMap: ${firstLine(r.config) || 'empty'}` };
+  }
+  return withConfig(view, cm?.data?.ClusterConfiguration);
+}
+
+/** the message of a Kubernetes Status body, if it is one */
+function statusMessage(body: string): string {
+  try {
+    const st = JSON.parse(body) as { kind?: string; message?: unknown };
+    return st?.kind === 'Status' && typeof st.message === 'string' ? st.message.slice(0, 200) : '';
+  } catch {
+    return firstLine(body);
+  }
+}
+
+function nodesOf(items: ListItem[]): ClusterView['nodes'] {
+  const nodes: ClusterView['nodes'] = {};
+  for (const n of items) {
     const name = n.metadata?.name;
     if (!name) continue;
     const ready = (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-    view.nodes[name] = { ready, kubeletVersion: parseVersion(n.status?.nodeInfo?.kubeletVersion)?.text };
+    nodes[name] = { ready, kubeletVersion: parseVersion(n.status?.nodeInfo?.kubeletVersion)?.text };
   }
-  const cfgText = items.find((i) => i.kind === 'ConfigMap' && i.metadata?.name === 'kubeadm-config')?.data?.ClusterConfiguration;
-  if (cfgText === undefined) errors.push('kubeadm-config: no ConfigMap kube-system/kubeadm-config with a ClusterConfiguration');
+  return nodes;
+}
+
+/** the view with kubeadm-config's ClusterConfiguration read into it (an error when missing or unreadable) */
+function withConfig(view: ClusterView, cfgText: string | undefined): ClusterView {
+  let error: string | undefined;
+  if (cfgText === undefined) error = 'kubeadm-config: no ConfigMap kube-system/kubeadm-config with a ClusterConfiguration';
   else {
     try {
       const cfg = parseYamlText(cfgText) as Record<string, unknown> | null;
@@ -124,12 +197,12 @@ export function parseClusterView(text: string): ClusterView {
         view.kubernetesVersion = parseVersion(cfg.kubernetesVersion)?.text;
         if (typeof cfg.controlPlaneEndpoint === 'string') view.controlPlaneEndpoint = cfg.controlPlaneEndpoint;
       }
-      if (!view.kubernetesVersion) errors.push(`kubeadm-config: ${firstLine(cfgText) || 'empty'}`);
+      if (!view.kubernetesVersion) error = `kubeadm-config: ${firstLine(cfgText) || 'empty'}`;
     } catch {
-      errors.push(`kubeadm-config: ${firstLine(cfgText)}`);
+      error = `kubeadm-config: ${firstLine(cfgText)}`;
     }
   }
-  if (errors.length) view.error = errors.join('; ');
+  if (error) view.error = error;
   return view;
 }
 

@@ -20,6 +20,7 @@ import { down, faults, ssh, up, type FleetInfo } from '../fleet/index.js';
 import { inventoryYaml } from '../fleet/inventory.js';
 import { kbs, results, type KbsRun } from '../helpers/kbs.js';
 import { ansiblePlaybook, parseRecap } from '../helpers/ansible.js';
+import { parseObservation } from '../../src/kube/observe.js';
 
 const ID = 'kbscluster';
 const opts = { id: ID };
@@ -292,6 +293,30 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       assert.deepEqual(changedTasks(a, w2), ['Write the record']);
       const rec = await record(w2);
       assert.deepEqual([rec.version, rec.action, rec.inferred], [CLUSTER, 'join', true]);
+    });
+
+    test("the control plane's view of the cluster: read from its apiserver with curl, with kubectl where there is no curl", T, async () => {
+      const read = async () => {
+        const r = await kbs(['run', resolve('playbooks/gather.yml'), '-i', inv, '-l', cp]);
+        assert.equal(r.code, 0, why(r));
+        return String(results(r, 'kbs node state')[0]?.result.stdout ?? '');
+      };
+      const direct = await read();
+      assert.match(direct, /^api_rc=0$/m, 'the apiserver was not read with curl');
+      const view = parseObservation(direct).cluster;
+      assert.equal(view?.error, undefined);
+      assert.equal(view?.kubernetesVersion, CLUSTER);
+      assert.deepEqual(Object.keys(view?.nodes ?? {}).sort(), [cp, w1, w2].sort());
+      assert.ok(Object.values(view?.nodes ?? {}).every((n) => n.ready));
+      await sh(cp, 'mv /usr/bin/curl /usr/bin/curl.kbs-test');
+      let fallback: string;
+      try {
+        fallback = await read();
+      } finally {
+        await sh(cp, 'mv /usr/bin/curl.kbs-test /usr/bin/curl');
+      }
+      assert.match(fallback, /^---cluster---$/m, 'kubectl did not read the cluster');
+      assert.deepEqual(parseObservation(fallback).cluster, view);
     });
 
     test('refusals before any host changes: downgrade, skipped minor, a concurrent apply', T, async () => {
