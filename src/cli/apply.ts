@@ -81,7 +81,7 @@ export async function apply(inventory: string, flags: ApplyFlags, io: CliIO): Pr
     const summary = await execute(pb, l.inv, runOpts, flags.output ?? 'auto', io, undefined, shared.lease());
     const code = exitCodeOf(summary);
     if (!opts.check && code !== EXIT.SIGINT && code !== EXIT.SIGTERM) {
-      const records = await saveAppliedRecords(l, opts, shared);
+      const records = await saveAppliedRecords(l, opts, shared, { stats: summary.stats, obs: planned.gathered.obs });
       if (quiet) io.stdout(JSON.stringify({ type: 'kbs_summary', records, kubeconfig: l.kubeconfig }) + '\n');
       else io.stdout(summaryText(l.kubeconfig, records, planned.vars.kbs_plan, code));
     }

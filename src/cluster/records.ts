@@ -1,4 +1,5 @@
 /** After an apply (and for kbs versions): read the nodes' records and keep them in the workstation state. */
+import type { HostStats } from '../engine/events.js';
 import type { RunOptions } from '../engine/options.js';
 import type { NodeObservation } from '../kube/observe.js';
 import { parseObservation } from '../kube/observe.js';
@@ -24,15 +25,32 @@ export async function saveRecords(l: Loaded, opts: RunOptions): Promise<Saved> {
 
 /**
  * kbs apply, after its playbook: only the records (playbooks/records.yml). The playbook wrote one on
- * every node in the cluster, inferred ones included, so the records alone make the state.
+ * every node in the cluster, inferred ones included, so the records alone make the state. A node
+ * the playbook changed nothing on (in the recap without a change, failure or rescue) still holds
+ * the record read before the playbook (`before`, from the read of the nodes; only the playbook
+ * writes records, and the lock keeps other applies out): it is not read again.
  */
-export async function saveAppliedRecords(l: Loaded, opts: RunOptions, shared?: SharedPool): Promise<Record<string, RecordFile>> {
-  const run = await runInternal('records.yml', l.inv, { ...opts, limit: undefined }, {}, shared);
-  const read = run.results('kbs node record');
+export async function saveAppliedRecords(
+  l: Loaded,
+  opts: RunOptions,
+  shared?: SharedPool,
+  before?: { stats: Record<string, HostStats>; obs: Record<string, NodeObservation | undefined> },
+): Promise<Record<string, RecordFile>> {
+  const names = [...l.spec.controlPlanes, ...l.spec.workers];
   const obs: Record<string, NodeObservation | undefined> = {};
-  for (const name of [...l.spec.controlPlanes, ...l.spec.workers]) {
-    const r = read.get(name);
-    obs[name] = r && r.status === 'ok' ? parseObservation(String(r.result.stdout ?? '')) : undefined;
+  const toRead = names.filter((name) => {
+    const st = before?.stats[name];
+    const same = st && before?.obs[name] && st.changed + st.failed + st.unreachable + st.rescued + st.ignored === 0;
+    if (same) obs[name] = before.obs[name];
+    return !same;
+  });
+  if (toRead.length) {
+    const run = await runInternal('records.yml', l.inv, { ...opts, limit: undefined }, { kbs_records_hosts: toRead }, shared);
+    const read = run.results('kbs node record');
+    for (const name of toRead) {
+      const r = read.get(name);
+      obs[name] = r && r.status === 'ok' ? parseObservation(String(r.result.stdout ?? '')) : undefined;
+    }
   }
   return keep(l, obs).nodes;
 }

@@ -264,12 +264,17 @@ describe('kbs apply on the fleet', { skip: isRoot ? false : 'needs root' }, () =
       for (const h of [cp, w1, w2]) assert.equal(again.recap[h].changed, 0, `${h}: ${changedTasks(again, h).join(', ')}`);
       // every node was Ready when kbs read them and nothing in the run could change that: no wait
       assert.deepEqual(waitStatus(again, cp), ['skipped']);
+      // the records kept (read before the playbook, which changed nothing) are the nodes' own
+      const kept = (again.events as unknown as { type: string; records?: Record<string, unknown> }[]).find((e) => e.type === 'kbs_summary')?.records;
+      for (const h of [cp, w1, w2]) assert.deepEqual(kept?.[h], await record(h), h);
       // a runtime restarted on w1 (its containerd configuration put back): the wait runs again
       await sh(w1, "sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' /etc/containerd/config.toml");
       const restarted = await kbs(['apply', inv]);
       assert.equal(restarted.code, 0, why(restarted));
       assert.ok(changedTasks(restarted, w1).includes('Restart containerd'), changedTasks(restarted, w1).join(', '));
       assert.deepEqual(waitStatus(restarted, cp), ['ok']);
+      const keptAfter = (restarted.events as unknown as { type: string; records?: Record<string, unknown> }[]).find((e) => e.type === 'kbs_summary')?.records;
+      for (const h of [cp, w1, w2]) assert.deepEqual(keptAfter?.[h], await record(h), h);
 
       const state = JSON.parse(readFileSync(join(work, 'single/.kbs/state.json'), 'utf8')) as { nodes: Record<string, { version: string; action: string }> };
       assert.deepEqual(Object.fromEntries(Object.entries(state.nodes).map(([k, v]) => [k, `${v.action} ${v.version}`])), { [cp]: `init ${CLUSTER}`, [w1]: `join ${CLUSTER}`, [w2]: `join ${CLUSTER}` });
