@@ -36,6 +36,7 @@ import { applyKeywords, expandRole } from './role.js';
 import { checkStaticFiles } from './staticfiles.js';
 import { findLibraryModule, libraryModule, moduleUtilsDirs } from './library.js';
 import { checkTaskTemplates } from './templates.js';
+import { warmTemplate } from '../template/check.js';
 import { posAt, type YamlPath } from '../yaml/read.js';
 
 type Raw = Record<string, unknown>;
@@ -250,6 +251,7 @@ function parseModuleTask(fc: FileCtx, path: YamlPath, raw: Raw, action: string, 
   if (fc.role) node.role = fc.role;
   const argPath = (k: string): YamlPath => (isMap(value) && k in value ? [...modPath, k] : isMap(raw.args) && k in raw.args ? [...path, 'args', k] : modPath);
   checkStaticFiles(node, fc, lc, argPath);
+  if (mod.freeForm && typeof args._raw_params === 'string' && isTemplate(args._raw_params)) warmTemplate(args._raw_params);
   if (fc.handler && raw.listen !== undefined) node.listen = toList(raw.listen);
   return node;
 }

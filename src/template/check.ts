@@ -24,6 +24,19 @@ export function checkTemplate(source: string, expression = false, syntax?: Templ
   if (err) throw err;
 }
 
+/**
+ * Compile `source` (a template as a task's argument gives it) so that what it compiles to is kept
+ * across runs, as the checked texts are: a free-form argument (`shell: ...`) is checked option by
+ * option but rendered whole. A problem in it is left to the check and to the run.
+ */
+export function warmTemplate(source: string): void {
+  try {
+    compileTemplate(source, false, undefined, true);
+  } catch {
+    /* reported where the text is checked, or when it runs */
+  }
+}
+
 function findProblem(source: string, expression: boolean, syntax?: TemplateSyntax): KbsError | null {
   const text = expression ? `{{ ${source} }}` : source;
   let c: ReturnType<typeof compileTemplate>;

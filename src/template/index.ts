@@ -208,13 +208,17 @@ class TemplaterImpl implements KbsTemplater {
     return keepNewlines(out, source);
   }
 
-  /** renderString with other delimiters or trim/lstrip options (the template module). */
+  /**
+   * renderString with other delimiters or trim/lstrip options: the text of a template file (the
+   * template module, the template lookup), whose compiled form is kept across runs as a playbook's
+   * own templates are (compiled.ts).
+   */
   private renderWith(source: string, vars: Dict, syntax: TemplateSyntax, ctx?: TemplateContext): string {
     const key = `${JSON.stringify(syntax)}\0${source}`;
     let c = this.cache.get(key);
     if (c) this.stats.hits++;
     else {
-      c = this.compile(source, ctx, false, syntax);
+      c = this.compile(source, ctx, false, syntax, true);
       this.remember(this.cache, key, c);
     }
     return this.output(c, vars, ctx, source);
@@ -339,9 +343,9 @@ class TemplaterImpl implements KbsTemplater {
     map.set(key, c);
   }
 
-  private compile(source: string, ctx: TemplateContext | undefined, expression: boolean, syntax?: TemplateSyntax): Compiled {
+  private compile(source: string, ctx: TemplateContext | undefined, expression: boolean, syntax?: TemplateSyntax, keep = false): Compiled {
     try {
-      const c = compileTemplate(source, expression, syntax);
+      const c = compileTemplate(source, expression, syntax, keep);
       this.stats.compiles++;
       return c;
     } catch (e) {

@@ -188,14 +188,27 @@ ${vaulted}
       register: out
       changed_when: false
     - debug: {msg: "PLAYBOOK-0b4e {{ secret | length }} {{ inv_value }} {{ out.stdout }}"}
+    - command: "env A=1 printf 'FREEFORM-41d7 %s' {{ 'w' }}"
+      changed_when: false
+    - template: {src: plain.j2, dest: "${dir}/plain.out"}
+    - template: {src: vaulted.j2, dest: "${dir}/vaulted.out"}
 `);
+  writeFileSync(join(dir, 'plain.j2'), "TEMPLATEFILE-c3a1 {{ 'v' }}\n");
+  writeFileSync(join(dir, 'vaulted.j2'), encryptVault("VAULTEDFILE-2e8b {{ 'u' }}\n", 'pw-for-the-test'));
   const r = kbsEnv({ KBS_CACHE_DIR: dir }, 'run', pb, '-i', join(dir, 'inv.yml'), '--vault-password-file', join(dir, 'pw'));
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /PLAYBOOK-0b4e \d+ INVENTORY-77c1 y HOST-5e2d \{\{ z \}\}/);
+  assert.equal(readFileSync(join(dir, 'plain.out'), 'utf8'), 'TEMPLATEFILE-c3a1 v\n');
+  assert.equal(readFileSync(join(dir, 'vaulted.out'), 'utf8'), 'VAULTEDFILE-2e8b u\n');
   const [file] = readdirSync(dir).filter((f) => f.startsWith('tpl-'));
   const kept = readFileSync(join(dir, file));
-  assert.ok(kept.includes(Buffer.from('PLAYBOOK-0b4e')), 'the playbook\'s template is kept');
-  for (const text of ['VAULTED-9f3a', 'INVENTORY-77c1', 'HOST-5e2d']) assert.ok(!kept.includes(Buffer.from(text)), `${text} was kept`);
+  // the playbook's own: its templates, a free-form command whole (as it is rendered), a template file
+  const keys = [...(deserialize(kept) as Map<string, unknown>).keys()];
+  assert.ok(keys.some((k) => k.includes('PLAYBOOK-0b4e')), 'the playbook\'s template was not kept');
+  assert.ok(keys.some((k) => k.endsWith("\0env A=1 printf 'FREEFORM-41d7 %s' {{ 'w' }}")), 'the free-form command was not kept whole');
+  // as the template module renders it (its Jinja options in the key), not only as the load checked it
+  assert.ok(keys.some((k) => k.startsWith('t{') && k.includes('TEMPLATEFILE-c3a1')), 'the template file was not kept as rendered');
+  for (const text of ['VAULTED-9f3a', 'VAULTEDFILE-2e8b', 'INVENTORY-77c1', 'HOST-5e2d']) assert.ok(!kept.includes(Buffer.from(text)), `${text} was kept`);
 });
 
 test('what playbook and role files parse to is kept and used by the next run, with the same positions; never a vaulted file', () => {
