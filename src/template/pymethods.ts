@@ -4,10 +4,11 @@
  * Only these names are reachable: JavaScript prototype members (constructor, __proto__, ...) are not.
  */
 import { isKwargs } from './nunjucks.js';
-import { type Dict, hasKey, pyEquals, pyStr, pyType, isStr, templateError, setKey } from './python.js';
+import { type Dict, hasKey, makeTuple, pyEquals, pyStr, pyType, isStr, templateError, setKey } from './python.js';
 import { Undefined } from './undefined.js';
 import { toFixedPy } from './float.js';
 import { pySplitlines } from './textwrap.js';
+import { pyCapitalize, pyCasefold, pyCount, pyFind, pyJust, pySwapcase, pyTitle, pyZfill, splitWhitespace, stripWhitespace, STR_PREDICATES } from './pystrmethods.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
 
@@ -17,31 +18,10 @@ function plain(args: unknown[]): unknown[] {
   return out;
 }
 
-const WS = /\s+/;
-
 /** Python str.split / rsplit semantics (sep None = runs of whitespace, maxsplit keeps the rest). */
 export function pySplit(s: string, sep?: unknown, maxsplit: unknown = -1, fromRight = false): string[] {
   const max = typeof maxsplit === 'number' ? maxsplit : -1;
-  if (sep === undefined || sep === null) {
-    const trimmed = s.trim();
-    if (!trimmed) return [];
-    const parts = trimmed.split(WS);
-    if (max < 0 || parts.length <= max + 1) return parts;
-    if (!fromRight) {
-      const out: string[] = [];
-      let rest = s.replace(/^\s+/, '');
-      for (let i = 0; i < max; i++) {
-        const m = /\s+/.exec(rest);
-        if (!m) break;
-        out.push(rest.slice(0, m.index));
-        rest = rest.slice(m.index + m[0].length);
-      }
-      out.push(rest.replace(/^\s+/, ''));
-      return out;
-    }
-    const head = parts.slice(0, parts.length - max).join(' ');
-    return [head, ...parts.slice(parts.length - max)];
-  }
+  if (sep === undefined || sep === null) return splitWhitespace(s, max, fromRight);
   const sepStr = pyStr(sep);
   if (sepStr === '') throw templateError('empty separator');
   const parts = s.split(sepStr);
@@ -51,17 +31,14 @@ export function pySplit(s: string, sep?: unknown, maxsplit: unknown = -1, fromRi
 }
 
 function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
-  if (chars === undefined || chars === null) {
-    if (left) s = s.replace(/^\s+/, '');
-    if (right) s = s.replace(/\s+$/, '');
-    return s;
-  }
-  const set = new Set(pyStr(chars));
+  if (chars === undefined || chars === null) return stripWhitespace(s, left, right);
+  const set = new Set(Array.from(pyStr(chars)));
+  const c = Array.from(s);
   let a = 0;
-  let b = s.length;
-  if (left) while (a < b && set.has(s[a])) a++;
-  if (right) while (b > a && set.has(s[b - 1])) b--;
-  return s.slice(a, b);
+  let b = c.length;
+  if (left) while (a < b && set.has(c[a])) a++;
+  if (right) while (b > a && set.has(c[b - 1])) b--;
+  return c.slice(a, b).join('');
 }
 
 function affix(s: string, x: unknown, fn: (p: string) => boolean): boolean {
@@ -99,8 +76,10 @@ const STR: Record<string, (s: string, ...a: unknown[]) => unknown> = {
   endswith: (s, p) => affix(s, p, (x) => s.endsWith(x)),
   lower: (s) => s.toLowerCase(),
   upper: (s) => s.toUpperCase(),
-  capitalize: (s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
-  title: (s) => s.toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()),
+  casefold: (s) => pyCasefold(s),
+  capitalize: (s) => pyCapitalize(s),
+  title: (s) => pyTitle(s),
+  swapcase: (s) => pySwapcase(s),
   replace: (s, a, b, count) => {
     const from = pyStr(a);
     const to = pyStr(b);
@@ -109,44 +88,47 @@ const STR: Record<string, (s: string, ...a: unknown[]) => unknown> = {
     if (parts.length - 1 <= n) return parts.join(to);
     return parts.slice(0, n + 1).join(to) + from + parts.slice(n + 1).join(from);
   },
-  find: (s, x) => s.indexOf(pyStr(x)),
-  rfind: (s, x) => s.lastIndexOf(pyStr(x)),
-  index: (s, x) => {
-    const i = s.indexOf(pyStr(x));
+  find: (s, x, a, b) => pyFind(s, pyStr(x), a, b, false),
+  rfind: (s, x, a, b) => pyFind(s, pyStr(x), a, b, true),
+  index: (s, x, a, b) => {
+    const i = pyFind(s, pyStr(x), a, b, false);
     if (i < 0) throw templateError('substring not found');
     return i;
   },
-  count: (s, x) => {
-    const sub = pyStr(x);
-    return sub === '' ? s.length + 1 : s.split(sub).length - 1;
+  rindex: (s, x, a, b) => {
+    const i = pyFind(s, pyStr(x), a, b, true);
+    if (i < 0) throw templateError('substring not found');
+    return i;
   },
+  count: (s, x, a, b) => pyCount(s, pyStr(x), a, b),
   join: (s, items) => {
     if (!Array.isArray(items)) throw templateError(`can only join an iterable, not ${pyType(items)}`);
     return items.map((x) => pyStr(x)).join(s);
   },
-  isdigit: (s) => /^\d+$/.test(s),
-  isalpha: (s) => /^[A-Za-z]+$/.test(s),
-  isalnum: (s) => /^[A-Za-z0-9]+$/.test(s),
-  isspace: (s) => /^\s+$/.test(s),
-  islower: (s) => /[a-z]/.test(s) && s === s.toLowerCase(),
-  isupper: (s) => /[A-Z]/.test(s) && s === s.toUpperCase(),
-  zfill: (s, w) => {
-    const width = Number(w);
-    const sign = /^[-+]/.test(s) ? s[0] : '';
-    return sign + s.slice(sign.length).padStart(width - sign.length, '0');
+  ...STR_PREDICATES,
+  zfill: (s, w) => pyZfill(s, w),
+  ljust: (s, w, f) => pyJust(s, w, f, 'ljust'),
+  rjust: (s, w, f) => pyJust(s, w, f, 'rjust'),
+  center: (s, w, f) => pyJust(s, w, f, 'center'),
+  removeprefix: (s, p) => {
+    const x = pyStr(p);
+    return x && s.startsWith(x) ? s.slice(x.length) : s;
   },
-  ljust: (s, w, f) => s.padEnd(Number(w), f === undefined ? ' ' : pyStr(f)),
-  rjust: (s, w, f) => s.padStart(Number(w), f === undefined ? ' ' : pyStr(f)),
-  center: (s, w) => {
-    const width = Number(w);
-    const total = Math.max(0, width - s.length);
-    const left = Math.floor(total / 2) + (total % 2 && width % 2 ? 1 : 0);
-    return ' '.repeat(left) + s + ' '.repeat(total - left);
+  removesuffix: (s, p) => {
+    const x = pyStr(p);
+    return x && s.endsWith(x) ? s.slice(0, s.length - x.length) : s;
+  },
+  rpartition: (s, sep) => {
+    const p = pyStr(sep);
+    if (p === '') throw templateError('empty separator');
+    const i = s.lastIndexOf(p);
+    return makeTuple(i < 0 ? ['', '', s] : [s.slice(0, i), p, s.slice(i + p.length)]);
   },
   partition: (s, sep) => {
     const p = pyStr(sep);
+    if (p === '') throw templateError('empty separator');
     const i = s.indexOf(p);
-    return i < 0 ? [s, '', ''] : [s.slice(0, i), p, s.slice(i + p.length)];
+    return makeTuple(i < 0 ? [s, '', ''] : [s.slice(0, i), p, s.slice(i + p.length)]);
   },
 };
 
