@@ -91,19 +91,21 @@ function delegated(ctx: RunContext, delegate: string | undefined, spec: Connecti
  * delegate_to and makes the PlayContext before the task's `when`, per loop item). A delegate_to
  * that does not render leaves the host's: the task reports that error when it runs.
  */
-function withDelegate(ctx: RunContext, t: TaskRun, scope: Vars): Vars {
+function withDelegate(ctx: RunContext, t: TaskRun, scope: Vars): { scope: Vars; delegate?: string } {
   const raw = t.task.kw.delegate_to ?? t.inh.delegateTo;
-  if (raw === undefined) return scope;
+  if (raw === undefined) return { scope };
   let delegate: string;
   let kw: ReturnType<typeof connectionKeywords>;
   try {
     delegate = String(ctx.templater.render(raw, scope, { pos: t.task.pos, task: t.name }));
     kw = connectionKeywords(t, ctx.templater, scope);
   } catch (e) {
-    if (e instanceof KbsError) return scope;
+    if (e instanceof KbsError) return { scope };
     throw e;
   }
-  return ctx.delegatedScope(scope, delegate, kw);
+  // the delegate rendered once: the task connects to the host whose variables it sees, even when
+  // delegate_to picks one at random
+  return { scope: ctx.delegatedScope(scope, delegate, kw), delegate };
 }
 
 /** the task's `remote_user`, `port` and `connection` keywords (its own or its blocks'), rendered */
@@ -131,9 +133,9 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
     noLog = tpl.condition(kw.no_log ?? inh.noLog ?? false, scope);
     diff = taskDiff(ctx, t, scope);
     if (!hasLoop(kw)) {
-      const s1 = withDelegate(ctx, t, scope);
-      if (!whenHolds(ctx.templater, inh, kw, s1, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
-      const r = await runOnce(ctx, t, host, s1);
+      const d1 = withDelegate(ctx, t, scope);
+      if (!whenHolds(ctx.templater, inh, kw, d1.scope, { pos: t.task.pos, task: t.name })) return skipped(kw.when, noLog);
+      const r = await runOnce(ctx, t, host, d1.scope, d1.delegate);
       return { ...r, noLog, diff };
     }
     let items: unknown[];
@@ -168,13 +170,14 @@ export async function runTaskOnHost(ctx: RunContext, t: TaskRun, host: string, o
       if (ctx.interrupted !== undefined) break;
       const extra = itemVars(items, i, lc, loopVar, extended, allItems);
       if (itemsUnsafe) markUnsafeAt(extra, loopVar, items[i]);
-      const itemScope = withDelegate(ctx, t, makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl }));
+      const d = withDelegate(ctx, t, makeScope(mergeLayers([rawOf(scope), registered, extra]), { templater: tpl }));
+      const itemScope = d.scope;
       let r: Delegated & { status: HostStatus; result: ModuleResult };
       const held = whenHolds(ctx.templater, inh, kw, itemScope, { pos: t.task.pos, task: t.name });
       if (!held) {
         r = skipped(kw.when, noLog);
       } else {
-        r = await runOnce(ctx, t, host, itemScope);
+        r = await runOnce(ctx, t, host, itemScope, d.delegate);
         // facts an item set (set_fact, *_facts) are seen by the next item, as Ansible updates the loop's variables
         if (r.result.ansible_facts && (r.status === 'ok' || r.status === 'changed')) scope = taskScope(ctx, t, host);
       }
@@ -262,6 +265,8 @@ async function runOnce(
   t: TaskRun,
   host: string,
   scope: Vars,
+  /** delegate_to as withDelegate rendered it (rendered here when it could not be there: the error is the task's) */
+  delegateRendered?: string,
 ): Promise<Delegated & { status: HostStatus; result: ModuleResult }> {
   const { task, inh } = t;
   const tpl = ctx.templater;
@@ -277,7 +282,7 @@ async function runOnce(
   const rendered = unsafeArgs ? renderEach(task.args, unsafeArgs, (v) => tpl.render(v, scope, where), (k) => (tpl.isTemplate(k) ? tpl.renderString(k, scope, where) : k)) : tpl.render(task.args, scope, where);
   const args = finalArgs(mod, removeOmit(rendered) as Vars, defaults, tpl, scope, where); // omit: drop `x | default(omit)` args
   const delegateRaw = kw.delegate_to ?? inh.delegateTo;
-  const delegate = delegateRaw === undefined ? undefined : String(tpl.render(delegateRaw, scope, where));
+  const delegate = delegateRaw === undefined ? undefined : (delegateRendered ?? String(tpl.render(delegateRaw, scope, where)));
   const target = delegate ?? host;
   // the connection as Ansible's PlayContext makes it per task: the task's variables (the delegate's
   // own for delegate_to), with the remote_user and port keywords as defaults

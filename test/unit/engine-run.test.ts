@@ -386,3 +386,27 @@ test('an undefined loop is skipped when the task is skipped by its when, and an 
   assert.equal(run?.status, 'failed');
   assert.match(String(run?.result.msg), /nothing_here/);
 });
+
+test('delegate_to is rendered once per host and per loop item: the host connected to is the one whose variables the task got', async () => {
+  const r = await runLocal(
+    `- hosts: web
+  gather_facts: false
+  tasks:
+    - name: once
+      command: "echo {{ inventory_hostname }}"
+      delegate_to: "{{ lookup('pipe', 'echo x >> count; echo d1') }}"
+      changed_when: false
+    - name: per item
+      command: "echo {{ item }}"
+      delegate_to: "{{ lookup('pipe', 'echo y >> count; echo ' ~ (['d1', 'w1', 'w2'] | random)) }}"
+      loop: [a, b, c, d]
+      changed_when: false
+`,
+  );
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  // (ansible-playbook 2.14 renders it three times for each: with `random` its connection and its
+  // delegated variables could be two hosts)
+  const lines = readFileSync(join(r.dir, 'count'), 'utf8').trim().split('\n');
+  assert.deepEqual([lines.filter((l) => l === 'x').length, lines.filter((l) => l === 'y').length], [2, 8]);
+  assert.deepEqual(results(r, 'once').map((e) => e.delegatedTo), ['d1', 'd1']);
+});
