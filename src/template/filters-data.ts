@@ -1,6 +1,6 @@
 /** List and dict filters: set operations, map/select, combine, dict2items, sort, flatten, zip... */
 import { bind, splitArgs } from './args.js';
-import type { Filter } from './filters-text.js';
+import { parsePyFloat, type Filter } from './filters-text.js';
 import { type Dict, hasKey, isDict, isStr, makeNamedTuple, namedField, pyArith, pyEquals, pyOrder, pyStr, pyType, setKey, templateError, truthy } from './python.js';
 import { type KbsContext, memberLookup } from './runtime.js';
 import { Undefined } from './undefined.js';
@@ -318,13 +318,21 @@ export const DATA_FILTERS: Record<string, Filter> = {
   /** Jinja2's filesizeformat: bytes in kB, MB... (powers of 1000) or KiB, MiB... (binary=true) */
   filesizeformat(v, ...args) {
     const a = bind('filesizeformat', args, { binary: false as unknown });
-    const bytes = typeof v === 'boolean' ? Number(v) : Number(pyStr(v));
-    if (Number.isNaN(bytes) && pyStr(v).trim().toLowerCase() !== 'nan') throw templateError(`could not convert string to float: '${pyStr(v)}'`);
+    // Python's float(): 'inf', 'nan', '1_000' and spaces read; '' and '0x10' do not
+    const bytes = parsePyFloat(v);
+    if (bytes === undefined) {
+      if (isStr(v)) throw templateError(`could not convert string to float: '${pyStr(v)}'`);
+      throw templateError(`float() argument must be a string or a real number, not '${pyType(v)}'`);
+    }
     const binary = truthy(a.binary);
     const base = binary ? 1024 : 1000;
     const prefixes = binary ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
     if (bytes === 1) return '1 Byte';
-    if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+    if (bytes < base) {
+      // "%d Bytes"
+      if (!Number.isFinite(bytes)) throw templateError('cannot convert float infinity to integer');
+      return `${Math.trunc(bytes)} Bytes`;
+    }
     let unit = base;
     let prefix = '';
     for (let i = 0; i < prefixes.length; i++) {
@@ -332,7 +340,9 @@ export const DATA_FILTERS: Record<string, Filter> = {
       prefix = prefixes[i];
       if (bytes < unit) break;
     }
-    return `${toFixedPy((base * bytes) / unit, 1)} ${prefix}`;
+    const size = (base * bytes) / unit;
+    // "%.1f": inf and nan as Python prints them
+    return `${Number.isNaN(size) ? 'nan' : size === Infinity ? 'inf' : toFixedPy(size, 1)} ${prefix}`;
   },
   reverse: (v) => (isStr(v) ? Array.from(String(v)).reverse().join('') : [...seq('reverse', v)].reverse()),
   min: (v, ...args) => aggregate('min', v, args, (c) => c < 0),

@@ -4,7 +4,8 @@ import { createHash, getHashes } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
 import { bind, splitArgs } from './args.js';
-import { pySplit, pyStrFormat } from './pymethods.js';
+import { pyMethod, pySplit, pyStrFormat } from './pymethods.js';
+import { jinjaTitle, pyCapitalize } from './pystrmethods.js';
 import { expandTemplate, pyRegex, pySub } from './regex.js';
 import { isStr, pyPercentFormat, pyStr, pyType, templateError, truthy } from './python.js';
 import { Undefined } from './undefined.js';
@@ -136,21 +137,13 @@ export const TEXT_FILTERS: Record<string, Filter> = {
   },
   lower: (v) => pyStr(v).toLowerCase(),
   upper: (v) => pyStr(v).toUpperCase(),
-  capitalize: (v) => {
-    const s = pyStr(v);
-    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
-  },
-  title: (v) => pyStr(v).toLowerCase().replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase()),
+  // Jinja2's capitalize: str.capitalize()
+  capitalize: (v) => pyCapitalize(pyStr(v)),
+  title: (v) => jinjaTitle(pyStr(v)),
+  // Jinja2's trim: str.strip(chars)
   trim(v, ...args) {
     const a = bind('trim', args, { chars: null as unknown });
-    const s = pyStr(v);
-    if (a.chars === null || a.chars === undefined) return s.trim();
-    const set = new Set(pyStr(a.chars));
-    let i = 0;
-    let j = s.length;
-    while (i < j && set.has(s[i])) i++;
-    while (j > i && set.has(s[j - 1])) j--;
-    return s.slice(i, j);
+    return pyMethod(pyStr(v), 'strip')!(a.chars);
   },
   replace(v, ...args) {
     const a = bind('replace', args, { old: '' as unknown, new: '' as unknown, count: null as unknown });

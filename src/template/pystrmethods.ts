@@ -268,3 +268,17 @@ export const STR_PREDICATES: Record<string, (s: string) => boolean> = {
   isidentifier: (s) => IDENT.test(s),
   isprintable: (s) => !NOT_PRINTABLE.test(s.replace(/ /g, '')),
 };
+
+const JINJA_WORD_SPLIT = new RegExp(`([-${WS_CLASS}({\\[<]+)`);
+
+/** Jinja2's title filter (not str.title): each piece between runs of -, whitespace, (, {, [ and < gets its first character upper, the rest lower */
+export function jinjaTitle(s: string): string {
+  return s
+    .split(JINJA_WORD_SPLIT)
+    .filter((item) => item !== '')
+    .map((item) => {
+      const first = String.fromCodePoint(item.codePointAt(0) ?? 0);
+      return first.toUpperCase() + item.slice(first.length).toLowerCase();
+    })
+    .join('');
+}
