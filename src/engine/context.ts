@@ -5,6 +5,7 @@ import { inventoryHostnameShort } from '../inventory/shortname.js';
 import { KbsError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
 import { getHost, hostInventoryVarsSplit, magicVars } from '../inventory/vars.js';
+import { resolvePattern } from '../inventory/pattern.js';
 import type { Play, RoleContext, Vars } from '../load/model.js';
 import { OMIT } from '../template/env.js';
 import type { Templater } from '../template/types.js';
@@ -53,6 +54,14 @@ export class RunContext {
   private roleNameVars: Vars = {};
   playHosts: string[] = [];
   batchHosts: string[] = [];
+  /** the play's host pattern (rendered) and the --limit hosts */
+  playPattern?: { pattern: string; limited?: Set<string> };
+  /**
+   * ansible_play_hosts_all, as Ansible's strategy keeps it (_hosts_cache_all): the play's pattern
+   * within --limit, failed hosts included, made again at each serial batch; a host add_host adds
+   * is appended (group_by changes nothing)
+   */
+  playHostsAll: string[] = [];
   private specs = new Map<string, ConnectionSpec>();
   /** set when the run is interrupted (the signal's name): no task starts after it */
   interrupted?: string;
@@ -169,7 +178,8 @@ export class RunContext {
   /** The magic variables of a task, in the order Ansible adds them (varnames lists them so). */
   private magicFor(name: string, role?: RoleContext): Vars {
     const r = this.roleNameVars;
-    const running = this.runningHosts();
+    const all = this.playHostsAll;
+    const batch = this.batchHosts.filter((n) => this.host(n).active);
     const m: Vars = {
       playbook_dir: this.playbookDir,
       ansible_playbook_python: workstationPython(),
@@ -194,10 +204,12 @@ export class RunContext {
     }
     Object.assign(m, {
       groups: this.magic.groups,
-      ansible_play_hosts_all: this.playHosts,
-      ansible_play_hosts: running,
-      ansible_play_batch: this.batchHosts.filter((n) => this.host(n).active),
-      play_hosts: this.batchHosts,
+      ansible_play_hosts_all: all,
+      // the play's hosts that have not failed (Ansible's play._removed_hosts), batch or all
+      ansible_play_hosts: all.filter((n) => this.host(n).active),
+      ansible_play_batch: batch,
+      // (deprecated: ansible_play_batch)
+      play_hosts: batch,
       omit: OMIT,
       ansible_version: ANSIBLE_VERSION,
       ansible_check_mode: this.opts.check,
@@ -236,6 +248,14 @@ export class RunContext {
   /** Call whenever facts/set_fact/registered change so hostvars is rebuilt lazily. */
   invalidate(): void {
     this._hostvars = undefined;
+  }
+
+  /** ansible_play_hosts_all made again from the play's pattern (at each serial batch, as Ansible's strategy does) */
+  resetPlayHostsAll(): void {
+    const p = this.playPattern;
+    if (!p) return;
+    const hosts = resolvePattern(this.inv, p.pattern).hosts;
+    this.playHostsAll = p.limited ? hosts.filter((h) => p.limited!.has(h)) : hosts;
   }
 
   /** Start a play: its connection / remote_user defaults apply to specs made from now on. */

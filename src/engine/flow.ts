@@ -38,6 +38,8 @@ export function makeFlow(ctx: RunContext, task: TaskNode, host: string): FlowCon
     addHost(name, groups, vars) {
       ctx.host(name);
       const changed = addDynamicHost(ctx.inv, name, groups, vars);
+      // as Ansible's strategy: a host added (a change) joins ansible_play_hosts_all
+      if (changed && !ctx.playHostsAll.includes(name)) ctx.playHostsAll.push(name);
       ctx.invalidate();
       return changed;
     },

@@ -57,6 +57,7 @@ export class PlayRunner {
       const batch = list[i].filter((h) => ctx.host(h).active);
       if (!batch.length) continue;
       ctx.batchHosts = batch;
+      if (i > 0) ctx.resetPlayHostsAll();
       ctx.invalidate();
       if (list.length > 1) ctx.emit({ type: 'batch_start', play: play.name, hosts: batch, index: i + 1, of: list.length });
       if (play.gatherFacts) await this.gatherFacts(batch, facts);

@@ -120,6 +120,7 @@ async function runPlays(ctx: RunContext, pb: Playbook, inv: Inventory, opts: Run
   for (const play of pb.plays) {
     if (ctx.interrupted !== undefined) return;
     const hosts = playHosts(ctx, play, limited);
+    ctx.playHostsAll = [...hosts];
     hosts.forEach((h) => seen.add(h));
     ctx.startPlay(play);
     ctx.playVars = loadPlayVars(ctx, play, await promptVars(ctx, play));
@@ -137,6 +138,7 @@ async function runPlays(ctx: RunContext, pb: Playbook, inv: Inventory, opts: Run
 function playHosts(ctx: RunContext, play: Play, limited?: Set<string>): string[] {
   const pattern = String(ctx.templater.render(play.hosts, { ...ctx.opts.extraVars }, { pos: play.pos }));
   const r = resolvePattern(ctx.inv, pattern);
+  ctx.playPattern = { pattern, limited };
   for (const w of r.warnings) ctx.emit({ type: 'warning', msg: w, pos: play.pos });
   return limited ? r.hosts.filter((h) => limited.has(h)) : r.hosts;
 }

@@ -3,9 +3,11 @@
  * regexes (`~web\d+`), unions (`a:b`, `a,b`), intersections (`a:&b`), exclusions (`a:!b`), and
  * subscripts (`g[0]`, `g[1:3]` inclusive, `g[2:]`, `g[-1]`). Unions are applied first, then
  * intersections, then exclusions; a pattern of only `&`/`!` parts starts from `all`.
- * The result is unique and in inventory definition order. Subscripts index the matched hosts in
- * Ansible's order (a group's own hosts, then its children's, breadth first: see groupHosts), so
- * `g[0]` is `groups['g'][0]` as in Ansible. Out of scope: host names containing ':' (IPv6 addresses),
+ * The result is unique and in Ansible's order (InventoryManager.get_hosts): the terms in the order
+ * written, each term's hosts as it matches them (a group's own hosts, then its children's, breadth
+ * first: see groupHosts; then host names in inventory order), intersections and exclusions keeping
+ * that order: `db:web` is db's hosts then web's, `d1,x1` runs d1 first (a play's order and its
+ * serial batches). Subscripts index a term's hosts in that order, so `g[0]` is `groups['g'][0]`. Out of scope: host names containing ':' (IPv6 addresses),
  * and regexes containing ':', ',' or spaces (they split the pattern, as in Ansible).
  */
 import { KbsError } from '../errors.js';
@@ -19,7 +21,6 @@ export interface PatternResult {
 }
 
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
-const orderCache = new WeakMap<Inventory, Map<string, number>>();
 
 export function resolvePattern(inv: Inventory, pattern: string | string[]): PatternResult {
   const terms = splitPattern(pattern);
@@ -38,7 +39,7 @@ export function resolvePattern(inv: Inventory, pattern: string | string[]): Patt
   for (const t of excl) {
     for (const h of matchOne(inv, t.slice(1), warnings)) hosts.delete(h);
   }
-  return { hosts: inOrder(inv, hosts), warnings };
+  return { hosts: [...hosts], warnings };
 }
 
 /** Split into terms: on ',' and, outside [...], on ':' and whitespace. */
@@ -124,12 +125,3 @@ function compile(expr: string): RegExp {
   return globToRegExp(expr);
 }
 
-function inOrder(inv: Inventory, hosts: Iterable<string>): string[] {
-  let order = orderCache.get(inv);
-  if (!order) {
-    order = new Map([...inv.hosts.keys()].map((h, i) => [h, i]));
-    orderCache.set(inv, order);
-  }
-  const idx = order;
-  return [...hosts].sort((a, b) => (idx.get(a) ?? Infinity) - (idx.get(b) ?? Infinity));
-}

@@ -87,3 +87,25 @@ test('ansible.cfg: forks, roles_path and inventory are read from the file (and a
   assert.deepEqual(r.kbs.msgs, r.ansible.msgs);
   assert.equal(r.kbs.msgs.c1[1], 'ansible_forks=9');
 });
+
+test('the play host lists as hosts fail and add_host adds one: ansible_play_hosts(_all), ansible_play_batch and play_hosts as ansible-playbook 2.14.18', async () => {
+  const show = `    - debug: msg="{{ ansible_play_hosts }} {{ ansible_play_batch }} {{ ansible_play_hosts_all }} {{ play_hosts }} {{ groups['all'] }}"\n`;
+  const files = {
+    'site.yml': `- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - fail: {msg: boom}
+      when: inventory_hostname == 'h2'
+${show}    - add_host: {name: added, ansible_connection: local, ansible_python_interpreter: /usr/bin/python3}
+${show}- hosts: all
+  gather_facts: false
+  tasks:
+${show}`,
+  };
+  const r = await compareLocal(files);
+  assert.equal(r.ansible.code, 2, r.ansible.out);
+  assert.equal(r.kbs.code, 2, r.kbs.out);
+  assert.deepEqual(r.kbs.msgs, r.ansible.msgs);
+  assert.ok(Object.values(r.kbs.msgs).flat().some((m) => String(m).includes("'added'")), 'the added host shows');
+});
