@@ -7,8 +7,9 @@
  * written, each term's hosts as it matches them (a group's own hosts, then its children's, breadth
  * first: see groupHosts; then host names in inventory order), intersections and exclusions keeping
  * that order: `db:web` is db's hosts then web's, `d1,x1` runs d1 first (a play's order and its
- * serial batches). Subscripts index a term's hosts in that order, so `g[0]` is `groups['g'][0]`. Out of scope: host names containing ':' (IPv6 addresses),
- * and regexes containing ':', ',' or spaces (they split the pattern, as in Ansible).
+ * serial batches). Subscripts index a term's hosts in that order, so `g[0]` is `groups['g'][0]`.
+ * Out of scope: host names containing ':' (IPv6 addresses), and regexes containing ':', ',' or
+ * spaces (they split the pattern, as in Ansible).
  */
 import { KbsError } from '../errors.js';
 import type { Inventory } from './types.js';
