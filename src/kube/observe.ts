@@ -141,11 +141,13 @@ export interface ApiRead {
 
 /** The apiserver read directly: GET /api/v1/nodes and the ConfigMap kube-system/kubeadm-config. */
 export function parseApiView(r: ApiRead): ClusterView {
-  const failed = (what: string, http: string, body: string): string =>
-    http === '000' || !/^\d{3}$/.test(http)
-      ? `apiserver: ${firstLine(r.error) || `no answer (curl exit status ${r.rc})`}`
-      : `apiserver: GET ${what}: HTTP ${http}${statusMessage(body) ? ` ${statusMessage(body)}` : ''}`;
-  if (r.nodesHttp !== '200') return { nodes: {}, error: failed('/api/v1/nodes', r.nodesHttp, r.nodes) };
+  // no answer at all: curl's own error; an answer: its status and the Status message, after `what`
+  const failed = (what: string, http: string, body: string): string => {
+    if (http === '000' || !/^\d{3}$/.test(http)) return `apiserver: ${firstLine(r.error) || `no answer (curl exit status ${r.rc})`}`;
+    const msg = statusMessage(body);
+    return `${what}: HTTP ${http}${msg ? ` ${msg}` : ''}`;
+  };
+  if (r.nodesHttp !== '200') return { nodes: {}, error: failed('apiserver: GET /api/v1/nodes', r.nodesHttp, r.nodes) };
   let items: ListItem[];
   try {
     items = (JSON.parse(r.nodes) as { items?: ListItem[] }).items ?? [];
@@ -155,7 +157,7 @@ export function parseApiView(r: ApiRead): ClusterView {
   // the items of a NodeList are Nodes (the apiserver leaves out their kind)
   const view: ClusterView = { nodes: nodesOf(items) };
   if (r.configHttp === '404') return withConfig(view, undefined);
-  if (r.configHttp !== '200') return { ...view, error: failed('kubeadm-config', r.configHttp, r.config).replace(/^apiserver: GET kubeadm-config/, 'kubeadm-config') };
+  if (r.configHttp !== '200') return { ...view, error: failed('kubeadm-config', r.configHttp, r.config) };
   let cm: ListItem;
   try {
     cm = JSON.parse(r.config) as ListItem;

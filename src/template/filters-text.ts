@@ -4,7 +4,7 @@ import { createHash, getHashes } from 'node:crypto';
 import path from 'node:path';
 import os from 'node:os';
 import { bind, splitArgs } from './args.js';
-import { pyMethod, pySplit, pyStrFormat } from './pymethods.js';
+import { pySplit, pyStrFormat, stripChars } from './pymethods.js';
 import { jinjaTitle, pyCapitalize } from './pystrmethods.js';
 import { expandTemplate, pyRegex, pySub } from './regex.js';
 import { isStr, pyPercentFormat, pyStr, pyType, templateError, truthy } from './python.js';
@@ -143,7 +143,7 @@ export const TEXT_FILTERS: Record<string, Filter> = {
   // Jinja2's trim: str.strip(chars)
   trim(v, ...args) {
     const a = bind('trim', args, { chars: null as unknown });
-    return pyMethod(pyStr(v), 'strip')!(a.chars);
+    return stripChars(pyStr(v), a.chars, true, true);
   },
   replace(v, ...args) {
     const a = bind('replace', args, { old: '' as unknown, new: '' as unknown, count: null as unknown });

@@ -30,7 +30,8 @@ export function pySplit(s: string, sep?: unknown, maxsplit: unknown = -1, fromRi
   return [...parts.slice(0, max), parts.slice(max).join(sepStr)];
 }
 
-function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
+/** str.strip / lstrip / rstrip: Python's whitespace, or the characters of `chars` */
+export function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
   if (chars === undefined || chars === null) return stripWhitespace(s, left, right);
   const set = new Set(Array.from(pyStr(chars)));
   const c = Array.from(s);

@@ -6,13 +6,15 @@
  * Python in test/unit/template-pystrmethods.test.ts.
  */
 import { templateError } from './python.js';
+import { PY_SPACE as WS_CLASS } from './textwrap.js';
+import { pyLen } from '../util/pystr.js';
 
-/** the characters of str.isspace() (Unicode White_Space, bidirectional classes WS/B/S) */
-const WS_CLASS = '\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const WS_RUN = new RegExp(`[${WS_CLASS}]+`);
 const WS_HEAD = new RegExp(`^[${WS_CLASS}]+`);
 const WS_TAIL = new RegExp(`[${WS_CLASS}]+$`);
 const ALL_WS = new RegExp(`^[${WS_CLASS}]+$`);
+/** everything up to the last whitespace character */
+const TO_LAST_WS = new RegExp(`[^]*[${WS_CLASS}]`);
 
 /** str.isdigit() beyond the decimal digits (\p{Nd}): superscripts, subscripts, circled digits... (Numeric_Type=Digit) */
 const DIGIT_EXTRA =
@@ -62,7 +64,7 @@ export function splitWhitespace(s: string, max: number, fromRight: boolean): str
       out.unshift(rest);
       return out;
     }
-    const m = /[^]*[\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/.exec(rest);
+    const m = TO_LAST_WS.exec(rest);
     if (!m) {
       out.unshift(rest);
       return out;
@@ -101,11 +103,11 @@ function bounds(len: number, start: unknown, end: unknown): [number, number] {
 export function pyFind(s: string, sub: string, start: unknown, end: unknown, fromRight: boolean): number {
   const c = cps(s);
   const [a, b] = bounds(c.length, start, end);
-  const subLen = cps(sub).length;
+  const subLen = pyLen(sub);
   if (a > c.length || b - a < subLen) return -1;
   const hay = c.slice(a, b).join('');
   const i = fromRight ? hay.lastIndexOf(sub) : hay.indexOf(sub);
-  return i < 0 ? -1 : a + cps(hay.slice(0, i)).length;
+  return i < 0 ? -1 : a + pyLen(hay.slice(0, i));
 }
 
 /** str.count: non-overlapping occurrences in s[start:end] (an empty sub: one more than the code points) */
@@ -119,7 +121,7 @@ export function pyCount(s: string, sub: string, start: unknown, end: unknown): n
 
 function fillChar(f: unknown, method: string): string {
   if (f === undefined) return ' ';
-  if (typeof f !== 'string' || cps(f).length !== 1) throw templateError(`The fill character must be exactly one character long (${method})`);
+  if (typeof f !== 'string' || pyLen(f) !== 1) throw templateError(`The fill character must be exactly one character long (${method})`);
   return f;
 }
 
@@ -131,7 +133,7 @@ function widthOf(w: unknown): number {
 export function pyJust(s: string, w: unknown, f: unknown, how: 'ljust' | 'rjust' | 'center'): string {
   const width = widthOf(w);
   const fill = fillChar(f, how);
-  const len = cps(s).length;
+  const len = pyLen(s);
   const marg = width - len;
   if (marg <= 0) return s;
   if (how === 'ljust') return s + fill.repeat(marg);
@@ -143,7 +145,7 @@ export function pyJust(s: string, w: unknown, f: unknown, how: 'ljust' | 'rjust'
 
 export function pyZfill(s: string, w: unknown): string {
   const width = widthOf(w);
-  const len = cps(s).length;
+  const len = pyLen(s);
   if (len >= width) return s;
   const fill = '0'.repeat(width - len);
   return s[0] === '+' || s[0] === '-' ? s[0] + fill + s.slice(1) : fill + s;
@@ -154,22 +156,22 @@ const isLower = (c: string) => LOWER.test(c);
 const isTitle = (c: string) => TITLE.test(c);
 const isCased = (c: string) => isUpper(c) || isLower(c) || isTitle(c);
 
-export function pyIslower(s: string): boolean {
+/** every cased character passes `is`, none is of the `not` kinds (titlecase is neither), and there is one */
+function allCased(s: string, is: (c: string) => boolean, not: (c: string) => boolean): boolean {
   let cased = false;
   for (const c of s) {
-    if (isUpper(c) || isTitle(c)) return false;
-    if (isLower(c)) cased = true;
+    if (not(c) || isTitle(c)) return false;
+    if (is(c)) cased = true;
   }
   return cased;
 }
 
+export function pyIslower(s: string): boolean {
+  return allCased(s, isLower, isUpper);
+}
+
 export function pyIsupper(s: string): boolean {
-  let cased = false;
-  for (const c of s) {
-    if (isLower(c) || isTitle(c)) return false;
-    if (isUpper(c)) cased = true;
-  }
-  return cased;
+  return allCased(s, isUpper, isLower);
 }
 
 /** str.istitle: uppercase and titlecase characters only after uncased ones, lowercase only after cased ones */
